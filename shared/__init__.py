@@ -1,0 +1,1 @@
+"""Code every Pengaduan service imports: settings, SOP, Celery app, database and contracts."""

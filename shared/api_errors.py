@@ -1,0 +1,131 @@
+"""Errors as types, mapped to HTTP in one place: stable English ``code`` for programs, an
+Indonesian ``message`` for people. Validation errors are translated field by field."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+log = logging.getLogger(__name__)
+
+
+class DomainError(Exception):
+    status_code = 400
+    code = "bad_request"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class NotFound(DomainError):
+    status_code = 404
+    code = "not_found"
+
+
+class Unauthorized(DomainError):
+    status_code = 401
+    code = "unauthorized"
+
+
+class Forbidden(DomainError):
+    status_code = 403
+    code = "forbidden"
+
+
+class Conflict(DomainError):
+    status_code = 409
+    code = "conflict"
+
+
+class InvalidInput(DomainError):
+    status_code = 422
+    code = "invalid_input"
+
+
+class ErrorBody(BaseModel):
+    """The body of every 4xx answer, documented in OpenAPI."""
+
+    code: str
+    message: str
+    errors: list[dict[str, Any]] | None = None
+
+
+def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    return {status: {"model": ErrorBody} for status in statuses}
+
+
+# Pydantic's error types, as a citizen or staff member should read them.
+_MESSAGES: dict[str, str] = {
+    "missing": "wajib diisi",
+    "string_too_short": "terlalu pendek (minimal {min_length} karakter)",
+    "string_too_long": "terlalu panjang (maksimal {max_length} karakter)",
+    "string_type": "harus berupa teks",
+    "list_type": "harus berupa daftar",
+    "too_short": "minimal {min_length} pilihan",
+    "too_long": "maksimal {max_length} pilihan",
+    "literal_error": "pilihan tidak dikenal (pilihan: {expected})",
+    "enum": "pilihan tidak dikenal (pilihan: {expected})",
+    "extra_forbidden": "tidak dikenal",
+    "json_invalid": "JSON tidak valid",
+    "model_attributes_type": "harus berupa objek JSON",
+    "dict_type": "harus berupa objek JSON",
+    "model_type": "harus berupa objek JSON",
+    "int_parsing": "harus berupa bilangan bulat",
+    "int_type": "harus berupa bilangan bulat",
+}
+
+
+def _translate(error: dict[str, Any]) -> dict[str, Any]:
+    location = [str(part) for part in error.get("loc", ()) if part not in ("body", "query", "path")]
+    field = ".".join(location) or "body"
+    kind = error.get("type", "")
+    if kind == "value_error":
+        # Our own validators raise ValueError with an Indonesian sentence already.
+        text = str(error.get("ctx", {}).get("error", error.get("msg", "")))
+    else:
+        template = _MESSAGES.get(kind, "tidak valid")
+        try:
+            text = template.format(**error.get("ctx", {}))
+        except (KeyError, IndexError):
+            text = "tidak valid"
+    return {"field": field, "message": text, "type": kind}
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(DomainError)
+    async def _domain(_: Request, exc: DomainError) -> JSONResponse:
+        return JSONResponse(
+            {"code": exc.code, "message": exc.message}, status_code=exc.status_code
+        )
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
+        errors = [_translate(e) for e in exc.errors()]
+        summary = "; ".join(f"{e['field']}: {e['message']}" for e in errors)
+        return JSONResponse(
+            {"code": "invalid_input", "message": f"Data tidak valid. {summary}", "errors": errors},
+            status_code=422,
+        )
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        messages = {
+            404: "Alamat tidak ditemukan",
+            405: "Metode tidak diizinkan",
+            401: "Perlu masuk terlebih dahulu",
+        }
+        message = exc.detail if isinstance(exc.detail, str) else messages.get(exc.status_code, "")
+        if exc.status_code in messages and message in ("Not Found", "Method Not Allowed"):
+            message = messages[exc.status_code]
+        return JSONResponse(
+            {"code": f"http_{exc.status_code}", "message": message},
+            status_code=exc.status_code,
+            headers=getattr(exc, "headers", None),
+        )

@@ -1,0 +1,70 @@
+"""The one Celery app every service uses, and the one table that routes tasks to queues.
+
+Queues: one per SOP role (built from ``shared.sop``), plus ``intake`` and ``notifier``. Flower
+shows each role's queue under the role's name.
+"""
+
+from __future__ import annotations
+
+from celery import Celery
+from kombu import Queue
+
+from shared.settings import Settings, get_settings
+from shared.sop import STEPS, Role
+
+INTAKE_QUEUE = "intake"
+NOTIFIER_QUEUE = "notifier"
+ROLE_QUEUES: tuple[str, ...] = tuple(role.value for role in Role)
+ALL_QUEUES: tuple[str, ...] = (INTAKE_QUEUE, *ROLE_QUEUES, NOTIFIER_QUEUE)
+
+
+def task_routes() -> dict[str, dict[str, str]]:
+    routes = {f"workflow.step.{step.number}.*": {"queue": step.queue} for step in STEPS}
+    routes["intake.*"] = {"queue": INTAKE_QUEUE}
+    routes["notifier.*"] = {"queue": NOTIFIER_QUEUE}
+    return routes
+
+
+def make_celery(settings: Settings | None = None) -> Celery:
+    settings = settings or get_settings()
+    app = Celery("pengaduan", broker=settings.broker_url, set_as_current=False)
+    app.conf.update(
+        task_routes=task_routes(),
+        task_queues=[Queue(name, routing_key=name) for name in ALL_QUEUES],
+        task_default_queue=INTAKE_QUEUE,
+        task_serializer="json",
+        accept_content=["json"],
+        result_serializer="json",
+        task_ignore_result=True,
+        # Acknowledge after the task ran, and give the message back if the worker process dies.
+        task_acks_late=True,
+        task_reject_on_worker_lost=True,
+        task_acks_on_failure_or_timeout=True,
+        worker_prefetch_multiplier=1,
+        worker_cancel_long_running_tasks_on_connection_loss=True,
+        broker_connection_retry_on_startup=True,
+        broker_connection_timeout=2,
+        broker_transport_options={
+            "visibility_timeout": settings.broker_visibility_timeout,
+            "unacked_restore_interval": settings.broker_restore_interval,
+            "unacked_restore_throttle": 1,
+            "socket_connect_timeout": 2,
+        },
+        worker_send_task_events=True,  # Flower's task view
+        task_send_sent_event=True,
+        worker_hijack_root_logger=False,
+        enable_utc=True,
+        timezone="UTC",
+    )
+    return app
+
+
+_app: Celery | None = None
+
+
+def get_celery() -> Celery:
+    """The process's Celery app, built from the settings on first use."""
+    global _app  # noqa: PLW0603 - one app per process, created lazily so settings load first
+    if _app is None:
+        _app = make_celery()
+    return _app

@@ -1,0 +1,104 @@
+"""The base of every consuming task: validate, open one transaction, act once, commit, relay.
+
+A task body is only the step's logic, ``fn(session, message)``; this module owns the session,
+the commit or rollback, the idempotency record, retries of transient errors and log context.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from celery import Celery, Task
+from celery.exceptions import Reject
+from pydantic import BaseModel, ConfigDict, ValidationError
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm import Session
+
+from shared.contracts import Message
+from shared.db import ServiceDatabase
+from shared.faults import checkpoint
+from shared.outbox import already_processed, mark_processed
+
+log = logging.getLogger(__name__)
+
+M = TypeVar("M", bound=Message)
+
+# Errors worth another try: the database was locked, restarted or unreachable for a moment.
+TRANSIENT_ERRORS: tuple[type[Exception], ...] = (OperationalError, ConnectionError, TimeoutError)
+
+
+class TaskOptions(BaseModel):
+    """Celery task options, typed: a misspelt option fails at import instead of being ignored."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    max_retries: int = 20
+    retry_backoff: int = 1
+    retry_backoff_max: int = 60  # well below the broker's visibility timeout
+    retry_jitter: bool = True
+
+
+class ConsumerTask(Task):  # type: ignore[misc]
+    """Adds the task id and name to every log line the task writes."""
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        extra = {"task_id": self.request.id, "task_name": self.name}
+        log.debug("task start", extra=extra)
+        return super().__call__(*args, **kwargs)
+
+
+def consumer(
+    app: Celery,
+    *,
+    name: str,
+    contract: type[M],
+    database: Callable[[], ServiceDatabase],
+    options: TaskOptions | None = None,
+) -> Callable[[Callable[[Session, M], None]], Task]:
+    """Register ``fn`` as the idempotent consumer of ``contract`` messages under ``name``."""
+    opts = (options or TaskOptions()).model_dump()
+
+    def register(fn: Callable[[Session, M], None]) -> Task:
+        @app.task(  # type: ignore[untyped-decorator]
+            name=name,
+            bind=True,
+            base=ConsumerTask,
+            autoretry_for=TRANSIENT_ERRORS,
+            **opts,
+        )
+        def run(self: Task, message: dict[str, Any]) -> str:
+            try:
+                msg = contract.model_validate(message)
+            except ValidationError as exc:
+                # A message no retry can fix: drop it loudly rather than loop on it.
+                log.error("task %s: invalid %s payload: %s", name, contract.__name__, exc)
+                raise Reject(str(exc), requeue=False) from exc
+            return consume_once(database(), name, msg, fn)
+
+        return run
+
+    return register
+
+
+def consume_once(db: ServiceDatabase, name: str, msg: M, fn: Callable[[Session, M], None]) -> str:
+    """Apply ``fn`` to ``msg`` unless this message id was already applied; commit both together."""
+    message_id = str(msg.message_id)
+    try:
+        with db.transaction() as session:
+            if already_processed(session, message_id):
+                log.info("task %s: message %s already applied, skipped", name, message_id)
+                return "duplicate"
+            fn(session, msg)
+            mark_processed(session, message_id, name)
+            session.flush()
+            checkpoint(f"{name}:before-commit")
+    except IntegrityError:
+        # A concurrent delivery of the same message committed first: its effect stands.
+        with db.sessions() as session:
+            if already_processed(session, message_id):
+                return "duplicate"
+        raise
+    checkpoint(f"{name}:after-commit")
+    return "applied"

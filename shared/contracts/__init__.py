@@ -1,0 +1,37 @@
+"""Versioned messages between services: JSON on the wire, validated on both ends.
+
+A consumer validates the payload with the same model before it acts; a new field that old
+consumers cannot ignore means a new version (``...V2``) and a new task name.
+"""
+
+from shared.contracts.messages import (
+    CaseStatusChangedV1,
+    Channel,
+    ComplaintAnsweredV1,
+    ComplaintFiledV1,
+    Message,
+    NotificationKind,
+    NotificationRequestedV1,
+    Reporter,
+    StepHandoffV1,
+)
+from shared.contracts.tasks import (
+    INTAKE_ANSWERED_TASK,
+    INTAKE_STATUS_TASK,
+    NOTIFY_TASK,
+)
+
+__all__ = [
+    "INTAKE_ANSWERED_TASK",
+    "INTAKE_STATUS_TASK",
+    "NOTIFY_TASK",
+    "CaseStatusChangedV1",
+    "Channel",
+    "ComplaintAnsweredV1",
+    "ComplaintFiledV1",
+    "Message",
+    "NotificationKind",
+    "NotificationRequestedV1",
+    "Reporter",
+    "StepHandoffV1",
+]

@@ -1,0 +1,91 @@
+"""The message models themselves."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+class Message(BaseModel):
+    """Every message carries its own id: consumers record it to act on it once."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    message_id: uuid.UUID = Field(default_factory=uuid.uuid4)
+    occurred_at: datetime = Field(default_factory=_now)
+
+
+class Channel(StrEnum):
+    EMAIL = "email"
+    SMS = "sms"
+    APP = "app"
+
+
+class Reporter(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    name: str
+    email: str | None = None
+    phone: str | None = None  # E.164
+
+
+class ComplaintFiledV1(Message):
+    """intake -> workflow step 1: a citizen filed a laporan pengaduan."""
+
+    version: Literal[1] = 1
+    tracking_code: str
+    subject: str
+    description: str
+    reporter: Reporter
+    channels: tuple[Channel, ...]
+
+
+class StepHandoffV1(Message):
+    """workflow -> workflow: the case arrives at ``step`` (on that step's role queue)."""
+
+    version: Literal[1] = 1
+    case_id: str
+    step: int
+
+
+class CaseStatusChangedV1(Message):
+    """workflow -> intake: the case moved; ``sequence`` orders updates that arrive out of order."""
+
+    version: Literal[1] = 1
+    tracking_code: str
+    status: str
+    sequence: int
+
+
+class NotificationKind(StrEnum):
+    FILED = "filed"
+    ANSWER = "answer"
+
+
+class NotificationRequestedV1(Message):
+    """intake or workflow -> notifier: tell the complainant something on their channels."""
+
+    version: Literal[1] = 1
+    kind: NotificationKind
+    tracking_code: str
+    recipient: Reporter
+    channels: tuple[Channel, ...]
+    subject: str
+    answer: str | None = None
+
+
+class ComplaintAnsweredV1(Message):
+    """notifier -> intake: the answer went out; the tracking page may show it."""
+
+    version: Literal[1] = 1
+    tracking_code: str
+    answer: str
+    answered_at: datetime

@@ -1,0 +1,64 @@
+"""Alembic, one migration history per service (each owns its own database).
+
+``upgrade("intake")`` brings intake's database to head; ``python -m shared.migrations`` does it
+for every service, which is what `make run` and the compose ``migrate`` service call.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import MetaData
+
+from shared.settings import PROJECT_ROOT, SERVICES, Settings, get_settings
+
+
+def alembic_config(service: str, url: str) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(PROJECT_ROOT / "services" / service / "migrations"))
+    config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    config.attributes["configure_logger"] = False
+    return config
+
+
+def upgrade(service: str, settings: Settings | None = None, url: str | None = None) -> None:
+    settings = settings or get_settings()
+    url = url or settings.database_url(service)
+    if url.startswith("sqlite:///"):
+        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    command.upgrade(alembic_config(service, url), "head")
+
+
+def run_env(target_metadata: list[MetaData]) -> None:
+    """The body of every service's ``env.py``: online migrations against the configured URL."""
+    from alembic import context  # noqa: PLC0415 - only importable while Alembic runs env.py
+    from sqlalchemy import create_engine  # noqa: PLC0415
+
+    url = context.config.get_main_option("sqlalchemy.url")
+    assert url is not None  # noqa: S101 - set by alembic_config
+    engine = create_engine(url)
+    with engine.connect() as connection:
+        context.configure(
+            connection=connection,
+            target_metadata=target_metadata,
+            render_as_batch=url.startswith("sqlite"),
+            compare_type=True,
+        )
+        with context.begin_transaction():
+            context.run_migrations()
+    engine.dispose()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Migrate Pengaduan databases to head")
+    parser.add_argument("services", nargs="*", default=list(SERVICES), choices=SERVICES)
+    for service in parser.parse_args().services:
+        upgrade(service)
+        print(f"{service}: migrated to head")  # noqa: T201
+
+
+if __name__ == "__main__":
+    main()

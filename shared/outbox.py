@@ -1,0 +1,200 @@
+"""Transactional outbox and inbox.
+
+A state change and the message it causes are committed together (``enqueue``); a relay
+publishes committed rows to Celery and marks them published. A crash between publishing and
+marking publishes a row twice, never zero times: consumers drop repeats with ``ProcessedMessage``.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from datetime import datetime, timedelta
+from typing import Any
+
+from celery import Celery
+from sqlalchemy import JSON, Integer, String, or_, select, update
+from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
+
+from shared.contracts import Message
+from shared.db import MessagingBase, UTCDateTime, utcnow
+
+log = logging.getLogger(__name__)
+
+
+class OutboxMessage(MessagingBase):
+    __tablename__ = "outbox"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)  # the message_id
+    task_name: Mapped[str] = mapped_column(String(200))
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ProcessedMessage(MessagingBase):
+    """Message ids a consumer already acted on, committed with the effect itself."""
+
+    __tablename__ = "processed_messages"
+
+    message_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    task_name: Mapped[str] = mapped_column(String(200))
+    processed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+def enqueue(session: Session, task_name: str, message: Message) -> None:
+    """Schedule ``message`` for ``task_name``; it leaves only if the surrounding commit does."""
+    session.add(
+        OutboxMessage(
+            id=str(message.message_id),
+            task_name=task_name,
+            payload=message.model_dump(mode="json"),
+            created_at=utcnow(),
+        )
+    )
+
+
+def already_processed(session: Session, message_id: str) -> bool:
+    return session.get(ProcessedMessage, message_id) is not None
+
+
+def mark_processed(session: Session, message_id: str, task_name: str) -> None:
+    session.add(ProcessedMessage(message_id=message_id, task_name=task_name, processed_at=utcnow()))
+
+
+class OutboxRelay:
+    """Publishes committed outbox rows; safe to run in several processes at once.
+
+    A row is claimed with a conditional UPDATE (a lease) before it is published, which works the
+    same on SQLite and PostgreSQL; a relay that dies mid-publish lets its lease run out.
+    """
+
+    def __init__(
+        self,
+        sessions: sessionmaker[Session],
+        app: Celery,
+        *,
+        poll_seconds: float = 0.5,
+        claim_seconds: int = 30,
+        batch: int = 100,
+    ) -> None:
+        self._sessions = sessions
+        self._app = app
+        self._poll = poll_seconds
+        self._claim = timedelta(seconds=claim_seconds)
+        self._batch = batch
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def committed(self) -> None:
+        """A transaction committed: publish now, in the background thread if this process runs one."""
+        if self._thread is not None and self._thread.is_alive():
+            self._wake.set()
+            return
+        try:
+            self.publish_pending()
+        except Exception:  # the polling relay of this service publishes it later
+            log.warning("outbox publish deferred", exc_info=True)
+
+    def publish_pending(self) -> int:
+        published = 0
+        for row_id in self._pending_ids():
+            row = self._claim_row(row_id)
+            if row is None:
+                continue
+            try:
+                self._app.send_task(
+                    row.task_name,
+                    kwargs={"message": row.payload},
+                    task_id=row.id,
+                    retry=True,
+                    retry_policy={"max_retries": 1, "interval_start": 0, "interval_step": 0.5},
+                )
+            except Exception:
+                self._release(row_id)  # the next attempt may take it at once, not after the lease
+                raise
+            self._mark_published(row_id)
+            published += 1
+        return published
+
+    def _pending_ids(self) -> list[str]:
+        now = utcnow()
+        with self._sessions() as session:
+            return list(
+                session.scalars(
+                    select(OutboxMessage.id)
+                    .where(
+                        OutboxMessage.published_at.is_(None),
+                        or_(
+                            OutboxMessage.claimed_until.is_(None),
+                            OutboxMessage.claimed_until < now,
+                        ),
+                    )
+                    .order_by(OutboxMessage.created_at)
+                    .limit(self._batch)
+                )
+            )
+
+    def _claim_row(self, row_id: str) -> OutboxMessage | None:
+        now = utcnow()
+        with self._sessions() as session, session.begin():
+            claimed = session.execute(
+                update(OutboxMessage)
+                .where(
+                    OutboxMessage.id == row_id,
+                    OutboxMessage.published_at.is_(None),
+                    or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until < now),
+                )
+                .values(claimed_until=now + self._claim, attempts=OutboxMessage.attempts + 1)
+                .execution_options(synchronize_session=False)
+            )
+            if claimed.rowcount != 1:  # type: ignore[attr-defined]
+                return None
+            return session.get(OutboxMessage, row_id)
+
+    def _mark_published(self, row_id: str) -> None:
+        with self._sessions() as session, session.begin():
+            session.execute(
+                update(OutboxMessage)
+                .where(OutboxMessage.id == row_id)
+                .values(published_at=utcnow(), claimed_until=None)
+                .execution_options(synchronize_session=False)
+            )
+
+    def _release(self, row_id: str) -> None:
+        with self._sessions() as session, session.begin():
+            session.execute(
+                update(OutboxMessage)
+                .where(OutboxMessage.id == row_id, OutboxMessage.published_at.is_(None))
+                .values(claimed_until=None)
+                .execution_options(synchronize_session=False)
+            )
+
+    def start(self, name: str) -> None:
+        if self._thread is not None and self._thread.is_alive():
+            return
+        self._stop.clear()
+        self._thread = threading.Thread(target=self._run, name=f"outbox-relay-{name}", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+
+    def _run(self) -> None:
+        backoff = self._poll
+        while not self._stop.is_set():
+            try:
+                self.publish_pending()
+                backoff = self._poll
+            except Exception:
+                # Broker or database unreachable: keep the rows, retry with a growing pause.
+                log.warning("outbox relay: publish failed, will retry", exc_info=True)
+                backoff = min(backoff * 2, 5.0)
+            self._wake.wait(backoff)
+            self._wake.clear()

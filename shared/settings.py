@@ -1,0 +1,104 @@
+"""One typed settings object for every service, read from ``PENGADUAN_*`` environment variables.
+
+Left unset, every setting takes the embedded default: SQLite files and a Redis server the
+project starts itself, all under ``var/``.
+"""
+
+from __future__ import annotations
+
+import secrets
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+SERVICES = ("intake", "workflow", "notifier")
+
+
+class Settings(BaseSettings):
+    """Everything configurable, in one place; services read nothing from ``os.environ``."""
+
+    model_config = SettingsConfigDict(env_prefix="PENGADUAN_", extra="ignore")
+
+    data_dir: Path = PROJECT_ROOT / "var"
+
+    # Broker. Unset means "embedded": `make run` starts its own Redis under var/.
+    redis_url: str | None = None
+    embedded_redis_port: int = 6389
+    broker_visibility_timeout: int = Field(
+        default=300,
+        ge=2,
+        description="Seconds before kombu re-delivers an unacknowledged message (e.g. the task "
+        "of a SIGKILLed worker). Every task here finishes in seconds, so minutes is safe.",
+    )
+    broker_restore_interval: int = Field(default=5, ge=1)
+
+    # Each service owns its own database.
+    intake_database_url: str | None = None
+    workflow_database_url: str | None = None
+    notifier_database_url: str | None = None
+
+    # Outbox relay: how often a relay thread looks for rows that could not be published at once.
+    outbox_poll_seconds: float = Field(default=0.5, gt=0)
+    outbox_claim_seconds: int = Field(default=30, ge=1)
+
+    # Staff authentication.
+    jwt_secret: SecretStr | None = None
+    jwt_ttl_minutes: int = Field(default=480, ge=1)
+
+    # Email. Unset host: mail is kept in a Maildir under var/mail for a person to read.
+    smtp_host: str | None = None
+    smtp_port: int = 25
+    smtp_timeout_seconds: float = 30.0
+    mail_from: str = "Pengaduan DPMPTSP Kota Madiun <pengaduan@dpmptsp.madiun.go.id>"
+
+    # Public addresses, used in messages to citizens and in `make run`'s banner.
+    intake_port: int = 8001
+    workflow_port: int = 8002
+    flower_port: int = 5555
+    public_intake_url: str = "http://127.0.0.1:8001"
+
+    # Test-only fault injection: the named checkpoint blocks until the process is killed.
+    fault_pause_at: str | None = None
+
+    @property
+    def embedded(self) -> bool:
+        return self.redis_url is None
+
+    @property
+    def broker_url(self) -> str:
+        if self.redis_url is not None:
+            return self.redis_url
+        return f"redis://127.0.0.1:{self.embedded_redis_port}/0"
+
+    def database_url(self, service: str) -> str:
+        if service not in SERVICES:
+            raise ValueError(f"unknown service {service!r}")
+        url: str | None = getattr(self, f"{service}_database_url")
+        if url:
+            return url
+        return f"sqlite:///{self.data_dir / f'{service}.db'}"
+
+    @property
+    def mail_dir(self) -> Path:
+        return self.data_dir / "mail"
+
+    def jwt_key(self) -> str:
+        """The signing key; in embedded mode a random one is kept under var/ across restarts."""
+        if self.jwt_secret is not None:
+            return self.jwt_secret.get_secret_value()
+        if not self.embedded:
+            raise RuntimeError("PENGADUAN_JWT_SECRET must be set outside the embedded default")
+        key_file = self.data_dir / "jwt-secret"
+        if not key_file.exists():
+            key_file.parent.mkdir(parents=True, exist_ok=True)
+            key_file.write_text(secrets.token_urlsafe(48))
+            key_file.chmod(0o600)
+        return key_file.read_text().strip()
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

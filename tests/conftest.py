@@ -1,0 +1,98 @@
+"""Real parts for every test: a Redis server, fresh databases (PostgreSQL when
+``PENGADUAN_TEST_DATABASE_URL`` is set, SQLite files otherwise) and an SMTP server."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import redis
+
+from tests.support.databases import PostgresDatabases, SqliteDatabases, database_pool, fresh_set
+from tests.support.redis_server import RedisServer
+from tests.support.smtp import SmtpServer
+from tests.support.state import reset_process_state
+
+# The Redis db number the tests use on a shared server (CI's); flushed before and after each test.
+TEST_REDIS_DB = 13
+
+
+@pytest.fixture(scope="session")
+def redis_base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    configured = os.environ.get("PENGADUAN_TEST_REDIS_URL")
+    if configured:
+        yield configured.rstrip("/").rsplit("/", 1)[0] if configured.count("/") > 2 else configured
+        return
+    server = RedisServer(tmp_path_factory.mktemp("redis"))
+    server.start()
+    yield server.url
+    server.stop()
+
+
+@pytest.fixture
+def broker_url(redis_base_url: str) -> Iterator[str]:
+    url = f"{redis_base_url}/{TEST_REDIS_DB}"
+    client = redis.Redis.from_url(url)
+    client.flushdb()
+    yield url
+    client.flushdb()
+    client.close()
+
+
+@pytest.fixture(scope="session")
+def db_pool(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PostgresDatabases | SqliteDatabases]:
+    with database_pool(
+        os.environ.get("PENGADUAN_TEST_DATABASE_URL"), tmp_path_factory.mktemp("sqlite")
+    ) as pool:
+        yield pool
+
+
+@pytest.fixture
+def database_urls(db_pool: PostgresDatabases | SqliteDatabases) -> dict[str, str]:
+    return fresh_set(db_pool)
+
+
+@pytest.fixture
+def smtp_server() -> Iterator[SmtpServer]:
+    server = SmtpServer()
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def service_env(
+    tmp_path: Path, broker_url: str, database_urls: dict[str, str], smtp_server: SmtpServer
+) -> dict[str, str]:
+    """The environment every process of one test runs with (also applied in-process)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PENGADUAN_")}
+    env.update(
+        {
+            "PENGADUAN_DATA_DIR": str(tmp_path / "var"),
+            "PENGADUAN_REDIS_URL": broker_url,
+            "PENGADUAN_INTAKE_DATABASE_URL": database_urls["intake"],
+            "PENGADUAN_WORKFLOW_DATABASE_URL": database_urls["workflow"],
+            "PENGADUAN_NOTIFIER_DATABASE_URL": database_urls["notifier"],
+            "PENGADUAN_JWT_SECRET": "test-secret-" + tmp_path.name,
+            "PENGADUAN_SMTP_HOST": "127.0.0.1",
+            "PENGADUAN_SMTP_PORT": str(smtp_server.port),
+            # Recover a SIGKILLed worker's message in seconds, not the production minutes.
+            "PENGADUAN_BROKER_VISIBILITY_TIMEOUT": "6",
+            "PENGADUAN_BROKER_RESTORE_INTERVAL": "1",
+            "PENGADUAN_OUTBOX_POLL_SECONDS": "0.2",
+        }
+    )
+    return env
+
+
+@pytest.fixture
+def configured(service_env: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, str]]:
+    """Apply ``service_env`` to this process, for tests that call services in-process."""
+    for key, value in service_env.items():
+        if key.startswith("PENGADUAN_"):
+            monkeypatch.setenv(key, value)
+    reset_process_state()
+    yield service_env
+    reset_process_state()

@@ -1,0 +1,81 @@
+"""Each test gets databases of its own: SQLite files, or PostgreSQL databases cloned from a
+template migrated once per session (CREATE DATABASE ... TEMPLATE is fast)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+from shared.migrations import upgrade
+from shared.settings import SERVICES
+
+
+class PostgresDatabases:
+    def __init__(self, admin_url: str) -> None:
+        self.admin_url = make_url(admin_url)
+        self.admin = create_engine(self.admin_url, isolation_level="AUTOCOMMIT")
+        self.prefix = f"pgd_{uuid.uuid4().hex[:8]}"
+        self.templates: dict[str, str] = {}
+        self.created: list[str] = []
+
+    def url_for(self, name: str) -> str:
+        return self.admin_url.set(database=name).render_as_string(hide_password=False)
+
+    def _create(self, name: str, template: str | None = None) -> None:
+        suffix = f" TEMPLATE {template}" if template else ""
+        with self.admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"{suffix}'))
+        self.created.append(name)
+
+    def template(self, service: str) -> str:
+        if service not in self.templates:
+            name = f"{self.prefix}_tpl_{service}"
+            self._create(name)
+            upgrade(service, url=self.url_for(name))
+            self.templates[service] = name
+        return self.templates[service]
+
+    def fresh(self, service: str) -> str:
+        template = self.template(service)
+        name = f"{self.prefix}_{service}_{uuid.uuid4().hex[:8]}"
+        self._create(name, template)
+        return self.url_for(name)
+
+    def drop_all(self) -> None:
+        with self.admin.connect() as conn:
+            for name in reversed(self.created):
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        self.admin.dispose()
+
+
+class SqliteDatabases:
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def fresh(self, service: str) -> str:
+        path = self.root / f"{service}-{uuid.uuid4().hex[:8]}.db"
+        url = f"sqlite:///{path}"
+        upgrade(service, url=url)
+        return url
+
+    def drop_all(self) -> None:
+        return None
+
+
+@contextmanager
+def database_pool(pg_admin_url: str | None, root: Path) -> Iterator[PostgresDatabases | SqliteDatabases]:
+    pool: PostgresDatabases | SqliteDatabases
+    pool = PostgresDatabases(pg_admin_url) if pg_admin_url else SqliteDatabases(root)
+    try:
+        yield pool
+    finally:
+        pool.drop_all()
+
+
+def fresh_set(pool: PostgresDatabases | SqliteDatabases) -> dict[str, str]:
+    return {service: pool.fresh(service) for service in SERVICES}
