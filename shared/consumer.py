@@ -56,8 +56,12 @@ def consumer(
     contract: type[M],
     database: Callable[[], ServiceDatabase],
     options: TaskOptions | None = None,
+    retry_for: tuple[type[Exception], ...] = (),
 ) -> Callable[[Callable[[Session, M], None]], Task]:
-    """Register ``fn`` as the idempotent consumer of ``contract`` messages under ``name``."""
+    """Register ``fn`` as the idempotent consumer of ``contract`` messages under ``name``.
+
+    ``retry_for`` adds the consumer's own transient errors (an SMTP server that is down, say).
+    """
     opts = (options or TaskOptions()).model_dump()
 
     def register(fn: Callable[[Session, M], None]) -> Task:
@@ -65,7 +69,7 @@ def consumer(
             name=name,
             bind=True,
             base=ConsumerTask,
-            autoretry_for=TRANSIENT_ERRORS,
+            autoretry_for=TRANSIENT_ERRORS + retry_for,
             **opts,
         )
         def run(self: Task, message: dict[str, Any]) -> str:
