@@ -101,9 +101,7 @@ def _translate(error: dict[str, Any]) -> dict[str, Any]:
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(DomainError)
     async def _domain(_: Request, exc: DomainError) -> JSONResponse:
-        return JSONResponse(
-            {"code": exc.code, "message": exc.message}, status_code=exc.status_code
-        )
+        return JSONResponse({"code": exc.code, "message": exc.message}, status_code=exc.status_code)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:

@@ -7,7 +7,7 @@ shows each role's queue under the role's name.
 from __future__ import annotations
 
 from celery import Celery
-from kombu import Queue
+from kombu.entity import Queue
 
 from shared.settings import Settings, get_settings
 from shared.sop import STEPS, Role
@@ -30,7 +30,7 @@ def make_celery(settings: Settings | None = None) -> Celery:
     app = Celery("pengaduan", broker=settings.broker_url, set_as_current=False)
     app.conf.update(
         task_routes=task_routes(),
-        task_queues=[Queue(name, routing_key=name) for name in ALL_QUEUES],
+        task_queues=[Queue(name, routing_key=name) for name in ALL_QUEUES],  # type: ignore[no-untyped-call]
         task_default_queue=INTAKE_QUEUE,
         task_serializer="json",
         accept_content=["json"],
@@ -52,7 +52,6 @@ def make_celery(settings: Settings | None = None) -> Celery:
         },
         worker_send_task_events=True,  # Flower's task view
         task_send_sent_event=True,
-        worker_hijack_root_logger=False,
         enable_utc=True,
         timezone="UTC",
     )

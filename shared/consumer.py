@@ -77,7 +77,7 @@ def consumer(
                 msg = contract.model_validate(message)
             except ValidationError as exc:
                 # A message no retry can fix: drop it loudly rather than loop on it.
-                log.error("task %s: invalid %s payload: %s", name, contract.__name__, exc)
+                log.exception("task %s: invalid %s payload", name, contract.__name__)
                 raise Reject(str(exc), requeue=False) from exc
             return consume_once(database(), name, msg, fn)
 

@@ -18,5 +18,5 @@ def checkpoint(name: str) -> None:
     if get_settings().fault_pause_at != name:
         return
     log.warning("fault checkpoint %s reached: pausing until killed", name)
-    print(f"FAULT-CHECKPOINT-REACHED {name}", flush=True)  # noqa: T201 - the test reads it
+    print(f"FAULT-CHECKPOINT-REACHED {name}", flush=True)
     threading.Event().wait()

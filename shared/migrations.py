@@ -18,7 +18,9 @@ from shared.settings import PROJECT_ROOT, SERVICES, Settings, get_settings
 
 def alembic_config(service: str, url: str) -> Config:
     config = Config()
-    config.set_main_option("script_location", str(PROJECT_ROOT / "services" / service / "migrations"))
+    config.set_main_option(
+        "script_location", str(PROJECT_ROOT / "services" / service / "migrations")
+    )
     config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
     config.attributes["configure_logger"] = False
     return config
@@ -59,7 +61,7 @@ def main() -> None:
     parser.add_argument("services", nargs="*", default=list(SERVICES), choices=SERVICES)
     for service in parser.parse_args().services:
         upgrade(service)
-        print(f"{service}: migrated to head")  # noqa: T201
+        print(f"{service}: migrated to head")
 
 
 if __name__ == "__main__":

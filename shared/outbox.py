@@ -90,7 +90,7 @@ class OutboxRelay:
         self._thread: threading.Thread | None = None
 
     def committed(self) -> None:
-        """A transaction committed: publish now, in the background thread if this process runs one."""
+        """A transaction committed: publish now (via the relay thread if this process runs one)."""
         if self._thread is not None and self._thread.is_alive():
             self._wake.set()
             return

@@ -45,7 +45,7 @@ class Settings(BaseSettings):
     outbox_claim_seconds: int = Field(default=30, ge=1)
 
     # Staff authentication.
-    jwt_secret: SecretStr | None = None
+    jwt_secret: SecretStr | None = Field(default=None, min_length=32)
     jwt_ttl_minutes: int = Field(default=480, ge=1)
 
     # Email. Unset host: mail is kept in a Maildir under var/mail for a person to read.

@@ -15,20 +15,21 @@ log = logging.getLogger(__name__)
 
 
 def wire_worker(database: Callable[[], ServiceDatabase], service: str) -> None:
-    @signals.worker_process_init.connect(weak=False)
-    def _after_fork(**_: Any) -> None:
+    def after_fork(**_: Any) -> None:
         # Pooled connections must not be shared with the parent across fork.
         database().dispose_after_fork()
 
-    @signals.worker_ready.connect(weak=False)
-    def _start_relay(**_: Any) -> None:
+    def start_relay(**_: Any) -> None:
         db = database()
         if db.relay is not None:
             db.relay.start(service)
             log.info("outbox relay for %s started", service)
 
-    @signals.worker_shutdown.connect(weak=False)
-    def _stop_relay(**_: Any) -> None:
+    def stop_relay(**_: Any) -> None:
         db = database()
         if db.relay is not None:
             db.relay.stop()
+
+    signals.worker_process_init.connect(after_fork, weak=False)
+    signals.worker_ready.connect(start_relay, weak=False)
+    signals.worker_shutdown.connect(stop_relay, weak=False)

@@ -42,16 +42,29 @@ def broker_url(redis_base_url: str) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def db_pool(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PostgresDatabases | SqliteDatabases]:
-    with database_pool(
-        os.environ.get("PENGADUAN_TEST_DATABASE_URL"), tmp_path_factory.mktemp("sqlite")
-    ) as pool:
+def sqlite_pool(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SqliteDatabases]:
+    with database_pool(None, tmp_path_factory.mktemp("sqlite")) as pool:
+        assert isinstance(pool, SqliteDatabases)
+        yield pool
+
+
+@pytest.fixture(scope="session")
+def postgres_pool(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PostgresDatabases | None]:
+    url = os.environ.get("PENGADUAN_TEST_DATABASE_URL")
+    if not url:
+        yield None
+        return
+    with database_pool(url, tmp_path_factory.mktemp("unused")) as pool:
+        assert isinstance(pool, PostgresDatabases)
         yield pool
 
 
 @pytest.fixture
-def database_urls(db_pool: PostgresDatabases | SqliteDatabases) -> dict[str, str]:
-    return fresh_set(db_pool)
+def database_urls(
+    postgres_pool: PostgresDatabases | None, sqlite_pool: SqliteDatabases
+) -> dict[str, str]:
+    """Fresh databases on PostgreSQL when the machine has one configured, SQLite otherwise."""
+    return fresh_set(postgres_pool or sqlite_pool)
 
 
 @pytest.fixture
@@ -75,7 +88,7 @@ def service_env(
             "PENGADUAN_INTAKE_DATABASE_URL": database_urls["intake"],
             "PENGADUAN_WORKFLOW_DATABASE_URL": database_urls["workflow"],
             "PENGADUAN_NOTIFIER_DATABASE_URL": database_urls["notifier"],
-            "PENGADUAN_JWT_SECRET": "test-secret-" + tmp_path.name,
+            "PENGADUAN_JWT_SECRET": "test-secret-for-signing-staff-tokens-" + tmp_path.name,
             "PENGADUAN_SMTP_HOST": "127.0.0.1",
             "PENGADUAN_SMTP_PORT": str(smtp_server.port),
             # Recover a SIGKILLed worker's message in seconds, not the production minutes.
@@ -88,7 +101,9 @@ def service_env(
 
 
 @pytest.fixture
-def configured(service_env: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, str]]:
+def configured(
+    service_env: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> Iterator[dict[str, str]]:
     """Apply ``service_env`` to this process, for tests that call services in-process."""
     for key, value in service_env.items():
         if key.startswith("PENGADUAN_"):

@@ -68,7 +68,9 @@ class SqliteDatabases:
 
 
 @contextmanager
-def database_pool(pg_admin_url: str | None, root: Path) -> Iterator[PostgresDatabases | SqliteDatabases]:
+def database_pool(
+    pg_admin_url: str | None, root: Path
+) -> Iterator[PostgresDatabases | SqliteDatabases]:
     pool: PostgresDatabases | SqliteDatabases
     pool = PostgresDatabases(pg_admin_url) if pg_admin_url else SqliteDatabases(root)
     try:

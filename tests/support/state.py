@@ -10,7 +10,7 @@ from shared.settings import get_settings
 
 def reset_process_state() -> None:
     get_settings.cache_clear()
-    shared.celery_app._app = None  # noqa: SLF001 - the lazily built app must follow new settings
+    shared.celery_app._app = None
     for service in ("intake", "workflow", "notifier"):
         try:
             module = importlib.import_module(f"services.{service}.database")

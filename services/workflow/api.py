@@ -1,0 +1,177 @@
+"""The staff API: log in, see the role's worklist, complete SOP steps, read a case's record."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
+from typing import Annotated, Any
+
+from fastapi import Body, Depends, FastAPI, Path, status
+from fastapi.security import OAuth2PasswordBearer, OAuth2PasswordRequestForm
+from sqlalchemy.orm import Session
+
+from services.workflow import accounts, steps
+from services.workflow.auth import issue_token, user_id_from_token
+from services.workflow.database import get_db
+from services.workflow.errors import InvalidToken
+from services.workflow.history import events_of
+from services.workflow.models import Case, StaffUser
+from services.workflow.schemas import CaseOut, CompletionOut, EventOut, StaffOut, TokenOut, WorkItem
+from shared.api_errors import error_responses, install_error_handlers
+from shared.db import utcnow
+from shared.settings import Settings, get_settings
+from shared.sop import STATUS_LABELS, STEP_BY_NUMBER, STEPS, Role
+
+STEP_CLOSED_LABEL = "Laporan pengaduan selesai diproses; jawaban diteruskan kepada pengadu"
+oauth2 = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token")
+
+
+def _session() -> Iterator[Session]:
+    with get_db().transaction() as session:
+        yield session
+
+
+# scope="function": commit before the response is sent, so a 202 means it is on record.
+SessionDep = Annotated[Session, Depends(_session, scope="function")]
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+
+
+def _current_user(
+    token: Annotated[str, Depends(oauth2)], session: SessionDep, settings: SettingsDep
+) -> StaffUser:
+    user = session.get(StaffUser, user_id_from_token(token, settings))
+    # Checked on every request, so a deactivated account is locked out at once.
+    if user is None or not user.active:
+        raise InvalidToken("Akun tidak aktif atau tidak ditemukan")
+    return user
+
+
+CurrentUser = Annotated[StaffUser, Depends(_current_user)]
+
+
+@asynccontextmanager
+async def _lifespan(_: FastAPI) -> AsyncIterator[None]:
+    db = get_db()
+    if db.relay is not None:
+        db.relay.start("workflow-api")
+    yield
+    if db.relay is not None:
+        db.relay.stop()
+
+
+def _case_out(session: Session, case: Case) -> CaseOut:
+    current = STEP_BY_NUMBER.get(case.current_step) if case.current_step else None
+    return CaseOut(
+        case_id=case.id,
+        tracking_code=case.tracking_code,
+        status=case.status,
+        status_label=STATUS_LABELS.get(case.status, STEP_CLOSED_LABEL),
+        subject=case.subject,
+        description=case.description,
+        reporter_name=case.reporter_name,
+        channels=case.channels,
+        current_step=case.current_step,
+        current_role=current.role.value if current else None,
+        arrived_at=case.step_arrived_at,
+        due_at=case.due_at,
+        answer=case.answer,
+        filed_at=case.filed_at,
+        closed_at=case.closed_at,
+        history=[EventOut.model_validate(e) for e in events_of(session, case.id)],
+    )
+
+
+STEP_BODY_EXAMPLES: dict[str, Any] = {
+    f"step{step.number}": {
+        "summary": f"Langkah {step.number} ({step.role.value})",
+        "value": {f.name: f.label for f in step.inputs},
+    }
+    for step in STEPS
+}
+
+
+def create_app() -> FastAPI:
+    app = FastAPI(
+        title="Pengaduan — API Petugas",
+        description="Layanan alur kerja SOP penanganan pengaduan DPMPTSP Kota Madiun.",
+        version="1.0.0",
+        lifespan=_lifespan,
+    )
+    install_error_handlers(app)
+
+    @app.get("/healthz", include_in_schema=False)
+    def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @app.post("/api/v1/auth/token", responses=error_responses(401, 422))
+    def login(
+        form: Annotated[OAuth2PasswordRequestForm, Depends()],
+        session: SessionDep,
+        settings: SettingsDep,
+    ) -> TokenOut:
+        user = accounts.authenticate(session, form.username, form.password)
+        token, ttl = issue_token(user, settings)
+        return TokenOut(access_token=token, expires_in=ttl, role=user.role)
+
+    @app.get("/api/v1/me", responses=error_responses(401))
+    def me(user: CurrentUser) -> StaffOut:
+        return StaffOut(username=user.username, full_name=user.full_name, role=user.role)
+
+    @app.get("/api/v1/worklist", responses=error_responses(401))
+    def worklist(user: CurrentUser, session: SessionDep) -> list[WorkItem]:
+        now = utcnow()
+        items = []
+        for case in steps.worklist(session, Role(user.role)):
+            assert case.current_step and case.step_arrived_at and case.due_at  # noqa: S101
+            items.append(
+                WorkItem(
+                    case_id=case.id,
+                    tracking_code=case.tracking_code,
+                    step=case.current_step,
+                    step_name=STEP_BY_NUMBER[case.current_step].name,
+                    subject=case.subject,
+                    arrived_at=case.step_arrived_at,
+                    due_at=case.due_at,
+                    overdue=case.due_at < now,
+                )
+            )
+        return items
+
+    @app.post(
+        "/api/v1/cases/{case_id}/steps/{step}",
+        status_code=status.HTTP_202_ACCEPTED,
+        responses=error_responses(401, 403, 404, 409, 422),
+    )
+    def complete(
+        case_id: Annotated[str, Path(max_length=64)],
+        step: Annotated[int, Path(ge=-(2**31), le=2**31)],
+        user: CurrentUser,
+        session: SessionDep,
+        payload: Annotated[dict[str, Any], Body(openapi_examples=STEP_BODY_EXAMPLES)],
+    ) -> CompletionOut:
+        done = steps.complete_step(
+            session, case_id=case_id, step_number=step, user=user, payload=payload
+        )
+        nxt = done.next_step
+        message = (
+            f"Langkah {step} selesai; laporan pengaduan diteruskan ke {nxt.role.value}"
+            if nxt
+            else "Langkah terakhir selesai; jawaban diteruskan kepada pengadu"
+        )
+        return CompletionOut(
+            case_id=done.case.id,
+            tracking_code=done.case.tracking_code,
+            step=step,
+            completed_at=done.completed_at,
+            next_step=nxt.number if nxt else None,
+            next_role=nxt.role.value if nxt else None,
+            message=message,
+        )
+
+    @app.get("/api/v1/cases/{case_id}", responses=error_responses(401, 404))
+    def read_case(
+        case_id: Annotated[str, Path(max_length=64)], _user: CurrentUser, session: SessionDep
+    ) -> CaseOut:
+        return _case_out(session, steps.get_case(session, case_id))
+
+    return app

@@ -1,0 +1,37 @@
+"""The workflow's domain errors; shared.api_errors maps them to HTTP in one handler."""
+
+from __future__ import annotations
+
+from shared.api_errors import Conflict, Forbidden, InvalidInput, NotFound, Unauthorized
+
+
+class CaseNotFound(NotFound):
+    code = "case_not_found"
+
+
+class StepNotFound(NotFound):
+    code = "step_not_found"
+
+
+class WrongRole(Forbidden):
+    code = "wrong_role"
+
+
+class StepOutOfOrder(Conflict):
+    code = "step_out_of_order"
+
+
+class ConcurrentChange(Conflict):
+    code = "concurrent_change"
+
+
+class MissingInput(InvalidInput):
+    code = "missing_input"
+
+
+class BadCredentials(Unauthorized):
+    code = "bad_credentials"
+
+
+class InvalidToken(Unauthorized):
+    code = "invalid_token"

@@ -1,0 +1,78 @@
+"""Workflow tables: staff accounts, cases, and the append-only case record."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, Boolean, Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from shared.db import UTCDateTime, make_metadata, utcnow
+
+
+class Base(DeclarativeBase):
+    metadata = make_metadata()
+
+
+class StaffUser(Base):
+    __tablename__ = "staff_users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    full_name: Mapped[str] = mapped_column(String(200), default="")
+    role: Mapped[str] = mapped_column(String(32))
+    password_hash: Mapped[str] = mapped_column(String(200))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Case(Base):
+    """A complaint as the office handles it; ``current_step`` is where it waits or is headed."""
+
+    __tablename__ = "cases"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    tracking_code: Mapped[str] = mapped_column(String(32), unique=True)
+    subject: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text)
+    reporter_name: Mapped[str] = mapped_column(String(200))
+    reporter_email: Mapped[str | None] = mapped_column(String(320))
+    reporter_phone: Mapped[str | None] = mapped_column(String(32))
+    channels: Mapped[list[str]] = mapped_column(JSON)
+    status: Mapped[str] = mapped_column(String(32), index=True)
+    current_step: Mapped[int | None] = mapped_column(Integer, index=True)
+    # Null while the case travels to ``current_step``: it is on the worklist only once arrived.
+    step_arrived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    answer: Mapped[str | None] = mapped_column(Text)
+    filed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # SQLAlchemy's optimistic lock: every UPDATE checks it, so of two racing writers the second
+    # fails (StaleDataError) instead of overwriting the first.
+    version: Mapped[int] = mapped_column(Integer)
+    event_count: Mapped[int] = mapped_column(Integer, default=0)
+
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy's declarative API
+
+
+class CaseEvent(Base):
+    """One line of the record. Append-only: the ORM refuses updates and deletes, and so do
+    database triggers (see the initial migration)."""
+
+    __tablename__ = "case_events"
+    __table_args__ = (UniqueConstraint("case_id", "sequence"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"), index=True)
+    sequence: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(32))
+    step: Mapped[int | None] = mapped_column(Integer)
+    actor: Mapped[str] = mapped_column(String(64))
+    role: Mapped[str | None] = mapped_column(String(32))
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    input: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    output: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    minutes_taken: Mapped[float | None] = mapped_column(Float)
+    standard_minutes: Mapped[int | None] = mapped_column(Integer)
+    within_standard: Mapped[bool | None] = mapped_column(Boolean)

@@ -1,0 +1,77 @@
+"""Staff API shapes."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict
+
+
+class TokenOut(BaseModel):
+    access_token: str
+    token_type: str = "bearer"  # noqa: S105 - the OAuth2 token type, not a secret
+    expires_in: int
+    role: str
+
+
+class WorkItem(BaseModel):
+    case_id: str
+    tracking_code: str
+    step: int
+    step_name: str
+    subject: str
+    arrived_at: datetime
+    due_at: datetime
+    overdue: bool
+
+
+class CompletionOut(BaseModel):
+    case_id: str
+    tracking_code: str
+    step: int
+    completed_at: datetime
+    next_step: int | None
+    next_role: str | None
+    message: str
+
+
+class EventOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    sequence: int
+    kind: str
+    step: int | None
+    actor: str
+    role: str | None
+    occurred_at: datetime
+    input: dict[str, Any] | None
+    output: dict[str, Any] | None
+    minutes_taken: float | None
+    standard_minutes: int | None
+    within_standard: bool | None
+
+
+class CaseOut(BaseModel):
+    case_id: str
+    tracking_code: str
+    status: str
+    status_label: str
+    subject: str
+    description: str
+    reporter_name: str
+    channels: list[str]
+    current_step: int | None
+    current_role: str | None
+    arrived_at: datetime | None
+    due_at: datetime | None
+    answer: str | None
+    filed_at: datetime
+    closed_at: datetime | None
+    history: list[EventOut]
+
+
+class StaffOut(BaseModel):
+    username: str
+    full_name: str
+    role: str

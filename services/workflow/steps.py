@@ -1,0 +1,233 @@
+"""The SOP in motion: a case arrives at a step, waits on its role's worklist, and a person
+completes it, handing it to the next step's queue (or, after the last, to the notifier).
+
+Plain functions taking a ``Session``: they flush, the caller commits.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from services.workflow.errors import CaseNotFound, StepNotFound, StepOutOfOrder, WrongRole
+from services.workflow.history import record
+from services.workflow.models import Case, StaffUser
+from services.workflow.step_inputs import validate_input
+from shared.contracts import (
+    INTAKE_STATUS_TASK,
+    NOTIFY_TASK,
+    CaseStatusChangedV1,
+    ComplaintFiledV1,
+    NotificationKind,
+    NotificationRequestedV1,
+    Reporter,
+    StepHandoffV1,
+)
+from shared.db import utcnow
+from shared.outbox import enqueue
+from shared.sop import FIRST_STEP, ROLE_LABELS, STEP_BY_NUMBER, STEPS, Role, Step, next_step
+
+log = logging.getLogger(__name__)
+
+CLOSED = "closed"
+SYSTEM_ACTOR = "sistem"
+CITIZEN_ACTOR = "pengadu"
+
+
+@dataclass(frozen=True)
+class Completion:
+    case: Case
+    step: Step
+    completed_at: datetime
+    next_step: Step | None
+
+
+def receive_complaint(session: Session, msg: ComplaintFiledV1) -> Case:
+    """A filed complaint enters the workflow: the case is registered and arrives at step 1."""
+    existing = session.scalar(select(Case).where(Case.tracking_code == msg.tracking_code))
+    if existing is not None:
+        return existing
+    case = Case(
+        id=str(uuid.uuid4()),
+        tracking_code=msg.tracking_code,
+        subject=msg.subject,
+        description=msg.description,
+        reporter_name=msg.reporter.name,
+        reporter_email=msg.reporter.email,
+        reporter_phone=msg.reporter.phone,
+        channels=[c.value for c in msg.channels],
+        status="submitted",
+        current_step=FIRST_STEP.number,
+        filed_at=msg.occurred_at,
+        event_count=0,
+    )
+    session.add(case)
+    record(
+        session,
+        case,
+        "filed",
+        actor=CITIZEN_ACTOR,
+        occurred_at=msg.occurred_at,
+        input={"subject": msg.subject, "description": msg.description},
+    )
+    _arrive(session, case, FIRST_STEP)
+    return case
+
+
+def arrive(session: Session, msg: StepHandoffV1) -> None:
+    """The case reaches ``msg.step``: onto the role's worklist, the step's clock starts."""
+    case = session.get(Case, msg.case_id)
+    if case is None:
+        log.error("hand-off for unknown case %s dropped", msg.case_id)
+        return
+    if case.current_step != msg.step or case.step_arrived_at is not None:
+        log.info("case %s already at or past step %s; hand-off ignored", case.id, msg.step)
+        return
+    _arrive(session, case, STEP_BY_NUMBER[msg.step])
+
+
+def _arrive(session: Session, case: Case, step: Step) -> None:
+    now = utcnow()
+    case.status = step.status
+    case.step_arrived_at = now
+    case.due_at = now + timedelta(minutes=step.standard_minutes)
+    event = record(
+        session,
+        case,
+        "arrived",
+        step=step.number,
+        role=step.role.value,
+        actor=SYSTEM_ACTOR,
+        occurred_at=now,
+        output={"due_at": case.due_at.isoformat()},
+        standard_minutes=step.standard_minutes,
+    )
+    session.flush()
+    enqueue(
+        session,
+        INTAKE_STATUS_TASK,
+        CaseStatusChangedV1(
+            tracking_code=case.tracking_code, status=step.status, sequence=event.sequence
+        ),
+    )
+    log.info("case %s arrived at step %s, worklist of %s", case.id, step.number, step.role.value)
+
+
+def complete_step(
+    session: Session, *, case_id: str, step_number: int, user: StaffUser, payload: Any
+) -> Completion:
+    """Record the completion and hand the case on, all in the caller's transaction.
+
+    Checked in this order: the case and step exist (404), the caller's role (403), the case is
+    waiting at this step (409), the step's input (422).
+    """
+    case = session.get(Case, case_id)
+    if case is None:
+        raise CaseNotFound("Laporan pengaduan tidak ditemukan")
+    step = STEP_BY_NUMBER.get(step_number)
+    if step is None:
+        raise StepNotFound(f"SOP tidak memiliki langkah {step_number} (langkah 1-{len(STEPS)})")
+    if user.role != step.role.value:
+        raise WrongRole(
+            f"Langkah {step.number} ({step.name}) adalah tugas {ROLE_LABELS[step.role]}, "
+            f"bukan {ROLE_LABELS[Role(user.role)]}"
+        )
+    if case.current_step != step.number or case.step_arrived_at is None:
+        raise StepOutOfOrder(_out_of_order_message(case, step))
+    data = validate_input(step, payload)
+    return _complete(session, case, step, user, data)
+
+
+def _out_of_order_message(case: Case, step: Step) -> str:
+    if case.current_step is None:
+        return f"Laporan pengaduan {case.tracking_code} sudah selesai diproses"
+    if case.current_step == step.number:
+        return f"Laporan pengaduan {case.tracking_code} belum tiba di langkah {step.number}"
+    return (
+        f"Laporan pengaduan {case.tracking_code} sedang di langkah {case.current_step}, "
+        f"bukan langkah {step.number}"
+    )
+
+
+def _complete(
+    session: Session, case: Case, step: Step, user: StaffUser, data: dict[str, Any]
+) -> Completion:
+    now = utcnow()
+    assert case.step_arrived_at is not None  # noqa: S101 - checked by the caller
+    minutes = round((now - case.step_arrived_at).total_seconds() / 60, 2)
+    if "answer" in data:
+        case.answer = data["answer"]
+    record(
+        session,
+        case,
+        "completed",
+        step=step.number,
+        role=step.role.value,
+        actor=user.username,
+        occurred_at=now,
+        input=data,
+        output={"output": step.output},
+        minutes_taken=minutes,
+        standard_minutes=step.standard_minutes,
+    )
+    following = next_step(step)
+    case.step_arrived_at = None
+    case.due_at = None
+    if following is not None:
+        case.current_step = following.number
+        enqueue(
+            session, following.arrive_task, StepHandoffV1(case_id=case.id, step=following.number)
+        )
+    else:
+        case.current_step = None
+        case.status = CLOSED
+        case.closed_at = now
+        enqueue(session, NOTIFY_TASK, _answer_notification(case))
+    try:
+        session.flush()
+    except StaleDataError as exc:
+        # Someone completed this step between our read and our write: theirs stands.
+        raise StepOutOfOrder(
+            f"Langkah {step.number} laporan pengaduan {case.tracking_code} baru saja "
+            "diselesaikan oleh orang lain"
+        ) from exc
+    return Completion(case=case, step=step, completed_at=now, next_step=following)
+
+
+def _answer_notification(case: Case) -> NotificationRequestedV1:
+    return NotificationRequestedV1(
+        kind=NotificationKind.ANSWER,
+        tracking_code=case.tracking_code,
+        recipient=Reporter(
+            name=case.reporter_name, email=case.reporter_email, phone=case.reporter_phone
+        ),
+        channels=tuple(case.channels),  # type: ignore[arg-type]
+        subject=case.subject,
+        answer=case.answer,
+    )
+
+
+def worklist(session: Session, role: Role) -> list[Case]:
+    """Cases that arrived at one of ``role``'s steps, oldest arrival first."""
+    numbers = [s.number for s in STEPS if s.role == role]
+    return list(
+        session.scalars(
+            select(Case)
+            .where(Case.current_step.in_(numbers), Case.step_arrived_at.is_not(None))
+            .order_by(Case.step_arrived_at, Case.id)
+        )
+    )
+
+
+def get_case(session: Session, case_id: str) -> Case:
+    case = session.get(Case, case_id)
+    if case is None:
+        raise CaseNotFound("Laporan pengaduan tidak ditemukan")
+    return case

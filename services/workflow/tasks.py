@@ -1,0 +1,33 @@
+"""The SOP step tasks: one arrival task per step, on that step's role queue (from the SOP table)."""
+
+from __future__ import annotations
+
+from celery import Task
+from sqlalchemy.orm import Session
+
+from services.workflow.database import get_db
+from services.workflow.steps import arrive, receive_complaint
+from shared.celery_app import get_celery
+from shared.consumer import consumer
+from shared.contracts import ComplaintFiledV1, StepHandoffV1
+from shared.sop import FIRST_STEP, STEPS
+
+app = get_celery()
+
+
+@consumer(app, name=FIRST_STEP.arrive_task, contract=ComplaintFiledV1, database=get_db)
+def receive(session: Session, message: ComplaintFiledV1) -> None:
+    receive_complaint(session, message)
+
+
+def _arrival(session: Session, message: StepHandoffV1) -> None:
+    arrive(session, message)
+
+
+ARRIVAL_TASKS: dict[int, Task] = {
+    step.number: consumer(app, name=step.arrive_task, contract=StepHandoffV1, database=get_db)(
+        _arrival
+    )
+    for step in STEPS
+    if step is not FIRST_STEP
+}

@@ -1,0 +1,51 @@
+"""Journeys run every real part: both APIs (uvicorn), the three Celery workers, Redis and SMTP,
+on SQLite and, where configured, on PostgreSQL."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.support.databases import PostgresDatabases, SqliteDatabases, fresh_set
+from tests.support.desk import Desk
+from tests.support.processes import ApiProcess, ServiceProcess, start_worker
+from tests.support.smtp import SmtpServer
+
+pytestmark = pytest.mark.journey
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_urls(
+    request: pytest.FixtureRequest,
+    postgres_pool: PostgresDatabases | None,
+    sqlite_pool: SqliteDatabases,
+) -> dict[str, str]:
+    if request.param == "postgresql":
+        if postgres_pool is None:
+            pytest.skip("PENGADUAN_TEST_DATABASE_URL is not set")
+        return fresh_set(postgres_pool)
+    return fresh_set(sqlite_pool)
+
+
+@pytest.fixture
+def system(service_env: dict[str, str], tmp_path: Path, smtp_server: SmtpServer) -> Iterator[Desk]:
+    """The whole system, started as separate processes; stopped (and checked) afterwards."""
+    logs = tmp_path / "logs"
+    logs.mkdir()
+    processes: list[ServiceProcess] = []
+    try:
+        intake = ApiProcess("intake", service_env, logs).start()
+        processes.append(intake)
+        workflow = ApiProcess("workflow", service_env, logs).start()
+        processes.append(workflow)
+        workers = {
+            name: start_worker(name, service_env, logs)
+            for name in ("intake", "workflow", "notifier")
+        }
+        processes.extend(workers.values())
+        yield Desk(intake, workflow, workers, service_env, logs, smtp_server)
+    finally:
+        for process in processes:
+            process.stop()

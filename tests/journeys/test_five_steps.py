@@ -1,0 +1,48 @@
+"""A complaint travels all five SOP steps over the real queues; the answer reaches the citizen."""
+
+from __future__ import annotations
+
+from shared.sop import STATUS_LABELS
+from tests.support.desk import STEP_INPUTS, Desk
+from tests.support.processes import wait_for
+
+
+def test_complaint_is_answered_by_email_after_all_five_steps(system: Desk) -> None:
+    filed = system.file_complaint()
+    assert filed["status"] == "submitted"
+
+    ack = wait_for(system.emails_to, 60, "the filing acknowledgement")
+    assert filed["tracking_code"] in ack[0].get_content()
+
+    case_id = system.walk(filed["tracking_code"])
+
+    tracked = system.wait_for_status(filed, "answered")
+    assert tracked["answer"] == STEP_INPUTS[4]["answer"]
+    statuses = [entry["status"] for entry in tracked["timeline"]]
+    assert statuses == [
+        "submitted",
+        "received",
+        "verifying",
+        "disposition",
+        "follow_up",
+        "answer_ready",
+        "answered",
+    ]
+    assert tracked["status_label"] == STATUS_LABELS["answered"]
+
+    emails = system.emails_to()
+    assert len(emails) == 2  # the acknowledgement and the answer, once each
+    answer_mail = next(m for m in emails if STEP_INPUTS[4]["answer"] in m.get_content())
+    assert filed["tracking_code"] in answer_mail.get_content()
+
+    case = system.case(case_id)
+    completed = [e for e in case["history"] if e["kind"] == "completed"]
+    assert [e["step"] for e in completed] == [1, 2, 3, 4, 5]
+    assert [e["actor"] for e in completed] == [
+        "uji_admin",
+        "uji_kasi",
+        "uji_koordinator",
+        "uji_tim_koordinasi",
+        "uji_admin",
+    ]
+    assert case["status"] == "closed"

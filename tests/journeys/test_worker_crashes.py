@@ -1,0 +1,93 @@
+"""SIGKILLed workers lose nothing and do nothing twice.
+
+Each test arms a fault checkpoint in one worker (``PENGADUAN_FAULT_PAUSE_AT``), so the kill lands
+at an exact point of a task: before its transaction commits, or after it committed but before
+the message was acknowledged. The worker is then started again and the broker redelivers the
+unacknowledged message once its visibility timeout (6 s in tests) has passed.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from shared.sop import Role
+from tests.support.databases import PostgresDatabases, SqliteDatabases, fresh_set
+from tests.support.desk import STEP_INPUTS, Desk
+from tests.support.processes import wait_for
+
+
+@pytest.fixture
+def database_urls(
+    postgres_pool: PostgresDatabases | None, sqlite_pool: SqliteDatabases
+) -> dict[str, str]:
+    # Crash tests run once, on the configured backend; the journeys cover both backends.
+    return fresh_set(postgres_pool or sqlite_pool)
+
+
+def _kill_at(system: Desk, worker: str, checkpoint: str) -> None:
+    system.restart_worker(worker, {"PENGADUAN_FAULT_PAUSE_AT": checkpoint})
+
+
+def _await_checkpoint_and_kill(system: Desk, worker: str) -> None:
+    process = system.workers[worker]
+    process.wait_for_output("FAULT-CHECKPOINT-REACHED", timeout=60)
+    process.kill()
+
+
+def _history_counts(system: Desk, case_id: str) -> dict[tuple[str, int | None], int]:
+    counts: dict[tuple[str, int | None], int] = {}
+    for event in system.case(case_id)["history"]:
+        key = (event["kind"], event["step"])
+        counts[key] = counts.get(key, 0) + 1
+    return counts
+
+
+def test_worker_killed_after_committing_a_step_arrival_applies_it_once(system: Desk) -> None:
+    _kill_at(system, "workflow", "workflow.step.2.arrive:after-commit")
+    filed = system.file_complaint()
+    system.walk(filed["tracking_code"], range(1, 2))
+    _await_checkpoint_and_kill(system, "workflow")
+
+    restarted = system.restart_worker("workflow")
+    restarted.wait_for_output("already applied", timeout=60)  # the redelivery, recognised
+
+    case_id = system.walk(filed["tracking_code"], range(2, 6))
+    system.wait_for_status(filed, "answered")
+    counts = _history_counts(system, case_id)
+    assert all(counts[("completed", n)] == 1 for n in range(1, 6))
+    assert all(counts[("arrived", n)] == 1 for n in range(1, 6))
+    answers = [m for m in system.emails_to() if STEP_INPUTS[4]["answer"] in m.get_content()]
+    assert len(answers) == 1
+
+
+def test_worker_killed_before_committing_a_step_arrival_applies_it_after_restart(
+    system: Desk,
+) -> None:
+    _kill_at(system, "workflow", "workflow.step.2.arrive:before-commit")
+    filed = system.file_complaint()
+    system.walk(filed["tracking_code"], range(1, 2))
+    _await_checkpoint_and_kill(system, "workflow")
+
+    assert system.workflow.get("/api/v1/worklist", headers=system.headers(Role.KASI)).json() == []
+    system.restart_worker("workflow")
+    case_id = system.walk(filed["tracking_code"], range(2, 6))
+    system.wait_for_status(filed, "answered")
+    counts = _history_counts(system, case_id)
+    assert counts[("arrived", 2)] == 1 and counts[("completed", 2)] == 1
+
+
+def test_notifier_killed_after_sending_sends_no_second_email(system: Desk) -> None:
+    _kill_at(system, "notifier", "notifier.notification.send:after-commit")
+    filed = system.file_complaint()
+    _await_checkpoint_and_kill(system, "notifier")  # the acknowledgement went out, then the kill
+    assert len(system.emails_to()) == 1
+
+    restarted = system.restart_worker("notifier")
+    restarted.wait_for_output("already applied", timeout=60)
+
+    system.walk(filed["tracking_code"])
+    system.wait_for_status(filed, "answered")
+    wait_for(lambda: len(system.emails_to()) >= 2, 30, "the answer email")
+    emails = system.emails_to()
+    assert len(emails) == 2
+    assert sum(filed["tracking_code"] in m.get_content() for m in emails) == 2

@@ -1,0 +1,64 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
+
+from services.workflow.accounts import create_user
+from services.workflow.api import create_app
+from services.workflow.database import get_db
+from services.workflow.models import Case, StaffUser
+from services.workflow.steps import receive_complaint
+from shared.contracts import ComplaintFiledV1, Reporter
+from shared.sop import Role
+
+PASSWORD = "rahasia-kantor-123"
+
+
+def filed_message(code: str = "PGD-TEST-0001") -> ComplaintFiledV1:
+    return ComplaintFiledV1(
+        tracking_code=code,
+        subject="Izin usaha belum terbit",
+        description="Sudah tiga minggu izin usaha kami belum terbit tanpa kabar.",
+        reporter=Reporter(name="Siti Aminah", email="siti@example.id", phone="+6281234567890"),
+        channels=("email", "app"),
+    )
+
+
+@pytest.fixture
+def staff(configured: dict[str, str]) -> dict[Role, StaffUser]:
+    with get_db().transaction() as session:
+        return {
+            role: create_user(
+                session, username=f"petugas_{role.value}", password=PASSWORD, role=role
+            )
+            for role in Role
+        }
+
+
+@pytest.fixture
+def session(configured: dict[str, str]) -> Iterator[Session]:
+    with get_db().transaction() as session:
+        yield session
+
+
+@pytest.fixture
+def case_at_step_1(configured: dict[str, str]) -> Case:
+    with get_db().transaction() as session:
+        return receive_complaint(session, filed_message())
+
+
+@pytest.fixture
+def client(configured: dict[str, str]) -> Iterator[TestClient]:
+    with TestClient(create_app()) as client:
+        yield client
+
+
+def login(client: TestClient, role: Role) -> dict[str, str]:
+    response = client.post(
+        "/api/v1/auth/token", data={"username": f"petugas_{role.value}", "password": PASSWORD}
+    )
+    assert response.status_code == 200, response.text
+    return {"Authorization": f"Bearer {response.json()['access_token']}"}
