@@ -10,6 +10,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
+from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 log = logging.getLogger(__name__)
@@ -110,6 +111,20 @@ def install_error_handlers(app: FastAPI) -> None:
         return JSONResponse(
             {"code": "invalid_input", "message": f"Data tidak valid. {summary}", "errors": errors},
             status_code=422,
+        )
+
+    @app.exception_handler(OperationalError)
+    async def _database_busy(_: Request, exc: OperationalError) -> JSONResponse:
+        # A locked or restarting database is a moment's unavailability, not a server bug:
+        # nothing was committed, and the client may simply try again.
+        log.warning("database unavailable: %s", exc)
+        return JSONResponse(
+            {
+                "code": "temporarily_unavailable",
+                "message": "Layanan sedang sibuk, coba lagi sebentar",
+            },
+            status_code=503,
+            headers={"Retry-After": "2"},
         )
 
     @app.exception_handler(StarletteHTTPException)
