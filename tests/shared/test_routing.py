@@ -1,0 +1,40 @@
+"""Every SOP step's task lands on its role's queue; the other services' tasks on theirs."""
+
+from __future__ import annotations
+
+import pytest
+
+from shared.celery_app import ALL_QUEUES, make_celery
+from shared.contracts import INTAKE_ANSWERED_TASK, INTAKE_STATUS_TASK, NOTIFY_TASK
+from shared.settings import Settings
+from shared.sop import STEPS
+
+
+@pytest.fixture(scope="module")
+def router():  # noqa: ANN201
+    return make_celery(Settings(redis_url="redis://127.0.0.1:1/0")).amqp.router
+
+
+def _queue(router, task: str) -> str:  # noqa: ANN001
+    return router.route({}, task)["queue"].name
+
+
+@pytest.mark.parametrize("step", STEPS, ids=lambda s: f"step{s.number}")
+def test_each_step_task_goes_to_its_roles_queue(router, step) -> None:  # noqa: ANN001
+    assert _queue(router, step.arrive_task) == step.role.value
+
+
+def test_status_updates_go_to_intake_and_answers_to_the_notifier(router) -> None:  # noqa: ANN001
+    assert _queue(router, INTAKE_STATUS_TASK) == "intake"
+    assert _queue(router, INTAKE_ANSWERED_TASK) == "intake"
+    assert _queue(router, NOTIFY_TASK) == "notifier"
+
+
+def test_every_queue_is_named_for_a_role_or_a_service() -> None:
+    assert set(ALL_QUEUES) == {"intake", "notifier", "admin", "kasi", "koordinator", "tim_koordinasi"}
+
+
+def test_messages_are_json_only() -> None:
+    conf = make_celery(Settings(redis_url="redis://127.0.0.1:1/0")).conf
+    assert conf.accept_content == ["json"] and conf.task_serializer == "json"
+    assert conf.task_acks_late and conf.task_reject_on_worker_lost
