@@ -1,0 +1,1 @@
+"""The notifier: tells the complainant what happened to their laporan pengaduan."""

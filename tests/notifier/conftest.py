@@ -1,0 +1,93 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select
+
+from services.notifier.database import get_db
+from services.notifier.models import Delivery
+from services.notifier.tasks import notify
+from shared.consumer import consume_once
+from shared.contracts import (
+    NOTIFY_TASK,
+    Channel,
+    NotificationKind,
+    NotificationRequestedV1,
+    Reporter,
+)
+from shared.outbox import OutboxMessage, ProcessedMessage
+from shared.settings import SERVICES, get_settings
+from tests.support.databases import PostgresDatabases, SqliteDatabases
+
+CITIZEN_EMAIL = "siti.aminah@example.id"
+ANSWER = "Izin usaha Anda telah terbit — silakan unduh melalui OSS dengan NIB Anda."
+
+
+def notification(
+    kind: NotificationKind = NotificationKind.ANSWER,
+    *,
+    channels: tuple[Channel, ...] = (Channel.EMAIL, Channel.APP),
+    email: str | None = CITIZEN_EMAIL,
+    code: str = "PGD-2026-0042",
+) -> NotificationRequestedV1:
+    return NotificationRequestedV1(
+        kind=kind,
+        tracking_code=code,
+        recipient=Reporter(name="Siti Aminah", email=email, phone="+6281234567890"),
+        channels=channels,
+        subject="Izin usaha belum terbit",
+        answer=ANSWER if kind is NotificationKind.ANSWER else None,
+    )
+
+
+def consume(msg: NotificationRequestedV1) -> str:
+    """What the worker does with one delivery of ``msg``, in this process."""
+    return consume_once(get_db(), NOTIFY_TASK, msg, notify)
+
+
+def deliveries() -> list[Delivery]:
+    with get_db().transaction() as session:
+        return list(session.scalars(select(Delivery).order_by(Delivery.id)))
+
+
+def count(model: Any, *where: Any) -> int:
+    with get_db().transaction() as session:
+        return session.scalar(select(func.count()).select_from(model).where(*where)) or 0
+
+
+def outbox_rows() -> list[OutboxMessage]:
+    with get_db().transaction() as session:
+        return list(session.scalars(select(OutboxMessage)))
+
+
+def processed_count() -> int:
+    return count(ProcessedMessage)
+
+
+@pytest.fixture
+def database_urls(
+    postgres_pool: PostgresDatabases | None, sqlite_pool: SqliteDatabases, tmp_path: Path
+) -> dict[str, str]:
+    """A fresh notifier database only: the notifier never opens another service's, and the
+    suite stays quick (and runs before the other services' migrations exist)."""
+    urls = {s: f"sqlite:///{tmp_path / f'not-for-notifier-{s}.db'}" for s in SERVICES}
+    urls["notifier"] = (postgres_pool or sqlite_pool).fresh("notifier")
+    return urls
+
+
+@pytest.fixture
+def setting(monkeypatch: pytest.MonkeyPatch, configured: dict[str, str]) -> Iterator[Any]:
+    """Change one PENGADUAN_ setting for the rest of the test (``None`` unsets it)."""
+
+    def apply(name: str, value: str | None) -> None:
+        if value is None:
+            monkeypatch.delenv(name, raising=False)
+        else:
+            monkeypatch.setenv(name, value)
+        get_settings.cache_clear()
+
+    yield apply
+    get_settings.cache_clear()

@@ -1,0 +1,197 @@
+"""Delivering notifications through the notifier's task body, against a real SMTP server."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import mailbox
+from pathlib import Path
+from typing import Any
+
+import pytest
+import redis
+
+from services.notifier.database import get_db
+from services.notifier.delivery import deliver
+from services.notifier.mail import SmtpSender, TransientMailError, message_id_for
+from services.notifier.messages import IncompleteNotification
+from shared.contracts import (
+    INTAKE_ANSWERED_TASK,
+    Channel,
+    ComplaintAnsweredV1,
+    NotificationKind,
+)
+from shared.settings import get_settings
+from tests.notifier.conftest import (
+    ANSWER,
+    CITIZEN_EMAIL,
+    consume,
+    deliveries,
+    notification,
+    outbox_rows,
+    processed_count,
+)
+from tests.support.redis_server import free_port
+from tests.support.smtp import SmtpServer
+
+
+def test_answer_email_reaches_the_complainant_in_indonesian(
+    configured: dict[str, str], smtp_server: SmtpServer
+) -> None:
+    msg = notification()
+    assert consume(msg) == "applied"
+
+    [mail] = smtp_server.inbox.to(CITIZEN_EMAIL)
+    body = mail.get_content()
+    assert "Siti Aminah" in str(mail["To"])
+    assert mail["Subject"] == f"Jawaban pengaduan {msg.tracking_code}: {msg.subject}"
+    assert "Jawaban pengaduan:" in body
+    assert ANSWER in body  # the em dash survives: UTF-8 end to end
+    assert msg.tracking_code in body
+    assert mail["Message-ID"] == message_id_for(msg.message_id, "email", mail["From"])
+    assert mail["Date"] is not None
+
+    [delivery] = deliveries()
+    assert (delivery.status, delivery.channel, delivery.recipient) == (
+        "sent",
+        "email",
+        CITIZEN_EMAIL,
+    )
+    assert (delivery.kind, delivery.tracking_code, delivery.attempts) == (
+        "answer",
+        msg.tracking_code,
+        1,
+    )
+    assert delivery.sent_at is not None
+
+
+def test_filing_acknowledgement_gives_tracking_code_and_where_to_follow_it(
+    configured: dict[str, str], smtp_server: SmtpServer
+) -> None:
+    msg = notification(NotificationKind.FILED)
+    consume(msg)
+
+    [mail] = smtp_server.inbox.to(CITIZEN_EMAIL)
+    body = mail.get_content()
+    assert msg.tracking_code in mail["Subject"]
+    assert "Laporan pengaduan Anda telah kami terima" in body
+    assert msg.tracking_code in body
+    assert "token akses" in body
+    assert get_settings().public_intake_url in body
+
+
+def test_filing_acknowledgement_tells_intake_nothing(
+    configured: dict[str, str], smtp_server: SmtpServer
+) -> None:
+    consume(notification(NotificationKind.FILED))
+    assert outbox_rows() == []
+
+
+def test_same_message_consumed_twice_sends_one_email_and_records_one_delivery(
+    configured: dict[str, str], smtp_server: SmtpServer
+) -> None:
+    msg = notification()
+    assert consume(msg) == "applied"
+    assert consume(msg) == "duplicate"
+
+    assert len(smtp_server.inbox.to(CITIZEN_EMAIL)) == 1
+    assert len(deliveries()) == 1
+    assert len(outbox_rows()) == 1
+
+
+def test_sent_delivery_is_not_sent_again_even_without_the_inbox_record(
+    configured: dict[str, str], smtp_server: SmtpServer
+) -> None:
+    # The deliveries record holds on its own: deliver() twice, outside the consumer's inbox.
+    msg = notification(NotificationKind.FILED)
+    sender = SmtpSender("127.0.0.1", smtp_server.port, timeout=5)
+    for _ in range(2):
+        with get_db().transaction() as session:
+            deliver(session, msg, sender)
+
+    assert len(smtp_server.inbox.to(CITIZEN_EMAIL)) == 1
+    assert [d.status for d in deliveries()] == ["sent"]
+
+
+def _queued_for_intake(env: dict[str, str]) -> list[Any]:
+    client = redis.Redis.from_url(env["PENGADUAN_REDIS_URL"])
+    try:
+        return client.lrange("intake", 0, -1)
+    finally:
+        client.close()
+
+
+@pytest.mark.parametrize(
+    "channels",
+    [(Channel.EMAIL, Channel.APP), (Channel.APP,), (Channel.SMS,)],
+    ids=["email-and-app", "app-only", "sms-only"],
+)
+def test_answer_is_handed_to_intake_once_whatever_the_channels(
+    configured: dict[str, str], smtp_server: SmtpServer, channels: tuple[Channel, ...]
+) -> None:
+    msg = notification(channels=channels)
+    consume(msg)
+    consume(msg)
+
+    [row] = outbox_rows()
+    assert row.task_name == INTAKE_ANSWERED_TASK
+    answered = ComplaintAnsweredV1.model_validate(row.payload)
+    assert (answered.tracking_code, answered.answer) == (msg.tracking_code, ANSWER)
+    assert row.published_at is not None  # the relay published it after the commit
+    assert len(_queued_for_intake(configured)) == 1
+    expected_mails = 1 if Channel.EMAIL in channels else 0
+    assert len(smtp_server.inbox.messages) == expected_mails
+    # Channels without a route yet (SMS, app) leave no record claiming they were handled.
+    assert [d.channel for d in deliveries()] == ["email"] * expected_mails
+
+
+def test_smtp_server_down_raises_transient_error_and_commits_nothing(
+    setting: Any, smtp_server: SmtpServer
+) -> None:
+    setting("PENGADUAN_SMTP_PORT", str(free_port()))  # nothing listens there
+
+    with pytest.raises(TransientMailError):
+        consume(notification())
+
+    assert deliveries() == []
+    assert outbox_rows() == []
+    assert processed_count() == 0
+    assert smtp_server.inbox.messages == []
+
+
+def test_email_channel_without_an_address_records_a_failed_delivery(
+    configured: dict[str, str], smtp_server: SmtpServer
+) -> None:
+    consume(notification(email=None))
+
+    [delivery] = deliveries()
+    assert (delivery.status, delivery.recipient) == ("failed", None)
+    assert "alamat email" in (delivery.detail or "")
+    assert smtp_server.inbox.messages == []
+    assert len(outbox_rows()) == 1  # the tracking page still gets the answer
+
+
+def test_answer_without_answer_text_is_refused_and_changes_nothing(
+    configured: dict[str, str], smtp_server: SmtpServer
+) -> None:
+    msg = notification().model_copy(update={"answer": None})
+    with pytest.raises(IncompleteNotification):
+        consume(msg)
+    assert (deliveries(), outbox_rows(), smtp_server.inbox.messages) == ([], [], [])
+
+
+def test_without_smtp_host_mail_is_kept_in_the_local_maildir(
+    configured: dict[str, str], setting: Any, smtp_server: SmtpServer
+) -> None:
+    setting("PENGADUAN_SMTP_HOST", None)
+    msg = notification(NotificationKind.FILED)
+    consume(msg)
+
+    assert smtp_server.inbox.messages == []
+    box = mailbox.Maildir(Path(configured["PENGADUAN_DATA_DIR"]) / "mail", create=False)
+    [key] = box.keys()
+    mail = email.message_from_bytes(box.get_bytes(key), policy=email.policy.default)
+    assert CITIZEN_EMAIL in str(mail["To"])
+    assert msg.tracking_code in mail.get_content()  # type: ignore[attr-defined]
+    assert mail["Message-ID"] == message_id_for(msg.message_id, "email", get_settings().mail_from)
+    assert [d.status for d in deliveries()] == ["sent"]

@@ -1,0 +1,36 @@
+"""The notifier as it runs: a real Celery worker on the ``notifier`` queue."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from shared.celery_app import get_celery
+from shared.contracts import NOTIFY_TASK
+from tests.notifier.conftest import CITIZEN_EMAIL, deliveries, notification, processed_count
+from tests.support.processes import start_worker, wait_for
+from tests.support.smtp import SmtpServer
+
+pytestmark = pytest.mark.journey
+
+
+def test_worker_given_the_same_message_twice_sends_one_email(
+    configured: dict[str, str], smtp_server: SmtpServer, tmp_path: Path
+) -> None:
+    worker = start_worker("notifier", configured, tmp_path)
+    try:
+        msg = notification()
+        for _ in range(2):
+            get_celery().send_task(NOTIFY_TASK, kwargs={"message": msg.model_dump(mode="json")})
+
+        wait_for(lambda: smtp_server.inbox.to(CITIZEN_EMAIL), 60, "the answer email")
+        wait_for(lambda: [d.status for d in deliveries()] == ["sent"], 30, "the delivery record")
+        worker.wait_for_output("already applied", timeout=60)  # the second copy, recognised
+
+        [mail] = smtp_server.inbox.to(CITIZEN_EMAIL)
+        assert msg.tracking_code in mail.get_content()
+        assert len(smtp_server.inbox.messages) == 1
+        assert processed_count() == 1
+    finally:
+        worker.stop()
