@@ -24,13 +24,13 @@ from shared.contracts import (
     Reporter,
 )
 from shared.db import utcnow
-from shared.outbox import enqueue
+from shared.outbox import OutboxMessage, enqueue
 from shared.settings import get_settings
 
 log = logging.getLogger(__name__)
 
-# The ComplaintAnsweredV1 sent for a notification has an id derived from the notification's, so
-# the outbox's primary key itself refuses a second one for the same answer.
+# The ComplaintAnsweredV1 sent for a notification has an id derived from the notification's: a
+# second run for the same notification finds that outbox row and adds none.
 ANSWERED_NAMESPACE = uuid.UUID("5f0c3c1e-7b52-4d8e-9a51-3f1f2a7c9d10")
 
 # Errors after which another try of the same channel cannot succeed: the delivery is recorded as
@@ -66,6 +66,9 @@ def _send_email(msg: NotificationRequestedV1, address: str, sender: EmailSender)
 # issue. A channel without a route is skipped and nothing is recorded for it, so once its route
 # exists nothing here claims it was handled. (The app channel is the tracking page, which intake
 # updates from the ComplaintAnsweredV1 that every answer sends, whatever the channels.)
+# All channels share the task's one transaction. Once a second route can fail transiently (SMS),
+# its retry would resend an email whose record rolled back with it: give each channel its own
+# task (or transaction) then.
 ROUTES: dict[Channel, ChannelRoute] = {
     Channel.EMAIL: ChannelRoute(
         address=lambda reporter: reporter.email,
@@ -169,14 +172,16 @@ def _record_failure(session: Session, delivery: Delivery, detail: str) -> Delive
 def tell_intake_answered(
     session: Session, msg: NotificationRequestedV1, *, answered_at: datetime
 ) -> ComplaintAnsweredV1:
-    """Hand the answer to intake (through the outbox), so the tracking page shows it."""
+    """Hand the answer to intake (through the outbox), so the tracking page shows it; once per
+    notification, however often this runs for it."""
     answered = ComplaintAnsweredV1(
         message_id=uuid.uuid5(ANSWERED_NAMESPACE, str(msg.message_id)),
         tracking_code=msg.tracking_code,
         answer=msg.answer or "",  # never empty: deliver() checked it
         answered_at=answered_at,
     )
-    enqueue(session, INTAKE_ANSWERED_TASK, answered)
+    if session.get(OutboxMessage, str(answered.message_id)) is None:
+        enqueue(session, INTAKE_ANSWERED_TASK, answered)
     return answered
 
 

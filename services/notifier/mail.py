@@ -44,8 +44,9 @@ def build_email(
 ) -> EmailMessage:
     message = EmailMessage()  # policy=default: UTF-8 headers and body, RFC 6532 where needed
     message["From"] = mail_from
-    message["To"] = formataddr((to_name, to_address))
-    message["Subject"] = subject
+    # Header values are one line: a line break in a citizen's name must not fail the send.
+    message["To"] = formataddr((" ".join(to_name.split()), to_address))
+    message["Subject"] = " ".join(subject.split())
     message["Date"] = format_datetime(utcnow())
     message["Message-ID"] = message_id
     message["Auto-Submitted"] = "auto-generated"  # RFC 3834: out-of-office replies stay away
@@ -71,6 +72,9 @@ class SmtpSender:
                 smtp.quit()
         except smtplib.SMTPRecipientsRefused as exc:
             raise _refusal(exc.recipients) from exc
+        except smtplib.SMTPNotSupportedError as exc:
+            # A non-ASCII address and a server without SMTPUTF8: it never will carry this one.
+            raise PermanentMailError(f"SMTP {self.host}:{self.port}: {exc}") from exc
         except smtplib.SMTPDataError as exc:
             # The message itself refused (552 too large, 554 rejected): a 5xx is final.
             raise _reply_error(exc.smtp_code, exc.smtp_error) from exc

@@ -102,6 +102,4 @@ def compose(msg: NotificationRequestedV1, *, intake_url: str) -> Composed:
         "office": OFFICE,
         "signature": SIGNATURE,
     }
-    # A subject is one header line: a newline in the complaint's subject must not split it.
-    subject = " ".join(template.subject.format(**fields).split())
-    return Composed(subject=subject, body=template.body.format(**fields))
+    return Composed(subject=template.subject.format(**fields), body=template.body.format(**fields))

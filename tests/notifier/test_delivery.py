@@ -5,21 +5,28 @@ from __future__ import annotations
 import email
 import email.policy
 import mailbox
+import threading
 from pathlib import Path
 from typing import Any
 
 import pytest
 import redis
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
 
 from services.notifier.database import get_db
 from services.notifier.delivery import deliver
 from services.notifier.mail import SmtpSender, TransientMailError, message_id_for
 from services.notifier.messages import IncompleteNotification
+from services.notifier.tasks import notify
+from shared.consumer import consume_once
 from shared.contracts import (
     INTAKE_ANSWERED_TASK,
+    NOTIFY_TASK,
     Channel,
     ComplaintAnsweredV1,
     NotificationKind,
+    NotificationRequestedV1,
 )
 from shared.settings import get_settings
 from tests.notifier.conftest import (
@@ -99,11 +106,11 @@ def test_same_message_consumed_twice_sends_one_email_and_records_one_delivery(
     assert len(outbox_rows()) == 1
 
 
-def test_sent_delivery_is_not_sent_again_even_without_the_inbox_record(
+def test_sent_answer_is_not_sent_or_handed_to_intake_again_even_without_the_inbox_record(
     configured: dict[str, str], smtp_server: SmtpServer
 ) -> None:
     # The deliveries record holds on its own: deliver() twice, outside the consumer's inbox.
-    msg = notification(NotificationKind.FILED)
+    msg = notification()
     sender = SmtpSender("127.0.0.1", smtp_server.port, timeout=5)
     for _ in range(2):
         with get_db().transaction() as session:
@@ -111,6 +118,7 @@ def test_sent_delivery_is_not_sent_again_even_without_the_inbox_record(
 
     assert len(smtp_server.inbox.to(CITIZEN_EMAIL)) == 1
     assert [d.status for d in deliveries()] == ["sent"]
+    assert len(outbox_rows()) == 1
 
 
 def _queued_for_intake(env: dict[str, str]) -> list[Any]:
@@ -194,4 +202,38 @@ def test_without_smtp_host_mail_is_kept_in_the_local_maildir(
     assert CITIZEN_EMAIL in str(mail["To"])
     assert msg.tracking_code in mail.get_content()  # type: ignore[attr-defined]
     assert mail["Message-ID"] == message_id_for(msg.message_id, "email", get_settings().mail_from)
+    assert [d.status for d in deliveries()] == ["sent"]
+
+
+def test_two_workers_delivering_one_message_at_once_send_one_email(
+    configured: dict[str, str], smtp_server: SmtpServer
+) -> None:
+    msg = notification()
+    first_sent, release_first = threading.Event(), threading.Event()
+    outcomes: dict[str, object] = {}
+
+    def first_worker(session: Session, message: NotificationRequestedV1) -> None:
+        notify(session, message)  # the email is out; the transaction not yet committed
+        first_sent.set()
+        release_first.wait(30)
+
+    def run(name: str, fn: Any) -> None:
+        try:
+            outcomes[name] = consume_once(get_db(), NOTIFY_TASK, msg, fn)
+        except OperationalError as exc:  # SQLite's lock: transient, retried as a duplicate
+            outcomes[name] = exc
+
+    first = threading.Thread(target=run, args=("first", first_worker))
+    first.start()
+    assert first_sent.wait(30)
+    second = threading.Thread(target=run, args=("second", notify))
+    second.start()
+    second.join(0.5)  # time to reach the delivery record, where it must wait for the first
+    release_first.set()
+    first.join(30)
+    second.join(30)
+
+    assert outcomes["first"] == "applied"
+    assert outcomes["second"] == "duplicate" or isinstance(outcomes["second"], OperationalError)
+    assert len(smtp_server.inbox.to(CITIZEN_EMAIL)) == 1
     assert [d.status for d in deliveries()] == ["sent"]

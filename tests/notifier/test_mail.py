@@ -116,3 +116,16 @@ def test_message_id_is_the_same_for_a_resend_and_differs_per_channel() -> None:
     assert first == f"<{notification_id}.email@dpmptsp.madiun.go.id>"
     assert first != message_id_for(notification_id, "sms", sender)
     assert first != message_id_for(uuid.uuid4(), "email", sender)
+
+
+def test_line_breaks_in_name_or_subject_do_not_break_the_headers() -> None:
+    mail = build_email(
+        mail_from="Pengaduan <pengaduan@dpmptsp.madiun.go.id>",
+        to_name="Siti\nAminah",
+        to_address="siti@example.id",
+        subject="Izin usaha\r\nbelum terbit",
+        body="Isi",
+        message_id="<x@dpmptsp.madiun.go.id>",
+    )
+    assert mail["To"] == "Siti Aminah <siti@example.id>"
+    assert mail["Subject"] == "Izin usaha belum terbit"
