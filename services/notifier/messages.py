@@ -6,6 +6,7 @@ read never touches the delivery logic.
 
 from __future__ import annotations
 
+import textwrap
 from dataclasses import dataclass
 
 from shared.contracts import NotificationKind, NotificationRequestedV1
@@ -102,4 +103,20 @@ def compose(msg: NotificationRequestedV1, *, intake_url: str) -> Composed:
         "office": OFFICE,
         "signature": SIGNATURE,
     }
-    return Composed(subject=template.subject.format(**fields), body=template.body.format(**fields))
+    # The answer is the office's own text: reproduced verbatim, only the template around it wraps.
+    before, verbatim, after = template.body.partition("{answer}")
+    body = _wrap(before.format(**fields))
+    if verbatim:
+        body += fields["answer"] + _wrap(after.format(**fields))
+    return Composed(subject=template.subject.format(**fields), body=body)
+
+
+def _wrap(text: str, width: int = 76) -> str:
+    """Plain-text mail convention: short lines, so the mail reads well even as a raw file (and
+    ASCII stays 7bit instead of quoted-printable). Words and URLs are never split."""
+    return "\n".join(
+        textwrap.fill(line, width, break_long_words=False, break_on_hyphens=False)
+        if len(line) > width
+        else line
+        for line in text.split("\n")
+    )
