@@ -1,6 +1,6 @@
 """The notifier's one task: deliver a NotificationRequestedV1, once.
 
-``shared.consumer`` runs ``send_notification`` in one transaction and records the message id in
+``shared.consumer`` runs ``notify`` in one transaction and records the message id in
 it, so once that commits a redelivered message is skipped and nothing is sent twice.
 
 The one remaining window: the SMTP server accepted the email, then this process died before the
