@@ -7,7 +7,7 @@ shows each role's queue under the role's name.
 from __future__ import annotations
 
 from celery import Celery
-from kombu.entity import Queue
+from kombu.entity import Exchange, Queue
 
 from shared.settings import Settings, get_settings
 from shared.sop import STEPS, Role
@@ -25,12 +25,17 @@ def task_routes() -> dict[str, dict[str, str]]:
     return routes
 
 
+def _queue(name: str) -> Queue:
+    # Each queue on a direct exchange of its own name, so Flower and the broker show the pair.
+    return Queue(name, Exchange(name, type="direct"), routing_key=name)  # type: ignore[no-untyped-call]
+
+
 def make_celery(settings: Settings | None = None) -> Celery:
     settings = settings or get_settings()
     app = Celery("pengaduan", broker=settings.broker_url, set_as_current=False)
     app.conf.update(
         task_routes=task_routes(),
-        task_queues=[Queue(name, routing_key=name) for name in ALL_QUEUES],  # type: ignore[no-untyped-call]
+        task_queues=[_queue(name) for name in ALL_QUEUES],
         task_default_queue=INTAKE_QUEUE,
         task_serializer="json",
         accept_content=["json"],
