@@ -1,0 +1,47 @@
+# Pengaduan: two commands for people (`make run`, `make test`), a few for developers.
+# Everything runs from .venv, which `make venv` builds (again only when pyproject.toml changes).
+
+VENV  := .venv
+PY    := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: venv run test lint clean
+
+venv: $(STAMP)
+
+# python3.11 first; any python3 of 3.11 or newer otherwise.
+$(STAMP): pyproject.toml
+	@set -e; \
+	if [ ! -x $(PY) ]; then \
+		py=""; \
+		for candidate in python3.11 python3; do \
+			if $$candidate -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then \
+				py=$$candidate; break; \
+			fi; \
+		done; \
+		if [ -z "$$py" ]; then echo "make: Python 3.11 or newer is needed (python3.11 or python3)" >&2; exit 1; fi; \
+		echo "creating $(VENV) with $$($$py --version)"; \
+		$$py -m venv $(VENV); \
+	fi
+	$(PY) -m pip install --upgrade pip
+	$(PY) -m pip install -e '.[dev]'
+	@touch $@
+
+run: venv
+	$(PY) -m tools.run_embedded
+
+# PENGADUAN_TEST_DATABASE_URL / PENGADUAN_TEST_REDIS_URL, from the environment or the make
+# command line, reach pytest as they are (make exports both kinds); unset, the tests start their
+# own Redis and use SQLite. Extra pytest arguments: make test ARGS='-k journey -x'
+test: venv
+	$(PY) -m pytest $(ARGS)
+
+lint: venv
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+
+# var/ holds the embedded default's data (databases, Redis, mail): never removed here.
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache build *.egg-info
+	find . -path ./var -prune -o -type d -name __pycache__ -prune -exec rm -rf {} +
