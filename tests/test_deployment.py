@@ -1,0 +1,335 @@
+"""The deployment files and ``make run``'s process list, checked without Docker or starting
+anything: that every process runs a module that exists, on the queues the Celery app routes to,
+in the order the data needs (migrations first)."""
+
+from __future__ import annotations
+
+import re
+import shlex
+import socket
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from shared.celery_app import ALL_QUEUES, INTAKE_QUEUE, NOTIFIER_QUEUE, ROLE_QUEUES
+from shared.settings import PROJECT_ROOT, SERVICES, Settings
+from tools import run_embedded
+
+COMPOSE_FILE = PROJECT_ROOT / "docker-compose.yml"
+
+# What shared.celery_app routes to each service's tasks: its worker must consume exactly these.
+SERVICE_QUEUES: dict[str, set[str]] = {
+    "intake": {INTAKE_QUEUE},
+    "workflow": set(ROLE_QUEUES),
+    "notifier": {NOTIFIER_QUEUE},
+}
+API_PORTS = {"intake": 8001, "workflow": 8002}
+
+
+@pytest.fixture(scope="module")
+def compose() -> dict[str, Any]:
+    return yaml.safe_load(COMPOSE_FILE.read_text())
+
+
+@pytest.fixture(scope="module")
+def services(compose: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return compose["services"]
+
+
+def argv(command: str | list[str]) -> list[str]:
+    return shlex.split(command) if isinstance(command, str) else [str(a) for a in command]
+
+
+def option(args: list[str], name: str) -> str:
+    """The value of ``name`` in ``args``, written as ``name value`` or ``name=value``."""
+    for index, arg in enumerate(args):
+        if arg == name:
+            return args[index + 1]
+        if arg.startswith(f"{name}="):
+            return arg.split("=", 1)[1]
+    raise AssertionError(f"{name} not in {shlex.join(args)}")
+
+
+def module_file(dotted: str) -> Path:
+    return PROJECT_ROOT.joinpath(*dotted.split(".")).with_suffix(".py")
+
+
+def celery_worker(args: list[str]) -> tuple[str, set[str]] | None:
+    """The app module and queues of a ``celery ... worker`` command; None for anything else."""
+    if "celery" not in " ".join(args) or "worker" not in args:
+        return None
+    return option(args, "-A"), set(option(args, "-Q").split(","))
+
+
+def worker_commands(services: dict[str, dict[str, Any]]) -> dict[str, tuple[str, set[str]]]:
+    workers = {}
+    for name, service in services.items():
+        found = celery_worker(argv(service.get("command", [])))
+        if found is not None:
+            workers[name] = found
+    return workers
+
+
+def env(service: dict[str, Any]) -> dict[str, str]:
+    return {key: str(value) for key, value in (service.get("environment") or {}).items()}
+
+
+# docker-compose.yml
+
+
+def test_compose_has_every_service_of_the_deployment(services: dict[str, Any]) -> None:
+    assert set(services) == {
+        "postgres",
+        "redis",
+        "migrate",
+        "intake-api",
+        "workflow-api",
+        "intake-worker",
+        "workflow-worker",
+        "notifier-worker",
+        "flower",
+    }
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_each_worker_runs_its_service_worker_module_on_the_queues_routed_to_it(
+    services: dict[str, Any], service: str
+) -> None:
+    module, queues = worker_commands(services)[f"{service}-worker"]
+    assert module == f"services.{service}.worker"
+    assert module_file(module).is_file(), f"{module_file(module)} is missing"
+    assert queues == SERVICE_QUEUES[service]
+
+
+def test_every_queue_is_consumed_by_exactly_one_worker_service(services: dict[str, Any]) -> None:
+    consumers: dict[str, list[str]] = {queue: [] for queue in ALL_QUEUES}
+    for name, (_, queues) in worker_commands(services).items():
+        for queue in queues:
+            consumers.setdefault(queue, []).append(name)
+    assert {queue: names for queue, names in consumers.items() if len(names) != 1} == {}
+
+
+@pytest.mark.parametrize("service", list(API_PORTS))
+def test_each_api_runs_its_uvicorn_factory_on_its_published_port(
+    services: dict[str, Any], service: str
+) -> None:
+    compose_service = services[f"{service}-api"]
+    args = argv(compose_service["command"])
+    assert args[0] == "uvicorn"
+    assert "--factory" in args
+    target = next(arg for arg in args if arg.endswith(":create_app"))
+    assert target == f"services.{service}.api:create_app"
+    assert module_file(target.split(":")[0]).is_file()
+    port = API_PORTS[service]
+    assert option(args, "--port") == str(port)
+    assert f"{port}:{port}" in compose_service["ports"]
+
+
+def test_flower_watches_the_shared_app_that_declares_every_queue(
+    services: dict[str, Any],
+) -> None:
+    args = argv(services["flower"]["command"])
+    assert option(args, "-A") == "shared.flower_app"
+    assert "flower" in args
+    assert "5555:5555" in services["flower"]["ports"]
+    assert "FLOWER_BASIC_AUTH" in env(services["flower"])
+
+
+def test_migrations_run_once_postgres_is_healthy(services: dict[str, Any]) -> None:
+    migrate = services["migrate"]
+    assert argv(migrate["command"]) == ["python", "-m", "shared.migrations"]
+    assert migrate["depends_on"]["postgres"]["condition"] == "service_healthy"
+    assert migrate["restart"] == "no"
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["intake-api", "workflow-api", "intake-worker", "workflow-worker", "notifier-worker"],
+)
+def test_apis_and_workers_start_only_after_migrations_succeeded_and_redis_is_healthy(
+    services: dict[str, Any], name: str
+) -> None:
+    depends_on = services[name]["depends_on"]
+    assert depends_on["migrate"]["condition"] == "service_completed_successfully"
+    assert depends_on["redis"]["condition"] == "service_healthy"
+
+
+def test_dependencies_wait_on_real_healthchecks(services: dict[str, Any]) -> None:
+    assert "pg_isready" in services["postgres"]["healthcheck"]["test"]
+    assert services["redis"]["healthcheck"]["test"][-2:] == ["redis-cli", "ping"]
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_each_service_gets_its_own_postgres_database(
+    services: dict[str, Any], service: str
+) -> None:
+    variable = f"PENGADUAN_{service.upper()}_DATABASE_URL"
+    for name in (f"{service}-worker", "migrate"):
+        url = env(services[name])[variable]
+        assert url.startswith("postgresql+psycopg://")
+        assert url.endswith(f"@postgres:5432/{service}")
+    init_sql = (PROJECT_ROOT / "deploy" / "postgres" / "init.sql").read_text()
+    assert re.search(rf"CREATE DATABASE {service};", init_sql)
+    mounted = services["postgres"]["volumes"]
+    assert any(
+        v.startswith("./deploy/postgres/init.sql:/docker-entrypoint-initdb.d/") for v in mounted
+    )
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["intake-api", "workflow-api", "intake-worker", "workflow-worker", "notifier-worker"],
+)
+def test_application_services_use_redis_and_a_required_jwt_secret(
+    services: dict[str, Any], name: str
+) -> None:
+    variables = env(services[name])
+    assert variables["PENGADUAN_REDIS_URL"] == "redis://redis:6379/0"
+    # No default: a deployment without its own secret must refuse to start.
+    assert re.fullmatch(r"\$\{PENGADUAN_JWT_SECRET:\?.*\}", variables["PENGADUAN_JWT_SECRET"])
+    assert {"PENGADUAN_SMTP_HOST", "PENGADUAN_SMTP_PORT"} <= set(variables)
+
+
+def test_redis_keeps_its_queues_across_restarts(services: dict[str, Any]) -> None:
+    redis = services["redis"]
+    assert option(argv(redis["command"]), "--appendonly") == "yes"
+    assert any(volume.endswith(":/data") for volume in redis["volumes"])
+
+
+def test_every_long_running_service_restarts_after_a_crash(services: dict[str, Any]) -> None:
+    policies = {name: s.get("restart") for name, s in services.items() if name != "migrate"}
+    assert {
+        name for name, policy in policies.items() if policy not in ("always", "unless-stopped")
+    } == set()
+
+
+def test_image_is_python_311_slim_running_as_a_non_root_user() -> None:
+    dockerfile = (PROJECT_ROOT / "Dockerfile").read_text()
+    assert re.search(r"^FROM python:3\.11-slim\b", dockerfile, re.MULTILINE)
+    users = re.findall(r"^USER\s+(\S+)", dockerfile, re.MULTILINE)
+    assert users
+    assert users[-1] not in ("root", "0")
+
+
+# Makefile and CI
+
+
+def make_recipe(target: str) -> str:
+    text = (PROJECT_ROOT / "Makefile").read_text()
+    match = re.search(rf"^{target}:[^\n]*\n((?:\t[^\n]*\n)+)", text, re.MULTILINE)
+    assert match, f"Makefile has no {target} target with a recipe"
+    return match.group(1)
+
+
+def test_make_run_starts_the_embedded_runner() -> None:
+    assert "-m tools.run_embedded" in make_recipe("run")
+
+
+def test_make_test_runs_pytest() -> None:
+    assert "-m pytest" in make_recipe("test")
+
+
+def test_ci_runs_make_test_against_the_machines_postgres_and_redis() -> None:
+    script = (PROJECT_ROOT / ".ci" / "run").read_text()
+    assert "set -euo pipefail" in script
+    assert "PENGADUAN_TEST_DATABASE_URL=postgresql+psycopg://" in script
+    assert "PENGADUAN_TEST_REDIS_URL=redis://" in script
+    assert script.rstrip().endswith("make test")
+
+
+# tools/run_embedded: the process list is a pure function of the settings
+
+
+def embedded_settings(tmp_path: Path, **overrides: Any) -> Settings:
+    return Settings(redis_url=None, data_dir=tmp_path / "var", **overrides)
+
+
+def test_embedded_default_runs_its_own_redis_with_an_append_only_file_under_var(
+    tmp_path: Path,
+) -> None:
+    settings = embedded_settings(tmp_path, embedded_redis_port=6390)
+    redis = run_embedded.processes(settings, python="py", redis_binary="/bin/redis")["redis"]
+    assert redis[0] == "/bin/redis"
+    assert option(redis, "--port") == "6390"
+    assert option(redis, "--bind") == "127.0.0.1"
+    assert option(redis, "--dir") == str(tmp_path / "var" / "redis")
+    assert option(redis, "--appendonly") == "yes"
+
+
+def test_external_redis_is_used_as_it_is_and_not_started(tmp_path: Path) -> None:
+    settings = Settings(redis_url="redis://broker.internal:6379/0", data_dir=tmp_path)
+    procs = run_embedded.processes(settings, python="py")
+    assert set(procs) == {
+        "intake-api",
+        "workflow-api",
+        "intake-worker",
+        "workflow-worker",
+        "notifier-worker",
+        "flower",
+    }
+    assert "embedded_redis_port" not in run_embedded.listening_ports(settings)
+
+
+def test_embedded_default_runs_redis_both_apis_three_workers_and_flower(tmp_path: Path) -> None:
+    procs = run_embedded.processes(embedded_settings(tmp_path), python="py")
+    assert list(procs) == [
+        "redis",
+        "intake-api",
+        "workflow-api",
+        "intake-worker",
+        "workflow-worker",
+        "notifier-worker",
+        "flower",
+    ]
+
+
+def test_make_run_starts_the_same_workers_as_compose(
+    tmp_path: Path, services: dict[str, Any]
+) -> None:
+    procs = run_embedded.processes(embedded_settings(tmp_path), python="/venv/bin/python")
+    local = {name: celery_worker(args) for name, args in procs.items() if celery_worker(args)}
+    assert local == worker_commands(services)
+    for name in local:
+        args = procs[name]
+        assert args[:3] == ["/venv/bin/python", "-m", "celery"]
+        assert (option(args, "-c"), option(args, "-P"), option(args, "--loglevel")) == (
+            "2",
+            "prefork",
+            "INFO",
+        )
+
+
+def test_make_run_serves_apis_and_flower_on_the_configured_ports(tmp_path: Path) -> None:
+    settings = embedded_settings(tmp_path, intake_port=9101, workflow_port=9102, flower_port=9155)
+    procs = run_embedded.processes(settings, python="py")
+    for service, port in (("intake", "9101"), ("workflow", "9102")):
+        args = procs[f"{service}-api"]
+        assert option(args, "--factory") == f"services.{service}.api:create_app"
+        assert module_file(f"services.{service}.api").is_file()
+        assert option(args, "--port") == port
+    assert option(procs["flower"], "-A") == "shared.flower_app"
+    assert option(procs["flower"], "--port") == "9155"
+
+
+def test_a_taken_port_is_named_with_the_setting_that_moves_it(tmp_path: Path) -> None:
+    with socket.socket() as holder:
+        holder.bind(("127.0.0.1", 0))
+        holder.listen()
+        port = holder.getsockname()[1]
+        settings = embedded_settings(tmp_path, workflow_port=port)
+        taken = [p for p in run_embedded.taken_ports(settings) if f"port {port} " in p]
+    assert len(taken) == 1
+    assert "PENGADUAN_WORKFLOW_PORT" in taken[0]
+    assert not [p for p in run_embedded.taken_ports(settings) if f"port {port} " in p]
+
+
+def test_banner_shows_demo_logins_only_in_the_embedded_default(tmp_path: Path) -> None:
+    embedded = run_embedded.banner(embedded_settings(tmp_path))
+    external = run_embedded.banner(Settings(redis_url="redis://broker:6379/0", data_dir=tmp_path))
+    assert "admin, kasi, koordinator, tim_koordinasi" in embedded
+    assert "demo12345" in embedded
+    assert "demo12345" not in external
+    assert "http://127.0.0.1:8001/docs" in external
+    assert str(tmp_path / "var" / "mail") in embedded
