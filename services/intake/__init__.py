@@ -1,0 +1,1 @@
+"""The citizens' side of the complaint desk: file a laporan pengaduan and follow it."""

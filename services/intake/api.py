@@ -1,0 +1,147 @@
+"""The citizens' API: file a laporan pengaduan, then follow it with the tracking code and token.
+
+Run with ``uvicorn --factory services.intake.api:create_app``.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
+from typing import Annotated
+
+from fastapi import Depends, FastAPI, Header, Request, Response, status
+from fastapi.responses import JSONResponse
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from services.intake import complaints
+from services.intake.database import get_db
+from services.intake.schemas import ComplaintIn, ComplaintOut, FiledOut, TimelineEntryOut
+from shared.api_errors import Unauthorized, error_responses, install_error_handlers
+from shared.sop import STATUS_LABELS, total_standard_minutes
+
+log = logging.getLogger(__name__)
+
+IN_PROGRESS_LABEL = "Laporan pengaduan sedang diproses"
+FILED_MESSAGE = (
+    "Laporan pengaduan Anda telah diterima. Simpan kode pelacakan dan token akses ini: token "
+    "akses hanya ditampilkan sekali dan diperlukan untuk melihat perkembangan laporan Anda."
+)
+MISSING_HEADER_MESSAGE = (
+    "Token akses wajib disertakan pada header X-Access-Token untuk melihat laporan pengaduan"
+)
+DESCRIPTION = f"""
+Layanan pengaduan online **DPMPTSP Kota Madiun** untuk masyarakat dan pelaku usaha tentang
+pelayanan perizinan berusaha dan non berusaha.
+
+1. Ajukan laporan pengaduan dengan `POST /api/v1/complaints`. Anda menerima **kode pelacakan**
+   dan **token akses**. Token akses hanya ditampilkan sekali: simpan baik-baik.
+2. Ikuti perkembangannya dengan `GET /api/v1/complaints/{{kode_pelacakan}}` dan header
+   `X-Access-Token`. Jawaban pengaduan tampil di sana setelah dikirim kepada Anda.
+
+Laporan pengaduan ditangani dalam lima langkah SOP, masing-masing dengan waktu baku 5 menit
+(total {total_standard_minutes()} menit).
+"""
+
+
+def _session() -> Iterator[Session]:
+    with get_db().transaction() as session:
+        yield session
+
+
+# scope="function": the transaction commits before the response is sent, so a 202 means the
+# laporan pengaduan (and its outbox messages) are on record.
+SessionDep = Annotated[Session, Depends(_session, scope="function")]
+AccessToken = Annotated[
+    str | None,
+    Header(alias="X-Access-Token", description="Token akses yang diterima saat pengaduan"),
+]
+# The answers carry the access token or what it guards: no cache may keep them.
+NO_STORE = {"Cache-Control": "no-store"}
+
+
+@asynccontextmanager
+async def _lifespan(_: FastAPI) -> AsyncIterator[None]:
+    db = get_db()
+    if db.relay is not None:
+        db.relay.start("intake")
+    yield
+    if db.relay is not None:
+        db.relay.stop()
+
+
+def _label(status_code: str) -> str:
+    return STATUS_LABELS.get(status_code, IN_PROGRESS_LABEL)
+
+
+async def _tracking_code_taken(_: Request, exc: IntegrityError) -> JSONResponse:
+    # The only unique value a request creates is the tracking code; two requests drawing the
+    # same random code at the same moment is the one way here. Nothing was committed.
+    log.error("integrity error while filing, nothing committed: %s", exc)
+    return JSONResponse(
+        {"code": "temporarily_unavailable", "message": "Layanan sedang sibuk, coba lagi sebentar"},
+        status_code=503,
+        headers={"Retry-After": "1"},
+    )
+
+
+def create_app() -> FastAPI:
+    app = FastAPI(
+        title="Pengaduan DPMPTSP Kota Madiun — Layanan Masyarakat",
+        description=DESCRIPTION,
+        version="1.0.0",
+        lifespan=_lifespan,
+    )
+    install_error_handlers(app)
+    app.add_exception_handler(IntegrityError, _tracking_code_taken)  # type: ignore[arg-type]
+
+    @app.get("/healthz", include_in_schema=False)
+    def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @app.post(
+        "/api/v1/complaints",
+        status_code=status.HTTP_202_ACCEPTED,
+        summary="Ajukan laporan pengaduan",
+        responses=error_responses(422, 503),
+    )
+    def file_complaint(body: ComplaintIn, session: SessionDep, response: Response) -> FiledOut:
+        complaint, token = complaints.file_complaint(session, body)
+        response.headers.update(NO_STORE)
+        response.headers["Location"] = f"/api/v1/complaints/{complaint.tracking_code}"
+        return FiledOut(
+            tracking_code=complaint.tracking_code,
+            access_token=token,
+            status=complaint.status,
+            message=FILED_MESSAGE,
+        )
+
+    @app.get(
+        "/api/v1/complaints/{tracking_code}",
+        summary="Lihat perkembangan laporan pengaduan",
+        responses=error_responses(401, 404, 503),
+    )
+    def track_complaint(
+        tracking_code: str,
+        session: SessionDep,
+        response: Response,
+        x_access_token: AccessToken = None,
+    ) -> ComplaintOut:
+        if not x_access_token:
+            raise Unauthorized(MISSING_HEADER_MESSAGE)
+        complaint = complaints.find_for_citizen(session, tracking_code, x_access_token)
+        response.headers.update(NO_STORE)
+        return ComplaintOut(
+            tracking_code=complaint.tracking_code,
+            status=complaint.status,
+            status_label=_label(complaint.status),
+            timeline=[
+                TimelineEntryOut(status=e.status, label=_label(e.status), occurred_at=e.occurred_at)
+                for e in complaints.timeline(session, complaint)
+            ],
+            answer=complaint.answer,
+            answered_at=complaint.answered_at,
+        )
+
+    return app

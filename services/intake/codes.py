@@ -1,0 +1,74 @@
+"""Tracking codes and access tokens: what a citizen keeps to follow their laporan pengaduan.
+
+The tracking code is for reading aloud and typing; it names the complaint but opens nothing.
+The access token is the secret: shown once at filing, stored only as a hash.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+import secrets
+from collections.abc import Callable
+
+# Crockford's base32: digits and capitals without I, L, O and U, so nothing reads as another
+# character (and no accidental words). Eight symbols give 40 random bits per code.
+ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+PREFIX = "PGD"
+GROUPS = 2
+GROUP_LENGTH = 4
+CODE_PATTERN = re.compile(rf"^{PREFIX}(-[{ALPHABET}]{{{GROUP_LENGTH}}}){{{GROUPS}}}$")
+MAX_ATTEMPTS = 10
+
+# What a person may type for each symbol Crockford's alphabet leaves out.
+_LOOKALIKES = str.maketrans({"O": "0", "I": "1", "L": "1"})
+
+
+class CodeSpaceExhausted(RuntimeError):
+    """Ten random codes in a row were taken: the code space is far fuller than it should be."""
+
+
+def new_tracking_code() -> str:
+    """A random code such as ``PGD-7KQ2-M9XD``: not sequential, so it says nothing about others."""
+    groups = ("".join(secrets.choice(ALPHABET) for _ in range(GROUP_LENGTH)) for _ in range(GROUPS))
+    return "-".join((PREFIX, *groups))
+
+
+def unused_tracking_code(is_taken: Callable[[str], bool]) -> str:
+    """A fresh code, drawing again on the (one in a trillion) chance it is already in use."""
+    for _ in range(MAX_ATTEMPTS):
+        code = new_tracking_code()
+        if not is_taken(code):
+            return code
+    raise CodeSpaceExhausted("no unused tracking code found")
+
+
+def normalise_tracking_code(typed: str) -> str:
+    """The code as stored, from what a person typed: any case, spaces, O for 0, I or L for 1."""
+    compact = typed.strip().upper().replace(" ", "")
+    prefix, sep, rest = compact.partition("-")
+    if not sep:
+        return compact
+    return f"{prefix}{sep}{rest.translate(_LOOKALIKES)}"
+
+
+def new_access_token() -> str:
+    """256 random bits, URL-safe: the citizen's only key to their complaint."""
+    return secrets.token_urlsafe(32)
+
+
+def hash_access_token(token: str) -> str:
+    """SHA-256 of the token, hex.
+
+    A fast hash is right here, unlike for passwords: slow hashes (argon2, bcrypt) exist to make
+    guessing *low-entropy* human passwords from a stolen hash expensive. This token is 256 bits
+    from ``secrets``; no amount of guessing finds a preimage, however fast each guess is. A
+    fast hash also keeps every tracking request cheap, so it gives no lever for exhausting CPU.
+    """
+    return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def token_matches(token: str, stored_hash: str) -> bool:
+    """Constant-time comparison, so response timing does not leak how much of a hash matched."""
+    return hmac.compare_digest(hash_access_token(token), stored_hash)

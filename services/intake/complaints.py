@@ -1,0 +1,192 @@
+"""Filing a laporan pengaduan, letting its complainant follow it, and keeping its status current.
+
+Plain functions taking a ``Session``: they flush, the caller (the request or the consumer task)
+commits once. Messages to other services go through the outbox in the same transaction.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from services.intake.codes import (
+    hash_access_token,
+    new_access_token,
+    normalise_tracking_code,
+    token_matches,
+    unused_tracking_code,
+)
+from services.intake.models import Complaint, TimelineEntry
+from services.intake.schemas import ComplaintIn
+from shared.api_errors import NotFound
+from shared.contracts import (
+    NOTIFY_TASK,
+    CaseStatusChangedV1,
+    ComplaintAnsweredV1,
+    ComplaintFiledV1,
+    NotificationKind,
+    NotificationRequestedV1,
+    Reporter,
+)
+from shared.db import utcnow
+from shared.outbox import enqueue
+from shared.sop import ANSWERED, FIRST_STEP, SUBMITTED
+
+log = logging.getLogger(__name__)
+
+# One message for an unknown code and for a wrong token: the answer must not tell a guesser
+# that a tracking code exists.
+NOT_FOUND_MESSAGE = (
+    "Laporan pengaduan dengan kode pelacakan dan token akses tersebut tidak ditemukan"
+)
+# Compared against when the code is unknown, so both failures cost the same hash and compare.
+_DECOY_HASH = hash_access_token(new_access_token())
+
+
+def file_complaint(session: Session, data: ComplaintIn) -> tuple[Complaint, str]:
+    """Register the complaint and, in the same transaction, hand it to the workflow's first step
+    and ask the notifier to acknowledge it. Returns the complaint and its access token, which
+    exists only in this return value from now on."""
+    now = utcnow()
+    token = new_access_token()
+    complaint = Complaint(
+        id=str(uuid.uuid4()),
+        tracking_code=unused_tracking_code(lambda code: _by_code(session, code) is not None),
+        access_token_hash=hash_access_token(token),
+        reporter_name=data.reporter.name,
+        reporter_email=data.reporter.email,
+        reporter_phone=data.reporter.phone,
+        subject=data.subject,
+        description=data.description,
+        channels=[channel.value for channel in data.channels],
+        status=SUBMITTED,
+        status_sequence=0,
+        created_at=now,
+    )
+    session.add(complaint)
+    session.add(TimelineEntry(complaint_id=complaint.id, status=SUBMITTED, occurred_at=now))
+    reporter = Reporter(
+        name=data.reporter.name, email=data.reporter.email, phone=data.reporter.phone
+    )
+    channels = tuple(data.channels)
+    enqueue(
+        session,
+        FIRST_STEP.arrive_task,
+        ComplaintFiledV1(
+            occurred_at=now,
+            tracking_code=complaint.tracking_code,
+            subject=data.subject,
+            description=data.description,
+            reporter=reporter,
+            channels=channels,
+        ),
+    )
+    enqueue(
+        session,
+        NOTIFY_TASK,
+        NotificationRequestedV1(
+            occurred_at=now,
+            kind=NotificationKind.FILED,
+            tracking_code=complaint.tracking_code,
+            recipient=reporter,
+            channels=channels,
+            subject=data.subject,
+        ),
+    )
+    session.flush()
+    log.info("complaint %s filed as %s", complaint.id, complaint.tracking_code)
+    return complaint, token
+
+
+def find_for_citizen(session: Session, tracking_code: str, access_token: str) -> Complaint:
+    """The complaint, only for the holder of its access token; ``NotFound`` otherwise."""
+    complaint = _by_code(session, normalise_tracking_code(tracking_code))
+    stored = complaint.access_token_hash if complaint is not None else _DECOY_HASH
+    if not token_matches(access_token, stored) or complaint is None:
+        raise NotFound(NOT_FOUND_MESSAGE)
+    return complaint
+
+
+def timeline(session: Session, complaint: Complaint) -> list[TimelineEntry]:
+    """The statuses the complaint passed through, oldest first."""
+    return list(
+        session.scalars(
+            select(TimelineEntry)
+            .where(TimelineEntry.complaint_id == complaint.id)
+            .order_by(TimelineEntry.occurred_at, TimelineEntry.id)
+        )
+    )
+
+
+def apply_status_change(session: Session, msg: CaseStatusChangedV1) -> None:
+    """The workflow moved the case. Updates may arrive out of order: each one is on the
+    timeline, but only a newer one (higher sequence) moves the status, and nothing moves it
+    away from "answered"."""
+    complaint = _target(session, msg.tracking_code, msg.message_id)
+    if complaint is None:
+        return
+    _add_entry(session, complaint, msg.status, msg.message_id, msg.occurred_at)
+    if complaint.status == ANSWERED:
+        log.info(
+            "%s already answered; status %s kept on the timeline only",
+            msg.tracking_code,
+            msg.status,
+        )
+    elif msg.sequence <= complaint.status_sequence:
+        log.info(
+            "%s: late status %s (sequence %s <= %s) kept on the timeline only",
+            msg.tracking_code,
+            msg.status,
+            msg.sequence,
+            complaint.status_sequence,
+        )
+    else:
+        complaint.status = msg.status
+        complaint.status_sequence = msg.sequence
+    session.flush()
+
+
+def apply_answer(session: Session, msg: ComplaintAnsweredV1) -> None:
+    """The jawaban reached the complainant: the tracking page shows it from now on."""
+    complaint = _target(session, msg.tracking_code, msg.message_id)
+    if complaint is None:
+        return
+    complaint.status = ANSWERED
+    complaint.answer = msg.answer
+    complaint.answered_at = msg.answered_at
+    _add_entry(session, complaint, ANSWERED, msg.message_id, msg.answered_at)
+    session.flush()
+
+
+def _by_code(session: Session, tracking_code: str) -> Complaint | None:
+    return session.scalar(select(Complaint).where(Complaint.tracking_code == tracking_code))
+
+
+def _target(session: Session, tracking_code: str, message_id: uuid.UUID) -> Complaint | None:
+    """The complaint a message is about, unless the message was applied already."""
+    complaint = _by_code(session, tracking_code)
+    if complaint is None:
+        # Intake commits a complaint before its filing leaves: no retry can make this appear.
+        log.error("message %s for unknown tracking code %s dropped", message_id, tracking_code)
+        return None
+    seen = session.scalar(
+        select(TimelineEntry.id).where(TimelineEntry.message_id == str(message_id))
+    )
+    if seen is not None:
+        log.info("message %s already on the timeline of %s", message_id, tracking_code)
+        return None
+    return complaint
+
+
+def _add_entry(
+    session: Session, complaint: Complaint, status: str, message_id: uuid.UUID, at: datetime
+) -> None:
+    session.add(
+        TimelineEntry(
+            complaint_id=complaint.id, status=status, occurred_at=at, message_id=str(message_id)
+        )
+    )

@@ -1,0 +1,50 @@
+"""Intake tables: the complaint as the citizen filed it, and what the citizen sees of its way."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from shared.db import UTCDateTime, make_metadata
+
+
+class Base(DeclarativeBase):
+    metadata = make_metadata()
+
+
+class Complaint(Base):
+    """A laporan pengaduan; ``status`` mirrors the workflow's, as far as the citizen may see."""
+
+    __tablename__ = "complaints"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    tracking_code: Mapped[str] = mapped_column(String(16), unique=True)
+    # SHA-256 hex of the access token; the token itself is never stored (see codes.py).
+    access_token_hash: Mapped[str] = mapped_column(String(64))
+    reporter_name: Mapped[str] = mapped_column(String(200))
+    reporter_email: Mapped[str | None] = mapped_column(String(320))
+    reporter_phone: Mapped[str | None] = mapped_column(String(32))  # E.164
+    subject: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text)
+    channels: Mapped[list[str]] = mapped_column(JSON)
+    status: Mapped[str] = mapped_column(String(32))
+    # The workflow's sequence of the status shown: a late, older update never overrides it.
+    status_sequence: Mapped[int] = mapped_column(Integer, default=0)
+    answer: Mapped[str | None] = mapped_column(Text)
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class TimelineEntry(Base):
+    """One status the complaint passed through, in the order it happened."""
+
+    __tablename__ = "timeline_entries"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    complaint_id: Mapped[str] = mapped_column(ForeignKey("complaints.id"), index=True)
+    status: Mapped[str] = mapped_column(String(32))
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # The message that caused it (null for the filing itself): a redelivery adds nothing.
+    message_id: Mapped[str | None] = mapped_column(String(36), unique=True)

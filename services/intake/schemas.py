@@ -1,0 +1,155 @@
+"""What citizens send and receive. Every message a citizen may read is in Bahasa Indonesia;
+``shared.api_errors`` passes the ``ValueError`` sentences below through as they are."""
+
+from __future__ import annotations
+
+import unicodedata
+from datetime import datetime
+from typing import Annotated, Any
+
+import phonenumbers
+from email_validator import EmailNotValidError, validate_email
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+)
+
+from shared.contracts import Channel
+
+PHONE_REGION = "ID"
+CHANNEL_VALUES = frozenset(c.value for c in Channel)
+CHANNEL_CHOICES = ", ".join(c.value for c in Channel)
+# Line breaks may structure a description; in a name or subject they could forge mail headers.
+_LAYOUT = frozenset("\n\r\t")
+
+
+def _plain_text(allowed: frozenset[str]) -> AfterValidator:
+    def check(value: str) -> str:
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:  # a lone surrogate from a JSON "\ud800" escape
+            raise ValueError("berisi karakter yang tidak valid") from None
+        if any(unicodedata.category(ch) == "Cc" and ch not in allowed for ch in value):
+            raise ValueError("tidak boleh berisi karakter kontrol")
+        return value
+
+    return AfterValidator(check)
+
+
+OneLine = Annotated[str, _plain_text(frozenset())]
+Paragraphs = Annotated[str, _plain_text(_LAYOUT)]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class ReporterIn(_Strict):
+    """Who files the laporan pengaduan, and where the jawaban can reach them."""
+
+    name: OneLine = Field(min_length=1, max_length=200, examples=["Budi Santoso"])
+    email: OneLine | None = Field(default=None, max_length=320, examples=["budi@example.id"])
+    phone: OneLine | None = Field(default=None, max_length=32, examples=["0812-3456-7890"])
+
+    @field_validator("email", "phone", mode="before")
+    @classmethod
+    def _blank_is_absent(cls, value: Any) -> Any:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("email")
+    @classmethod
+    def _email(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        try:
+            return validate_email(value, check_deliverability=False).normalized
+        except EmailNotValidError:
+            raise ValueError(f"alamat email {value!r} tidak valid") from None
+
+    @field_validator("phone")
+    @classmethod
+    def _phone(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        try:
+            number = phonenumbers.parse(value, PHONE_REGION)
+        except phonenumbers.NumberParseException:
+            number = None
+        if number is None or not phonenumbers.is_valid_number(number):
+            raise ValueError(
+                f"nomor telepon {value!r} tidak valid "
+                "(contoh: 0812-3456-7890 atau +62 812 3456 7890)"
+            )
+        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+class ComplaintIn(_Strict):
+    """A laporan pengaduan as the citizen files it."""
+
+    reporter: ReporterIn
+    subject: OneLine = Field(min_length=5, max_length=200, examples=["Izin usaha belum terbit"])
+    description: Paragraphs = Field(
+        min_length=10,
+        max_length=5000,
+        examples=["Permohonan izin usaha kami sudah tiga minggu belum ada kabar."],
+    )
+    channels: list[Channel] = Field(
+        min_length=1,
+        max_length=len(Channel),
+        description="Saluran penyampaian jawaban: email, sms, app",
+        examples=[["email", "app"]],
+    )
+
+    @field_validator("channels", mode="before")
+    @classmethod
+    def _known_channels(cls, value: Any) -> Any:
+        # Pydantic's own enum error ends in English ("'email', 'sms' or 'app'"): say it here.
+        if isinstance(value, list):
+            unknown = [v for v in value if not (isinstance(v, str) and v in CHANNEL_VALUES)]
+            if unknown:
+                raise ValueError(
+                    f"saluran {', '.join(map(repr, unknown))} tidak dikenal "
+                    f"(pilihan: {CHANNEL_CHOICES})"
+                )
+        return value
+
+    @field_validator("channels")
+    @classmethod
+    def _reachable(cls, value: list[Channel], info: ValidationInfo) -> list[Channel]:
+        repeated = sorted({c.value for c in value if value.count(c) > 1})
+        if repeated:
+            raise ValueError(f"saluran {', '.join(repeated)} dipilih lebih dari sekali")
+        reporter = info.data.get("reporter")
+        if reporter is None:  # the reporter's own errors are reported already
+            return value
+        if Channel.EMAIL in value and reporter.email is None:
+            raise ValueError("saluran email dipilih, tetapi alamat email pelapor tidak diisi")
+        if Channel.SMS in value and reporter.phone is None:
+            raise ValueError("saluran sms dipilih, tetapi nomor telepon pelapor tidak diisi")
+        return value
+
+
+class FiledOut(BaseModel):
+    tracking_code: str = Field(examples=["PGD-7KQ2-M9XD"])
+    access_token: str = Field(description="Token akses; hanya ditampilkan sekali ini")
+    status: str = Field(examples=["submitted"])
+    message: str
+
+
+class TimelineEntryOut(BaseModel):
+    status: str
+    label: str
+    occurred_at: datetime
+
+
+class ComplaintOut(BaseModel):
+    tracking_code: str
+    status: str
+    status_label: str
+    timeline: list[TimelineEntryOut]
+    answer: str | None = Field(description="Jawaban pengaduan; kosong sampai jawaban dikirim")
+    answered_at: datetime | None
