@@ -11,27 +11,34 @@ from shared.sop import STEPS
 
 
 @pytest.fixture(scope="module")
-def router():  # noqa: ANN201
+def router():
     return make_celery(Settings(redis_url="redis://127.0.0.1:1/0")).amqp.router
 
 
-def _queue(router, task: str) -> str:  # noqa: ANN001
+def _queue(router, task: str) -> str:
     return router.route({}, task)["queue"].name
 
 
 @pytest.mark.parametrize("step", STEPS, ids=lambda s: f"step{s.number}")
-def test_each_step_task_goes_to_its_roles_queue(router, step) -> None:  # noqa: ANN001
+def test_each_step_task_goes_to_its_roles_queue(router, step) -> None:
     assert _queue(router, step.arrive_task) == step.role.value
 
 
-def test_status_updates_go_to_intake_and_answers_to_the_notifier(router) -> None:  # noqa: ANN001
+def test_status_updates_go_to_intake_and_answers_to_the_notifier(router) -> None:
     assert _queue(router, INTAKE_STATUS_TASK) == "intake"
     assert _queue(router, INTAKE_ANSWERED_TASK) == "intake"
     assert _queue(router, NOTIFY_TASK) == "notifier"
 
 
 def test_every_queue_is_named_for_a_role_or_a_service() -> None:
-    assert set(ALL_QUEUES) == {"intake", "notifier", "admin", "kasi", "koordinator", "tim_koordinasi"}
+    assert set(ALL_QUEUES) == {
+        "intake",
+        "notifier",
+        "admin",
+        "kasi",
+        "koordinator",
+        "tim_koordinasi",
+    }
 
 
 def test_messages_are_json_only() -> None:
