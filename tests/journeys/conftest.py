@@ -34,18 +34,17 @@ def system(service_env: dict[str, str], tmp_path: Path, smtp_server: SmtpServer)
     """The whole system, started as separate processes; stopped (and checked) afterwards."""
     logs = tmp_path / "logs"
     logs.mkdir()
-    processes: list[ServiceProcess] = []
+    apis: list[ApiProcess] = []
+    # Shared with the Desk, which replaces entries when a test restarts a worker.
+    workers: dict[str, ServiceProcess] = {}
     try:
-        intake = ApiProcess("intake", service_env, logs).start()
-        processes.append(intake)
-        workflow = ApiProcess("workflow", service_env, logs).start()
-        processes.append(workflow)
-        workers = {
-            name: start_worker(name, service_env, logs)
-            for name in ("intake", "workflow", "notifier")
-        }
-        processes.extend(workers.values())
-        yield Desk(intake, workflow, workers, service_env, logs, smtp_server)
+        apis.append(ApiProcess("intake", service_env, logs).start())
+        apis.append(ApiProcess("workflow", service_env, logs).start())
+        for name in ("intake", "workflow", "notifier"):
+            workers[name] = start_worker(name, service_env, logs)
+        desk = Desk(apis[0], apis[1], workers, service_env, logs, smtp_server)
+        yield desk
+        desk.close()
     finally:
-        for process in processes:
+        for process in [*apis, *workers.values()]:
             process.stop()

@@ -50,6 +50,10 @@ class Desk:
                 )
         db.engine.dispose()
 
+    def close(self) -> None:
+        self.intake.close()
+        self.workflow.close()
+
     # citizen
     def file_complaint(self, **overrides: Any) -> dict[str, Any]:
         body = {
