@@ -18,7 +18,7 @@ ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 PREFIX = "PGD"
 GROUPS = 2
 GROUP_LENGTH = 4
-CODE_PATTERN = re.compile(rf"^{PREFIX}(-[{ALPHABET}]{{{GROUP_LENGTH}}}){{{GROUPS}}}$")
+CODE_PATTERN = re.compile(rf"^{PREFIX}(-[{ALPHABET}]{{{GROUP_LENGTH}}}){{{GROUPS}}}\Z")
 MAX_ATTEMPTS = 10
 
 # What a person may type for each symbol Crockford's alphabet leaves out.

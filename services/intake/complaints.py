@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from services.intake.codes import (
+    CODE_PATTERN,
     hash_access_token,
     new_access_token,
     normalise_tracking_code,
@@ -104,7 +105,9 @@ def file_complaint(session: Session, data: ComplaintIn) -> tuple[Complaint, str]
 
 def find_for_citizen(session: Session, tracking_code: str, access_token: str) -> Complaint:
     """The complaint, only for the holder of its access token; ``NotFound`` otherwise."""
-    complaint = _by_code(session, normalise_tracking_code(tracking_code))
+    code = normalise_tracking_code(tracking_code)
+    # Only a well-formed code reaches the database (PostgreSQL refuses a NUL in a parameter).
+    complaint = _by_code(session, code) if CODE_PATTERN.fullmatch(code) else None
     stored = complaint.access_token_hash if complaint is not None else _DECOY_HASH
     if not token_matches(access_token, stored) or complaint is None:
         raise NotFound(NOT_FOUND_MESSAGE)

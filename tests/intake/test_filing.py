@@ -8,9 +8,11 @@ import hashlib
 import json
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
+from services.intake import codes
 from services.intake.codes import CODE_PATTERN
 from services.intake.database import get_db
 from services.intake.models import Complaint, TimelineEntry
@@ -56,6 +58,19 @@ def test_two_filings_get_different_codes_and_tokens(client: TestClient) -> None:
     first, second = file(client), file(client)
     assert first["tracking_code"] != second["tracking_code"]
     assert first["access_token"] != second["access_token"]
+
+
+def test_a_code_already_in_use_is_never_given_again(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = file(client)
+    draws = iter([first["tracking_code"], "PGD-NEW0-C0DE"])
+    monkeypatch.setattr(codes, "new_tracking_code", lambda: next(draws))
+
+    second = file(client)
+
+    assert second["tracking_code"] == "PGD-NEW0-C0DE"
+    assert row_counts()["complaints"] == 2
 
 
 def test_the_access_token_is_stored_only_as_its_sha256(client: TestClient) -> None:
