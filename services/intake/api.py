@@ -17,13 +17,12 @@ from sqlalchemy.orm import Session
 
 from services.intake import complaints
 from services.intake.database import get_db
-from services.intake.schemas import ComplaintIn, ComplaintOut, FiledOut, TimelineEntryOut
+from services.intake.schemas import ComplaintIn, ComplaintOut, FiledOut
 from shared.api_errors import Unauthorized, error_responses, install_error_handlers
-from shared.sop import STATUS_LABELS, total_standard_minutes
+from shared.sop import total_standard_minutes
 
 log = logging.getLogger(__name__)
 
-IN_PROGRESS_LABEL = "Laporan pengaduan sedang diproses"
 FILED_MESSAGE = (
     "Laporan pengaduan Anda telah diterima. Simpan kode pelacakan dan token akses ini: token "
     "akses hanya ditampilkan sekali dan diperlukan untuk melihat perkembangan laporan Anda."
@@ -69,10 +68,6 @@ async def _lifespan(_: FastAPI) -> AsyncIterator[None]:
     yield
     if db.relay is not None:
         db.relay.stop()
-
-
-def _label(status_code: str) -> str:
-    return STATUS_LABELS.get(status_code, IN_PROGRESS_LABEL)
 
 
 async def _tracking_code_taken(_: Request, exc: IntegrityError) -> JSONResponse:
@@ -132,16 +127,6 @@ def create_app() -> FastAPI:
             raise Unauthorized(MISSING_HEADER_MESSAGE)
         complaint = complaints.find_for_citizen(session, tracking_code, x_access_token)
         response.headers.update(NO_STORE)
-        return ComplaintOut(
-            tracking_code=complaint.tracking_code,
-            status=complaint.status,
-            status_label=_label(complaint.status),
-            timeline=[
-                TimelineEntryOut(status=e.status, label=_label(e.status), occurred_at=e.occurred_at)
-                for e in complaints.timeline(session, complaint)
-            ],
-            answer=complaint.answer,
-            answered_at=complaint.answered_at,
-        )
+        return ComplaintOut.of(complaint, complaints.timeline(session, complaint))
 
     return app

@@ -18,9 +18,12 @@ from pydantic import (
     field_validator,
 )
 
+from services.intake.models import Complaint, TimelineEntry
 from shared.contracts import Channel
+from shared.sop import STATUS_LABELS
 
 PHONE_REGION = "ID"
+IN_PROGRESS_LABEL = "Laporan pengaduan sedang diproses"
 CHANNEL_VALUES = frozenset(c.value for c in Channel)
 CHANNEL_CHOICES = ", ".join(c.value for c in Channel)
 # Line breaks may structure a description; in a name or subject they could forge mail headers.
@@ -140,6 +143,11 @@ class FiledOut(BaseModel):
     message: str
 
 
+def status_label(status: str) -> str:
+    """The status as the complainant reads it; one this version does not know is "in progress"."""
+    return STATUS_LABELS.get(status, IN_PROGRESS_LABEL)
+
+
 class TimelineEntryOut(BaseModel):
     status: str
     label: str
@@ -153,3 +161,19 @@ class ComplaintOut(BaseModel):
     timeline: list[TimelineEntryOut]
     answer: str | None = Field(description="Jawaban pengaduan; kosong sampai jawaban dikirim")
     answered_at: datetime | None
+
+    @classmethod
+    def of(cls, complaint: Complaint, timeline: list[TimelineEntry]) -> ComplaintOut:
+        return cls(
+            tracking_code=complaint.tracking_code,
+            status=complaint.status,
+            status_label=status_label(complaint.status),
+            timeline=[
+                TimelineEntryOut(
+                    status=e.status, label=status_label(e.status), occurred_at=e.occurred_at
+                )
+                for e in timeline
+            ],
+            answer=complaint.answer,
+            answered_at=complaint.answered_at,
+        )
