@@ -20,7 +20,7 @@ from services.workflow.schemas import CaseOut, CompletionOut, EventOut, StaffOut
 from shared.api_errors import error_responses, install_error_handlers
 from shared.db import utcnow
 from shared.settings import Settings, get_settings
-from shared.sop import STATUS_LABELS, STEP_BY_NUMBER, STEPS, Role
+from shared.sop import ROLE_LABELS, STATUS_LABELS, STEP_BY_NUMBER, STEPS, Role
 
 STEP_CLOSED_LABEL = "Laporan pengaduan selesai diproses; jawaban diteruskan kepada pengadu"
 oauth2 = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token")
@@ -154,7 +154,7 @@ def create_app() -> FastAPI:
         )
         nxt = done.next_step
         message = (
-            f"Langkah {step} selesai; laporan pengaduan diteruskan ke {nxt.role.value}"
+            f"Langkah {step} selesai; laporan pengaduan diteruskan ke {ROLE_LABELS[nxt.role]}"
             if nxt
             else "Langkah terakhir selesai; jawaban diteruskan kepada pengadu"
         )

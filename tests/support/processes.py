@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ctypes
 import os
 import signal
 import subprocess
@@ -21,6 +22,13 @@ WORKER_QUEUES = {
     "workflow": "admin,kasi,koordinator,tim_koordinasi",
     "notifier": "notifier",
 }
+
+
+def _die_with_parent() -> None:
+    """Linux: SIGKILL this child when the test process dies, so no worker outlives its test run
+    (an orphaned worker would keep consuming from the shared test Redis db)."""
+    pr_set_pdeathsig = 1
+    ctypes.CDLL("libc.so.6", use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL)
 
 
 def wait_for(
@@ -56,6 +64,7 @@ class ServiceProcess:
             stdout=log,
             stderr=subprocess.STDOUT,
             start_new_session=True,  # its own process group: SIGKILL takes the pool children too
+            preexec_fn=_die_with_parent,  # noqa: PLW1509 - only prctl, safe in a child before exec
         )
         log.close()
         return self
