@@ -99,7 +99,7 @@ def create_app() -> FastAPI:
         "/api/v1/complaints",
         status_code=status.HTTP_202_ACCEPTED,
         summary="Ajukan laporan pengaduan",
-        responses=error_responses(422, 503),
+        responses=error_responses(400, 422, 503),
     )
     def file_complaint(body: ComplaintIn, session: SessionDep, response: Response) -> FiledOut:
         complaint, token = complaints.file_complaint(session, body)

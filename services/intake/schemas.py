@@ -51,12 +51,26 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
+# Who files the laporan pengaduan, and where the jawaban can reach them. The schemas' texts
+# (json_schema_extra, descriptions) are what citizens read in /docs: Bahasa Indonesia.
 class ReporterIn(_Strict):
-    """Who files the laporan pengaduan, and where the jawaban can reach them."""
+    model_config = ConfigDict(json_schema_extra={"description": "Identitas dan kontak pelapor"})
 
-    name: OneLine = Field(min_length=1, max_length=200, examples=["Budi Santoso"])
-    email: OneLine | None = Field(default=None, max_length=320, examples=["budi@example.id"])
-    phone: OneLine | None = Field(default=None, max_length=32, examples=["0812-3456-7890"])
+    name: OneLine = Field(
+        min_length=1, max_length=200, description="Nama pelapor", examples=["Budi Santoso"]
+    )
+    email: OneLine | None = Field(
+        default=None,
+        max_length=320,
+        description="Alamat email; wajib bila saluran email dipilih",
+        examples=["budi@example.id"],
+    )
+    phone: OneLine | None = Field(
+        default=None,
+        max_length=32,
+        description="Nomor telepon Indonesia atau internasional; wajib bila saluran sms dipilih",
+        examples=["0812-3456-7890"],
+    )
 
     @field_validator("email", "phone", mode="before")
     @classmethod
@@ -90,14 +104,21 @@ class ReporterIn(_Strict):
         return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
+# A laporan pengaduan as the citizen files it.
 class ComplaintIn(_Strict):
-    """A laporan pengaduan as the citizen files it."""
+    model_config = ConfigDict(json_schema_extra={"description": "Laporan pengaduan baru"})
 
     reporter: ReporterIn
-    subject: OneLine = Field(min_length=5, max_length=200, examples=["Izin usaha belum terbit"])
+    subject: OneLine = Field(
+        min_length=5,
+        max_length=200,
+        description="Perihal pengaduan",
+        examples=["Izin usaha belum terbit"],
+    )
     description: Paragraphs = Field(
         min_length=10,
         max_length=5000,
+        description="Uraian pengaduan",
         examples=["Permohonan izin usaha kami sudah tiga minggu belum ada kabar."],
     )
     channels: list[Channel] = Field(
@@ -137,10 +158,10 @@ class ComplaintIn(_Strict):
 
 
 class FiledOut(BaseModel):
-    tracking_code: str = Field(examples=["PGD-7KQ2-M9XD"])
+    tracking_code: str = Field(description="Kode pelacakan", examples=["PGD-7KQ2-M9XD"])
     access_token: str = Field(description="Token akses; hanya ditampilkan sekali ini")
-    status: str = Field(examples=["submitted"])
-    message: str
+    status: str = Field(description="Status laporan pengaduan", examples=["submitted"])
+    message: str = Field(description="Keterangan untuk pelapor")
 
 
 def status_label(status: str) -> str:
@@ -156,9 +177,9 @@ class TimelineEntryOut(BaseModel):
 
 class ComplaintOut(BaseModel):
     tracking_code: str
-    status: str
-    status_label: str
-    timeline: list[TimelineEntryOut]
+    status: str = Field(description="Status laporan pengaduan (kode tetap)")
+    status_label: str = Field(description="Status laporan pengaduan, untuk dibaca pelapor")
+    timeline: list[TimelineEntryOut] = Field(description="Riwayat status, dari yang terlama")
     answer: str | None = Field(description="Jawaban pengaduan; kosong sampai jawaban dikirim")
     answered_at: datetime | None
 

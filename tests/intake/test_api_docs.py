@@ -22,7 +22,7 @@ def test_openapi_documents_both_routes_and_their_errors_in_indonesian(client: Te
     filing = spec["paths"]["/api/v1/complaints"]["post"]
     tracking = spec["paths"]["/api/v1/complaints/{tracking_code}"]["get"]
     assert filing["summary"] == "Ajukan laporan pengaduan"
-    assert {"202", "422", "503"} <= set(filing["responses"])
+    assert {"202", "400", "422", "503"} <= set(filing["responses"])
     assert {"200", "401", "404"} <= set(tracking["responses"])
     assert tracking["responses"]["404"]["content"]["application/json"]["schema"] == {
         "$ref": "#/components/schemas/ErrorBody"
