@@ -85,8 +85,10 @@ _MESSAGES: dict[str, str] = {
 
 def _translate(error: dict[str, Any]) -> dict[str, Any]:
     location = [str(part) for part in error.get("loc", ()) if part not in ("body", "query", "path")]
-    field = ".".join(location) or "body"
     kind = error.get("type", "")
+    if kind == "json_invalid":
+        location = []  # FastAPI puts the character offset where a field name would be
+    field = ".".join(location) or "body"
     if kind == "value_error":
         # Our own validators raise ValueError with an Indonesian sentence already.
         text = str(error.get("ctx", {}).get("error", error.get("msg", "")))
@@ -130,12 +132,17 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
         messages = {
+            400: "Isi permintaan tidak dapat dibaca; kirim JSON dalam UTF-8",
             404: "Alamat tidak ditemukan",
             405: "Metode tidak diizinkan",
             401: "Perlu masuk terlebih dahulu",
         }
         message = exc.detail if isinstance(exc.detail, str) else messages.get(exc.status_code, "")
-        if exc.status_code in messages and message in ("Not Found", "Method Not Allowed"):
+        if exc.status_code in messages and message in (
+            "Not Found",
+            "Method Not Allowed",
+            "There was an error parsing the body",  # FastAPI's, for a body that is not UTF-8
+        ):
             message = messages[exc.status_code]
         return JSONResponse(
             {"code": f"http_{exc.status_code}", "message": message},
