@@ -6,8 +6,6 @@ Run with ``uvicorn --factory services.intake.api:create_app``.
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator, Iterator
-from contextlib import asynccontextmanager
 from typing import Annotated
 
 from fastapi import Depends, FastAPI, Header, Request, Response, status
@@ -19,6 +17,7 @@ from services.intake import complaints
 from services.intake.database import get_db
 from services.intake.schemas import ComplaintIn, ComplaintOut, FiledOut
 from shared.api_errors import Unauthorized, error_responses, install_error_handlers
+from shared.service_runtime import relay_lifespan, request_session
 from shared.sop import total_standard_minutes
 
 log = logging.getLogger(__name__)
@@ -44,10 +43,7 @@ Laporan pengaduan ditangani dalam lima langkah SOP, masing-masing dengan waktu b
 """
 
 
-def _session() -> Iterator[Session]:
-    with get_db().transaction() as session:
-        yield session
-
+_session = request_session(get_db)
 
 # scope="function": the transaction commits before the response is sent, so a 202 means the
 # laporan pengaduan (and its outbox messages) are on record.
@@ -58,16 +54,6 @@ AccessToken = Annotated[
 ]
 # The answers carry the access token or what it guards: no cache may keep them.
 NO_STORE = {"Cache-Control": "no-store"}
-
-
-@asynccontextmanager
-async def _lifespan(_: FastAPI) -> AsyncIterator[None]:
-    db = get_db()
-    if db.relay is not None:
-        db.relay.start("intake")
-    yield
-    if db.relay is not None:
-        db.relay.stop()
 
 
 async def _tracking_code_taken(_: Request, exc: IntegrityError) -> JSONResponse:
@@ -86,7 +72,7 @@ def create_app() -> FastAPI:
         title="Pengaduan DPMPTSP Kota Madiun — Layanan Masyarakat",
         description=DESCRIPTION,
         version="1.0.0",
-        lifespan=_lifespan,
+        lifespan=relay_lifespan(get_db, "intake"),
     )
     install_error_handlers(app)
     app.add_exception_handler(IntegrityError, _tracking_code_taken)  # type: ignore[arg-type]

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
-from contextlib import asynccontextmanager
 from typing import Annotated, Any
 
 from fastapi import Body, Depends, FastAPI, Path, status
@@ -19,6 +17,7 @@ from services.workflow.models import Case, StaffUser
 from services.workflow.schemas import CaseOut, CompletionOut, EventOut, StaffOut, TokenOut, WorkItem
 from shared.api_errors import error_responses, install_error_handlers
 from shared.db import utcnow
+from shared.service_runtime import relay_lifespan, request_session
 from shared.settings import Settings, get_settings
 from shared.sop import ROLE_LABELS, STATUS_LABELS, STEP_BY_NUMBER, STEPS, Role
 
@@ -26,10 +25,7 @@ STEP_CLOSED_LABEL = "Laporan pengaduan selesai diproses; jawaban diteruskan kepa
 oauth2 = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token")
 
 
-def _session() -> Iterator[Session]:
-    with get_db().transaction() as session:
-        yield session
-
+_session = request_session(get_db)
 
 # scope="function": commit before the response is sent, so a 202 means it is on record.
 SessionDep = Annotated[Session, Depends(_session, scope="function")]
@@ -47,16 +43,6 @@ def _current_user(
 
 
 CurrentUser = Annotated[StaffUser, Depends(_current_user)]
-
-
-@asynccontextmanager
-async def _lifespan(_: FastAPI) -> AsyncIterator[None]:
-    db = get_db()
-    if db.relay is not None:
-        db.relay.start("workflow-api")
-    yield
-    if db.relay is not None:
-        db.relay.stop()
 
 
 def _case_out(session: Session, case: Case) -> CaseOut:
@@ -95,7 +81,7 @@ def create_app() -> FastAPI:
         title="Pengaduan — API Petugas",
         description="Layanan alur kerja SOP penanganan pengaduan DPMPTSP Kota Madiun.",
         version="1.0.0",
-        lifespan=_lifespan,
+        lifespan=relay_lifespan(get_db, "workflow-api"),
     )
     install_error_handlers(app)
 

@@ -4,20 +4,10 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from shared.celery_app import get_celery
 from shared.db import ServiceDatabase
-from shared.outbox import OutboxRelay
-from shared.settings import get_settings
+from shared.service_runtime import connect
 
 
 @lru_cache
 def get_db() -> ServiceDatabase:
-    settings = get_settings()
-    db = ServiceDatabase("workflow", settings.database_url("workflow"))
-    db.relay = OutboxRelay(
-        db.sessions,
-        get_celery(),
-        poll_seconds=settings.outbox_poll_seconds,
-        claim_seconds=settings.outbox_claim_seconds,
-    )
-    return db
+    return connect("workflow")
