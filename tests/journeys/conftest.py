@@ -13,7 +13,12 @@ from tests.support.desk import Desk
 from tests.support.processes import ApiProcess, ServiceProcess, start_worker
 from tests.support.smtp import SmtpServer
 
-pytestmark = pytest.mark.journey
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # `pytest -m "not journey"` runs the fast suite without starting any process.
+    for item in items:
+        if "tests/journeys/" in item.nodeid:
+            item.add_marker(pytest.mark.journey)
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
