@@ -74,10 +74,19 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def _sqlite_begin_immediate(connection: Any) -> None:
+    # Take the write lock when the transaction starts, not at its first write: a transaction that
+    # read first and wrote later fails outright (SQLITE_BUSY_SNAPSHOT) if another process wrote
+    # in between, whatever the busy timeout. Serialised writers suit the embedded default.
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
 def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"timeout": 15})
+        # isolation_level=None: the sqlite3 module leaves BEGIN to us (SQLAlchemy's recipe).
+        engine = create_engine(url, connect_args={"timeout": 15, "isolation_level": None})
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin_immediate)
         return engine
     return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 from sqlalchemy import func, select, text
 from sqlalchemy.exc import DBAPIError
@@ -153,3 +155,29 @@ def test_the_record_cannot_be_rewritten_in_sql(case_at_step_1: Case) -> None:
             session.execute(text(statement))
     with get_db().sessions() as session:
         assert {e.actor for e in events_of(session, case_at_step_1.id)} == {"pengadu", "sistem"}
+
+
+def test_two_people_completing_the_same_step_at_once_complete_it_once(
+    case_at_step_1: Case, staff: dict
+) -> None:
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def attempt() -> None:
+        barrier.wait()
+        try:
+            _complete(case_at_step_1.id, 1, staff[Role.ADMIN])
+            outcomes.append("completed")
+        except StepOutOfOrder:
+            outcomes.append("refused")
+
+    threads = [threading.Thread(target=attempt) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(outcomes) == ["completed", "refused"]
+    with get_db().sessions() as session:
+        completed = [e for e in events_of(session, case_at_step_1.id) if e.kind == "completed"]
+    assert len(completed) == 1
+    assert len(_outbox(step(2).arrive_task)) == 1
