@@ -46,8 +46,13 @@ class Case(Base):
     step_arrived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     answer: Mapped[str | None] = mapped_column(Text)
-    filed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    filed_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Who holds the case at its current step (a claim); others of the role see it.
+    held_by: Mapped[str | None] = mapped_column(String(64))
+    held_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # A case marked as a duplicate points at the original, whose answer it receives.
+    duplicate_of: Mapped[str | None] = mapped_column(ForeignKey("cases.id"), index=True)
     # SQLAlchemy's optimistic lock: every UPDATE checks it, so of two racing writers the second
     # fails (StaleDataError) instead of overwriting the first.
     version: Mapped[int] = mapped_column(Integer)
