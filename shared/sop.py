@@ -114,17 +114,112 @@ STEPS: tuple[Step, ...] = (
     ),
 )
 
+
+
+@dataclass(frozen=True)
+class Path:
+    """A way out of a step other than completing it. The SOP leaves these open (invalid,
+    incomplete, out-of-authority, duplicated complaints; an answer not fit to send); the office's
+    decisions live here, as data, beside the steps."""
+
+    name: str
+    step: int  # the step it is taken from; that step's role takes it
+    label: str  # as staff read it
+    inputs: tuple[InputField, ...]
+    returns_to: int | None  # the step the case goes back to; None: it leaves the steps
+    status: str | None  # the case's status afterwards (None: the status of ``returns_to``)
+    status_label: str | None
+    tells_complainant: bool
+    waits_for_complainant: bool = False  # the complainant's reply brings it back to ``step``
+    closes: bool = False
+
+    @property
+    def reply_task(self) -> str:
+        """The task a complainant's reply travels on (routed to this step's role queue)."""
+        return f"workflow.step.{self.step}.complainant_reply"
+
+
+REASON = InputField("reason", "Alasan", required=True, max_length=2000)
+
+PATHS: tuple[Path, ...] = (
+    Path(
+        name="mark_duplicate",
+        step=1,
+        label="Tandai sebagai duplikat laporan lain",
+        inputs=(InputField("original_tracking_code", "Kode pelacakan laporan asli", True, 32),),
+        returns_to=None,
+        status="duplicate",
+        status_label="Laporan pengaduan digabungkan dengan laporan yang sama; jawabannya akan "
+        "dikirim kepada Anda",
+        tells_complainant=True,
+        closes=True,
+    ),
+    Path(
+        name="request_information",
+        step=2,
+        label="Minta kelengkapan data kepada pengadu",
+        inputs=(REASON,),
+        returns_to=None,
+        status="information_requested",
+        status_label="Laporan pengaduan memerlukan kelengkapan data dari Anda",
+        tells_complainant=True,
+        waits_for_complainant=True,
+    ),
+    Path(
+        name="decline",
+        step=2,
+        label="Tolak: bukan pengaduan atau di luar kewenangan DPMPTSP",
+        inputs=(REASON, InputField("responsible_body", "Instansi yang berwenang", False, 300)),
+        returns_to=None,
+        status="declined",
+        status_label="Laporan pengaduan tidak dapat ditindaklanjuti oleh DPMPTSP Kota Madiun",
+        tells_complainant=True,
+        closes=True,
+    ),
+    Path(
+        name="return_for_verification",
+        step=3,
+        label="Kembalikan kepada Kasi untuk diverifikasi ulang",
+        inputs=(REASON,),
+        returns_to=2,
+        status=None,
+        status_label=None,
+        tells_complainant=False,
+    ),
+    Path(
+        name="return_answer",
+        step=5,
+        label="Kembalikan jawaban kepada Tim Koordinasi (belum layak dikirim)",
+        inputs=(REASON,),
+        returns_to=4,
+        status=None,
+        status_label=None,
+        tells_complainant=False,
+    ),
+)
+PATHS_BY_STEP: dict[int, dict[str, Path]] = {
+    number: {p.name: p for p in PATHS if p.step == number} for number in range(1, 6)
+}
+
 FIRST_STEP = STEPS[0]
 STEP_BY_NUMBER: dict[int, Step] = {step.number: step for step in STEPS}
 
 # Statuses outside the steps: before the workflow has the case, and after the answer went out.
 SUBMITTED = "submitted"
 ANSWERED = "answered"
+INFORMATION_SUPPLIED = "information_supplied"
 STATUS_LABELS: dict[str, str] = {
     SUBMITTED: "Laporan pengaduan terkirim dan menunggu diterima Admin Pengaduan",
     **{step.status: step.status_label for step in STEPS},
+    **{p.status: p.status_label for p in PATHS if p.status and p.status_label},
+    INFORMATION_SUPPLIED: "Kelengkapan data dari Anda telah dikirim dan akan ditelaah Kasi",
     ANSWERED: "Jawaban pengaduan telah dikirim kepada pengadu",
 }
+
+
+def path(step_number: int, name: str) -> Path:
+    """The path ``name`` out of step ``step_number``; ``KeyError`` if the SOP has none."""
+    return PATHS_BY_STEP[step_number][name]
 
 
 def step(number: int) -> Step:

@@ -6,6 +6,7 @@ read never touches the delivery logic.
 
 from __future__ import annotations
 
+import re
 import textwrap
 from dataclasses import dataclass
 
@@ -81,12 +82,71 @@ TEMPLATES: dict[NotificationKind, Template] = {
             "{signature}\n"
         ),
     ),
+    NotificationKind.INFORMATION_REQUESTED: Template(
+        subject="Laporan pengaduan {tracking_code} memerlukan kelengkapan data",
+        body=(
+            "Yth. {name},\n"
+            "\n"
+            "Untuk menelaah laporan pengaduan Anda, Kepala Seksi memerlukan kelengkapan data "
+            "berikut:\n"
+            "\n"
+            "{note}\n"
+            "\n"
+            "Kode pelacakan : {tracking_code}\n"
+            "Perihal        : {subject}\n"
+            "\n"
+            "Kirimkan kelengkapan data melalui {intake_url} dengan kode pelacakan dan token akses "
+            "laporan pengaduan Anda. Laporan pengaduan akan ditelaah kembali setelah kelengkapan "
+            "data kami terima.\n"
+            "\n"
+            "{signature}\n"
+        ),
+    ),
+    NotificationKind.DECLINED: Template(
+        subject="Laporan pengaduan {tracking_code} tidak dapat ditindaklanjuti",
+        body=(
+            "Yth. {name},\n"
+            "\n"
+            "Setelah ditelaah, laporan pengaduan Anda tidak dapat ditindaklanjuti oleh {office}, "
+            "dengan alasan berikut:\n"
+            "\n"
+            "{note}\n"
+            "\n"
+            "Kode pelacakan : {tracking_code}\n"
+            "Perihal        : {subject}\n"
+            "\n"
+            "{signature}\n"
+        ),
+    ),
+    NotificationKind.DUPLICATE: Template(
+        subject="Laporan pengaduan {tracking_code} digabungkan dengan laporan yang sama",
+        body=(
+            "Yth. {name},\n"
+            "\n"
+            "Laporan pengaduan Anda sama dengan laporan pengaduan yang sedang kami tangani, "
+            "sehingga keduanya kami gabungkan. Jawaban pengaduan akan dikirimkan kepada Anda "
+            "begitu tersedia.\n"
+            "\n"
+            "Kode pelacakan : {tracking_code}\n"
+            "Perihal        : {subject}\n"
+            "\n"
+            "{signature}\n"
+        ),
+    ),
 }
+
+# The office's own words are reproduced verbatim; only the template text around them is wrapped.
+VERBATIM = re.compile(r"(\{answer\}|\{note\})")
+
+
+NEEDS_NOTE = (NotificationKind.INFORMATION_REQUESTED, NotificationKind.DECLINED)
 
 
 def check_complete(msg: NotificationRequestedV1) -> None:
     if msg.kind is NotificationKind.ANSWER and not msg.answer:
         raise IncompleteNotification(f"notification {msg.message_id} of kind answer has no answer")
+    if msg.kind in NEEDS_NOTE and not msg.note:
+        raise IncompleteNotification(f"notification {msg.message_id} ({msg.kind}) has no note")
 
 
 def compose(msg: NotificationRequestedV1, *, intake_url: str) -> Composed:
@@ -99,15 +159,15 @@ def compose(msg: NotificationRequestedV1, *, intake_url: str) -> Composed:
         "tracking_code": msg.tracking_code,
         "subject": msg.subject,
         "answer": msg.answer or "",
+        "note": msg.note or "",
         "intake_url": intake_url,
         "office": OFFICE,
         "signature": SIGNATURE,
     }
-    # The answer is the office's own text: reproduced verbatim, only the template around it wraps.
-    before, verbatim, after = template.body.partition("{answer}")
-    body = _wrap(before.format(**fields))
-    if verbatim:
-        body += fields["answer"] + _wrap(after.format(**fields))
+    body = "".join(
+        fields[part[1:-1]] if VERBATIM.fullmatch(part) else _wrap(part.format(**fields))
+        for part in VERBATIM.split(template.body)
+    )
     return Composed(subject=template.subject.format(**fields), body=body)
 
 

@@ -7,6 +7,7 @@ consumers cannot ignore means a new version (``...V2``) and a new task name.
 from shared.contracts.messages import (
     CaseStatusChangedV1,
     Channel,
+    ComplainantReplyV1,
     ComplaintAnsweredV1,
     ComplaintFiledV1,
     Message,
@@ -27,6 +28,7 @@ __all__ = [
     "NOTIFY_TASK",
     "CaseStatusChangedV1",
     "Channel",
+    "ComplainantReplyV1",
     "ComplaintAnsweredV1",
     "ComplaintFiledV1",
     "Message",

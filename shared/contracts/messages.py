@@ -63,11 +63,15 @@ class CaseStatusChangedV1(Message):
     tracking_code: str
     status: str
     sequence: int
+    note: str | None = None  # what the complainant should read with it (a reason, a request)
 
 
 class NotificationKind(StrEnum):
     FILED = "filed"
     ANSWER = "answer"
+    INFORMATION_REQUESTED = "information_requested"
+    DECLINED = "declined"
+    DUPLICATE = "duplicate"
 
 
 class NotificationRequestedV1(Message):
@@ -80,6 +84,15 @@ class NotificationRequestedV1(Message):
     channels: tuple[Channel, ...]
     subject: str
     answer: str | None = None
+    note: str | None = None  # the reason or request, for the kinds that carry one
+
+
+class ComplainantReplyV1(Message):
+    """intake -> workflow: the complainant supplied the information the Kasi asked for."""
+
+    version: Literal[1] = 1
+    tracking_code: str
+    message: str
 
 
 class ComplaintAnsweredV1(Message):

@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from services.notifier.database import get_db
+from services.notifier.messages import NEEDS_NOTE
 from services.notifier.models import Delivery
 from services.notifier.tasks import notify
 from shared.consumer import consume_once
@@ -26,6 +27,9 @@ CITIZEN_EMAIL = "siti.aminah@example.id"
 ANSWER = "Izin usaha Anda telah terbit — silakan unduh melalui OSS dengan NIB Anda."
 
 
+NOTE = "Mohon lampirkan nomor permohonan izin {dan} tanggal pengajuannya."
+
+
 def notification(
     kind: NotificationKind = NotificationKind.ANSWER,
     *,
@@ -40,6 +44,7 @@ def notification(
         channels=channels,
         subject="Izin usaha belum terbit",
         answer=ANSWER if kind is NotificationKind.ANSWER else None,
+        note=NOTE if kind in NEEDS_NOTE else None,
     )
 
 

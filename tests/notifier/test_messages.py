@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from services.notifier.messages import compose
+import pytest
+
+from services.notifier.messages import IncompleteNotification, compose
 from shared.contracts import NotificationKind
-from tests.notifier.conftest import notification
+from tests.notifier.conftest import NOTE, notification
 
 URL = "https://pengaduan.example.id"
 
@@ -28,3 +30,15 @@ def test_every_kind_has_a_template_in_indonesian() -> None:
         assert composed.body.startswith("Yth. Siti Aminah,")
         assert "Hormat kami" in composed.body
         assert "PGD-2026-0042" in composed.subject
+
+
+def test_a_reason_is_reproduced_verbatim_in_the_request_and_the_refusal() -> None:
+    for kind in (NotificationKind.INFORMATION_REQUESTED, NotificationKind.DECLINED):
+        body = compose(notification(kind), intake_url=URL).body
+        assert NOTE in body  # braces in staff text are not template fields
+
+
+def test_a_request_or_refusal_without_its_reason_is_incomplete() -> None:
+    msg = notification(NotificationKind.DECLINED).model_copy(update={"note": None})
+    with pytest.raises(IncompleteNotification):
+        compose(msg, intake_url=URL)
