@@ -14,6 +14,8 @@ from shared.contracts import INTAKE_ANSWERED_TASK, INTAKE_STATUS_TASK, NOTIFY_TA
 from shared.settings import PROJECT_ROOT
 from shared.sop import (
     ANSWERED,
+    INFORMATION_SUPPLIED,
+    PATHS,
     ROLE_LABELS,
     STATUS_LABELS,
     STEPS,
@@ -49,9 +51,36 @@ def _status_table() -> list[str]:
     lines = ["| status | the complainant reads | when |", "|---|---|---|"]
     when = {SUBMITTED: "filed at intake, before the workflow registered it"}
     when |= {s.status: f"the case arrived at step {s.number} ({s.role.value})" for s in STEPS}
+    when |= {p.status: f"path `{p.name}` taken at step {p.step}" for p in PATHS if p.status}
+    when[INFORMATION_SUPPLIED] = "the complainant replied; on its way back to step 2"
     when[ANSWERED] = "the notifier delivered the answer"
     for status, label in STATUS_LABELS.items():
         lines.append(f"| `{status}` | {label} | {when[status]} |")
+    return lines
+
+
+def _paths_table() -> list[str]:
+    lines = [
+        "| from step | path | taken by | required fields | then | complainant told |",
+        "|---|---|---|---|---|---|",
+    ]
+    lines.append(
+        "| each step | `complete` | the step's role | the step's fields | the next step "
+        "(after step 5: the notifier) | status of the next step |"
+    )
+    for p in PATHS:
+        fields = ", ".join(f"`{f.name}`" + ("" if f.required else " (optional)") for f in p.inputs)
+        if p.returns_to is not None:
+            then = f"back to step {p.returns_to}"
+        elif p.waits_for_complainant:
+            then = f"waits for the complainant's reply, then back to step {p.step}"
+        else:
+            then = "closed"
+        told = f"yes (`{p.status}`)" if p.tells_complainant else "no"
+        lines.append(
+            f"| {p.step} | `{p.name}` ({p.label}) | `{STEPS[p.step - 1].role.value}` | {fields} "
+            f"| {then} | {told} |"
+        )
     return lines
 
 
@@ -77,6 +106,8 @@ def render() -> str:
         BEGIN,
         "#### SOP steps\n",
         *_steps_table(),
+        "\n#### Transitions: completing a step, and the other paths out of it\n",
+        *_paths_table(),
         "\n#### Statuses the complainant sees\n",
         *_status_table(),
         "\n#### Queues\n",
