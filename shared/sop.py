@@ -33,6 +33,7 @@ class InputField:
     label: str
     required: bool
     max_length: int = 5000
+    for_complainant: bool = False  # also shown to the complainant (a reason, the body to turn to)
 
 
 @dataclass(frozen=True)
@@ -139,7 +140,7 @@ class Path:
         return f"workflow.step.{self.step}.complainant_reply"
 
 
-REASON = InputField("reason", "Alasan", required=True, max_length=2000)
+REASON = InputField("reason", "Alasan", required=True, max_length=2000, for_complainant=True)
 
 PATHS: tuple[Path, ...] = (
     Path(
@@ -169,7 +170,10 @@ PATHS: tuple[Path, ...] = (
         name="decline",
         step=2,
         label="Tolak: bukan pengaduan atau di luar kewenangan DPMPTSP",
-        inputs=(REASON, InputField("responsible_body", "Instansi yang berwenang", False, 300)),
+        inputs=(
+            REASON,
+            InputField("responsible_body", "Instansi yang berwenang", False, 300, True),
+        ),
         returns_to=None,
         status="declined",
         status_label="Laporan pengaduan tidak dapat ditindaklanjuti oleh DPMPTSP Kota Madiun",

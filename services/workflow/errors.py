@@ -35,3 +35,11 @@ class BadCredentials(Unauthorized):
 
 class InvalidToken(Unauthorized):
     code = "invalid_token"
+
+
+class PathNotFound(NotFound):
+    code = "path_not_found"
+
+
+class InvalidOriginal(InvalidInput):
+    code = "invalid_original"

@@ -77,7 +77,7 @@ def receive_complaint(session: Session, msg: ComplaintFiledV1) -> Case:
         occurred_at=msg.occurred_at,
         input={"subject": msg.subject, "description": msg.description},
     )
-    _arrive(session, case, FIRST_STEP)
+    arrive_at(session, case, FIRST_STEP)
     return case
 
 
@@ -90,10 +90,10 @@ def arrive(session: Session, msg: StepHandoffV1) -> None:
     if case.current_step != msg.step or case.step_arrived_at is not None:
         log.info("case %s already at or past step %s; hand-off ignored", case.id, msg.step)
         return
-    _arrive(session, case, STEP_BY_NUMBER[msg.step])
+    arrive_at(session, case, STEP_BY_NUMBER[msg.step])
 
 
-def _arrive(session: Session, case: Case, step: Step) -> None:
+def arrive_at(session: Session, case: Case, step: Step) -> None:
     now = utcnow()
     case.status = step.status
     case.step_arrived_at = now
@@ -128,6 +128,15 @@ def complete_step(
     Checked in this order: the case and step exist (404), the caller's role (403), the case is
     waiting at this step (409), the step's input (422).
     """
+    case, step = actionable(session, case_id=case_id, step_number=step_number, user=user)
+    data = validate_input(step.inputs, payload, f"Langkah {step.number} ({step.name})")
+    return _complete(session, case, step, user, data)
+
+
+def actionable(
+    session: Session, *, case_id: str, step_number: int, user: StaffUser
+) -> tuple[Case, Step]:
+    """The case and step ``user`` may act on now, or the domain error that says why not."""
     case = session.get(Case, case_id)
     if case is None:
         raise CaseNotFound("Laporan pengaduan tidak ditemukan")
@@ -141,8 +150,31 @@ def complete_step(
         )
     if case.current_step != step.number or case.step_arrived_at is None:
         raise StepOutOfOrder(_out_of_order_message(case, step))
-    data = validate_input(step, payload)
-    return _complete(session, case, step, user, data)
+    return case, step
+
+
+def minutes_at_step(case: Case, now: datetime) -> float:
+    assert case.step_arrived_at is not None  # noqa: S101 - only called for an arrived case
+    return round((now - case.step_arrived_at).total_seconds() / 60, 2)
+
+
+def hand_to(session: Session, case: Case, step: Step) -> None:
+    """Send the case to ``step``'s queue; it is on that role's worklist once it arrives."""
+    case.current_step = step.number
+    case.step_arrived_at = None
+    case.due_at = None
+    enqueue(session, step.arrive_task, StepHandoffV1(case_id=case.id, step=step.number))
+
+
+def flush_or_conflict(session: Session, case: Case, step: Step) -> None:
+    try:
+        session.flush()
+    except StaleDataError as exc:
+        # Someone acted on this step between our read and our write: theirs stands.
+        raise StepOutOfOrder(
+            f"Langkah {step.number} laporan pengaduan {case.tracking_code} baru saja "
+            "diproses oleh orang lain"
+        ) from exc
 
 
 def _out_of_order_message(case: Case, step: Step) -> str:
@@ -160,8 +192,7 @@ def _complete(
     session: Session, case: Case, step: Step, user: StaffUser, data: dict[str, Any]
 ) -> Completion:
     now = utcnow()
-    assert case.step_arrived_at is not None  # noqa: S101 - checked by the caller
-    minutes = round((now - case.step_arrived_at).total_seconds() / 60, 2)
+    minutes = minutes_at_step(case, now)
     if "answer" in data:
         case.answer = data["answer"]
     record(

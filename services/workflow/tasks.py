@@ -6,11 +6,12 @@ from celery import Task
 from sqlalchemy.orm import Session
 
 from services.workflow.database import get_db
+from services.workflow.paths import receive_reply
 from services.workflow.steps import arrive, receive_complaint
 from shared.celery_app import get_celery
 from shared.consumer import consumer
-from shared.contracts import ComplaintFiledV1, StepHandoffV1
-from shared.sop import FIRST_STEP, STEPS
+from shared.contracts import ComplainantReplyV1, ComplaintFiledV1, StepHandoffV1
+from shared.sop import FIRST_STEP, PATHS, STEPS
 
 app = get_celery()
 
@@ -30,4 +31,15 @@ ARRIVAL_TASKS: dict[int, Task] = {
     )
     for step in STEPS
     if step is not FIRST_STEP
+}
+
+
+def _reply(session: Session, message: ComplainantReplyV1) -> None:
+    receive_reply(session, message)
+
+
+REPLY_TASKS: dict[str, Task] = {
+    p.name: consumer(app, name=p.reply_task, contract=ComplainantReplyV1, database=get_db)(_reply)
+    for p in PATHS
+    if p.waits_for_complainant
 }
