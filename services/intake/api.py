@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from services.intake import complaints
 from services.intake.database import get_db
-from services.intake.schemas import ComplaintIn, ComplaintOut, FiledOut
+from services.intake.schemas import ComplaintIn, ComplaintOut, FiledOut, ReplyIn, ReplyOut
 from shared.api_errors import Unauthorized, error_responses, install_error_handlers
 from shared.service_runtime import relay_lifespan, request_session
 from shared.sop import total_standard_minutes
@@ -114,5 +114,29 @@ def create_app() -> FastAPI:
         complaint = complaints.find_for_citizen(session, tracking_code, x_access_token)
         response.headers.update(NO_STORE)
         return ComplaintOut.of(complaint, complaints.timeline(session, complaint))
+
+    @app.post(
+        "/api/v1/complaints/{tracking_code}/replies",
+        status_code=status.HTTP_202_ACCEPTED,
+        summary="Kirim kelengkapan data yang diminta petugas",
+        responses=error_responses(400, 401, 404, 409, 422, 503),
+    )
+    def reply(
+        tracking_code: str,
+        body: ReplyIn,
+        session: SessionDep,
+        response: Response,
+        x_access_token: AccessToken = None,
+    ) -> ReplyOut:
+        if not x_access_token:
+            raise Unauthorized(MISSING_HEADER_MESSAGE)
+        complaint = complaints.find_for_citizen(session, tracking_code, x_access_token)
+        complaints.submit_reply(session, complaint, body.message)
+        response.headers.update(NO_STORE)
+        return ReplyOut(
+            tracking_code=complaint.tracking_code,
+            status=complaint.status,
+            message="Kelengkapan data Anda telah dikirim dan akan ditelaah kembali oleh Kasi",
+        )
 
     return app

@@ -23,10 +23,11 @@ from services.intake.codes import (
 )
 from services.intake.models import Complaint, TimelineEntry
 from services.intake.schemas import ComplaintIn
-from shared.api_errors import NotFound
+from shared.api_errors import Conflict, NotFound
 from shared.contracts import (
     NOTIFY_TASK,
     CaseStatusChangedV1,
+    ComplainantReplyV1,
     ComplaintAnsweredV1,
     ComplaintFiledV1,
     NotificationKind,
@@ -35,7 +36,7 @@ from shared.contracts import (
 )
 from shared.db import utcnow
 from shared.outbox import enqueue
-from shared.sop import ANSWERED, FIRST_STEP, SUBMITTED
+from shared.sop import ANSWERED, FIRST_STEP, INFORMATION_SUPPLIED, PATHS, SUBMITTED
 
 log = logging.getLogger(__name__)
 
@@ -132,7 +133,7 @@ def apply_status_change(session: Session, msg: CaseStatusChangedV1) -> None:
     complaint = _target(session, msg.tracking_code, msg.message_id)
     if complaint is None:
         return
-    _add_entry(session, complaint, msg.status, msg.message_id, msg.occurred_at)
+    _add_entry(session, complaint, msg.status, msg.message_id, msg.occurred_at, note=msg.note)
     if complaint.status == ANSWERED:
         log.info(
             "%s already answered; status %s kept on the timeline only",
@@ -186,10 +187,39 @@ def _target(session: Session, tracking_code: str, message_id: uuid.UUID) -> Comp
 
 
 def _add_entry(
-    session: Session, complaint: Complaint, status: str, message_id: uuid.UUID, at: datetime
+    session: Session,
+    complaint: Complaint,
+    status: str,
+    message_id: uuid.UUID,
+    at: datetime,
+    *,
+    note: str | None = None,
 ) -> None:
     session.add(
         TimelineEntry(
-            complaint_id=complaint.id, status=status, occurred_at=at, message_id=str(message_id)
+            complaint_id=complaint.id,
+            status=status,
+            occurred_at=at,
+            message_id=str(message_id),
+            note=note,
         )
     )
+
+
+# Statuses in which the case waits for the complainant, and the path that waits in each.
+WAITING_PATHS = {p.status: p for p in PATHS if p.waits_for_complainant}
+
+
+def submit_reply(session: Session, complaint: Complaint, message: str) -> None:
+    """The complainant supplies what the Kasi asked for; the case goes back to the step that
+    asked (through the outbox). Only while a request is open: a second reply is a conflict."""
+    waiting = WAITING_PATHS.get(complaint.status)
+    if waiting is None:
+        raise Conflict("Laporan pengaduan ini tidak sedang menunggu kelengkapan data dari Anda")
+    reply = ComplainantReplyV1(tracking_code=complaint.tracking_code, message=message)
+    complaint.status = INFORMATION_SUPPLIED  # the workflow's next update (newer sequence) follows
+    _add_entry(
+        session, complaint, INFORMATION_SUPPLIED, reply.message_id, reply.occurred_at, note=message
+    )
+    enqueue(session, waiting.reply_task, reply)
+    session.flush()

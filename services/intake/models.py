@@ -48,3 +48,5 @@ class TimelineEntry(Base):
     occurred_at: Mapped[datetime] = mapped_column(UTCDateTime)
     # The message that caused it (null for the filing itself): a redelivery adds nothing.
     message_id: Mapped[str | None] = mapped_column(String(36), unique=True)
+    # What the complainant reads with this status: the office's reason or request, or their reply.
+    note: Mapped[str | None] = mapped_column(Text)

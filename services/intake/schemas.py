@@ -173,6 +173,28 @@ class TimelineEntryOut(BaseModel):
     status: str
     label: str
     occurred_at: datetime
+    note: str | None = Field(
+        default=None, description="Keterangan: alasan atau permintaan petugas, atau balasan Anda"
+    )
+
+
+class ReplyIn(_Strict):
+    model_config = ConfigDict(
+        json_schema_extra={"description": "Kelengkapan data yang diminta petugas"}
+    )
+
+    message: Paragraphs = Field(
+        min_length=1,
+        max_length=5000,
+        description="Kelengkapan data atau keterangan yang diminta",
+        examples=["Nomor permohonan: 123/IUMK/2026, diajukan 3 November 2026."],
+    )
+
+
+class ReplyOut(BaseModel):
+    tracking_code: str
+    status: str
+    message: str
 
 
 class ComplaintOut(BaseModel):
@@ -191,7 +213,10 @@ class ComplaintOut(BaseModel):
             status_label=status_label(complaint.status),
             timeline=[
                 TimelineEntryOut(
-                    status=e.status, label=status_label(e.status), occurred_at=e.occurred_at
+                    status=e.status,
+                    label=status_label(e.status),
+                    occurred_at=e.occurred_at,
+                    note=e.note,
                 )
                 for e in timeline
             ],

@@ -75,6 +75,13 @@ class Desk:
         assert response.status_code == 200, response.text
         return response.json()
 
+    def reply(self, filed: dict[str, Any], message: str) -> httpx.Response:
+        return self.intake.post(
+            f"/api/v1/complaints/{filed['tracking_code']}/replies",
+            json={"message": message},
+            headers={"X-Access-Token": filed["access_token"]},
+        )
+
     def wait_for_status(
         self, filed: dict[str, Any], status: str, timeout: float = 60
     ) -> dict[str, Any]:
@@ -115,6 +122,18 @@ class Desk:
             json=STEP_INPUTS[step] if payload is None else payload,
             headers=self.headers(role),
         )
+
+    def take_path(
+        self, role: Role, case_id: str, step: int, path: str, payload: dict[str, Any]
+    ) -> httpx.Response:
+        return self.workflow.post(
+            f"/api/v1/cases/{case_id}/steps/{step}/paths/{path}",
+            json=payload,
+            headers=self.headers(role),
+        )
+
+    def worklist(self, role: Role) -> list[dict[str, Any]]:
+        return self.workflow.get("/api/v1/worklist", headers=self.headers(role)).json()  # type: ignore[no-any-return]
 
     def walk(self, tracking_code: str, steps: range = range(1, 6)) -> str:
         """Carry the case through ``steps`` as each step's role; returns the case id."""
