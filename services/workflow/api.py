@@ -5,44 +5,22 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import Body, Depends, FastAPI, Path, status
-from fastapi.security import OAuth2PasswordBearer, OAuth2PasswordRequestForm
+from fastapi.security import OAuth2PasswordRequestForm
 from sqlalchemy.orm import Session
 
 from services.workflow import accounts, steps
-from services.workflow.auth import issue_token, user_id_from_token
+from services.workflow.auth import issue_token
 from services.workflow.database import get_db
-from services.workflow.errors import InvalidToken
+from services.workflow.dependencies import CurrentUser, SessionDep, SettingsDep
 from services.workflow.history import events_of
-from services.workflow.models import Case, StaffUser
+from services.workflow.models import Case
 from services.workflow.schemas import CaseOut, CompletionOut, EventOut, StaffOut, TokenOut, WorkItem
 from shared.api_errors import error_responses, install_error_handlers
 from shared.db import utcnow
-from shared.service_runtime import relay_lifespan, request_session
-from shared.settings import Settings, get_settings
+from shared.service_runtime import relay_lifespan
 from shared.sop import ROLE_LABELS, STATUS_LABELS, STEP_BY_NUMBER, STEPS, Role
 
 STEP_CLOSED_LABEL = "Laporan pengaduan selesai diproses; jawaban diteruskan kepada pengadu"
-oauth2 = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token")
-
-
-_session = request_session(get_db)
-
-# scope="function": commit before the response is sent, so a 202 means it is on record.
-SessionDep = Annotated[Session, Depends(_session, scope="function")]
-SettingsDep = Annotated[Settings, Depends(get_settings)]
-
-
-def _current_user(
-    token: Annotated[str, Depends(oauth2)], session: SessionDep, settings: SettingsDep
-) -> StaffUser:
-    user = session.get(StaffUser, user_id_from_token(token, settings))
-    # Checked on every request, so a deactivated account is locked out at once.
-    if user is None or not user.active:
-        raise InvalidToken("Akun tidak aktif atau tidak ditemukan")
-    return user
-
-
-CurrentUser = Annotated[StaffUser, Depends(_current_user)]
 
 
 def _case_out(session: Session, case: Case) -> CaseOut:
