@@ -24,6 +24,10 @@ class DomainError(Exception):
         super().__init__(message)
         self.message = message
 
+    @property
+    def headers(self) -> dict[str, str] | None:
+        return None
+
 
 class NotFound(DomainError):
     status_code = 404
@@ -48,6 +52,21 @@ class Conflict(DomainError):
 class InvalidInput(DomainError):
     status_code = 422
     code = "invalid_input"
+
+
+class TooManyRequests(DomainError):
+    """Refused for a while; ``Retry-After`` tells a program how long, the message a person."""
+
+    status_code = 429
+    code = "too_many_requests"
+
+    def __init__(self, message: str, *, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+    @property
+    def headers(self) -> dict[str, str] | None:
+        return {"Retry-After": str(self.retry_after)}
 
 
 class ErrorBody(BaseModel):
@@ -104,7 +123,11 @@ def _translate(error: dict[str, Any]) -> dict[str, Any]:
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(DomainError)
     async def _domain(_: Request, exc: DomainError) -> JSONResponse:
-        return JSONResponse({"code": exc.code, "message": exc.message}, status_code=exc.status_code)
+        return JSONResponse(
+            {"code": exc.code, "message": exc.message},
+            status_code=exc.status_code,
+            headers=exc.headers,
+        )
 
     @app.exception_handler(RequestValidationError)
     async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:

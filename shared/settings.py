@@ -47,6 +47,12 @@ class Settings(BaseSettings):
     # Staff authentication.
     jwt_secret: SecretStr | None = Field(default=None, min_length=32)
     jwt_ttl_minutes: int = Field(default=480, ge=1)
+    # Login lockout, counted in Redis so every API process shares it: this many failures within
+    # the window lock the username (or the client address) out for the lockout's length.
+    login_max_failures_per_username: int = Field(default=5, ge=1)
+    login_max_failures_per_client: int = Field(default=20, ge=1)
+    login_failure_window_seconds: int = Field(default=900, ge=1)
+    login_lockout_seconds: int = Field(default=900, ge=1)
 
     # Email. Unset host: mail is kept in a Maildir under var/mail for a person to read.
     smtp_host: str | None = None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import Body, Depends, FastAPI, Path, status
+from fastapi import Body, Depends, FastAPI, Path, Request, status
 from fastapi.security import OAuth2PasswordRequestForm
 from sqlalchemy.orm import Session
 
@@ -12,7 +12,9 @@ from services.workflow import accounts, steps
 from services.workflow.auth import issue_token
 from services.workflow.database import get_db
 from services.workflow.dependencies import CurrentUser, SessionDep, SettingsDep
+from services.workflow.errors import BadCredentials
 from services.workflow.history import events_of
+from services.workflow.login_limits import LoginLimits
 from services.workflow.models import Case
 from services.workflow.schemas import CaseOut, CompletionOut, EventOut, StaffOut, TokenOut, WorkItem
 from shared.api_errors import error_responses, install_error_handlers
@@ -67,13 +69,22 @@ def create_app() -> FastAPI:
     def healthz() -> dict[str, str]:
         return {"status": "ok"}
 
-    @app.post("/api/v1/auth/token", responses=error_responses(401, 422))
+    @app.post("/api/v1/auth/token", responses=error_responses(401, 422, 429))
     def login(
         form: Annotated[OAuth2PasswordRequestForm, Depends()],
+        request: Request,
         session: SessionDep,
         settings: SettingsDep,
     ) -> TokenOut:
-        user = accounts.authenticate(session, form.username, form.password)
+        limits = LoginLimits(settings)
+        client = request.client.host if request.client else "unknown"
+        limits.check(form.username, client)
+        try:
+            user = accounts.authenticate(session, form.username, form.password)
+        except BadCredentials:
+            limits.record_failure(form.username, client)
+            raise
+        limits.record_success(form.username)
         token, ttl = issue_token(user, settings)
         return TokenOut(access_token=token, expires_in=ttl, role=user.role)
 
