@@ -209,40 +209,45 @@ def _complete(
         standard_minutes=step.standard_minutes,
     )
     following = next_step(step)
-    case.step_arrived_at = None
-    case.due_at = None
     if following is not None:
-        case.current_step = following.number
-        enqueue(
-            session, following.arrive_task, StepHandoffV1(case_id=case.id, step=following.number)
-        )
+        hand_to(session, case, following)
     else:
         case.current_step = None
+        case.step_arrived_at = None
+        case.due_at = None
         case.status = CLOSED
         case.closed_at = now
-        enqueue(session, NOTIFY_TASK, _answer_notification(case))
-    try:
-        session.flush()
-    except StaleDataError as exc:
-        # Someone completed this step between our read and our write: theirs stands.
-        raise StepOutOfOrder(
-            f"Langkah {step.number} laporan pengaduan {case.tracking_code} baru saja "
-            "diselesaikan oleh orang lain"
-        ) from exc
+        send_answer(session, case)
+    flush_or_conflict(session, case, step)
     return Completion(case=case, step=step, completed_at=now, next_step=following)
 
 
-def _answer_notification(case: Case) -> NotificationRequestedV1:
+def notification_for(
+    case: Case, kind: NotificationKind, *, answer: str | None = None, note: str | None = None
+) -> NotificationRequestedV1:
     return NotificationRequestedV1(
-        kind=NotificationKind.ANSWER,
+        kind=kind,
         tracking_code=case.tracking_code,
         recipient=Reporter(
             name=case.reporter_name, email=case.reporter_email, phone=case.reporter_phone
         ),
         channels=tuple(case.channels),  # type: ignore[arg-type]
         subject=case.subject,
-        answer=case.answer,
+        answer=answer,
+        note=note,
     )
+
+
+def send_answer(session: Session, case: Case) -> None:
+    """The answer goes to the complainant, and to each complainant of a duplicate of this case."""
+    answer = case.answer
+    enqueue(session, NOTIFY_TASK, notification_for(case, NotificationKind.ANSWER, answer=answer))
+    for duplicate in session.scalars(select(Case).where(Case.duplicate_of == case.id)):
+        enqueue(
+            session,
+            NOTIFY_TASK,
+            notification_for(duplicate, NotificationKind.ANSWER, answer=answer),
+        )
 
 
 def worklist(session: Session, role: Role) -> list[Case]:
