@@ -3,6 +3,7 @@ Indonesian ``message`` for people. Validation errors are translated field by fie
 
 from __future__ import annotations
 
+import json
 import logging
 from typing import Any
 
@@ -81,6 +82,66 @@ def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
     return {status: {"model": ErrorBody} for status in statuses}
 
 
+_ERROR_BODY = {"$ref": "#/components/schemas/ErrorBody"}
+_RETRY_AFTER = {
+    "Retry-After": {
+        "description": "Detik yang perlu ditunggu sebelum mencoba lagi",
+        "schema": {"type": "integer"},
+    }
+}
+# Answers every operation can give whatever its route lists: the handlers below make them.
+_ALWAYS = {
+    "503": "Layanan sedang sibuk (basis data tidak tersedia sesaat); coba lagi",
+}
+_WITH_JSON_BODY = {"400": "Isi permintaan tidak dapat dibaca (bukan JSON dalam UTF-8)"}
+
+
+def _error_response(description: str, status: str) -> dict[str, Any]:
+    response: dict[str, Any] = {
+        "description": description,
+        "content": {"application/json": {"schema": _ERROR_BODY}},
+    }
+    if status in ("429", "503"):
+        response["headers"] = _RETRY_AFTER
+    return response
+
+
+def _complete_operation(operation: dict[str, Any]) -> None:
+    responses: dict[str, Any] = operation.setdefault("responses", {})
+    extra = dict(_ALWAYS)
+    if "application/json" in operation.get("requestBody", {}).get("content", {}):
+        extra.update(_WITH_JSON_BODY)
+    for status, description in extra.items():
+        responses.setdefault(status, _error_response(description, status))
+    if "422" in responses:
+        # FastAPI documents its own validation body; ours (the handler below) is ErrorBody.
+        responses["422"]["content"] = {"application/json": {"schema": _ERROR_BODY}}
+    for status in ("429", "503"):
+        if status in responses:
+            responses[status].setdefault("headers", _RETRY_AFTER)
+
+
+def complete_openapi(app: FastAPI) -> None:
+    """Make the OpenAPI document say every error an operation can answer, in the shape the
+    handlers send it: a client generated from it, or a contract test, sees no surprise."""
+    generate = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is not None:
+            return app.openapi_schema
+        schema = generate()
+        for path in schema.get("paths", {}).values():
+            for operation in path.values():
+                _complete_operation(operation)
+        components = schema.get("components", {}).get("schemas", {})
+        for name in ("HTTPValidationError", "ValidationError"):  # FastAPI's, now unreferenced
+            if f'"#/components/schemas/{name}"' not in json.dumps(schema):
+                components.pop(name, None)
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
 # Pydantic's error types, as a citizen or staff member should read them.
 _MESSAGES: dict[str, str] = {
     "missing": "wajib diisi",
@@ -121,6 +182,8 @@ def _translate(error: dict[str, Any]) -> dict[str, Any]:
 
 
 def install_error_handlers(app: FastAPI) -> None:
+    complete_openapi(app)
+
     @app.exception_handler(DomainError)
     async def _domain(_: Request, exc: DomainError) -> JSONResponse:
         return JSONResponse(
@@ -164,6 +227,7 @@ def install_error_handlers(app: FastAPI) -> None:
         if exc.status_code in messages and message in (
             "Not Found",
             "Method Not Allowed",
+            "Not authenticated",  # OAuth2PasswordBearer's, when no bearer token is sent
             "There was an error parsing the body",  # FastAPI's, for a body that is not UTF-8
         ):
             message = messages[exc.status_code]

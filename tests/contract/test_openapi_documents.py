@@ -1,0 +1,63 @@
+"""Both OpenAPI documents say every error an operation can answer, in the shape it is sent."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from services.intake.api import create_app as intake_app
+from services.workflow.api import create_app as workflow_app
+
+ERROR_BODY = {"$ref": "#/components/schemas/ErrorBody"}
+
+
+def _operations(spec: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    return [
+        (f"{method.upper()} {path}", operation)
+        for path, item in spec["paths"].items()
+        for method, operation in item.items()
+    ]
+
+
+@pytest.fixture(params=["intake", "workflow"])
+def spec(request: pytest.FixtureRequest) -> dict[str, Any]:
+    return (intake_app if request.param == "intake" else workflow_app)().openapi()
+
+
+def test_every_error_answer_is_documented_as_error_body(spec: dict[str, Any]) -> None:
+    for name, operation in _operations(spec):
+        responses = operation["responses"]
+        assert "503" in responses, name
+        if "application/json" in operation.get("requestBody", {}).get("content", {}):
+            assert "400" in responses, name
+        for status, response in responses.items():
+            if status.startswith(("4", "5")):
+                schema = response["content"]["application/json"]["schema"]
+                assert schema == ERROR_BODY, (name, status)
+    # FastAPI's own validation body is never what our handler sends.
+    assert "HTTPValidationError" not in json.dumps(spec)
+
+
+def test_waiting_answers_document_retry_after(spec: dict[str, Any]) -> None:
+    for name, operation in _operations(spec):
+        for status in ("429", "503"):
+            if status in operation["responses"]:
+                assert "Retry-After" in operation["responses"][status]["headers"], name
+
+
+def test_staff_routes_document_401_and_login_documents_its_lockout() -> None:
+    spec = workflow_app().openapi()
+    for name, operation in _operations(spec):
+        if name != "POST /api/v1/auth/token":
+            assert "401" in operation["responses"], name
+    assert "429" in spec["paths"]["/api/v1/auth/token"]["post"]["responses"]
+
+
+def test_a_missing_bearer_token_is_explained_in_indonesian(configured: dict[str, str]) -> None:
+    with TestClient(workflow_app()) as client:
+        response = client.get("/api/v1/worklist")
+    assert response.status_code == 401
+    assert response.json()["message"] == "Perlu masuk terlebih dahulu"
