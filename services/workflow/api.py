@@ -8,7 +8,7 @@ from fastapi import Body, Depends, FastAPI, Path, Request, status
 from fastapi.security import OAuth2PasswordRequestForm
 from sqlalchemy.orm import Session
 
-from services.workflow import accounts, steps
+from services.workflow import accounts, case_views, steps
 from services.workflow.auth import issue_token
 from services.workflow.database import get_db
 from services.workflow.dependencies import CurrentUser, SessionDep, SettingsDep
@@ -16,13 +16,19 @@ from services.workflow.errors import BadCredentials
 from services.workflow.history import events_of
 from services.workflow.login_limits import LoginLimits
 from services.workflow.models import Case
-from services.workflow.schemas import CaseOut, CompletionOut, EventOut, StaffOut, TokenOut, WorkItem
+from services.workflow.schemas import (
+    CaseOut,
+    CompletionOut,
+    EventOut,
+    StaffOut,
+    TokenOut,
+    WorkItem,
+    status_label,
+)
 from shared.api_errors import error_responses, install_error_handlers
 from shared.db import utcnow
 from shared.service_runtime import relay_lifespan
-from shared.sop import ROLE_LABELS, STATUS_LABELS, STEP_BY_NUMBER, STEPS, Role
-
-STEP_CLOSED_LABEL = "Laporan pengaduan selesai diproses; jawaban diteruskan kepada pengadu"
+from shared.sop import ROLE_LABELS, STEP_BY_NUMBER, STEPS, Role
 
 
 def _case_out(session: Session, case: Case) -> CaseOut:
@@ -31,7 +37,7 @@ def _case_out(session: Session, case: Case) -> CaseOut:
         case_id=case.id,
         tracking_code=case.tracking_code,
         status=case.status,
-        status_label=STATUS_LABELS.get(case.status, STEP_CLOSED_LABEL),
+        status_label=status_label(case.status),
         subject=case.subject,
         description=case.description,
         reporter_name=case.reporter_name,
@@ -43,6 +49,8 @@ def _case_out(session: Session, case: Case) -> CaseOut:
         answer=case.answer,
         filed_at=case.filed_at,
         closed_at=case.closed_at,
+        held_by=case.held_by,
+        held_at=case.held_at,
         history=[EventOut.model_validate(e) for e in events_of(session, case.id)],
     )
 
@@ -64,6 +72,7 @@ def create_app() -> FastAPI:
         lifespan=relay_lifespan(get_db, "workflow-api"),
     )
     install_error_handlers(app)
+    app.include_router(case_views.router)
 
     @app.get("/healthz", include_in_schema=False)
     def healthz() -> dict[str, str]:
@@ -108,6 +117,8 @@ def create_app() -> FastAPI:
                     arrived_at=case.step_arrived_at,
                     due_at=case.due_at,
                     overdue=case.due_at < now,
+                    held_by=case.held_by,
+                    held_at=case.held_at,
                 )
             )
         return items

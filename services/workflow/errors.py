@@ -43,3 +43,15 @@ class PathNotFound(NotFound):
 
 class InvalidOriginal(InvalidInput):
     code = "invalid_original"
+
+
+class HeldByOther(Conflict):
+    code = "held_by_other"
+
+
+class CaseNotWaiting(Conflict):
+    code = "case_not_waiting"
+
+
+class InvalidFilter(InvalidInput):
+    code = "invalid_filter"

@@ -7,6 +7,14 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
+from shared.sop import STATUS_LABELS
+
+CLOSED_LABEL = "Laporan pengaduan selesai diproses; jawaban diteruskan kepada pengadu"
+
+
+def status_label(status: str) -> str:
+    return STATUS_LABELS.get(status, CLOSED_LABEL)
+
 
 class TokenOut(BaseModel):
     access_token: str
@@ -24,6 +32,8 @@ class WorkItem(BaseModel):
     arrived_at: datetime
     due_at: datetime
     overdue: bool
+    held_by: str | None
+    held_at: datetime | None
 
 
 class CompletionOut(BaseModel):
@@ -68,6 +78,8 @@ class CaseOut(BaseModel):
     answer: str | None
     filed_at: datetime
     closed_at: datetime | None
+    held_by: str | None
+    held_at: datetime | None
     history: list[EventOut]
 
 
@@ -75,3 +87,43 @@ class StaffOut(BaseModel):
     username: str
     full_name: str
     role: str
+
+
+class HistoryOut(BaseModel):
+    case_id: str
+    tracking_code: str
+    events: list[EventOut]
+
+
+class ClaimOut(BaseModel):
+    case_id: str
+    tracking_code: str
+    step: int | None
+    held_by: str | None
+    held_at: datetime | None
+    message: str
+
+
+class CaseSummary(BaseModel):
+    case_id: str
+    tracking_code: str
+    status: str
+    status_label: str
+    subject: str
+    current_step: int | None
+    current_role: str | None
+    current_role_label: str | None
+    arrived_at: datetime | None
+    due_at: datetime | None
+    overdue: bool
+    held_by: str | None
+    held_at: datetime | None
+    filed_at: datetime
+    closed_at: datetime | None
+
+
+class CasePage(BaseModel):
+    items: list[CaseSummary]
+    total: int
+    limit: int
+    offset: int
