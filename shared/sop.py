@@ -116,7 +116,6 @@ STEPS: tuple[Step, ...] = (
 )
 
 
-
 @dataclass(frozen=True)
 class Path:
     """A way out of a step other than completing it. The SOP leaves these open (invalid,
@@ -211,6 +210,7 @@ STEP_BY_NUMBER: dict[int, Step] = {step.number: step for step in STEPS}
 # Statuses outside the steps: before the workflow has the case, and after the answer went out.
 SUBMITTED = "submitted"
 ANSWERED = "answered"
+CLOSED = "closed"  # the workflow's own: the case left the steps (the answer went to the notifier)
 INFORMATION_SUPPLIED = "information_supplied"
 STATUS_LABELS: dict[str, str] = {
     SUBMITTED: "Laporan pengaduan terkirim dan menunggu diterima Admin Pengaduan",

@@ -8,7 +8,7 @@ from fastapi import Body, Depends, FastAPI, Path, Request, status
 from fastapi.security import OAuth2PasswordRequestForm
 from sqlalchemy.orm import Session
 
-from services.workflow import accounts, case_views, steps
+from services.workflow import accounts, case_views, path_views, search, steps
 from services.workflow.auth import issue_token
 from services.workflow.database import get_db
 from services.workflow.dependencies import CurrentUser, SessionDep, SettingsDep
@@ -73,6 +73,7 @@ def create_app() -> FastAPI:
     )
     install_error_handlers(app)
     app.include_router(case_views.router)
+    app.include_router(path_views.router)
 
     @app.get("/healthz", include_in_schema=False)
     def healthz() -> dict[str, str]:
@@ -158,6 +159,6 @@ def create_app() -> FastAPI:
     def read_case(
         case_id: Annotated[str, Path(max_length=64)], _user: CurrentUser, session: SessionDep
     ) -> CaseOut:
-        return _case_out(session, steps.get_case(session, case_id))
+        return _case_out(session, search.get_case(session, case_id))
 
     return app

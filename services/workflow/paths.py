@@ -13,13 +13,13 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from services.workflow.claims import clear_claim
 from services.workflow.errors import InvalidOriginal, PathNotFound
 from services.workflow.history import record
 from services.workflow.models import Case, StaffUser
 from services.workflow.step_inputs import validate_input
 from services.workflow.steps import (
     CITIZEN_ACTOR,
-    CLOSED,
     actionable,
     arrive_at,
     flush_or_conflict,
@@ -36,7 +36,7 @@ from shared.contracts import (
 )
 from shared.db import utcnow
 from shared.outbox import enqueue
-from shared.sop import PATHS, PATHS_BY_STEP, STEP_BY_NUMBER, Path
+from shared.sop import CLOSED, PATHS, PATHS_BY_STEP, STEP_BY_NUMBER, Path
 
 log = logging.getLogger(__name__)
 
@@ -76,6 +76,7 @@ def take_path(
     effect = EFFECTS.get(name)
     if effect is not None:
         effect(session, case, data)
+    clear_claim(case)  # the case leaves this step, and the claim with it
     _move(session, case, sop_path, now)
     if sop_path.status is not None:
         note = note_for_complainant(sop_path, data)

@@ -17,9 +17,8 @@ from sqlalchemy.orm import Session
 
 from services.workflow.errors import CaseNotFound, InvalidFilter
 from services.workflow.models import Case
-from services.workflow.steps import CLOSED
 from shared.db import utcnow
-from shared.sop import STATUS_LABELS, STEPS, Role
+from shared.sop import CLOSED, STATUS_LABELS, STEPS, Role
 
 WIB = timezone(timedelta(hours=7), "WIB")
 KNOWN_STATUSES: tuple[str, ...] = (*STATUS_LABELS, CLOSED)

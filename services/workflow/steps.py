@@ -16,9 +16,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from services.workflow.errors import CaseNotFound, StepNotFound, StepOutOfOrder, WrongRole
+from services.workflow.claims import clear_claim, ensure_may_act
+from services.workflow.errors import StepNotFound, StepOutOfOrder, WrongRole
 from services.workflow.history import record
 from services.workflow.models import Case, StaffUser
+from services.workflow.search import get_case
 from services.workflow.step_inputs import validate_input
 from shared.contracts import (
     INTAKE_STATUS_TASK,
@@ -32,11 +34,10 @@ from shared.contracts import (
 )
 from shared.db import utcnow
 from shared.outbox import enqueue
-from shared.sop import FIRST_STEP, ROLE_LABELS, STEP_BY_NUMBER, STEPS, Role, Step, next_step
+from shared.sop import CLOSED, FIRST_STEP, ROLE_LABELS, STEP_BY_NUMBER, STEPS, Role, Step, next_step
 
 log = logging.getLogger(__name__)
 
-CLOSED = "closed"
 SYSTEM_ACTOR = "sistem"
 CITIZEN_ACTOR = "pengadu"
 
@@ -137,9 +138,7 @@ def actionable(
     session: Session, *, case_id: str, step_number: int, user: StaffUser
 ) -> tuple[Case, Step]:
     """The case and step ``user`` may act on now, or the domain error that says why not."""
-    case = session.get(Case, case_id)
-    if case is None:
-        raise CaseNotFound("Laporan pengaduan tidak ditemukan")
+    case = get_case(session, case_id)
     step = STEP_BY_NUMBER.get(step_number)
     if step is None:
         raise StepNotFound(f"SOP tidak memiliki langkah {step_number} (langkah 1-{len(STEPS)})")
@@ -150,6 +149,7 @@ def actionable(
         )
     if case.current_step != step.number or case.step_arrived_at is None:
         raise StepOutOfOrder(_out_of_order_message(case, step))
+    ensure_may_act(case, user)
     return case, step
 
 
@@ -167,13 +167,13 @@ def hand_to(session: Session, case: Case, step: Step) -> None:
 
 
 def flush_or_conflict(session: Session, case: Case, step: Step) -> None:
+    code = case.tracking_code  # read now: after a failed flush the instance cannot be read
     try:
         session.flush()
     except StaleDataError as exc:
         # Someone acted on this step between our read and our write: theirs stands.
         raise StepOutOfOrder(
-            f"Langkah {step.number} laporan pengaduan {case.tracking_code} baru saja "
-            "diproses oleh orang lain"
+            f"Langkah {step.number} laporan pengaduan {code} baru saja diproses oleh orang lain"
         ) from exc
 
 
@@ -209,6 +209,7 @@ def _complete(
         standard_minutes=step.standard_minutes,
     )
     following = next_step(step)
+    clear_claim(case)  # a claim is for one step
     if following is not None:
         hand_to(session, case, following)
     else:
@@ -260,10 +261,3 @@ def worklist(session: Session, role: Role) -> list[Case]:
             .order_by(Case.step_arrived_at, Case.id)
         )
     )
-
-
-def get_case(session: Session, case_id: str) -> Case:
-    case = session.get(Case, case_id)
-    if case is None:
-        raise CaseNotFound("Laporan pengaduan tidak ditemukan")
-    return case

@@ -8,8 +8,10 @@ import pytest
 from sqlalchemy import func, select, text
 from sqlalchemy.exc import DBAPIError
 
+from services.workflow import claims
+from services.workflow.accounts import create_user
 from services.workflow.database import get_db
-from services.workflow.errors import MissingInput, StepOutOfOrder, WrongRole
+from services.workflow.errors import HeldByOther, MissingInput, StepOutOfOrder, WrongRole
 from services.workflow.history import AppendOnlyViolation, events_of
 from services.workflow.models import Case, CaseEvent, StaffUser
 from services.workflow.steps import arrive, complete_step, receive_complaint, worklist
@@ -181,3 +183,17 @@ def test_two_people_completing_the_same_step_at_once_complete_it_once(
         completed = [e for e in events_of(session, case_at_step_1.id) if e.kind == "completed"]
     assert len(completed) == 1
     assert len(_outbox(step(2).arrive_task)) == 1
+
+
+def test_a_case_held_by_a_colleague_cannot_be_completed_but_moves_on_free(
+    case_at_step_1: Case, staff: dict
+) -> None:
+    colleague = staff[Role.ADMIN]
+    with get_db().transaction() as session:
+        other = create_user(session, username="admin_kedua", password="x" * 12, role=Role.ADMIN)
+        claims.claim(session, case_at_step_1.id, colleague)
+    with pytest.raises(HeldByOther):
+        _complete(case_at_step_1.id, 1, other)
+    _complete(case_at_step_1.id, 1, colleague)  # the holder may
+    with get_db().sessions() as session:
+        assert session.get(Case, case_at_step_1.id).held_by is None  # type: ignore[union-attr]
