@@ -20,6 +20,9 @@ ALL_QUEUES: tuple[str, ...] = (INTAKE_QUEUE, *ROLE_QUEUES, NOTIFIER_QUEUE)
 
 def task_routes() -> dict[str, dict[str, str]]:
     routes = {f"workflow.step.{step.number}.*": {"queue": step.queue} for step in STEPS}
+    # The workflow's own bookkeeping (what the notifier delivered) is the complaint desk admin's:
+    # the admin is the role that talks with the complainant (steps 1 and 5).
+    routes["workflow.record.*"] = {"queue": Role.ADMIN.value}
     routes["intake.*"] = {"queue": INTAKE_QUEUE}
     routes["notifier.*"] = {"queue": NOTIFIER_QUEUE}
     return routes

@@ -10,7 +10,12 @@ import sys
 from pathlib import Path
 
 from shared.celery_app import ALL_QUEUES, task_routes
-from shared.contracts import INTAKE_ANSWERED_TASK, INTAKE_STATUS_TASK, NOTIFY_TASK
+from shared.contracts import (
+    INTAKE_ANSWERED_TASK,
+    INTAKE_STATUS_TASK,
+    NOTIFY_TASK,
+    WORKFLOW_NOTIFIED_TASK,
+)
 from shared.settings import PROJECT_ROOT
 from shared.sop import (
     ANSWERED,
@@ -88,15 +93,22 @@ def _queue_table() -> list[str]:
     routes = task_routes()
     lines = ["| queue | consumed by | tasks routed there |", "|---|---|---|"]
     consumers = {"intake": "intake worker", "notifier": "notifier worker"}
-    extra = {"intake": [INTAKE_STATUS_TASK, INTAKE_ANSWERED_TASK], "notifier": [NOTIFY_TASK]}
+    tasks: dict[str, list[str]] = {
+        "intake": [INTAKE_STATUS_TASK, INTAKE_ANSWERED_TASK],
+        "notifier": [NOTIFY_TASK],
+        "admin": [WORKFLOW_NOTIFIED_TASK],
+    }
+    for step in STEPS:
+        tasks.setdefault(step.queue, []).append(step.arrive_task)
+    for p in PATHS:
+        if p.waits_for_complainant:
+            tasks[STEPS[p.step - 1].queue].append(p.reply_task)
     for queue in ALL_QUEUES:
         patterns = [p for p, r in routes.items() if r["queue"] == queue]
-        tasks = ", ".join(f"`{t}`" for t in extra.get(queue, [])) or ", ".join(
-            f"`{s.arrive_task}`" for s in STEPS if s.queue == queue
-        )
+        names = ", ".join(f"`{t}`" for t in sorted(tasks.get(queue, [])))
         lines.append(
             f"| `{queue}` | {consumers.get(queue, 'workflow worker')} "
-            f"| {tasks} (route: {', '.join(f'`{p}`' for p in patterns)}) |"
+            f"| {names} (route: {', '.join(f'`{p}`' for p in patterns)}) |"
         )
     return lines
 

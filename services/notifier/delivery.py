@@ -17,8 +17,10 @@ from services.notifier.messages import check_complete, compose
 from services.notifier.models import Delivery, DeliveryStatus
 from shared.contracts import (
     INTAKE_ANSWERED_TASK,
+    WORKFLOW_NOTIFIED_TASK,
     Channel,
     ComplaintAnsweredV1,
+    NotificationDeliveredV1,
     NotificationKind,
     NotificationRequestedV1,
     Reporter,
@@ -32,6 +34,7 @@ log = logging.getLogger(__name__)
 # The ComplaintAnsweredV1 sent for a notification has an id derived from the notification's: a
 # second run for the same notification finds that outbox row and adds none.
 ANSWERED_NAMESPACE = uuid.UUID("5f0c3c1e-7b52-4d8e-9a51-3f1f2a7c9d10")
+DELIVERED_NAMESPACE = uuid.UUID("a3d7c0b2-45e1-4f0a-8c52-0e6b9d1f7a24")
 
 # Errors after which another try of the same channel cannot succeed: the delivery is recorded as
 # failed, with the reason. Each channel's transport adds its own.
@@ -92,9 +95,26 @@ def deliver(
         for channel in dict.fromkeys(msg.channels)  # a channel listed twice is one delivery
         if channel in ROUTES
     ]
+    for delivery in deliveries:
+        tell_workflow(session, msg, delivery)
     if msg.kind is NotificationKind.ANSWER:
         tell_intake_answered(session, msg, answered_at=utcnow())
     return deliveries
+
+
+def tell_workflow(session: Session, msg: NotificationRequestedV1, delivery: Delivery) -> None:
+    """Put the delivery on the case's record in the workflow; once per delivery (its message id
+    is derived from the notification and channel, so a rerun finds the outbox row)."""
+    reported = NotificationDeliveredV1(
+        message_id=uuid.uuid5(DELIVERED_NAMESPACE, f"{msg.message_id}:{delivery.channel}"),
+        tracking_code=msg.tracking_code,
+        kind=msg.kind,
+        channel=Channel(delivery.channel),
+        status=delivery.status,
+        detail=delivery.detail,
+    )
+    if session.get(OutboxMessage, str(reported.message_id)) is None:
+        enqueue(session, WORKFLOW_NOTIFIED_TASK, reported)
 
 
 def deliver_on(

@@ -4,13 +4,21 @@ from __future__ import annotations
 
 from celery import Task
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
 from services.workflow.database import get_db
+from services.workflow.notifications import CaseNotYetRegistered, record_delivery
 from services.workflow.paths import receive_reply
 from services.workflow.steps import arrive, receive_complaint
 from shared.celery_app import get_celery
 from shared.consumer import consumer
-from shared.contracts import ComplainantReplyV1, ComplaintFiledV1, StepHandoffV1
+from shared.contracts import (
+    WORKFLOW_NOTIFIED_TASK,
+    ComplainantReplyV1,
+    ComplaintFiledV1,
+    NotificationDeliveredV1,
+    StepHandoffV1,
+)
 from shared.sop import FIRST_STEP, PATHS, STEPS
 
 app = get_celery()
@@ -43,3 +51,15 @@ REPLY_TASKS: dict[str, Task] = {
     for p in PATHS
     if p.waits_for_complainant
 }
+
+
+@consumer(
+    app,
+    name=WORKFLOW_NOTIFIED_TASK,
+    contract=NotificationDeliveredV1,
+    database=get_db,
+    # A staff member changing the case at the same moment wins; this just tries again.
+    retry_for=(CaseNotYetRegistered, StaleDataError),
+)
+def notified(session: Session, message: NotificationDeliveredV1) -> None:
+    record_delivery(session, message)

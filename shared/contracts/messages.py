@@ -102,3 +102,14 @@ class ComplaintAnsweredV1(Message):
     tracking_code: str
     answer: str
     answered_at: datetime
+
+
+class NotificationDeliveredV1(Message):
+    """notifier -> workflow: what reached the complainant (or failed for good), for the record."""
+
+    version: Literal[1] = 1
+    tracking_code: str
+    kind: NotificationKind
+    channel: Channel
+    status: str  # "sent" or "failed"
+    detail: str | None = None

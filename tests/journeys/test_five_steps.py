@@ -46,3 +46,13 @@ def test_complaint_is_answered_by_email_after_all_five_steps(system: Desk) -> No
         "uji_admin",
     ]
     assert case["status"] == "closed"
+
+    def notified() -> list[tuple[str, str, str]]:
+        return [
+            (e["output"]["kind"], e["output"]["channel"], e["output"]["status"])
+            for e in system.case(case_id)["history"]
+            if e["kind"] == "notified"
+        ]
+
+    wait_for(lambda: len(notified()) == 2, 60, "both deliveries on the case record")
+    assert sorted(notified()) == [("answer", "email", "sent"), ("filed", "email", "sent")]

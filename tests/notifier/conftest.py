@@ -13,6 +13,7 @@ from services.notifier.models import Delivery
 from services.notifier.tasks import notify
 from shared.consumer import consume_once
 from shared.contracts import (
+    INTAKE_ANSWERED_TASK,
     NOTIFY_TASK,
     Channel,
     NotificationKind,
@@ -63,9 +64,13 @@ def count(model: Any, *where: Any) -> int:
         return session.scalar(select(func.count()).select_from(model).where(*where)) or 0
 
 
-def outbox_rows() -> list[OutboxMessage]:
+def outbox_rows(task: str | None = INTAKE_ANSWERED_TASK) -> list[OutboxMessage]:
+    """Outbox rows for ``task`` (by default the answer handed to intake); ``None``: all rows."""
     with get_db().transaction() as session:
-        return list(session.scalars(select(OutboxMessage)))
+        query = select(OutboxMessage)
+        if task is not None:
+            query = query.where(OutboxMessage.task_name == task)
+        return list(session.scalars(query))
 
 
 def processed_count() -> int:

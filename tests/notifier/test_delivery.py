@@ -23,6 +23,7 @@ from shared.consumer import consume_once
 from shared.contracts import (
     INTAKE_ANSWERED_TASK,
     NOTIFY_TASK,
+    WORKFLOW_NOTIFIED_TASK,
     Channel,
     ComplaintAnsweredV1,
     NotificationKind,
@@ -185,7 +186,7 @@ def test_answer_without_answer_text_is_refused_and_changes_nothing(
     msg = notification().model_copy(update={"answer": None})
     with pytest.raises(IncompleteNotification):
         consume(msg)
-    assert (deliveries(), outbox_rows(), smtp_server.inbox.messages) == ([], [], [])
+    assert (deliveries(), outbox_rows(None), smtp_server.inbox.messages) == ([], [], [])
 
 
 def test_without_smtp_host_mail_is_kept_in_the_local_maildir(
@@ -237,3 +238,16 @@ def test_two_workers_delivering_one_message_at_once_send_one_email(
     assert outcomes["second"] == "duplicate" or isinstance(outcomes["second"], OperationalError)
     assert len(smtp_server.inbox.to(CITIZEN_EMAIL)) == 1
     assert [d.status for d in deliveries()] == ["sent"]
+
+
+def test_each_delivery_is_put_on_the_case_record_once(configured, smtp_server) -> None:
+    msg = notification(NotificationKind.ANSWER)
+    consume(msg)
+    consume(msg)
+    [row] = outbox_rows(WORKFLOW_NOTIFIED_TASK)
+    assert row.payload["tracking_code"] == msg.tracking_code
+    assert (row.payload["channel"], row.payload["status"], row.payload["kind"]) == (
+        "email",
+        "sent",
+        "answer",
+    )
