@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from shared.contracts import Message
 from shared.db import ServiceDatabase
+from shared.dead_letters import record_failure
 from shared.faults import checkpoint
 from shared.outbox import already_processed, mark_processed
 
@@ -41,12 +42,19 @@ class TaskOptions(BaseModel):
 
 
 class ConsumerTask(Task):  # type: ignore[misc]
-    """Adds the task id and name to every log line the task writes."""
+    """Keeps a message that failed for good (see ``shared.dead_letters``)."""
 
-    def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        extra = {"task_id": self.request.id, "task_name": self.name}
-        log.debug("task start", extra=extra)
-        return super().__call__(*args, **kwargs)
+    database: Callable[[], ServiceDatabase]
+
+    def on_failure(
+        self, exc: BaseException, task_id: str, args: Any, kwargs: Any, einfo: Any
+    ) -> None:
+        # Celery calls this once the task has failed for good (no retry left): the message is
+        # about to be acknowledged, so keep it for operators rather than lose it.
+        try:
+            record_failure(self.database(), self.name, kwargs.get("message"), exc)
+        except Exception:
+            log.exception("task %s: could not keep failed message %s", self.name, task_id)
 
 
 def consumer(
@@ -69,6 +77,7 @@ def consumer(
             name=name,
             bind=True,
             base=ConsumerTask,
+            database=staticmethod(database),  # a class attribute, not a method
             autoretry_for=TRANSIENT_ERRORS + retry_for,
             **opts,
         )
@@ -78,6 +87,7 @@ def consumer(
             except ValidationError as exc:
                 # A message no retry can fix: drop it loudly rather than loop on it.
                 log.exception("task %s: invalid %s payload", name, contract.__name__)
+                record_failure(database(), name, message, exc)
                 raise Reject(str(exc), requeue=False) from exc
             return consume_once(database(), name, msg, fn)
 
