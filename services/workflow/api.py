@@ -51,6 +51,8 @@ def _case_out(session: Session, case: Case) -> CaseOut:
         closed_at=case.closed_at,
         held_by=case.held_by,
         held_at=case.held_at,
+        duplicate_of=search.tracking_code_of(session, case.duplicate_of),
+        duplicates=search.duplicates_of(session, case.id),
         history=[EventOut.model_validate(e) for e in events_of(session, case.id)],
     )
 

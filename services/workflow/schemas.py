@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from shared.sop import STATUS_LABELS
 
@@ -80,6 +80,12 @@ class CaseOut(BaseModel):
     closed_at: datetime | None
     held_by: str | None
     held_at: datetime | None
+    duplicate_of: str | None = Field(
+        default=None, description="Kode pelacakan laporan asli, bila laporan ini duplikat"
+    )
+    duplicates: list[str] = Field(
+        default_factory=list, description="Kode pelacakan laporan yang digabungkan ke laporan ini"
+    )
     history: list[EventOut]
 
 

@@ -203,3 +203,18 @@ def _conditions(f: CaseFilter, now: datetime) -> list[ColumnElement[bool]]:
 
 def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def tracking_code_of(session: Session, case_id: str | None) -> str | None:
+    if case_id is None:
+        return None
+    return session.scalar(select(Case.tracking_code).where(Case.id == case_id))
+
+
+def duplicates_of(session: Session, case_id: str) -> list[str]:
+    """Tracking codes of the cases marked as duplicates of this one, oldest first."""
+    return list(
+        session.scalars(
+            select(Case.tracking_code).where(Case.duplicate_of == case_id).order_by(Case.filed_at)
+        )
+    )

@@ -133,8 +133,9 @@ def test_duplicates_receive_the_original_answer_before_and_after_it_is_given(sys
     )
     assert marked.status_code == 202, marked.text
     assert system.wait_for_status(early, "duplicate")["timeline"][-1]["note"] is None
+    assert system.case(early_case)["duplicate_of"] == original["tracking_code"]
 
-    system.walk(original["tracking_code"])
+    original_case = system.walk(original["tracking_code"])
     system.wait_for_status(original, "answered")
     assert system.wait_for_status(early, "answered")["answer"] == STEP_INPUTS[4]["answer"]
 
@@ -152,3 +153,7 @@ def test_duplicates_receive_the_original_answer_before_and_after_it_is_given(sys
     assert system.wait_for_status(late, "answered")["answer"] == STEP_INPUTS[4]["answer"]
     for address in ("ani@example.id", "rudi@example.id"):
         assert len(_mail_containing(system, STEP_INPUTS[4]["answer"], address)) == 1
+    assert system.case(original_case)["duplicates"] == [
+        early["tracking_code"],
+        late["tracking_code"],
+    ]
