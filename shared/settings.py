@@ -60,6 +60,13 @@ class Settings(BaseSettings):
     smtp_timeout_seconds: float = 30.0
     mail_from: str = "Pengaduan DPMPTSP Kota Madiun <pengaduan@dpmptsp.madiun.go.id>"
 
+    # SMS: a generic JSON webhook gateway. Unset URL: the SMS channel is not configured, and an
+    # SMS delivery is recorded as failed (with the reason) rather than pretended.
+    sms_gateway_url: str | None = None
+    sms_gateway_token: SecretStr | None = None
+    sms_sender: str = "DPMPTSP"
+    sms_timeout_seconds: float = Field(default=10.0, gt=0)
+
     # Public addresses, used in messages to citizens and in `make run`'s banner.
     intake_port: int = 8001
     workflow_port: int = 8002

@@ -1,5 +1,10 @@
-"""Delivering a notification to the complainant, once per channel, and telling intake the answer
-went out. Plain functions taking a ``Session``: they flush, the task's transaction commits."""
+"""Delivering a notification to the complainant: a fan-out that stores it and queues one task per
+channel, and the per-channel delivery, each in its own transaction. Plain functions taking a
+``Session``: they flush, the task's transaction commits.
+
+One task per channel so that channels fail and retry independently: an SMS gateway that is down
+must neither hold back the email nor, on its retry, send the email again.
+"""
 
 from __future__ import annotations
 
@@ -12,13 +17,17 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from services.notifier.mail import EmailSender, PermanentMailError, build_email, message_id_for
+from services.notifier.mail import PermanentMailError, build_email, email_sender, message_id_for
 from services.notifier.messages import check_complete, compose
-from services.notifier.models import Delivery, DeliveryStatus
+from services.notifier.models import Delivery, DeliveryStatus, Notification
+from services.notifier.sms import PermanentSmsError, sms_gateway, sms_text
 from shared.contracts import (
+    DELIVER_EMAIL_TASK,
+    DELIVER_SMS_TASK,
     INTAKE_ANSWERED_TASK,
     WORKFLOW_NOTIFIED_TASK,
     Channel,
+    ChannelDeliveryV1,
     ComplaintAnsweredV1,
     NotificationDeliveredV1,
     NotificationKind,
@@ -31,29 +40,32 @@ from shared.settings import get_settings
 
 log = logging.getLogger(__name__)
 
-# The ComplaintAnsweredV1 sent for a notification has an id derived from the notification's: a
-# second run for the same notification finds that outbox row and adds none.
+# Messages derived from a notification get ids derived from the notification's (uuid5): a rerun
+# for the same notification finds the outbox row and adds none.
 ANSWERED_NAMESPACE = uuid.UUID("5f0c3c1e-7b52-4d8e-9a51-3f1f2a7c9d10")
 DELIVERED_NAMESPACE = uuid.UUID("a3d7c0b2-45e1-4f0a-8c52-0e6b9d1f7a24")
+CHANNEL_NAMESPACE = uuid.UUID("0c9e6f4a-2d17-4b8e-b3a5-71d2e8f04c63")
 
 # Errors after which another try of the same channel cannot succeed: the delivery is recorded as
-# failed, with the reason. Each channel's transport adds its own.
-REFUSALS: tuple[type[Exception], ...] = (PermanentMailError,)
+# failed, with the reason.
+REFUSALS: tuple[type[Exception], ...] = (PermanentMailError, PermanentSmsError)
 
 
 @dataclass(frozen=True)
 class ChannelRoute:
-    """How one channel reaches the complainant: their address on it, and the send itself."""
+    """How one channel reaches the complainant: their address on it, the task that delivers on
+    it, and the send itself (which returns the gateway's reference when there is one)."""
 
+    task: str
     address: Callable[[Reporter], str | None]
-    send: Callable[[NotificationRequestedV1, str, EmailSender], None]
+    send: Callable[[NotificationRequestedV1, str], str | None]
     missing_address: str  # the detail recorded when the reporter gave no address for it
 
 
-def _send_email(msg: NotificationRequestedV1, address: str, sender: EmailSender) -> None:
+def _send_email(msg: NotificationRequestedV1, address: str) -> str | None:
     settings = get_settings()
     content = compose(msg, intake_url=settings.public_intake_url)
-    sender.send(
+    email_sender(settings).send(
         build_email(
             mail_from=settings.mail_from,
             to_name=msg.recipient.name,
@@ -63,43 +75,113 @@ def _send_email(msg: NotificationRequestedV1, address: str, sender: EmailSender)
             message_id=message_id_for(msg.message_id, Channel.EMAIL, settings.mail_from),
         )
     )
+    return None
 
 
-# Channel -> how to deliver on it. Only email so far: SMS and the app channel come in a later
-# issue. A channel without a route is skipped and nothing is recorded for it, so once its route
-# exists nothing here claims it was handled. (The app channel is the tracking page, which intake
-# updates from the ComplaintAnsweredV1 that every answer sends, whatever the channels.)
-# All channels share the task's one transaction. Once a second route can fail transiently (SMS),
-# its retry would resend an email whose record rolled back with it: give each channel its own
-# task (or transaction) then.
+def delivery_key(notification_id: uuid.UUID, channel: Channel) -> str:
+    """The same notification on the same channel always has the same key (the SMS gateway's
+    idempotency reference)."""
+    return f"{notification_id}.{channel.value}"
+
+
+def _send_sms(msg: NotificationRequestedV1, address: str) -> str | None:
+    settings = get_settings()
+    gateway = sms_gateway(settings)  # PermanentSmsError when no gateway is configured
+    return gateway.send(
+        to=address,
+        message=sms_text(msg, intake_url=settings.public_intake_url),
+        reference=delivery_key(msg.message_id, Channel.SMS),
+    )
+
+
+# Channel -> how to deliver on it. The app channel is the tracking page, which intake updates
+# from the ComplaintAnsweredV1 that the fan-out sends for every answer, whatever the channels;
+# its inbox, live events and Web Push come in a later part of the issue.
 ROUTES: dict[Channel, ChannelRoute] = {
     Channel.EMAIL: ChannelRoute(
+        task=DELIVER_EMAIL_TASK,
         address=lambda reporter: reporter.email,
         send=_send_email,
         missing_address="pengadu tidak memberikan alamat email",
     ),
+    Channel.SMS: ChannelRoute(
+        task=DELIVER_SMS_TASK,
+        address=lambda reporter: reporter.phone,  # E.164 since intake
+        send=_send_sms,
+        missing_address="pengadu tidak memberikan nomor telepon",
+    ),
 }
 
 
-def deliver(
-    session: Session, msg: NotificationRequestedV1, sender: EmailSender, *, attempt: int = 1
-) -> list[Delivery]:
-    """Deliver ``msg`` on each of its channels that has a route, skipping those already sent.
-
-    ``attempt`` is the task's try (1 for the first), kept in the record. Transient failures
-    propagate so the task retries; the transaction then rolls back every record and outbox row.
-    """
+def fan_out(session: Session, msg: NotificationRequestedV1) -> list[ChannelDeliveryV1]:
+    """Store ``msg`` and queue one delivery per channel that has a route; hand an answer to
+    intake here, so the tracking page shows it even while email and SMS are down. Every effect
+    is keyed by the notification's id: a rerun adds nothing."""
     check_complete(msg)
-    deliveries = [
-        deliver_on(session, msg, channel, ROUTES[channel], sender, attempt=attempt)
+    if session.get(Notification, str(msg.message_id)) is None:
+        session.add(
+            Notification(
+                message_id=str(msg.message_id),
+                kind=msg.kind.value,
+                tracking_code=msg.tracking_code,
+                recipient=msg.recipient.model_dump(mode="json"),
+                channels=[c.value for c in msg.channels],
+                subject=msg.subject,
+                answer=msg.answer,
+                note=msg.note,
+                created_at=utcnow(),
+            )
+        )
+    jobs = [
+        ChannelDeliveryV1(
+            message_id=uuid.uuid5(CHANNEL_NAMESPACE, delivery_key(msg.message_id, channel)),
+            notification_id=msg.message_id,
+            channel=channel,
+        )
         for channel in dict.fromkeys(msg.channels)  # a channel listed twice is one delivery
         if channel in ROUTES
     ]
-    for delivery in deliveries:
-        tell_workflow(session, msg, delivery)
+    for job in jobs:
+        if session.get(OutboxMessage, str(job.message_id)) is None:
+            enqueue(session, ROUTES[job.channel].task, job)
     if msg.kind is NotificationKind.ANSWER:
         tell_intake_answered(session, msg, answered_at=utcnow())
-    return deliveries
+    session.flush()
+    return jobs
+
+
+class UnknownNotification(LookupError):
+    """A channel delivery for a notification this database does not hold: no retry helps."""
+
+
+def load_notification(session: Session, notification_id: uuid.UUID) -> NotificationRequestedV1:
+    """The stored notification, as the message it came in (same id, so same keys and headers)."""
+    row = session.get(Notification, str(notification_id))
+    if row is None:
+        raise UnknownNotification(f"no notification {notification_id}")
+    return NotificationRequestedV1(
+        message_id=uuid.UUID(row.message_id),
+        occurred_at=row.created_at,
+        kind=NotificationKind(row.kind),
+        tracking_code=row.tracking_code,
+        recipient=Reporter.model_validate(row.recipient),
+        channels=tuple(Channel(c) for c in row.channels),
+        subject=row.subject,
+        answer=row.answer,
+        note=row.note,
+    )
+
+
+def deliver_channel(session: Session, job: ChannelDeliveryV1, *, attempt: int = 1) -> Delivery:
+    """Deliver one notification on one channel and put the outcome on the case's record.
+
+    Transient failures propagate so the channel's task retries; the transaction then rolls back
+    this channel's record and outbox rows only.
+    """
+    msg = load_notification(session, job.notification_id)
+    delivery = deliver_on(session, msg, job.channel, ROUTES[job.channel], attempt=attempt)
+    tell_workflow(session, msg, delivery)
+    return delivery
 
 
 def tell_workflow(session: Session, msg: NotificationRequestedV1, delivery: Delivery) -> None:
@@ -122,7 +204,6 @@ def deliver_on(
     msg: NotificationRequestedV1,
     channel: Channel,
     route: ChannelRoute,
-    sender: EmailSender,
     *,
     attempt: int = 1,
 ) -> Delivery:
@@ -136,11 +217,12 @@ def deliver_on(
     if address is None:
         return _record_failure(session, delivery, route.missing_address)
     try:
-        route.send(msg, address, sender)
+        reference = route.send(msg, address)
     except REFUSALS as exc:
         return _record_failure(session, delivery, str(exc))
     delivery.status = DeliveryStatus.SENT
     delivery.detail = None
+    delivery.gateway_reference = reference
     delivery.sent_at = utcnow()
     session.flush()
     log.info("%s on %s for %s sent", msg.kind, channel, msg.tracking_code)
@@ -197,7 +279,7 @@ def tell_intake_answered(
     answered = ComplaintAnsweredV1(
         message_id=uuid.uuid5(ANSWERED_NAMESPACE, str(msg.message_id)),
         tracking_code=msg.tracking_code,
-        answer=msg.answer or "",  # never empty: deliver() checked it
+        answer=msg.answer or "",  # never empty: fan_out() checked it
         answered_at=answered_at,
     )
     if session.get(OutboxMessage, str(answered.message_id)) is None:

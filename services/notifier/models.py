@@ -1,11 +1,13 @@
-"""Notifier tables: one row per notification and channel, the record of what reached whom."""
+"""Notifier tables: the notifications themselves (the personal data stays here, the queue
+carries ids), and one row per notification and channel, the record of what reached whom."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
-from sqlalchemy import Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from shared.db import UTCDateTime, make_metadata, utcnow
@@ -13,6 +15,22 @@ from shared.db import UTCDateTime, make_metadata, utcnow
 
 class Base(DeclarativeBase):
     metadata = make_metadata()
+
+
+class Notification(Base):
+    """A NotificationRequestedV1 as received; each channel's task delivers it from here."""
+
+    __tablename__ = "notifications"
+
+    message_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    tracking_code: Mapped[str] = mapped_column(String(32), index=True)
+    recipient: Mapped[dict[str, Any]] = mapped_column(JSON)  # a Reporter: name, email, phone
+    channels: Mapped[list[str]] = mapped_column(JSON)
+    subject: Mapped[str] = mapped_column(Text)
+    answer: Mapped[str | None] = mapped_column(Text)
+    note: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class DeliveryStatus(StrEnum):
@@ -37,6 +55,7 @@ class Delivery(Base):
     recipient: Mapped[str | None] = mapped_column(String(320))  # None: the reporter gave none
     status: Mapped[str] = mapped_column(String(16))
     detail: Mapped[str | None] = mapped_column(Text)  # why it failed
+    gateway_reference: Mapped[str | None] = mapped_column(String(100))  # e.g. the SMS gateway's id
     attempts: Mapped[int] = mapped_column(Integer, default=0)  # tries, counting task retries
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -7,6 +7,7 @@ consumers cannot ignore means a new version (``...V2``) and a new task name.
 from shared.contracts.messages import (
     CaseStatusChangedV1,
     Channel,
+    ChannelDeliveryV1,
     ComplainantReplyV1,
     ComplaintAnsweredV1,
     ComplaintFiledV1,
@@ -18,6 +19,8 @@ from shared.contracts.messages import (
     StepHandoffV1,
 )
 from shared.contracts.tasks import (
+    DELIVER_EMAIL_TASK,
+    DELIVER_SMS_TASK,
     INTAKE_ANSWERED_TASK,
     INTAKE_STATUS_TASK,
     NOTIFY_TASK,
@@ -25,12 +28,15 @@ from shared.contracts.tasks import (
 )
 
 __all__ = [
+    "DELIVER_EMAIL_TASK",
+    "DELIVER_SMS_TASK",
     "INTAKE_ANSWERED_TASK",
     "INTAKE_STATUS_TASK",
     "NOTIFY_TASK",
     "WORKFLOW_NOTIFIED_TASK",
     "CaseStatusChangedV1",
     "Channel",
+    "ChannelDeliveryV1",
     "ComplainantReplyV1",
     "ComplaintAnsweredV1",
     "ComplaintFiledV1",

@@ -87,6 +87,15 @@ class NotificationRequestedV1(Message):
     note: str | None = None  # the reason or request, for the kinds that carry one
 
 
+class ChannelDeliveryV1(Message):
+    """notifier -> notifier: deliver one stored notification on one channel. Ids only: the
+    personal data stays in the notifier's database, out of the broker and Flower's task view."""
+
+    version: Literal[1] = 1
+    notification_id: uuid.UUID  # the NotificationRequestedV1's message id
+    channel: Channel
+
+
 class ComplainantReplyV1(Message):
     """intake -> workflow: the complainant supplied the information the Kasi asked for."""
 

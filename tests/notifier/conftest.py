@@ -10,12 +10,15 @@ from sqlalchemy import func, select
 from services.notifier.database import get_db
 from services.notifier.messages import NEEDS_NOTE
 from services.notifier.models import Delivery
-from services.notifier.tasks import notify
+from services.notifier.tasks import deliver, notify
 from shared.consumer import consume_once
 from shared.contracts import (
+    DELIVER_EMAIL_TASK,
+    DELIVER_SMS_TASK,
     INTAKE_ANSWERED_TASK,
     NOTIFY_TASK,
     Channel,
+    ChannelDeliveryV1,
     NotificationKind,
     NotificationRequestedV1,
     Reporter,
@@ -50,8 +53,35 @@ def notification(
 
 
 def consume(msg: NotificationRequestedV1) -> str:
-    """What the worker does with one delivery of ``msg``, in this process."""
+    """What the workers do with one delivery of ``msg``, in this process: the fan-out, then each
+    channel task it queued (each in its own transaction, as the worker runs them). The fan-out's
+    outcome is returned; a channel's transient error propagates, as it would to Celery."""
+    outcome = fan_out(msg)
+    for task, job in channel_jobs(msg):
+        deliver_job(task, job)
+    return outcome
+
+
+def fan_out(msg: NotificationRequestedV1) -> str:
     return consume_once(get_db(), NOTIFY_TASK, msg, notify)
+
+
+def deliver_job(task: str, job: ChannelDeliveryV1) -> str:
+    """One run of a channel's task body (a Celery retry is another call)."""
+    return consume_once(get_db(), task, job, deliver)
+
+
+def channel_jobs(msg: NotificationRequestedV1) -> list[tuple[str, ChannelDeliveryV1]]:
+    """The channel deliveries the fan-out queued for ``msg`` (from the outbox)."""
+    jobs = [
+        (row.task_name, ChannelDeliveryV1.model_validate(row.payload))
+        for row in outbox_rows(None)
+        if row.task_name in (DELIVER_EMAIL_TASK, DELIVER_SMS_TASK)
+    ]
+    return sorted(
+        ((t, j) for t, j in jobs if j.notification_id == msg.message_id),
+        key=lambda tj: tj[1].channel.value,
+    )
 
 
 def deliveries() -> list[Delivery]:

@@ -15,26 +15,30 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from services.notifier.database import get_db
-from services.notifier.delivery import deliver
-from services.notifier.mail import SmtpSender, TransientMailError, message_id_for
+from services.notifier.delivery import deliver_channel
+from services.notifier.delivery import fan_out as fan_out_body
+from services.notifier.mail import TransientMailError, message_id_for
 from services.notifier.messages import IncompleteNotification
-from services.notifier.tasks import notify
+from services.notifier.tasks import deliver
 from shared.consumer import consume_once
 from shared.contracts import (
+    DELIVER_EMAIL_TASK,
     INTAKE_ANSWERED_TASK,
-    NOTIFY_TASK,
     WORKFLOW_NOTIFIED_TASK,
     Channel,
+    ChannelDeliveryV1,
     ComplaintAnsweredV1,
     NotificationKind,
-    NotificationRequestedV1,
 )
 from shared.settings import get_settings
 from tests.notifier.conftest import (
     ANSWER,
     CITIZEN_EMAIL,
+    channel_jobs,
     consume,
+    deliver_job,
     deliveries,
+    fan_out,
     notification,
     outbox_rows,
     processed_count,
@@ -110,16 +114,22 @@ def test_same_message_consumed_twice_sends_one_email_and_records_one_delivery(
 def test_sent_answer_is_not_sent_or_handed_to_intake_again_even_without_the_inbox_record(
     configured: dict[str, str], smtp_server: SmtpServer
 ) -> None:
-    # The deliveries record holds on its own: deliver() twice, outside the consumer's inbox.
+    # The deliveries record holds on its own: the fan-out and the email's task body twice each,
+    # outside the consumer's inbox.
     msg = notification()
-    sender = SmtpSender("127.0.0.1", smtp_server.port, timeout=5)
     for _ in range(2):
         with get_db().transaction() as session:
-            deliver(session, msg, sender)
+            fan_out_body(session, msg)
+    [(_, job)] = channel_jobs(msg)
+    for _ in range(2):
+        with get_db().transaction() as session:
+            deliver_channel(session, job)
 
     assert len(smtp_server.inbox.to(CITIZEN_EMAIL)) == 1
     assert [d.status for d in deliveries()] == ["sent"]
     assert len(outbox_rows()) == 1
+    assert len(outbox_rows(DELIVER_EMAIL_TASK)) == 1
+    assert len(outbox_rows(WORKFLOW_NOTIFIED_TASK)) == 1
 
 
 def _queued_for_intake(env: dict[str, str]) -> list[Any]:
@@ -150,8 +160,10 @@ def test_answer_is_handed_to_intake_once_whatever_the_channels(
     assert len(_queued_for_intake(configured)) == 1
     expected_mails = 1 if Channel.EMAIL in channels else 0
     assert len(smtp_server.inbox.messages) == expected_mails
-    # Channels without a route yet (SMS, app) leave no record claiming they were handled.
-    assert [d.channel for d in deliveries()] == ["email"] * expected_mails
+    # The app channel has no task of its own yet: it leaves no record claiming it was handled.
+    # (SMS without a gateway configured is recorded as failed, see test_sms.)
+    routed = [c.value for c in channels if c is not Channel.APP]
+    assert sorted(d.channel for d in deliveries()) == routed
 
 
 def test_smtp_server_down_raises_transient_error_and_commits_nothing(
@@ -159,13 +171,17 @@ def test_smtp_server_down_raises_transient_error_and_commits_nothing(
 ) -> None:
     setting("PENGADUAN_SMTP_PORT", str(free_port()))  # nothing listens there
 
+    msg = notification()
+    assert fan_out(msg) == "applied"
+    [(task, job)] = channel_jobs(msg)
     with pytest.raises(TransientMailError):
-        consume(notification())
+        deliver_job(task, job)
 
-    assert deliveries() == []
-    assert outbox_rows() == []
-    assert processed_count() == 0
+    assert deliveries() == []  # the email's transaction rolled back: its retry sends it
+    assert outbox_rows(WORKFLOW_NOTIFIED_TASK) == []
+    assert processed_count() == 1  # the fan-out only
     assert smtp_server.inbox.messages == []
+    assert len(outbox_rows()) == 1  # the tracking page has the answer all the same
 
 
 def test_email_channel_without_an_address_records_a_failed_delivery(
@@ -210,24 +226,26 @@ def test_two_workers_delivering_one_message_at_once_send_one_email(
     configured: dict[str, str], smtp_server: SmtpServer
 ) -> None:
     msg = notification()
+    fan_out(msg)
+    [(task, job)] = channel_jobs(msg)
     first_sent, release_first = threading.Event(), threading.Event()
     outcomes: dict[str, object] = {}
 
-    def first_worker(session: Session, message: NotificationRequestedV1) -> None:
-        notify(session, message)  # the email is out; the transaction not yet committed
+    def first_worker(session: Session, message: ChannelDeliveryV1) -> None:
+        deliver(session, message)  # the email is out; the transaction not yet committed
         first_sent.set()
         release_first.wait(30)
 
     def run(name: str, fn: Any) -> None:
         try:
-            outcomes[name] = consume_once(get_db(), NOTIFY_TASK, msg, fn)
+            outcomes[name] = consume_once(get_db(), task, job, fn)
         except OperationalError as exc:  # SQLite's lock: transient, retried as a duplicate
             outcomes[name] = exc
 
     first = threading.Thread(target=run, args=("first", first_worker))
     first.start()
     assert first_sent.wait(30)
-    second = threading.Thread(target=run, args=("second", notify))
+    second = threading.Thread(target=run, args=("second", deliver))
     second.start()
     second.join(0.5)  # time to reach the delivery record, where it must wait for the first
     release_first.set()

@@ -1,0 +1,296 @@
+"""The SMS channel against a real local HTTP server playing the gateway, the SMS length rules,
+and channels failing and retrying independently of each other."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+import pytest
+
+from services.notifier.mail import TransientMailError
+from services.notifier.sms import NOT_CONFIGURED, TransientSmsError, sms_text
+from services.notifier.sms_text import fit, measure
+from shared.contracts import (
+    DELIVER_EMAIL_TASK,
+    DELIVER_SMS_TASK,
+    WORKFLOW_NOTIFIED_TASK,
+    Channel,
+    NotificationKind,
+)
+from shared.settings import get_settings
+from tests.notifier.conftest import (
+    CITIZEN_EMAIL,
+    channel_jobs,
+    consume,
+    deliver_job,
+    deliveries,
+    fan_out,
+    notification,
+    outbox_rows,
+)
+from tests.support.redis_server import free_port
+from tests.support.smtp import SmtpServer
+
+PHONE = "+6281234567890"
+TOKEN = "rahasia-gateway"
+URL = "https://pengaduan.example.id"
+
+
+@dataclass
+class Gateway:
+    """What the fake gateway received, and what it answers next (then 200 for the rest)."""
+
+    requests: list[dict[str, Any]] = field(default_factory=list)
+    answers: list[int] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def answer_with(self, *statuses: int) -> None:
+        with self.lock:
+            self.answers.extend(statuses)
+
+
+def _handler(gateway: Gateway) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+            with gateway.lock:
+                gateway.requests.append({"path": self.path, "headers": dict(self.headers), **body})
+                status = gateway.answers.pop(0) if gateway.answers else 200
+                number = len(gateway.requests)
+            answer = {"message_id": f"gw-{number}"} if status == 200 else {"error": "ditolak"}
+            payload = json.dumps(answer).encode()
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(payload)))
+            self.end_headers()
+            self.wfile.write(payload)
+
+        def log_message(self, *args: Any) -> None:  # keep the test output quiet
+            pass
+
+    return Handler
+
+
+@pytest.fixture
+def gateway(setting: Any) -> Iterator[Gateway]:
+    recorded = Gateway()
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(recorded))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    setting("PENGADUAN_SMS_GATEWAY_URL", f"http://127.0.0.1:{server.server_address[1]}/sms")
+    setting("PENGADUAN_SMS_GATEWAY_TOKEN", TOKEN)
+    setting("PENGADUAN_SMS_SENDER", "DPMPTSP")
+    yield recorded
+    server.shutdown()
+    server.server_close()
+    thread.join(5)
+
+
+def _sms_job(msg: Any) -> tuple[str, Any]:
+    [job] = [(t, j) for t, j in channel_jobs(msg) if t == DELIVER_SMS_TASK]
+    return job
+
+
+def test_sms_is_sent_once_with_the_right_request_and_idempotency_key(gateway: Gateway) -> None:
+    msg = notification(channels=(Channel.SMS,))
+    assert consume(msg) == "applied"
+    assert consume(msg) == "duplicate"
+
+    [request] = gateway.requests
+    key = f"{msg.message_id}.sms"
+    assert request["path"] == "/sms"
+    assert (request["to"], request["sender"], request["reference"]) == (PHONE, "DPMPTSP", key)
+    assert request["headers"]["Authorization"] == f"Bearer {TOKEN}"
+    assert request["headers"]["Idempotency-Key"] == key
+    assert request["message"].startswith(f"Jawaban pengaduan {msg.tracking_code}: ")
+    assert measure(request["message"]).segments <= 3
+    [delivery] = deliveries()
+    assert (delivery.channel, delivery.status, delivery.recipient) == ("sms", "sent", PHONE)
+    assert delivery.gateway_reference == "gw-1"
+    [reported] = outbox_rows(WORKFLOW_NOTIFIED_TASK)
+    assert (reported.payload["channel"], reported.payload["status"]) == ("sms", "sent")
+
+
+@pytest.mark.parametrize("status", [500, 503, 429])
+def test_gateway_error_is_retried_and_the_sms_delivered_once(gateway: Gateway, status: int) -> None:
+    msg = notification(channels=(Channel.SMS,))
+    fan_out(msg)
+    task, job = _sms_job(msg)
+    gateway.answer_with(status)
+
+    with pytest.raises(TransientSmsError, match=str(status)):
+        deliver_job(task, job)  # Celery retries on this error (the task's retry_for)
+    assert deliveries() == []  # nothing recorded as sent, nothing on the case record
+    assert outbox_rows(WORKFLOW_NOTIFIED_TASK) == []
+
+    assert deliver_job(task, job) == "applied"  # the retry
+    assert deliver_job(task, job) == "duplicate"
+    assert len(gateway.requests) == 2
+    assert {r["reference"] for r in gateway.requests} == {f"{msg.message_id}.sms"}
+    assert [d.status for d in deliveries()] == ["sent"]
+
+
+def test_gateway_refusal_fails_the_delivery_without_retry(gateway: Gateway) -> None:
+    msg = notification(channels=(Channel.SMS,))
+    gateway.answer_with(400)
+    assert consume(msg) == "applied"  # no exception: nothing for Celery to retry
+    consume(msg)
+
+    assert len(gateway.requests) == 1
+    [delivery] = deliveries()
+    assert (delivery.status, delivery.sent_at) == ("failed", None)
+    assert "400" in (delivery.detail or "") and "ditolak" in (delivery.detail or "")
+    [reported] = outbox_rows(WORKFLOW_NOTIFIED_TASK)
+    assert reported.payload["status"] == "failed"
+
+
+def test_gateway_that_does_not_listen_is_transient(setting: Any) -> None:
+    setting("PENGADUAN_SMS_GATEWAY_URL", f"http://127.0.0.1:{free_port()}/sms")
+    msg = notification(channels=(Channel.SMS,))
+    fan_out(msg)
+    with pytest.raises(TransientSmsError):
+        deliver_job(*_sms_job(msg))
+    assert deliveries() == []
+
+
+def test_without_a_gateway_the_sms_is_recorded_as_failed_in_indonesian(setting: Any) -> None:
+    setting("PENGADUAN_SMS_GATEWAY_URL", None)
+    consume(notification(channels=(Channel.SMS,)))
+
+    [delivery] = deliveries()
+    assert (delivery.channel, delivery.status, delivery.detail) == ("sms", "failed", NOT_CONFIGURED)
+    assert NOT_CONFIGURED == "gateway SMS belum dikonfigurasi"
+
+
+def test_sms_channel_without_a_phone_number_records_a_failed_delivery(gateway: Gateway) -> None:
+    msg = notification(channels=(Channel.SMS,))
+    msg = msg.model_copy(update={"recipient": msg.recipient.model_copy(update={"phone": None})})
+    consume(msg)
+    [delivery] = deliveries()
+    assert (delivery.status, delivery.recipient) == ("failed", None)
+    assert "nomor telepon" in (delivery.detail or "")
+    assert gateway.requests == []
+
+
+def test_fan_out_queues_one_delivery_per_channel_once(configured: dict[str, str]) -> None:
+    msg = notification(channels=(Channel.EMAIL, Channel.SMS, Channel.APP, Channel.SMS))
+    assert fan_out(msg) == "applied"
+    assert fan_out(msg) == "duplicate"
+    jobs = channel_jobs(msg)
+    assert [(t, j.channel) for t, j in jobs] == [
+        (DELIVER_EMAIL_TASK, Channel.EMAIL),
+        (DELIVER_SMS_TASK, Channel.SMS),
+    ]
+    # Only ids travel: the personal data stays in the notifier's database.
+    assert all(
+        set(j.model_dump())
+        == {"message_id", "occurred_at", "version", "notification_id", "channel"}
+        for _, j in jobs
+    )
+    [row] = outbox_rows(DELIVER_SMS_TASK)
+    assert CITIZEN_EMAIL not in json.dumps(row.payload) and PHONE not in json.dumps(row.payload)
+    assert len(outbox_rows()) == 1  # the answer handed to intake, once
+
+
+def test_smtp_outage_neither_blocks_nor_resends_the_sms(
+    gateway: Gateway, setting: Any, smtp_server: SmtpServer
+) -> None:
+    smtp_port = get_settings().smtp_port
+    setting("PENGADUAN_SMTP_PORT", str(free_port()))  # the SMTP server is down
+    msg = notification(channels=(Channel.EMAIL, Channel.SMS))
+    fan_out(msg)
+    jobs = dict(channel_jobs(msg))
+
+    with pytest.raises(TransientMailError):
+        deliver_job(DELIVER_EMAIL_TASK, jobs[DELIVER_EMAIL_TASK])
+    assert deliver_job(DELIVER_SMS_TASK, jobs[DELIVER_SMS_TASK]) == "applied"
+    assert [(d.channel, d.status) for d in deliveries()] == [("sms", "sent")]
+
+    setting("PENGADUAN_SMTP_PORT", str(smtp_port))  # back up: the email's retry
+    assert deliver_job(DELIVER_EMAIL_TASK, jobs[DELIVER_EMAIL_TASK]) == "applied"
+    assert len(smtp_server.inbox.to(CITIZEN_EMAIL)) == 1
+    assert len(gateway.requests) == 1  # the SMS was not sent again
+    assert sorted((d.channel, d.status) for d in deliveries()) == [
+        ("email", "sent"),
+        ("sms", "sent"),
+    ]
+
+
+def test_gateway_outage_neither_blocks_nor_resends_the_email(
+    gateway: Gateway, smtp_server: SmtpServer
+) -> None:
+    msg = notification(channels=(Channel.EMAIL, Channel.SMS))
+    fan_out(msg)
+    jobs = dict(channel_jobs(msg))
+    gateway.answer_with(503)
+
+    with pytest.raises(TransientSmsError):
+        deliver_job(DELIVER_SMS_TASK, jobs[DELIVER_SMS_TASK])
+    assert deliver_job(DELIVER_EMAIL_TASK, jobs[DELIVER_EMAIL_TASK]) == "applied"
+    assert deliver_job(DELIVER_SMS_TASK, jobs[DELIVER_SMS_TASK]) == "applied"  # the retry
+
+    assert len(smtp_server.inbox.to(CITIZEN_EMAIL)) == 1
+    assert len(gateway.requests) == 2
+    assert sorted((d.channel, d.status) for d in deliveries()) == [
+        ("email", "sent"),
+        ("sms", "sent"),
+    ]
+
+
+def test_plain_indonesian_text_is_gsm7() -> None:
+    assert measure("Pengaduan Anda diterima.") == measure("Pengaduan Anda diterima.")
+    one = measure("a" * 160)
+    assert (one.encoding, one.units, one.segments) == ("GSM-7", 160, 1)
+    assert measure("a" * 161).segments == 2  # 153 septets per part once concatenated
+    assert measure("a" * 306).segments == 2
+    assert measure("a" * 307).segments == 3
+
+
+def test_extension_characters_take_two_septets() -> None:
+    text = "€" + "a" * 158  # 2 + 158 = 160 septets: still one segment
+    assert (measure(text).encoding, measure(text).units, measure(text).segments) == (
+        "GSM-7",
+        160,
+        1,
+    )
+    assert measure("{" + "a" * 159).segments == 2
+
+
+@pytest.mark.parametrize("special", ["🙂", "سلام", "—"])
+def test_characters_outside_gsm7_switch_to_ucs2(special: str) -> None:
+    text = special + "a" * 60
+    length = measure(text)
+    assert length.encoding == "UCS-2"
+    assert length.units == len(text.encode("utf-16-le")) // 2
+    assert measure("🙂" * 35).units == 70 and measure("🙂" * 35).segments == 1
+    assert measure("🙂" * 36).segments == 2  # 72 code units: 67 per part
+
+
+def test_long_text_is_shortened_to_three_segments_with_a_link() -> None:
+    long_gsm = "Izin usaha Anda diproses kembali oleh tim. " * 20
+    short = fit(long_gsm, link=URL)
+    assert measure(short).segments <= 3
+    assert short.endswith(f"... Selengkapnya: {URL}")
+    assert len(short) > 400  # uses the room it has (3 x 153 septets)
+    assert long_gsm.startswith(short.removesuffix(f"... Selengkapnya: {URL}"))
+
+    long_ucs2 = "Izin usaha Anda — diproses kembali. " * 20
+    short = fit(long_ucs2, link=URL)
+    assert (measure(short).encoding, measure(short).segments) == ("UCS-2", 3)
+    assert short.endswith(URL)
+    assert fit("Singkat.", link=URL) == "Singkat."
+
+
+def test_sms_text_of_a_long_answer_fits_three_segments_and_points_to_the_page() -> None:
+    msg = notification().model_copy(update={"answer": "Izin usaha Anda diproses. " * 40})
+    text = sms_text(msg, intake_url=URL)
+    assert measure(text).segments <= 3
+    assert text.startswith(f"Jawaban pengaduan {msg.tracking_code}: Izin usaha")
+    assert text.endswith(f"Selengkapnya: {URL}")
+    for kind in NotificationKind:
+        assert msg.tracking_code in sms_text(notification(kind), intake_url=URL)
