@@ -11,6 +11,8 @@ from pathlib import Path
 
 from shared.celery_app import ALL_QUEUES, task_routes
 from shared.contracts import (
+    DELIVER_EMAIL_TASK,
+    DELIVER_SMS_TASK,
     INTAKE_ANSWERED_TASK,
     INTAKE_STATUS_TASK,
     NOTIFY_TASK,
@@ -95,7 +97,7 @@ def _queue_table() -> list[str]:
     consumers = {"intake": "intake worker", "notifier": "notifier worker"}
     tasks: dict[str, list[str]] = {
         "intake": [INTAKE_STATUS_TASK, INTAKE_ANSWERED_TASK],
-        "notifier": [NOTIFY_TASK],
+        "notifier": [NOTIFY_TASK, DELIVER_EMAIL_TASK, DELIVER_SMS_TASK],
         "admin": [WORKFLOW_NOTIFIED_TASK],
     }
     for step in STEPS:
