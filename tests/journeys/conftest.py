@@ -1,5 +1,5 @@
 """Journeys run every real part: both APIs (uvicorn), the three Celery workers, Redis and SMTP,
-on SQLite and, where configured, on PostgreSQL."""
+on the configured backend (test_five_steps runs on SQLite and PostgreSQL both)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.databases import PostgresDatabases, SqliteDatabases, fresh_set
 from tests.support.desk import Desk
 from tests.support.processes import ApiProcess, ServiceProcess, start_worker
 from tests.support.smtp import SmtpServer
@@ -19,19 +18,6 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if "tests/journeys/" in item.nodeid:
             item.add_marker(pytest.mark.journey)
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database_urls(
-    request: pytest.FixtureRequest,
-    postgres_pool: PostgresDatabases | None,
-    sqlite_pool: SqliteDatabases,
-) -> dict[str, str]:
-    if request.param == "postgresql":
-        if postgres_pool is None:
-            pytest.skip("PENGADUAN_TEST_DATABASE_URL is not set")
-        return fresh_set(postgres_pool)
-    return fresh_set(sqlite_pool)
 
 
 @pytest.fixture

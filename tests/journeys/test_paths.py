@@ -3,22 +3,11 @@ complainant sees it on the tracking page and in their mail."""
 
 from __future__ import annotations
 
-import pytest
-
 from shared.sop import STATUS_LABELS, Role
-from tests.support.databases import PostgresDatabases, SqliteDatabases, fresh_set
 from tests.support.desk import STEP_INPUTS, Desk
 from tests.support.processes import wait_for
 
 REASON = "Mohon lampirkan nomor permohonan izin dan tanggal pengajuannya."
-
-
-@pytest.fixture
-def database_urls(
-    postgres_pool: PostgresDatabases | None, sqlite_pool: SqliteDatabases
-) -> dict[str, str]:
-    # The path journeys run once, on the configured backend; the five-step journey covers both.
-    return fresh_set(postgres_pool or sqlite_pool)
 
 
 def _mail_containing(system: Desk, text: str, address: str | None = None) -> list:

@@ -9,16 +9,8 @@ from pathlib import Path
 import pytest
 
 from shared.sop import Role
-from tests.support.databases import PostgresDatabases, SqliteDatabases, fresh_set
 from tests.support.desk import STEP_INPUTS, Desk
 from tests.support.redis_server import RedisServer
-
-
-@pytest.fixture
-def database_urls(
-    postgres_pool: PostgresDatabases | None, sqlite_pool: SqliteDatabases
-) -> dict[str, str]:
-    return fresh_set(postgres_pool or sqlite_pool)
 
 
 @pytest.fixture

@@ -8,20 +8,9 @@ unacknowledged message once its visibility timeout (6 s in tests) has passed.
 
 from __future__ import annotations
 
-import pytest
-
 from shared.sop import Role
-from tests.support.databases import PostgresDatabases, SqliteDatabases, fresh_set
 from tests.support.desk import STEP_INPUTS, Desk
 from tests.support.processes import wait_for
-
-
-@pytest.fixture
-def database_urls(
-    postgres_pool: PostgresDatabases | None, sqlite_pool: SqliteDatabases
-) -> dict[str, str]:
-    # Crash tests run once, on the configured backend; the journeys cover both backends.
-    return fresh_set(postgres_pool or sqlite_pool)
 
 
 def _kill_at(system: Desk, worker: str, checkpoint: str) -> None:
