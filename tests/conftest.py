@@ -8,9 +8,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import redis
 
 from tests.support.databases import PostgresDatabases, SqliteDatabases, database_pool, fresh_set
+from tests.support.environment import emptied_redis_db, service_environment
 from tests.support.redis_server import RedisServer
 from tests.support.smtp import SmtpServer
 from tests.support.state import reset_process_state
@@ -33,12 +33,8 @@ def redis_base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 @pytest.fixture
 def broker_url(redis_base_url: str) -> Iterator[str]:
-    url = f"{redis_base_url}/{TEST_REDIS_DB}"
-    client = redis.Redis.from_url(url)
-    client.flushdb()
-    yield url
-    client.flushdb()
-    client.close()
+    with emptied_redis_db(f"{redis_base_url}/{TEST_REDIS_DB}") as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
@@ -80,24 +76,16 @@ def service_env(
     tmp_path: Path, broker_url: str, database_urls: dict[str, str], smtp_server: SmtpServer
 ) -> dict[str, str]:
     """The environment every process of one test runs with (also applied in-process)."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PENGADUAN_")}
-    env.update(
-        {
-            "PENGADUAN_DATA_DIR": str(tmp_path / "var"),
-            "PENGADUAN_REDIS_URL": broker_url,
-            "PENGADUAN_INTAKE_DATABASE_URL": database_urls["intake"],
-            "PENGADUAN_WORKFLOW_DATABASE_URL": database_urls["workflow"],
-            "PENGADUAN_NOTIFIER_DATABASE_URL": database_urls["notifier"],
-            "PENGADUAN_JWT_SECRET": "test-secret-for-signing-staff-tokens-" + tmp_path.name,
-            "PENGADUAN_SMTP_HOST": "127.0.0.1",
-            "PENGADUAN_SMTP_PORT": str(smtp_server.port),
-            # Recover a SIGKILLed worker's message in seconds, not the production minutes.
-            "PENGADUAN_BROKER_VISIBILITY_TIMEOUT": "6",
-            "PENGADUAN_BROKER_RESTORE_INTERVAL": "1",
-            "PENGADUAN_OUTBOX_POLL_SECONDS": "0.2",
-        }
+    return service_environment(
+        tmp_path / "var",
+        broker_url,
+        database_urls,
+        smtp_host="127.0.0.1",
+        smtp_port=str(smtp_server.port),
+        # Recover a SIGKILLed worker's message in seconds, not the production minutes.
+        broker_visibility_timeout="6",
+        broker_restore_interval="1",
     )
-    return env
 
 
 @pytest.fixture

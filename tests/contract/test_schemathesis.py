@@ -5,13 +5,11 @@ body schema). Bounded and seeded, so it is a fast and repeatable part of ``make 
 from __future__ import annotations
 
 import importlib
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
-import redis
 import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import (
@@ -28,6 +26,7 @@ from shared.db import ServiceDatabase
 from shared.sop import Role
 from tests.conftest import TEST_REDIS_DB
 from tests.support.databases import PostgresDatabases, SqliteDatabases, fresh_set
+from tests.support.environment import emptied_redis_db, service_environment
 from tests.support.processes import ApiProcess
 
 pytestmark = pytest.mark.journey
@@ -51,8 +50,8 @@ PASSWORD = "kata-sandi-kontrak-123"
 # The fuzzer sends hundreds of bad logins from one address: lift the lockout here so the login
 # route is exercised for what it answers otherwise (the lockout has its own tests).
 UNLIMITED_LOGINS = {
-    "PENGADUAN_LOGIN_MAX_FAILURES_PER_USERNAME": "1000000",
-    "PENGADUAN_LOGIN_MAX_FAILURES_PER_CLIENT": "1000000",
+    "login_max_failures_per_username": "1000000",
+    "login_max_failures_per_client": "1000000",
 }
 
 
@@ -91,23 +90,8 @@ def contract_env(
     of its own, and one server per module instead of per operation keeps the run fast."""
     tmp = tmp_path_factory.mktemp("contract")
     urls = fresh_set(postgres_pool or sqlite_pool)
-    broker = f"{redis_base_url}/{TEST_REDIS_DB}"
-    env = {k: v for k, v in os.environ.items() if not k.startswith("PENGADUAN_")}
-    env.update(
-        {
-            "PENGADUAN_DATA_DIR": str(tmp / "var"),
-            "PENGADUAN_REDIS_URL": broker,
-            **{f"PENGADUAN_{name.upper()}_DATABASE_URL": url for name, url in urls.items()},
-            "PENGADUAN_JWT_SECRET": "contract-secret-for-signing-staff-tokens-" + tmp.name,
-            "PENGADUAN_OUTBOX_POLL_SECONDS": "0.2",
-            **UNLIMITED_LOGINS,
-        }
-    )
-    client = redis.Redis.from_url(broker)
-    client.flushdb()
-    yield env
-    client.flushdb()
-    client.close()
+    with emptied_redis_db(f"{redis_base_url}/{TEST_REDIS_DB}") as broker:
+        yield service_environment(tmp / "var", broker, urls, **UNLIMITED_LOGINS)
 
 
 @pytest.fixture(scope="module")
