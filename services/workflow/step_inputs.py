@@ -13,7 +13,7 @@ from shared.sop import InputField
 
 
 @cache
-def _model_for(name: str, fields: tuple[InputField, ...]) -> type[BaseModel]:
+def _model_for(fields: tuple[InputField, ...]) -> type[BaseModel]:
     spec: dict[str, Any] = {}
     for field in fields:
         text = Annotated[
@@ -21,7 +21,7 @@ def _model_for(name: str, fields: tuple[InputField, ...]) -> type[BaseModel]:
         ]
         spec[field.name] = (text, ...) if field.required else (text | None, None)
     return create_model(  # type: ignore[call-overload,no-any-return]
-        name, __config__=ConfigDict(extra="forbid"), **spec
+        "StepInput", __config__=ConfigDict(extra="forbid"), **spec
     )
 
 
@@ -33,7 +33,7 @@ def validate_input(fields: tuple[InputField, ...], payload: Any, what: str) -> d
     if not isinstance(payload, dict):
         raise MissingInput("Isi permintaan harus berupa objek JSON")
     try:
-        data = _model_for(f"Input{abs(hash(fields))}", fields).model_validate(payload)
+        data = _model_for(fields).model_validate(payload)
     except ValidationError as exc:
         labels = {f.name: f.label for f in fields}
         problems = []
