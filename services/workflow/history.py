@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import event, select
+from sqlalchemy import event, select, update
 from sqlalchemy.orm import Mapper, Session
 
 from services.workflow.models import Case, CaseEvent
@@ -39,10 +39,9 @@ def record(
     minutes_taken: float | None = None,
     standard_minutes: int | None = None,
 ) -> CaseEvent:
-    case.event_count += 1
     entry = CaseEvent(
         case_id=case.id,
-        sequence=case.event_count,
+        sequence=_next_sequence(session, case),
         kind=kind,
         step=step,
         actor=actor,
@@ -56,6 +55,24 @@ def record(
     )
     session.add(entry)
     return entry
+
+
+def _next_sequence(session: Session, case: Case) -> int:
+    """Number the event in SQL, not through the ORM: an ORM write of the counter would bump the
+    case's version, so recording a delivery report would make a staff member's simultaneous
+    completion fail as if someone else had acted. The row lock of this UPDATE orders writers."""
+    if case in session.new:
+        session.flush()  # a new case: its row must exist before it is numbered
+    # No autoflush: the caller's pending changes to the case are flushed where the caller checks
+    # for a concurrent change (StaleDataError), not here.
+    with session.no_autoflush:
+        return session.execute(
+            update(Case)
+            .where(Case.id == case.id)
+            .values(event_count=Case.event_count + 1)
+            .returning(Case.event_count)
+            .execution_options(synchronize_session=False)
+        ).scalar_one()
 
 
 def events_of(session: Session, case_id: str) -> list[CaseEvent]:

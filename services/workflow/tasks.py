@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from celery import Task
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.exc import StaleDataError
 
 from services.workflow.database import get_db
 from services.workflow.notifications import CaseNotYetRegistered, record_delivery
@@ -58,8 +57,9 @@ REPLY_TASKS: dict[str, Task] = {
     name=WORKFLOW_NOTIFIED_TASK,
     contract=NotificationDeliveredV1,
     database=get_db,
-    # A staff member changing the case at the same moment wins; this just tries again.
-    retry_for=(CaseNotYetRegistered, StaleDataError),
+    # Delivery reports do not bump the case's version (see history._next_sequence); a retry
+    # covers only a report that arrives before the case is registered.
+    retry_for=(CaseNotYetRegistered,),
 )
 def notified(session: Session, message: NotificationDeliveredV1) -> None:
     record_delivery(session, message)
