@@ -9,6 +9,8 @@ from __future__ import annotations
 import secrets
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
+from urllib.parse import quote
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -58,20 +60,45 @@ class Settings(BaseSettings):
     smtp_host: str | None = None
     smtp_port: int = 25
     smtp_timeout_seconds: float = 30.0
+    # "starttls" upgrades a plain connection (usually port 587); "ssl" is TLS from the first
+    # byte (usually 465). The server's certificate is always checked against the system's CAs,
+    # plus ``smtp_ca_file`` (a private CA) when set. Login when a username is set.
+    smtp_security: Literal["none", "starttls", "ssl"] = "none"
+    smtp_username: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_ca_file: Path | None = None
     mail_from: str = "Pengaduan DPMPTSP Kota Madiun <pengaduan@dpmptsp.madiun.go.id>"
 
-    # SMS: a generic JSON webhook gateway. Unset URL: the SMS channel is not configured, and an
-    # SMS delivery is recorded as failed (with the reason) rather than pretended.
+    # SMS over an HTTP gateway. Unset URL: the SMS channel is not configured, and an SMS
+    # delivery is recorded as failed (with the reason) rather than pretended. ``json`` is a
+    # generic JSON webhook (Bearer token); ``zenziva`` the request format of Zenziva, a common
+    # Indonesian gateway (userkey = username, passkey = token).
     sms_gateway_url: str | None = None
+    sms_gateway_format: Literal["json", "zenziva"] = "json"
+    sms_gateway_username: str | None = None
     sms_gateway_token: SecretStr | None = None
     sms_sender: str = "DPMPTSP"
     sms_timeout_seconds: float = Field(default=10.0, gt=0)
 
-    # Public addresses, used in messages to citizens and in `make run`'s banner.
+    # Web Push (the app channel): the VAPID key pair that signs pushes to citizens' browsers.
+    # A PEM private key; in embedded mode one is generated and kept under var/.
+    webpush_vapid_private_key: SecretStr | None = None
+    webpush_subject: str = "mailto:pengaduan@dpmptsp.madiun.go.id"
+    webpush_timeout_seconds: float = Field(default=10.0, gt=0)
+
+    # Staff are emailed when a case arrives in their role's worklist. Unset: on in production,
+    # off in the embedded mode (where the demo users have no real mailboxes).
+    notify_staff_on_arrival: bool | None = None
+
+    # The notifier worker serves its Prometheus metrics on this port (unset: not served).
+    notifier_metrics_port: int | None = None
+
+    # Public addresses, used in messages to citizens and staff and in `make run`'s banner.
     intake_port: int = 8001
     workflow_port: int = 8002
     flower_port: int = 5555
     public_intake_url: str = "http://127.0.0.1:8001"
+    public_workflow_url: str = "http://127.0.0.1:8002"
 
     # Test-only fault injection: the named checkpoint blocks until the process is killed.
     fault_pause_at: str | None = None
@@ -93,6 +120,20 @@ class Settings(BaseSettings):
         if url:
             return url
         return f"sqlite:///{self.data_dir / f'{service}.db'}"
+
+    @property
+    def staff_arrival_emails(self) -> bool:
+        if self.notify_staff_on_arrival is not None:
+            return self.notify_staff_on_arrival
+        return not self.embedded
+
+    def tracking_url(self, tracking_code: str) -> str:
+        """The citizen's tracking page for one complaint (the access token is asked there)."""
+        return f"{self.public_intake_url.rstrip('/')}/lacak?kode={quote(tracking_code)}"
+
+    @property
+    def console_url(self) -> str:
+        return f"{self.public_workflow_url.rstrip('/')}/console"
 
     @property
     def mail_dir(self) -> Path:

@@ -67,11 +67,18 @@ class CaseStatusChangedV1(Message):
 
 
 class NotificationKind(StrEnum):
+    # To the complainant.
     FILED = "filed"
+    VERIFIED = "verified"
     ANSWER = "answer"
     INFORMATION_REQUESTED = "information_requested"
     DECLINED = "declined"
     DUPLICATE = "duplicate"
+    # To staff: a case arrived in the recipient's worklist (``note`` names the step).
+    WORKLIST_ARRIVAL = "worklist_arrival"
+
+
+STAFF_KINDS = frozenset({NotificationKind.WORKLIST_ARRIVAL})
 
 
 class NotificationRequestedV1(Message):
@@ -114,7 +121,8 @@ class ComplaintAnsweredV1(Message):
 
 
 class NotificationDeliveredV1(Message):
-    """notifier -> workflow: what reached the complainant (or failed for good), for the record."""
+    """notifier -> workflow: what reached the complainant (or failed for good), for the record
+    and for the operators' list of failed deliveries (which re-sends by ``notification_id``)."""
 
     version: Literal[1] = 1
     tracking_code: str
@@ -122,3 +130,33 @@ class NotificationDeliveredV1(Message):
     channel: Channel
     status: str  # "sent" or "failed"
     detail: str | None = None
+    notification_id: uuid.UUID | None = None
+    attempts: int | None = None  # tries it took, retries and re-sends included
+
+
+class ResendRequestedV1(Message):
+    """workflow -> notifier: an operator asks to deliver a failed notification again."""
+
+    version: Literal[1] = 1
+    notification_id: uuid.UUID
+    channel: Channel
+    requested_by: str  # the staff username, for the record
+
+
+class InboxMessageV1(Message):
+    """notifier -> intake: a message for the complainant's in-app inbox (the app channel)."""
+
+    version: Literal[1] = 1
+    notification_id: uuid.UUID
+    tracking_code: str
+    kind: NotificationKind
+    title: str
+    body: str  # plain text, in Indonesian
+
+
+class PushDeliveryV1(Message):
+    """intake -> intake: push one inbox message to one Web Push subscription. Ids only."""
+
+    version: Literal[1] = 1
+    inbox_message_id: int
+    subscription_id: int

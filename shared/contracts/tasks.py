@@ -10,3 +10,7 @@ WORKFLOW_NOTIFIED_TASK = "workflow.record.notification"
 # One task per channel, so a channel that is down delays only itself (the notifier's own queue).
 DELIVER_EMAIL_TASK = "notifier.deliver.email"
 DELIVER_SMS_TASK = "notifier.deliver.sms"
+DELIVER_APP_TASK = "notifier.deliver.app"
+RESEND_TASK = "notifier.delivery.resend"
+INTAKE_INBOX_TASK = "intake.inbox.deliver"
+INTAKE_PUSH_TASK = "intake.push.send"
