@@ -10,20 +10,15 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from services.notifier.mail import PermanentMailError, build_email, email_sender, message_id_for
-from services.notifier.messages import check_complete, compose
+from services.notifier.channels import REFUSALS, ROUTES, ChannelRoute, delivery_key
+from services.notifier.messages import check_complete
 from services.notifier.models import Delivery, DeliveryStatus, Notification
-from services.notifier.sms import PermanentSmsError, sms_gateway, sms_text
 from shared.contracts import (
-    DELIVER_EMAIL_TASK,
-    DELIVER_SMS_TASK,
     INTAKE_ANSWERED_TASK,
     WORKFLOW_NOTIFIED_TASK,
     Channel,
@@ -36,7 +31,6 @@ from shared.contracts import (
 )
 from shared.db import utcnow
 from shared.outbox import OutboxMessage, enqueue
-from shared.settings import get_settings
 
 log = logging.getLogger(__name__)
 
@@ -45,72 +39,6 @@ log = logging.getLogger(__name__)
 ANSWERED_NAMESPACE = uuid.UUID("5f0c3c1e-7b52-4d8e-9a51-3f1f2a7c9d10")
 DELIVERED_NAMESPACE = uuid.UUID("a3d7c0b2-45e1-4f0a-8c52-0e6b9d1f7a24")
 CHANNEL_NAMESPACE = uuid.UUID("0c9e6f4a-2d17-4b8e-b3a5-71d2e8f04c63")
-
-# Errors after which another try of the same channel cannot succeed: the delivery is recorded as
-# failed, with the reason.
-REFUSALS: tuple[type[Exception], ...] = (PermanentMailError, PermanentSmsError)
-
-
-@dataclass(frozen=True)
-class ChannelRoute:
-    """How one channel reaches the complainant: their address on it, the task that delivers on
-    it, and the send itself (which returns the gateway's reference when there is one)."""
-
-    task: str
-    address: Callable[[Reporter], str | None]
-    send: Callable[[NotificationRequestedV1, str], str | None]
-    missing_address: str  # the detail recorded when the reporter gave no address for it
-
-
-def _send_email(msg: NotificationRequestedV1, address: str) -> str | None:
-    settings = get_settings()
-    content = compose(msg, intake_url=settings.public_intake_url)
-    email_sender(settings).send(
-        build_email(
-            mail_from=settings.mail_from,
-            to_name=msg.recipient.name,
-            to_address=address,
-            subject=content.subject,
-            body=content.body,
-            message_id=message_id_for(msg.message_id, Channel.EMAIL, settings.mail_from),
-        )
-    )
-    return None
-
-
-def delivery_key(notification_id: uuid.UUID, channel: Channel) -> str:
-    """The same notification on the same channel always has the same key (the SMS gateway's
-    idempotency reference)."""
-    return f"{notification_id}.{channel.value}"
-
-
-def _send_sms(msg: NotificationRequestedV1, address: str) -> str | None:
-    settings = get_settings()
-    gateway = sms_gateway(settings)  # PermanentSmsError when no gateway is configured
-    return gateway.send(
-        to=address,
-        message=sms_text(msg, intake_url=settings.public_intake_url),
-        reference=delivery_key(msg.message_id, Channel.SMS),
-    )
-
-
-# Channel -> how to deliver on it. The app channel is the tracking page, which intake updates
-# from the ComplaintAnsweredV1 that the fan-out sends for every answer, whatever the channels;
-# its inbox, live events and Web Push come in a later part of the issue.
-ROUTES: dict[Channel, ChannelRoute] = {
-    Channel.EMAIL: ChannelRoute(
-        task=DELIVER_EMAIL_TASK,
-        address=lambda reporter: reporter.email,
-        send=_send_email,
-        missing_address="pengadu tidak memberikan alamat email",
-    ),
-    Channel.SMS: ChannelRoute(
-        task=DELIVER_SMS_TASK,
-        address=lambda reporter: reporter.phone,  # E.164 since intake
-        send=_send_sms,
-        missing_address="pengadu tidak memberikan nomor telepon",
-    ),
-}
 
 
 def fan_out(session: Session, msg: NotificationRequestedV1) -> list[ChannelDeliveryV1]:
@@ -212,12 +140,12 @@ def deliver_on(
     if delivery is not None and delivery.status == DeliveryStatus.SENT:
         log.info("%s on %s for %s already sent", msg.kind, channel, msg.tracking_code)
         return delivery
-    address = route.address(msg.recipient)
+    address = route.address(msg.recipient, msg.tracking_code)
     delivery = _claim(session, msg, channel, address=address, delivery=delivery, attempt=attempt)
     if address is None:
         return _record_failure(session, delivery, route.missing_address)
     try:
-        reference = route.send(msg, address)
+        reference = route.send(session, msg, address)
     except REFUSALS as exc:
         return _record_failure(session, delivery, str(exc))
     delivery.status = DeliveryStatus.SENT

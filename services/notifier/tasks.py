@@ -28,6 +28,7 @@ from services.notifier.sms import TransientSmsError
 from shared.celery_app import get_celery
 from shared.consumer import TaskOptions, consumer
 from shared.contracts import (
+    DELIVER_APP_TASK,
     DELIVER_EMAIL_TASK,
     DELIVER_SMS_TASK,
     NOTIFY_TASK,
@@ -79,4 +80,10 @@ deliver_sms = consumer(
     database=get_db,
     options=OPTIONS,
     retry_for=(TransientSmsError,),
+)(deliver)
+
+# The app channel writes to the outbox only (intake's inbox task does the rest): no transient
+# error of its own beyond the database's.
+deliver_app = consumer(
+    app, name=DELIVER_APP_TASK, contract=ChannelDeliveryV1, database=get_db, options=OPTIONS
 )(deliver)
