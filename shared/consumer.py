@@ -41,10 +41,24 @@ class TaskOptions(BaseModel):
     retry_jitter: bool = True
 
 
+# Told of a try that failed, after its transaction rolled back: (session, message, error). It
+# runs in a transaction of its own, so what it records stays although the try's effect did not.
+FailureHook = Callable[[Session, Any, BaseException], None]
+
+
 class ConsumerTask(Task):  # type: ignore[misc]
-    """Keeps a message that failed for good (see ``shared.dead_letters``)."""
+    """Keeps a message that failed for good (see ``shared.dead_letters``), and tells the
+    consumer's own hooks of tries that failed."""
 
     database: Callable[[], ServiceDatabase]
+    contract: type[Message]
+    retry_hook: FailureHook | None = None
+    given_up_hook: FailureHook | None = None
+
+    def on_retry(
+        self, exc: BaseException, task_id: str, args: Any, kwargs: Any, einfo: Any
+    ) -> None:
+        self._tell(self.retry_hook, exc, task_id, kwargs)
 
     def on_failure(
         self, exc: BaseException, task_id: str, args: Any, kwargs: Any, einfo: Any
@@ -55,6 +69,20 @@ class ConsumerTask(Task):  # type: ignore[misc]
             record_failure(self.database(), self.name, kwargs.get("message"), exc)
         except Exception:
             log.exception("task %s: could not keep failed message %s", self.name, task_id)
+        if not isinstance(exc, Reject):
+            self._tell(self.given_up_hook, exc, task_id, kwargs)
+
+    def _tell(
+        self, hook: FailureHook | None, exc: BaseException, task_id: str, kwargs: Any
+    ) -> None:
+        if hook is None:
+            return
+        try:
+            msg = self.contract.model_validate(kwargs.get("message"))
+            with self.database().transaction() as session:
+                hook(session, msg, exc)
+        except Exception:  # a note about a failure must not turn into a failure of its own
+            log.exception("task %s: could not record the failed try of %s", self.name, task_id)
 
 
 def consumer(
@@ -65,10 +93,13 @@ def consumer(
     database: Callable[[], ServiceDatabase],
     options: TaskOptions | None = None,
     retry_for: tuple[type[Exception], ...] = (),
+    on_retry: FailureHook | None = None,
+    on_given_up: FailureHook | None = None,
 ) -> Callable[[Callable[[Session, M], None]], Task]:
     """Register ``fn`` as the idempotent consumer of ``contract`` messages under ``name``.
 
-    ``retry_for`` adds the consumer's own transient errors (an SMTP server that is down, say).
+    ``retry_for`` adds the consumer's own transient errors (an SMTP server that is down, say);
+    ``on_retry`` hears of each try that failed with one of them, ``on_given_up`` of the last.
     """
     opts = (options or TaskOptions()).model_dump()
 
@@ -78,6 +109,9 @@ def consumer(
             bind=True,
             base=ConsumerTask,
             database=staticmethod(database),  # a class attribute, not a method
+            contract=contract,
+            retry_hook=staticmethod(on_retry) if on_retry else None,
+            given_up_hook=staticmethod(on_given_up) if on_given_up else None,
             autoretry_for=TRANSIENT_ERRORS + retry_for,
             **opts,
         )

@@ -64,6 +64,27 @@ def mark_processed(session: Session, message_id: str, task_name: str) -> None:
     session.add(ProcessedMessage(message_id=message_id, task_name=task_name, processed_at=utcnow()))
 
 
+# What Flower's task view and the workers' logs show of a message: its ids and codes, never the
+# names, contacts and texts it carries (Celery shows ``kwargsrepr`` in place of the arguments).
+SHOWN_FIELDS = (
+    "message_id",
+    "tracking_code",
+    "case_id",
+    "step",
+    "status",
+    "kind",
+    "channel",
+    "notification_id",
+    "inbox_message_id",
+    "subscription_id",
+)
+
+
+def task_summary(payload: dict[str, Any]) -> str:
+    shown = {key: payload[key] for key in SHOWN_FIELDS if key in payload}
+    return repr({"message": shown})
+
+
 class OutboxRelay:
     """Publishes committed outbox rows; safe to run in several processes at once.
 
@@ -109,6 +130,7 @@ class OutboxRelay:
                 self._app.send_task(
                     row.task_name,
                     kwargs={"message": row.payload},
+                    kwargsrepr=task_summary(row.payload),
                     task_id=row.id,
                     retry=True,
                     retry_policy={"max_retries": 1, "interval_start": 0, "interval_step": 0.5},

@@ -90,6 +90,10 @@ class Settings(BaseSettings):
     # off in the embedded mode (where the demo users have no real mailboxes).
     notify_staff_on_arrival: bool | None = None
 
+    # A channel's task retries passing failures (with backoff up to 60 s) this many times, then
+    # records the delivery as failed for good, for operators to re-send.
+    notifier_max_retries: int = Field(default=1440, ge=0)
+
     # The notifier worker serves its Prometheus metrics on this port (unset: not served).
     notifier_metrics_port: int | None = None
 

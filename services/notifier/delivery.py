@@ -17,9 +17,16 @@ from sqlalchemy.orm import Session
 
 from services.notifier.channels import REFUSALS, ROUTES, ChannelRoute, delivery_key
 from services.notifier.messages import check_complete
-from services.notifier.models import Delivery, DeliveryStatus, Notification
+from services.notifier.models import (
+    AttemptOutcome,
+    Delivery,
+    DeliveryAttempt,
+    DeliveryStatus,
+    Notification,
+)
 from shared.contracts import (
     INTAKE_ANSWERED_TASK,
+    STAFF_KINDS,
     WORKFLOW_NOTIFIED_TASK,
     Channel,
     ChannelDeliveryV1,
@@ -28,6 +35,7 @@ from shared.contracts import (
     NotificationKind,
     NotificationRequestedV1,
     Reporter,
+    ResendRequestedV1,
 )
 from shared.db import utcnow
 from shared.outbox import OutboxMessage, enqueue
@@ -100,48 +108,57 @@ def load_notification(session: Session, notification_id: uuid.UUID) -> Notificat
     )
 
 
-def deliver_channel(session: Session, job: ChannelDeliveryV1, *, attempt: int = 1) -> Delivery:
+def deliver_channel(session: Session, job: ChannelDeliveryV1) -> Delivery:
     """Deliver one notification on one channel and put the outcome on the case's record.
 
     Transient failures propagate so the channel's task retries; the transaction then rolls back
-    this channel's record and outbox rows only.
+    this channel's record and outbox rows only, and ``record_retry`` notes the try afterwards.
     """
     msg = load_notification(session, job.notification_id)
-    delivery = deliver_on(session, msg, job.channel, ROUTES[job.channel], attempt=attempt)
+    delivery = deliver_on(session, msg, job.channel, ROUTES[job.channel])
     tell_workflow(session, msg, delivery)
     return delivery
 
 
 def tell_workflow(session: Session, msg: NotificationRequestedV1, delivery: Delivery) -> None:
-    """Put the delivery on the case's record in the workflow; once per delivery (its message id
-    is derived from the notification and channel, so a rerun finds the outbox row)."""
+    """Put the outcome on the case's record in the workflow, once per delivery and re-send (the
+    message id is derived from the notification, channel and re-send, so a rerun finds the
+    outbox row). Staff notifications are not the case's record: they stay here."""
+    if msg.kind in STAFF_KINDS or delivery.status not in FINAL:
+        return
+    key = f"{msg.message_id}:{delivery.channel}"
+    if delivery.resends:
+        key += f":resend-{delivery.resends}"
     reported = NotificationDeliveredV1(
-        message_id=uuid.uuid5(DELIVERED_NAMESPACE, f"{msg.message_id}:{delivery.channel}"),
+        message_id=uuid.uuid5(DELIVERED_NAMESPACE, key),
         tracking_code=msg.tracking_code,
         kind=msg.kind,
         channel=Channel(delivery.channel),
         status=delivery.status,
         detail=delivery.detail,
+        notification_id=msg.message_id,
+        attempts=delivery.attempts,
     )
     if session.get(OutboxMessage, str(reported.message_id)) is None:
         enqueue(session, WORKFLOW_NOTIFIED_TASK, reported)
 
 
+FINAL = (DeliveryStatus.SENT, DeliveryStatus.FAILED)
+
+
 def deliver_on(
-    session: Session,
-    msg: NotificationRequestedV1,
-    channel: Channel,
-    route: ChannelRoute,
-    *,
-    attempt: int = 1,
+    session: Session, msg: NotificationRequestedV1, channel: Channel, route: ChannelRoute
 ) -> Delivery:
     """Send ``msg`` on ``channel`` unless the record says it was sent, and record the outcome."""
     delivery = find_delivery(session, msg.message_id, channel)
-    if delivery is not None and delivery.status == DeliveryStatus.SENT:
-        log.info("%s on %s for %s already sent", msg.kind, channel, msg.tracking_code)
+    if delivery is not None and delivery.status in FINAL:
+        # Sent, or failed for good: only an operator's re-send (``resend``) tries again.
+        log.info(
+            "%s on %s for %s already %s", msg.kind, channel, msg.tracking_code, delivery.status
+        )
         return delivery
     address = route.address(msg.recipient, msg.tracking_code)
-    delivery = _claim(session, msg, channel, address=address, delivery=delivery, attempt=attempt)
+    delivery = _claim(session, msg, channel, address=address, delivery=delivery)
     if address is None:
         return _record_failure(session, delivery, route.missing_address)
     try:
@@ -152,6 +169,7 @@ def deliver_on(
     delivery.detail = None
     delivery.gateway_reference = reference
     delivery.sent_at = utcnow()
+    _note_attempt(session, delivery, AttemptOutcome.SENT, reference and f"referensi {reference}")
     session.flush()
     log.info("%s on %s for %s sent", msg.kind, channel, msg.tracking_code)
     return delivery
@@ -164,30 +182,52 @@ def _claim(
     *,
     address: str | None,
     delivery: Delivery | None,
-    attempt: int,
 ) -> Delivery:
     """Write the record before sending: UNIQUE(message_id, channel) makes a concurrent delivery
     of the same message wait for this transaction and then fail, instead of sending as well."""
     if delivery is None:
-        delivery = Delivery(
-            message_id=str(msg.message_id),
-            kind=msg.kind.value,
-            tracking_code=msg.tracking_code,
-            channel=channel.value,
-            attempts=0,
-            created_at=utcnow(),
-        )
+        delivery = _new_delivery(msg.message_id, msg.kind.value, msg.tracking_code, channel)
         session.add(delivery)
     delivery.recipient = address
     delivery.status = DeliveryStatus.SENDING
-    delivery.attempts += attempt
+    delivery.attempts += 1
     session.flush()
     return delivery
+
+
+def _new_delivery(
+    notification_id: uuid.UUID, kind: str, tracking_code: str, channel: Channel
+) -> Delivery:
+    return Delivery(
+        message_id=str(notification_id),
+        kind=kind,
+        tracking_code=tracking_code,
+        channel=channel.value,
+        attempts=0,
+        resends=0,
+        created_at=utcnow(),
+    )
+
+
+def _note_attempt(
+    session: Session, delivery: Delivery, outcome: AttemptOutcome, detail: str | None
+) -> None:
+    session.add(
+        DeliveryAttempt(
+            notification_id=delivery.message_id,
+            channel=delivery.channel,
+            attempt=delivery.attempts,
+            outcome=outcome.value,
+            detail=detail[:2000] if detail else None,
+            occurred_at=utcnow(),
+        )
+    )
 
 
 def _record_failure(session: Session, delivery: Delivery, detail: str) -> Delivery:
     delivery.status = DeliveryStatus.FAILED
     delivery.detail = detail
+    _note_attempt(session, delivery, AttemptOutcome.FAILED, detail)
     session.flush()
     log.warning(
         "%s on %s for %s failed for good: %s",
@@ -195,6 +235,85 @@ def _record_failure(session: Session, delivery: Delivery, detail: str) -> Delive
         delivery.channel,
         delivery.tracking_code,
         detail,
+    )
+    return delivery
+
+
+def record_retry(session: Session, job: ChannelDeliveryV1, error: BaseException) -> None:
+    """Note a try that failed for a passing reason. Runs after the try's own transaction rolled
+    back (Celery's ``on_retry``), so the delivery shows "retrying" and the try is kept."""
+    _record_unsent(session, job, error, DeliveryStatus.RETRYING)
+
+
+def record_given_up(session: Session, job: ChannelDeliveryV1, error: BaseException) -> None:
+    """The channel's task used up its retries: the delivery failed for good, and the case's
+    record and the operators' list of failed deliveries hear of it (an operator may re-send)."""
+    delivery = _record_unsent(session, job, error, DeliveryStatus.FAILED)
+    if delivery is not None:
+        tell_workflow(session, load_notification(session, job.notification_id), delivery)
+
+
+def _record_unsent(
+    session: Session, job: ChannelDeliveryV1, error: BaseException, status: DeliveryStatus
+) -> Delivery | None:
+    row = session.get(Notification, str(job.notification_id))
+    if row is None:
+        return None
+    delivery = find_delivery(session, job.notification_id, job.channel)
+    if delivery is None:
+        delivery = _new_delivery(job.notification_id, row.kind, row.tracking_code, job.channel)
+        session.add(delivery)
+    elif delivery.status in FINAL:
+        return None  # a concurrent delivery of the same job settled it
+    delivery.status = status
+    delivery.detail = str(error)[:2000]
+    delivery.attempts += 1
+    outcome = AttemptOutcome.FAILED if status is DeliveryStatus.FAILED else AttemptOutcome.RETRYING
+    _note_attempt(session, delivery, outcome, delivery.detail)
+    session.flush()
+    log.warning(
+        "%s on %s for %s: try %s failed (%s): %s",
+        row.kind,
+        job.channel,
+        row.tracking_code,
+        delivery.attempts,
+        status,
+        error,
+    )
+    return delivery
+
+
+class NothingToResend(Exception):
+    """The delivery is not failed (sent, or still being tried): a re-send would be a second
+    message, or a duplicate of the retries under way."""
+
+
+def resend(session: Session, request: ResendRequestedV1) -> Delivery:
+    """An operator asked to try a failed delivery again: queue its channel's task anew."""
+    delivery = find_delivery(session, request.notification_id, request.channel)
+    if delivery is None or delivery.status != DeliveryStatus.FAILED:
+        state = delivery.status if delivery else "unknown"
+        raise NothingToResend(f"{request.notification_id} on {request.channel} is {state}")
+    delivery.resends += 1
+    delivery.status = DeliveryStatus.RETRYING
+    delivery.detail = f"dikirim ulang atas permintaan {request.requested_by}"
+    job = ChannelDeliveryV1(
+        message_id=uuid.uuid5(
+            CHANNEL_NAMESPACE,
+            f"{delivery_key(request.notification_id, request.channel)}:resend-{delivery.resends}",
+        ),
+        notification_id=request.notification_id,
+        channel=request.channel,
+    )
+    enqueue(session, ROUTES[request.channel].task, job)
+    session.flush()
+    log.info(
+        "%s on %s for %s: re-send %s asked by %s",
+        delivery.kind,
+        delivery.channel,
+        delivery.tracking_code,
+        delivery.resends,
+        request.requested_by,
     )
     return delivery
 

@@ -37,6 +37,7 @@ class DeliveryStatus(StrEnum):
     # Never committed: the row is flushed in this state before the send, so a second worker
     # delivering the same message at the same moment waits on the unique key instead of sending.
     SENDING = "sending"
+    RETRYING = "retrying"  # the last try failed for a passing reason; the task tries again
     SENT = "sent"
     FAILED = "failed"  # refused for good (no address, 5xx); retrying cannot help
 
@@ -56,6 +57,32 @@ class Delivery(Base):
     status: Mapped[str] = mapped_column(String(16))
     detail: Mapped[str | None] = mapped_column(Text)  # why it failed
     gateway_reference: Mapped[str | None] = mapped_column(String(100))  # e.g. the SMS gateway's id
-    attempts: Mapped[int] = mapped_column(Integer, default=0)  # tries, counting task retries
+    attempts: Mapped[int] = mapped_column(Integer, default=0)  # tries, re-sends included
+    # Re-sends operators asked for after it failed for good.
+    resends: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class AttemptOutcome(StrEnum):
+    SENT = "sent"
+    RETRYING = "retrying"
+    FAILED = "failed"
+
+
+class DeliveryAttempt(Base):
+    """One try of one notification on one channel, as it turned out: the delivery's history.
+
+    Keyed by notification and channel, not by the delivery row: a try that failed for a passing
+    reason is recorded after its own transaction rolled back (see ``attempts``).
+    """
+
+    __tablename__ = "delivery_attempts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    notification_id: Mapped[str] = mapped_column(String(36), index=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    attempt: Mapped[int] = mapped_column(Integer)  # 1 for the first try
+    outcome: Mapped[str] = mapped_column(String(16))
+    detail: Mapped[str | None] = mapped_column(Text)  # the server's or gateway's answer
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -18,11 +18,19 @@ than never reading it.
 
 from __future__ import annotations
 
-from celery import current_task
+import logging
+
 from sqlalchemy.orm import Session
 
 from services.notifier.database import get_db
-from services.notifier.delivery import deliver_channel, fan_out
+from services.notifier.delivery import (
+    NothingToResend,
+    deliver_channel,
+    fan_out,
+    record_given_up,
+    record_retry,
+    resend,
+)
 from services.notifier.mail import TransientMailError
 from services.notifier.sms import TransientSmsError
 from shared.celery_app import get_celery
@@ -32,22 +40,21 @@ from shared.contracts import (
     DELIVER_EMAIL_TASK,
     DELIVER_SMS_TASK,
     NOTIFY_TASK,
+    RESEND_TASK,
     ChannelDeliveryV1,
     NotificationRequestedV1,
+    ResendRequestedV1,
 )
+from shared.settings import get_settings
+
+log = logging.getLogger(__name__)
 
 app = get_celery()
 
-# An outage must delay a message, not lose it: after its last retry a task is dropped (kept as a
-# failed message for operators). 1,440 retries at the 60 s cap (halved on average by the jitter)
-# ride out an outage of many hours.
-OPTIONS = TaskOptions(max_retries=1440)
-
-
-def _attempt() -> int:
-    """This task's try, 1 for the first; 1 as well when called outside a worker (tests)."""
-    task = current_task
-    return task.request.retries + 1 if task else 1
+# An outage must delay a message, not lose it: after its last retry the delivery is recorded
+# as failed for good, listed for operators, who may re-send it. The default 1,440 retries at the
+# 60 s cap (halved on average by the jitter) ride out an outage of many hours.
+OPTIONS = TaskOptions(max_retries=get_settings().notifier_max_retries)
 
 
 def notify(session: Session, message: NotificationRequestedV1) -> None:
@@ -57,7 +64,15 @@ def notify(session: Session, message: NotificationRequestedV1) -> None:
 
 def deliver(session: Session, message: ChannelDeliveryV1) -> None:
     """A channel task's body: deliver on that one channel."""
-    deliver_channel(session, message, attempt=_attempt())
+    deliver_channel(session, message)
+
+
+def resend_delivery(session: Session, message: ResendRequestedV1) -> None:
+    """An operator's re-send: queue the channel's task again if the delivery failed for good."""
+    try:
+        resend(session, message)
+    except NothingToResend as exc:  # asked twice, or it went out meanwhile: nothing to do
+        log.info("re-send ignored: %s", exc)
 
 
 send_notification = consumer(
@@ -71,6 +86,8 @@ deliver_email = consumer(
     database=get_db,
     options=OPTIONS,
     retry_for=(TransientMailError,),
+    on_retry=record_retry,
+    on_given_up=record_given_up,
 )(deliver)
 
 deliver_sms = consumer(
@@ -80,6 +97,8 @@ deliver_sms = consumer(
     database=get_db,
     options=OPTIONS,
     retry_for=(TransientSmsError,),
+    on_retry=record_retry,
+    on_given_up=record_given_up,
 )(deliver)
 
 # The app channel writes to the outbox only (intake's inbox task does the rest): no transient
@@ -87,3 +106,7 @@ deliver_sms = consumer(
 deliver_app = consumer(
     app, name=DELIVER_APP_TASK, contract=ChannelDeliveryV1, database=get_db, options=OPTIONS
 )(deliver)
+
+resend_requested = consumer(app, name=RESEND_TASK, contract=ResendRequestedV1, database=get_db)(
+    resend_delivery
+)
