@@ -47,6 +47,9 @@ class Step:
     inputs: tuple[InputField, ...]
     status: str  # the case's status while it waits at this step (stable English code)
     status_label: str  # the same, as the complainant reads it
+    # The notification kind (``shared.contracts.NotificationKind``) the complainant is sent when
+    # the step is completed, if the step's completion is news to them.
+    tells_complainant: str | None = None
 
     @property
     def queue(self) -> str:
@@ -79,6 +82,7 @@ STEPS: tuple[Step, ...] = (
         inputs=(InputField("verification", "Hasil telaah dan verifikasi", required=True),),
         status="verifying",
         status_label="Laporan pengaduan sedang ditelaah dan diverifikasi oleh Kasi",
+        tells_complainant="verified",
     ),
     Step(
         number=3,

@@ -18,11 +18,18 @@ def get_by_username(session: Session, username: str) -> StaffUser | None:
 
 
 def create_user(
-    session: Session, *, username: str, password: str, role: Role, full_name: str = ""
+    session: Session,
+    *,
+    username: str,
+    password: str,
+    role: Role,
+    full_name: str = "",
+    email: str | None = None,
 ) -> StaffUser:
     user = StaffUser(
         username=username,
         full_name=full_name,
+        email=email,
         role=role.value,
         password_hash=hash_password(password),
         active=True,

@@ -12,6 +12,7 @@ import argparse
 import getpass
 import sys
 
+from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -40,6 +41,16 @@ def _read_password(from_stdin: bool) -> str:
     return password
 
 
+def _email(address: str | None) -> str | None:
+    """The staff member's address, normalised; ``None`` when none is given."""
+    if not address:
+        return None
+    try:
+        return validate_email(address, check_deliverability=False).normalized
+    except EmailNotValidError as exc:
+        raise CliError(f"Alamat email tidak valid: {exc}") from exc
+
+
 def _user(session: Session, username: str) -> StaffUser:
     user = get_by_username(session, username)
     if user is None:
@@ -59,18 +70,26 @@ def run(args: argparse.Namespace) -> str:
                 password=password,
                 role=Role(args.role),
                 full_name=args.full_name,
+                email=_email(args.email),
             )
             return f"Pengguna '{args.username}' dibuat dengan peran {ROLE_LABELS[Role(args.role)]}"
         if args.command == "reset-password":
             user = _user(session, args.username)
             user.password_hash = hash_password(_read_password(args.password_stdin))
             return f"Kata sandi '{args.username}' diganti"
+        if args.command == "set-email":
+            user = _user(session, args.username)
+            user.email = _email(args.email)
+            if user.email is None:
+                return f"Email '{args.username}' dihapus; tidak lagi menerima pemberitahuan"
+            return f"Email '{args.username}' diganti menjadi {user.email}"
         if args.command == "deactivate":
             _user(session, args.username).active = False
             return f"Pengguna '{args.username}' dinonaktifkan; tokennya tidak berlaku lagi"
         users = session.scalars(select(StaffUser).order_by(StaffUser.username))
         return "\n".join(
             f"{u.username}\t{u.role}\t{'aktif' if u.active else 'nonaktif'}\t{u.full_name}"
+            f"\t{u.email or '-'}"
             for u in users
         )
 
@@ -82,10 +101,14 @@ def parser() -> argparse.ArgumentParser:
     create.add_argument("username")
     create.add_argument("--role", required=True, choices=[r.value for r in Role])
     create.add_argument("--full-name", default="")
+    create.add_argument("--email", help="alamat untuk pemberitahuan laporan masuk")
     create.add_argument("--password-stdin", action="store_true")
     reset = sub.add_parser("reset-password", help="ganti kata sandi")
     reset.add_argument("username")
     reset.add_argument("--password-stdin", action="store_true")
+    set_email = sub.add_parser("set-email", help="ganti email pemberitahuan (kosong: hapus)")
+    set_email.add_argument("username")
+    set_email.add_argument("email", nargs="?", default=None)
     sub.add_parser("deactivate", help="nonaktifkan akun").add_argument("username")
     sub.add_parser("list", help="daftar akun")
     return p

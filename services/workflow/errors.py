@@ -55,3 +55,11 @@ class CaseNotWaiting(Conflict):
 
 class InvalidFilter(InvalidInput):
     code = "invalid_filter"
+
+
+class DeliveryNotFound(NotFound):
+    code = "delivery_not_found"
+
+
+class NotResendable(Conflict):
+    code = "not_resendable"

@@ -21,6 +21,8 @@ class StaffUser(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     username: Mapped[str] = mapped_column(String(64), unique=True)
     full_name: Mapped[str] = mapped_column(String(200), default="")
+    # Where the worklist-arrival emails go (``notify_staff_on_arrival``); none: not emailed.
+    email: Mapped[str | None] = mapped_column(String(320))
     role: Mapped[str] = mapped_column(String(32))
     password_hash: Mapped[str] = mapped_column(String(200))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
@@ -81,3 +83,23 @@ class CaseEvent(Base):
     minutes_taken: Mapped[float | None] = mapped_column(Float)
     standard_minutes: Mapped[int | None] = mapped_column(Integer)
     within_standard: Mapped[bool | None] = mapped_column(Boolean)
+
+
+class NotificationOutcome(Base):
+    """The latest outcome of one notification on one channel, as the notifier reported it: the
+    operators' list of failed deliveries, and what a re-send was asked for."""
+
+    __tablename__ = "notification_outcomes"
+    __table_args__ = (UniqueConstraint("notification_id", "channel"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    notification_id: Mapped[str] = mapped_column(String(36))
+    channel: Mapped[str] = mapped_column(String(16))
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    status: Mapped[str] = mapped_column(String(16), index=True)  # sent, failed, resend_requested
+    detail: Mapped[str | None] = mapped_column(Text)
+    attempts: Mapped[int | None] = mapped_column(Integer)
+    reported_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    resend_requested_by: Mapped[str | None] = mapped_column(String(64))
+    resend_requested_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

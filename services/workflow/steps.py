@@ -26,6 +26,7 @@ from shared.contracts import (
     INTAKE_STATUS_TASK,
     NOTIFY_TASK,
     CaseStatusChangedV1,
+    Channel,
     ComplaintFiledV1,
     NotificationKind,
     NotificationRequestedV1,
@@ -34,6 +35,7 @@ from shared.contracts import (
 )
 from shared.db import utcnow
 from shared.outbox import enqueue
+from shared.settings import get_settings
 from shared.sop import CLOSED, FIRST_STEP, ROLE_LABELS, STEP_BY_NUMBER, STEPS, Role, Step, next_step
 
 log = logging.getLogger(__name__)
@@ -118,6 +120,8 @@ def arrive_at(session: Session, case: Case, step: Step) -> None:
             tracking_code=case.tracking_code, status=step.status, sequence=event.sequence
         ),
     )
+    if get_settings().staff_arrival_emails:
+        tell_role(session, case, step)
     log.info("case %s arrived at step %s, worklist of %s", case.id, step.number, step.role.value)
 
 
@@ -210,6 +214,10 @@ def _complete(
     )
     following = next_step(step)
     clear_claim(case)  # a claim is for one step
+    if step.tells_complainant is not None:
+        enqueue(
+            session, NOTIFY_TASK, notification_for(case, NotificationKind(step.tells_complainant))
+        )
     if following is not None:
         hand_to(session, case, following)
     else:
@@ -237,6 +245,30 @@ def notification_for(
         answer=answer,
         note=note,
     )
+
+
+def tell_role(session: Session, case: Case, step: Step) -> None:
+    """Email each active member of the step's role who has an address: a case is waiting."""
+    staff = session.scalars(
+        select(StaffUser).where(
+            StaffUser.role == step.role.value,
+            StaffUser.active.is_(True),
+            StaffUser.email.is_not(None),
+        )
+    )
+    for user in staff:
+        enqueue(
+            session,
+            NOTIFY_TASK,
+            NotificationRequestedV1(
+                kind=NotificationKind.WORKLIST_ARRIVAL,
+                tracking_code=case.tracking_code,
+                recipient=Reporter(name=user.full_name or user.username, email=user.email),
+                channels=(Channel.EMAIL,),
+                subject=case.subject,
+                note=f"Langkah {step.number}: {step.name} (standar {step.standard_minutes} menit)",
+            ),
+        )
 
 
 def send_answer(session: Session, case: Case) -> None:

@@ -1,0 +1,233 @@
+"""What the workflow tells people besides the answer (the Kasi's verification to the
+complainant, a new case to the role's staff by email), and the operators' list of failed
+deliveries with its re-send."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import uuid
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+
+from services.workflow.accounts import create_user
+from services.workflow.database import get_db
+from services.workflow.history import events_of
+from services.workflow.models import Case, StaffUser
+from services.workflow.notifications import record_delivery
+from services.workflow.steps import arrive, complete_step, receive_complaint
+from shared.consumer import consume_once
+from shared.contracts import (
+    NOTIFY_TASK,
+    RESEND_TASK,
+    WORKFLOW_NOTIFIED_TASK,
+    Channel,
+    NotificationDeliveredV1,
+    NotificationKind,
+    ResendRequestedV1,
+    StepHandoffV1,
+)
+from shared.outbox import OutboxMessage
+from shared.settings import get_settings
+from shared.sop import Role
+from tests.workflow.conftest import PASSWORD, filed_message, login
+
+
+def outbox(task: str) -> list[dict[str, Any]]:
+    with get_db().sessions() as session:
+        rows = session.scalars(select(OutboxMessage).where(OutboxMessage.task_name == task))
+        return [row.payload for row in rows]
+
+
+@pytest.fixture
+def arrival_emails(monkeypatch: pytest.MonkeyPatch, configured: dict[str, str]) -> Any:
+    monkeypatch.setenv("PENGADUAN_NOTIFY_STAFF_ON_ARRIVAL", "true")
+    get_settings.cache_clear()
+    yield
+    get_settings.cache_clear()
+
+
+def test_staff_of_the_role_with_an_address_are_emailed_when_a_case_arrives(
+    arrival_emails: None,
+) -> None:
+    with get_db().transaction() as session:
+        for username, role, email, active in [
+            ("ani", Role.ADMIN, "ani@dpmptsp.example.id", True),
+            ("budi", Role.ADMIN, None, True),  # no address: not emailed
+            ("cici", Role.ADMIN, "cici@dpmptsp.example.id", False),  # inactive
+            ("dedi", Role.KASI, "dedi@dpmptsp.example.id", True),  # another role
+        ]:
+            user = create_user(
+                session, username=username, password=PASSWORD, role=role, email=email
+            )
+            user.full_name = username.title()
+            user.active = active
+    with get_db().transaction() as session:
+        receive_complaint(session, filed_message())
+
+    [sent] = [n for n in outbox(NOTIFY_TASK) if n["kind"] == NotificationKind.WORKLIST_ARRIVAL]
+    assert sent["recipient"] == {"name": "Ani", "email": "ani@dpmptsp.example.id", "phone": None}
+    assert sent["channels"] == ["email"]
+    assert sent["tracking_code"] == "PGD-TEST-0001"
+    assert sent["note"].startswith("Langkah 1: Menerima pengaduan")
+
+
+def test_no_arrival_emails_when_switched_off(
+    configured: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PENGADUAN_NOTIFY_STAFF_ON_ARRIVAL", "false")
+    get_settings.cache_clear()
+    with get_db().transaction() as session:
+        create_user(session, username="ani", password=PASSWORD, role=Role.ADMIN, email="a@b.id")
+        receive_complaint(session, filed_message())
+    get_settings.cache_clear()
+    assert outbox(NOTIFY_TASK) == []
+
+
+def test_the_embedded_mode_sends_no_arrival_emails_unless_asked(configured: dict[str, str]) -> None:
+    assert get_settings().model_copy(update={"redis_url": None}).staff_arrival_emails is False
+    production = get_settings().model_copy(update={"redis_url": "redis://redis:6379/0"})
+    assert production.staff_arrival_emails is True
+
+
+def test_the_complainant_is_told_when_the_kasi_has_verified(
+    case_at_step_1: Case, staff: dict[Role, StaffUser]
+) -> None:
+    with get_db().transaction() as session:
+        complete_step(
+            session, case_id=case_at_step_1.id, step_number=1, user=staff[Role.ADMIN], payload={}
+        )
+    assert outbox(NOTIFY_TASK) == []  # receiving is not news to the complainant
+    with get_db().transaction() as session:
+        arrive(session, StepHandoffV1(case_id=case_at_step_1.id, step=2))
+        complete_step(
+            session,
+            case_id=case_at_step_1.id,
+            step_number=2,
+            user=staff[Role.KASI],
+            payload={"verification": "Terverifikasi"},
+        )
+    [told] = outbox(NOTIFY_TASK)
+    assert (told["kind"], told["tracking_code"]) == ("verified", "PGD-TEST-0001")
+    assert told["recipient"]["email"] == "siti@example.id"
+    assert told["channels"] == ["email", "app"]
+
+
+def report(status: str, notification_id: uuid.UUID, **extra: Any) -> NotificationDeliveredV1:
+    return NotificationDeliveredV1(
+        tracking_code="PGD-TEST-0001",
+        kind=NotificationKind.ANSWER,
+        channel=Channel.SMS,
+        status=status,
+        notification_id=notification_id,
+        attempts=extra.pop("attempts", 3),
+        **extra,
+    )
+
+
+def apply(msg: NotificationDeliveredV1) -> None:
+    consume_once(get_db(), WORKFLOW_NOTIFIED_TASK, msg, record_delivery)
+
+
+def test_failed_deliveries_are_listed_and_an_admin_resends_once(
+    case_at_step_1: Case, staff: dict[Role, StaffUser], client: TestClient
+) -> None:
+    notification_id = uuid.uuid4()
+    apply(report("failed", notification_id, detail="gateway SMS: 400 nomor tidak valid"))
+    kasi, admin = login(client, Role.KASI), login(client, Role.ADMIN)
+
+    listed = client.get("/api/v1/notifications/failed", headers=kasi)
+    assert listed.status_code == 200
+    [item] = listed.json()
+    assert item["notification_id"] == str(notification_id)
+    assert (item["channel"], item["kind"], item["attempts"]) == ("sms", "answer", 3)
+    assert (item["tracking_code"], item["case_id"]) == ("PGD-TEST-0001", case_at_step_1.id)
+    assert item["detail"] == "gateway SMS: 400 nomor tidak valid"
+
+    path = f"/api/v1/notifications/{notification_id}/channels/sms/resend"
+    refused = client.post(path, headers=kasi)
+    assert refused.status_code == 403
+    assert "Admin Pengaduan" in refused.json()["message"]
+    assert outbox(RESEND_TASK) == []
+
+    accepted = client.post(path, headers=admin)
+    assert accepted.status_code == 202, accepted.text
+    assert accepted.json()["status"] == "resend_requested"
+    [asked] = outbox(RESEND_TASK)
+    request = ResendRequestedV1.model_validate(asked)
+    assert (request.notification_id, request.channel, request.requested_by) == (
+        notification_id,
+        Channel.SMS,
+        "petugas_admin",
+    )
+    assert client.get("/api/v1/notifications/failed", headers=kasi).json() == []
+
+    again = client.post(path, headers=admin)  # a second click, or a second admin
+    assert again.status_code == 409
+    assert len(outbox(RESEND_TASK)) == 1
+
+    # The re-send went out: recorded, and still not on the list.
+    apply(report("sent", notification_id, attempts=4))
+    assert client.get("/api/v1/notifications/failed", headers=kasi).json() == []
+    with get_db().sessions() as session:
+        kinds = [e.kind for e in events_of(session, case_at_step_1.id)]
+    assert kinds.count("notified") == 2
+    assert kinds.count("resend_requested") == 1
+
+
+def test_resend_of_unknown_or_malformed_deliveries_is_refused(
+    case_at_step_1: Case, staff: dict[Role, StaffUser], client: TestClient
+) -> None:
+    admin = login(client, Role.ADMIN)
+    unknown = client.post(
+        f"/api/v1/notifications/{uuid.uuid4()}/channels/email/resend", headers=admin
+    )
+    assert unknown.status_code == 404
+    assert "Tidak ada pengiriman" in unknown.json()["message"]
+    for bad in [
+        f"/api/v1/notifications/{uuid.uuid4()}/channels/fax/resend",
+        "/api/v1/notifications/bukan-uuid/channels/email/resend",
+    ]:
+        assert client.post(bad, headers=admin).status_code == 422
+    assert (
+        client.post(f"/api/v1/notifications/{uuid.uuid4()}/channels/sms/resend").status_code == 401
+    )
+    assert client.get("/api/v1/notifications/failed").status_code == 401
+    assert outbox(RESEND_TASK) == []
+
+
+def _cli(env: dict[str, str], *args: str, password: str | None = None) -> Any:
+    return subprocess.run(
+        [sys.executable, "-m", "services.workflow.accounts_cli", *args],
+        env=env,
+        input=password,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_staff_email_is_set_checked_and_cleared_from_the_cli(configured: dict[str, str]) -> None:
+    created = _cli(
+        configured,
+        "create",
+        "ani",
+        "--role",
+        "admin",
+        "--email",
+        "Ani@DPMPTSP.example.id",
+        "--password-stdin",
+        password="admin-rahasia-1\n",
+    )
+    assert created.returncode == 0, created.stderr
+    assert "ani\tadmin\taktif\t\tAni@dpmptsp.example.id" in _cli(configured, "list").stdout
+
+    bad = _cli(configured, "set-email", "ani", "bukan-email")
+    assert bad.returncode == 1
+    assert "Alamat email tidak valid" in bad.stderr
+    assert _cli(configured, "set-email", "ani").returncode == 0
+    assert "ani\tadmin\taktif\t\t-" in _cli(configured, "list").stdout
