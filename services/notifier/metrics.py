@@ -1,0 +1,76 @@
+"""The notifier's Prometheus metrics: deliveries per channel and state, and tries per outcome.
+
+Read from the notifier's database at each scrape rather than counted in memory: the figures
+survive restarts, agree across worker processes and replicas, and a delivery retrying in a
+worker that was killed still counts as retrying. (A gauge per state, not a counter of events:
+"how many are failing now" is what an operator alerts on.)
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from prometheus_client import CollectorRegistry, start_http_server
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
+from prometheus_client.registry import Collector
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from services.notifier.channels import ROUTES
+from services.notifier.models import AttemptOutcome, Delivery, DeliveryAttempt, DeliveryStatus
+from shared.db import ServiceDatabase
+
+log = logging.getLogger(__name__)
+
+SHOWN_STATES = (DeliveryStatus.SENT, DeliveryStatus.RETRYING, DeliveryStatus.FAILED)
+
+
+class DeliveryCollector(Collector):
+    def __init__(self, database: Callable[[], ServiceDatabase]) -> None:
+        self.database = database
+
+    def collect(self) -> Iterator[Metric]:
+        deliveries = GaugeMetricFamily(
+            "pengaduan_notifier_deliveries",
+            "Notifications per channel and state (sent, retrying, failed for good)",
+            labels=["channel", "status"],
+        )
+        tries = CounterMetricFamily(
+            "pengaduan_notifier_delivery_attempts",
+            "Tries to deliver a notification, per channel and outcome",
+            labels=["channel", "outcome"],
+        )
+        with self.database().sessions() as session:
+            states = _counts(session, Delivery.channel, Delivery.status)
+            outcomes = _counts(session, DeliveryAttempt.channel, DeliveryAttempt.outcome)
+        # Every channel and state, zeros included: an alert on "failed > 0" needs the series.
+        for channel in ROUTES:
+            for status in SHOWN_STATES:
+                deliveries.add_metric(
+                    [channel.value, status.value], states.get((channel, status), 0)
+                )
+            for outcome in AttemptOutcome:
+                tries.add_metric(
+                    [channel.value, outcome.value], outcomes.get((channel, outcome), 0)
+                )
+        yield deliveries
+        yield tries
+
+
+def _counts(session: Session, *columns: Any) -> dict[tuple[str, str], int]:
+    rows = session.execute(select(*columns, func.count()).group_by(*columns))
+    return {(first, second): n for first, second, n in rows}
+
+
+def registry_for(database: Callable[[], ServiceDatabase]) -> CollectorRegistry:
+    registry = CollectorRegistry(auto_describe=False)
+    registry.register(DeliveryCollector(database))
+    return registry
+
+
+def serve(port: int, database: Callable[[], ServiceDatabase]) -> None:
+    """Serve ``/metrics`` on ``port`` from a daemon thread of the worker's main process."""
+    start_http_server(port, registry=registry_for(database))
+    log.info("notifier metrics on port %s", port)
