@@ -160,8 +160,8 @@ def test_answer_is_handed_to_intake_once_whatever_the_channels(
     assert len(_queued_for_intake(configured)) == 1
     expected_mails = 1 if Channel.EMAIL in channels else 0
     assert len(smtp_server.inbox.messages) == expected_mails
-    # The app channel has no task of its own yet: it leaves no record claiming it was handled.
-    # (SMS without a gateway configured is recorded as failed, see test_sms.)
+    # consume() runs the email and SMS tasks only (the app channel's is in
+    # test_attempts_and_resends); SMS without a gateway configured is recorded as failed.
     routed = [c.value for c in channels if c is not Channel.APP]
     assert sorted(d.channel for d in deliveries()) == routed
 
