@@ -22,7 +22,8 @@ SERVICES = ("intake", "workflow", "notifier")
 class Settings(BaseSettings):
     """Everything configurable, in one place; services read nothing from ``os.environ``."""
 
-    model_config = SettingsConfigDict(env_prefix="PENGADUAN_", extra="ignore")
+    # An empty variable counts as unset (compose passes `${X:-}` through as "").
+    model_config = SettingsConfigDict(env_prefix="PENGADUAN_", extra="ignore", env_ignore_empty=True)
 
     data_dir: Path = PROJECT_ROOT / "var"
 

@@ -189,7 +189,13 @@ def test_application_services_use_redis_and_a_required_jwt_secret(
     assert variables["PENGADUAN_REDIS_URL"] == "redis://redis:6379/0"
     # No default: a deployment without its own secret must refuse to start.
     assert re.fullmatch(r"\$\{PENGADUAN_JWT_SECRET:\?.*\}", variables["PENGADUAN_JWT_SECRET"])
-    assert {"PENGADUAN_SMTP_HOST", "PENGADUAN_SMTP_PORT"} <= set(variables)
+    # Only the notifier sends: the mail and SMS credentials reach no other service.
+    channel_settings = {v for v in variables if v.startswith(("PENGADUAN_SMTP_", "PENGADUAN_SMS_"))}
+    if name == "notifier-worker":
+        assert re.fullmatch(r"\$\{PENGADUAN_SMTP_HOST:\?.*\}", variables["PENGADUAN_SMTP_HOST"])
+        assert {"PENGADUAN_SMTP_PASSWORD", "PENGADUAN_SMS_GATEWAY_TOKEN"} <= channel_settings
+    else:
+        assert channel_settings == set()
 
 
 def test_redis_keeps_its_queues_across_restarts(services: dict[str, Any]) -> None:
