@@ -23,7 +23,9 @@ class Settings(BaseSettings):
     """Everything configurable, in one place; services read nothing from ``os.environ``."""
 
     # An empty variable counts as unset (compose passes `${X:-}` through as "").
-    model_config = SettingsConfigDict(env_prefix="PENGADUAN_", extra="ignore", env_ignore_empty=True)
+    model_config = SettingsConfigDict(
+        env_prefix="PENGADUAN_", extra="ignore", env_ignore_empty=True
+    )
 
     data_dir: Path = PROJECT_ROOT / "var"
 
