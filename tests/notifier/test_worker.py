@@ -40,7 +40,7 @@ def test_worker_given_the_same_message_twice_sends_one_email(
         assert msg.tracking_code in mail.get_content()
         assert len(smtp_server.inbox.messages) == 1
         # Applied once each: the fan-out, and the email and app tasks it queued.
-        wait_for(lambda: processed_count() == 3, 30, "the channel tasks' inbox records")  # noqa: PLR2004
+        wait_for(lambda: processed_count() == 3, 30, "the channel tasks' inbox records")
         assert [d.attempts for d in deliveries()] == [1, 1]
     finally:
         worker.stop()
