@@ -6,12 +6,15 @@ project starts itself, all under ``var/``.
 
 from __future__ import annotations
 
+import os
 import secrets
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 from urllib.parse import quote
 
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -88,6 +91,10 @@ class Settings(BaseSettings):
     webpush_vapid_private_key: SecretStr | None = None
     webpush_subject: str = "mailto:pengaduan@dpmptsp.madiun.go.id"
     webpush_timeout_seconds: float = Field(default=10.0, gt=0)
+    # Test and development only: accept subscriptions whose endpoint is plain http or on a
+    # loopback/private address (a local push receiver). Off, such an endpoint is refused: the
+    # server POSTs to it, and a citizen must not make it reach into the office's network.
+    webpush_allow_private_endpoints: bool = False
 
     # Staff are emailed when a case arrives in their role's worklist. Unset: on in production,
     # off in the embedded mode (where the demo users have no real mailboxes).
@@ -158,6 +165,35 @@ class Settings(BaseSettings):
             key_file.write_text(secrets.token_urlsafe(48))
             key_file.chmod(0o600)
         return key_file.read_text().strip()
+
+    def vapid_private_key_pem(self) -> str | None:
+        """The VAPID private key (PEM) that signs Web Push; in embedded mode a P-256 key is
+        generated once and kept under var/. ``None``: Web Push is off (inbox and live events
+        still work)."""
+        if self.webpush_vapid_private_key is not None:
+            return self.webpush_vapid_private_key.get_secret_value()
+        if not self.embedded:
+            return None
+        key_file = self.data_dir / "webpush-vapid.pem"
+        if not key_file.exists():
+            key_file.parent.mkdir(parents=True, exist_ok=True)
+            pem = ec.generate_private_key(ec.SECP256R1()).private_bytes(
+                serialization.Encoding.PEM,
+                serialization.PrivateFormat.PKCS8,
+                serialization.NoEncryption(),
+            )
+            # Written aside (0600 from the start), then linked into place: a process that loses
+            # the race to create it reads the winner's whole key, never a half-written file.
+            draft = key_file.with_name(f".{key_file.name}.{os.getpid()}")
+            draft.touch(mode=0o600)
+            try:
+                draft.write_bytes(pem)
+                key_file.hardlink_to(draft)
+            except FileExistsError:
+                pass
+            finally:
+                draft.unlink()
+        return key_file.read_text()
 
 
 @lru_cache

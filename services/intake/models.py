@@ -1,10 +1,11 @@
-"""Intake tables: the complaint as the citizen filed it, and what the citizen sees of its way."""
+"""Intake tables: the complaint as the citizen filed it, what the citizen sees of its way, and
+the app channel (the in-app inbox and the Web Push subscriptions it is pushed to)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from shared.db import UTCDateTime, make_metadata
@@ -50,3 +51,53 @@ class TimelineEntry(Base):
     message_id: Mapped[str | None] = mapped_column(String(36), unique=True)
     # What the complainant reads with this status: the office's reason or request, or their reply.
     note: Mapped[str | None] = mapped_column(Text)
+
+
+class InboxMessage(Base):
+    """A message in the complainant's in-app inbox, as the notifier sent it (the app channel)."""
+
+    __tablename__ = "inbox_messages"
+
+    # Also the Server-Sent Events id: a reconnecting browser's Last-Event-ID.
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    complaint_id: Mapped[str] = mapped_column(ForeignKey("complaints.id"), index=True)
+    # The InboxMessageV1 that brought it: a redelivered task adds nothing.
+    message_id: Mapped[str] = mapped_column(String(36), unique=True)
+    notification_id: Mapped[str] = mapped_column(String(36))
+    kind: Mapped[str] = mapped_column(String(32))
+    title: Mapped[str] = mapped_column(Text)
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class PushSubscription(Base):
+    """A browser's Web Push subscription for one complaint (its PushSubscription JSON)."""
+
+    __tablename__ = "push_subscriptions"
+    __table_args__ = (UniqueConstraint("complaint_id", "endpoint"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    complaint_id: Mapped[str] = mapped_column(ForeignKey("complaints.id"), index=True)
+    endpoint: Mapped[str] = mapped_column(String(2048))
+    p256dh: Mapped[str] = mapped_column(String(100))  # base64url, as the browser gave it
+    auth: Mapped[str] = mapped_column(String(50))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class PushDelivery(Base):
+    """One inbox message pushed to one subscription: ``retrying``, ``sent`` or ``failed``.
+
+    ``subscription_id`` is no foreign key: the record outlives a subscription that the push
+    service reported gone (and that was therefore deleted)."""
+
+    __tablename__ = "push_deliveries"
+    __table_args__ = (UniqueConstraint("inbox_message_id", "subscription_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    inbox_message_id: Mapped[int] = mapped_column(ForeignKey("inbox_messages.id"))
+    subscription_id: Mapped[int] = mapped_column(Integer, index=True)
+    status: Mapped[str] = mapped_column(String(16))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    detail: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
