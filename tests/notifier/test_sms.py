@@ -1,13 +1,11 @@
-"""The SMS channel against a real local HTTP server playing the gateway, the SMS length rules,
-and channels failing and retrying independently of each other."""
+"""The SMS channel against a real local HTTP server playing the gateway (the JSON webhook and
+Zenziva), the SMS length rules and wording, and channels failing and retrying independently of
+each other."""
 
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
@@ -22,7 +20,7 @@ from shared.contracts import (
     Channel,
     NotificationKind,
 )
-from shared.settings import get_settings
+from shared.settings import Settings, get_settings
 from tests.notifier.conftest import (
     CITIZEN_EMAIL,
     channel_jobs,
@@ -34,61 +32,33 @@ from tests.notifier.conftest import (
     outbox_rows,
 )
 from tests.support.redis_server import free_port
+from tests.support.sms_gateway import Answer, Format, GatewayServer
 from tests.support.smtp import SmtpServer
 
 PHONE = "+6281234567890"
 TOKEN = "rahasia-gateway"
+USERKEY = "a1b2c3d4e5f6"
 URL = "https://pengaduan.example.id"
-
-
-@dataclass
-class Gateway:
-    """What the fake gateway received, and what it answers next (then 200 for the rest)."""
-
-    requests: list[dict[str, Any]] = field(default_factory=list)
-    answers: list[int] = field(default_factory=list)
-    lock: threading.Lock = field(default_factory=threading.Lock)
-
-    def answer_with(self, *statuses: int) -> None:
-        with self.lock:
-            self.answers.extend(statuses)
-
-
-def _handler(gateway: Gateway) -> type[BaseHTTPRequestHandler]:
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:
-            body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-            with gateway.lock:
-                gateway.requests.append({"path": self.path, "headers": dict(self.headers), **body})
-                status = gateway.answers.pop(0) if gateway.answers else 200
-                number = len(gateway.requests)
-            answer = {"message_id": f"gw-{number}"} if status == 200 else {"error": "ditolak"}
-            payload = json.dumps(answer).encode()
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(payload)))
-            self.end_headers()
-            self.wfile.write(payload)
-
-        def log_message(self, *args: Any) -> None:  # keep the test output quiet
-            pass
-
-    return Handler
+PAGE = f"{URL}/lacak?kode=PGD-2026-0042"
 
 
 @pytest.fixture
-def gateway(setting: Any) -> Iterator[Gateway]:
-    recorded = Gateway()
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(recorded))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    setting("PENGADUAN_SMS_GATEWAY_URL", f"http://127.0.0.1:{server.server_address[1]}/sms")
+def gateway_format() -> str:
+    """The format the gateway speaks; tests parametrize it to run against both."""
+    return "json"
+
+
+@pytest.fixture
+def gateway(setting: Any, gateway_format: Format) -> Iterator[GatewayServer]:
+    server = GatewayServer(gateway_format)
+    server.start()
+    setting("PENGADUAN_SMS_GATEWAY_URL", server.url)
+    setting("PENGADUAN_SMS_GATEWAY_FORMAT", gateway_format)
+    setting("PENGADUAN_SMS_GATEWAY_USERNAME", USERKEY)
     setting("PENGADUAN_SMS_GATEWAY_TOKEN", TOKEN)
     setting("PENGADUAN_SMS_SENDER", "DPMPTSP")
-    yield recorded
-    server.shutdown()
-    server.server_close()
-    thread.join(5)
+    yield server
+    server.stop()
 
 
 def _sms_job(msg: Any) -> tuple[str, Any]:
@@ -96,7 +66,9 @@ def _sms_job(msg: Any) -> tuple[str, Any]:
     return job
 
 
-def test_sms_is_sent_once_with_the_right_request_and_idempotency_key(gateway: Gateway) -> None:
+def test_sms_is_sent_once_with_the_right_request_and_idempotency_key(
+    gateway: GatewayServer,
+) -> None:
     msg = notification(channels=(Channel.SMS,))
     assert consume(msg) == "applied"
     assert consume(msg) == "duplicate"
@@ -104,6 +76,8 @@ def test_sms_is_sent_once_with_the_right_request_and_idempotency_key(gateway: Ga
     [request] = gateway.requests
     key = f"{msg.message_id}.sms"
     assert request["path"] == "/sms"
+    assert request["headers"]["Content-Type"] == "application/json"
+    assert set(request) == {"path", "headers", "to", "message", "sender", "reference"}
     assert (request["to"], request["sender"], request["reference"]) == (PHONE, "DPMPTSP", key)
     assert request["headers"]["Authorization"] == f"Bearer {TOKEN}"
     assert request["headers"]["Idempotency-Key"] == key
@@ -116,8 +90,35 @@ def test_sms_is_sent_once_with_the_right_request_and_idempotency_key(gateway: Ga
     assert (reported.payload["channel"], reported.payload["status"]) == ("sms", "sent")
 
 
+@pytest.mark.parametrize("gateway_format", ["zenziva"])
+def test_zenziva_gets_its_form_with_the_number_without_plus(gateway: GatewayServer) -> None:
+    msg = notification(channels=(Channel.SMS,))
+    assert consume(msg) == "applied"
+    assert consume(msg) == "duplicate"
+
+    [request] = gateway.requests
+    assert request["path"] == "/sms"
+    assert request["headers"]["Content-Type"] == "application/x-www-form-urlencoded"
+    assert "Authorization" not in request["headers"]
+    assert {k: v for k, v in request.items() if k not in ("path", "headers")} == {
+        "userkey": USERKEY,
+        "passkey": TOKEN,
+        "to": "6281234567890",
+        "message": sms_text(msg, settings=get_settings()),
+    }
+    [delivery] = deliveries()
+    assert (delivery.status, delivery.recipient, delivery.gateway_reference) == (
+        "sent",
+        PHONE,
+        "zz-1",
+    )
+
+
+@pytest.mark.parametrize("gateway_format", ["json", "zenziva"])
 @pytest.mark.parametrize("status", [500, 503, 429])
-def test_gateway_error_is_retried_and_the_sms_delivered_once(gateway: Gateway, status: int) -> None:
+def test_gateway_error_is_retried_and_the_sms_delivered_once(
+    gateway: GatewayServer, status: int
+) -> None:
     msg = notification(channels=(Channel.SMS,))
     fan_out(msg)
     task, job = _sms_job(msg)
@@ -131,22 +132,101 @@ def test_gateway_error_is_retried_and_the_sms_delivered_once(gateway: Gateway, s
     assert deliver_job(task, job) == "applied"  # the retry
     assert deliver_job(task, job) == "duplicate"
     assert len(gateway.requests) == 2
-    assert {r["reference"] for r in gateway.requests} == {f"{msg.message_id}.sms"}
+    assert len({r["message"] for r in gateway.requests}) == 1
+    if gateway.format == "json":
+        assert {r["reference"] for r in gateway.requests} == {f"{msg.message_id}.sms"}
     assert [d.status for d in deliveries()] == ["sent"]
 
 
-def test_gateway_refusal_fails_the_delivery_without_retry(gateway: Gateway) -> None:
+@pytest.mark.parametrize("gateway_format", ["json", "zenziva"])
+def test_gateway_slower_than_the_timeout_is_transient(gateway: GatewayServer, setting: Any) -> None:
+    setting("PENGADUAN_SMS_TIMEOUT_SECONDS", "0.2")
     msg = notification(channels=(Channel.SMS,))
-    gateway.answer_with(400)
+    fan_out(msg)
+    gateway.answer_with(Answer(hold=True))  # answers only after the client gave up
+
+    with pytest.raises(TransientSmsError, match="ReadTimeout"):
+        deliver_job(*_sms_job(msg))
+    gateway.release()
+    assert deliveries() == []
+
+
+@pytest.mark.parametrize(
+    ("gateway_format", "status"), [("json", 400), ("json", 401), ("zenziva", 400)]
+)
+def test_gateway_refusal_fails_the_delivery_without_retry(
+    gateway: GatewayServer, status: int
+) -> None:
+    msg = notification(channels=(Channel.SMS,))
+    gateway.answer_with(Answer(status, {"error": "ditolak"}))
     assert consume(msg) == "applied"  # no exception: nothing for Celery to retry
     consume(msg)
 
     assert len(gateway.requests) == 1
     [delivery] = deliveries()
     assert (delivery.status, delivery.sent_at) == ("failed", None)
-    assert "400" in (delivery.detail or "") and "ditolak" in (delivery.detail or "")
+    assert str(status) in (delivery.detail or "") and "ditolak" in (delivery.detail or "")
     [reported] = outbox_rows(WORKFLOW_NOTIFIED_TASK)
     assert reported.payload["status"] == "failed"
+
+
+@pytest.mark.parametrize("gateway_format", ["zenziva"])
+def test_zenziva_refusing_the_number_fails_the_delivery_without_retry(
+    gateway: GatewayServer,
+) -> None:
+    refusal = {"messageId": "", "to": "6281234567890", "status": "0", "text": "Nomor tidak valid"}
+    gateway.answer_with(Answer(200, refusal))
+    assert consume(notification(channels=(Channel.SMS,))) == "applied"
+
+    assert len(gateway.requests) == 1
+    [delivery] = deliveries()
+    assert delivery.status == "failed"
+    assert "Nomor tidak valid" in (delivery.detail or "")
+
+
+@pytest.mark.parametrize("gateway_format", ["zenziva"])
+@pytest.mark.parametrize(
+    "text",
+    ["Userkey atau Passkey salah", "Saldo tidak mencukupi", "Masa aktif akun telah habis"],
+)
+def test_zenziva_account_problems_wait_for_the_office_instead_of_dropping_the_sms(
+    gateway: GatewayServer, text: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    msg = notification(channels=(Channel.SMS,))
+    fan_out(msg)
+    task, job = _sms_job(msg)
+    gateway.answer_with(Answer(200, {"status": "0", "text": text}))
+
+    with pytest.raises(TransientSmsError, match=text):
+        deliver_job(task, job)
+    assert deliveries() == []
+    assert text in caplog.text  # the office reads why in the log
+
+    assert deliver_job(task, job) == "applied"  # the retry, once the office fixed it
+    assert [d.status for d in deliveries()] == ["sent"]
+
+
+@pytest.mark.parametrize("gateway_format", ["zenziva"])
+def test_zenziva_answer_that_says_nothing_is_transient(gateway: GatewayServer) -> None:
+    msg = notification(channels=(Channel.SMS,))
+    fan_out(msg)
+    gateway.answer_with(Answer(200, b"<html>Bad gateway</html>"))
+    with pytest.raises(TransientSmsError, match="tidak dikenal"):
+        deliver_job(*_sms_job(msg))
+    assert deliveries() == []
+
+
+@pytest.mark.parametrize("gateway_format", ["zenziva"])
+def test_zenziva_without_userkey_is_recorded_as_not_configured(
+    gateway: GatewayServer, setting: Any
+) -> None:
+    setting("PENGADUAN_SMS_GATEWAY_USERNAME", None)
+    consume(notification(channels=(Channel.SMS,)))
+
+    [delivery] = deliveries()
+    assert delivery.status == "failed"
+    assert (delivery.detail or "").startswith(NOT_CONFIGURED)
+    assert gateway.requests == []
 
 
 def test_gateway_that_does_not_listen_is_transient(setting: Any) -> None:
@@ -167,7 +247,9 @@ def test_without_a_gateway_the_sms_is_recorded_as_failed_in_indonesian(setting: 
     assert NOT_CONFIGURED == "gateway SMS belum dikonfigurasi"
 
 
-def test_sms_channel_without_a_phone_number_records_a_failed_delivery(gateway: Gateway) -> None:
+def test_sms_channel_without_a_phone_number_records_a_failed_delivery(
+    gateway: GatewayServer,
+) -> None:
     msg = notification(channels=(Channel.SMS,))
     msg = msg.model_copy(update={"recipient": msg.recipient.model_copy(update={"phone": None})})
     consume(msg)
@@ -198,7 +280,7 @@ def test_fan_out_queues_one_delivery_per_channel_once(configured: dict[str, str]
 
 
 def test_smtp_outage_neither_blocks_nor_resends_the_sms(
-    gateway: Gateway, setting: Any, smtp_server: SmtpServer
+    gateway: GatewayServer, setting: Any, smtp_server: SmtpServer
 ) -> None:
     smtp_port = get_settings().smtp_port
     setting("PENGADUAN_SMTP_PORT", str(free_port()))  # the SMTP server is down
@@ -222,7 +304,7 @@ def test_smtp_outage_neither_blocks_nor_resends_the_sms(
 
 
 def test_gateway_outage_neither_blocks_nor_resends_the_email(
-    gateway: Gateway, smtp_server: SmtpServer
+    gateway: GatewayServer, smtp_server: SmtpServer
 ) -> None:
     msg = notification(channels=(Channel.EMAIL, Channel.SMS))
     fan_out(msg)
@@ -286,11 +368,26 @@ def test_long_text_is_shortened_to_three_segments_with_a_link() -> None:
     assert fit("Singkat.", link=URL) == "Singkat."
 
 
-def test_sms_text_of_a_long_answer_fits_three_segments_and_points_to_the_page() -> None:
+def test_sms_text_of_a_long_answer_fits_three_segments_and_points_to_the_tracking_page() -> None:
     msg = notification().model_copy(update={"answer": "Izin usaha Anda diproses. " * 40})
     text = sms_text(msg, intake_url=URL)
     assert measure(text).segments <= 3
     assert text.startswith(f"Jawaban pengaduan {msg.tracking_code}: Izin usaha")
-    assert text.endswith(f"Selengkapnya: {URL}")
+    assert text.endswith(f"Selengkapnya: {PAGE}")
     for kind in NotificationKind:
         assert msg.tracking_code in sms_text(notification(kind), intake_url=URL)
+
+
+def test_sms_for_a_verified_complaint_and_a_staff_arrival() -> None:
+    settings = Settings(public_intake_url=URL, public_workflow_url="https://petugas.example.id")
+    verified = sms_text(notification(NotificationKind.VERIFIED), settings=settings)
+    assert verified.startswith("Pengaduan PGD-2026-0042 telah diverifikasi Kasi")
+    assert "Koordinator untuk disposisi" in verified and PAGE in verified
+
+    step = "Langkah 2: Menelaah dan memverifikasi pengaduan (standar 5 menit)"
+    arrival = notification(NotificationKind.WORKLIST_ARRIVAL).model_copy(update={"note": step})
+    text = sms_text(arrival, settings=settings)
+    assert f"masuk ke daftar kerja Anda ({step})" in text
+    assert settings.console_url in text and "/lacak" not in text
+    for msg in (verified, text):
+        assert measure(msg) == measure(msg) and measure(msg).encoding == "GSM-7"
