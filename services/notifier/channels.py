@@ -54,7 +54,7 @@ def delivery_key(notification_id: uuid.UUID, channel: Channel) -> str:
 
 def _send_email(_: Session, msg: NotificationRequestedV1, address: str) -> str | None:
     settings = get_settings()
-    content = compose(msg, intake_url=settings.public_intake_url)
+    content = compose(msg, settings=settings)
     email_sender(settings).send(
         build_email(
             mail_from=settings.mail_from,
@@ -62,6 +62,7 @@ def _send_email(_: Session, msg: NotificationRequestedV1, address: str) -> str |
             to_address=address,
             subject=content.subject,
             body=content.body,
+            html=content.html,
             message_id=message_id_for(msg.message_id, Channel.EMAIL, settings.mail_from),
         )
     )
@@ -73,7 +74,7 @@ def _send_sms(_: Session, msg: NotificationRequestedV1, address: str) -> str | N
     gateway = sms_gateway(settings)  # PermanentSmsError when no gateway is configured
     return gateway.send(
         to=address,
-        message=sms_text(msg, intake_url=settings.public_intake_url),
+        message=sms_text(msg, settings=settings),
         reference=delivery_key(msg.message_id, Channel.SMS),
     )
 

@@ -1,7 +1,8 @@
-"""What is said to the complainant, in Bahasa Indonesia and in the SOP's own terms.
+"""What is said to complainants and staff by email, in Bahasa Indonesia and in the SOP's terms.
 
-One template per notification kind; the wording lives here as data so that changing what people
-read never touches the delivery logic.
+The wording lives in Jinja2 templates under ``templates/`` (``<kind>.txt`` and ``<kind>.html``
+per notification kind, each extending ``layout.*``), so that changing what people read never
+touches the delivery logic. Subject lines are short enough to stay here as data.
 """
 
 from __future__ import annotations
@@ -9,137 +10,69 @@ from __future__ import annotations
 import re
 import textwrap
 from dataclasses import dataclass
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup, escape
 
 from shared.contracts import NotificationKind, NotificationRequestedV1
+from shared.settings import Settings, get_settings
 
 OFFICE = "DPMPTSP Kota Madiun"
-SIGNATURE = (
-    "Hormat kami,\n"
-    "Admin Pengaduan\n"
-    "Dinas Penanaman Modal dan Pelayanan Terpadu Satu Pintu (DPMPTSP) Kota Madiun\n"
-    "\n"
-    "Pesan ini dikirim otomatis oleh Sistem Pengaduan; mohon tidak membalas pesan ini."
-)
-
-
-@dataclass(frozen=True)
-class Template:
-    subject: str
-    body: str
 
 
 @dataclass(frozen=True)
 class Composed:
     subject: str
-    body: str
+    body: str  # plain text (the inbox and the email's text/plain part)
+    html: str  # the email's text/html alternative
 
 
 class IncompleteNotification(ValueError):
     """A notification lacks what its kind needs (an ANSWER without the answer): no retry helps."""
 
 
-TEMPLATES: dict[NotificationKind, Template] = {
-    NotificationKind.FILED: Template(
-        subject="Laporan pengaduan {tracking_code} telah kami terima",
-        body=(
-            "Yth. {name},\n"
-            "\n"
-            "Laporan pengaduan Anda telah kami terima dan teregister pada Sistem Pengaduan "
-            "{office}.\n"
-            "\n"
-            "Kode pelacakan : {tracking_code}\n"
-            "Perihal        : {subject}\n"
-            "\n"
-            "Anda dapat mengikuti perkembangan laporan pengaduan Anda di {intake_url} dengan kode "
-            "pelacakan di atas dan token akses yang diberikan saat pengaduan diajukan. Demi "
-            "keamanan, token akses tidak dicantumkan dalam pesan ini; simpan token tersebut dan "
-            "jangan berikan kepada siapa pun.\n"
-            "\n"
-            "Laporan pengaduan Anda akan ditelaah dan diverifikasi, didisposisi, lalu "
-            "ditindaklanjuti oleh Tim Koordinasi Perizinan. Jawaban pengaduan akan kami kirimkan "
-            "kepada Anda melalui sistem.\n"
-            "\n"
-            "{signature}\n"
-        ),
+SUBJECTS: dict[NotificationKind, str] = {
+    NotificationKind.FILED: "Laporan pengaduan {tracking_code} telah kami terima",
+    NotificationKind.VERIFIED: "Laporan pengaduan {tracking_code} telah diverifikasi",
+    NotificationKind.ANSWER: "Jawaban pengaduan {tracking_code}: {subject}",
+    NotificationKind.INFORMATION_REQUESTED: (
+        "Laporan pengaduan {tracking_code} memerlukan kelengkapan data"
     ),
-    NotificationKind.ANSWER: Template(
-        subject="Jawaban pengaduan {tracking_code}: {subject}",
-        body=(
-            "Yth. {name},\n"
-            "\n"
-            "Laporan pengaduan Anda telah ditindaklanjuti. Berikut jawaban pengaduan dari "
-            "{office}.\n"
-            "\n"
-            "Kode pelacakan : {tracking_code}\n"
-            "Perihal        : {subject}\n"
-            "\n"
-            "Jawaban pengaduan:\n"
-            "{answer}\n"
-            "\n"
-            "Jawaban ini juga dapat Anda lihat di {intake_url} dengan kode pelacakan dan token "
-            "akses laporan pengaduan Anda.\n"
-            "\n"
-            "{signature}\n"
-        ),
+    NotificationKind.DECLINED: "Laporan pengaduan {tracking_code} tidak dapat ditindaklanjuti",
+    NotificationKind.DUPLICATE: (
+        "Laporan pengaduan {tracking_code} digabungkan dengan laporan yang sama"
     ),
-    NotificationKind.INFORMATION_REQUESTED: Template(
-        subject="Laporan pengaduan {tracking_code} memerlukan kelengkapan data",
-        body=(
-            "Yth. {name},\n"
-            "\n"
-            "Untuk menelaah laporan pengaduan Anda, Kepala Seksi memerlukan kelengkapan data "
-            "berikut:\n"
-            "\n"
-            "{note}\n"
-            "\n"
-            "Kode pelacakan : {tracking_code}\n"
-            "Perihal        : {subject}\n"
-            "\n"
-            "Kirimkan kelengkapan data melalui {intake_url} dengan kode pelacakan dan token akses "
-            "laporan pengaduan Anda. Laporan pengaduan akan ditelaah kembali setelah kelengkapan "
-            "data kami terima.\n"
-            "\n"
-            "{signature}\n"
-        ),
-    ),
-    NotificationKind.DECLINED: Template(
-        subject="Laporan pengaduan {tracking_code} tidak dapat ditindaklanjuti",
-        body=(
-            "Yth. {name},\n"
-            "\n"
-            "Setelah ditelaah, laporan pengaduan Anda tidak dapat ditindaklanjuti oleh {office}, "
-            "dengan alasan berikut:\n"
-            "\n"
-            "{note}\n"
-            "\n"
-            "Kode pelacakan : {tracking_code}\n"
-            "Perihal        : {subject}\n"
-            "\n"
-            "{signature}\n"
-        ),
-    ),
-    NotificationKind.DUPLICATE: Template(
-        subject="Laporan pengaduan {tracking_code} digabungkan dengan laporan yang sama",
-        body=(
-            "Yth. {name},\n"
-            "\n"
-            "Laporan pengaduan Anda sama dengan laporan pengaduan yang sedang kami tangani, "
-            "sehingga keduanya kami gabungkan. Jawaban pengaduan akan dikirimkan kepada Anda "
-            "begitu tersedia.\n"
-            "\n"
-            "Kode pelacakan : {tracking_code}\n"
-            "Perihal        : {subject}\n"
-            "\n"
-            "{signature}\n"
-        ),
+    NotificationKind.WORKLIST_ARRIVAL: (
+        "Laporan pengaduan {tracking_code} masuk ke daftar kerja Anda"
     ),
 }
 
-# The office's own words are reproduced verbatim; only the template text around them is wrapped.
-VERBATIM = re.compile(r"(\{answer\}|\{note\})")
-
-
 NEEDS_NOTE = (NotificationKind.INFORMATION_REQUESTED, NotificationKind.DECLINED)
+
+# The office's own words (the answer, a reason or request) are reproduced verbatim: the plain
+# text is rendered with a placeholder in their place, wrapped, and only then are they put in.
+VERBATIM_FIELDS = ("answer", "note")
+PLACEHOLDER = re.compile("\x00(answer|note)\x00")
+
+
+def _lines(text: str) -> Markup:
+    """The office's text in HTML: escaped (it is untrusted), its line breaks kept as ``<br>``
+    (with ``white-space: pre-wrap`` on the box for runs of spaces; some clients ignore it)."""
+    return Markup("<br>").join(escape(line) for line in text.splitlines())
+
+
+_templates = Environment(
+    loader=FileSystemLoader(Path(__file__).parent / "templates"),
+    # On for .html: names, subjects and answers are other people's text. Off for .txt, where
+    # "&amp;" would be a visible mistake.
+    autoescape=select_autoescape(enabled_extensions=("html",), default=False),
+    undefined=StrictUndefined,  # a misspelt field fails the test suite, not a citizen's email
+    trim_blocks=True,
+    lstrip_blocks=True,
+    keep_trailing_newline=True,  # an included block of lines ends its last line
+)
+_templates.filters["lines"] = _lines
 
 
 def check_complete(msg: NotificationRequestedV1) -> None:
@@ -149,26 +82,37 @@ def check_complete(msg: NotificationRequestedV1) -> None:
         raise IncompleteNotification(f"notification {msg.message_id} ({msg.kind}) has no note")
 
 
-def compose(msg: NotificationRequestedV1, *, intake_url: str) -> Composed:
-    """The subject and plain-text body of ``msg`` for its recipient."""
+def compose(
+    msg: NotificationRequestedV1,
+    *,
+    settings: Settings | None = None,
+    intake_url: str | None = None,
+) -> Composed:
+    """The subject, plain text and HTML of ``msg`` for its recipient. The links come from
+    ``settings`` (the tracking page, or the console for staff); ``intake_url``, the older way
+    of calling, stands for the settings with that public intake address."""
     check_complete(msg)
-    template = TEMPLATES[msg.kind]
-    # Only the templates are parsed by format(); braces in citizens' text are left alone.
+    settings = settings or get_settings()
+    if intake_url is not None:
+        settings = settings.model_copy(update={"public_intake_url": intake_url})
     fields = {
         "name": msg.recipient.name,
         "tracking_code": msg.tracking_code,
         "subject": msg.subject,
-        "answer": msg.answer or "",
-        "note": msg.note or "",
-        "intake_url": intake_url,
         "office": OFFICE,
-        "signature": SIGNATURE,
+        "tracking_url": settings.tracking_url(msg.tracking_code),
+        "console_url": settings.console_url,
     }
-    body = "".join(
-        fields[part[1:-1]] if VERBATIM.fullmatch(part) else _wrap(part.format(**fields))
-        for part in VERBATIM.split(template.body)
+    verbatim = {"answer": msg.answer or "", "note": msg.note or ""}
+    # Only the subject template is parsed by format(); braces in citizens' text are left alone.
+    subject = SUBJECTS[msg.kind].format(**fields)
+    placeholders = {f: f"\x00{f}\x00" if verbatim[f] else "" for f in VERBATIM_FIELDS}
+    text = _wrap(_templates.get_template(f"{msg.kind.value}.txt").render(fields | placeholders))
+    text = PLACEHOLDER.sub(lambda match: verbatim[match[1]], text)
+    html = _templates.get_template(f"{msg.kind.value}.html").render(
+        fields | verbatim, title=subject
     )
-    return Composed(subject=template.subject.format(**fields), body=body)
+    return Composed(subject=subject, body=text, html=html)
 
 
 def _wrap(text: str, width: int = 76) -> str:

@@ -1,14 +1,19 @@
-"""What the complainant reads."""
+"""What the complainant (and, for a case arriving in a worklist, the staff member) reads."""
 
 from __future__ import annotations
 
 import pytest
 
 from services.notifier.messages import IncompleteNotification, compose
-from shared.contracts import NotificationKind
+from shared.contracts import NotificationKind, Reporter
+from shared.settings import Settings
 from tests.notifier.conftest import NOTE, notification
 
 URL = "https://pengaduan.example.id"
+SETTINGS = Settings(
+    public_intake_url="https://pengaduan.madiunkota.go.id",
+    public_workflow_url="https://petugas.madiunkota.go.id",
+)
 
 
 def test_long_answer_is_reproduced_verbatim_and_the_template_around_it_is_wrapped() -> None:
@@ -42,3 +47,67 @@ def test_a_request_or_refusal_without_its_reason_is_incomplete() -> None:
     msg = notification(NotificationKind.DECLINED).model_copy(update={"note": None})
     with pytest.raises(IncompleteNotification):
         compose(msg, intake_url=URL)
+
+
+def test_every_email_carries_the_tracking_code_and_the_tracking_link_in_both_parts() -> None:
+    for kind in NotificationKind:
+        if kind is NotificationKind.WORKLIST_ARRIVAL:
+            continue  # staff: see below
+        composed = compose(notification(kind), settings=SETTINGS)
+        link = SETTINGS.tracking_url("PGD-2026-0042")
+        for part in (composed.body, composed.html):
+            assert "PGD-2026-0042" in part
+            assert link in part
+            assert SETTINGS.console_url not in part
+
+
+def test_staff_arrival_email_links_the_console_never_the_tracking_page() -> None:
+    step = "Langkah 2: Menelaah dan memverifikasi pengaduan (standar 5 menit)"
+    msg = notification(NotificationKind.WORKLIST_ARRIVAL).model_copy(
+        update={"recipient": Reporter(name="Bambang Kasi", email="kasi@dpmptsp.madiun.go.id")}
+        | {"note": step}
+    )
+    composed = compose(msg, settings=SETTINGS)
+
+    assert composed.subject == "Laporan pengaduan PGD-2026-0042 masuk ke daftar kerja Anda"
+    assert composed.body.startswith("Yth. Bambang Kasi,")
+    for part in (composed.body, composed.html):
+        assert SETTINGS.console_url in part
+        assert "/lacak" not in part
+        assert step in part
+        assert "daftar kerja" in part
+
+
+def test_verified_tells_the_complainant_the_koordinator_gives_the_disposisi() -> None:
+    composed = compose(notification(NotificationKind.VERIFIED), settings=SETTINGS)
+    assert composed.subject == "Laporan pengaduan PGD-2026-0042 telah diverifikasi"
+    for part in (composed.body, composed.html):
+        assert "diverifikasi oleh Kepala Seksi" in part
+        assert "Koordinator" in part and "disposisi" in part
+
+
+def test_html_escapes_untrusted_text_and_keeps_the_answers_line_breaks() -> None:
+    answer = '<script>alert("x")</script>\nBaris kedua & ketiga'
+    msg = notification().model_copy(
+        update={"answer": answer, "subject": "<b>Izin</b>", "recipient": Reporter(name="<i>S</i>")}
+    )
+    composed = compose(msg, settings=SETTINGS)
+
+    assert "<script>" not in composed.html and "<b>" not in composed.html
+    assert "<i>S</i>" not in composed.html
+    assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;<br>Baris kedua &amp; ketiga" in (
+        composed.html
+    )
+    assert "white-space:pre-wrap" in composed.html
+    assert answer in composed.body  # the plain text is not HTML: nothing escaped there
+    assert "<b>Izin</b>" in composed.subject
+
+
+def test_html_is_self_contained_indonesian_with_inline_styles_only() -> None:
+    for kind in NotificationKind:
+        html = compose(notification(kind), settings=SETTINGS).html
+        assert html.startswith("<!DOCTYPE html>")
+        assert '<html lang="id">' in html
+        assert "<style" not in html and "<link" not in html and "<script" not in html
+        assert "src=" not in html and "@import" not in html and "url(" not in html
+        assert "Hormat kami" in html
