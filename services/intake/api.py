@@ -6,18 +6,22 @@ Run with ``uvicorn --factory services.intake.api:create_app``.
 from __future__ import annotations
 
 import logging
-from typing import Annotated
 
-from fastapi import Depends, FastAPI, Header, Request, Response, status
+from fastapi import FastAPI, Request, Response, status
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
 
-from services.intake import complaints
+from services.intake import app_channel_api, complaints
 from services.intake.database import get_db
+from services.intake.dependencies import (
+    MISSING_HEADER_MESSAGE,
+    NO_STORE,
+    AccessToken,
+    SessionDep,
+)
 from services.intake.schemas import ComplaintIn, ComplaintOut, FiledOut, ReplyIn, ReplyOut
 from shared.api_errors import Unauthorized, error_responses, install_error_handlers
-from shared.service_runtime import relay_lifespan, request_session
+from shared.service_runtime import relay_lifespan
 from shared.sop import total_standard_minutes
 
 log = logging.getLogger(__name__)
@@ -25,9 +29,6 @@ log = logging.getLogger(__name__)
 FILED_MESSAGE = (
     "Laporan pengaduan Anda telah diterima. Simpan kode pelacakan dan token akses ini: token "
     "akses hanya ditampilkan sekali dan diperlukan untuk melihat perkembangan laporan Anda."
-)
-MISSING_HEADER_MESSAGE = (
-    "Token akses wajib disertakan pada header X-Access-Token untuk melihat laporan pengaduan"
 )
 DESCRIPTION = f"""
 Layanan pengaduan online **DPMPTSP Kota Madiun** untuk masyarakat dan pelaku usaha tentang
@@ -37,23 +38,13 @@ pelayanan perizinan berusaha dan non berusaha.
    dan **token akses**. Token akses hanya ditampilkan sekali: simpan baik-baik.
 2. Ikuti perkembangannya dengan `GET /api/v1/complaints/{{kode_pelacakan}}` dan header
    `X-Access-Token`. Jawaban pengaduan tampil di sana setelah dikirim kepada Anda.
+3. Bila memilih saluran `app`: baca kotak masuk di `GET .../messages`, pantau secara langsung
+   di `GET .../events` (Server-Sent Events), atau aktifkan notifikasi push peramban dengan
+   kunci dari `GET /api/v1/push/public-key` dan `POST .../push-subscriptions`.
 
 Laporan pengaduan ditangani dalam lima langkah SOP, masing-masing dengan waktu baku 5 menit
 (total {total_standard_minutes()} menit).
 """
-
-
-_session = request_session(get_db)
-
-# scope="function": the transaction commits before the response is sent, so a 202 means the
-# laporan pengaduan (and its outbox messages) are on record.
-SessionDep = Annotated[Session, Depends(_session, scope="function")]
-AccessToken = Annotated[
-    str | None,
-    Header(alias="X-Access-Token", description="Token akses yang diterima saat pengaduan"),
-]
-# The answers carry the access token or what it guards: no cache may keep them.
-NO_STORE = {"Cache-Control": "no-store"}
 
 
 async def _tracking_code_taken(_: Request, exc: IntegrityError) -> JSONResponse:
@@ -139,4 +130,5 @@ def create_app() -> FastAPI:
             message="Kelengkapan data Anda telah dikirim dan akan ditelaah kembali oleh Kasi",
         )
 
+    app.include_router(app_channel_api.router)
     return app

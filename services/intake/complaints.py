@@ -21,6 +21,7 @@ from services.intake.codes import (
     token_matches,
     unused_tracking_code,
 )
+from services.intake.live_events import Note, announce_after_commit
 from services.intake.models import Complaint, TimelineEntry
 from services.intake.schemas import ComplaintIn
 from shared.api_errors import Conflict, NotFound
@@ -151,6 +152,7 @@ def apply_status_change(session: Session, msg: CaseStatusChangedV1) -> None:
     else:
         complaint.status = msg.status
         complaint.status_sequence = msg.sequence
+        announce_after_commit(session, complaint.tracking_code, Note("status"))
     session.flush()
 
 
@@ -163,6 +165,7 @@ def apply_answer(session: Session, msg: ComplaintAnsweredV1) -> None:
     complaint.answer = msg.answer
     complaint.answered_at = msg.answered_at
     _add_entry(session, complaint, ANSWERED, msg.message_id, msg.answered_at)
+    announce_after_commit(session, complaint.tracking_code, Note("status"))
     session.flush()
 
 
@@ -222,4 +225,5 @@ def submit_reply(session: Session, complaint: Complaint, message: str) -> None:
         session, complaint, INFORMATION_SUPPLIED, reply.message_id, reply.occurred_at, note=message
     )
     enqueue(session, waiting.reply_task, reply)
+    announce_after_commit(session, complaint.tracking_code, Note("status"))
     session.flush()

@@ -3,11 +3,15 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
+import re
 import unicodedata
 from datetime import datetime
 from typing import Annotated, Any
 
 import phonenumbers
+from cryptography.hazmat.primitives.asymmetric import ec
 from email_validator import EmailNotValidError, validate_email
 from pydantic import (
     AfterValidator,
@@ -18,7 +22,7 @@ from pydantic import (
     field_validator,
 )
 
-from services.intake.models import Complaint, TimelineEntry
+from services.intake.models import Complaint, InboxMessage, TimelineEntry
 from shared.contracts import Channel
 from shared.sop import STATUS_LABELS
 
@@ -223,3 +227,116 @@ class ComplaintOut(BaseModel):
             answer=complaint.answer,
             answered_at=complaint.answered_at,
         )
+
+
+# The app channel: the in-app inbox, its live events and Web Push subscriptions.
+class InboxMessageOut(BaseModel):
+    id: int = Field(description="Nomor pesan; juga id event pada aliran Server-Sent Events")
+    kind: str = Field(description="Jenis pesan (kode tetap)", examples=["answer"])
+    title: str = Field(description="Judul pesan")
+    body: str = Field(description="Isi pesan")
+    created_at: datetime
+
+    @classmethod
+    def of(cls, message: InboxMessage) -> InboxMessageOut:
+        return cls(
+            id=message.id,
+            kind=message.kind,
+            title=message.title,
+            body=message.body,
+            created_at=message.created_at,
+        )
+
+
+class StatusEventOut(BaseModel):
+    status: str = Field(description="Status laporan pengaduan (kode tetap)")
+    status_label: str = Field(description="Status laporan pengaduan, untuk dibaca pelapor")
+
+    @classmethod
+    def of(cls, complaint: Complaint) -> StatusEventOut:
+        return cls(status=complaint.status, status_label=status_label(complaint.status))
+
+
+_BASE64URL = re.compile(r"[A-Za-z0-9_-]+={0,2}")
+
+
+def base64url_bytes(value: str) -> bytes | None:
+    """The bytes of a base64url text (padded or not); ``None`` if it is not base64url."""
+    if not _BASE64URL.fullmatch(value):
+        return None
+    try:
+        return base64.urlsafe_b64decode(value + "=" * (-len(value) % 4))
+    except (binascii.Error, ValueError):
+        return None
+
+
+# RFC 8291: the browser's key is an uncompressed P-256 point (0x04, x, y), its secret 16 bytes.
+UNCOMPRESSED_POINT_BYTES = 65
+AUTH_SECRET_BYTES = 16
+
+
+def _is_p256_point(raw: bytes | None) -> bool:
+    if raw is None or len(raw) != UNCOMPRESSED_POINT_BYTES or raw[0] != 0x04:
+        return False
+    try:
+        ec.EllipticCurvePublicKey.from_encoded_point(ec.SECP256R1(), raw)
+    except ValueError:  # not on the curve
+        return False
+    return True
+
+
+class PushKeysIn(_Strict):
+    p256dh: str = Field(
+        max_length=100, description="Kunci publik P-256 peramban (base64url, 65 byte)"
+    )
+    auth: str = Field(
+        max_length=50, description="Rahasia autentikasi peramban (base64url, 16 byte)"
+    )
+
+    @field_validator("p256dh")
+    @classmethod
+    def _p256dh(cls, value: str) -> str:
+        if not _is_p256_point(base64url_bytes(value)):
+            raise ValueError(
+                "kunci p256dh harus berupa kunci publik P-256 tak terkompresi (65 byte, base64url)"
+            )
+        return value
+
+    @field_validator("auth")
+    @classmethod
+    def _auth(cls, value: str) -> str:
+        raw = base64url_bytes(value)
+        if raw is None or len(raw) != AUTH_SECRET_BYTES:
+            raise ValueError("kunci auth harus berupa 16 byte dalam base64url")
+        return value
+
+
+class PushSubscriptionIn(_Strict):
+    """The browser's ``PushSubscription.toJSON()``."""
+
+    model_config = ConfigDict(
+        json_schema_extra={"description": "Langganan notifikasi push dari peramban"}
+    )
+
+    endpoint: OneLine = Field(
+        min_length=1,
+        max_length=2048,
+        description="Alamat layanan push peramban (https)",
+        examples=["https://fcm.googleapis.com/fcm/send/abc123"],
+    )
+    expirationTime: int | None = Field(  # noqa: N815 - the browser's own field name
+        default=None, description="Diabaikan; dikirim peramban apa adanya"
+    )
+    keys: PushKeysIn
+
+
+class PushSubscriptionOut(BaseModel):
+    endpoint: str
+    message: str
+
+
+class PublicKeyOut(BaseModel):
+    public_key: str = Field(
+        description="Kunci publik VAPID (base64url, titik P-256 tak terkompresi): "
+        "applicationServerKey untuk PushManager.subscribe()"
+    )

@@ -1,20 +1,32 @@
-"""Intake's consumers: the workflow's status changes and the notifier's "answer sent".
+"""Intake's consumers: the workflow's status changes, the notifier's "answer sent", the app
+channel's inbox messages, and the Web Push of each to each subscribed browser.
 
 ``shared.consumer`` gives each one transaction and drops a message it already applied; the
-logic lives in ``complaints`` as plain functions.
+logic lives in ``complaints``, ``inbox`` and ``push_delivery`` as plain functions.
 """
 
 from __future__ import annotations
 
 from services.intake.complaints import apply_answer, apply_status_change
 from services.intake.database import get_db
+from services.intake.inbox import deliver_to_inbox
+from services.intake.push_delivery import (
+    TransientPushError,
+    record_given_up,
+    record_retry,
+    send_push,
+)
 from shared.celery_app import get_celery
-from shared.consumer import consumer
+from shared.consumer import TaskOptions, consumer
 from shared.contracts import (
     INTAKE_ANSWERED_TASK,
+    INTAKE_INBOX_TASK,
+    INTAKE_PUSH_TASK,
     INTAKE_STATUS_TASK,
     CaseStatusChangedV1,
     ComplaintAnsweredV1,
+    InboxMessageV1,
+    PushDeliveryV1,
 )
 
 app = get_celery()
@@ -26,3 +38,20 @@ status_changed = consumer(
 answered = consumer(app, name=INTAKE_ANSWERED_TASK, contract=ComplaintAnsweredV1, database=get_db)(
     apply_answer
 )
+
+inbox_message = consumer(app, name=INTAKE_INBOX_TASK, contract=InboxMessageV1, database=get_db)(
+    deliver_to_inbox
+)
+
+# A push is a doorbell for what the inbox already holds: worth some minutes of retries (backoff
+# up to 60 s), not the notifier's hours.
+push = consumer(
+    app,
+    name=INTAKE_PUSH_TASK,
+    contract=PushDeliveryV1,
+    database=get_db,
+    options=TaskOptions(max_retries=10),
+    retry_for=(TransientPushError,),
+    on_retry=record_retry,
+    on_given_up=record_given_up,
+)(send_push)

@@ -1,21 +1,28 @@
 from __future__ import annotations
 
 import json
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 import redis
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import ec
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
 from services.intake.api import create_app
 from services.intake.database import get_db
+from services.intake.inbox import deliver_to_inbox
 from services.intake.models import Complaint, TimelineEntry
+from shared.consumer import consume_once
+from shared.contracts import INTAKE_INBOX_TASK, InboxMessageV1, NotificationKind
 from shared.outbox import OutboxMessage
-from shared.settings import SERVICES
+from shared.settings import SERVICES, get_settings
 from tests.support.databases import PostgresDatabases, SqliteDatabases
+from tests.support.webpush_receiver import WebPushReceiver
 
 CITIZEN_EMAIL = "budi.santoso@example.id"
 
@@ -82,3 +89,62 @@ def database_urls(
 def client(configured: dict[str, str]) -> Iterator[TestClient]:
     with TestClient(create_app()) as client:
         yield client
+
+
+def headers(filed: dict[str, Any]) -> dict[str, str]:
+    return {"X-Access-Token": filed["access_token"]}
+
+
+def inbox_message(tracking_code: str, kind: str = "answer", **overrides: Any) -> InboxMessageV1:
+    """An app-channel message as the notifier sends it."""
+    fields: dict[str, Any] = {
+        "notification_id": uuid.uuid4(),
+        "tracking_code": tracking_code,
+        "kind": NotificationKind(kind),
+        "title": f"Jawaban pengaduan {tracking_code}: Izin usaha belum terbit",
+        "body": "Izin usaha Anda telah terbit dan dapat diunduh melalui OSS.",
+        **overrides,
+    }
+    return InboxMessageV1(**fields)
+
+
+def deliver(msg: InboxMessageV1) -> str:
+    """Apply the message as intake's inbox task does (one transaction, once per message id)."""
+    return consume_once(get_db(), INTAKE_INBOX_TASK, msg, deliver_to_inbox)
+
+
+def vapid_pem() -> str:
+    key = ec.generate_private_key(ec.SECP256R1())
+    return key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.NoEncryption(),
+    ).decode()
+
+
+def set_settings(monkeypatch: pytest.MonkeyPatch, **values: str) -> dict[str, str]:
+    """Change settings of this process for the rest of the test."""
+    env = {f"PENGADUAN_{name.upper()}": value for name, value in values.items()}
+    for key, value in env.items():
+        monkeypatch.setenv(key, value)
+    get_settings.cache_clear()
+    return env
+
+
+@pytest.fixture
+def push_configured(configured: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
+    """Web Push on, with a VAPID key of this test's own."""
+    return {**configured, **set_settings(monkeypatch, webpush_vapid_private_key=vapid_pem())}
+
+
+@pytest.fixture
+def local_push(push_configured: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
+    """Web Push on, and endpoints on 127.0.0.1 allowed: the local receiver's."""
+    return {**push_configured, **set_settings(monkeypatch, webpush_allow_private_endpoints="true")}
+
+
+@pytest.fixture
+def receiver() -> Iterator[WebPushReceiver]:
+    server = WebPushReceiver().start()
+    yield server
+    server.stop()
