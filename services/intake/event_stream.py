@@ -12,6 +12,7 @@ Redis being down delays live updates but never fails the request.
 from __future__ import annotations
 
 import logging
+import re
 import threading
 from collections.abc import AsyncIterator
 
@@ -66,10 +67,6 @@ class StreamSlots:
             else:
                 self._open.pop(complaint_id, None)
 
-    def open_streams(self, complaint_id: str) -> int:
-        with self._lock:
-            return self._open.get(complaint_id, 0)
-
 
 class StreamSlot:
     """One taken slot; giving it back twice counts once (the stream's end and the response's
@@ -89,7 +86,8 @@ class StreamSlot:
 def parse_last_event_id(value: str | None) -> int:
     """The browser's ``Last-Event-ID`` (an inbox message id); anything else means "from the
     start"."""
-    if value is not None and value.strip().isdigit():
+    # ASCII digits only: str.isdigit() also takes "²", which int() refuses.
+    if value is not None and re.fullmatch(r"[0-9]{1,18}", value.strip()):
         return int(value.strip())
     return 0
 

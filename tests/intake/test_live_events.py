@@ -152,11 +152,16 @@ def test_the_stream_is_documented_as_an_event_stream(client: TestClient) -> None
     assert any(p["name"] == "Last-Event-ID" for p in operation["parameters"])
 
 
-def test_an_unreadable_last_event_id_means_from_the_start(client: TestClient) -> None:
+@pytest.mark.parametrize("last_event_id", ["abc", "-1", "\u00b2", "9" * 40])
+def test_an_unreadable_last_event_id_means_from_the_start(
+    client: TestClient, last_event_id: str
+) -> None:
     filed = file(client)
     deliver(inbox_message(filed["tracking_code"]))
     with client.stream(
-        "GET", events_url(filed), headers={**headers(filed), "Last-Event-ID": "abc"}
+        "GET",
+        events_url(filed),
+        headers={**headers(filed), "Last-Event-ID": last_event_id.encode("latin-1")},
     ) as response:
         received = read_until_status(events(response.iter_lines()))
     assert [e.event for e in received] == ["message", "status"]
