@@ -61,7 +61,7 @@ class DeliveryCollector(Collector):
 
 def _counts(session: Session, *columns: Any) -> dict[tuple[str, str], int]:
     rows = session.execute(select(*columns, func.count()).group_by(*columns))
-    return {(first, second): n for first, second, n in rows}
+    return {(row[0], row[1]): row[2] for row in rows}
 
 
 def registry_for(database: Callable[[], ServiceDatabase]) -> CollectorRegistry:

@@ -15,8 +15,10 @@ app = get_celery()
 wire_worker(get_db, "notifier")
 
 
-@signals.worker_ready.connect(weak=False)
 def serve_metrics(**_: Any) -> None:
     port = get_settings().notifier_metrics_port
     if port is not None:
         serve(port, get_db)
+
+
+signals.worker_ready.connect(serve_metrics, weak=False)

@@ -96,12 +96,12 @@ def request_resend(
         raise DeliveryNotFound(f"Tidak ada pengiriman {notification_id} melalui {channel.value}")
     now = utcnow()
     # Compare-and-set: of two operators re-sending at once, one wins; the other gets 409.
-    changed = session.execute(
+    changed = session.execute(  # an UPDATE's result is a CursorResult, which has rowcount
         update(NotificationOutcome)
         .where(NotificationOutcome.id == outcome.id, NotificationOutcome.status == FAILED)
         .values(status=RESEND_REQUESTED, resend_requested_by=user.username, resend_requested_at=now)
         .execution_options(synchronize_session=False)
-    ).rowcount
+    ).rowcount  # type: ignore[attr-defined]
     if changed != 1:
         raise NotResendable(
             "Pengiriman ini tidak sedang gagal (sudah terkirim atau sedang dikirim ulang)"

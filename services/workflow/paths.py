@@ -114,7 +114,7 @@ def _move(session: Session, case: Case, sop_path: Path, now: datetime) -> None:
 
 def note_for_complainant(sop_path: Path, data: dict[str, Any]) -> str | None:
     """What the complainant reads with the status: the fields meant for them, reason first."""
-    lines = []
+    lines: list[str] = []
     for field in sop_path.inputs:
         value = data.get(field.name)
         if field.for_complainant and value:

@@ -20,7 +20,7 @@ def _model_for(fields: tuple[InputField, ...]) -> type[BaseModel]:
             str, StringConstraints(strip_whitespace=True, min_length=1, max_length=field.max_length)
         ]
         spec[field.name] = (text, ...) if field.required else (text | None, None)
-    return create_model(  # type: ignore[call-overload,no-any-return]
+    return create_model(
         "StepInput", __config__=ConfigDict(extra="forbid"), **spec
     )
 

@@ -240,7 +240,7 @@ def notification_for(
         recipient=Reporter(
             name=case.reporter_name, email=case.reporter_email, phone=case.reporter_phone
         ),
-        channels=tuple(case.channels),  # type: ignore[arg-type]
+        channels=tuple(Channel(c) for c in case.channels),
         subject=case.subject,
         answer=answer,
         note=note,
