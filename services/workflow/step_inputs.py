@@ -20,9 +20,7 @@ def _model_for(fields: tuple[InputField, ...]) -> type[BaseModel]:
             str, StringConstraints(strip_whitespace=True, min_length=1, max_length=field.max_length)
         ]
         spec[field.name] = (text, ...) if field.required else (text | None, None)
-    return create_model(
-        "StepInput", __config__=ConfigDict(extra="forbid"), **spec
-    )
+    return create_model("StepInput", __config__=ConfigDict(extra="forbid"), **spec)
 
 
 def validate_input(fields: tuple[InputField, ...], payload: Any, what: str) -> dict[str, Any]:
