@@ -6,12 +6,12 @@ a test fails when the README holds anything else.
 
 from __future__ import annotations
 
-import importlib
+import subprocess
 import sys
 from fnmatch import fnmatchcase
 from pathlib import Path
 
-from shared.celery_app import ALL_QUEUES, get_celery, task_routes
+from shared.celery_app import ALL_QUEUES, task_routes
 from shared.settings import PROJECT_ROOT
 from shared.sop import (
     ANSWERED,
@@ -87,10 +87,22 @@ def _paths_table() -> list[str]:
 
 def registered_tasks() -> list[str]:
     """Every task the three services' workers register (what they consume, not a list kept by
-    hand beside it)."""
-    for service in ("intake", "workflow", "notifier"):
-        importlib.import_module(f"services.{service}.tasks")
-    return sorted(name for name in get_celery().tasks if not name.startswith("celery."))
+    hand beside it). Read in a fresh interpreter: this process's app may hold other tasks
+    (a test's, say)."""
+    script = (
+        "import importlib; from shared.celery_app import get_celery\n"
+        "for s in ('intake', 'workflow', 'notifier'):\n"
+        "    importlib.import_module(f'services.{s}.tasks')\n"
+        "print('\\n'.join(n for n in get_celery().tasks if not n.startswith('celery.')))"
+    )
+    names = subprocess.run(  # noqa: S603 - our own interpreter and a fixed script
+        [sys.executable, "-c", script],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    return sorted(names)
 
 
 def _queue_table() -> list[str]:
