@@ -56,6 +56,13 @@ def enqueue(session: Session, task_name: str, message: Message) -> None:
     )
 
 
+def enqueue_once(session: Session, task_name: str, message: Message) -> None:
+    """``enqueue`` unless a row with this message id is already there: for messages whose ids
+    are derived from what caused them (uuid5), so a rerun of the cause adds nothing."""
+    if session.get(OutboxMessage, str(message.message_id)) is None:
+        enqueue(session, task_name, message)
+
+
 def already_processed(session: Session, message_id: str) -> bool:
     return session.get(ProcessedMessage, message_id) is not None
 

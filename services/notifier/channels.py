@@ -25,7 +25,7 @@ from shared.contracts import (
     NotificationRequestedV1,
     Reporter,
 )
-from shared.outbox import OutboxMessage, enqueue
+from shared.outbox import enqueue_once
 from shared.settings import get_settings
 
 # Errors after which another try of the same channel cannot succeed: the delivery is recorded as
@@ -93,8 +93,7 @@ def _send_to_inbox(session: Session, msg: NotificationRequestedV1, _: str) -> st
         title=content.subject,
         body=content.body,
     )
-    if session.get(OutboxMessage, str(inbox.message_id)) is None:
-        enqueue(session, INTAKE_INBOX_TASK, inbox)
+    enqueue_once(session, INTAKE_INBOX_TASK, inbox)
     return str(inbox.message_id)
 
 

@@ -38,7 +38,7 @@ from shared.contracts import (
     ResendRequestedV1,
 )
 from shared.db import utcnow
-from shared.outbox import OutboxMessage, enqueue
+from shared.outbox import enqueue, enqueue_once
 
 log = logging.getLogger(__name__)
 
@@ -78,8 +78,7 @@ def fan_out(session: Session, msg: NotificationRequestedV1) -> list[ChannelDeliv
         if channel in ROUTES
     ]
     for job in jobs:
-        if session.get(OutboxMessage, str(job.message_id)) is None:
-            enqueue(session, ROUTES[job.channel].task, job)
+        enqueue_once(session, ROUTES[job.channel].task, job)
     if msg.kind is NotificationKind.ANSWER:
         tell_intake_answered(session, msg, answered_at=utcnow())
     session.flush()
@@ -139,8 +138,7 @@ def tell_workflow(session: Session, msg: NotificationRequestedV1, delivery: Deli
         notification_id=msg.message_id,
         attempts=delivery.attempts,
     )
-    if session.get(OutboxMessage, str(reported.message_id)) is None:
-        enqueue(session, WORKFLOW_NOTIFIED_TASK, reported)
+    enqueue_once(session, WORKFLOW_NOTIFIED_TASK, reported)
 
 
 FINAL = (DeliveryStatus.SENT, DeliveryStatus.FAILED)
@@ -329,8 +327,7 @@ def tell_intake_answered(
         answer=msg.answer or "",  # never empty: fan_out() checked it
         answered_at=answered_at,
     )
-    if session.get(OutboxMessage, str(answered.message_id)) is None:
-        enqueue(session, INTAKE_ANSWERED_TASK, answered)
+    enqueue_once(session, INTAKE_ANSWERED_TASK, answered)
     return answered
 
 
