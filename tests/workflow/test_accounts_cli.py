@@ -107,3 +107,25 @@ def test_refuses_a_short_password_a_duplicate_and_an_unknown_role(
         == 2
     )
     assert _cli(configured, "deactivate", "tidak-ada").returncode == 1
+
+
+def test_staff_email_is_set_checked_and_cleared_from_the_cli(configured: dict[str, str]) -> None:
+    created = _cli(
+        configured,
+        "create",
+        "ani",
+        "--role",
+        "admin",
+        "--email",
+        "Ani@DPMPTSP.example.id",
+        "--password-stdin",
+        password="admin-rahasia-1\n",
+    )
+    assert created.returncode == 0, created.stderr
+    assert "ani\tadmin\taktif\t\tAni@dpmptsp.example.id" in _cli(configured, "list").stdout
+
+    bad = _cli(configured, "set-email", "ani", "bukan-email")
+    assert bad.returncode == 1
+    assert "Alamat email tidak valid" in bad.stderr
+    assert _cli(configured, "set-email", "ani").returncode == 0
+    assert "ani\tadmin\taktif\t\t-" in _cli(configured, "list").stdout

@@ -4,8 +4,6 @@ deliveries with its re-send."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import uuid
 from typing import Any
 
@@ -197,37 +195,3 @@ def test_resend_of_unknown_or_malformed_deliveries_is_refused(
     )
     assert client.get("/api/v1/notifications/failed").status_code == 401
     assert outbox(RESEND_TASK) == []
-
-
-def _cli(env: dict[str, str], *args: str, password: str | None = None) -> Any:
-    return subprocess.run(
-        [sys.executable, "-m", "services.workflow.accounts_cli", *args],
-        env=env,
-        input=password,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-
-
-def test_staff_email_is_set_checked_and_cleared_from_the_cli(configured: dict[str, str]) -> None:
-    created = _cli(
-        configured,
-        "create",
-        "ani",
-        "--role",
-        "admin",
-        "--email",
-        "Ani@DPMPTSP.example.id",
-        "--password-stdin",
-        password="admin-rahasia-1\n",
-    )
-    assert created.returncode == 0, created.stderr
-    assert "ani\tadmin\taktif\t\tAni@dpmptsp.example.id" in _cli(configured, "list").stdout
-
-    bad = _cli(configured, "set-email", "ani", "bukan-email")
-    assert bad.returncode == 1
-    assert "Alamat email tidak valid" in bad.stderr
-    assert _cli(configured, "set-email", "ani").returncode == 0
-    assert "ani\tadmin\taktif\t\t-" in _cli(configured, "list").stdout
