@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -95,6 +96,29 @@ class Settings(BaseSettings):
     # loopback/private address (a local push receiver). Off, such an endpoint is refused: the
     # server POSTs to it, and a citizen must not make it reach into the office's network.
     webpush_allow_private_endpoints: bool = False
+
+    # The office calendar the 5-minute standard (Mutu Baku) is counted in: only office time
+    # counts. Hours per weekday as "HH:MM-HH:MM" periods, the rest break left out (on Friday
+    # the longer break for Friday prayers); a day not listed is closed. National holidays come
+    # from the `holidays` package for the country; the office adds its own closed dates (cuti
+    # bersama, local days off) as a JSON list of ISO dates.
+    office_timezone: str = "Asia/Jakarta"
+    office_hours: dict[str, str] = {
+        "mon": "07:30-12:00,13:00-16:00",
+        "tue": "07:30-12:00,13:00-16:00",
+        "wed": "07:30-12:00,13:00-16:00",
+        "thu": "07:30-12:00,13:00-16:00",
+        "fri": "07:30-11:30,13:00-16:00",
+    }
+    office_holidays_country: str | None = "ID"
+    office_closed_dates: list[date] = []
+    # The SLA sweep: a warning to the role at this share of a step's standard, a breach at the
+    # standard; it runs this often (Celery beat, one scheduler).
+    sla_warning_share: float = Field(default=0.8, gt=0, lt=1)
+    sla_sweep_seconds: float = Field(default=30.0, gt=0)
+    # Who hears of a breach by the Koordinator, whom no role in the SOP supervises: the head of
+    # office (Kepala Dinas) and whoever else the office lists, as a JSON list of emails.
+    head_of_office_emails: list[str] = []
 
     # Staff are emailed when a case arrives in their role's worklist. Unset: on in production,
     # off in the embedded mode (where the demo users have no real mailboxes).

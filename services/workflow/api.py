@@ -8,7 +8,7 @@ from fastapi import Body, Depends, FastAPI, Path, Request, status
 from fastapi.security import OAuth2PasswordRequestForm
 from sqlalchemy.orm import Session
 
-from services.workflow import accounts, case_views, delivery_views, path_views, search, steps
+from services.workflow import accounts, case_views, clock, delivery_views, path_views, search, steps
 from services.workflow.auth import issue_token
 from services.workflow.database import get_db
 from services.workflow.dependencies import CurrentUser, SessionDep, SettingsDep
@@ -26,7 +26,6 @@ from services.workflow.schemas import (
     status_label,
 )
 from shared.api_errors import error_responses, install_error_handlers
-from shared.db import utcnow
 from shared.service_runtime import relay_lifespan
 from shared.sop import ROLE_LABELS, STEP_BY_NUMBER, STEPS, Role
 
@@ -107,7 +106,7 @@ def create_app() -> FastAPI:
 
     @app.get("/api/v1/worklist", responses=error_responses(401))
     def worklist(user: CurrentUser, session: SessionDep) -> list[WorkItem]:
-        now = utcnow()
+        now = clock.now()
         items = []
         for case in steps.worklist(session, Role(user.role)):
             assert case.current_step and case.step_arrived_at and case.due_at  # noqa: S101

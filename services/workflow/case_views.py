@@ -8,7 +8,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
 
-from services.workflow import claims, search
+from services.workflow import claims, clock, search
 from services.workflow.dependencies import CurrentUser, SessionDep
 from services.workflow.history import events_of
 from services.workflow.models import Case
@@ -21,7 +21,6 @@ from services.workflow.schemas import (
     status_label,
 )
 from shared.api_errors import error_responses
-from shared.db import utcnow
 from shared.sop import ROLE_LABELS, STEP_BY_NUMBER
 
 router = APIRouter(prefix="/api/v1/cases")
@@ -33,7 +32,7 @@ def find_cases(
     filters: Annotated[search.CaseFilter, Query()], _user: CurrentUser, session: SessionDep
 ) -> CasePage:
     """Laporan pengaduan yang memenuhi semua filter, terbaru lebih dulu, per halaman."""
-    now = utcnow()
+    now = clock.now()
     found = search.find_cases(session, filters, now=now)
     return CasePage(
         items=[_summary(case, now) for case in found.cases],

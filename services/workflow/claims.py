@@ -11,12 +11,12 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
+from services.workflow import clock
 from services.workflow.accounts import get_by_username
 from services.workflow.errors import CaseNotWaiting, ConcurrentChange, HeldByOther, WrongRole
 from services.workflow.history import record
 from services.workflow.models import Case, StaffUser
 from services.workflow.search import WIB, get_case
-from shared.db import utcnow
 from shared.sop import ROLE_LABELS, STEP_BY_NUMBER, Role, Step
 
 
@@ -30,7 +30,7 @@ def claim(session: Session, case_id: str, user: StaffUser) -> Case:
     previous = case.held_by
     if previous is not None and _is_active(session, previous):
         raise HeldByOther(_held_message(case))
-    now = utcnow()
+    now = clock.now()
     case.held_by = user.username
     case.held_at = now
     output: dict[str, str] = {"held_by": user.username}
@@ -66,7 +66,7 @@ def release(session: Session, case_id: str, user: StaffUser) -> Case:
         step=case.current_step,
         role=user.role,
         actor=user.username,
-        occurred_at=utcnow(),
+        occurred_at=clock.now(),
         input={"held_since": held_since.isoformat()} if held_since else None,
     )
     _flush(session, case)

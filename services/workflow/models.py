@@ -46,7 +46,15 @@ class Case(Base):
     current_step: Mapped[int | None] = mapped_column(Integer, index=True)
     # Null while the case travels to ``current_step``: it is on the worklist only once arrived.
     step_arrived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The step's clock (``step_clock``), in office time: when the role is warned and when the
+    # standard is breached; each is acted on once per arrival (the sweep sets the *_sent marks).
+    due_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    warn_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    warned_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    breached_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Office minutes already spent at the current step before the clock stopped for the
+    # complainant (a request for information); the clock resumes from there on their reply.
+    minutes_before_pause: Mapped[float] = mapped_column(Float, default=0.0, server_default="0")
     answer: Mapped[str | None] = mapped_column(Text)
     filed_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -9,11 +9,11 @@ import uuid
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from services.workflow import clock
 from services.workflow.errors import DeliveryNotFound, NotResendable
 from services.workflow.history import record
 from services.workflow.models import Case, NotificationOutcome, StaffUser
 from shared.contracts import RESEND_TASK, Channel, NotificationDeliveredV1, ResendRequestedV1
-from shared.db import utcnow
 from shared.outbox import enqueue
 
 NOTIFIER_ACTOR = "notifier"
@@ -94,7 +94,7 @@ def request_resend(
     outcome = _outcome(session, str(notification_id), channel.value)
     if outcome is None:
         raise DeliveryNotFound(f"Tidak ada pengiriman {notification_id} melalui {channel.value}")
-    now = utcnow()
+    now = clock.now()
     # Compare-and-set: of two operators re-sending at once, one wins; the other gets 409.
     changed = session.execute(  # an UPDATE's result is a CursorResult, which has rowcount
         update(NotificationOutcome)

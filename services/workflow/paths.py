@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from services.workflow import clock, step_clock
 from services.workflow.claims import clear_claim
 from services.workflow.errors import InvalidOriginal, PathNotFound
 from services.workflow.history import record
@@ -24,7 +25,6 @@ from services.workflow.steps import (
     arrive_at,
     flush_or_conflict,
     hand_to,
-    minutes_at_step,
     notification_for,
 )
 from shared.contracts import (
@@ -34,7 +34,6 @@ from shared.contracts import (
     ComplainantReplyV1,
     NotificationKind,
 )
-from shared.db import utcnow
 from shared.outbox import enqueue
 from shared.sop import CLOSED, PATHS, PATHS_BY_STEP, STEP_BY_NUMBER, Path
 
@@ -59,7 +58,7 @@ def take_path(
         available = ", ".join(PATHS_BY_STEP.get(step.number, {})) or "tidak ada"
         raise PathNotFound(f"Langkah {step.number} tidak memiliki jalur '{name}' ({available})")
     data = validate_input(sop_path.inputs, payload, f"Jalur '{name}' langkah {step.number}")
-    now = utcnow()
+    now = clock.now()
     event = record(
         session,
         case,
@@ -70,7 +69,7 @@ def take_path(
         occurred_at=now,
         input=data,
         output={"path": name, "label": sop_path.label},
-        minutes_taken=minutes_at_step(case, now),
+        minutes_taken=step_clock.minutes_taken(case, now),
         standard_minutes=step.standard_minutes,
     )
     effect = EFFECTS.get(name)
@@ -98,8 +97,10 @@ def take_path(
 
 
 def _move(session: Session, case: Case, sop_path: Path, now: datetime) -> None:
-    case.step_arrived_at = None
-    case.due_at = None
+    if sop_path.waits_for_complainant:
+        step_clock.pause(case, now)  # waiting for the complainant stops the clock
+    else:
+        step_clock.stop(case)
     if sop_path.returns_to is not None:
         hand_to(session, case, STEP_BY_NUMBER[sop_path.returns_to])
     elif sop_path.waits_for_complainant:
@@ -168,4 +169,5 @@ def receive_reply(session: Session, msg: ComplainantReplyV1) -> None:
         occurred_at=msg.occurred_at,
         input={"message": msg.message},
     )
-    arrive_at(session, case, STEP_BY_NUMBER[sop_path.step])
+    # The clock resumes where it stopped when the Kasi asked.
+    arrive_at(session, case, STEP_BY_NUMBER[sop_path.step], minutes_spent=case.minutes_before_pause)

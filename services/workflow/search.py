@@ -15,9 +15,9 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import Session
 
+from services.workflow import clock
 from services.workflow.errors import CaseNotFound, InvalidFilter
 from services.workflow.models import Case
-from shared.db import utcnow
 from shared.sop import CLOSED, STATUS_LABELS, STEPS, Role
 
 WIB = timezone(timedelta(hours=7), "WIB")
@@ -162,7 +162,7 @@ def find_cases(session: Session, filters: CaseFilter, *, now: datetime | None = 
     """The page of cases ``filters`` asks for, newest filing first, and how many match in all."""
     if filters.filed_from and filters.filed_to and filters.filed_from > filters.filed_to:
         raise InvalidFilter("Data tidak valid. filed_from: tidak boleh setelah filed_to")
-    conditions = _conditions(filters, now or utcnow())
+    conditions = _conditions(filters, now or clock.now())
     total = session.scalar(select(func.count()).select_from(Case).where(*conditions)) or 0
     page = session.scalars(
         select(Case)

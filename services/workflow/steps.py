@@ -9,13 +9,14 @@ from __future__ import annotations
 import logging
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
+from services.workflow import clock, step_clock
 from services.workflow.claims import clear_claim, ensure_may_act
 from services.workflow.errors import StepNotFound, StepOutOfOrder, WrongRole
 from services.workflow.history import record
@@ -33,7 +34,6 @@ from shared.contracts import (
     Reporter,
     StepHandoffV1,
 )
-from shared.db import utcnow
 from shared.outbox import enqueue
 from shared.settings import get_settings
 from shared.sop import CLOSED, FIRST_STEP, ROLE_LABELS, STEP_BY_NUMBER, STEPS, Role, Step, next_step
@@ -96,11 +96,13 @@ def arrive(session: Session, msg: StepHandoffV1) -> None:
     arrive_at(session, case, STEP_BY_NUMBER[msg.step])
 
 
-def arrive_at(session: Session, case: Case, step: Step) -> None:
-    now = utcnow()
+def arrive_at(session: Session, case: Case, step: Step, *, minutes_spent: float = 0.0) -> None:
+    """The case is on ``step``'s worklist now; its clock starts (or, after a pause for the
+    complainant, resumes with ``minutes_spent`` already used)."""
+    now = clock.now()
     case.status = step.status
-    case.step_arrived_at = now
-    case.due_at = now + timedelta(minutes=step.standard_minutes)
+    step_clock.start(case, step, now, minutes_spent=minutes_spent)
+    assert case.due_at is not None  # noqa: S101 - set just now
     event = record(
         session,
         case,
@@ -157,16 +159,10 @@ def actionable(
     return case, step
 
 
-def minutes_at_step(case: Case, now: datetime) -> float:
-    assert case.step_arrived_at is not None  # noqa: S101 - only called for an arrived case
-    return round((now - case.step_arrived_at).total_seconds() / 60, 2)
-
-
 def hand_to(session: Session, case: Case, step: Step) -> None:
     """Send the case to ``step``'s queue; it is on that role's worklist once it arrives."""
     case.current_step = step.number
-    case.step_arrived_at = None
-    case.due_at = None
+    step_clock.stop(case)
     enqueue(session, step.arrive_task, StepHandoffV1(case_id=case.id, step=step.number))
 
 
@@ -195,8 +191,8 @@ def _out_of_order_message(case: Case, step: Step) -> str:
 def _complete(
     session: Session, case: Case, step: Step, user: StaffUser, data: dict[str, Any]
 ) -> Completion:
-    now = utcnow()
-    minutes = minutes_at_step(case, now)
+    now = clock.now()
+    minutes = step_clock.minutes_taken(case, now)
     if "answer" in data:
         case.answer = data["answer"]
     record(
@@ -222,8 +218,7 @@ def _complete(
         hand_to(session, case, following)
     else:
         case.current_step = None
-        case.step_arrived_at = None
-        case.due_at = None
+        step_clock.stop(case)
         case.status = CLOSED
         case.closed_at = now
         send_answer(session, case)

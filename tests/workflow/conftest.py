@@ -6,6 +6,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
+from services.workflow import clock
 from services.workflow.accounts import create_user
 from services.workflow.api import create_app
 from services.workflow.database import get_db
@@ -13,6 +14,7 @@ from services.workflow.models import Case, StaffUser
 from services.workflow.steps import receive_complaint
 from shared.contracts import ComplaintFiledV1, Reporter
 from shared.sop import Role
+from tests.support.clock import TestClock
 
 PASSWORD = "rahasia-kantor-123"
 
@@ -62,3 +64,12 @@ def login(client: TestClient, role: Role) -> dict[str, str]:
     )
     assert response.status_code == 200, response.text
     return {"Authorization": f"Bearer {response.json()['access_token']}"}
+
+
+@pytest.fixture(autouse=True)
+def office_clock() -> Iterator[TestClock]:
+    """The SOP's clock at an office-hours Monday morning: step deadlines do not depend on the
+    day the tests run (a weekend would put every due time on Monday)."""
+    test_clock = TestClock()
+    with clock.driven_by(test_clock):
+        yield test_clock

@@ -12,8 +12,8 @@ from services.workflow.database import get_db
 from services.workflow.search import CaseFilter, find_cases
 from services.workflow.steps import arrive, complete_step, receive_complaint
 from shared.contracts import StepHandoffV1
-from shared.db import utcnow
 from shared.sop import Role
+from tests.support.clock import TestClock
 from tests.workflow.conftest import filed_message, login
 
 WIB = timedelta(hours=7)
@@ -90,9 +90,9 @@ def test_filing_times_are_inclusive_and_read_as_wib_without_a_zone(cases: dict) 
     assert _find(cases, filed_from="2026-03-01T17:30:00Z", filed_to="2026-03-01T17:30Z") == ["B"]
 
 
-def test_overdue_cases_are_those_past_due_at_a_step(cases: dict) -> None:
+def test_overdue_cases_are_those_past_due_at_a_step(cases: dict, office_clock: TestClock) -> None:
     assert _find(cases, overdue=True) == []
-    later = utcnow() + timedelta(minutes=6)
+    later = office_clock() + timedelta(minutes=6)
     assert _find(cases, now=later, overdue=True) == ["C", "B", "A"]
     assert _find(cases, now=later, overdue=False) == ["D"]  # travelling: no clock runs
 
