@@ -128,8 +128,11 @@ class Settings(BaseSettings):
     # records the delivery as failed for good, for operators to re-send.
     notifier_max_retries: int = Field(default=1440, ge=0)
 
-    # The notifier worker serves its Prometheus metrics on this port (unset: not served).
+    # Each service's Celery worker serves its Prometheus metrics on its port (unset: not
+    # served); the APIs serve theirs at /metrics.
     notifier_metrics_port: int | None = None
+    intake_metrics_port: int | None = None
+    workflow_metrics_port: int | None = None
 
     # Public addresses, used in messages to citizens and staff and in `make run`'s banner.
     intake_port: int = 8001
