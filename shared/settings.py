@@ -16,7 +16,7 @@ from urllib.parse import quote
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -143,6 +143,12 @@ class Settings(BaseSettings):
 
     # Test-only fault injection: the named checkpoint blocks until the process is killed.
     fault_pause_at: str | None = None
+
+    @field_validator("office_holidays_country")
+    @classmethod
+    def _no_country(cls, value: str | None) -> str | None:
+        # An empty variable means the default, so "none" is how to switch national holidays off.
+        return None if value is None or value.lower() == "none" else value
 
     @property
     def embedded(self) -> bool:

@@ -26,3 +26,10 @@ def test_the_tracking_link_carries_the_code_escaped() -> None:
         "https://pengaduan.madiunkota.go.id/lacak?kode=PGD-AB12-CD34"
     )
     assert settings.tracking_url("a b&c").endswith("kode=a%20b%26c")
+
+
+def test_national_holidays_are_switched_off_with_none(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PENGADUAN_OFFICE_HOLIDAYS_COUNTRY", "none")
+    assert Settings().office_holidays_country is None
+    monkeypatch.setenv("PENGADUAN_OFFICE_HOLIDAYS_COUNTRY", "")
+    assert Settings().office_holidays_country == "ID"
