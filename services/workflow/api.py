@@ -8,7 +8,16 @@ from fastapi import Body, Depends, FastAPI, Path, Request, status
 from fastapi.security import OAuth2PasswordRequestForm
 from sqlalchemy.orm import Session
 
-from services.workflow import accounts, case_views, clock, delivery_views, path_views, search, steps
+from services.workflow import (
+    accounts,
+    case_views,
+    clock,
+    delivery_views,
+    path_views,
+    report_views,
+    search,
+    steps,
+)
 from services.workflow.auth import issue_token
 from services.workflow.database import get_db
 from services.workflow.dependencies import CurrentUser, SessionDep, SettingsDep
@@ -76,6 +85,7 @@ def create_app() -> FastAPI:
     app.include_router(case_views.router)
     app.include_router(path_views.router)
     app.include_router(delivery_views.router)
+    app.include_router(report_views.router)
 
     @app.get("/healthz", include_in_schema=False)
     def healthz() -> dict[str, str]:

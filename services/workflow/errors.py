@@ -63,3 +63,7 @@ class DeliveryNotFound(NotFound):
 
 class NotResendable(Conflict):
     code = "not_resendable"
+
+
+class InvalidReportRange(InvalidInput):
+    code = "invalid_report_range"
