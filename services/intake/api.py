@@ -19,8 +19,10 @@ from services.intake.dependencies import (
     AccessToken,
     SessionDep,
 )
+from services.intake.metrics import registry_for
 from services.intake.schemas import ComplaintIn, ComplaintOut, FiledOut, ReplyIn, ReplyOut
 from shared.api_errors import Unauthorized, error_responses, install_error_handlers
+from shared.metrics_server import metrics_router
 from shared.service_runtime import relay_lifespan
 from shared.sop import total_standard_minutes
 
@@ -131,4 +133,5 @@ def create_app() -> FastAPI:
         )
 
     app.include_router(app_channel_api.router)
+    app.include_router(metrics_router(registry_for(get_db)))
     return app

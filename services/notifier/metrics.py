@@ -8,11 +8,10 @@ worker that was killed still counts as retrying. (A gauge per state, not a count
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from prometheus_client import CollectorRegistry, start_http_server
+from prometheus_client import CollectorRegistry
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 from sqlalchemy import func, select
@@ -21,8 +20,7 @@ from sqlalchemy.orm import Session
 from services.notifier.channels import ROUTES
 from services.notifier.models import AttemptOutcome, Delivery, DeliveryAttempt, DeliveryStatus
 from shared.db import ServiceDatabase
-
-log = logging.getLogger(__name__)
+from shared.metrics_server import registry_with
 
 SHOWN_STATES = (DeliveryStatus.SENT, DeliveryStatus.RETRYING, DeliveryStatus.FAILED)
 
@@ -65,12 +63,4 @@ def _counts(session: Session, *columns: Any) -> dict[tuple[str, str], int]:
 
 
 def registry_for(database: Callable[[], ServiceDatabase]) -> CollectorRegistry:
-    registry = CollectorRegistry(auto_describe=False)
-    registry.register(DeliveryCollector(database))
-    return registry
-
-
-def serve(port: int, database: Callable[[], ServiceDatabase]) -> None:
-    """Serve ``/metrics`` on ``port`` from a daemon thread of the worker's main process."""
-    start_http_server(port, registry=registry_for(database))
-    log.info("notifier metrics on port %s", port)
+    return registry_with(DeliveryCollector(database))

@@ -24,6 +24,7 @@ from services.workflow.dependencies import CurrentUser, SessionDep, SettingsDep
 from services.workflow.errors import BadCredentials
 from services.workflow.history import events_of
 from services.workflow.login_limits import LoginLimits
+from services.workflow.metrics import registry_for
 from services.workflow.models import Case
 from services.workflow.schemas import (
     CaseOut,
@@ -35,6 +36,7 @@ from services.workflow.schemas import (
     status_label,
 )
 from shared.api_errors import error_responses, install_error_handlers
+from shared.metrics_server import metrics_router
 from shared.service_runtime import relay_lifespan
 from shared.sop import ROLE_LABELS, STEP_BY_NUMBER, STEPS, Role
 
@@ -86,6 +88,7 @@ def create_app() -> FastAPI:
     app.include_router(path_views.router)
     app.include_router(delivery_views.router)
     app.include_router(report_views.router)
+    app.include_router(metrics_router(registry_for(get_db)))
 
     @app.get("/healthz", include_in_schema=False)
     def healthz() -> dict[str, str]:

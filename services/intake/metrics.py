@@ -1,0 +1,38 @@
+"""The intake's Prometheus metrics: complaints filed, and those whose answer reached the
+complainant, counted in the intake's database at scrape time (one aggregate query)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+from prometheus_client import CollectorRegistry
+from prometheus_client.core import CounterMetricFamily, Metric
+from prometheus_client.registry import Collector
+from sqlalchemy import func, select
+
+from services.intake.models import Complaint
+from shared.db import ServiceDatabase
+from shared.metrics_server import registry_with
+
+
+class ComplaintCollector(Collector):
+    def __init__(self, database: Callable[[], ServiceDatabase]) -> None:
+        self.database = database
+
+    def collect(self) -> Iterator[Metric]:
+        with self.database().sessions() as session:
+            filed, answered = session.execute(
+                select(func.count(), func.count(Complaint.answered_at))
+            ).one()
+        yield CounterMetricFamily(
+            "pengaduan_intake_complaints_filed", "Complaints filed (laporan pengaduan)", filed
+        )
+        yield CounterMetricFamily(
+            "pengaduan_intake_complaints_answered",
+            "Complaints whose answer was sent to the complainant",
+            answered,
+        )
+
+
+def registry_for(database: Callable[[], ServiceDatabase]) -> CollectorRegistry:
+    return registry_with(ComplaintCollector(database))
