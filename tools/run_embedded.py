@@ -101,8 +101,9 @@ def listening_ports(settings: Settings) -> dict[str, int]:
     names = ["intake_port", "workflow_port", "flower_port"]
     if settings.embedded:
         names.insert(0, "embedded_redis_port")
-    if settings.notifier_metrics_port is not None:
-        names.append("notifier_metrics_port")
+    for service in SERVICES:
+        if getattr(settings, f"{service}_metrics_port") is not None:
+            names.append(f"{service}_metrics_port")
     return {name: getattr(settings, name) for name in names}
 
 
@@ -149,8 +150,11 @@ def banner(settings: Settings) -> str:
         ("workflow API (staff)", f"{workflow}  docs {workflow}/docs"),
         ("Flower (operators)", url(settings.flower_port)),
     ]
-    if settings.notifier_metrics_port is not None:
-        rows.append(("notifier metrics", f"{url(settings.notifier_metrics_port)}/metrics"))
+    rows.append(("API metrics", f"{intake}/metrics  {workflow}/metrics"))
+    for service in SERVICES:
+        port = getattr(settings, f"{service}_metrics_port")
+        if port is not None:
+            rows.append((f"{service} metrics", f"{url(port)}/metrics"))
     if settings.embedded:
         redis = f"redis://{HOST}:{settings.embedded_redis_port}"
         users = ", ".join(role.value for role in Role)
