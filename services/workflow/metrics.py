@@ -17,15 +17,13 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from services.workflow.models import CaseEvent
-from services.workflow.sla_report import BREACHED, COMPLETED
+from services.workflow.sla_report import COMPLETED, StepKey, breaches_per_step
 from shared.db import ServiceDatabase
 from shared.metrics_server import registry_with
 from shared.sop import STEPS
 
 # Office minutes: around the 5-minute standard finely, then up to a whole office day (480).
 BUCKETS: tuple[float, ...] = (1, 2, 3, 5, 10, 15, 30, 60, 120, 480)
-
-StepKey = tuple[int, str]
 
 
 class StepCollector(Collector):
@@ -35,7 +33,7 @@ class StepCollector(Collector):
     def collect(self) -> Iterator[Metric]:
         with self.database().sessions() as session:
             durations = _durations(session)
-            breaches = _breaches(session)
+            breaches = breaches_per_step(session)
         # Every SOP step, zeros included: a rate or an alert needs the series to exist.
         keys = sorted({(s.number, s.role.value) for s in STEPS} | set(durations) | set(breaches))
         histogram = HistogramMetricFamily(
@@ -77,15 +75,6 @@ def _durations(session: Session) -> dict[StepKey, tuple[int, float, list[int]]]:
         for row in rows
         if row[0] is not None and row[1] is not None
     }
-
-
-def _breaches(session: Session) -> dict[StepKey, int]:
-    rows = session.execute(
-        select(CaseEvent.step, CaseEvent.role, func.count())
-        .where(CaseEvent.kind == BREACHED)
-        .group_by(CaseEvent.step, CaseEvent.role)
-    )
-    return {(row[0], row[1]): row[2] for row in rows if row[0] is not None and row[1] is not None}
 
 
 def registry_for(database: Callable[[], ServiceDatabase]) -> CollectorRegistry:

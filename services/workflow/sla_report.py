@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import case, func, select
+from sqlalchemy import ColumnElement, case, func, select
 from sqlalchemy.orm import Session
 
 from services.workflow.errors import InvalidReportRange
@@ -31,6 +31,8 @@ BREACHED = "breached"
 MAX_RANGE_DAYS = 366
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 FIELD_NAMES = {"from": "awal (from)", "to": "akhir (to)"}
+
+StepKey = tuple[int, str]
 
 
 @dataclass(frozen=True)
@@ -130,21 +132,14 @@ def step_figures(session: Session, start: datetime, end: datetime) -> list[StepF
             .group_by(*key)
         )
     }
-    minutes: dict[tuple[int, str], list[float]] = {}
+    minutes: dict[StepKey, list[float]] = {}
     for row in session.execute(
         select(*key, CaseEvent.minutes_taken)
         .where(CaseEvent.kind == COMPLETED, CaseEvent.minutes_taken.is_not(None), *in_range)
         .order_by(*key, CaseEvent.minutes_taken)
     ):
         minutes.setdefault((row.step, row.role), []).append(row.minutes_taken)
-    breaches = {
-        (row.step, row.role): row.breaches
-        for row in session.execute(
-            select(*key, func.count().label("breaches"))
-            .where(CaseEvent.kind == BREACHED, *in_range)
-            .group_by(*key)
-        )
-    }
+    breaches = breaches_per_step(session, *in_range)
     keys = {(s.number, s.role.value) for s in STEPS} | set(counted) | set(breaches)
     rows = []
     for step, role in sorted(k for k in keys if k[0] is not None and k[1] is not None):
@@ -160,6 +155,24 @@ def step_figures(session: Session, start: datetime, end: datetime) -> list[StepF
             )
         )
     return rows
+
+
+def breaches_per_step(session: Session, *conditions: ColumnElement[bool]) -> dict[StepKey, int]:
+    """ "breached" events per step and role; one recorded without a role counts for the role the
+    SOP gives the step."""
+    counts: dict[StepKey, int] = {}
+    for step, recorded_role, count in session.execute(
+        select(CaseEvent.step, CaseEvent.role, func.count())
+        .where(CaseEvent.kind == BREACHED, *conditions)
+        .group_by(CaseEvent.step, CaseEvent.role)
+    ):
+        if step is None:
+            continue
+        sop_step = STEP_BY_NUMBER.get(step)
+        role = recorded_role or (sop_step.role.value if sop_step else None)
+        if role is not None:
+            counts[step, role] = counts.get((step, role), 0) + count
+    return counts
 
 
 def filing_to_answer(session: Session, start: datetime, end: datetime) -> Durations:

@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 
 from services.workflow import history
 from services.workflow.database import get_db
@@ -140,3 +141,13 @@ def test_with_redis_down_the_scrape_still_answers_with_redis_up_0(
     assert figure(figures, "pengaduan_redis_up") == 0
     assert not [name for name, _ in figures if name == "pengaduan_queue_depth"]
     assert figure(figures, f"{DURATION}_count", step="1", role="admin") == 1
+
+
+def test_a_breach_recorded_without_a_role_counts_for_the_steps_role(client: TestClient) -> None:
+    seed({}, {4: 1})
+    with get_db().transaction() as session:
+        case = session.scalars(select(Case)).one()
+        history.record(session, case, "breached", actor="sistem", occurred_at=AT, step=4)
+    _, figures = scrape(client)
+    breaches = "pengaduan_workflow_step_breaches_total"
+    assert figure(figures, breaches, step="4", role="tim_koordinasi") == 2
