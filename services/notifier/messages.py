@@ -46,9 +46,22 @@ SUBJECTS: dict[NotificationKind, str] = {
     NotificationKind.WORKLIST_ARRIVAL: (
         "Laporan pengaduan {tracking_code} masuk ke daftar kerja Anda"
     ),
+    NotificationKind.SLA_WARNING: (
+        "Peringatan batas waktu Mutu Baku: laporan pengaduan {tracking_code}"
+    ),
+    NotificationKind.SLA_BREACH: (
+        "Pelanggaran standar waktu: laporan pengaduan {tracking_code} terlambat"
+    ),
 }
 
-NEEDS_NOTE = (NotificationKind.INFORMATION_REQUESTED, NotificationKind.DECLINED)
+# Kinds whose ``note`` is the point of the message: the reason or request for the complainant;
+# the step, due time and lateness for staff told of the Mutu Baku.
+NEEDS_NOTE = (
+    NotificationKind.INFORMATION_REQUESTED,
+    NotificationKind.DECLINED,
+    NotificationKind.SLA_WARNING,
+    NotificationKind.SLA_BREACH,
+)
 
 # The office's own words (the answer, a reason or request) are reproduced verbatim: the plain
 # text is rendered with a placeholder in their place, wrapped, and only then are they put in.

@@ -15,7 +15,7 @@ import httpx
 
 from services.notifier.messages import OFFICE, check_complete
 from services.notifier.sms_text import fit
-from shared.contracts import NotificationKind, NotificationRequestedV1
+from shared.contracts import STAFF_KINDS, NotificationKind, NotificationRequestedV1
 from shared.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
@@ -190,6 +190,10 @@ def sms_text(
         "jawaban akan dikirimkan begitu tersedia.",
         NotificationKind.WORKLIST_ARRIVAL: f"Laporan pengaduan {code} masuk ke daftar kerja "
         f"Anda{f' ({msg.note})' if msg.note else ''}. Buka {settings.console_url}",
+        NotificationKind.SLA_WARNING: f"Peringatan Mutu Baku: laporan pengaduan {code} mendekati "
+        f"batas waktu. {msg.note} Buka {settings.console_url}",
+        NotificationKind.SLA_BREACH: f"Pelanggaran standar waktu: laporan pengaduan {code} "
+        f"terlambat. {msg.note} Buka {settings.console_url}",
     }
-    link = settings.console_url if msg.kind is NotificationKind.WORKLIST_ARRIVAL else page
+    link = settings.console_url if msg.kind in STAFF_KINDS else page
     return fit(" ".join(texts[msg.kind].split()) + SIGN, link=link)

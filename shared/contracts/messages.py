@@ -76,9 +76,16 @@ class NotificationKind(StrEnum):
     DUPLICATE = "duplicate"
     # To staff: a case arrived in the recipient's worklist (``note`` names the step).
     WORKLIST_ARRIVAL = "worklist_arrival"
+    # To staff: a case of the recipient's role nears its step's due time (Mutu Baku), and a
+    # step's standard was breached (to the supervising role, or the head of office). ``note``
+    # names the step, the due time and how late.
+    SLA_WARNING = "sla_warning"
+    SLA_BREACH = "sla_breach"
 
 
-STAFF_KINDS = frozenset({NotificationKind.WORKLIST_ARRIVAL})
+STAFF_KINDS = frozenset(
+    {NotificationKind.WORKLIST_ARRIVAL, NotificationKind.SLA_WARNING, NotificationKind.SLA_BREACH}
+)
 
 
 class NotificationRequestedV1(Message):

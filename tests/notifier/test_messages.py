@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from services.notifier.messages import IncompleteNotification, compose
-from shared.contracts import NotificationKind, Reporter
+from shared.contracts import STAFF_KINDS, NotificationKind, Reporter
 from shared.settings import Settings
 from tests.notifier.conftest import NOTE, notification
 
@@ -51,7 +51,7 @@ def test_a_request_or_refusal_without_its_reason_is_incomplete() -> None:
 
 def test_every_email_carries_the_tracking_code_and_the_tracking_link_in_both_parts() -> None:
     for kind in NotificationKind:
-        if kind is NotificationKind.WORKLIST_ARRIVAL:
+        if kind in STAFF_KINDS:
             continue  # staff: see below
         composed = compose(notification(kind), settings=SETTINGS)
         link = SETTINGS.tracking_url("PGD-2026-0042")
@@ -76,6 +76,54 @@ def test_staff_arrival_email_links_the_console_never_the_tracking_page() -> None
         assert "/lacak" not in part
         assert step in part
         assert "daftar kerja" in part
+
+
+SLA_NOTE = (
+    "Langkah 2: Menelaah dan memverifikasi pengaduan serta melaporkan kepada Kabid.\n"
+    "Peran: Kepala Seksi (Kasi).\n"
+    "Batas waktu: 30-11-2026 pukul 09.05 WIB (standar 5 menit).\n"
+    "Terlambat: 3 menit melewati batas waktu."
+)
+
+
+@pytest.mark.parametrize(
+    ("kind", "subject", "said"),
+    [
+        (
+            NotificationKind.SLA_WARNING,
+            "Peringatan batas waktu Mutu Baku: laporan pengaduan PGD-2026-0042",
+            "Peringatan batas waktu Mutu Baku:",
+        ),
+        (
+            NotificationKind.SLA_BREACH,
+            "Pelanggaran standar waktu: laporan pengaduan PGD-2026-0042 terlambat",
+            "Pelanggaran standar waktu:",
+        ),
+    ],
+)
+def test_mutu_baku_emails_to_staff_carry_the_note_and_link_the_console(
+    kind: NotificationKind, subject: str, said: str
+) -> None:
+    msg = notification(kind).model_copy(
+        update={"recipient": Reporter(name="Bambang Kabid", email="kabid@dpmptsp.madiun.go.id")}
+        | {"note": SLA_NOTE}
+    )
+    composed = compose(msg, settings=SETTINGS)
+
+    assert composed.subject == subject
+    assert composed.body.startswith("Yth. Bambang Kabid,")
+    assert SLA_NOTE in composed.body  # verbatim, its lines kept
+    assert "Batas waktu: 30-11-2026 pukul 09.05 WIB (standar 5 menit).<br>" in composed.html
+    for part in (composed.body, composed.html):
+        assert said in part
+        assert SETTINGS.console_url in part
+        assert "/lacak" not in part
+
+
+def test_a_mutu_baku_email_without_its_note_is_incomplete() -> None:
+    for kind in (NotificationKind.SLA_WARNING, NotificationKind.SLA_BREACH):
+        with pytest.raises(IncompleteNotification):
+            compose(notification(kind).model_copy(update={"note": None}), settings=SETTINGS)
 
 
 def test_verified_tells_the_complainant_the_koordinator_gives_the_disposisi() -> None:

@@ -391,3 +391,17 @@ def test_sms_for_a_verified_complaint_and_a_staff_arrival() -> None:
     assert settings.console_url in text and "/lacak" not in text
     for msg in (verified, text):
         assert measure(msg) == measure(msg) and measure(msg).encoding == "GSM-7"
+
+
+def test_sms_for_a_mutu_baku_warning_and_breach_runs_the_note_into_one_line() -> None:
+    settings = Settings(public_intake_url=URL, public_workflow_url="https://petugas.example.id")
+    note = "Langkah 3: Memberikan disposisi.\nBatas waktu: 30-11-2026 pukul 09.05 WIB."
+    for kind, opening in (
+        (NotificationKind.SLA_WARNING, "Peringatan Mutu Baku: laporan pengaduan PGD-2026-0042"),
+        (NotificationKind.SLA_BREACH, "Pelanggaran standar waktu: laporan pengaduan PGD-2026-0042"),
+    ):
+        text = sms_text(notification(kind).model_copy(update={"note": note}), settings=settings)
+        assert text.startswith(opening)
+        assert "disposisi. Batas waktu: 30-11-2026 pukul 09.05 WIB." in text
+        assert settings.console_url in text and "/lacak" not in text
+        assert measure(text).encoding == "GSM-7"
