@@ -6,9 +6,12 @@ shows each role's queue under the role's name.
 
 from __future__ import annotations
 
+from typing import Any
+
 from celery import Celery
 from kombu.entity import Exchange, Queue
 
+from shared.contracts.tasks import SLA_SWEEP_TASK
 from shared.settings import Settings, get_settings
 from shared.sop import STEPS, Role
 
@@ -23,6 +26,9 @@ def task_routes() -> dict[str, dict[str, str]]:
     # The workflow's own bookkeeping (what the notifier delivered) is the complaint desk admin's:
     # the admin is the role that talks with the complainant (steps 1 and 5).
     routes["workflow.record.*"] = {"queue": Role.ADMIN.value}
+    # So is the Mutu Baku sweep (warnings and breaches of every role's steps): the workflow's
+    # periodic bookkeeping, on a queue the workflow worker consumes.
+    routes["workflow.sla.*"] = {"queue": Role.ADMIN.value}
     routes["intake.*"] = {"queue": INTAKE_QUEUE}
     routes["notifier.*"] = {"queue": NOTIFIER_QUEUE}
     return routes
@@ -62,8 +68,21 @@ def make_celery(settings: Settings | None = None) -> Celery:
         task_send_sent_event=True,
         enable_utc=True,
         timezone="UTC",
+        beat_schedule=beat_schedule(settings),
+        # Write beat's schedule file after every task it sends, not every three minutes: its
+        # modification time is then beat's heartbeat (``shared.beat_app`` checks it).
+        beat_sync_every=1,
     )
     return app
+
+
+def beat_schedule(settings: Settings) -> dict[str, dict[str, Any]]:
+    """What Celery beat sends, and how often. A sweep not started before the next is due is
+    dropped (``expires``): after an outage the workers find one sweep waiting, not hundreds."""
+    every = settings.sla_sweep_seconds
+    return {
+        "sla-sweep": {"task": SLA_SWEEP_TASK, "schedule": every, "options": {"expires": every}},
+    }
 
 
 _app: Celery | None = None

@@ -208,6 +208,19 @@ PATHS_BY_STEP: dict[int, dict[str, Path]] = {
     number: {p.name: p for p in PATHS if p.step == number} for number in range(1, 6)
 }
 
+# Who answers for a role whose step ran past its standard (the Mutu Baku sweep escalates a breach
+# to them), read from the SOP's own reporting lines: the Admin reports to the Kasi (step 1), the
+# Kasi to the Kabid, who is the Koordinator (step 2), and the Tim Koordinasi acts on the
+# Koordinator's disposition (step 3). ``None``: no role of the SOP stands above; the head of
+# office hears of it (``settings.head_of_office_emails``).
+SUPERVISED_BY: dict[Role, Role | None] = {
+    Role.ADMIN: Role.KASI,
+    Role.KASI: Role.KOORDINATOR,
+    Role.KOORDINATOR: None,
+    Role.TIM_KOORDINASI: Role.KOORDINATOR,
+}
+HEAD_OF_OFFICE_LABEL = "Kepala Dinas DPMPTSP"
+
 FIRST_STEP = STEPS[0]
 STEP_BY_NUMBER: dict[int, Step] = {step.number: step for step in STEPS}
 
@@ -238,6 +251,12 @@ def step(number: int) -> Step:
 def next_step(current: Step) -> Step | None:
     """The step that follows, or ``None`` after the last one (the answer goes to the notifier)."""
     return STEP_BY_NUMBER.get(current.number + 1)
+
+
+def supervisor_label(role: Role) -> str:
+    """Who hears of ``role``'s breach, as staff read it."""
+    above = SUPERVISED_BY[role]
+    return HEAD_OF_OFFICE_LABEL if above is None else ROLE_LABELS[above]
 
 
 def total_standard_minutes() -> int:

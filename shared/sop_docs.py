@@ -21,6 +21,8 @@ from shared.sop import (
     STATUS_LABELS,
     STEPS,
     SUBMITTED,
+    SUPERVISED_BY,
+    supervisor_label,
     total_standard_minutes,
 )
 
@@ -45,6 +47,21 @@ def _steps_table() -> list[str]:
             f"| {step.output} | {step.standard_minutes} menit |"
         )
     lines.append(f"\nTotal standard time: {total_standard_minutes()} minutes.")
+    return lines
+
+
+def _escalation_table() -> list[str]:
+    lines = [
+        "A step's role is warned at `PENGADUAN_SLA_WARNING_SHARE` of its standard time; once the "
+        "standard is past, the breach is recorded on the case and escalated once per arrival.\n",
+        "| role | its steps | a breach is escalated to |",
+        "|---|---|---|",
+    ]
+    for role, above in SUPERVISED_BY.items():
+        numbers = ", ".join(str(s.number) for s in STEPS if s.role == role)
+        to = f"`{above.value}`" if above else "`PENGADUAN_HEAD_OF_OFFICE_EMAILS`"
+        label = f"`{role.value}` ({ROLE_LABELS[role]})"
+        lines.append(f"| {label} | {numbers} | {supervisor_label(role)} ({to}) |")
     return lines
 
 
@@ -131,6 +148,8 @@ def render() -> str:
         *_steps_table(),
         "\n#### Transitions: completing a step, and the other paths out of it\n",
         *_paths_table(),
+        "\n#### When a step runs past its standard (Mutu Baku)\n",
+        *_escalation_table(),
         "\n#### Statuses the complainant sees\n",
         *_status_table(),
         "\n#### Queues\n",

@@ -17,6 +17,22 @@ def get_by_username(session: Session, username: str) -> StaffUser | None:
     return session.scalar(select(StaffUser).where(StaffUser.username == username))
 
 
+def emailed_staff(session: Session, role: Role) -> list[StaffUser]:
+    """The active staff of ``role`` who have an email address: whom a message to the role
+    reaches (in username order, so a rerun produces its messages in the same order)."""
+    return list(
+        session.scalars(
+            select(StaffUser)
+            .where(
+                StaffUser.role == role.value,
+                StaffUser.active.is_(True),
+                StaffUser.email.is_not(None),
+            )
+            .order_by(StaffUser.username)
+        )
+    )
+
+
 def create_user(
     session: Session,
     *,

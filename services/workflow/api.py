@@ -16,6 +16,7 @@ from services.workflow import (
     path_views,
     report_views,
     search,
+    step_clock,
     steps,
 )
 from services.workflow.auth import issue_token
@@ -121,18 +122,22 @@ def create_app() -> FastAPI:
     def worklist(user: CurrentUser, session: SessionDep) -> list[WorkItem]:
         now = clock.now()
         items = []
-        for case in steps.worklist(session, Role(user.role)):
+        for case in steps.worklist(session, Role(user.role), now):
             assert case.current_step and case.step_arrived_at and case.due_at  # noqa: S101
+            step = STEP_BY_NUMBER[case.current_step]
             items.append(
                 WorkItem(
                     case_id=case.id,
                     tracking_code=case.tracking_code,
                     step=case.current_step,
-                    step_name=STEP_BY_NUMBER[case.current_step].name,
+                    step_name=step.name,
                     subject=case.subject,
                     arrived_at=case.step_arrived_at,
                     due_at=case.due_at,
-                    overdue=case.due_at < now,
+                    overdue=step_clock.is_overdue(case, now),
+                    minutes_left=round(
+                        step.standard_minutes - step_clock.minutes_taken(case, now), 2
+                    ),
                     held_by=case.held_by,
                     held_at=case.held_at,
                 )

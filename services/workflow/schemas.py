@@ -31,7 +31,11 @@ class WorkItem(BaseModel):
     subject: str
     arrived_at: datetime
     due_at: datetime
-    overdue: bool
+    overdue: bool = Field(description="Melewati batas waktu (due_at) langkahnya")
+    minutes_left: float = Field(
+        description="Sisa waktu terhadap standar langkah, dalam menit kerja (jam kantor); "
+        "negatif bila terlambat"
+    )
     held_by: str | None
     held_at: datetime | None
 

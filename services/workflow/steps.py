@@ -278,13 +278,24 @@ def send_answer(session: Session, case: Case) -> None:
         )
 
 
-def worklist(session: Session, role: Role) -> list[Case]:
-    """Cases that arrived at one of ``role``'s steps, oldest arrival first."""
+def worklist(session: Session, role: Role, now: datetime | None = None) -> list[Case]:
+    """Cases that arrived at one of ``role``'s steps: the overdue first, the longest overdue at
+    the top, then the rest by arrival, oldest first."""
+    now = now or clock.now()
     numbers = [s.number for s in STEPS if s.role == role]
-    return list(
-        session.scalars(
-            select(Case)
-            .where(Case.current_step.in_(numbers), Case.step_arrived_at.is_not(None))
-            .order_by(Case.step_arrived_at, Case.id)
-        )
+    cases = session.scalars(
+        select(Case)
+        .where(Case.current_step.in_(numbers), Case.step_arrived_at.is_not(None))
+        .order_by(Case.step_arrived_at, Case.id)
     )
+
+    def place(case: Case) -> tuple[bool, datetime]:
+        # Sorted here rather than in SQL so "overdue" means exactly what each item shows; the
+        # sort is stable, so ties keep the query's order.
+        if step_clock.is_overdue(case, now):
+            assert case.due_at is not None  # noqa: S101 - is_overdue checked it
+            return (False, case.due_at)
+        assert case.step_arrived_at is not None  # noqa: S101 - selected on it
+        return (True, case.step_arrived_at)
+
+    return sorted(cases, key=place)

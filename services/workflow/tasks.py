@@ -1,17 +1,23 @@
-"""The SOP step tasks: one arrival task per step, on that step's role queue (from the SOP table)."""
+"""The SOP step tasks: one arrival task per step, on that step's role queue (from the SOP table),
+and the Mutu Baku sweep that Celery beat fires."""
 
 from __future__ import annotations
+
+import logging
 
 from celery import Task
 from sqlalchemy.orm import Session
 
+from services.workflow import clock
 from services.workflow.database import get_db
 from services.workflow.notifications import CaseNotYetRegistered, record_delivery
 from services.workflow.paths import receive_reply
+from services.workflow.sla_sweep import sweep
 from services.workflow.steps import arrive, receive_complaint
 from shared.celery_app import get_celery
 from shared.consumer import consumer
 from shared.contracts import (
+    SLA_SWEEP_TASK,
     WORKFLOW_NOTIFIED_TASK,
     ComplainantReplyV1,
     ComplaintFiledV1,
@@ -19,6 +25,8 @@ from shared.contracts import (
     StepHandoffV1,
 )
 from shared.sop import FIRST_STEP, PATHS, STEPS
+
+log = logging.getLogger(__name__)
 
 app = get_celery()
 
@@ -63,3 +71,14 @@ REPLY_TASKS: dict[str, Task] = {
 )
 def notified(session: Session, message: NotificationDeliveredV1) -> None:
     record_delivery(session, message)
+
+
+# No retries: the next sweep, ``sla_sweep_seconds`` later, is the retry. Firing it twice (beat
+# and an operator, or a redelivery) is safe: every warning and breach is claimed once.
+@app.task(name=SLA_SWEEP_TASK)  # type: ignore[untyped-decorator]
+def sla_sweep() -> str:
+    with get_db().transaction() as session:
+        result = sweep(session, clock.now())
+    if result.warned or result.breached:
+        log.info("Mutu Baku sweep: warned %s, breached %s", result.warned, result.breached)
+    return f"warned {len(result.warned)}, breached {len(result.breached)}"

@@ -32,6 +32,7 @@ from shared.contracts.tasks import (
     INTAKE_STATUS_TASK,
     NOTIFY_TASK,
     RESEND_TASK,
+    SLA_SWEEP_TASK,
     WORKFLOW_NOTIFIED_TASK,
 )
 
@@ -45,6 +46,7 @@ __all__ = [
     "INTAKE_STATUS_TASK",
     "NOTIFY_TASK",
     "RESEND_TASK",
+    "SLA_SWEEP_TASK",
     "STAFF_KINDS",
     "WORKFLOW_NOTIFIED_TASK",
     "CaseStatusChangedV1",

@@ -7,6 +7,8 @@ INTAKE_STATUS_TASK = "intake.complaint.status_changed"
 INTAKE_ANSWERED_TASK = "intake.complaint.answered"
 NOTIFY_TASK = "notifier.notification.send"
 WORKFLOW_NOTIFIED_TASK = "workflow.record.notification"
+# Fired by Celery beat (``shared.celery_app``): warn and escalate the steps past their time.
+SLA_SWEEP_TASK = "workflow.sla.sweep"
 # One task per channel, so a channel that is down delays only itself (the notifier's own queue).
 DELIVER_EMAIL_TASK = "notifier.deliver.email"
 DELIVER_SMS_TASK = "notifier.deliver.sms"

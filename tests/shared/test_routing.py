@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from shared.celery_app import ALL_QUEUES, make_celery
-from shared.contracts import INTAKE_ANSWERED_TASK, INTAKE_STATUS_TASK, NOTIFY_TASK
+from shared.contracts import INTAKE_ANSWERED_TASK, INTAKE_STATUS_TASK, NOTIFY_TASK, SLA_SWEEP_TASK
 from shared.settings import Settings
 from shared.sop import STEPS
 
@@ -45,3 +45,14 @@ def test_messages_are_json_only() -> None:
     conf = make_celery(Settings(redis_url="redis://127.0.0.1:1/0")).conf
     assert conf.accept_content == ["json"] and conf.task_serializer == "json"
     assert conf.task_acks_late and conf.task_reject_on_worker_lost
+
+
+def test_beat_sends_the_mutu_baku_sweep_at_the_configured_interval_to_the_admin_queue(
+    router,
+) -> None:
+    conf = make_celery(Settings(redis_url="redis://127.0.0.1:1/0", sla_sweep_seconds=45)).conf
+    [entry] = [e for e in conf.beat_schedule.values() if e["task"] == SLA_SWEEP_TASK]
+    assert entry["task"] == "workflow.sla.sweep"
+    assert entry["schedule"] == 45
+    assert entry["options"]["expires"] == 45  # a sweep left waiting is dropped, not piled up
+    assert _queue(router, SLA_SWEEP_TASK) == "admin"  # the workflow worker consumes it
