@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 import yaml
 
+from shared import beat_app
 from shared.celery_app import ALL_QUEUES, INTAKE_QUEUE, NOTIFIER_QUEUE, ROLE_QUEUES
 from shared.settings import PROJECT_ROOT, SERVICES, Settings
 from tools import run_embedded
@@ -89,6 +90,7 @@ def test_compose_has_every_service_of_the_deployment(services: dict[str, Any]) -
         "intake-worker",
         "workflow-worker",
         "notifier-worker",
+        "beat",
         "flower",
     }
 
@@ -135,6 +137,58 @@ def test_flower_watches_the_shared_app_that_declares_every_queue(
     assert "flower" in args
     assert "5555:5555" in services["flower"]["ports"]
     assert "FLOWER_BASIC_AUTH" in env(services["flower"])
+
+
+def beat_commands(services: dict[str, dict[str, Any]]) -> dict[str, list[str]]:
+    return {
+        name: argv(service["command"])
+        for name, service in services.items()
+        if "beat" in argv(service.get("command", []))
+    }
+
+
+def test_exactly_one_beat_sends_the_schedule_of_the_shared_app(
+    services: dict[str, Any],
+) -> None:
+    [(name, args)] = beat_commands(services).items()
+    assert name == "beat"
+    assert args[:5] == ["celery", "-A", "shared.beat_app", "beat", "-s"]
+    assert module_file("shared.beat_app").is_file()
+    assert services["beat"]["deploy"]["replicas"] == 1
+    text = COMPOSE_FILE.read_text()
+    assert "never scale it" in text[: text.index("\n  beat:")].rsplit("\n\n", 1)[-1]
+    assert env(services["beat"])["PENGADUAN_REDIS_URL"] == "redis://redis:6379/0"
+    assert services["beat"]["depends_on"]["redis"]["condition"] == "service_healthy"
+
+
+def test_beats_schedule_file_is_on_a_named_volume_and_its_healthcheck_reads_it(
+    compose: dict[str, Any], services: dict[str, Any]
+) -> None:
+    beat = services["beat"]
+    schedule = Path(option(argv(beat["command"]), "-s"))
+    mounts = {target: source for source, target, *_ in (v.split(":") for v in beat["volumes"])}
+    assert mounts.get(str(schedule.parent)) in compose["volumes"]
+    # The image's data directory: owned by the app's user, so a new volume there is writable.
+    assert str(schedule.parent) == "/app/var"
+    assert "PENGADUAN_DATA_DIR=/app/var" in (PROJECT_ROOT / "Dockerfile").read_text()
+    test = beat["healthcheck"]["test"]
+    assert test == ["CMD", "python", "-m", "shared.beat_app", str(schedule)]
+
+
+def test_beats_healthcheck_fails_once_the_schedule_file_goes_quiet(tmp_path: Path) -> None:
+    settings = Settings(redis_url="redis://broker:6379/0", sla_sweep_seconds=30)
+    schedule = tmp_path / "celerybeat-schedule"
+    assert not beat_app.schedule_is_fresh(schedule, settings)  # beat never wrote it
+    (tmp_path / "celerybeat-schedule.db").write_bytes(b"")  # dbm may add a suffix
+    written = schedule.with_suffix(".db").stat().st_mtime
+    assert beat_app.schedule_is_fresh(schedule, settings, now=written + 89)
+    assert not beat_app.schedule_is_fresh(schedule, settings, now=written + 91)  # 3 sweeps
+
+
+def test_every_pengaduan_variable_in_compose_is_a_setting(services: dict[str, Any]) -> None:
+    known = {f"PENGADUAN_{name.upper()}" for name in Settings.model_fields}
+    used = {v for service in services.values() for v in env(service) if v.startswith("PENGADUAN_")}
+    assert used - known == set()
 
 
 def test_migrations_run_once_postgres_is_healthy(services: dict[str, Any]) -> None:
@@ -273,12 +327,15 @@ def test_external_redis_is_used_as_it_is_and_not_started(tmp_path: Path) -> None
         "intake-worker",
         "workflow-worker",
         "notifier-worker",
+        "beat",
         "flower",
     }
     assert "embedded_redis_port" not in run_embedded.listening_ports(settings)
 
 
-def test_embedded_default_runs_redis_both_apis_three_workers_and_flower(tmp_path: Path) -> None:
+def test_embedded_default_runs_redis_both_apis_three_workers_beat_and_flower(
+    tmp_path: Path,
+) -> None:
     procs = run_embedded.processes(embedded_settings(tmp_path), python="py")
     assert list(procs) == [
         "redis",
@@ -287,8 +344,21 @@ def test_embedded_default_runs_redis_both_apis_three_workers_and_flower(tmp_path
         "intake-worker",
         "workflow-worker",
         "notifier-worker",
+        "beat",
         "flower",
     ]
+
+
+def test_make_run_starts_one_beat_like_compose_with_its_schedule_under_var(
+    tmp_path: Path, services: dict[str, Any]
+) -> None:
+    procs = run_embedded.processes(embedded_settings(tmp_path), python="/venv/bin/python")
+    beats = {name: args for name, args in procs.items() if "beat" in args}
+    assert list(beats) == ["beat"]
+    args = beats["beat"]
+    assert args[:3] == ["/venv/bin/python", "-m", "celery"]
+    assert option(args, "-A") == option(argv(services["beat"]["command"]), "-A")
+    assert option(args, "-s") == str(tmp_path / "var" / "celerybeat-schedule")
 
 
 def test_make_run_starts_the_same_workers_as_compose(

@@ -3,7 +3,7 @@
 A script rather than a Procfile because the process list depends on the settings (a Redis of
 our own only while ``PENGADUAN_REDIS_URL`` is unset; ports from ``PENGADUAN_*_PORT``), because
 the databases must be migrated and the demo staff created before anything serves, and because a
-taken port should be named here rather than surface as one crashed process among seven.
+taken port should be named here rather than surface as one crashed process among eight.
 honcho then does what a Procfile runner does: every line prefixed with its process's name, and
 Ctrl-C (or any process exiting) stops every process it started.
 """
@@ -78,6 +78,19 @@ def worker_argv(service: str, python: str) -> list[str]:
     ]
 
 
+def beat_schedule_file(settings: Settings) -> Path:
+    return settings.data_dir / "celerybeat-schedule"
+
+
+def beat_argv(settings: Settings, python: str) -> list[str]:
+    # One beat, always: it is the Mutu Baku sweep's only scheduler. Its schedule file under var/
+    # lets a restarted beat keep the rhythm instead of firing everything at once.
+    return [
+        *(python, "-m", "celery", "-A", "shared.beat_app", "beat"),
+        *("-s", str(beat_schedule_file(settings)), "--loglevel", "INFO"),
+    ]
+
+
 def processes(
     settings: Settings, python: str = sys.executable, redis_binary: str = "redis-server"
 ) -> dict[str, list[str]]:
@@ -89,6 +102,7 @@ def processes(
         procs[f"{service}-api"] = api_argv(service, getattr(settings, f"{service}_port"), python)
     for service in WORKER_QUEUES:
         procs[f"{service}-worker"] = worker_argv(service, python)
+    procs["beat"] = beat_argv(settings, python)
     procs["flower"] = [
         *(python, "-m", "celery", "-A", "shared.flower_app", "flower"),
         *(f"--port={settings.flower_port}", f"--address={HOST}"),
@@ -130,6 +144,7 @@ def prepare(settings: Settings) -> list[str]:
     """Migrate every service's database; in the embedded default, create the demo staff."""
     for service in SERVICES:
         upgrade(service, settings)
+    settings.data_dir.mkdir(parents=True, exist_ok=True)  # beat's schedule file lives there
     if not settings.embedded:
         return []
     redis_dir(settings).mkdir(parents=True, exist_ok=True)
