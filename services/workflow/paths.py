@@ -170,4 +170,4 @@ def receive_reply(session: Session, msg: ComplainantReplyV1) -> None:
         input={"message": msg.message},
     )
     # The clock resumes where it stopped when the Kasi asked.
-    arrive_at(session, case, STEP_BY_NUMBER[sop_path.step], minutes_spent=case.minutes_before_pause)
+    arrive_at(session, case, STEP_BY_NUMBER[sop_path.step], resumed_after=case.minutes_before_pause)

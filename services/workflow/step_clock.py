@@ -12,9 +12,11 @@ from shared.settings import get_settings
 from shared.sop import Step
 
 
-def start(case: Case, step: Step, now: datetime, *, minutes_spent: float = 0.0) -> None:
-    """The case arrived at ``step`` (``minutes_spent``: office minutes it already had there
-    before the clock paused)."""
+def start(case: Case, step: Step, now: datetime, *, resumed_after: float | None = None) -> None:
+    """The case arrived at ``step``; or, with ``resumed_after`` (the office minutes it had there
+    before the clock paused), came back to it: then the warning and breach it already had stand,
+    so the sweep does not warn or escalate the same step twice."""
+    minutes_spent = resumed_after or 0.0
     calendar = office_calendar()
     left = max(step.standard_minutes - minutes_spent, 0.0)
     warn_after = max(step.standard_minutes * get_settings().sla_warning_share - minutes_spent, 0)
@@ -22,8 +24,9 @@ def start(case: Case, step: Step, now: datetime, *, minutes_spent: float = 0.0) 
     case.minutes_before_pause = minutes_spent
     case.due_at = calendar.add_minutes(now, left)
     case.warn_at = calendar.add_minutes(now, warn_after)
-    case.warned_at = None
-    case.breached_at = None
+    if resumed_after is None:
+        case.warned_at = None
+        case.breached_at = None
 
 
 def stop(case: Case) -> None:

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from services.workflow import clock, step_clock
+from services.workflow.accounts import emailed_staff
 from services.workflow.claims import clear_claim, ensure_may_act
 from services.workflow.errors import StepNotFound, StepOutOfOrder, WrongRole
 from services.workflow.history import record
@@ -96,12 +97,14 @@ def arrive(session: Session, msg: StepHandoffV1) -> None:
     arrive_at(session, case, STEP_BY_NUMBER[msg.step])
 
 
-def arrive_at(session: Session, case: Case, step: Step, *, minutes_spent: float = 0.0) -> None:
+def arrive_at(
+    session: Session, case: Case, step: Step, *, resumed_after: float | None = None
+) -> None:
     """The case is on ``step``'s worklist now; its clock starts (or, after a pause for the
-    complainant, resumes with ``minutes_spent`` already used)."""
+    complainant, resumes with ``resumed_after`` office minutes already used)."""
     now = clock.now()
     case.status = step.status
-    step_clock.start(case, step, now, minutes_spent=minutes_spent)
+    step_clock.start(case, step, now, resumed_after=resumed_after)
     assert case.due_at is not None  # noqa: S101 - set just now
     event = record(
         session,
@@ -244,14 +247,7 @@ def notification_for(
 
 def tell_role(session: Session, case: Case, step: Step) -> None:
     """Email each active member of the step's role who has an address: a case is waiting."""
-    staff = session.scalars(
-        select(StaffUser).where(
-            StaffUser.role == step.role.value,
-            StaffUser.active.is_(True),
-            StaffUser.email.is_not(None),
-        )
-    )
-    for user in staff:
+    for user in emailed_staff(session, step.role):
         enqueue(
             session,
             NOTIFY_TASK,

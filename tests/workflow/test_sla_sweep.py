@@ -422,3 +422,35 @@ def test_the_worklist_counts_minutes_left_in_office_time(
 
     [item] = client.get("/api/v1/worklist", headers=login(client, Role.ADMIN)).json()
     assert (item["overdue"], item["minutes_left"]) == (False, 3.0)
+
+
+def test_a_step_breached_before_the_pause_is_not_escalated_again_on_the_reply(
+    staff: dict[Role, StaffUser], office_clock: TestClock
+) -> None:
+    case_id = file_at(office_clock, wib(2026, 11, 30, 9, 0))
+    move_to(office_clock, case_id, staff, 2)
+    run_sweep(wib(2026, 11, 30, 9, 6))  # the Kasi is late: warned and breached
+    assert len(breaches(case_id)) == 1
+    office_clock.freeze_at(wib(2026, 11, 30, 9, 7))
+    with get_db().transaction() as session:
+        take_path(
+            session,
+            case_id=case_id,
+            step_number=2,
+            name="request_information",
+            user=session.get(StaffUser, staff[Role.KASI].id),
+            payload={"reason": "Mohon lampirkan nomor permohonan."},
+        )
+    office_clock.freeze_at(wib(2026, 12, 1, 10, 0))
+    with get_db().transaction() as session:
+        receive_reply(session, ComplainantReplyV1(tracking_code="PGD-TEST-0001", message="503/123"))
+
+    # Back at step 2 already past its standard: at the top of the worklist, overdue, but the
+    # breach of this step was recorded and escalated once, before the pause.
+    assert run_sweep(wib(2026, 12, 1, 10, 5)) == SweepResult()
+    assert len(breaches(case_id)) == 1
+    assert len(sent(NotificationKind.SLA_BREACH)) == 1
+    assert sent(NotificationKind.SLA_WARNING) == []  # first seen already late: breach only
+    with get_db().sessions() as session:
+        [top] = worklist(session, Role.KASI, now=wib(2026, 12, 1, 10, 5))
+        assert top.id == case_id and top.due_at is not None
