@@ -8,7 +8,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
 
-from services.workflow import claims, clock, search
+from services.workflow import claims, clock, search, step_clock
 from services.workflow.dependencies import CurrentUser, SessionDep
 from services.workflow.history import events_of
 from services.workflow.models import Case
@@ -91,7 +91,7 @@ def _summary(case: Case, now: datetime) -> CaseSummary:
         current_role_label=ROLE_LABELS[step.role] if step else None,
         arrived_at=case.step_arrived_at,
         due_at=case.due_at,
-        overdue=search.is_overdue(case, now),
+        overdue=step_clock.is_overdue(case, now),
         held_by=case.held_by,
         held_at=case.held_at,
         filed_at=case.filed_at,

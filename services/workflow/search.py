@@ -154,10 +154,6 @@ class Found:
     total: int
 
 
-def is_overdue(case: Case, now: datetime) -> bool:
-    return case.step_arrived_at is not None and case.due_at is not None and case.due_at < now
-
-
 def find_cases(session: Session, filters: CaseFilter, *, now: datetime | None = None) -> Found:
     """The page of cases ``filters`` asks for, newest filing first, and how many match in all."""
     if filters.filed_from and filters.filed_to and filters.filed_from > filters.filed_to:
@@ -187,8 +183,9 @@ def _conditions(f: CaseFilter, now: datetime) -> list[ColumnElement[bool]]:
     if f.filed_to is not None:
         conditions.append(Case.filed_at <= f.filed_to)
     if f.overdue is not None:
-        late = and_(Case.step_arrived_at.is_not(None), Case.due_at < now)
-        on_time = or_(Case.step_arrived_at.is_(None), Case.due_at.is_(None), Case.due_at >= now)
+        # As step_clock.is_overdue: due at this very moment counts as late.
+        late = and_(Case.step_arrived_at.is_not(None), Case.due_at <= now)
+        on_time = or_(Case.step_arrived_at.is_(None), Case.due_at.is_(None), Case.due_at > now)
         conditions.append(late if f.overdue else on_time)
     if f.q is not None:
         pattern = f"%{_escape_like(f.q)}%"
