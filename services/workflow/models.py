@@ -5,7 +5,17 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Boolean, Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from shared.db import UTCDateTime, make_metadata, utcnow
@@ -76,7 +86,11 @@ class CaseEvent(Base):
     database triggers (see the initial migration)."""
 
     __tablename__ = "case_events"
-    __table_args__ = (UniqueConstraint("case_id", "sequence"),)
+    __table_args__ = (
+        UniqueConstraint("case_id", "sequence"),
+        # The Mutu Baku report and metrics read completions and breaches by kind and time.
+        Index("ix_case_events_kind_occurred_at", "kind", "occurred_at"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"), index=True)
