@@ -129,6 +129,16 @@ def test_each_api_runs_its_uvicorn_factory_on_its_published_port(
     assert f"{port}:{port}" in compose_service["ports"]
 
 
+@pytest.mark.parametrize("service", list(API_PORTS))
+def test_each_api_healthcheck_asks_readyz_on_its_port(
+    services: dict[str, Any], service: str
+) -> None:
+    test = services[f"{service}-api"]["healthcheck"]["test"]
+    assert test[:3] == ["CMD", "python", "-c"]
+    # urlopen raises on the 503 of /readyz: unhealthy while the database or Redis is down.
+    assert f"urlopen('http://127.0.0.1:{API_PORTS[service]}/readyz', timeout=3)" in test[3]
+
+
 def test_flower_watches_the_shared_app_that_declares_every_queue(
     services: dict[str, Any],
 ) -> None:
@@ -189,6 +199,45 @@ def test_every_pengaduan_variable_in_compose_is_a_setting(services: dict[str, An
     known = {f"PENGADUAN_{name.upper()}" for name in Settings.model_fields}
     used = {v for service in services.values() for v in env(service) if v.startswith("PENGADUAN_")}
     assert used - known == set()
+
+
+def compose_variables() -> dict[str, bool]:
+    """Every ``${VAR...}`` docker-compose.yml reads, and whether it is required (``:?``)."""
+    found: dict[str, bool] = {}
+    for name, required in re.findall(r"\$\{(\w+)(:?\?)?", COMPOSE_FILE.read_text()):
+        found[name] = found.get(name, False) or bool(required)
+    return found
+
+
+def env_example() -> dict[str, tuple[str, str]]:
+    """Each variable of .env.example: its value and the comment block just above it."""
+    entries: dict[str, tuple[str, str]] = {}
+    comment: list[str] = []
+    for line in (PROJECT_ROOT / ".env.example").read_text().splitlines():
+        if line.startswith("#"):
+            comment.append(line)
+        elif "=" in line:
+            name, value = line.split("=", 1)
+            entries[name] = (value, "\n".join(comment))
+            comment = []
+        else:
+            comment = []
+    return entries
+
+
+def test_env_example_lists_exactly_the_variables_compose_reads() -> None:
+    assert sorted(env_example()) == sorted(compose_variables())
+
+
+def test_env_example_marks_the_required_variables_and_leaves_them_empty() -> None:
+    entries = env_example()
+    for name, required in compose_variables().items():
+        value, comment = entries[name]
+        assert ("REQUIRED" in comment) == required, name
+        assert comment, f"{name} has no comment"
+        if required:
+            # Empty: compose refuses to start until a real value is filled in.
+            assert value == "", name
 
 
 def test_migrations_run_once_postgres_is_healthy(services: dict[str, Any]) -> None:

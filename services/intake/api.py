@@ -22,6 +22,7 @@ from services.intake.dependencies import (
 from services.intake.metrics import registry_for
 from services.intake.schemas import ComplaintIn, ComplaintOut, FiledOut, ReplyIn, ReplyOut
 from shared.api_errors import Unauthorized, error_responses, install_error_handlers
+from shared.health import readiness_router
 from shared.metrics_server import metrics_router
 from shared.service_runtime import relay_lifespan
 from shared.sop import total_standard_minutes
@@ -73,6 +74,8 @@ def create_app() -> FastAPI:
     @app.get("/healthz", include_in_schema=False)
     def healthz() -> dict[str, str]:
         return {"status": "ok"}
+
+    app.include_router(readiness_router(get_db))
 
     @app.post(
         "/api/v1/complaints",

@@ -37,6 +37,7 @@ from services.workflow.schemas import (
     status_label,
 )
 from shared.api_errors import error_responses, install_error_handlers
+from shared.health import readiness_router
 from shared.metrics_server import metrics_router
 from shared.service_runtime import relay_lifespan
 from shared.sop import ROLE_LABELS, STEP_BY_NUMBER, STEPS, Role
@@ -94,6 +95,8 @@ def create_app() -> FastAPI:
     @app.get("/healthz", include_in_schema=False)
     def healthz() -> dict[str, str]:
         return {"status": "ok"}
+
+    app.include_router(readiness_router(get_db))
 
     @app.post("/api/v1/auth/token", responses=error_responses(401, 422, 429))
     def login(
