@@ -3,7 +3,6 @@ office minutes, breaches per step, and the depth of every queue on the real (tes
 
 from __future__ import annotations
 
-import uuid
 from datetime import UTC, datetime
 
 import pytest
@@ -15,9 +14,9 @@ from services.workflow.database import get_db
 from services.workflow.models import Case
 from shared.celery_app import ALL_QUEUES, get_celery
 from shared.settings import get_settings
-from shared.sop import STEP_BY_NUMBER
 from tests.support.prometheus import Figures, figure, parse
 from tests.support.redis_server import free_port
+from tests.workflow.records import breached, completed, seed_case
 
 DURATION = "pengaduan_workflow_step_duration_office_minutes"
 BOUNDS = ("1.0", "2.0", "3.0", "5.0", "10.0", "15.0", "30.0", "60.0", "120.0", "480.0", "+Inf")
@@ -26,46 +25,15 @@ AT = datetime(2026, 12, 1, 2, 0, tzinfo=UTC)
 
 def seed(minutes_by_step: dict[int, list[float]], breaches_by_step: dict[int, int]) -> None:
     with get_db().transaction() as session:
-        case = Case(
-            id=str(uuid.uuid4()),
-            tracking_code="PGD-METRIK-01",
-            subject="Izin usaha belum terbit",
-            description="Uji metrik",
-            reporter_name="Siti Aminah",
-            reporter_email="siti@example.id",
-            channels=["email"],
-            status="verifying",
-            current_step=2,
-            filed_at=AT,
-            event_count=0,
-        )
-        session.add(case)
+        case = seed_case(session, "PGD-METRIK-01", AT)
         # An event without minutes (an arrival) is no completion.
         history.record(session, case, "arrived", actor="sistem", occurred_at=AT, step=1)
         for step, minutes in minutes_by_step.items():
             for taken in minutes:
-                history.record(
-                    session,
-                    case,
-                    "completed",
-                    actor="petugas",
-                    occurred_at=AT,
-                    step=step,
-                    role=STEP_BY_NUMBER[step].role.value,
-                    minutes_taken=taken,
-                    standard_minutes=5,
-                )
+                completed(session, case, step, taken, AT)
         for step, count in breaches_by_step.items():
             for _ in range(count):
-                history.record(
-                    session,
-                    case,
-                    "breached",
-                    actor="sistem",
-                    occurred_at=AT,
-                    step=step,
-                    role=STEP_BY_NUMBER[step].role.value,
-                )
+                breached(session, case, step, AT)
 
 
 def scrape(client: TestClient) -> tuple[str, Figures]:

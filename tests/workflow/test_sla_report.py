@@ -9,68 +9,24 @@ from __future__ import annotations
 
 import csv
 import io
-import uuid
 from datetime import datetime
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
-from services.workflow import history
 from services.workflow.database import get_db
 from services.workflow.models import Case
 from shared.sop import STEP_BY_NUMBER, Role
 from tests.support.clock import WIB
 from tests.workflow.conftest import login
+from tests.workflow.records import breached, completed, seed_case
 
 RANGE = {"from": "2026-12-01", "to": "2026-12-02"}  # Tuesday and Wednesday
 
 
 def wib(day: int, hour: int, minute: int = 0, second: int = 0) -> datetime:
     return datetime(2026, 12, day, hour, minute, second, tzinfo=WIB)
-
-
-def seed_case(session: Session, code: str, filed_at: datetime) -> Case:
-    case = Case(
-        id=str(uuid.uuid4()),
-        tracking_code=code,
-        subject="Izin usaha belum terbit",
-        description="Uji laporan Mutu Baku",
-        reporter_name="Siti Aminah",
-        channels=["email"],
-        status="disposition",
-        current_step=3,
-        filed_at=filed_at,
-        event_count=0,
-    )
-    session.add(case)
-    return case
-
-
-def completed(session: Session, case: Case, step: int, minutes: float, at: datetime) -> None:
-    history.record(
-        session,
-        case,
-        "completed",
-        actor="petugas",
-        occurred_at=at,
-        step=step,
-        role=STEP_BY_NUMBER[step].role.value,
-        minutes_taken=minutes,
-        standard_minutes=5,
-    )
-
-
-def breached(session: Session, case: Case, step: int, at: datetime) -> None:
-    history.record(
-        session,
-        case,
-        "breached",
-        actor="sistem",
-        occurred_at=at,
-        step=step,
-        role=STEP_BY_NUMBER[step].role.value,
-    )
 
 
 def answered(session: Session, case: Case, minutes: float, at: datetime) -> None:
