@@ -110,6 +110,20 @@ def _role_of(number: int) -> Role:
     return {1: Role.ADMIN, 2: Role.KASI, 3: Role.KOORDINATOR, 4: Role.TIM_KOORDINASI}[number]
 
 
+def ask_for_information(case_id: str, staff: dict[Role, StaffUser]) -> None:
+    """The Kasi asks the complainant for kelengkapan data at the clock's moment: the step's
+    clock stops until the reply."""
+    with get_db().transaction() as session:
+        take_path(
+            session,
+            case_id=case_id,
+            step_number=2,
+            name="request_information",
+            user=session.get(StaffUser, staff[Role.KASI].id),
+            payload={"reason": "Mohon lampirkan nomor permohonan."},
+        )
+
+
 def run_sweep(now: datetime) -> SweepResult:
     with get_db().transaction() as session:
         return sweep(session, now)
@@ -294,15 +308,7 @@ def test_a_case_waiting_for_the_complainant_is_never_warned_nor_breached(
     case_id = file_at(office_clock, wib(2026, 11, 30, 9, 0))
     move_to(office_clock, case_id, staff, 2)
     office_clock.freeze_at(wib(2026, 11, 30, 9, 3))
-    with get_db().transaction() as session:
-        take_path(
-            session,
-            case_id=case_id,
-            step_number=2,
-            name="request_information",
-            user=session.get(StaffUser, staff[Role.KASI].id),
-            payload={"reason": "Mohon lampirkan nomor permohonan."},
-        )
+    ask_for_information(case_id, staff)
 
     assert run_sweep(wib(2026, 12, 7, 9, 0)) == SweepResult()  # a week without a reply
     assert sent(NotificationKind.SLA_WARNING) == sent(NotificationKind.SLA_BREACH) == []
@@ -383,15 +389,7 @@ def test_overdue_cases_top_the_worklist_oldest_due_first_then_the_rest_by_arriva
     # meanwhile; P's reply brings it back with 1 minute left, so it is due before Q.
     p = at_step_2("P", wib(2026, 11, 30, 8, 50), wib(2026, 11, 30, 9, 0))
     office_clock.freeze_at(wib(2026, 11, 30, 9, 4))
-    with get_db().transaction() as session:
-        take_path(
-            session,
-            case_id=p,
-            step_number=2,
-            name="request_information",
-            user=session.get(StaffUser, staff[Role.KASI].id),
-            payload={"reason": "Mohon lampirkan nomor permohonan."},
-        )
+    ask_for_information(p, staff)
     at_step_2("Q", wib(2026, 11, 30, 9, 5), wib(2026, 11, 30, 9, 8))  # due 9:13
     office_clock.freeze_at(wib(2026, 11, 30, 9, 10))
     with get_db().transaction() as session:
@@ -432,15 +430,7 @@ def test_a_step_breached_before_the_pause_is_not_escalated_again_on_the_reply(
     run_sweep(wib(2026, 11, 30, 9, 6))  # the Kasi is late: warned and breached
     assert len(breaches(case_id)) == 1
     office_clock.freeze_at(wib(2026, 11, 30, 9, 7))
-    with get_db().transaction() as session:
-        take_path(
-            session,
-            case_id=case_id,
-            step_number=2,
-            name="request_information",
-            user=session.get(StaffUser, staff[Role.KASI].id),
-            payload={"reason": "Mohon lampirkan nomor permohonan."},
-        )
+    ask_for_information(case_id, staff)
     office_clock.freeze_at(wib(2026, 12, 1, 10, 0))
     with get_db().transaction() as session:
         receive_reply(session, ComplainantReplyV1(tracking_code="PGD-TEST-0001", message="503/123"))
