@@ -1,4 +1,6 @@
 # One image for every Pengaduan process; docker-compose.yml picks the command.
+
+# The project's own wheel, built from the source alone (no dependencies: those come below).
 FROM python:3.11-slim AS build
 WORKDIR /src
 COPY pyproject.toml README.md ./
@@ -12,11 +14,18 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
     PENGADUAN_DATA_DIR=/app/var
-COPY --from=build /wheels /wheels
-# The installed package only (no source tree in the working directory to shadow it).
-RUN pip install --no-cache-dir /wheels/*.whl && rm -rf /wheels \
-    && useradd --system --create-home --uid 10001 pengaduan \
+# Dependencies first, from pyproject.toml alone: an edit to the source reuses this layer, and
+# only a change to pyproject.toml installs them again.
+COPY pyproject.toml /tmp/pyproject.toml
+RUN python -c "import tomllib; print(*tomllib.load(open('/tmp/pyproject.toml', 'rb'))['project']['dependencies'], sep='\n')" > /tmp/requirements.txt \
+    && pip install --no-cache-dir -r /tmp/requirements.txt \
+    && rm /tmp/pyproject.toml /tmp/requirements.txt
+RUN useradd --system --create-home --uid 10001 pengaduan \
     && mkdir -p /app/var && chown pengaduan /app/var
+# Then the project itself: the installed package only (no source tree in the working directory
+# to shadow it), its dependencies already in place.
+COPY --from=build /wheels /wheels
+RUN pip install --no-cache-dir --no-deps /wheels/*.whl && rm -rf /wheels
 WORKDIR /app
 USER pengaduan
 EXPOSE 8001 8002 5555

@@ -4,6 +4,7 @@ in the order the data needs (migrations first)."""
 
 from __future__ import annotations
 
+import fnmatch
 import re
 import shlex
 import socket
@@ -146,7 +147,34 @@ def test_flower_watches_the_shared_app_that_declares_every_queue(
     assert option(args, "-A") == "shared.flower_app"
     assert "flower" in args
     assert "5555:5555" in services["flower"]["ports"]
-    assert "FLOWER_BASIC_AUTH" in env(services["flower"])
+
+
+def test_flower_requires_a_login_with_no_default(services: dict[str, Any]) -> None:
+    # Flower can revoke tasks and shut workers down: compose refuses to start without a login.
+    login = env(services["flower"])["FLOWER_BASIC_AUTH"]
+    assert re.fullmatch(r"\$\{PENGADUAN_FLOWER_BASIC_AUTH:\?.*\}", login)
+    # Only the healthcheck answers without it (tests/shared/test_flower.py starts Flower to see).
+    test = services["flower"]["healthcheck"]["test"]
+    assert "urlopen('http://127.0.0.1:5555/healthcheck', timeout=3)" in test[-1]
+
+
+def test_flower_keeps_its_state_on_a_named_volume_of_its_own(
+    compose: dict[str, Any], services: dict[str, Any]
+) -> None:
+    flower = services["flower"]
+    args = argv(flower["command"])
+    assert option(args, "--persistent") == "True"
+    # Saved every so often as well as at shutdown: a SIGKILL loses minutes, not everything.
+    assert int(option(args, "--state_save_interval")) > 0
+    assert int(option(args, "--purge_offline_workers")) > 0
+    db = Path(option(args, "--db"))
+    mounts = {target: source for source, target, *_ in (v.split(":") for v in flower["volumes"])}
+    volume = mounts.get(str(db.parent))
+    assert volume in compose["volumes"]
+    # The image's data directory, owned by the app's user, as beat's schedule is.
+    assert str(db.parent) == "/app/var"
+    # Not beat's volume: each one-of-a-kind service writes its own files.
+    assert all(not v.startswith(f"{volume}:") for v in services["beat"]["volumes"])
 
 
 def beat_commands(services: dict[str, dict[str, Any]]) -> dict[str, list[str]]:
@@ -314,12 +342,135 @@ def test_every_long_running_service_restarts_after_a_crash(services: dict[str, A
     } == set()
 
 
-def test_image_is_python_311_slim_running_as_a_non_root_user() -> None:
-    dockerfile = (PROJECT_ROOT / "Dockerfile").read_text()
-    assert re.search(r"^FROM python:3\.11-slim\b", dockerfile, re.MULTILINE)
-    users = re.findall(r"^USER\s+(\S+)", dockerfile, re.MULTILINE)
+# Dockerfile and .dockerignore (no Docker engine here: read as text)
+
+Instruction = tuple[str, str]
+
+
+def dockerfile_stages() -> list[list[Instruction]]:
+    """Each stage's instructions as (KEYWORD, arguments), continuation lines joined."""
+    text = (PROJECT_ROOT / "Dockerfile").read_text().replace("\\\n", " ")
+    stages: list[list[Instruction]] = []
+    for raw in text.splitlines():
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        keyword, _, arguments = line.partition(" ")
+        if keyword.upper() == "FROM":
+            stages.append([])
+        stages[-1].append((keyword.upper(), arguments.strip()))
+    return stages
+
+
+def copy_sources(arguments: str) -> tuple[list[str], list[str]]:
+    """The flags and sources of a COPY (its last word is the destination)."""
+    words = shlex.split(arguments)
+    flags = [w for w in words if w.startswith("--")]
+    return flags, [w for w in words if not w.startswith("--")][:-1]
+
+
+def is_dependency_install(keyword: str, arguments: str) -> bool:
+    return keyword == "RUN" and "tomllib" in arguments and "pip install" in arguments
+
+
+def test_every_stage_of_the_image_is_python_311_slim() -> None:
+    bases = [args for stage in dockerfile_stages() for kw, args in stage if kw == "FROM"]
+    assert bases
+    assert all(re.fullmatch(r"python:3\.11-slim(\s+AS\s+\w+)?", b, re.I) for b in bases), bases
+
+
+def test_the_final_stage_runs_as_a_non_root_user() -> None:
+    users = [args for kw, args in dockerfile_stages()[-1] if kw == "USER"]
     assert users
-    assert users[-1] not in ("root", "0")
+    assert users[-1].split(":")[0] not in ("root", "0")
+
+
+def test_dependencies_install_from_pyproject_alone_before_any_source_is_copied() -> None:
+    """A source edit must not invalidate the dependency layer: until they are installed, the
+    stage has seen pyproject.toml and nothing else of the project."""
+    stages = dockerfile_stages()
+    [stage] = [s for s in stages if any(is_dependency_install(*i) for i in s)]
+    assert stage is stages[-1], "dependencies belong in the image that runs"
+    install = next(n for n, i in enumerate(stage) if is_dependency_install(*i))
+    assert "['project']['dependencies']" in stage[install][1]
+    copies = [
+        (n, copy_sources(args)) for n, (kw, args) in enumerate(stage) if kw in {"COPY", "ADD"}
+    ]
+    assert copies
+    first, (flags, sources) = copies[0]
+    assert (flags, sources) == ([], ["pyproject.toml"])
+    assert first < install
+    assert [n for n, _ in copies[1:] if n < install] == []
+
+
+def test_the_project_itself_installs_without_its_dependencies() -> None:
+    project_installs = [
+        args
+        for stage in dockerfile_stages()
+        for kw, args in stage
+        if kw == "RUN" and re.search(r"pip (install|wheel)", args) and "tomllib" not in args
+    ]
+    assert project_installs
+    assert all("--no-deps" in args for args in project_installs), project_installs
+    final_runs = [args for kw, args in dockerfile_stages()[-1] if kw == "RUN"]
+    assert any("pip install --no-cache-dir --no-deps" in args for args in final_runs)
+
+
+def dockerignore_patterns() -> list[str]:
+    lines = (PROJECT_ROOT / ".dockerignore").read_text().splitlines()
+    return [line.strip() for line in lines if line.strip() and not line.startswith("#")]
+
+
+def ignored(path: str) -> bool:
+    """Docker's reading, near enough: the last pattern that matches the path or a directory
+    above it decides; ``!`` takes a path back in."""
+    parts = path.split("/")
+    candidates = ["/".join(parts[: n + 1]) for n in range(len(parts))]
+    verdict = False
+    for line in dockerignore_patterns():
+        keep = line.startswith("!")
+        pattern = line.removeprefix("!").strip("/")
+        if pattern.startswith("**/"):
+            hit = any(fnmatch.fnmatch(c.rsplit("/", 1)[-1], pattern[3:]) for c in candidates)
+        else:
+            hit = any(fnmatch.fnmatch(c, pattern) for c in candidates)
+        if hit:
+            verdict = not keep
+    return verdict
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        ".venv/bin/python",
+        "var/intake.sqlite3",
+        ".git/HEAD",
+        ".env",
+        "tests/conftest.py",
+        "shared/__pycache__/settings.cpython-311.pyc",
+        ".mypy_cache/3.11/x.json",
+    ],
+)
+def test_the_build_context_leaves_out_local_state_and_secrets(path: str) -> None:
+    assert ignored(path)
+
+
+def test_the_build_context_keeps_everything_the_dockerfile_copies() -> None:
+    sources = [
+        source
+        for stage in dockerfile_stages()
+        for kw, args in stage
+        if kw in {"COPY", "ADD"}
+        for flags, found in [copy_sources(args)]
+        if not any(flag.startswith("--from") for flag in flags)
+        for source in found
+    ]
+    assert {"pyproject.toml", "README.md", "shared", "services", "tools"} <= set(sources)
+    for source in sources:
+        assert (PROJECT_ROOT / source).exists(), source
+        assert not ignored(source), source
+    assert not ignored("shared/settings.py")
+    assert not ignored("services/notifier/templates")
 
 
 # Makefile and CI
@@ -436,6 +587,19 @@ def test_make_run_serves_apis_and_flower_on_the_configured_ports(tmp_path: Path)
         assert option(args, "--port") == port
     assert option(procs["flower"], "-A") == "shared.flower_app"
     assert option(procs["flower"], "--port") == "9155"
+
+
+def test_make_runs_flower_on_loopback_without_a_login_and_keeps_its_state_under_var(
+    tmp_path: Path, services: dict[str, Any]
+) -> None:
+    flower = run_embedded.processes(embedded_settings(tmp_path), python="py")["flower"]
+    # Loopback only: no one else reaches it, so no login to set up (compose's asks for one).
+    assert option(flower, "--address") == "127.0.0.1"
+    assert not [arg for arg in flower if arg.startswith(("--basic_auth", "--basic-auth"))]
+    assert option(flower, "--persistent") == "True"
+    assert option(flower, "--db") == str(tmp_path / "var" / "flower.db")
+    compose_args = argv(services["flower"]["command"])
+    assert option(flower, "--state_save_interval") == option(compose_args, "--state_save_interval")
 
 
 def test_a_taken_port_is_named_with_the_setting_that_moves_it(tmp_path: Path) -> None:

@@ -103,9 +103,13 @@ def processes(
     for service in WORKER_QUEUES:
         procs[f"{service}-worker"] = worker_argv(service, python)
     procs["beat"] = beat_argv(settings, python)
+    # Flower listens on loopback only here, so it asks no login (compose's does). Its history
+    # is kept under var/ like compose's, saved every minute and at Ctrl-C.
     procs["flower"] = [
         *(python, "-m", "celery", "-A", "shared.flower_app", "flower"),
         *(f"--port={settings.flower_port}", f"--address={HOST}"),
+        *("--persistent=True", f"--db={settings.data_dir / 'flower.db'}"),
+        "--state_save_interval=60000",
     ]
     return procs
 

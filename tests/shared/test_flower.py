@@ -1,0 +1,129 @@
+"""Flower run for real with the options of compose's ``flower`` service: every page asks for the
+login, the healthcheck compose polls answers without it, and a SIGTERM (``docker stop``) leaves
+the saved history on disk for the next start to read back."""
+
+from __future__ import annotations
+
+import dbm
+import os
+import shelve
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+import yaml
+
+from shared.settings import PROJECT_ROOT
+from tests.support.environment import service_environment
+from tests.support.processes import ServiceProcess, wait_for
+from tests.support.redis_server import free_port
+
+USER, PASSWORD = "operator", "flower-test-password"
+
+
+def compose_flower_options() -> list[str]:
+    """What compose passes to ``flower``, less the port and database path this test picks."""
+    compose = yaml.safe_load((PROJECT_ROOT / "docker-compose.yml").read_text())
+    command = [str(arg) for arg in compose["services"]["flower"]["command"]]
+    options = command[command.index("flower") + 1 :]
+    return [o for o in options if not o.startswith(("--port=", "--address=", "--db="))]
+
+
+class FlowerProcess(ServiceProcess):
+    def __init__(self, db: Path, broker_url: str, log_dir: Path) -> None:
+        self.port = free_port()
+        argv = [
+            *(sys.executable, "-m", "celery", "-A", "shared.flower_app", "flower"),
+            *compose_flower_options(),
+            *(f"--port={self.port}", "--address=127.0.0.1", f"--db={db}"),
+        ]
+        env = service_environment(log_dir / "var", broker_url, {})
+        # The login reaches Flower as compose hands it over: an environment variable.
+        env["FLOWER_BASIC_AUTH"] = f"{USER}:{PASSWORD}"
+        super().__init__("flower", argv, env, log_dir)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> FlowerProcess:
+        super().start()
+
+        def answers() -> bool:
+            if self.process is not None and self.process.poll() is not None:
+                raise RuntimeError(f"flower exited early:\n{self.output()[-4000:]}")
+            try:
+                return httpx.get(f"{self.url}/healthcheck", timeout=1).status_code == 200
+            except httpx.HTTPError:
+                return False
+
+        wait_for(answers, 15, "flower to answer /healthcheck")
+        return self
+
+    def terminate(self) -> int:
+        """SIGTERM, as ``docker stop`` sends it; Flower's exit status."""
+        assert self.process is not None
+        os.killpg(self.process.pid, signal.SIGTERM)
+        try:
+            code = self.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.kill()
+            raise
+        self.process = None
+        return code
+
+
+def saved_keys(db: Path) -> set[str]:
+    """The keys of Flower's shelf; none while nothing has been saved (whichdb cannot tell)."""
+    if not dbm.whichdb(str(db)):
+        return set()
+    with shelve.open(str(db), flag="r") as shelf:  # noqa: S301 - our own Flower's file
+        return set(shelf.keys())
+
+
+@pytest.fixture
+def flower(tmp_path: Path, broker_url: str) -> Iterator[FlowerProcess]:
+    process = FlowerProcess(tmp_path / "flower.db", broker_url, tmp_path).start()
+    yield process
+    process.stop()
+
+
+def test_compose_runs_flower_persistent() -> None:
+    assert "--persistent=True" in compose_flower_options()
+
+
+def test_every_page_asks_for_the_login(flower: FlowerProcess) -> None:
+    for page in ("/workers", "/tasks", "/api/workers"):
+        assert httpx.get(f"{flower.url}{page}", timeout=5).status_code == 401, page
+        wrong = httpx.get(f"{flower.url}{page}", auth=(USER, "not-the-password"), timeout=5)
+        assert wrong.status_code == 401, page
+        if not page.startswith("/api/"):  # the browser's cue to show its login dialog
+            assert wrong.headers["WWW-Authenticate"].startswith("Basic"), page
+    right = httpx.get(f"{flower.url}/workers", auth=(USER, PASSWORD), timeout=5)
+    assert right.status_code == 200
+    assert "Flower" in right.text
+
+
+def test_the_healthcheck_compose_polls_answers_without_the_login(flower: FlowerProcess) -> None:
+    response = httpx.get(f"{flower.url}/healthcheck", timeout=5)
+    assert (response.status_code, response.text) == (200, "OK")
+
+
+def test_sigterm_saves_the_state_and_the_next_start_reads_it_back(
+    flower: FlowerProcess, tmp_path: Path
+) -> None:
+    db = tmp_path / "flower.db"
+    # compose saves every minute: nothing yet, so what is found afterwards is the shutdown's.
+    assert "events" not in saved_keys(db)
+    assert flower.terminate() == 0
+    assert {"events", "counter"} <= saved_keys(db)
+
+    flower.start()  # the same database: the saved state loads, nothing is moved aside
+    assert "Failed to load state" not in flower.output()
+    assert not list(tmp_path.glob("flower.db*.corrupt"))
+    assert flower.terminate() == 0
+    assert {"events", "counter"} <= saved_keys(db)
