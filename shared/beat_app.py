@@ -18,9 +18,11 @@ from pathlib import Path
 from celery import Celery
 
 from shared.celery_app import get_celery
+from shared.log_setup import log_celery_as
 from shared.settings import Settings, get_settings
 
 app: Celery = get_celery()
+log_celery_as("beat")
 
 # Slack before a quiet schedule file counts as a stalled beat: a few missed sweeps, never less
 # than a minute (a loaded machine delays one sweep without anything being wrong).

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
 
 from shared.contracts import Message
 from shared.db import MessagingBase, UTCDateTime, utcnow
+from shared.log_context import REQUEST_ID_HEADER, current_request_id
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +33,8 @@ class OutboxMessage(MessagingBase):
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
+    # The request the message descends from, sent on as a task header (shared.log_context).
+    request_id: Mapped[str | None] = mapped_column(String(64))
 
 
 class ProcessedMessage(MessagingBase):
@@ -52,6 +55,7 @@ def enqueue(session: Session, task_name: str, message: Message) -> None:
             task_name=task_name,
             payload=message.model_dump(mode="json"),
             created_at=utcnow(),
+            request_id=current_request_id(),
         )
     )
 
@@ -139,6 +143,7 @@ class OutboxRelay:
                     kwargs={"message": row.payload},
                     kwargsrepr=task_summary(row.payload),
                     task_id=row.id,
+                    headers={REQUEST_ID_HEADER: row.request_id} if row.request_id else None,
                     retry=True,
                     retry_policy={"max_retries": 1, "interval_start": 0, "interval_step": 0.5},
                 )

@@ -141,6 +141,11 @@ class Settings(BaseSettings):
     public_intake_url: str = "http://127.0.0.1:8001"
     public_workflow_url: str = "http://127.0.0.1:8002"
 
+    # Logs: one JSON object per line on stderr (for a log collector), or text for a person at a
+    # terminal; either way each line carries its request id and tracking code (docs/OPERATIONS.md).
+    log_format: Literal["json", "text"] = "json"
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+
     # Test-only fault injection: the named checkpoint blocks until the process is killed.
     fault_pause_at: str | None = None
 

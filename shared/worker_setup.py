@@ -10,11 +10,14 @@ from typing import Any
 from celery import signals
 
 from shared.db import ServiceDatabase
+from shared.log_setup import log_celery_as
 
 log = logging.getLogger(__name__)
 
 
 def wire_worker(database: Callable[[], ServiceDatabase], service: str) -> None:
+    log_celery_as(f"{service}-worker")
+
     def after_fork(**_: Any) -> None:
         # Pooled connections must not be shared with the parent across fork.
         database().dispose_after_fork()

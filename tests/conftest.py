@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,6 +15,10 @@ from tests.support.environment import emptied_redis_db, service_environment
 from tests.support.redis_server import RedisServer
 from tests.support.smtp import SmtpServer
 from tests.support.state import reset_process_state
+
+# The test SMTP server (aiosmtpd) notes every connection at INFO, from its own thread, between
+# tests: noise beside the services' own lines.
+logging.getLogger("mail.log").setLevel(logging.WARNING)
 
 # The Redis db number the tests use on a shared server (CI's); flushed before and after each test.
 TEST_REDIS_DB = 13

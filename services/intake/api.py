@@ -23,6 +23,7 @@ from services.intake.metrics import registry_for
 from services.intake.schemas import ComplaintIn, ComplaintOut, FiledOut, ReplyIn, ReplyOut
 from shared.api_errors import Unauthorized, error_responses, install_error_handlers
 from shared.health import readiness_router
+from shared.log_setup import install_request_logging
 from shared.metrics_server import metrics_router
 from shared.service_runtime import relay_lifespan
 from shared.sop import total_standard_minutes
@@ -69,6 +70,7 @@ def create_app() -> FastAPI:
         lifespan=relay_lifespan(get_db, "intake"),
     )
     install_error_handlers(app)
+    install_request_logging(app, "intake-api")
     app.add_exception_handler(IntegrityError, _tracking_code_taken)  # type: ignore[arg-type]
 
     @app.get("/healthz", include_in_schema=False)

@@ -36,6 +36,7 @@ from shared.contracts import (
     Reporter,
 )
 from shared.db import utcnow
+from shared.log_context import annotate
 from shared.outbox import enqueue
 from shared.sop import ANSWERED, FIRST_STEP, INFORMATION_SUPPLIED, PATHS, SUBMITTED
 
@@ -101,6 +102,7 @@ def file_complaint(session: Session, data: ComplaintIn) -> tuple[Complaint, str]
         ),
     )
     session.flush()
+    annotate(tracking_code=complaint.tracking_code)
     log.info("complaint %s filed as %s", complaint.id, complaint.tracking_code)
     return complaint, token
 

@@ -38,6 +38,7 @@ from shared.contracts import (
     ResendRequestedV1,
 )
 from shared.db import utcnow
+from shared.log_context import annotate
 from shared.outbox import enqueue, enqueue_once
 
 log = logging.getLogger(__name__)
@@ -94,6 +95,7 @@ def load_notification(session: Session, notification_id: uuid.UUID) -> Notificat
     row = session.get(Notification, str(notification_id))
     if row is None:
         raise UnknownNotification(f"no notification {notification_id}")
+    annotate(tracking_code=row.tracking_code)
     return NotificationRequestedV1(
         message_id=uuid.UUID(row.message_id),
         occurred_at=row.created_at,

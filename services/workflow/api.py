@@ -38,6 +38,7 @@ from services.workflow.schemas import (
 )
 from shared.api_errors import error_responses, install_error_handlers
 from shared.health import readiness_router
+from shared.log_setup import install_request_logging
 from shared.metrics_server import metrics_router
 from shared.service_runtime import relay_lifespan
 from shared.sop import ROLE_LABELS, STEP_BY_NUMBER, STEPS, Role
@@ -86,6 +87,7 @@ def create_app() -> FastAPI:
         lifespan=relay_lifespan(get_db, "workflow-api"),
     )
     install_error_handlers(app)
+    install_request_logging(app, "workflow-api")
     app.include_router(case_views.router)
     app.include_router(path_views.router)
     app.include_router(delivery_views.router)

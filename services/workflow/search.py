@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from services.workflow import clock
 from services.workflow.errors import CaseNotFound, InvalidFilter
 from services.workflow.models import Case
+from shared.log_context import annotate
 from shared.sop import CLOSED, STATUS_LABELS, STEPS, Role
 
 WIB = timezone(timedelta(hours=7), "WIB")
@@ -37,6 +38,7 @@ def get_case(session: Session, case_id: str) -> Case:
     case = session.get(Case, case_id)
     if case is None:
         raise CaseNotFound("Laporan pengaduan tidak ditemukan")
+    annotate(tracking_code=case.tracking_code)
     return case
 
 

@@ -35,6 +35,7 @@ from shared.contracts import (
     Reporter,
     StepHandoffV1,
 )
+from shared.log_context import annotate
 from shared.outbox import enqueue
 from shared.settings import get_settings
 from shared.sop import CLOSED, FIRST_STEP, ROLE_LABELS, STEP_BY_NUMBER, STEPS, Role, Step, next_step
@@ -91,6 +92,7 @@ def arrive(session: Session, msg: StepHandoffV1) -> None:
     if case is None:
         log.error("hand-off for unknown case %s dropped", msg.case_id)
         return
+    annotate(tracking_code=case.tracking_code)
     if case.current_step != msg.step or case.step_arrived_at is not None:
         log.info("case %s already at or past step %s; hand-off ignored", case.id, msg.step)
         return
