@@ -30,6 +30,11 @@ NAMING_CONVENTION = {
 }
 
 
+# A PostgreSQL server that has not answered a new connection within this is down: a request, a
+# task or /readyz fails (and a task retries) instead of waiting out the OS's TCP timeout.
+CONNECT_TIMEOUT_SECONDS = 5
+
+
 def utcnow() -> datetime:
     return datetime.now(UTC)
 
@@ -88,7 +93,13 @@ def make_engine(url: str) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin_immediate)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5)
+    return create_engine(
+        url,
+        pool_pre_ping=True,
+        pool_size=5,
+        max_overflow=5,
+        connect_args={"connect_timeout": CONNECT_TIMEOUT_SECONDS},
+    )
 
 
 @dataclass

@@ -3,6 +3,7 @@ check that failed otherwise, and never the error's details."""
 
 from __future__ import annotations
 
+import socket
 from collections.abc import Callable
 from pathlib import Path
 
@@ -68,6 +69,25 @@ def test_readyz_names_the_database_when_it_is_unreachable(
     assert body == {"status": "unavailable", "checks": {"database": "failed", "redis": "ok"}}
     assert "no-such-directory" not in text
     assert "s3cret" not in text
+
+
+@pytest.mark.parametrize("service", APPS)
+@pytest.mark.usefixtures("configured")
+def test_readyz_gives_up_on_a_database_that_accepts_but_never_answers(
+    service: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A listening socket nobody accepts from: the TCP handshake succeeds (the backlog), the
+    # PostgreSQL handshake never does. Without a connect timeout /readyz would hang here.
+    with socket.create_server(("127.0.0.1", 0)) as silent:
+        port = silent.getsockname()[1]
+        monkeypatch.setenv(
+            f"PENGADUAN_{service.upper()}_DATABASE_URL",
+            f"postgresql+psycopg://pengaduan@127.0.0.1:{port}/{service}",
+        )
+        reset_process_state()
+        status, body, _ = ready(service)
+    assert status == 503
+    assert body["checks"] == {"database": "failed", "redis": "ok"}
 
 
 @pytest.mark.parametrize("service", APPS)
