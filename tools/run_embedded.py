@@ -205,7 +205,8 @@ def main() -> int:
     sys.stdout.flush()
     binary = redis_executable() if settings.embedded else ""
     manager = Manager(Printer(sys.stdout, colour=sys.stdout.isatty()))
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}  # lines reach the terminal as they are written
+    # Lines reach the terminal as they are written; as text for a person, unless asked for JSON.
+    env = {"PENGADUAN_LOG_FORMAT": "text", **os.environ, "PYTHONUNBUFFERED": "1"}
     for name, argv in processes(settings, redis_binary=binary).items():
         manager.add_process(name, "exec " + shlex.join(argv), env=env)
     manager.loop()
