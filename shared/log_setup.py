@@ -14,6 +14,7 @@ from typing import Any, TextIO
 from asgi_correlation_id import CorrelationIdMiddleware
 from celery import signals
 from fastapi import Depends, FastAPI, Request
+from pythonjsonlogger.core import RESERVED_ATTRS
 from pythonjsonlogger.json import JsonFormatter
 
 from shared.log_context import CONTEXT_FIELDS, ContextFilter, annotate
@@ -75,6 +76,8 @@ def json_formatter(service: str) -> JsonFormatter:
         rename_fields={"levelname": "level", "name": "logger"},
         static_fields={"service": service},
         json_ensure_ascii=False,
+        # uvicorn's copy of the message with terminal colours: noise in a JSON line.
+        reserved_attrs=[*RESERVED_ATTRS, "color_message"],
     )
 
 
