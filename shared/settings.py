@@ -55,6 +55,9 @@ class Settings(BaseSettings):
 
     # Staff authentication.
     jwt_secret: SecretStr | None = Field(default=None, min_length=32)
+    # While the secret is rotated: tokens signed with the one before still count until they expire
+    # (jwt_ttl_minutes), so no one is logged out; new tokens are signed with jwt_secret only.
+    jwt_previous_secret: SecretStr | None = Field(default=None, min_length=32)
     jwt_ttl_minutes: int = Field(default=480, ge=1)
     # Login lockout, counted in Redis so every API process shares it: this many failures within
     # the window lock the username (or the client address) out for the lockout's length.
@@ -203,6 +206,13 @@ class Settings(BaseSettings):
             key_file.write_text(secrets.token_urlsafe(48))
             key_file.chmod(0o600)
         return key_file.read_text().strip()
+
+    def jwt_verification_keys(self) -> list[str]:
+        """The keys a token may be signed with: the current one, then the one being retired."""
+        keys = [self.jwt_key()]
+        if self.jwt_previous_secret is not None:
+            keys.append(self.jwt_previous_secret.get_secret_value())
+        return keys
 
     def vapid_private_key_pem(self) -> str | None:
         """The VAPID private key (PEM) that signs Web Push; in embedded mode a P-256 key is

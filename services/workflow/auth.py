@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import timedelta
+from typing import Any
 
 import jwt
 from argon2 import PasswordHasher
@@ -47,11 +48,21 @@ def issue_token(user: StaffUser, settings: Settings) -> tuple[str, int]:
 
 def user_id_from_token(token: str, settings: Settings) -> int:
     try:
-        claims = jwt.decode(
-            token, settings.jwt_key(), algorithms=[ALGORITHM], options={"require": ["exp", "sub"]}
-        )
-        return int(claims["sub"])
+        return int(_verified_claims(token, settings)["sub"])
     except jwt.ExpiredSignatureError as exc:
         raise InvalidToken("Sesi telah berakhir, silakan masuk kembali") from exc
     except (jwt.InvalidTokenError, ValueError) as exc:
         raise InvalidToken("Token tidak valid, silakan masuk kembali") from exc
+
+
+def _verified_claims(token: str, settings: Settings) -> dict[str, Any]:
+    """The claims of a token signed with the current key or, while it is retired, the previous
+    one (``jwt_previous_secret``); a token signed with neither is refused."""
+    for key in settings.jwt_verification_keys():
+        try:
+            return jwt.decode(  # type: ignore[no-any-return]
+                token, key, algorithms=[ALGORITHM], options={"require": ["exp", "sub"]}
+            )
+        except jwt.InvalidSignatureError:
+            continue
+    raise jwt.InvalidSignatureError("Signature verification failed")
