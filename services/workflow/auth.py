@@ -60,7 +60,7 @@ def _verified_claims(token: str, settings: Settings) -> dict[str, Any]:
     one (``jwt_previous_secret``); a token signed with neither is refused."""
     for key in settings.jwt_verification_keys():
         try:
-            return jwt.decode(  # type: ignore[no-any-return]
+            return jwt.decode(
                 token, key, algorithms=[ALGORITHM], options={"require": ["exp", "sub"]}
             )
         except jwt.InvalidSignatureError:
