@@ -106,6 +106,19 @@ def test_each_worker_runs_its_service_worker_module_on_the_queues_routed_to_it(
     assert queues == SERVICE_QUEUES[service]
 
 
+@pytest.mark.parametrize("service", SERVICES)
+def test_each_worker_healthcheck_pings_that_containers_own_worker(
+    services: dict[str, Any], service: str
+) -> None:
+    compose_service = services[f"{service}-worker"]
+    assert option(argv(compose_service["command"]), "-n") == f"{service}@%h"
+    kind, script = compose_service["healthcheck"]["test"]
+    assert kind == "CMD-SHELL"
+    # Celery's %h is the hostname, which Docker also puts in $HOSTNAME ($$ escapes compose's $).
+    assert argv(script)[:4] == ["celery", "-A", "shared.flower_app", "inspect"]
+    assert option(argv(script), "--destination") == f"{service}@$$HOSTNAME"
+
+
 def test_every_queue_is_consumed_by_exactly_one_worker_service(services: dict[str, Any]) -> None:
     consumers: dict[str, list[str]] = {queue: [] for queue in ALL_QUEUES}
     for name, (_, queues) in worker_commands(services).items():

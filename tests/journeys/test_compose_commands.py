@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import re
 import signal
+import socket
+import subprocess
 import sys
 from pathlib import Path
 from typing import Any
@@ -83,3 +85,36 @@ def test_the_api_command_serves_from_every_worker_process(
         assert not any(w.is_running() and w.status() != psutil.STATUS_ZOMBIE for w in workers)
     finally:
         api.stop()
+
+
+def healthcheck_argv(service: dict[str, Any]) -> list[str]:
+    """A CMD-SHELL healthcheck as the container's shell runs it (compose turns ``$$`` into ``$``),
+    with this venv's celery."""
+    kind, script = service["healthcheck"]["test"]
+    assert kind == "CMD-SHELL"
+    script = script.replace("$$", "$")
+    assert script.startswith("celery ")
+    return ["sh", "-c", f"{sys.executable} -m {script}"]
+
+
+def test_a_workers_healthcheck_passes_while_it_runs_and_fails_once_it_stops(
+    service_env: dict[str, str], tmp_path: Path
+) -> None:
+    compose: dict[str, Any] = COMPOSE["intake-worker"]
+    hostname = socket.gethostname()
+    env = {**service_env, "HOSTNAME": hostname}  # what Docker sets in every container
+    probe = healthcheck_argv(compose)
+    args = [sys.executable, "-m", *compose["command"]]
+    assert args[args.index("-n") + 1] == "intake@%h"  # %h: Celery's hostname, as $HOSTNAME
+    worker = ServiceProcess("intake-worker", args, env, tmp_path).start()
+    try:
+        worker.wait_for_output("ready.", timeout=90)
+        passed = subprocess.run(
+            probe, check=False, env=env, capture_output=True, text=True, timeout=60
+        )
+        assert passed.returncode == 0, passed.stdout + passed.stderr
+        assert f"intake@{hostname}: OK" in passed.stdout
+    finally:
+        worker.stop()
+    failed = subprocess.run(probe, check=False, env=env, capture_output=True, text=True, timeout=60)
+    assert failed.returncode != 0

@@ -13,6 +13,7 @@ from tests.support.desk import CITIZEN_EMAIL, STEP_INPUTS, Desk
 from tests.support.processes import wait_for
 
 CITIZEN_PHONE = "081234567890"
+DESCRIPTION = "Permohonan izin usaha kami sudah tiga minggu belum ada kabar dari dinas."
 
 
 def log_lines(logs: Path) -> dict[str, list[dict[str, Any]]]:
@@ -42,7 +43,7 @@ def test_a_filing_is_followed_by_its_request_id_across_services(system: Desk) ->
         json={
             "reporter": {"name": "Budi Santoso", "email": CITIZEN_EMAIL, "phone": CITIZEN_PHONE},
             "subject": "Izin usaha belum terbit",
-            "description": "Permohonan izin usaha kami sudah tiga minggu belum ada kabar.",
+            "description": DESCRIPTION,
             "channels": ["email"],
         },
         headers={"X-Request-ID": request_id},
@@ -89,7 +90,8 @@ def test_a_filing_is_followed_by_its_request_id_across_services(system: Desk) ->
     )
     assert arrived[0]["case_id"] == item["case_id"]
 
-    # What the citizen gave as contacts is in no process's log.
+    # What the citizen wrote and gave as contacts is in no process's log.
     everything = "\n".join(path.read_text() for path in system.logs.glob("*.log"))
     assert CITIZEN_EMAIL not in everything
     assert CITIZEN_PHONE not in everything
+    assert DESCRIPTION not in everything
