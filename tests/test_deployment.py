@@ -29,6 +29,15 @@ SERVICE_QUEUES: dict[str, set[str]] = {
 }
 API_PORTS = {"intake": 8001, "workflow": 8002}
 
+# Compose's worker services: intake's, one per SOP role's queue, the notifier's; each the service
+# whose worker module it runs.
+ROLE_WORKERS = {f"{queue.replace('_', '-')}-worker": queue for queue in ROLE_QUEUES}
+WORKER_SERVICES: dict[str, str] = {
+    "intake-worker": "intake",
+    **dict.fromkeys(ROLE_WORKERS, "workflow"),
+    "notifier-worker": "notifier",
+}
+
 
 @pytest.fixture(scope="module")
 def compose() -> dict[str, Any]:
@@ -88,35 +97,44 @@ def test_compose_has_every_service_of_the_deployment(services: dict[str, Any]) -
         "migrate",
         "intake-api",
         "workflow-api",
-        "intake-worker",
-        "workflow-worker",
-        "notifier-worker",
+        *WORKER_SERVICES,
         "beat",
         "flower",
     }
 
 
 @pytest.mark.parametrize("service", SERVICES)
-def test_each_worker_runs_its_service_worker_module_on_the_queues_routed_to_it(
+def test_each_services_workers_run_its_worker_module_on_the_queues_routed_to_it(
     services: dict[str, Any], service: str
 ) -> None:
-    module, queues = worker_commands(services)[f"{service}-worker"]
-    assert module == f"services.{service}.worker"
-    assert module_file(module).is_file(), f"{module_file(module)} is missing"
-    assert queues == SERVICE_QUEUES[service]
+    commands = worker_commands(services)
+    mine = [name for name, owner in WORKER_SERVICES.items() if owner == service]
+    for name in mine:
+        module, _ = commands[name]
+        assert module == f"services.{service}.worker"
+        assert module_file(module).is_file(), f"{module_file(module)} is missing"
+    assert set().union(*(commands[name][1] for name in mine)) == SERVICE_QUEUES[service]
 
 
-@pytest.mark.parametrize("service", SERVICES)
+@pytest.mark.parametrize("worker", ROLE_WORKERS)
+def test_each_sop_role_has_a_worker_service_of_its_own(
+    services: dict[str, Any], worker: str
+) -> None:
+    assert worker_commands(services)[worker][1] == {ROLE_WORKERS[worker]}
+
+
+@pytest.mark.parametrize("worker", WORKER_SERVICES)
 def test_each_worker_healthcheck_pings_that_containers_own_worker(
-    services: dict[str, Any], service: str
+    services: dict[str, Any], worker: str
 ) -> None:
-    compose_service = services[f"{service}-worker"]
-    assert option(argv(compose_service["command"]), "-n") == f"{service}@%h"
+    compose_service = services[worker]
+    node = WORKER_SERVICES[worker]
+    assert option(argv(compose_service["command"]), "-n") == f"{node}@%h"
     kind, script = compose_service["healthcheck"]["test"]
     assert kind == "CMD-SHELL"
     # Celery's %h is the hostname, which Docker also puts in $HOSTNAME ($$ escapes compose's $).
     assert argv(script)[:4] == ["celery", "-A", "shared.flower_app", "inspect"]
-    assert option(argv(script), "--destination") == f"{service}@$$HOSTNAME"
+    assert option(argv(script), "--destination") == f"{node}@$$HOSTNAME"
 
 
 def test_every_queue_is_consumed_by_exactly_one_worker_service(services: dict[str, Any]) -> None:
@@ -288,10 +306,7 @@ def test_migrations_run_once_postgres_is_healthy(services: dict[str, Any]) -> No
     assert migrate["restart"] == "no"
 
 
-@pytest.mark.parametrize(
-    "name",
-    ["intake-api", "workflow-api", "intake-worker", "workflow-worker", "notifier-worker"],
-)
+@pytest.mark.parametrize("name", ["intake-api", "workflow-api", *WORKER_SERVICES])
 def test_apis_and_workers_start_only_after_migrations_succeeded_and_redis_is_healthy(
     services: dict[str, Any], name: str
 ) -> None:
@@ -310,7 +325,8 @@ def test_each_service_gets_its_own_postgres_database(
     services: dict[str, Any], service: str
 ) -> None:
     variable = f"PENGADUAN_{service.upper()}_DATABASE_URL"
-    for name in (f"{service}-worker", "migrate"):
+    workers = [name for name, owner in WORKER_SERVICES.items() if owner == service]
+    for name in [*workers, "migrate"]:
         url = env(services[name])[variable]
         assert url.startswith("postgresql+psycopg://")
         assert url.endswith(f"@postgres:5432/{service}")
@@ -322,10 +338,7 @@ def test_each_service_gets_its_own_postgres_database(
     )
 
 
-@pytest.mark.parametrize(
-    "name",
-    ["intake-api", "workflow-api", "intake-worker", "workflow-worker", "notifier-worker"],
-)
+@pytest.mark.parametrize("name", ["intake-api", "workflow-api", *WORKER_SERVICES])
 def test_application_services_use_redis_and_a_required_jwt_secret(
     services: dict[str, Any], name: str
 ) -> None:
@@ -574,12 +587,23 @@ def test_make_run_starts_one_beat_like_compose_with_its_schedule_under_var(
     assert option(args, "-s") == str(tmp_path / "var" / "celerybeat-schedule")
 
 
-def test_make_run_starts_the_same_workers_as_compose(
+def queues_by_module(workers: dict[str, tuple[str, set[str]]]) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    for module, queues in workers.values():
+        found.setdefault(module, []).extend(queues)
+    return {module: sorted(queues) for module, queues in found.items()}
+
+
+def test_make_run_serves_every_queue_with_the_worker_modules_compose_uses(
     tmp_path: Path, services: dict[str, Any]
 ) -> None:
+    """One workflow worker serves every role's queue in `make run` (one machine, light on memory);
+    compose gives each role's queue a service of its own to scale. The same modules, the same
+    queues, each consumed once."""
     procs = run_embedded.processes(embedded_settings(tmp_path), python="/venv/bin/python")
-    local = {name: celery_worker(args) for name, args in procs.items() if celery_worker(args)}
-    assert local == worker_commands(services)
+    local = {name: found for name, args in procs.items() if (found := celery_worker(args))}
+    assert queues_by_module(local) == queues_by_module(worker_commands(services))
+    assert sorted(q for _, queues in local.values() for q in queues) == sorted(ALL_QUEUES)
     for name in local:
         args = procs[name]
         assert args[:3] == ["/venv/bin/python", "-m", "celery"]

@@ -89,15 +89,19 @@ def scrape_targets() -> dict[str, str]:
 
 def test_prometheus_scrapes_both_apis_and_every_worker_on_its_compose_port() -> None:
     services = yaml.safe_load(COMPOSE.read_text())["services"]
+    # Every worker service: its service's metrics port, from the module its command runs.
+    workers = {
+        name: service["command"][service["command"].index("-A") + 1].split(".")[1]
+        for name, service in services.items()
+        if "worker" in service.get("command", [])
+    }
+    assert sorted(set(workers.values())) == sorted(SERVICES)
     expected = {"intake-api:8001", "workflow-api:8002"} | {
-        f"{service}-worker:{port}" for service, port in WORKER_METRICS_PORTS.items()
+        f"{name}:{WORKER_METRICS_PORTS[service]}" for name, service in workers.items()
     }
     targets = scrape_targets()
     assert set(targets) == expected
     assert set(targets.values()) == {"/metrics"}
-    for target in targets:
-        assert target.split(":")[0] in services
-    for service in SERVICES:
-        worker_env = services[f"{service}-worker"]["environment"]
-        port = worker_env[f"PENGADUAN_{service.upper()}_METRICS_PORT"]
+    for name, service in workers.items():
+        port = services[name]["environment"][f"PENGADUAN_{service.upper()}_METRICS_PORT"]
         assert int(port) == WORKER_METRICS_PORTS[service]
