@@ -59,8 +59,13 @@ def run_env(target_metadata: list[MetaData]) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description="Migrate Pengaduan databases to head")
-    parser.add_argument("services", nargs="*", default=list(SERVICES), choices=SERVICES)
-    for service in parser.parse_args().services:
+    # Checked by hand, not with choices=: Python 3.11's argparse tests the empty list (or a
+    # list default) against the choices as one value and refuses every call without arguments.
+    parser.add_argument("services", nargs="*", help=f"default: all of {', '.join(SERVICES)}")
+    named = parser.parse_args().services
+    if unknown := sorted(set(named) - set(SERVICES)):
+        parser.error(f"unknown service {', '.join(unknown)} (choose from {', '.join(SERVICES)})")
+    for service in named or SERVICES:
         upgrade(service)
         print(f"{service}: migrated to head")
 
