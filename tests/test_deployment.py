@@ -5,9 +5,12 @@ in the order the data needs (migrations first)."""
 from __future__ import annotations
 
 import fnmatch
+import os
 import re
 import shlex
+import shutil
 import socket
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -297,6 +300,42 @@ def test_env_example_marks_the_required_variables_and_leaves_them_empty() -> Non
         if required:
             # Empty: compose refuses to start until a real value is filled in.
             assert value == "", name
+
+
+def docker_compose(*args: str, **kw: Any) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        ["docker", "compose", "-f", str(COMPOSE_FILE), *args],
+        check=False,
+        capture_output=True,
+        text=True,
+        **kw,
+    )
+
+
+def compose_plugin() -> bool:
+    return shutil.which("docker") is not None and docker_compose("version").returncode == 0
+
+
+@pytest.mark.skipif(
+    not compose_plugin(),
+    reason="the Docker CLI's compose plugin is not installed (Debian 12 does not package it)",
+)
+def test_docker_compose_config_accepts_the_file_with_every_required_value_set(
+    tmp_path: Path,
+) -> None:
+    env_file = tmp_path / ".env"
+    env_file.write_text(
+        "".join(
+            f"{name}={value or 'set-for-the-check'}\n" for name, (value, _) in env_example().items()
+        )
+    )
+    checked = docker_compose("--env-file", str(env_file), "config", "--quiet")
+    assert checked.returncode == 0, checked.stderr
+    # And without them, compose refuses to start.
+    refused = docker_compose(
+        "--env-file", "/dev/null", "config", "--quiet", env={"PATH": os.environ["PATH"]}
+    )
+    assert refused.returncode != 0
 
 
 def test_migrations_run_once_postgres_is_healthy(services: dict[str, Any]) -> None:
