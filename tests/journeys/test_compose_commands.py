@@ -51,14 +51,7 @@ def test_the_api_command_serves_from_every_worker_process(
     api.start()
     assert api.process is not None
     try:
-
-        def ready() -> bool:
-            try:
-                return httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=2).status_code == 200
-            except httpx.HTTPError:
-                return False
-
-        wait_for(ready, 60, f"{service}-api to be ready")
+        api.wait_until_answers(f"http://127.0.0.1:{port}/readyz")
         supervisor = psutil.Process(api.process.pid)
 
         def serving() -> list[psutil.Process]:

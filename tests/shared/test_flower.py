@@ -19,7 +19,7 @@ import yaml
 
 from shared.settings import PROJECT_ROOT
 from tests.support.environment import service_environment
-from tests.support.processes import ServiceProcess, wait_for
+from tests.support.processes import ServiceProcess
 from tests.support.redis_server import free_port
 
 USER, PASSWORD = "operator", "flower-test-password"
@@ -52,16 +52,7 @@ class FlowerProcess(ServiceProcess):
 
     def start(self) -> FlowerProcess:
         super().start()
-
-        def answers() -> bool:
-            if self.process is not None and self.process.poll() is not None:
-                raise RuntimeError(f"flower exited early:\n{self.output()[-4000:]}")
-            try:
-                return httpx.get(f"{self.url}/healthcheck", timeout=1).status_code == 200
-            except httpx.HTTPError:
-                return False
-
-        wait_for(answers, 15, "flower to answer /healthcheck")
+        self.wait_until_answers(f"{self.url}/healthcheck", timeout=15)
         return self
 
     def terminate(self) -> int:

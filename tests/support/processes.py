@@ -84,6 +84,19 @@ class ServiceProcess:
 
         wait_for(seen, timeout, f"{self.name} to print {text!r}")
 
+    def wait_until_answers(self, url: str, timeout: float = 60) -> None:
+        """Poll ``url`` until it answers 200; fail at once if the process dies meanwhile."""
+
+        def answers() -> bool:
+            if self.process is not None and self.process.poll() is not None:
+                raise RuntimeError(f"{self.name} exited early:\n{self.output()[-4000:]}")
+            try:
+                return httpx.get(url, timeout=2).status_code == 200
+            except httpx.HTTPError:
+                return False
+
+        wait_for(answers, timeout, f"{self.name} to answer {url}")
+
     def kill(self) -> None:
         """SIGKILL the whole process group: no warm shutdown, no chance to requeue."""
         if self.process is not None:
@@ -152,16 +165,7 @@ class ApiProcess(ServiceProcess):
 
     def start(self) -> ApiProcess:
         super().start()
-
-        def healthy() -> bool:
-            if self.process is not None and self.process.poll() is not None:
-                raise RuntimeError(f"{self.name} exited early:\n{self.output()[-4000:]}")
-            try:
-                return httpx.get(f"{self.url}/healthz", timeout=1).status_code == 200
-            except httpx.HTTPError:
-                return False
-
-        wait_for(healthy, 60, f"{self.name} to answer /healthz")
+        self.wait_until_answers(f"{self.url}/healthz")
         return self
 
 
