@@ -20,7 +20,7 @@ from shared.contracts import Message
 from shared.db import ServiceDatabase
 from shared.dead_letters import record_failure
 from shared.faults import checkpoint
-from shared.log_context import REQUEST_ID_HEADER, ids_of, log_scope
+from shared.log_context import ids_of, log_scope
 from shared.outbox import already_processed, mark_processed
 
 log = logging.getLogger(__name__)
@@ -117,16 +117,16 @@ def consumer(
             **opts,
         )
         def run(self: Task, message: dict[str, Any]) -> str:
-            with log_scope(request_id=self.request.get(REQUEST_ID_HEADER)):
-                try:
-                    msg = contract.model_validate(message)
-                except ValidationError as exc:
-                    # A message no retry can fix: drop it loudly rather than loop on it.
-                    log.exception("task %s: invalid %s payload", name, contract.__name__)
-                    record_failure(database(), name, message, exc)
-                    raise Reject(str(exc), requeue=False) from exc
-                with log_scope(**ids_of(msg)):
-                    return consume_once(database(), name, msg, fn)
+            try:
+                msg = contract.model_validate(message)
+            except ValidationError as exc:
+                # A message no retry can fix: drop it loudly rather than loop on it.
+                log.exception("task %s: invalid %s payload", name, contract.__name__)
+                record_failure(database(), name, message, exc)
+                raise Reject(str(exc), requeue=False) from exc
+            # The request id is the task's already (shared.log_setup); these say what it is about.
+            with log_scope(**ids_of(msg)):
+                return consume_once(database(), name, msg, fn)
 
         return run
 

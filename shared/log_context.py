@@ -54,6 +54,18 @@ def annotate(**fields: object) -> None:
     _fields.set({**_fields.get(), **_clean(fields)})
 
 
+def start_task_scope(task: Any = None, **_: Any) -> None:
+    """Celery's ``task_prerun``: a task logs under the request id its message carries, and under
+    nothing a task before it in this process annotated."""
+    request_id = task.request.get(REQUEST_ID_HEADER) if task is not None else None
+    _fields.set(MappingProxyType(_clean({"request_id": request_id})))
+
+
+def end_task_scope(**_: Any) -> None:
+    """Celery's ``task_postrun``."""
+    _fields.set(_NONE)
+
+
 def ids_of(message: object) -> dict[str, object]:
     """The ids a contract message carries that a log line should show."""
     return {name: getattr(message, name, None) for name in CONTEXT_FIELDS[1:]}

@@ -17,7 +17,13 @@ from fastapi import Depends, FastAPI, Request
 from pythonjsonlogger.core import RESERVED_ATTRS
 from pythonjsonlogger.json import JsonFormatter
 
-from shared.log_context import CONTEXT_FIELDS, ContextFilter, annotate
+from shared.log_context import (
+    CONTEXT_FIELDS,
+    ContextFilter,
+    annotate,
+    end_task_scope,
+    start_task_scope,
+)
 from shared.settings import Settings, get_settings
 
 HANDLER_NAME = "pengaduan"
@@ -135,9 +141,13 @@ def _looks_like_id(value: str) -> bool:
 
 
 def log_celery_as(service: str) -> None:
-    """A Celery process (worker, beat) logs like the APIs instead of Celery's own set-up."""
+    """A Celery process (worker, beat) logs like the APIs instead of Celery's own set-up, and
+    each task under the request id its message carries."""
 
     def setup(**_: Any) -> None:
         configure_logging(service)
 
-    signals.setup_logging.connect(setup, weak=False)
+    # One receiver each, however often this is called (dispatch_uid).
+    signals.setup_logging.connect(setup, weak=False, dispatch_uid="pengaduan-logging")
+    signals.task_prerun.connect(start_task_scope, weak=False, dispatch_uid="pengaduan-task-scope")
+    signals.task_postrun.connect(end_task_scope, weak=False, dispatch_uid="pengaduan-task-scope")
