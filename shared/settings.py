@@ -144,6 +144,10 @@ class Settings(BaseSettings):
     public_intake_url: str = "http://127.0.0.1:8001"
     public_workflow_url: str = "http://127.0.0.1:8002"
 
+    # Web pages (the citizens' portal, the staff console): cookies are sent over HTTPS only
+    # ("Secure"). Unset: on in production, off in the embedded mode (plain http on 127.0.0.1).
+    secure_cookies: bool | None = None
+
     # Logs: one JSON object per line on stderr (for a log collector), or text for a person at a
     # terminal; either way each line carries its request id and tracking code (docs/OPERATIONS.md).
     log_format: Literal["json", "text"] = "json"
@@ -161,6 +165,10 @@ class Settings(BaseSettings):
     @property
     def embedded(self) -> bool:
         return self.redis_url is None
+
+    @property
+    def cookies_secure(self) -> bool:
+        return not self.embedded if self.secure_cookies is None else self.secure_cookies
 
     @property
     def broker_url(self) -> str:
