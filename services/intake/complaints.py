@@ -66,6 +66,7 @@ def file_complaint(session: Session, data: ComplaintIn) -> tuple[Complaint, str]
         reporter_phone=data.reporter.phone,
         subject=data.subject,
         description=data.description,
+        licence_reference=data.licence_reference,
         channels=[channel.value for channel in data.channels],
         status=SUBMITTED,
         status_sequence=0,
@@ -87,6 +88,7 @@ def file_complaint(session: Session, data: ComplaintIn) -> tuple[Complaint, str]
             description=data.description,
             reporter=reporter,
             channels=channels,
+            licence_reference=data.licence_reference,
         ),
     )
     enqueue(

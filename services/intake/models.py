@@ -29,6 +29,8 @@ class Complaint(Base):
     reporter_phone: Mapped[str | None] = mapped_column(String(32))  # E.164
     subject: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text)
+    # The NIB or application number the complaint is about, when the complainant gave one.
+    licence_reference: Mapped[str | None] = mapped_column(String(64))
     channels: Mapped[list[str]] = mapped_column(JSON)
     status: Mapped[str] = mapped_column(String(32))
     # The workflow's sequence of the status shown: a late, older update never overrides it.

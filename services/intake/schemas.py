@@ -18,6 +18,7 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    StringConstraints,
     ValidationInfo,
     field_validator,
 )
@@ -32,6 +33,10 @@ CHANNEL_VALUES = frozenset(c.value for c in Channel)
 CHANNEL_CHOICES = ", ".join(c.value for c in Channel)
 # Line breaks may structure a description; in a name or subject they could forge mail headers.
 _LAYOUT = frozenset("\n\r\t")
+# A NIB is 13 digits; application numbers look like "503/0123/IUMK/2026": ASCII only, so no
+# look-alike letter from another script can pass for one.
+LICENCE_REFERENCE_MAX = 64
+_LICENCE_REFERENCE = re.compile(r"[A-Za-z0-9 ./-]+")
 
 
 def _plain_text(allowed: frozenset[str]) -> AfterValidator:
@@ -47,7 +52,9 @@ def _plain_text(allowed: frozenset[str]) -> AfterValidator:
     return AfterValidator(check)
 
 
-OneLine = Annotated[str, _plain_text(frozenset())]
+_ONE_LINE = _plain_text(frozenset())
+OneLine = Annotated[str, _ONE_LINE]
+LicenceReference = Annotated[str, StringConstraints(max_length=LICENCE_REFERENCE_MAX), _ONE_LINE]
 Paragraphs = Annotated[str, _plain_text(_LAYOUT)]
 
 
@@ -63,15 +70,15 @@ class ReporterIn(_Strict):
     name: OneLine = Field(
         min_length=1, max_length=200, description="Nama pelapor", examples=["Budi Santoso"]
     )
-    email: OneLine | None = Field(
+    # The length limit sits before the text check: after it, pydantic reports a long value as
+    # a list's "too_long" ("maksimal 320 pilihan").
+    email: Annotated[str, StringConstraints(max_length=320), _ONE_LINE] | None = Field(
         default=None,
-        max_length=320,
         description="Alamat email; wajib bila saluran email dipilih",
         examples=["budi@example.id"],
     )
-    phone: OneLine | None = Field(
+    phone: Annotated[str, StringConstraints(max_length=32), _ONE_LINE] | None = Field(
         default=None,
-        max_length=32,
         description="Nomor telepon Indonesia atau internasional; wajib bila saluran sms dipilih",
         examples=["0812-3456-7890"],
     )
@@ -131,6 +138,27 @@ class ComplaintIn(_Strict):
         description="Saluran penyampaian jawaban: email, sms, app",
         examples=[["email", "app"]],
     )
+    licence_reference: LicenceReference | None = Field(
+        default=None,
+        description="Nomor izin atau permohonan yang diadukan (NIB / nomor permohonan), bila ada: "
+        "huruf, angka, spasi, tanda hubung, titik dan garis miring",
+        examples=["1234567890123", "503/0123/IUMK/2026"],
+    )
+
+    @field_validator("licence_reference", mode="before")
+    @classmethod
+    def _blank_reference_is_absent(cls, value: Any) -> Any:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("licence_reference")
+    @classmethod
+    def _reference(cls, value: str | None) -> str | None:
+        if value is not None and not _LICENCE_REFERENCE.fullmatch(value):
+            raise ValueError(
+                "nomor izin atau permohonan hanya boleh berisi huruf, angka, spasi, "
+                "tanda hubung (-), titik (.) dan garis miring (/)"
+            )
+        return value
 
     @field_validator("channels", mode="before")
     @classmethod
@@ -208,6 +236,9 @@ class ComplaintOut(BaseModel):
     timeline: list[TimelineEntryOut] = Field(description="Riwayat status, dari yang terlama")
     answer: str | None = Field(description="Jawaban pengaduan; kosong sampai jawaban dikirim")
     answered_at: datetime | None
+    licence_reference: str | None = Field(
+        default=None, description="Nomor izin atau permohonan yang Anda sebutkan, bila ada"
+    )
 
     @classmethod
     def of(cls, complaint: Complaint, timeline: list[TimelineEntry]) -> ComplaintOut:
@@ -226,6 +257,7 @@ class ComplaintOut(BaseModel):
             ],
             answer=complaint.answer,
             answered_at=complaint.answered_at,
+            licence_reference=complaint.licence_reference,
         )
 
 

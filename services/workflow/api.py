@@ -54,6 +54,7 @@ def _case_out(session: Session, case: Case) -> CaseOut:
         subject=case.subject,
         description=case.description,
         reporter_name=case.reporter_name,
+        licence_reference=case.licence_reference,
         channels=case.channels,
         current_step=case.current_step,
         current_role=current.role.value if current else None,

@@ -51,6 +51,8 @@ class Case(Base):
     reporter_name: Mapped[str] = mapped_column(String(200))
     reporter_email: Mapped[str | None] = mapped_column(String(320))
     reporter_phone: Mapped[str | None] = mapped_column(String(32))
+    # The NIB or application number the complainant named, if any.
+    licence_reference: Mapped[str | None] = mapped_column(String(64))
     channels: Mapped[list[str]] = mapped_column(JSON)
     status: Mapped[str] = mapped_column(String(32), index=True)
     current_step: Mapped[int | None] = mapped_column(Integer, index=True)

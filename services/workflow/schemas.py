@@ -74,6 +74,9 @@ class CaseOut(BaseModel):
     subject: str
     description: str
     reporter_name: str
+    licence_reference: str | None = Field(
+        default=None, description="Nomor izin atau permohonan (NIB / nomor permohonan) dari pengadu"
+    )
     channels: list[str]
     current_step: int | None
     current_role: str | None

@@ -67,6 +67,7 @@ def receive_complaint(session: Session, msg: ComplaintFiledV1) -> Case:
         reporter_name=msg.reporter.name,
         reporter_email=msg.reporter.email,
         reporter_phone=msg.reporter.phone,
+        licence_reference=msg.licence_reference,
         channels=[c.value for c in msg.channels],
         status="submitted",
         current_step=FIRST_STEP.number,

@@ -46,6 +46,8 @@ class ComplaintFiledV1(Message):
     description: str
     reporter: Reporter
     channels: tuple[Channel, ...]
+    # Added later, optional: a message filed before it existed still validates.
+    licence_reference: str | None = None  # NIB or application number, as the citizen gave it
 
 
 class StepHandoffV1(Message):
