@@ -9,22 +9,20 @@ from fastapi.security import OAuth2PasswordRequestForm
 from sqlalchemy.orm import Session
 
 from services.workflow import (
-    accounts,
     case_views,
     clock,
+    console,
     delivery_views,
     path_views,
     report_views,
     search,
-    step_clock,
     steps,
 )
 from services.workflow.auth import issue_token
 from services.workflow.database import get_db
 from services.workflow.dependencies import CurrentUser, SessionDep, SettingsDep
-from services.workflow.errors import BadCredentials
 from services.workflow.history import events_of
-from services.workflow.login_limits import LoginLimits
+from services.workflow.login import log_in
 from services.workflow.metrics import registry_for
 from services.workflow.models import Case
 from services.workflow.schemas import (
@@ -36,12 +34,14 @@ from services.workflow.schemas import (
     WorkItem,
     status_label,
 )
+from services.workflow.work_items import work_items
 from shared.api_errors import error_responses, install_error_handlers
 from shared.health import readiness_router
 from shared.log_setup import install_request_logging
 from shared.metrics_server import metrics_router
 from shared.service_runtime import relay_lifespan
 from shared.sop import ROLE_LABELS, STEP_BY_NUMBER, STEPS, Role
+from shared.web import install_pages
 
 
 def _case_out(session: Session, case: Case) -> CaseOut:
@@ -89,6 +89,8 @@ def create_app() -> FastAPI:
     )
     install_error_handlers(app)
     install_request_logging(app, "workflow-api")
+    install_pages(app)
+    console.install(app)
     app.include_router(case_views.router)
     app.include_router(path_views.router)
     app.include_router(delivery_views.router)
@@ -108,15 +110,10 @@ def create_app() -> FastAPI:
         session: SessionDep,
         settings: SettingsDep,
     ) -> TokenOut:
-        limits = LoginLimits(settings)
         client = request.client.host if request.client else "unknown"
-        limits.check(form.username, client)
-        try:
-            user = accounts.authenticate(session, form.username, form.password)
-        except BadCredentials:
-            limits.record_failure(form.username, client)
-            raise
-        limits.record_success(form.username)
+        user = log_in(
+            session, settings, username=form.username, password=form.password, client=client
+        )
         token, ttl = issue_token(user, settings)
         return TokenOut(access_token=token, expires_in=ttl, role=user.role)
 
@@ -126,29 +123,7 @@ def create_app() -> FastAPI:
 
     @app.get("/api/v1/worklist", responses=error_responses(401))
     def worklist(user: CurrentUser, session: SessionDep) -> list[WorkItem]:
-        now = clock.now()
-        items = []
-        for case in steps.worklist(session, Role(user.role), now):
-            assert case.current_step and case.step_arrived_at and case.due_at  # noqa: S101
-            step = STEP_BY_NUMBER[case.current_step]
-            items.append(
-                WorkItem(
-                    case_id=case.id,
-                    tracking_code=case.tracking_code,
-                    step=case.current_step,
-                    step_name=step.name,
-                    subject=case.subject,
-                    arrived_at=case.step_arrived_at,
-                    due_at=case.due_at,
-                    overdue=step_clock.is_overdue(case, now),
-                    minutes_left=round(
-                        step.standard_minutes - step_clock.minutes_taken(case, now), 2
-                    ),
-                    held_by=case.held_by,
-                    held_at=case.held_at,
-                )
-            )
-        return items
+        return work_items(session, Role(user.role), clock.now())
 
     @app.post(
         "/api/v1/cases/{case_id}/steps/{step}",

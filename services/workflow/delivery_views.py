@@ -13,6 +13,7 @@ from pydantic import BaseModel
 
 from services.workflow.dependencies import CurrentUser, SessionDep
 from services.workflow.errors import WrongRole
+from services.workflow.models import StaffUser
 from services.workflow.notifications import failed_deliveries, request_resend
 from shared.api_errors import error_responses
 from shared.contracts import Channel
@@ -21,6 +22,16 @@ from shared.sop import ROLE_LABELS, Role
 router = APIRouter(prefix="/api/v1", tags=["pengiriman pemberitahuan"])
 
 RESENDS = Role.ADMIN
+
+
+def may_resend(user: StaffUser) -> bool:
+    return user.role == RESENDS.value
+
+
+def ensure_may_resend(user: StaffUser) -> None:
+    """``WrongRole`` (403) for anyone but the role that re-sends (the API's and the console's)."""
+    if not may_resend(user):
+        raise WrongRole(f"Pengiriman ulang pemberitahuan adalah tugas {ROLE_LABELS[RESENDS]}")
 
 
 class FailedDeliveryOut(BaseModel):
@@ -72,8 +83,7 @@ def resend(
     notification_id: uuid.UUID, channel: Channel, user: CurrentUser, session: SessionDep
 ) -> ResendOut:
     """Deliver a failed notification once more, on the same channel."""
-    if user.role != RESENDS.value:
-        raise WrongRole(f"Pengiriman ulang pemberitahuan adalah tugas {ROLE_LABELS[RESENDS]}")
+    ensure_may_resend(user)
     outcome = request_resend(session, notification_id=notification_id, channel=channel, user=user)
     return ResendOut(
         notification_id=outcome.notification_id,

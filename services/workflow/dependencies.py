@@ -25,14 +25,20 @@ SessionDep = Annotated[Session, Depends(_session, scope="function")]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 
 
-def _current_user(
-    token: Annotated[str, Depends(oauth2)], session: SessionDep, settings: SettingsDep
-) -> StaffUser:
+def staff_for_token(session: Session, token: str, settings: Settings) -> StaffUser:
+    """The active staff member a token names; ``InvalidToken`` otherwise. The API (Bearer header)
+    and the console (session cookie) both ask this."""
     user = session.get(StaffUser, user_id_from_token(token, settings))
     # Checked on every request, so a deactivated account is locked out at once.
     if user is None or not user.active:
         raise InvalidToken("Akun tidak aktif atau tidak ditemukan")
     return user
+
+
+def _current_user(
+    token: Annotated[str, Depends(oauth2)], session: SessionDep, settings: SettingsDep
+) -> StaffUser:
+    return staff_for_token(session, token, settings)
 
 
 CurrentUser = Annotated[StaffUser, Depends(_current_user)]

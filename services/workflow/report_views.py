@@ -108,7 +108,11 @@ TOTAL_LABEL = "Total: sejak pengaduan diajukan sampai jawaban terkirim"
 )
 def export_sla_report(first: From, last: To, _user: CurrentUser, session: SessionDep) -> Response:
     """Laporan Mutu Baku yang sama, sebagai berkas CSV untuk lembar kerja."""
-    report = sla_report(session, parse_range(first, last))
+    return csv_download(sla_report(session, parse_range(first, last)))
+
+
+def csv_download(report: SlaReport) -> Response:
+    """The report as a CSV file to save (the API's and the console's download)."""
     name = f"laporan-mutu-baku-{report.range.first_day}-sd-{report.range.last_day}.csv"
     return Response(
         _csv(report),
