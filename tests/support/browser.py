@@ -1,0 +1,197 @@
+"""Headless Chromium for end-to-end tests of the web pages: Debian's ``chromium`` driven by
+Playwright, axe-core for accessibility, and screenshots at the two window sizes the pages are
+designed for.
+
+Playwright never downloads a browser here (``playwright install`` is not used): it launches the
+``chromium`` that Debian's package installs (``apt-get install chromium``). axe-core comes
+inside the ``axe-playwright-python`` wheel (its ``axe.min.js``), so nothing is fetched while
+the tests run.
+
+In a test (fixtures from tests/browser/conftest.py)::
+
+    def test_tracking_page(citizen_page: Page) -> None:
+        citizen_page.goto("/lacak")
+        check_accessibility(citizen_page)
+        screenshot(citizen_page, "lacak", "phone")
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import struct
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, NamedTuple
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+SCREENSHOT_DIR = PROJECT_ROOT / "docs" / "screenshots"
+
+CHROMIUM_PACKAGE = "chromium"  # Debian's package, and the command it installs
+
+
+class Size(NamedTuple):
+    width: int
+    height: int
+
+
+# The window sizes every page is looked at in: a small phone and an office desktop.
+WINDOW_SIZES: dict[str, Size] = {"phone": Size(360, 740), "desktop": Size(1280, 800)}
+DEFAULT_SIZE = "desktop"
+
+# Violations of these impacts fail a test; "moderate" and "minor" ones are only returned.
+FAILING_IMPACTS = ("serious", "critical")
+
+_AXE_SCRIPT = Axe().axe_script
+
+
+def chromium_executable() -> str | None:
+    """The path of Debian's chromium, or None when the package is not installed."""
+    return shutil.which(CHROMIUM_PACKAGE)
+
+
+@contextmanager
+def launched_chromium() -> Iterator[Browser]:
+    """Headless Chromium for a whole test session; skips the test (loudly, naming the Debian
+    package) on a machine without it."""
+    executable = chromium_executable()
+    if executable is None:
+        pytest.skip(
+            f"browser tests need Debian's {CHROMIUM_PACKAGE!r} package: "
+            f"apt-get install -y {CHROMIUM_PACKAGE} (no '{CHROMIUM_PACKAGE}' on PATH)"
+        )
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=executable,
+            headless=True,
+            # Chromium's own sandbox cannot start as root in a container (tests and CI run as
+            # root): Playwright then passes --no-sandbox, as it does by default. It also passes
+            # --disable-dev-shm-usage, so a container's small /dev/shm does not crash tabs.
+            chromium_sandbox=False,
+        )
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@contextmanager
+def browser_context(
+    browser: Browser, base_url: str | None = None, size: str = DEFAULT_SIZE
+) -> Iterator[BrowserContext]:
+    """A fresh context (no cookies, no storage) as a person in Madiun would have it: Indonesian
+    locale, WIB clock, one device pixel per CSS pixel (so screenshots are the window's size).
+    With ``base_url``, ``page.goto("/lacak")`` is relative to it."""
+    context = browser.new_context(
+        base_url=base_url,
+        viewport=_size(size)._asdict(),  # type: ignore[arg-type]
+        device_scale_factor=1,
+        locale="id-ID",
+        timezone_id="Asia/Jakarta",
+        # The pages' content security policy stays in force: a page that breaks it fails.
+        bypass_csp=False,
+    )
+    try:
+        yield context
+    finally:
+        context.close()
+
+
+def check_accessibility(
+    page: Page, *, context: str | dict[str, Any] | None = None
+) -> list[dict[str, Any]]:
+    """Run axe-core on the page as it is now (or on the elements ``context`` selects); fail
+    the test listing every violation of impact serious or critical, each with its rule id,
+    help text and the selectors of the offending elements. Returns all violations found
+    (the moderate and minor ones included) for a test that wants to look further."""
+    if not page.evaluate("() => typeof window.axe === 'object'"):
+        page.evaluate(_AXE_SCRIPT)
+    results = page.evaluate(
+        """([context, options]) => axe.run(context === null ? document : context, options)""",
+        [context, {"resultTypes": ["violations"]}],
+    )
+    violations: list[dict[str, Any]] = results["violations"]
+    failing = [v for v in violations if v.get("impact") in FAILING_IMPACTS]
+    if failing:
+        pytest.fail(accessibility_report(page.url, failing), pytrace=False)
+    return violations
+
+
+def accessibility_report(url: str, violations: list[dict[str, Any]]) -> str:
+    lines = [f"axe-core: {len(violations)} serious or critical accessibility violation(s) on {url}"]
+    for violation in violations:
+        lines.append(
+            f"- {violation['id']} ({violation['impact']}): {violation['help']}"
+            f" [{violation['helpUrl']}]"
+        )
+        for node in violation["nodes"]:
+            html = " ".join(node.get("html", "").split())
+            html = html if len(html) <= 120 else html[:117] + "..."
+            lines.append(f"    {_selector(node['target'])}  {html}")
+            # "Fix any of the following:" (or "all") and its reasons, one line per group
+            for group in (node.get("failureSummary") or "").split("\n\n"):
+                parts = [line.strip() for line in group.splitlines() if line.strip()]
+                if parts:
+                    lines.append(f"      {parts[0]} {'; '.join(parts[1:])}")
+    return "\n".join(lines)
+
+
+def _selector(target: list[Any]) -> str:
+    # Inside iframes or shadow roots axe gives one selector per level (nested lists for shadow DOM).
+    return " >>> ".join(
+        " >>> ".join(part) if isinstance(part, list) else str(part) for part in target
+    )
+
+
+def screenshot(
+    page: Page,
+    name: str,
+    size: str = DEFAULT_SIZE,
+    *,
+    directory: Path = SCREENSHOT_DIR,
+    full_page: bool = False,
+) -> Path:
+    """Save ``<directory>/<name>-<size>.png`` (docs/screenshots/ unless told otherwise) of the
+    page in the window size ``size`` ("phone": 360x740, "desktop": 1280x800), then give the
+    page its previous window size back. Without ``full_page`` the PNG is exactly the window's
+    pixels; with it, the window's width and the whole page's height."""
+    if not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", name):
+        raise ValueError(f"screenshot name {name!r}: lower-case letters, digits and dashes only")
+    wanted = _size(size)
+    previous = page.viewport_size
+    page.set_viewport_size(wanted._asdict())  # type: ignore[arg-type]
+    try:
+        # Web fonts and layout settle before the picture, so the same page gives the same PNG.
+        page.evaluate("() => document.fonts.ready.then(() => undefined)")
+        directory.mkdir(parents=True, exist_ok=True)
+        path = directory / f"{name}-{size}.png"
+        page.screenshot(path=path, full_page=full_page, animations="disabled", caret="hide")
+    finally:
+        if previous is not None:
+            page.set_viewport_size(previous)
+    return path
+
+
+def screenshots(page: Page, name: str, *, directory: Path = SCREENSHOT_DIR) -> dict[str, Path]:
+    """``screenshot`` at every window size: ``{"phone": ..., "desktop": ...}``."""
+    return {size: screenshot(page, name, size, directory=directory) for size in WINDOW_SIZES}
+
+
+def png_size(path: Path) -> Size:
+    """Width and height from a PNG's header (the IHDR chunk right after the signature)."""
+    header = path.read_bytes()[:24]
+    if header[:8] != b"\x89PNG\r\n\x1a\n" or header[12:16] != b"IHDR":
+        raise ValueError(f"{path} is not a PNG")
+    width, height = struct.unpack(">II", header[16:24])
+    return Size(width, height)
+
+
+def _size(name: str) -> Size:
+    if name not in WINDOW_SIZES:
+        raise ValueError(f"window size {name!r}: one of {', '.join(WINDOW_SIZES)}")
+    return WINDOW_SIZES[name]
