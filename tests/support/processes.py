@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import os
 import signal
@@ -100,7 +101,9 @@ class ServiceProcess:
     def kill(self) -> None:
         """SIGKILL the whole process group: no warm shutdown, no chance to requeue."""
         if self.process is not None:
-            os.killpg(self.process.pid, signal.SIGKILL)
+            # A process that already exited (and its group with it) has nothing left to kill.
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.process.pid, signal.SIGKILL)
             self.process.wait(timeout=20)
             self.process = None
 
