@@ -163,7 +163,8 @@ _MESSAGES: dict[str, str] = {
 }
 
 
-def _translate(error: dict[str, Any]) -> dict[str, Any]:
+def translate_error(error: dict[str, Any]) -> dict[str, Any]:
+    """One pydantic error as people read it: the field (dotted), an Indonesian message, the type."""
     location = [str(part) for part in error.get("loc", ()) if part not in ("body", "query", "path")]
     kind = error.get("type", "")
     if kind == "json_invalid":
@@ -194,7 +195,7 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
-        errors = [_translate(e) for e in exc.errors()]
+        errors = [translate_error(e) for e in exc.errors()]
         summary = "; ".join(f"{e['field']}: {e['message']}" for e in errors)
         return JSONResponse(
             {"code": "invalid_input", "message": f"Data tidak valid. {summary}", "errors": errors},

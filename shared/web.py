@@ -111,14 +111,30 @@ class SecurityHeaders:
         await self.app(scope, receive, with_headers)
 
 
+# asgi-csrf reads a form's whole body to find its token: no form here needs more than this (the
+# longest, a complaint of 5,000 characters, percent-encoded, stays well below).
+MAX_FORM_BYTES = 100_000
+FORM_BODY = "pengaduan.form_body"
+FORM_TOO_LARGE_PAGE = (
+    "<!doctype html><html lang=id><meta charset=utf-8><title>Isian terlalu besar</title>"
+    "<p>Isian formulir terlalu besar untuk dikirim. Persingkat isian Anda, lalu kirim lagi."
+    "</p></html>"
+)
+
+
 class Csrf:
     """asgi-csrf (a signed double-submit cookie) as Starlette middleware. Every form posts the
     token in a hidden ``csrftoken`` field; the JSON API under /api/ is left out, since it
-    authenticates by header (access token, Bearer), never by cookie."""
+    authenticates by header (access token, Bearer), never by cookie.
+
+    A form's body is read here first, at most ``MAX_FORM_BYTES`` (asgi-csrf would read any
+    size), and asgi-csrf sees it with invalid UTF-8 replaced (it decodes strictly and would
+    fail with a 500); the page itself receives the body exactly as sent, to judge it."""
 
     def __init__(self, app: ASGIApp, *, secret: str, secure: bool) -> None:
-        self.app = asgi_csrf(
-            app,
+        self.app = app
+        self.checked = asgi_csrf(
+            self._with_original_body,
             cookie_name=CSRF_COOKIE,
             signing_secret=secret,
             cookie_secure=secure,
@@ -138,7 +154,52 @@ class Csrf:
         ):
             await _csrf_failed(scope, send, None)
             return
-        await self.app(scope, receive, send)
+        if scope["type"] == "http" and _is_form_post(scope):
+            body = await _read_body(receive, MAX_FORM_BYTES)
+            if body is None:
+                await _send_page(send, 413, FORM_TOO_LARGE_PAGE)
+                return
+            scope = {**scope, FORM_BODY: body}
+            receive = _replay(body.decode("utf-8", "replace").encode("utf-8"), receive)
+        await self.checked(scope, receive, send)
+
+    async def _with_original_body(self, scope: Scope, receive: Receive, send: Send) -> None:
+        body = scope.get(FORM_BODY)
+        await self.app(scope, receive if body is None else _replay(body, receive), send)
+
+
+def _is_form_post(scope: Scope) -> bool:
+    if scope["method"] in SAFE_METHODS or _is_api(scope):
+        return False
+    content_type: bytes = dict(scope["headers"]).get(b"content-type", b"")
+    return content_type.split(b";", 1)[0].strip() == b"application/x-www-form-urlencoded"
+
+
+async def _read_body(receive: Receive, limit: int) -> bytes | None:
+    """The request's body, or ``None`` once it is longer than ``limit``."""
+    body = bytearray()
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            return bytes(body)  # the client left; what follows sees an empty form
+        body += message.get("body", b"")
+        if len(body) > limit:
+            return None
+        if not message.get("more_body", False):
+            return bytes(body)
+
+
+def _replay(body: bytes, receive: Receive) -> Receive:
+    sent = False
+
+    async def replay() -> Message:
+        nonlocal sent
+        if sent:
+            return await receive()
+        sent = True
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    return replay
 
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -156,14 +217,18 @@ CSRF_FAILED_PAGE = (
 
 
 async def _csrf_failed(_scope: Scope, send: Send, _reason: Any) -> None:
+    await _send_page(send, 403, CSRF_FAILED_PAGE)
+
+
+async def _send_page(send: Send, status: int, page: str) -> None:
     await send(
         {
             "type": "http.response.start",
-            "status": 403,
+            "status": status,
             "headers": [(b"content-type", b"text/html; charset=utf-8")],
         }
     )
-    await send({"type": "http.response.body", "body": CSRF_FAILED_PAGE.encode()})
+    await send({"type": "http.response.body", "body": page.encode()})
 
 
 def csrf_token(request_scope: Scope) -> str:

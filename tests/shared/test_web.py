@@ -15,6 +15,7 @@ from fastapi.testclient import TestClient
 from shared.web import (
     CONTENT_SECURITY_POLICY,
     CSRF_COOKIE,
+    MAX_FORM_BYTES,
     SHARED_TEMPLATES,
     csrf_token,
     install_pages,
@@ -110,3 +111,23 @@ def test_the_csrf_cookie_is_secure_and_same_site_strict(client: TestClient) -> N
 def test_the_json_api_is_left_to_its_header_authentication(client: TestClient) -> None:
     client.cookies.clear()
     assert client.post("/api/v1/thing").status_code == 200
+
+
+def test_a_form_that_is_not_utf8_reaches_the_page_as_sent(client: TestClient) -> None:
+    # asgi-csrf decodes the body strictly and would fail with a 500: the page judges it instead.
+    client.get("/")
+    body = b"csrftoken=" + client.cookies[CSRF_COOKIE].encode() + b"&name=Budi\xff"
+    response = client.post(
+        "/kirim", content=body, headers={"Content-Type": "application/x-www-form-urlencoded"}
+    )
+    assert response.status_code != 500
+    assert response.status_code != 403  # the token itself was fine
+
+
+def test_an_oversized_form_is_refused_before_it_is_read_whole(client: TestClient) -> None:
+    client.get("/")
+    token = client.cookies[CSRF_COOKIE]
+    response = client.post("/kirim", data={"name": "a" * MAX_FORM_BYTES, "csrftoken": token})
+    assert response.status_code == 413
+    assert "terlalu besar" in response.text
+    assert received == []
