@@ -11,7 +11,7 @@ from fastapi import FastAPI, Request, Response, status
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import IntegrityError
 
-from services.intake import app_channel_api, complaints
+from services.intake import app_channel_api, complaints, pages, tracking_pages
 from services.intake.database import get_db
 from services.intake.dependencies import (
     MISSING_HEADER_MESSAGE,
@@ -27,6 +27,7 @@ from shared.log_setup import install_request_logging
 from shared.metrics_server import metrics_router
 from shared.service_runtime import relay_lifespan
 from shared.sop import total_standard_minutes
+from shared.web import install_pages
 
 log = logging.getLogger(__name__)
 
@@ -139,4 +140,8 @@ def create_app() -> FastAPI:
 
     app.include_router(app_channel_api.router)
     app.include_router(metrics_router(registry_for(get_db)))
+    # The citizens' portal: server-rendered pages over the same functions as the API above.
+    install_pages(app)
+    app.include_router(pages.router)
+    app.include_router(tracking_pages.router)
     return app

@@ -1,0 +1,103 @@
+"""The citizens' portal, filing: the complaint form at ``/`` and the page that hands over the
+tracking code and the access token (once). Server-rendered, usable without JavaScript; filing
+goes through ``complaints.file_complaint``, exactly as the JSON API does."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse
+
+from services.intake import complaints
+from services.intake.dependencies import NO_STORE, SessionDep
+from services.intake.portal_forms import (
+    CHANNEL_CHOICES,
+    FormFields,
+    complaint_values,
+    form_fields,
+    judge_complaint,
+)
+from shared.contracts import Channel
+from shared.web import csrf_token, page_templates
+
+# Madiun keeps Western Indonesia Time (WIB), UTC+7, with no daylight saving.
+WIB = timezone(timedelta(hours=7), "WIB")
+MONTHS = (
+    "Januari",
+    "Februari",
+    "Maret",
+    "April",
+    "Mei",
+    "Juni",
+    "Juli",
+    "Agustus",
+    "September",
+    "Oktober",
+    "November",
+    "Desember",
+)
+
+FormDep = Annotated[FormFields, Depends(form_fields)]
+router = APIRouter(include_in_schema=False)
+
+
+def local_time(moment: datetime) -> str:
+    """``29 November 2026, 17.20 WIB``: as the office writes a time."""
+    local = moment.astimezone(WIB)
+    return f"{local.day} {MONTHS[local.month - 1]} {local.year}, {local:%H.%M} WIB"
+
+
+TEMPLATES = page_templates(Path(__file__).parent / "page_templates")
+TEMPLATES.env.filters["waktu"] = local_time
+
+
+def render(
+    request: Request, name: str, context: dict[str, Any], *, status_code: int = 200
+) -> HTMLResponse:
+    """A portal page. None is cached: each carries a form token, and some what the access token
+    guards (or the token itself)."""
+    return TEMPLATES.TemplateResponse(
+        request,
+        name,
+        {"csrf": csrf_token(request.scope), "errors": {}, "values": {}, **context},
+        status_code=status_code,
+        headers=NO_STORE,
+    )
+
+
+def _form_page(
+    request: Request, values: dict[str, Any], errors: dict[str, str], status_code: int = 200
+) -> HTMLResponse:
+    return render(
+        request,
+        "complaint_form.html",
+        {
+            "section": "ajukan",
+            "values": values,
+            "errors": errors,
+            "channel_choices": CHANNEL_CHOICES,
+        },
+        status_code=status_code,
+    )
+
+
+@router.get("/", response_class=HTMLResponse)
+def complaint_form(request: Request) -> HTMLResponse:
+    # The portal is itself the app channel's inbox: offered ticked.
+    return _form_page(request, {"channels": [Channel.APP.value]}, {})
+
+
+@router.post("/", response_class=HTMLResponse)
+def file_from_form(request: Request, form: FormDep, session: SessionDep) -> HTMLResponse:
+    judged = judge_complaint(form)
+    if judged.model is None:
+        return _form_page(request, complaint_values(form), judged.errors, status_code=422)
+    complaint, token = complaints.file_complaint(session, judged.model)
+    return render(
+        request,
+        "filed.html",
+        {"section": "ajukan", "tracking_code": complaint.tracking_code, "access_token": token},
+    )
