@@ -154,8 +154,10 @@ def install(app: FastAPI) -> None:
         return await _answer(api_domain, request, exc)
 
     async def validation(request: Request, exc: Exception) -> Response:
-        if _is_console(request):
+        if _is_console(request) and request.method == "GET":
             return error_page(request, 404, "Alamat ini tidak dikenal di konsol petugas.")
+        if _is_console(request):
+            return error_page(request, 422, "Isian tidak dapat diterima. Muat ulang halaman.")
         return await _answer(api_validation, request, exc)
 
     async def http(request: Request, exc: Exception) -> Response:
