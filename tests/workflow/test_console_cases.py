@@ -167,7 +167,7 @@ def test_an_invalid_path_input_is_422_and_writes_no_half_record(
     )
     assert response.status_code == 422
     assert "PGD-TIDAK-ADA tidak ditemukan" in response.text
-    assert '<details class="card action other" open>' in response.text
+    assert 'class="card action other failed" data-path="mark_duplicate"' in response.text
     assert _state(case_at_step_1.id) == before
 
 
