@@ -5,7 +5,7 @@ VENV  := .venv
 PY    := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: venv run test lint clean
+.PHONY: venv run test lint screenshots clean
 
 venv: $(STAMP)
 
@@ -35,6 +35,11 @@ run: venv
 # own Redis and use SQLite. Extra pytest arguments: make test ARGS='-k journey -x'
 test: venv
 	$(PY) -m pytest $(ARGS)
+
+# The pictures in docs/screenshots (form, tracking page, worklist, Mutu Baku report; phone and
+# desktop), taken by the browser journey in Debian's chromium: apt-get install chromium.
+screenshots: venv
+	SCREENSHOTS_DIR=docs/screenshots $(PY) -m pytest tests/browser/test_pages_journey.py -k portal_through
 
 lint: venv
 	$(VENV)/bin/ruff check .

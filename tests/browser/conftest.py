@@ -15,6 +15,7 @@ Fixtures:
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass
@@ -55,6 +56,15 @@ def new_page(chromium: Browser) -> Iterator[NewPage]:
             return context.new_page()
 
         yield make
+
+
+@pytest.fixture
+def screenshot_dir(tmp_path: Path) -> Path:
+    """Where a test's screenshots go: the test's own directory, unless ``make screenshots``
+    (SCREENSHOTS_DIR=docs/screenshots) asks for the ones the docs show: a plain test run leaves
+    the committed pictures alone."""
+    chosen = os.environ.get("SCREENSHOTS_DIR")
+    return Path(chosen).resolve() if chosen else tmp_path / "screenshots"
 
 
 @pytest.fixture

@@ -1,0 +1,191 @@
+"""A complaint carried by its real users in a real browser (Debian's Chromium): the citizen files
+it on the portal, four staff roles take it through the five SOP steps in the console, and the
+answer appears on the citizen's tracking page by itself (live updates). The more-information
+path goes the same way. axe checks every page on the way; the screenshots in docs/ come from
+here."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+from playwright.sync_api import Page, expect
+
+from shared.sop import STEPS, Role
+from tests.browser.conftest import LiveSystem, NewPage
+from tests.support.browser import check_accessibility, screenshots
+from tests.support.desk import CITIZEN_EMAIL, STAFF_PASSWORD, STEP_INPUTS
+from tests.support.processes import wait_for
+
+SUBJECT = "Izin usaha belum terbit"
+DESCRIPTION = "Permohonan izin usaha kami sudah tiga minggu belum ada kabar dari dinas."
+NIB = "9120001234567"
+QUESTION = "Mohon lampirkan nomor permohonan OSS Anda."
+REPLY = "Nomor permohonan OSS kami: I-202611290001."
+
+
+def file_complaint(page: Page, *, shoot_to: Path | None = None) -> tuple[str, str]:
+    """The citizen fills in the form, as on a phone; the receipt's code and token."""
+    page.goto("/")
+    check_accessibility(page)
+    if shoot_to:
+        screenshots(page, "formulir-pengaduan", directory=shoot_to)
+    page.fill("[name=name]", "Budi Santoso")
+    page.fill("[name=email]", CITIZEN_EMAIL)
+    page.fill("[name=phone]", "081234567890")
+    page.check("input[name=channels][value=email]")
+    page.check("input[name=channels][value=app]")
+    page.fill("[name=subject]", SUBJECT)
+    page.fill("[name=description]", DESCRIPTION)
+    page.fill("[name=licence_reference]", NIB)
+    page.get_by_role("button", name="Kirim laporan pengaduan").click()
+    code = page.locator("#kode-pelacakan").inner_text().strip()
+    token = page.locator("#token-akses").inner_text().strip()
+    assert code.startswith("PGD-")
+    assert len(token) >= 20  # a real secret, not a placeholder
+    check_accessibility(page)
+    return code, token
+
+
+def open_tracking(page: Page, code: str, token: str) -> None:
+    page.goto("/lacak")
+    check_accessibility(page)
+    page.fill("[name=kode]", code)
+    page.fill("[name=token]", token)
+    page.get_by_role("button", name="Lihat perkembangan").click()
+    expect(page.locator("#status")).to_be_visible()
+    assert token not in page.url
+    check_accessibility(page)
+
+
+def log_in(page: Page, role: Role) -> None:
+    page.goto("/console/masuk")
+    check_accessibility(page)
+    page.fill("[name=username]", f"uji_{role.value}")
+    page.fill("[name=password]", STAFF_PASSWORD)
+    page.get_by_role("button", name="Masuk").click()
+    expect(page).to_have_url(re.compile(r"/console$"))
+
+
+def open_case_from_worklist(page: Page, code: str, *, shoot_to: Path | None = None) -> None:
+    """Wait for the case on the role's worklist (the hand-off travels through the queues), then
+    open it."""
+
+    def listed() -> bool:
+        page.goto("/console")
+        return page.get_by_text(code).count() > 0
+
+    wait_for(listed, 60, f"{code} on the worklist")
+    check_accessibility(page)
+    if shoot_to:
+        screenshots(page, "daftar-kerja", directory=shoot_to)
+    page.locator("tr", has_text=code).get_by_role("link").first.click()
+    expect(page.get_by_text(code).first).to_be_visible()
+    check_accessibility(page)
+
+
+def take_action(page: Page, path: str, fields: dict[str, str]) -> None:
+    """Claim the case if the console asks for it, fill the action's fields, send it."""
+    claim = page.locator("form[data-path=claim]")
+    if claim.count():
+        claim.get_by_role("button").click()
+    form = page.locator(f"form[data-path={path}]")
+    expect(form).to_be_visible()
+    for name, value in fields.items():
+        form.locator(f"[name={name}]").fill(value)
+    form.locator("button[type=submit]").click()
+    expect(page.locator(f"form[data-path={path}]")).to_have_count(0)
+
+
+def as_role(new_page: NewPage, system: LiveSystem) -> Callable[[Role], Page]:
+    pages: dict[Role, Page] = {}
+
+    def staff(role: Role) -> Page:
+        if role not in pages:
+            pages[role] = new_page(system.workflow_url)
+            log_in(pages[role], role)
+        return pages[role]
+
+    return staff
+
+
+def test_a_complaint_goes_from_the_portal_through_the_console_to_the_answer(
+    live_system: LiveSystem, new_page: NewPage, screenshot_dir: Path
+) -> None:
+    citizen = new_page(live_system.intake_url, "phone")
+    code, token = file_complaint(citizen, shoot_to=screenshot_dir)
+    open_tracking(citizen, code, token)
+    staff = as_role(new_page, live_system)
+
+    for step in STEPS:
+        page = staff(step.role)
+        open_case_from_worklist(page, code, shoot_to=screenshot_dir if step.number == 1 else None)
+        if step.number == 1:
+            expect(page.get_by_text(NIB)).to_be_visible()  # the licence reference reached staff
+        take_action(page, "complete", STEP_INPUTS[step.number])
+
+    # The citizen's page, open all along, shows the answer without being reloaded.
+    expect(citizen.locator("#jawaban")).to_contain_text(STEP_INPUTS[4]["answer"], timeout=60_000)
+    check_accessibility(citizen)
+    screenshots(citizen, "lacak-pengaduan", directory=screenshot_dir)
+
+    report = staff(Role.ADMIN)
+    report.goto("/console/laporan")
+    expect(report.locator("svg")).to_be_visible()
+    check_accessibility(report)
+    screenshots(report, "laporan-mutu-baku", directory=screenshot_dir)
+    # Every picture at both sizes, as the docs show them.
+    assert sorted(p.name for p in screenshot_dir.glob("*.png")) == sorted(
+        f"{name}-{size}.png"
+        for name in ("formulir-pengaduan", "daftar-kerja", "lacak-pengaduan", "laporan-mutu-baku")
+        for size in ("phone", "desktop")
+    )
+    for path in ("/console/cari", "/console/notifikasi"):
+        report.goto(path)
+        check_accessibility(report)
+
+
+def test_the_office_asks_for_more_information_and_the_citizen_answers_on_the_page(
+    live_system: LiveSystem, new_page: NewPage
+) -> None:
+    citizen = new_page(live_system.intake_url, "phone")
+    code, token = file_complaint(citizen)
+    staff = as_role(new_page, live_system)
+
+    admin = staff(Role.ADMIN)
+    open_case_from_worklist(admin, code)
+    take_action(admin, "complete", STEP_INPUTS[1])
+    kasi = staff(Role.KASI)
+    open_case_from_worklist(kasi, code)
+    take_action(kasi, "request_information", {"reason": QUESTION})
+
+    open_tracking(citizen, code, token)
+    expect(citizen.get_by_text(QUESTION).first).to_be_visible()
+    citizen.fill("[name=message]", REPLY)
+    citizen.get_by_role("button", name="Kirim balasan").click()
+    check_accessibility(citizen)
+
+    # Back on the Kasi's worklist at step 2, with the reply on the case's record.
+    open_case_from_worklist(kasi, code)
+    expect(kasi.get_by_text(REPLY).first).to_be_visible()
+    take_action(kasi, "complete", STEP_INPUTS[2])
+
+
+def test_the_form_tells_what_is_wrong_in_indonesian_and_keeps_what_was_typed(
+    live_system: LiveSystem, new_page: NewPage
+) -> None:
+    citizen = new_page(live_system.intake_url, "phone")
+    citizen.goto("/")
+    citizen.fill("[name=name]", "Budi Santoso")
+    citizen.fill("[name=email]", "bukan-email")
+    citizen.fill("[name=subject]", SUBJECT)
+    # The browser's own checks would stop the post first; the server's are the ones to see.
+    citizen.evaluate("document.querySelector('form').noValidate = true")
+    citizen.get_by_role("button", name="Kirim laporan pengaduan").click()
+    summary = citizen.locator(".error-summary")
+    expect(summary).to_be_visible()
+    expect(citizen.locator("[name=name]")).to_have_value("Budi Santoso")
+    expect(citizen.locator("[name=email]")).to_have_attribute("aria-invalid", "true")
+    check_accessibility(citizen)
+    assert live_system.desk.emails_to() == []
