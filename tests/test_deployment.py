@@ -697,4 +697,7 @@ def test_banner_shows_demo_logins_only_in_the_embedded_default(tmp_path: Path) -
     assert "demo12345" in embedded
     assert "demo12345" not in external
     assert "http://127.0.0.1:8001/docs" in external
+    # The pages people use, first.
+    assert "http://127.0.0.1:8001/lacak" in embedded
+    assert "http://127.0.0.1:8002/console" in embedded
     assert str(tmp_path / "var" / "mail") in embedded

@@ -165,8 +165,10 @@ def banner(settings: Settings) -> str:
 
     intake, workflow = url(settings.intake_port), url(settings.workflow_port)
     rows = [
-        ("intake API (citizens)", f"{intake}  docs {intake}/docs"),
-        ("workflow API (staff)", f"{workflow}  docs {workflow}/docs"),
+        ("citizens' portal", f"{intake}/  tracking {intake}/lacak"),
+        ("staff console", f"{workflow}/console"),
+        ("intake API (citizens)", f"{intake}/api/v1  docs {intake}/docs"),
+        ("workflow API (staff)", f"{workflow}/api/v1  docs {workflow}/docs"),
         ("Flower (operators)", url(settings.flower_port)),
     ]
     rows.append(("API metrics", f"{intake}/metrics  {workflow}/metrics"))

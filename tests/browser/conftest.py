@@ -51,8 +51,12 @@ def chromium() -> Iterator[Browser]:
 def new_page(chromium: Browser) -> Iterator[NewPage]:
     with ExitStack() as stack:
 
-        def make(base_url: str | None = None, size: str = DEFAULT_SIZE) -> Page:
-            context = stack.enter_context(browser_context(chromium, base_url, size))
+        def make(
+            base_url: str | None = None, size: str = DEFAULT_SIZE, *, javascript: bool = True
+        ) -> Page:
+            context = stack.enter_context(
+                browser_context(chromium, base_url, size, javascript=javascript)
+            )
             return context.new_page()
 
         yield make

@@ -7,6 +7,7 @@ here."""
 from __future__ import annotations
 
 import re
+import uuid
 from collections.abc import Callable
 from pathlib import Path
 
@@ -14,7 +15,7 @@ from playwright.sync_api import Page, expect
 
 from shared.sop import STEPS, Role
 from tests.browser.conftest import LiveSystem, NewPage
-from tests.support.browser import check_accessibility, screenshots
+from tests.support.browser import assert_fits_width, check_accessibility, screenshots
 from tests.support.desk import CITIZEN_EMAIL, STAFF_PASSWORD, STEP_INPUTS
 from tests.support.processes import wait_for
 
@@ -25,10 +26,20 @@ QUESTION = "Mohon lampirkan nomor permohonan OSS Anda."
 REPLY = "Nomor permohonan OSS kami: I-202611290001."
 
 
-def file_complaint(page: Page, *, shoot_to: Path | None = None) -> tuple[str, str]:
-    """The citizen fills in the form, as on a phone; the receipt's code and token."""
-    page.goto("/")
+def checked(page: Page) -> None:
+    """Every page on the way: accessible, and no wider than the window."""
     check_accessibility(page)
+    assert_fits_width(page)
+
+
+def file_complaint(
+    page: Page, *, shoot_to: Path | None = None, audit: bool = True
+) -> tuple[str, str]:
+    """The citizen fills in the form, as on a phone; the receipt's code and token. ``audit``:
+    run axe and the width check (they run as scripts in the page, so not with scripts off)."""
+    page.goto("/")
+    if audit:
+        checked(page)
     if shoot_to:
         screenshots(page, "formulir-pengaduan", directory=shoot_to)
     page.fill("[name=name]", "Budi Santoso")
@@ -44,24 +55,27 @@ def file_complaint(page: Page, *, shoot_to: Path | None = None) -> tuple[str, st
     token = page.locator("#token-akses").inner_text().strip()
     assert code.startswith("PGD-")
     assert len(token) >= 20  # a real secret, not a placeholder
-    check_accessibility(page)
+    if audit:
+        checked(page)
     return code, token
 
 
-def open_tracking(page: Page, code: str, token: str) -> None:
+def open_tracking(page: Page, code: str, token: str, *, audit: bool = True) -> None:
     page.goto("/lacak")
-    check_accessibility(page)
+    if audit:
+        checked(page)
     page.fill("[name=kode]", code)
     page.fill("[name=token]", token)
     page.get_by_role("button", name="Lihat perkembangan").click()
     expect(page.locator("#status")).to_be_visible()
     assert token not in page.url
-    check_accessibility(page)
+    if audit:
+        checked(page)
 
 
 def log_in(page: Page, role: Role) -> None:
     page.goto("/console/masuk")
-    check_accessibility(page)
+    checked(page)
     page.fill("[name=username]", f"uji_{role.value}")
     page.fill("[name=password]", STAFF_PASSWORD)
     page.get_by_role("button", name="Masuk").click()
@@ -77,12 +91,12 @@ def open_case_from_worklist(page: Page, code: str, *, shoot_to: Path | None = No
         return page.get_by_text(code).count() > 0
 
     wait_for(listed, 60, f"{code} on the worklist")
-    check_accessibility(page)
+    checked(page)
     if shoot_to:
         screenshots(page, "daftar-kerja", directory=shoot_to)
     page.locator("tr", has_text=code).get_by_role("link").first.click()
     expect(page.get_by_text(code).first).to_be_visible()
-    check_accessibility(page)
+    checked(page)
 
 
 def take_action(page: Page, path: str, fields: dict[str, str]) -> None:
@@ -127,13 +141,13 @@ def test_a_complaint_goes_from_the_portal_through_the_console_to_the_answer(
 
     # The citizen's page, open all along, shows the answer without being reloaded.
     expect(citizen.locator("#jawaban")).to_contain_text(STEP_INPUTS[4]["answer"], timeout=60_000)
-    check_accessibility(citizen)
+    checked(citizen)
     screenshots(citizen, "lacak-pengaduan", directory=screenshot_dir)
 
     report = staff(Role.ADMIN)
     report.goto("/console/laporan")
     expect(report.locator("svg")).to_be_visible()
-    check_accessibility(report)
+    checked(report)
     screenshots(report, "laporan-mutu-baku", directory=screenshot_dir)
     # Every picture at both sizes, as the docs show them.
     assert sorted(p.name for p in screenshot_dir.glob("*.png")) == sorted(
@@ -143,7 +157,7 @@ def test_a_complaint_goes_from_the_portal_through_the_console_to_the_answer(
     )
     for path in ("/console/cari", "/console/notifikasi"):
         report.goto(path)
-        check_accessibility(report)
+        checked(report)
 
 
 def test_the_office_asks_for_more_information_and_the_citizen_answers_on_the_page(
@@ -164,7 +178,7 @@ def test_the_office_asks_for_more_information_and_the_citizen_answers_on_the_pag
     expect(citizen.get_by_text(QUESTION).first).to_be_visible()
     citizen.fill("[name=message]", REPLY)
     citizen.get_by_role("button", name="Kirim balasan").click()
-    check_accessibility(citizen)
+    checked(citizen)
 
     # Back on the Kasi's worklist at step 2, with the reply on the case's record.
     open_case_from_worklist(kasi, code)
@@ -187,5 +201,45 @@ def test_the_form_tells_what_is_wrong_in_indonesian_and_keeps_what_was_typed(
     expect(summary).to_be_visible()
     expect(citizen.locator("[name=name]")).to_have_value("Budi Santoso")
     expect(citizen.locator("[name=email]")).to_have_attribute("aria-invalid", "true")
-    check_accessibility(citizen)
+    checked(citizen)
     assert live_system.desk.emails_to() == []
+
+
+def test_filing_and_tracking_work_with_scripts_off(
+    live_system: LiveSystem, new_page: NewPage
+) -> None:
+    citizen = new_page(live_system.intake_url, "phone", javascript=False)
+    code, token = file_complaint(citizen, audit=False)
+    open_tracking(citizen, code, token, audit=False)
+    expect(citizen.locator("#status")).not_to_be_empty()
+    expect(citizen.get_by_text(code).first).to_be_visible()
+
+
+def test_the_console_is_usable_on_a_phone(live_system: LiveSystem, new_page: NewPage) -> None:
+    code = live_system.desk.file_complaint()["tracking_code"]
+    staff = new_page(live_system.workflow_url, "phone")
+    log_in(staff, Role.ADMIN)
+    open_case_from_worklist(staff, code)
+    take_action(staff, "complete", STEP_INPUTS[1])
+    for path in ("/console", "/console/cari", "/console/laporan", "/console/notifikasi"):
+        staff.goto(path)
+        checked(staff)
+    # The error pages are pages too.
+    missing = staff.goto(f"/console/kasus/{uuid.uuid4()}")
+    assert missing is not None
+    assert missing.status == 404
+    checked(staff)
+
+
+def test_a_wrong_token_shows_nothing_of_the_complaint(
+    live_system: LiveSystem, new_page: NewPage
+) -> None:
+    code = live_system.desk.file_complaint()["tracking_code"]
+    citizen = new_page(live_system.intake_url, "phone")
+    citizen.goto("/lacak")
+    citizen.fill("[name=kode]", code)
+    citizen.fill("[name=token]", "token-yang-salah-sama-sekali")
+    citizen.get_by_role("button", name="Lihat perkembangan").click()
+    expect(citizen.locator("#status")).to_have_count(0)
+    expect(citizen.get_by_text("Izin usaha belum terbit")).to_have_count(0)
+    checked(citizen)

@@ -82,11 +82,16 @@ def launched_chromium() -> Iterator[Browser]:
 
 @contextmanager
 def browser_context(
-    browser: Browser, base_url: str | None = None, size: str = DEFAULT_SIZE
+    browser: Browser,
+    base_url: str | None = None,
+    size: str = DEFAULT_SIZE,
+    *,
+    javascript: bool = True,
 ) -> Iterator[BrowserContext]:
     """A fresh context (no cookies, no storage) as a person in Madiun would have it: Indonesian
     locale, WIB clock, one device pixel per CSS pixel (so screenshots are the window's size).
-    With ``base_url``, ``page.goto("/lacak")`` is relative to it."""
+    With ``base_url``, ``page.goto("/lacak")`` is relative to it; ``javascript=False`` is a
+    browser with scripts off."""
     context = browser.new_context(
         base_url=base_url,
         viewport=_size(size)._asdict(),  # type: ignore[arg-type]
@@ -95,11 +100,21 @@ def browser_context(
         timezone_id="Asia/Jakarta",
         # The pages' content security policy stays in force: a page that breaks it fails.
         bypass_csp=False,
+        java_script_enabled=javascript,
     )
     try:
         yield context
     finally:
         context.close()
+
+
+def assert_fits_width(page: Page) -> None:
+    """Nothing on the page is wider than the window: no sideways scrolling on a phone (a wide
+    table scrolls inside its own box instead)."""
+    widths = page.evaluate(
+        "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+    )
+    assert widths[0] <= widths[1], f"{page.url} is {widths[0]} px wide in a {widths[1]} px window"
 
 
 def check_accessibility(
