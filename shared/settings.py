@@ -148,6 +148,20 @@ class Settings(BaseSettings):
     # ("Secure"). Unset: on in production, off in the embedded mode (plain http on 127.0.0.1).
     secure_cookies: bool | None = None
 
+    # Citizens' requests per client address, counted in Redis (moving window, the `limits`
+    # library's syntax such as "10/hour" or "5 per minute"): filing a complaint (API and
+    # portal form), and tracking lookups (API reads and the portal's tracking form).
+    filing_limit: str = "10/hour"
+    tracking_limit: str = "60/minute"
+
+    @field_validator("filing_limit", "tracking_limit")
+    @classmethod
+    def _rate_limit(cls, value: str) -> str:
+        from limits import parse  # noqa: PLC0415 - only the validator needs it
+
+        parse(value)  # raises ValueError on a malformed limit: refused at start
+        return value
+
     # Logs: one JSON object per line on stderr (for a log collector), or text for a person at a
     # terminal; either way each line carries its request id and tracking code (docs/OPERATIONS.md).
     log_format: Literal["json", "text"] = "json"
