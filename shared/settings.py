@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import Iterator
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
-from urllib.parse import quote
+from typing import Any, Literal
+from urllib.parse import quote, urlsplit, urlunsplit
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
@@ -32,6 +33,11 @@ class Settings(BaseSettings):
     )
 
     data_dir: Path = PROJECT_ROOT / "var"
+
+    # "production": every process refuses to start while a setting is unsafe (a placeholder or
+    # missing JWT secret, SQLite, no Redis, insecure cookies, demo users); see
+    # shared/production_checks.py. "embedded" (the default) is `make run` with nothing set.
+    mode: Literal["embedded", "production"] = "embedded"
 
     # Broker. Unset means "embedded": `make run` starts its own Redis under var/.
     redis_url: str | None = None
@@ -265,7 +271,44 @@ class Settings(BaseSettings):
                 draft.unlink()
         return key_file.read_text()
 
+    def __repr_args__(self) -> Iterator[tuple[str | None, Any]]:
+        # URLs may carry a password (postgresql://user:password@host/db): shown masked, so a
+        # log line that prints the settings never prints a password. SecretStr masks the rest.
+        for name, value in super().__repr_args__():
+            is_url = name is not None and name.endswith("_url") and isinstance(value, str)
+            yield name, masked_url(value) if is_url else value
+
+
+def masked_url(url: str) -> str:
+    """``url`` with its password, if any, replaced by ``***``."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    netloc = parts.netloc.rpartition("@")[2]
+    user = f"{parts.username}:" if parts.username else ":"
+    return urlunsplit(parts._replace(netloc=f"{user}***@{netloc}"))
+
+
+# Secret files (Docker and Kubernetes secrets): a file named after the variable, e.g.
+# /run/secrets/PENGADUAN_JWT_SECRET, holds the value. The environment wins over a file.
+DEFAULT_SECRETS_DIR = Path("/run/secrets")
+
+
+def secrets_dir() -> Path | None:
+    """Where secret files are read from: PENGADUAN_SECRETS_DIR, else /run/secrets when it
+    exists (pydantic-settings warns about a missing directory, so none is passed then)."""
+    configured = os.environ.get("PENGADUAN_SECRETS_DIR")
+    path = Path(configured) if configured else DEFAULT_SECRETS_DIR
+    if configured and not path.is_dir():
+        raise RuntimeError(f"PENGADUAN_SECRETS_DIR={configured} is not a directory")
+    return path if path.is_dir() else None
+
+
+def load_settings() -> Settings:
+    """The settings from the environment and the secret files."""
+    return Settings(_secrets_dir=secrets_dir())
+
 
 @lru_cache
 def get_settings() -> Settings:
-    return Settings()
+    return load_settings()
