@@ -19,10 +19,13 @@ from celery import Celery
 
 from shared.celery_app import get_celery
 from shared.log_setup import log_celery_as
+from shared.production_checks import require_production_ready
 from shared.settings import Settings, get_settings
 
 app: Celery = get_celery()
 log_celery_as("beat")
+# Beat only sends to Redis: no database, no tokens, no cookies to check.
+require_production_ready("beat", jwt=False, cookies=False)
 
 # Slack before a quiet schedule file counts as a stalled beat: a few missed sweeps, never less
 # than a minute (a loaded machine delays one sweep without anything being wrong).

@@ -11,12 +11,19 @@ from celery import signals
 
 from shared.db import ServiceDatabase
 from shared.log_setup import log_celery_as
+from shared.production_checks import require_production_ready
 
 log = logging.getLogger(__name__)
 
 
 def wire_worker(database: Callable[[], ServiceDatabase], service: str) -> None:
     log_celery_as(f"{service}-worker")
+    # Raised while Celery imports the worker module: the worker exits before it consumes a task.
+    require_production_ready(
+        f"{service}-worker",
+        services=(service,),
+        workflow_db=database if service == "workflow" else None,
+    )
 
     def after_fork(**_: Any) -> None:
         # Pooled connections must not be shared with the parent across fork.

@@ -25,6 +25,7 @@ from shared.api_errors import Unauthorized, error_responses, install_error_handl
 from shared.health import readiness_router
 from shared.log_setup import install_request_logging
 from shared.metrics_server import metrics_router
+from shared.production_checks import require_production_ready
 from shared.service_runtime import relay_lifespan
 from shared.sop import total_standard_minutes
 from shared.web import install_pages
@@ -64,6 +65,7 @@ async def _tracking_code_taken(_: Request, exc: IntegrityError) -> JSONResponse:
 
 
 def create_app() -> FastAPI:
+    require_production_ready("intake-api", services=("intake",))
     app = FastAPI(
         title="Pengaduan DPMPTSP Kota Madiun — Layanan Masyarakat",
         description=DESCRIPTION,

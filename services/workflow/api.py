@@ -39,6 +39,7 @@ from shared.api_errors import error_responses, install_error_handlers
 from shared.health import readiness_router
 from shared.log_setup import install_request_logging
 from shared.metrics_server import metrics_router
+from shared.production_checks import require_production_ready
 from shared.service_runtime import relay_lifespan
 from shared.sop import ROLE_LABELS, STEP_BY_NUMBER, STEPS, Role
 from shared.web import install_pages
@@ -81,6 +82,7 @@ STEP_BODY_EXAMPLES: dict[str, Any] = {
 
 
 def create_app() -> FastAPI:
+    require_production_ready("workflow-api", services=("workflow",), workflow_db=get_db)
     app = FastAPI(
         title="Pengaduan — API Petugas",
         description="Layanan alur kerja SOP penanganan pengaduan DPMPTSP Kota Madiun.",
