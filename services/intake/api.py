@@ -11,7 +11,7 @@ from fastapi import FastAPI, Request, Response, status
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import IntegrityError
 
-from services.intake import app_channel_api, complaints, pages, tracking_pages
+from services.intake import app_channel_api, complaints, idempotency, pages, tracking_pages
 from services.intake.database import get_db
 from services.intake.dependencies import (
     MISSING_HEADER_MESSAGE,
@@ -19,6 +19,7 @@ from services.intake.dependencies import (
     AccessToken,
     SessionDep,
 )
+from services.intake.idempotency import IdempotencyKey
 from services.intake.metrics import registry_for
 from services.intake.schemas import ComplaintIn, ComplaintOut, FiledOut, ReplyIn, ReplyOut
 from shared.api_errors import Unauthorized, error_responses, install_error_handlers
@@ -86,18 +87,27 @@ def create_app() -> FastAPI:
         "/api/v1/complaints",
         status_code=status.HTTP_202_ACCEPTED,
         summary="Ajukan laporan pengaduan",
-        responses=error_responses(400, 422, 503),
+        responses=error_responses(400, 409, 422, 503),
     )
-    def file_complaint(body: ComplaintIn, session: SessionDep, response: Response) -> FiledOut:
-        complaint, token = complaints.file_complaint(session, body)
+    def file_complaint(
+        body: ComplaintIn, session: SessionDep, response: Response, key: IdempotencyKey
+    ) -> FiledOut:
+        claimed = idempotency.claim(session, key, body) if key is not None else None
+        if isinstance(claimed, FiledOut):
+            answer = claimed  # a retry: the first answer again, and no second complaint
+        else:
+            complaint, token = complaints.file_complaint(session, body)
+            answer = FiledOut(
+                tracking_code=complaint.tracking_code,
+                access_token=token,
+                status=complaint.status,
+                message=FILED_MESSAGE,
+            )
+            if claimed is not None:
+                idempotency.remember(claimed, complaint.id, answer)
         response.headers.update(NO_STORE)
-        response.headers["Location"] = f"/api/v1/complaints/{complaint.tracking_code}"
-        return FiledOut(
-            tracking_code=complaint.tracking_code,
-            access_token=token,
-            status=complaint.status,
-            message=FILED_MESSAGE,
-        )
+        response.headers["Location"] = f"/api/v1/complaints/{answer.tracking_code}"
+        return answer
 
     @app.get(
         "/api/v1/complaints/{tracking_code}",

@@ -103,3 +103,22 @@ class PushDelivery(Base):
     detail: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class FilingKey(Base):
+    """A filing made with an ``Idempotency-Key``: a retry with the same key and body gets the
+    first answer back instead of a second complaint. The key is the primary key, so of two
+    requests racing with one key only one can file.
+
+    ``answer`` is the first answer encrypted (it holds the access token, which is stored nowhere
+    in plain text); rows are kept for ``idempotency.RETENTION`` only (see idempotency.py)."""
+
+    __tablename__ = "filing_keys"
+
+    key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    # SHA-256 hex of the validated request body: the same key with another body is refused.
+    request_hash: Mapped[str] = mapped_column(String(64))
+    # Null only inside the filing transaction, between claiming the key and filing.
+    complaint_id: Mapped[str | None] = mapped_column(ForeignKey("complaints.id"))
+    answer: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
