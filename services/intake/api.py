@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import logging
 
-from fastapi import FastAPI, Request, Response, status
+from fastapi import Depends, FastAPI, Request, Response, status
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import IntegrityError
 
 from services.intake import app_channel_api, complaints, idempotency, pages, tracking_pages
+from services.intake.client_limits import limit_filing, limit_tracking
 from services.intake.database import get_db
 from services.intake.dependencies import (
     MISSING_HEADER_MESSAGE,
@@ -87,7 +88,8 @@ def create_app() -> FastAPI:
         "/api/v1/complaints",
         status_code=status.HTTP_202_ACCEPTED,
         summary="Ajukan laporan pengaduan",
-        responses=error_responses(400, 409, 422, 503),
+        responses=error_responses(400, 409, 422, 429, 503),
+        dependencies=[Depends(limit_filing)],
     )
     def file_complaint(
         body: ComplaintIn, session: SessionDep, response: Response, key: IdempotencyKey
@@ -112,7 +114,8 @@ def create_app() -> FastAPI:
     @app.get(
         "/api/v1/complaints/{tracking_code}",
         summary="Lihat perkembangan laporan pengaduan",
-        responses=error_responses(401, 404, 503),
+        responses=error_responses(401, 404, 429, 503),
+        dependencies=[Depends(limit_tracking)],
     )
     def track_complaint(
         tracking_code: str,
@@ -130,7 +133,8 @@ def create_app() -> FastAPI:
         "/api/v1/complaints/{tracking_code}/replies",
         status_code=status.HTTP_202_ACCEPTED,
         summary="Kirim kelengkapan data yang diminta petugas",
-        responses=error_responses(400, 401, 404, 409, 422, 503),
+        responses=error_responses(400, 401, 404, 409, 422, 429, 503),
+        dependencies=[Depends(limit_tracking)],
     )
     def reply(
         tracking_code: str,

@@ -48,7 +48,7 @@ _SSE_RESPONSE: dict[int | str, dict[str, Any]] = {
 @router.get(
     "/api/v1/complaints/{tracking_code}/messages",
     summary="Kotak masuk laporan pengaduan",
-    responses=error_responses(401, 404),
+    responses=error_responses(401, 404, 429),
 )
 def list_messages(
     complaint: CitizenComplaint, session: SessionDep, response: Response
@@ -95,7 +95,7 @@ def push_public_key() -> PublicKeyOut:
     SUBSCRIPTIONS,
     status_code=status.HTTP_201_CREATED,
     summary="Aktifkan notifikasi push di peramban ini",
-    responses=error_responses(401, 404, 409, 422),
+    responses=error_responses(401, 404, 409, 422, 429),
 )
 def add_push_subscription(
     body: PushSubscriptionIn, complaint: CitizenComplaint, session: SessionDep, response: Response
@@ -113,7 +113,7 @@ def add_push_subscription(
     status_code=status.HTTP_204_NO_CONTENT,
     summary="Matikan notifikasi push di peramban ini",
     response_class=Response,
-    responses=error_responses(401, 404, 422),
+    responses=error_responses(401, 404, 422, 429),
 )
 def remove_push_subscription(
     complaint: CitizenComplaint,

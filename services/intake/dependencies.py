@@ -9,6 +9,7 @@ from fastapi import Depends, Header
 from sqlalchemy.orm import Session
 
 from services.intake import complaints
+from services.intake.client_limits import TrackingLimit
 from services.intake.database import get_db
 from services.intake.models import Complaint
 from shared.api_errors import Unauthorized
@@ -32,10 +33,14 @@ NO_STORE = {"Cache-Control": "no-store"}
 
 
 def citizen_complaint(
-    tracking_code: str, session: SessionDep, x_access_token: AccessToken = None
+    tracking_code: str,
+    session: SessionDep,
+    _: TrackingLimit,
+    x_access_token: AccessToken = None,
 ) -> Complaint:
     """The complaint of the path, for the holder of its access token only: a missing token is
-    401, an unknown code and a wrong token the same 404."""
+    401, an unknown code and a wrong token the same 404; every lookup counts against the
+    client's tracking limit."""
     if not x_access_token:
         raise Unauthorized(MISSING_HEADER_MESSAGE)
     return complaints.find_for_citizen(session, tracking_code, x_access_token)

@@ -11,7 +11,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 
-from services.intake import complaints
+from services.intake import client_limits, complaints
+from services.intake.client_limits import Kind, RateLimited
 from services.intake.dependencies import NO_STORE, SessionDep
 from services.intake.portal_forms import (
     CHANNEL_CHOICES,
@@ -90,8 +91,22 @@ def complaint_form(request: Request) -> HTMLResponse:
     return _form_page(request, {"channels": [Channel.APP.value]}, {})
 
 
+def limited_page(request: Request, kind: Kind, back: str) -> HTMLResponse | None:
+    """The page saying "wait", when this request is one too many from its client; else None."""
+    try:
+        client_limits.count(kind, request)
+    except RateLimited as exc:
+        context = {"section": "ajukan" if kind == "filing" else "lacak", "problem": exc.message}
+        page = render(request, "limited.html", {**context, "back": back}, status_code=429)
+        page.headers.update(exc.headers or {})
+        return page
+    return None
+
+
 @router.post("/", response_class=HTMLResponse)
 def file_from_form(request: Request, form: FormDep, session: SessionDep) -> HTMLResponse:
+    if (limited := limited_page(request, "filing", "/")) is not None:
+        return limited
     judged = judge_complaint(form)
     if judged.model is None:
         return _form_page(request, complaint_values(form), judged.errors, status_code=422)

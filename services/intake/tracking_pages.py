@@ -20,7 +20,7 @@ from services.intake.codes import CODE_PATTERN, normalise_tracking_code
 from services.intake.dependencies import NO_STORE, SessionDep
 from services.intake.event_stream import KEEPALIVE_SECONDS, complaint_events, parse_last_event_id
 from services.intake.models import Complaint
-from services.intake.pages import FormDep, render
+from services.intake.pages import FormDep, limited_page, render
 from services.intake.portal_forms import UNREADABLE_MESSAGE, judge_reply
 from services.intake.schemas import status_label
 from shared.api_errors import Conflict, NotFound, Unauthorized
@@ -62,6 +62,8 @@ def tracking_form(
 
 @router.post("/lacak", response_class=HTMLResponse)
 def open_tracking(request: Request, form: FormDep, session: SessionDep) -> Response:
+    if (limited := limited_page(request, "tracking", "/lacak")) is not None:
+        return limited
     code, token = form.get("kode").strip(), form.get("token").strip()
     values = {"kode": code}  # never the token: it is not sent back
     if not form.readable:
