@@ -12,6 +12,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import IntegrityError
 
 from services.intake import app_channel_api, complaints, idempotency, pages, tracking_pages
+from services.intake.body_limit import TOO_LARGE_RESPONSE, BodyLimit
 from services.intake.client_limits import limit_filing, limit_tracking
 from services.intake.database import get_db
 from services.intake.dependencies import (
@@ -75,6 +76,8 @@ def create_app() -> FastAPI:
         lifespan=relay_lifespan(get_db, "intake"),
     )
     install_error_handlers(app)
+    # Inside the request logging: a refused body is logged with its request id too.
+    app.add_middleware(BodyLimit)
     install_request_logging(app, "intake-api")
     app.add_exception_handler(IntegrityError, _tracking_code_taken)  # type: ignore[arg-type]
 
@@ -88,7 +91,7 @@ def create_app() -> FastAPI:
         "/api/v1/complaints",
         status_code=status.HTTP_202_ACCEPTED,
         summary="Ajukan laporan pengaduan",
-        responses=error_responses(400, 409, 422, 429, 503),
+        responses={**error_responses(400, 409, 422, 429, 503), **TOO_LARGE_RESPONSE},
         dependencies=[Depends(limit_filing)],
     )
     def file_complaint(
@@ -133,7 +136,7 @@ def create_app() -> FastAPI:
         "/api/v1/complaints/{tracking_code}/replies",
         status_code=status.HTTP_202_ACCEPTED,
         summary="Kirim kelengkapan data yang diminta petugas",
-        responses=error_responses(400, 401, 404, 409, 422, 429, 503),
+        responses={**error_responses(400, 401, 404, 409, 422, 429, 503), **TOO_LARGE_RESPONSE},
         dependencies=[Depends(limit_tracking)],
     )
     def reply(

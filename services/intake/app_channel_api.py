@@ -10,6 +10,7 @@ from sse_starlette import EventSourceResponse
 from starlette.background import BackgroundTask
 
 from services.intake import inbox, push_subscriptions
+from services.intake.body_limit import TOO_LARGE_RESPONSE
 from services.intake.dependencies import NO_STORE, CitizenComplaint, SessionDep
 from services.intake.event_stream import (
     KEEPALIVE_SECONDS,
@@ -95,7 +96,7 @@ def push_public_key() -> PublicKeyOut:
     SUBSCRIPTIONS,
     status_code=status.HTTP_201_CREATED,
     summary="Aktifkan notifikasi push di peramban ini",
-    responses=error_responses(401, 404, 409, 422, 429),
+    responses={**error_responses(401, 404, 409, 422, 429), **TOO_LARGE_RESPONSE},
 )
 def add_push_subscription(
     body: PushSubscriptionIn, complaint: CitizenComplaint, session: SessionDep, response: Response

@@ -1,0 +1,96 @@
+"""A size limit on the citizens' API request bodies, enforced before the body is read: a
+declared ``Content-Length`` over the limit is refused at once, and a body sent without one
+(chunked) is refused as soon as it grows past the limit, so a client cannot make the service
+hold megabytes. The largest valid request (a complaint of 5,000 characters of text, every one
+escaped as ``\\uXXXX``) stays well below the limit. The portal's forms have their own limit
+(``shared.web.MAX_FORM_BYTES``)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from shared.api_errors import ErrorBody
+
+MAX_BODY_BYTES = 64 * 1024
+TOO_LARGE_MESSAGE = (
+    f"Isi permintaan terlalu besar (maksimal {MAX_BODY_BYTES // 1024} kB). Persingkat isian "
+    "Anda, lalu kirim lagi."
+)
+TOO_LARGE_RESPONSE: dict[int | str, dict[str, Any]] = {
+    413: {"model": ErrorBody, "description": "Isi permintaan terlalu besar (maksimal 64 kB)"}
+}
+_WITH_BODY = frozenset({"POST", "PUT", "PATCH"})
+
+
+class BodyLimit:
+    def __init__(self, app: ASGIApp, *, max_bytes: int = MAX_BODY_BYTES) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if (
+            scope["type"] != "http"
+            or scope["method"] not in _WITH_BODY
+            or not str(scope["path"]).startswith("/api/")
+        ):
+            await self.app(scope, receive, send)
+            return
+        if self._declared_too_large(scope):
+            await _too_large(send)
+            return
+        body = await _read_at_most(receive, self.max_bytes)
+        if body is None:
+            await _too_large(send)
+            return
+        await self.app(scope, _replay(body, receive), send)
+
+    def _declared_too_large(self, scope: Scope) -> bool:
+        declared: bytes = dict(scope["headers"]).get(b"content-length", b"")
+        return declared.isdigit() and int(declared) > self.max_bytes
+
+
+async def _read_at_most(receive: Receive, limit: int) -> bytes | None:
+    """The whole body, or ``None`` as soon as it is longer than ``limit``."""
+    body = bytearray()
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            return bytes(body)  # the client left; the route sees what came
+        body += message.get("body", b"")
+        if len(body) > limit:
+            return None
+        if not message.get("more_body", False):
+            return bytes(body)
+
+
+def _replay(body: bytes, receive: Receive) -> Receive:
+    sent = False
+
+    async def replay() -> Message:
+        nonlocal sent
+        if sent:
+            return await receive()  # a disconnect, for a streaming answer to notice
+        sent = True
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    return replay
+
+
+async def _too_large(send: Send) -> None:
+    payload = json.dumps({"code": "payload_too_large", "message": TOO_LARGE_MESSAGE}).encode()
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 413,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(payload)).encode()),
+                # The rest of the body is not read: the connection cannot carry another request.
+                (b"connection", b"close"),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": payload})
