@@ -66,7 +66,7 @@ BAD_BODIES: dict[str, tuple[dict[str, Any], str, str]] = {
     "text_for_reporter": (complaint_body() | {"reporter": "Budi"}, "reporter", "objek JSON"),
     "subject_too_short": (complaint_body(subject="Izin"), "subject", "terlalu pendek"),
     "huge_description": (
-        complaint_body(description="a" * 1_000_000),
+        complaint_body(description="a" * 5_001),
         "description",
         "terlalu panjang (maksimal 5000 karakter)",
     ),
