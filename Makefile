@@ -5,7 +5,7 @@ VENV  := .venv
 PY    := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: venv run test lint screenshots clean
+.PHONY: venv run test chaos lint screenshots clean
 
 venv: $(STAMP)
 
@@ -35,6 +35,12 @@ run: venv
 # own Redis and use SQLite. Extra pytest arguments: make test ARGS='-k journey -x'
 test: venv
 	$(PY) -m pytest $(ARGS)
+
+# The long chaos suite (docs/RELIABILITY.md, "Chaos suite"): 500 complaints, 60 faults by default;
+# `make test` runs its short version (tests/chaos/test_chaos_short.py). Arguments go through ARGS:
+# make chaos ARGS='--complaints 500 --faults 60 --seed 42 --redis-outage 30'
+chaos: venv
+	$(PY) -m tools.chaos $(ARGS)
 
 # The pictures in docs/screenshots (form, tracking page, worklist, Mutu Baku report; phone and
 # desktop), taken by the browser journey in Debian's chromium: apt-get install chromium.
