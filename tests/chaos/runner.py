@@ -25,7 +25,7 @@ import tempfile
 import threading
 import time
 from collections import Counter, defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
@@ -203,8 +203,12 @@ class Stream:
         self.accepted: list[str] = []
         self.uncertain = 0  # filings that got no answer: perhaps accepted, perhaps not
 
-    def run(self, stop: threading.Event) -> None:
+    def run(self, stop: threading.Event, progress: Callable[[], float] = lambda: 1.0) -> None:
+        """``progress``: the share of faults begun (the one under way included); filings are
+        spread over the faults, so complaints keep arriving through every one of them."""
         for number in range(self.count):
+            while not stop.is_set() and number / self.count > progress():
+                time.sleep(0.1)
             if stop.is_set():
                 return
             self._file(number, stop)
@@ -352,6 +356,11 @@ class Injector:
             Settings(redis_url=system.broker_url, broker_visibility_timeout=6)
         )
         self.console = Console(stderr=True)
+        self.begun = 0
+
+    def progress(self) -> float:
+        """The share of the faults begun, counting the next as begun (1.0 with none planned)."""
+        return min(1.0, (self.begun + 1) / self.config.faults) if self.config.faults else 1.0
 
     def close(self) -> None:
         self.tap_thread.join(10)
@@ -377,6 +386,7 @@ class Injector:
         for fault in self.plan():
             if stop.wait(self.rng.uniform(*self.config.fault_gap)):
                 return
+            self.begun += 1
             detail = self.inject(fault, kills)
             self.results.faults[fault] += 1
             self.console.log(f"fault {sum(self.results.faults.values())}: {fault} {detail}")
@@ -686,7 +696,7 @@ def run(config: Config, console: Console | None = None) -> Results:
         threads = [
             threading.Thread(target=part, args=(stop,), daemon=True, name=name)
             for name, part in (
-                ("stream", stream.run),
+                ("stream", lambda stop: stream.run(stop, injector.progress)),
                 ("staff", staff.run),
                 ("injector", injector.run),
             )
