@@ -41,5 +41,4 @@ def test_a_step_completed_while_redis_is_down_reaches_the_next_role_after_restar
     system.walk(filed["tracking_code"], range(2, 6))
     tracked = system.wait_for_status(filed, "answered", timeout=90)
     assert tracked["answer"] == STEP_INPUTS[4]["answer"]
-    answers = [m for m in system.emails_to() if STEP_INPUTS[4]["answer"] in m.get_content()]
-    assert len(answers) == 1
+    assert len(system.answer_emails()) == 1

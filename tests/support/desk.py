@@ -158,5 +158,15 @@ class Desk:
         self.workers[name] = start_worker(name, self.env, self.logs, extra_env=extra_env or {})
         return self.workers[name]
 
+    def answer_emails(self, timeout: float = 60) -> list[Any]:
+        """The answer's emails to the citizen, once the first has come. The tracking page shows
+        the answer as soon as the notifier holds it; the email goes out on a task of its own, so
+        it may come a moment later."""
+
+        def arrived() -> list[Any]:
+            return [m for m in self.emails_to() if STEP_INPUTS[4]["answer"] in m.get_content()]
+
+        return wait_for(arrived, timeout, "the answer by email")  # type: ignore[return-value]
+
     def emails_to(self, address: str = CITIZEN_EMAIL) -> list[Any]:
         return self.smtp.inbox.to(address)
