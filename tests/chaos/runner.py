@@ -92,6 +92,7 @@ class Results:
     at_least_once: list[str] = field(default_factory=list)  # the documented window, explained
     stuck: list[str] = field(default_factory=list)
     unexpected: list[str] = field(default_factory=list)
+    crashes: list[str] = field(default_factory=list)  # workers that exited by themselves
     emails: int = 0
     sms: int = 0
     seconds: float = 0.0
@@ -168,11 +169,30 @@ class System:
             self.desk.headers(role)  # log every role in before any fault
 
     def kill_and_restart(self, name: str, down: float) -> None:
-        self.workers[name].kill()
-        time.sleep(down)
+        with self.lock:
+            self.workers[name].kill()
+            time.sleep(down)
+            self._start(name)
+
+    def _start(self, name: str) -> None:
         restarted = worker(name, self.env, self.logs).start()
         self.workers[name] = restarted
         restarted.wait_for_output("ready.", timeout=120)
+
+    def supervise(self, stop: threading.Event, crashes: list[str]) -> None:
+        """Start again a worker that exited by itself, as compose's ``restart: unless-stopped``
+        does; each such exit is noted in ``crashes`` with the worker's last critical line."""
+        while not stop.wait(0.5):
+            with self.lock:
+                for name, process in list(self.workers.items()):
+                    if process.process is None or process.process.poll() is None:
+                        continue
+                    last = [line for line in process.output().splitlines() if "CRITICAL" in line]
+                    crashes.append(
+                        f"{name} worker exited by itself ({process.process.returncode}): "
+                        f"{last[-1][:300] if last else 'no critical line'}"
+                    )
+                    self._start(name)
 
 
 # --- the complainants and the staff ----------------------------------------------------------
@@ -357,6 +377,7 @@ class Injector:
         )
         self.console = Console(stderr=True)
         self.begun = 0
+        self.finished = threading.Event()
 
     def progress(self) -> float:
         """The share of the faults begun, counting the next as begun (1.0 with none planned)."""
@@ -379,17 +400,28 @@ class Injector:
         return plan
 
     def run(self, stop: threading.Event) -> None:
+        """Inject every planned fault, set ``finished``, then stay alive until ``stop``: the
+        workers this thread started again die with it (``PR_SET_PDEATHSIG`` in
+        tests/support/processes.py follows the thread that forked, not the process)."""
         self.tap_thread = threading.Thread(target=self.tap.run, args=(stop,), daemon=True)
         self.tap_thread.start()
+        supervisor = threading.Thread(
+            target=self.system.supervise, args=(stop, self.results.crashes), daemon=True
+        )
+        supervisor.start()  # lives until stop, like this thread: see run's docstring
         kills = list(WORKERS)  # the first kills take each worker once
         self.rng.shuffle(kills)
-        for fault in self.plan():
-            if stop.wait(self.rng.uniform(*self.config.fault_gap)):
-                return
-            self.begun += 1
-            detail = self.inject(fault, kills)
-            self.results.faults[fault] += 1
-            self.console.log(f"fault {sum(self.results.faults.values())}: {fault} {detail}")
+        try:
+            for fault in self.plan():
+                if stop.wait(self.rng.uniform(*self.config.fault_gap)):
+                    return
+                self.begun += 1
+                detail = self.inject(fault, kills)
+                self.results.faults[fault] += 1
+                self.console.log(f"fault {sum(self.results.faults.values())}: {fault} {detail}")
+        finally:
+            self.finished.set()
+        stop.wait()
 
     def inject(self, fault: str, kills: list[str]) -> str:
         system = self.system
@@ -641,6 +673,7 @@ def report(results: Results, config: Config, console: Console) -> None:
     )
     table.add_row("stuck", str(len(results.stuck)), style="red" if results.stuck else "green")
     table.add_row("unexpected (untracked cases, stray messages)", str(len(results.unexpected)))
+    table.add_row("workers that exited by themselves (restarted)", str(len(results.crashes)))
     table.add_row("settled", "yes" if results.settled else "NO (timed out)")
     table.add_row("time", f"{results.seconds:.0f} s")
     console.print(table)
@@ -650,6 +683,7 @@ def report(results: Results, config: Config, console: Console) -> None:
         ("at-least-once window", results.at_least_once),
         ("stuck", results.stuck),
         ("unexpected", results.unexpected),
+        ("worker crash", results.crashes),
     ):
         for item in items[:50]:
             console.print(f"[bold]{title}[/bold]: {item}")
@@ -704,13 +738,14 @@ def run(config: Config, console: Console | None = None) -> Results:
         for thread in threads:
             thread.start()
         threads[0].join()
-        threads[2].join()  # every fault injected (and the part it stopped started again)
+        injector.finished.wait()  # every fault injected (and the part it stopped started again)
         codes = set(stream.accepted)
         results.complaints_accepted = len(codes)
         console.print(f"stream and faults done after {time.monotonic() - started:.0f} s")
         results.settled = _settle(system, codes, config.settle_timeout, console)
         stop.set()
         threads[1].join(30)
+        threads[2].join(30)
         stream.client.close()
         injector.close()
         verdict(system, codes, results)
