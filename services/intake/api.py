@@ -35,10 +35,6 @@ from shared.web import install_pages
 
 log = logging.getLogger(__name__)
 
-FILED_MESSAGE = (
-    "Laporan pengaduan Anda telah diterima. Simpan kode pelacakan dan token akses ini: token "
-    "akses hanya ditampilkan sekali dan diperlukan untuk melihat perkembangan laporan Anda."
-)
 DESCRIPTION = f"""
 Layanan pengaduan online **DPMPTSP Kota Madiun** untuk masyarakat dan pelaku usaha tentang
 pelayanan perizinan berusaha dan non berusaha.
@@ -97,19 +93,7 @@ def create_app() -> FastAPI:
     def file_complaint(
         body: ComplaintIn, session: SessionDep, response: Response, key: IdempotencyKey
     ) -> FiledOut:
-        claimed = idempotency.claim(session, key, body) if key is not None else None
-        if isinstance(claimed, FiledOut):
-            answer = claimed  # a retry: the first answer again, and no second complaint
-        else:
-            complaint, token = complaints.file_complaint(session, body)
-            answer = FiledOut(
-                tracking_code=complaint.tracking_code,
-                access_token=token,
-                status=complaint.status,
-                message=FILED_MESSAGE,
-            )
-            if claimed is not None:
-                idempotency.remember(claimed, complaint.id, answer)
+        answer = idempotency.file_once(session, body, key)
         response.headers.update(NO_STORE)
         response.headers["Location"] = f"/api/v1/complaints/{answer.tracking_code}"
         return answer

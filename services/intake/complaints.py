@@ -42,6 +42,11 @@ from shared.sop import ANSWERED, FIRST_STEP, INFORMATION_SUPPLIED, PATHS, SUBMIT
 
 log = logging.getLogger(__name__)
 
+FILED_MESSAGE = (
+    "Laporan pengaduan Anda telah diterima. Simpan kode pelacakan dan token akses ini: token "
+    "akses hanya ditampilkan sekali dan diperlukan untuk melihat perkembangan laporan Anda."
+)
+
 # One message for an unknown code and for a wrong token: the answer must not tell a guesser
 # that a tracking code exists.
 NOT_FOUND_MESSAGE = (

@@ -23,6 +23,7 @@ from sqlalchemy import delete
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from services.intake import complaints
 from services.intake.models import FilingKey
 from services.intake.schemas import ComplaintIn, FiledOut
 from shared.api_errors import Conflict, InvalidInput, TooManyRequests
@@ -74,7 +75,7 @@ def idempotency_key(
     ] = None,
 ) -> str | None:
     # Checked here rather than by FastAPI, to say in words what a key may be.
-    if key is not None and not _PRINTABLE_ASCII.fullmatch(key):
+    if key is not None and not is_valid_key(key):
         raise InvalidInput(INVALID_KEY_MESSAGE)
     return key
 
@@ -85,6 +86,27 @@ IdempotencyKey = Annotated[str | None, Depends(idempotency_key)]
 def request_hash(body: ComplaintIn) -> str:
     """The request as validated: spacing or key order in the JSON make no other request."""
     return hashlib.sha256(body.model_dump_json().encode()).hexdigest()
+
+
+def file_once(session: Session, body: ComplaintIn, key: str | None) -> FiledOut:
+    """File ``body``; with a ``key`` that filed it already, the first answer again instead."""
+    claimed = claim(session, key, body) if key is not None else None
+    if isinstance(claimed, FiledOut):
+        return claimed  # a retry: the first answer again, and no second complaint
+    complaint, token = complaints.file_complaint(session, body)
+    answer = FiledOut(
+        tracking_code=complaint.tracking_code,
+        access_token=token,
+        status=complaint.status,
+        message=complaints.FILED_MESSAGE,
+    )
+    if claimed is not None:
+        remember(claimed, complaint.id, answer)
+    return answer
+
+
+def is_valid_key(key: str) -> bool:
+    return _PRINTABLE_ASCII.fullmatch(key) is not None
 
 
 def claim(session: Session, key: str, body: ComplaintIn) -> FilingKey | FiledOut:

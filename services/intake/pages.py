@@ -1,9 +1,10 @@
 """The citizens' portal, filing: the complaint form at ``/`` and the page that hands over the
 tracking code and the access token (once). Server-rendered, usable without JavaScript; filing
-goes through ``complaints.file_complaint``, exactly as the JSON API does."""
+goes through ``idempotency.file_once``, exactly as the JSON API does."""
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Annotated, Any
@@ -11,7 +12,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 
-from services.intake import client_limits, complaints
+from services.intake import client_limits, idempotency
 from services.intake.client_limits import Kind, RateLimited
 from services.intake.dependencies import NO_STORE, SessionDep
 from services.intake.portal_forms import (
@@ -42,6 +43,7 @@ MONTHS = (
 )
 
 FormDep = Annotated[FormFields, Depends(form_fields)]
+FILING_KEY_FIELD = "filing_key"
 router = APIRouter(include_in_schema=False)
 
 
@@ -87,8 +89,12 @@ def _form_page(
 
 @router.get("/", response_class=HTMLResponse)
 def complaint_form(request: Request) -> HTMLResponse:
-    # The portal is itself the app channel's inbox: offered ticked.
-    return _form_page(request, {"channels": [Channel.APP.value]}, {})
+    # The portal is itself the app channel's inbox: offered ticked. A new key for each form.
+    return _form_page(request, {"channels": [Channel.APP.value], FILING_KEY_FIELD: _new_key()}, {})
+
+
+def _new_key() -> str:
+    return uuid.uuid4().hex
 
 
 def limited_page(request: Request, kind: Kind, back: str) -> HTMLResponse | None:
@@ -109,10 +115,33 @@ def file_from_form(request: Request, form: FormDep, session: SessionDep) -> HTML
         return limited
     judged = judge_complaint(form)
     if judged.model is None:
-        return _form_page(request, complaint_values(form), judged.errors, status_code=422)
-    complaint, token = complaints.file_complaint(session, judged.model)
+        values = {**complaint_values(form), FILING_KEY_FIELD: _filing_key(form) or _new_key()}
+        return _form_page(request, values, judged.errors, status_code=422)
+    try:
+        filed = idempotency.file_once(session, judged.model, _filing_key(form))
+    except idempotency.KeyReused:
+        # Back in the browser, changed, sent again: a different complaint, filed as one.
+        filed = idempotency.file_once(session, judged.model, None)
+    except idempotency.KeyInUse as exc:  # a double click: the first is still being filed
+        return render(
+            request,
+            "limited.html",
+            {"section": "ajukan", "problem": exc.message, "back": "/"},
+            status_code=409,
+        )
     return render(
         request,
         "filed.html",
-        {"section": "ajukan", "tracking_code": complaint.tracking_code, "access_token": token},
+        {
+            "section": "ajukan",
+            "tracking_code": filed.tracking_code,
+            "access_token": filed.access_token,
+        },
     )
+
+
+def _filing_key(form: Any) -> str | None:
+    """The form's one-time key (a hidden field): the same form sent twice, by a reload or a
+    second tap, files once and shows the same receipt again."""
+    key = form.get(FILING_KEY_FIELD)
+    return key if isinstance(key, str) and idempotency.is_valid_key(key) else None

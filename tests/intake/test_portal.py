@@ -5,6 +5,7 @@ tracking behind the access cookie: the page, its live events and the reply form.
 from __future__ import annotations
 
 import re
+import uuid
 from collections.abc import Iterator
 from typing import Any
 
@@ -408,3 +409,34 @@ def test_the_portal_scripts_and_stylesheet_are_served_here(portal: TestClient) -
         response = portal.get(f"/static/{name}")
         assert response.status_code == 200, name
         assert kind in response.headers["content-type"]
+
+
+def test_the_same_form_sent_twice_files_once_and_shows_the_same_receipt(
+    portal: TestClient,
+) -> None:
+    page = portal.get("/").text
+    key = re.search(r'name="filing_key" value="([0-9a-f]{32})"', page)
+    assert key, "the form carries no one-time key"
+    before = row_counts()
+    sent = form(portal, **complaint_form(), filing_key=key.group(1))
+    first, again = portal.post("/", data=sent), portal.post("/", data=sent)  # a reload
+    assert first.status_code == again.status_code == 200
+    receipt = (_by_id(first.text, "kode-pelacakan"), _by_id(first.text, "token-akses"))
+    assert (_by_id(again.text, "kode-pelacakan"), _by_id(again.text, "token-akses")) == receipt
+    assert row_counts()["complaints"] == before["complaints"] + 1
+
+
+def test_a_changed_form_sent_with_the_old_key_is_a_new_complaint(portal: TestClient) -> None:
+    key = uuid.uuid4().hex
+    first = portal.post("/", data=form(portal, **complaint_form(), filing_key=key))
+    changed = complaint_form(subject="Izin reklame belum terbit")
+    second = portal.post("/", data=form(portal, **changed, filing_key=key))
+    assert first.status_code == second.status_code == 200
+    assert _by_id(first.text, "kode-pelacakan") != _by_id(second.text, "kode-pelacakan")
+
+
+def test_a_form_that_fails_validation_keeps_its_key(portal: TestClient) -> None:
+    key = uuid.uuid4().hex
+    refused = portal.post("/", data=form(portal, **complaint_form(name=""), filing_key=key))
+    assert refused.status_code == 422
+    assert f'name="filing_key" value="{key}"' in refused.text
