@@ -3,17 +3,23 @@
 A state change and the message it causes are committed together (``enqueue``); a relay
 publishes committed rows to Celery and marks them published. A crash between publishing and
 marking publishes a row twice, never zero times: consumers drop repeats with ``ProcessedMessage``.
+
+Published is not yet received: kombu's Redis transport pops a message (BRPOP) before it records
+it as unacknowledged, so a worker killed, or a Redis stopped, between the two loses it. Each row
+is therefore sent once more, ``redrive_seconds`` after it was first published; the consumer drops
+the copy when the first arrived. No library closes that window for the Redis transport.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+import time
 from datetime import datetime, timedelta
 from typing import Any
 
 from celery import Celery
-from sqlalchemy import JSON, Integer, String, or_, select, update
+from sqlalchemy import JSON, Index, Integer, String, or_, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
 
 from shared.contracts import Message
@@ -35,6 +41,10 @@ class OutboxMessage(MessagingBase):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     # The request the message descends from, sent on as a task header (shared.log_context).
     request_id: Mapped[str | None] = mapped_column(String(64))
+    # When the one extra copy was sent (see OutboxRelay.redrive_due).
+    redriven_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    __table_args__ = (Index("ix_outbox_redrive", "redriven_at", "published_at"),)
 
 
 class ProcessedMessage(MessagingBase):
@@ -96,6 +106,9 @@ def task_summary(payload: dict[str, Any]) -> str:
     return repr({"message": shown})
 
 
+REDRIVE_CHECK_SECONDS = 5.0
+
+
 class OutboxRelay:
     """Publishes committed outbox rows; safe to run in several processes at once.
 
@@ -110,12 +123,14 @@ class OutboxRelay:
         *,
         poll_seconds: float = 0.5,
         claim_seconds: int = 30,
+        redrive_seconds: float = 120,
         batch: int = 100,
     ) -> None:
         self._sessions = sessions
         self._app = app
         self._poll = poll_seconds
         self._claim = timedelta(seconds=claim_seconds)
+        self._redrive = timedelta(seconds=redrive_seconds)
         self._batch = batch
         self._wake = threading.Event()
         self._stop = threading.Event()
@@ -138,21 +153,49 @@ class OutboxRelay:
             if row is None:
                 continue
             try:
-                self._app.send_task(
-                    row.task_name,
-                    kwargs={"message": row.payload},
-                    kwargsrepr=task_summary(row.payload),
-                    task_id=row.id,
-                    headers={REQUEST_ID_HEADER: row.request_id} if row.request_id else None,
-                    retry=True,
-                    retry_policy={"max_retries": 1, "interval_start": 0, "interval_step": 0.5},
-                )
+                self._send(row)
             except Exception:
                 self._release(row_id)  # the next attempt may take it at once, not after the lease
                 raise
             self._mark_published(row_id)
             published += 1
         return published
+
+    def redrive_due(self) -> int:
+        """Send the one extra copy of every row published ``redrive_seconds`` ago or more."""
+        sent = 0
+        cutoff = utcnow() - self._redrive
+        with self._sessions() as session:
+            due = list(
+                session.scalars(
+                    select(OutboxMessage.id)
+                    .where(OutboxMessage.redriven_at.is_(None), OutboxMessage.published_at < cutoff)
+                    .order_by(OutboxMessage.published_at)
+                    .limit(self._batch)
+                )
+            )
+        for row_id in due:
+            row = self._claim_redrive(row_id, cutoff)
+            if row is None:
+                continue  # another relay took it
+            try:
+                self._send(row)
+            except Exception:
+                self._forget_redrive(row_id)  # Redis is down: again on a later pass
+                raise
+            sent += 1
+        return sent
+
+    def _send(self, row: OutboxMessage) -> None:
+        self._app.send_task(
+            row.task_name,
+            kwargs={"message": row.payload},
+            kwargsrepr=task_summary(row.payload),
+            task_id=row.id,
+            headers={REQUEST_ID_HEADER: row.request_id} if row.request_id else None,
+            retry=True,
+            retry_policy={"max_retries": 1, "interval_start": 0, "interval_step": 0.5},
+        )
 
     def _pending_ids(self) -> list[str]:
         now = utcnow()
@@ -189,6 +232,31 @@ class OutboxRelay:
                 return None
             return session.get(OutboxMessage, row_id)
 
+    def _claim_redrive(self, row_id: str, cutoff: datetime) -> OutboxMessage | None:
+        with self._sessions() as session, session.begin():
+            claimed = session.execute(
+                update(OutboxMessage)
+                .where(
+                    OutboxMessage.id == row_id,
+                    OutboxMessage.redriven_at.is_(None),
+                    OutboxMessage.published_at < cutoff,
+                )
+                .values(redriven_at=utcnow())
+                .execution_options(synchronize_session=False)
+            )
+            if claimed.rowcount != 1:  # type: ignore[attr-defined]
+                return None
+            return session.get(OutboxMessage, row_id)
+
+    def _forget_redrive(self, row_id: str) -> None:
+        with self._sessions() as session, session.begin():
+            session.execute(
+                update(OutboxMessage)
+                .where(OutboxMessage.id == row_id)
+                .values(redriven_at=None)
+                .execution_options(synchronize_session=False)
+            )
+
     def _mark_published(self, row_id: str) -> None:
         with self._sessions() as session, session.begin():
             session.execute(
@@ -222,9 +290,14 @@ class OutboxRelay:
 
     def _run(self) -> None:
         backoff = self._poll
+        next_redrive = 0.0
         while not self._stop.is_set():
             try:
                 self.publish_pending()
+                if time.monotonic() >= next_redrive:
+                    # Seconds late is soon enough for a copy due minutes after the first.
+                    next_redrive = time.monotonic() + REDRIVE_CHECK_SECONDS
+                    self.redrive_due()
                 backoff = self._poll
             except Exception:
                 # Broker or database unreachable: keep the rows, retry with a growing pause.

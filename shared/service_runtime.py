@@ -24,6 +24,7 @@ def connect(service: str) -> ServiceDatabase:
         get_celery(),
         poll_seconds=settings.outbox_poll_seconds,
         claim_seconds=settings.outbox_claim_seconds,
+        redrive_seconds=settings.outbox_redrive_seconds,
     )
     return db
 

@@ -58,6 +58,10 @@ class Settings(BaseSettings):
     # Outbox relay: how often a relay thread looks for rows that could not be published at once.
     outbox_poll_seconds: float = Field(default=0.5, gt=0)
     outbox_claim_seconds: int = Field(default=30, ge=1)
+    # Every outbox message is sent once more this long after it was first published: a message
+    # kombu popped but had not yet recorded as unacknowledged is lost to a worker killed (or a
+    # Redis stopped) in between; consumers drop the copy when the first arrived.
+    outbox_redrive_seconds: float = Field(default=120, ge=1)
 
     # Staff authentication.
     jwt_secret: SecretStr | None = Field(default=None, min_length=32)

@@ -146,6 +146,9 @@ class System:
             sms_timeout_seconds="5",
             broker_visibility_timeout="6",
             broker_restore_interval="1",
+            # The outbox's second copy of each message, at the suite's time scale (production:
+            # 120 s beside a 300 s visibility timeout).
+            outbox_redrive_seconds="10",
             notify_staff_on_arrival="false",
             # The stream files from one address: the citizens' rate limits must not refuse it.
             filing_limit="1000000/minute",
