@@ -12,7 +12,7 @@ import logging
 import uuid
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from services.notifier.channels import REFUSALS, ROUTES, ChannelRoute, delivery_key
@@ -158,7 +158,13 @@ def deliver_on(
         )
         return delivery
     address = route.address(msg.recipient, msg.tracking_code)
-    delivery = _claim(session, msg, channel, address=address, delivery=delivery)
+    claimed = claim_delivery(session, msg, channel, address=address, delivery=delivery)
+    if claimed is None:  # another copy of this message finished it while this one waited
+        assert delivery is not None  # noqa: S101 - only an existing record can be taken first
+        session.refresh(delivery)
+        log.info("%s on %s for %s finished by another copy", msg.kind, channel, msg.tracking_code)
+        return delivery
+    delivery = claimed
     if address is None:
         return _record_failure(session, delivery, route.missing_address)
     try:
@@ -175,23 +181,37 @@ def deliver_on(
     return delivery
 
 
-def _claim(
+def claim_delivery(
     session: Session,
     msg: NotificationRequestedV1,
     channel: Channel,
     *,
     address: str | None,
     delivery: Delivery | None,
-) -> Delivery:
+) -> Delivery | None:
     """Write the record before sending: UNIQUE(message_id, channel) makes a concurrent delivery
-    of the same message wait for this transaction and then fail, instead of sending as well."""
+    of the same message wait for this transaction and then fail, instead of sending as well.
+
+    An existing record (a retry, a redelivery, the outbox's second copy) is taken with one
+    conditional UPDATE, only while it is not final: on PostgreSQL a concurrent copy waits for
+    this transaction's row lock and then finds it sent. ``None``: another copy finished it."""
     if delivery is None:
         delivery = _new_delivery(msg.message_id, msg.kind.value, msg.tracking_code, channel)
         session.add(delivery)
-    delivery.recipient = address
-    delivery.status = DeliveryStatus.SENDING
-    delivery.attempts += 1
-    session.flush()
+        delivery.recipient = address
+        delivery.status = DeliveryStatus.SENDING
+        delivery.attempts += 1
+        session.flush()
+        return delivery
+    taken = session.execute(
+        update(Delivery)
+        .where(Delivery.id == delivery.id, Delivery.status.not_in(FINAL))
+        .values(recipient=address, status=DeliveryStatus.SENDING, attempts=Delivery.attempts + 1)
+        .execution_options(synchronize_session=False)
+    )
+    if taken.rowcount != 1:  # type: ignore[attr-defined]
+        return None
+    session.refresh(delivery)
     return delivery
 
 

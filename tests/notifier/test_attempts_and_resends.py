@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import select
 
 from services.notifier.database import get_db
+from services.notifier.delivery import claim_delivery, find_delivery, load_notification
 from services.notifier.mail import TransientMailError
 from services.notifier.models import DeliveryAttempt
 from services.notifier.tasks import deliver_email, resend_delivery
@@ -214,3 +215,29 @@ def test_app_channel_hands_the_message_to_the_inbox_once(configured: dict[str, s
     )
     # No personal data in the message to intake's queue beyond what the complainant wrote.
     assert CITIZEN_EMAIL not in inbox_row.payload.__repr__()
+
+
+def test_a_copy_that_finds_its_delivery_finished_meanwhile_sends_nothing(
+    configured: dict[str, str], smtp_server: SmtpServer, setting: Any
+) -> None:
+    """Two copies of one channel message (a retry and the outbox's second copy, say) run side by
+    side: the second read the record while it was still retrying, the first then sent and
+    committed. The second's claim must find the record final and not send again."""
+    job = fail_once_with_smtp_down(setting)
+    with get_db().transaction() as session:
+        msg = load_notification(session, job.notification_id)
+        stale = find_delivery(session, job.notification_id, Channel.EMAIL)
+        assert stale is not None
+        assert stale.status == "retrying"
+    deliver_job(DELIVER_EMAIL_TASK, job)  # the first copy: sent and committed
+    assert len(smtp_server.inbox.to(CITIZEN_EMAIL)) == 1
+
+    # The second copy claims with its view from before (between its read and its claim).
+    with get_db().transaction() as session:
+        session.add(stale)
+        claimed = claim_delivery(session, msg, Channel.EMAIL, address=CITIZEN_EMAIL, delivery=stale)
+        assert claimed is None
+    assert len(smtp_server.inbox.to(CITIZEN_EMAIL)) == 1
+    assert attempts() == [("email", 1, "retrying"), ("email", 2, "sent")]
+    [delivery] = deliveries()
+    assert (delivery.status, delivery.attempts) == ("sent", 2)
