@@ -1,9 +1,9 @@
 """Browser tests: headless Chromium (Debian's package, through Playwright) against the running
-system. One browser per test session, a fresh context (cookies, storage) per page.
+system. One browser per test module, a fresh context (cookies, storage) per page.
 
 Fixtures:
 
-- ``chromium``: the session's Browser (skips every browser test when Debian's chromium is missing)
+- ``chromium``: the module's Browser (skips every browser test when Debian's chromium is missing)
 - ``new_page(base_url=None, size="desktop")``: a page in a context of its own, closed after the
   test; call it twice for two people (a citizen and a staff member) in one test
 - ``page``: one such page, no base URL
@@ -41,8 +41,11 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.journey)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def chromium() -> Iterator[Browser]:
+    # Per module, not per session: Playwright's sync API runs an event loop in the main thread
+    # for as long as it lives, and the tests after the browser's (asyncio.run, TestClient) need
+    # that thread without one.
     with launched_chromium() as browser:
         yield browser
 
