@@ -21,6 +21,7 @@ from fastapi.templating import Jinja2Templates
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from shared.request_body import read_at_most, replay
 from shared.settings import get_settings
 
 SHARED_TEMPLATES = Path(__file__).parent / "web_templates"
@@ -155,17 +156,17 @@ class Csrf:
             await _csrf_failed(scope, send, None)
             return
         if scope["type"] == "http" and _is_form_post(scope):
-            body = await _read_body(receive, MAX_FORM_BYTES)
+            body = await read_at_most(receive, MAX_FORM_BYTES)
             if body is None:
                 await _send_page(send, 413, FORM_TOO_LARGE_PAGE)
                 return
             scope = {**scope, FORM_BODY: body}
-            receive = _replay(body.decode("utf-8", "replace").encode("utf-8"), receive)
+            receive = replay(body.decode("utf-8", "replace").encode("utf-8"), receive)
         await self.checked(scope, receive, send)
 
     async def _with_original_body(self, scope: Scope, receive: Receive, send: Send) -> None:
         body = scope.get(FORM_BODY)
-        await self.app(scope, receive if body is None else _replay(body, receive), send)
+        await self.app(scope, receive if body is None else replay(body, receive), send)
 
 
 def _is_form_post(scope: Scope) -> bool:
@@ -173,33 +174,6 @@ def _is_form_post(scope: Scope) -> bool:
         return False
     content_type: bytes = dict(scope["headers"]).get(b"content-type", b"")
     return content_type.split(b";", 1)[0].strip() == b"application/x-www-form-urlencoded"
-
-
-async def _read_body(receive: Receive, limit: int) -> bytes | None:
-    """The request's body, or ``None`` once it is longer than ``limit``."""
-    body = bytearray()
-    while True:
-        message = await receive()
-        if message["type"] != "http.request":
-            return bytes(body)  # the client left; what follows sees an empty form
-        body += message.get("body", b"")
-        if len(body) > limit:
-            return None
-        if not message.get("more_body", False):
-            return bytes(body)
-
-
-def _replay(body: bytes, receive: Receive) -> Receive:
-    sent = False
-
-    async def replay() -> Message:
-        nonlocal sent
-        if sent:
-            return await receive()
-        sent = True
-        return {"type": "http.request", "body": body, "more_body": False}
-
-    return replay
 
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})

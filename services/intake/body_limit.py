@@ -10,9 +10,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from shared.api_errors import ErrorBody
+from shared.request_body import read_at_most, replay
 
 MAX_BODY_BYTES = 64 * 1024
 TOO_LARGE_MESSAGE = (
@@ -41,42 +42,15 @@ class BodyLimit:
         if self._declared_too_large(scope):
             await _too_large(send)
             return
-        body = await _read_at_most(receive, self.max_bytes)
+        body = await read_at_most(receive, self.max_bytes)
         if body is None:
             await _too_large(send)
             return
-        await self.app(scope, _replay(body, receive), send)
+        await self.app(scope, replay(body, receive), send)
 
     def _declared_too_large(self, scope: Scope) -> bool:
         declared: bytes = dict(scope["headers"]).get(b"content-length", b"")
         return declared.isdigit() and int(declared) > self.max_bytes
-
-
-async def _read_at_most(receive: Receive, limit: int) -> bytes | None:
-    """The whole body, or ``None`` as soon as it is longer than ``limit``."""
-    body = bytearray()
-    while True:
-        message = await receive()
-        if message["type"] != "http.request":
-            return bytes(body)  # the client left; the route sees what came
-        body += message.get("body", b"")
-        if len(body) > limit:
-            return None
-        if not message.get("more_body", False):
-            return bytes(body)
-
-
-def _replay(body: bytes, receive: Receive) -> Receive:
-    sent = False
-
-    async def replay() -> Message:
-        nonlocal sent
-        if sent:
-            return await receive()  # a disconnect, for a streaming answer to notice
-        sent = True
-        return {"type": "http.request", "body": body, "more_body": False}
-
-    return replay
 
 
 async def _too_large(send: Send) -> None:
