@@ -11,7 +11,7 @@ from typing import Any
 from celery import Celery
 from kombu.entity import Exchange, Queue
 
-from shared.contracts.tasks import SLA_SWEEP_TASK
+from shared.contracts.tasks import DELIVERY_SWEEP_TASK, SLA_SWEEP_TASK
 from shared.settings import Settings, get_settings
 from shared.sop import STEPS, Role
 
@@ -79,9 +79,15 @@ def make_celery(settings: Settings | None = None) -> Celery:
 def beat_schedule(settings: Settings) -> dict[str, dict[str, Any]]:
     """What Celery beat sends, and how often. A sweep not started before the next is due is
     dropped (``expires``): after an outage the workers find one sweep waiting, not hundreds."""
-    every = settings.sla_sweep_seconds
+    sla = settings.sla_sweep_seconds
+    deliveries = settings.delivery_sweep_seconds
     return {
-        "sla-sweep": {"task": SLA_SWEEP_TASK, "schedule": every, "options": {"expires": every}},
+        "sla-sweep": {"task": SLA_SWEEP_TASK, "schedule": sla, "options": {"expires": sla}},
+        "delivery-sweep": {
+            "task": DELIVERY_SWEEP_TASK,
+            "schedule": deliveries,
+            "options": {"expires": deliveries},
+        },
     }
 
 

@@ -77,6 +77,28 @@ def enqueue_once(session: Session, task_name: str, message: Message) -> None:
         enqueue(session, task_name, message)
 
 
+def requeue(
+    session: Session, task_name: str, message: Message, *, published_before: datetime
+) -> bool:
+    """Send ``message`` again through the relay, for a sweep that found its effect missing: its
+    row, if published before ``published_before``, goes back to pending (and gets its own second
+    copy later); a row published since, or not yet, is left alone, so two sweeps, or a sweep and
+    the relay, send it once. No row: the message is enqueued anew. True when it will be sent."""
+    if session.get(OutboxMessage, str(message.message_id)) is None:
+        enqueue(session, task_name, message)
+        return True
+    reset = session.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.id == str(message.message_id),
+            OutboxMessage.published_at < published_before,
+        )
+        .values(published_at=None, claimed_until=None, redriven_at=None)
+        .execution_options(synchronize_session=False)
+    )
+    return reset.rowcount == 1  # type: ignore[attr-defined, no-any-return]
+
+
 def already_processed(session: Session, message_id: str) -> bool:
     return session.get(ProcessedMessage, message_id) is not None
 

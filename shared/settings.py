@@ -140,6 +140,12 @@ class Settings(BaseSettings):
     # A channel's task retries passing failures (with backoff up to 60 s) this many times, then
     # records the delivery as failed for good, for operators to re-send.
     notifier_max_retries: int = Field(default=1440, ge=0)
+    # A retry is a Celery message of its own, not an outbox row, and the broker can lose it
+    # (see shared.outbox). A delivery still "retrying" with no try for this long has lost its
+    # retry: the delivery sweep (Celery beat, every ``delivery_sweep_seconds``) queues it
+    # again. Well above the 60 s retry backoff cap, so a retry under way is never doubled.
+    delivery_stale_seconds: float = Field(default=300.0, ge=90)
+    delivery_sweep_seconds: float = Field(default=60.0, gt=0)
 
     # Each service's Celery worker serves its Prometheus metrics on its port (unset: not
     # served); the APIs serve theirs at /metrics.

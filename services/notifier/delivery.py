@@ -70,11 +70,7 @@ def fan_out(session: Session, msg: NotificationRequestedV1) -> list[ChannelDeliv
             )
         )
     jobs = [
-        ChannelDeliveryV1(
-            message_id=uuid.uuid5(CHANNEL_NAMESPACE, delivery_key(msg.message_id, channel)),
-            notification_id=msg.message_id,
-            channel=channel,
-        )
+        channel_job(msg.message_id, channel)
         for channel in dict.fromkeys(msg.channels)  # a channel listed twice is one delivery
         if channel in ROUTES
     ]
@@ -84,6 +80,21 @@ def fan_out(session: Session, msg: NotificationRequestedV1) -> list[ChannelDeliv
         tell_intake_answered(session, msg, answered_at=utcnow())
     session.flush()
     return jobs
+
+
+def channel_job(
+    notification_id: uuid.UUID, channel: Channel, resends: int = 0
+) -> ChannelDeliveryV1:
+    """The message that delivers a notification on a channel (or its ``resends``-th re-send):
+    its id is derived, so every sender of the same delivery sends the same message."""
+    key = delivery_key(notification_id, channel)
+    if resends:
+        key += f":resend-{resends}"
+    return ChannelDeliveryV1(
+        message_id=uuid.uuid5(CHANNEL_NAMESPACE, key),
+        notification_id=notification_id,
+        channel=channel,
+    )
 
 
 class UnknownNotification(LookupError):
@@ -317,14 +328,7 @@ def resend(session: Session, request: ResendRequestedV1) -> Delivery:
     delivery.resends += 1
     delivery.status = DeliveryStatus.RETRYING
     delivery.detail = f"dikirim ulang atas permintaan {request.requested_by}"
-    job = ChannelDeliveryV1(
-        message_id=uuid.uuid5(
-            CHANNEL_NAMESPACE,
-            f"{delivery_key(request.notification_id, request.channel)}:resend-{delivery.resends}",
-        ),
-        notification_id=request.notification_id,
-        channel=request.channel,
-    )
+    job = channel_job(request.notification_id, request.channel, delivery.resends)
     enqueue(session, ROUTES[request.channel].task, job)
     session.flush()
     log.info(

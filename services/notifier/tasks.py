@@ -19,6 +19,7 @@ than never reading it.
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
 from sqlalchemy.orm import Session
 
@@ -31,6 +32,7 @@ from services.notifier.delivery import (
     record_retry,
     resend,
 )
+from services.notifier.delivery_sweep import sweep_stale
 from services.notifier.mail import TransientMailError
 from services.notifier.sms import TransientSmsError
 from shared.celery_app import get_celery
@@ -39,12 +41,14 @@ from shared.contracts import (
     DELIVER_APP_TASK,
     DELIVER_EMAIL_TASK,
     DELIVER_SMS_TASK,
+    DELIVERY_SWEEP_TASK,
     NOTIFY_TASK,
     RESEND_TASK,
     ChannelDeliveryV1,
     NotificationRequestedV1,
     ResendRequestedV1,
 )
+from shared.db import utcnow
 from shared.settings import get_settings
 
 log = logging.getLogger(__name__)
@@ -110,3 +114,13 @@ deliver_app = consumer(
 resend_requested = consumer(app, name=RESEND_TASK, contract=ResendRequestedV1, database=get_db)(
     resend_delivery
 )
+
+
+# No retries: the next sweep, ``delivery_sweep_seconds`` later, is the retry; two sweeps at once
+# send each lost delivery once (``shared.outbox.requeue`` resets a row conditionally).
+@app.task(name=DELIVERY_SWEEP_TASK)  # type: ignore[untyped-decorator]
+def delivery_sweep() -> str:
+    cutoff = utcnow() - timedelta(seconds=get_settings().delivery_stale_seconds)
+    with get_db().transaction() as session:
+        result = sweep_stale(session, cutoff)
+    return f"requeued {len(result.requeued)}"

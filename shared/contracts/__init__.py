@@ -26,6 +26,7 @@ from shared.contracts.tasks import (
     DELIVER_APP_TASK,
     DELIVER_EMAIL_TASK,
     DELIVER_SMS_TASK,
+    DELIVERY_SWEEP_TASK,
     INTAKE_ANSWERED_TASK,
     INTAKE_INBOX_TASK,
     INTAKE_PUSH_TASK,
@@ -37,6 +38,7 @@ from shared.contracts.tasks import (
 )
 
 __all__ = [
+    "DELIVERY_SWEEP_TASK",
     "DELIVER_APP_TASK",
     "DELIVER_EMAIL_TASK",
     "DELIVER_SMS_TASK",

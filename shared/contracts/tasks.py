@@ -14,5 +14,7 @@ DELIVER_EMAIL_TASK = "notifier.deliver.email"
 DELIVER_SMS_TASK = "notifier.deliver.sms"
 DELIVER_APP_TASK = "notifier.deliver.app"
 RESEND_TASK = "notifier.delivery.resend"
+# Fired by Celery beat: queue again the deliveries whose retry the broker lost.
+DELIVERY_SWEEP_TASK = "notifier.delivery.sweep"
 INTAKE_INBOX_TASK = "intake.inbox.deliver"
 INTAKE_PUSH_TASK = "intake.push.send"

@@ -45,7 +45,7 @@ from tests.support.chaos_servers import RestartableGateway, RestartableSmtpServe
 from tests.support.databases import database_pool, fresh_set
 from tests.support.desk import STEP_INPUTS, Desk
 from tests.support.environment import service_environment
-from tests.support.processes import ApiProcess, ServiceProcess, worker
+from tests.support.processes import ApiProcess, ServiceProcess, beat, worker
 from tests.support.redis_server import RedisServer
 
 log = logging.getLogger("chaos")
@@ -149,6 +149,11 @@ class System:
             # The outbox's second copy of each message, at the suite's time scale (production:
             # 120 s beside a 300 s visibility timeout).
             outbox_redrive_seconds="10",
+            # The delivery sweep (a lost Celery retry), at the same scale: beat sends it every
+            # 2 s, and a delivery with no try for 90 s (the least allowed: above the 60 s retry
+            # backoff cap) counts as lost.
+            delivery_sweep_seconds="2",
+            delivery_stale_seconds="90",
             notify_staff_on_arrival="false",
             # The stream files from one address: the citizens' rate limits must not refuse it.
             filing_limit="1000000/minute",
@@ -166,6 +171,9 @@ class System:
         for process in self.workers.values():
             process.wait_for_output("ready.", timeout=90)
         stack.callback(lambda: _stop_all(list(self.workers.values())))
+        # Celery beat sends the sweeps, as in docker-compose; supervised like the workers.
+        self.workers["beat"] = beat(self.env, self.logs).start()
+        self.workers["beat"].wait_for_output("beat: Starting", timeout=60)
         self.desk = Desk(self.apis[0], self.apis[1], self.workers, self.env, self.logs, self.smtp)
         stack.callback(self.desk.close)
         for role in Role:
@@ -178,6 +186,10 @@ class System:
             self._start(name)
 
     def _start(self, name: str) -> None:
+        if name == "beat":
+            self.workers[name] = beat(self.env, self.logs).start()
+            self.workers[name].wait_for_output("beat: Starting", timeout=60)
+            return
         restarted = worker(name, self.env, self.logs).start()
         self.workers[name] = restarted
         restarted.wait_for_output("ready.", timeout=120)

@@ -144,6 +144,24 @@ def worker(
     return ServiceProcess(f"worker-{service}", argv, {**env, **(extra_env or {})}, log_dir)
 
 
+def beat(env: dict[str, str], log_dir: Path) -> ServiceProcess:
+    """Celery beat, sending the sweeps of ``shared.celery_app.beat_schedule``; its schedule file
+    lives in ``log_dir`` (one beat per test: each starts its schedule afresh)."""
+    argv = [
+        sys.executable,
+        "-m",
+        "celery",
+        "-A",
+        "shared.beat_app",
+        "beat",
+        "-s",
+        str(log_dir / "celerybeat-schedule"),
+        "--loglevel",
+        "INFO",
+    ]
+    return ServiceProcess("beat", argv, env, log_dir)
+
+
 class ApiProcess(ServiceProcess):
     def __init__(self, service: str, env: dict[str, str], log_dir: Path) -> None:
         self.port = free_port()
