@@ -5,9 +5,11 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer
+
+from shared.sealing import seal, unseal
 
 
 def _now() -> datetime:
@@ -37,6 +39,23 @@ class Reporter(BaseModel):
     phone: str | None = None  # E.164
 
 
+def _open(value: Any) -> Any:
+    return unseal(value) if isinstance(value, str) else value
+
+
+def _seal(reporter: Reporter) -> str:
+    return seal(reporter.model_dump(mode="json"))
+
+
+# A Reporter in Python; on the wire (``model_dump(mode="json")``, what the outbox sends) one
+# sealed token, so no name, email or phone sits in clear in Redis (see shared.sealing).
+SealedReporter = Annotated[
+    Reporter,
+    BeforeValidator(_open),
+    PlainSerializer(_seal, return_type=str, when_used="json"),
+]
+
+
 class ComplaintFiledV1(Message):
     """intake -> workflow step 1: a citizen filed a laporan pengaduan."""
 
@@ -44,7 +63,7 @@ class ComplaintFiledV1(Message):
     tracking_code: str
     subject: str
     description: str
-    reporter: Reporter
+    reporter: SealedReporter
     channels: tuple[Channel, ...]
     # Added later, optional: a message filed before it existed still validates.
     licence_reference: str | None = None  # NIB or application number, as the citizen gave it
@@ -96,7 +115,7 @@ class NotificationRequestedV1(Message):
     version: Literal[1] = 1
     kind: NotificationKind
     tracking_code: str
-    recipient: Reporter
+    recipient: SealedReporter
     channels: tuple[Channel, ...]
     subject: str
     answer: str | None = None

@@ -17,9 +17,9 @@ from services.workflow.database import get_db
 from services.workflow.models import Case, CaseEvent, StaffUser
 from services.workflow.steps import arrive, complete_step, receive_complaint
 from shared.contracts import StepHandoffV1
-from shared.outbox import OutboxMessage
 from shared.sop import STEPS, Role
 from tests.support.clock import MONDAY_MORNING, TestClock
+from tests.support.outbox import queued_payloads
 from tests.workflow.conftest import filed_message
 from tests.workflow.console_client import form_paths, log_in, open_console, post_form
 
@@ -40,9 +40,7 @@ def _state(case_id: str) -> tuple[int | None, str, int]:
 
 
 def _outbox(task: str) -> list[dict[str, Any]]:
-    with get_db().sessions() as session:
-        rows = session.scalars(select(OutboxMessage).where(OutboxMessage.task_name == task))
-        return [row.payload for row in rows]
+    return queued_payloads(get_db(), task)
 
 
 def _at_step_2(case: Case, staff: dict[Role, StaffUser]) -> None:

@@ -9,7 +9,6 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import select
 
 from services.workflow.accounts import create_user
 from services.workflow.database import get_db
@@ -28,16 +27,14 @@ from shared.contracts import (
     ResendRequestedV1,
     StepHandoffV1,
 )
-from shared.outbox import OutboxMessage
 from shared.settings import get_settings
 from shared.sop import Role
+from tests.support.outbox import queued_payloads
 from tests.workflow.conftest import PASSWORD, filed_message, login
 
 
 def outbox(task: str) -> list[dict[str, Any]]:
-    with get_db().sessions() as session:
-        rows = session.scalars(select(OutboxMessage).where(OutboxMessage.task_name == task))
-        return [row.payload for row in rows]
+    return queued_payloads(get_db(), task)
 
 
 @pytest.fixture

@@ -11,7 +11,6 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import select
 
 from services.workflow.accounts import create_user
 from services.workflow.database import get_db
@@ -22,10 +21,10 @@ from services.workflow.sla_sweep import SweepResult, sweep
 from services.workflow.steps import arrive, complete_step, receive_complaint, worklist
 from services.workflow.tasks import sla_sweep
 from shared.contracts import NOTIFY_TASK, ComplainantReplyV1, NotificationKind, StepHandoffV1
-from shared.outbox import OutboxMessage
 from shared.settings import get_settings
 from shared.sop import Role
 from tests.support.clock import WIB, TestClock
+from tests.support.outbox import queued_payloads
 from tests.workflow.conftest import PASSWORD, filed_message, login
 
 STEP_INPUTS: dict[int, dict[str, str]] = {
@@ -130,13 +129,7 @@ def run_sweep(now: datetime) -> SweepResult:
 
 
 def sent(kind: NotificationKind) -> list[dict[str, Any]]:
-    with get_db().sessions() as session:
-        rows = session.scalars(
-            select(OutboxMessage)
-            .where(OutboxMessage.task_name == NOTIFY_TASK)
-            .order_by(OutboxMessage.created_at, OutboxMessage.id)
-        )
-        return [row.payload for row in rows if row.payload["kind"] == kind]
+    return [m for m in queued_payloads(get_db(), NOTIFY_TASK) if m["kind"] == kind]
 
 
 def recipients(kind: NotificationKind) -> list[str]:

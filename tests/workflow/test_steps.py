@@ -19,6 +19,7 @@ from shared.consumer import consume_once
 from shared.contracts import NOTIFY_TASK, StepHandoffV1
 from shared.outbox import OutboxMessage
 from shared.sop import STEPS, Role, step
+from tests.support.outbox import opened
 from tests.workflow.conftest import filed_message
 
 INPUTS = {
@@ -143,7 +144,7 @@ def test_all_five_steps_record_who_what_and_minutes(case_at_step_1: Case, staff:
     assert sorted(n.payload["kind"] for n in notifications) == ["answer", "verified"]
     [answer] = [n for n in notifications if n.payload["kind"] == "answer"]
     assert answer.payload["answer"] == "Izin Anda terbit hari ini."
-    assert answer.payload["recipient"]["email"] == "siti@example.id"
+    assert opened(answer.payload)["recipient"]["email"] == "siti@example.id"
 
 
 def test_the_record_cannot_be_rewritten_through_the_orm(case_at_step_1: Case) -> None:
