@@ -1,9 +1,13 @@
-"""A size limit on the citizens' API request bodies, enforced before the body is read: a
+"""Limits on the citizens' API request bodies: a size limit, enforced before the body is read: a
 declared ``Content-Length`` over the limit is refused at once, and a body sent without one
 (chunked) is refused as soon as it grows past the limit, so a client cannot make the service
 hold megabytes. The largest valid request (a complaint of 5,000 characters of text, every one
 escaped as ``\\uXXXX``) stays well below the limit. The portal's forms have their own limit
-(``shared.web.MAX_FORM_BYTES``)."""
+(``shared.web.MAX_FORM_BYTES``).
+
+And UTF-8 only: Python's ``json.loads`` reads UTF-16 and UTF-32 bytes as well, which RFC 8259
+rules out between systems and which the API's error text already refuses; a body that is not
+UTF-8 is answered 400 here, before the app parses it."""
 
 from __future__ import annotations
 
@@ -23,6 +27,7 @@ TOO_LARGE_MESSAGE = (
 TOO_LARGE_RESPONSE: dict[int | str, dict[str, Any]] = {
     413: {"model": ErrorBody, "description": "Isi permintaan terlalu besar (maksimal 64 kB)"}
 }
+NOT_UTF8_MESSAGE = "Isi permintaan tidak dapat dibaca; kirim JSON dalam UTF-8"
 _WITH_BODY = frozenset({"POST", "PUT", "PATCH"})
 
 
@@ -46,6 +51,9 @@ class BodyLimit:
         if body is None:
             await _too_large(send)
             return
+        if not _is_utf8(body):
+            await _refuse(send, 400, "http_400", NOT_UTF8_MESSAGE, close=False)
+            return
         await self.app(scope, replay(body, receive), send)
 
     def _declared_too_large(self, scope: Scope) -> bool:
@@ -53,18 +61,30 @@ class BodyLimit:
         return declared.isdigit() and int(declared) > self.max_bytes
 
 
+def _is_utf8(body: bytes) -> bool:
+    # UTF-16 and UTF-32 of plain ASCII text are valid UTF-8 byte for byte, save for the NUL
+    # bytes between the characters; JSON in UTF-8 never holds a raw NUL (it must be escaped).
+    if b"\x00" in body:
+        return False
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
 async def _too_large(send: Send) -> None:
-    payload = json.dumps({"code": "payload_too_large", "message": TOO_LARGE_MESSAGE}).encode()
-    await send(
-        {
-            "type": "http.response.start",
-            "status": 413,
-            "headers": [
-                (b"content-type", b"application/json"),
-                (b"content-length", str(len(payload)).encode()),
-                # The rest of the body is not read: the connection cannot carry another request.
-                (b"connection", b"close"),
-            ],
-        }
-    )
+    # The rest of the body is not read: the connection cannot carry another request.
+    await _refuse(send, 413, "payload_too_large", TOO_LARGE_MESSAGE, close=True)
+
+
+async def _refuse(send: Send, status: int, code: str, message: str, *, close: bool) -> None:
+    payload = json.dumps({"code": code, "message": message}).encode()
+    headers = [
+        (b"content-type", b"application/json"),
+        (b"content-length", str(len(payload)).encode()),
+    ]
+    if close:
+        headers.append((b"connection", b"close"))
+    await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": payload})

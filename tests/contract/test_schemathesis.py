@@ -12,17 +12,22 @@ import httpx
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
+from schemathesis import GenerationMode
 from schemathesis.checks import (
     content_type_conformance,
+    negative_data_rejection,
     not_a_server_error,
     response_headers_conformance,
     response_schema_conformance,
     status_code_conformance,
 )
 from schemathesis.specs.openapi.schemas import OpenApiSchema
+from sqlalchemy import create_engine, func, select
 
+from services.intake.models import Base as IntakeBase
 from services.workflow.accounts import create_user
 from shared.db import ServiceDatabase
+from shared.outbox import OutboxMessage
 from shared.sop import Role
 from tests.conftest import TEST_REDIS_DB
 from tests.support.databases import PostgresDatabases, SqliteDatabases, fresh_set
@@ -68,6 +73,11 @@ def _schema(service: str) -> OpenApiSchema:
 
 intake = _schema("intake")
 workflow = _schema("workflow")
+# The same document, generating only requests it rules out (wrong types, missing fields, values
+# out of range, extra headers): each must be refused with a 4xx and leave the database as it was.
+intake_refused = _schema("intake")
+intake_refused.config.generation.update(modes=[GenerationMode.NEGATIVE])
+intake_refused.config.phases.update(phases=["coverage", "fuzzing"])  # the examples are valid
 
 
 def _live(
@@ -141,3 +151,31 @@ def test_workflow_api_keeps_its_contract(
     case.call_and_validate(
         base_url=workflow_api.url, headers=staff_headers, checks=CHECKS, timeout=30
     )
+
+
+def _intake_rows(env: dict[str, str]) -> dict[str, int]:
+    """Rows of every intake table, the outbox and the idempotency keys among them."""
+    engine = create_engine(env["PENGADUAN_INTAKE_DATABASE_URL"])
+    tables = [*IntakeBase.metadata.sorted_tables, OutboxMessage.__table__]
+    try:
+        with engine.connect() as connection:
+            return {
+                table.name: connection.execute(select(func.count()).select_from(table)).scalar_one()
+                for table in tables
+            }
+    finally:
+        engine.dispose()
+
+
+@intake_refused.parametrize()
+@BOUNDED
+def test_intake_api_refuses_what_its_contract_rules_out_and_changes_nothing(
+    case: schemathesis.Case, intake_api: ApiProcess, contract_env: dict[str, str]
+) -> None:
+    before = _intake_rows(contract_env)
+    case.call_and_validate(
+        base_url=intake_api.url,
+        checks=[not_a_server_error, negative_data_rejection],
+        timeout=30,
+    )
+    assert _intake_rows(contract_env) == before

@@ -85,6 +85,18 @@ HOSTILE = [
         VALID.replace(b"Budi Santoso", b"Budi \xff\xfe Santoso"),
         {"Content-Type": "application/json"},
     ),
+    # Valid JSON in another Unicode encoding, which Python's json.loads would read: RFC 8259
+    # asks for UTF-8 between systems, and so does the API.
+    *(
+        Hostile(
+            f"json-{encoding}",
+            "POST",
+            FILING,
+            json.dumps(complaint_body()).encode(encoding),
+            {"Content-Type": "application/json"},
+        )
+        for encoding in ("utf-16", "utf-16-le", "utf-32")
+    ),
     Hostile(
         "nested-arrays",
         "POST",
@@ -319,3 +331,26 @@ def test_enumerating_through_the_portal_gets_404_pages_then_429(
             for _ in range(7)
         ]
     assert statuses == [404] * 5 + [429] * 2
+
+
+def test_a_complaint_in_utf16_is_refused_in_indonesian_and_in_utf8_accepted(
+    browser: TestClient,
+) -> None:
+    before = row_counts()
+    for encoding in ("utf-16", "utf-32-be"):
+        refused = browser.post(
+            FILING,
+            content=json.dumps(complaint_body()).encode(encoding),
+            headers={"Content-Type": "application/json"},
+        )
+        assert refused.status_code == 400
+        assert (
+            refused.json()["message"] == "Isi permintaan tidak dapat dibaca; kirim JSON dalam UTF-8"
+        )
+    assert row_counts() == before
+    accepted = browser.post(
+        FILING,
+        content=json.dumps(complaint_body(), ensure_ascii=False).encode("utf-8"),
+        headers={"Content-Type": "application/json"},
+    )
+    assert accepted.status_code == 202, accepted.text
