@@ -5,7 +5,7 @@ VENV  := .venv
 PY    := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: venv run test chaos lint screenshots clean
+.PHONY: venv run test chaos bench lint screenshots clean
 
 venv: $(STAMP)
 
@@ -41,6 +41,12 @@ test: venv
 # make chaos ARGS='--complaints 500 --faults 60 --seed 42 --redis-outage 30'
 chaos: venv
 	$(PY) -m tools.chaos $(ARGS)
+
+# Speed beside bare baselines in the same run (docs/BENCHMARKS.md, which it updates); on this
+# machine's PostgreSQL and Redis when PENGADUAN_TEST_DATABASE_URL / _REDIS_URL are set.
+# make bench ARGS='--seconds 10 --concurrency 16 --complaints 200 --scale 1,2'
+bench: venv
+	$(PY) -m tools.bench $(ARGS)
 
 # The pictures in docs/screenshots (form, tracking page, worklist, Mutu Baku report; phone and
 # desktop), taken by the browser journey in Debian's chromium: apt-get install chromium.

@@ -1,0 +1,694 @@
+"""`make bench`: the desk's speed beside bare baselines measured in the same run.
+
+    python -m tools.bench [--seconds 10] [--concurrency 16] [--complaints 200] [--scale 1,2]
+
+- **intake**: complaints accepted per second and p50/p99 latency at a fixed concurrency, against
+  the real intake API (its database, its outbox, Redis) and, in the same run, against a bare
+  FastAPI app that validates the same body and does nothing else (``tests.bench.bare_api``);
+- **pipeline**: complaints carried through the five steps by scripted staff calling the staff
+  API's own functions (``worklist``, ``complete_step``, each in a transaction of its own as a
+  request has), with real workers between the steps; the per-hop latency from one role's
+  completion to the case's arrival on the next role's worklist, read from the case's record;
+  beside a bare Celery chain of five no-op tasks on five queues (``tests.bench.bare_chain``);
+  with 1 and then 2 workflow worker processes (``--scale``), as ``docker compose --scale`` adds;
+- **memory**: resident memory of every service process at rest and its peak under the load.
+
+It runs on ``PENGADUAN_TEST_DATABASE_URL`` / ``PENGADUAN_TEST_REDIS_URL`` when set (fresh
+databases, Redis db 14, emptied before and after), on SQLite files and a private Redis
+otherwise, and writes its figures into docs/BENCHMARKS.md between the ``bench:figures``
+markers, with the machine and the date.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import platform
+import re
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import psutil
+import redis
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+from sqlalchemy import func, select
+
+from services.workflow.accounts import create_user, get_by_username
+from services.workflow.models import Case, CaseEvent
+from services.workflow.steps import complete_step, worklist
+from shared.db import ServiceDatabase
+from shared.service_runtime import connect
+from shared.settings import get_settings
+from shared.sop import Role
+from tests.bench import bare_chain
+from tests.support.databases import database_pool, fresh_set
+from tests.support.desk import STEP_INPUTS
+from tests.support.environment import service_environment
+from tests.support.processes import PROJECT_ROOT, WORKER_QUEUES, ServiceProcess, wait_for
+from tests.support.redis_server import RedisServer, free_port
+
+BENCH_REDIS_DB = 14
+DOC = PROJECT_ROOT / "docs" / "BENCHMARKS.md"
+START, END = "<!-- bench:figures -->", "<!-- /bench:figures -->"
+STAFF_PASSWORD = "bangku-uji-kecepatan-2026"
+EMPTY_POLL = 0.005  # a staff loop finding its worklist empty looks again this soon
+
+
+@dataclass
+class Config:
+    seconds: float = 10.0  # measured load per HTTP target
+    warmup: float = 2.0  # load before measuring (connections, caches, JIT-free warm paths)
+    concurrency: int = 16  # requests in flight at once
+    complaints: int = 200  # carried through the five steps per pipeline run
+    scale: tuple[int, ...] = (1, 2)  # workflow worker processes per run
+    web_workers: int = 1  # uvicorn processes behind each HTTP target (same for both)
+    write: bool = True
+
+
+class Counter(dict[str, int]):
+    def add(self, key: str) -> None:
+        self[key] = self.get(key, 0) + 1
+
+
+@dataclass
+class Load:
+    """One HTTP target under load: completed requests and latencies after the warm-up."""
+
+    name: str
+    accepted: int = 0
+    refused: Counter = field(default_factory=Counter)
+    latencies: list[float] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def rate(self) -> float:
+        return self.accepted / self.seconds if self.seconds else 0.0
+
+
+@dataclass
+class Pipeline:
+    name: str
+    workers: int
+    complaints: int
+    seconds: float = 0.0
+    hops: list[float] = field(default_factory=list)
+
+    @property
+    def rate(self) -> float:
+        return self.complaints / self.seconds if self.seconds else 0.0
+
+
+@dataclass
+class Report:
+    intake: Load | None = None
+    bare_api: Load | None = None
+    pipelines: list[tuple[Pipeline, Pipeline]] = field(default_factory=list)
+    memory: dict[str, tuple[float, float]] = field(default_factory=dict)  # MiB at rest, peak
+    database: str = ""
+    broker: str = ""
+
+
+def percentile(values: list[float], share: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+
+# --- the parts ----------------------------------------------------------------------------------
+
+
+@contextmanager
+def broker(workdir: Path) -> Iterator[str]:
+    """This machine's Redis (db 14, emptied before and after) when configured, else a private
+    one."""
+    configured = os.environ.get("PENGADUAN_TEST_REDIS_URL")
+    if configured:
+        url = f"{configured.rstrip('/')}/{BENCH_REDIS_DB}"
+        client = redis.Redis.from_url(url)
+        client.flushdb()
+        try:
+            yield url
+        finally:
+            client.flushdb()
+            client.close()
+        return
+    server = RedisServer(workdir / "redis")
+    server.start()
+    try:
+        yield f"{server.url}/0"
+    finally:
+        server.stop()
+
+
+def uvicorn(
+    name: str, factory: str, env: dict[str, str], logs: Path, workers: int
+) -> tuple[ServiceProcess, str]:
+    port = free_port()
+    argv = [
+        sys.executable, "-m", "uvicorn", "--factory", factory,
+        "--host", "127.0.0.1", "--port", str(port),
+        "--workers", str(workers), "--log-level", "warning", "--no-access-log",
+    ]  # fmt: skip
+    process = ServiceProcess(name, argv, env, logs).start()
+    url = f"http://127.0.0.1:{port}"
+    process.wait_until_answers(f"{url}/healthz")
+    return process, url
+
+
+def celery_worker(
+    name: str, app: str, queues: str, env: dict[str, str], logs: Path, node: str
+) -> ServiceProcess:
+    argv = [
+        sys.executable, "-m", "celery", "-A", app, "worker", "-Q", queues,
+        "-c", "1", "-P", "prefork", "--loglevel", "WARNING", "-n", f"{node}@%h",
+        "--without-gossip", "--without-mingle", "--without-heartbeat",
+    ]  # fmt: skip
+    return ServiceProcess(name, argv, env, logs).start()
+
+
+def wait_ready(broker_url: str, nodes: list[str], timeout: float = 90) -> None:
+    """Until every named worker answers a ping (its log level hides the "ready" line)."""
+    from celery import Celery  # noqa: PLC0415 - a client only for the ping
+
+    client = Celery(broker=broker_url)
+    try:
+
+        def answered() -> bool:
+            replies = client.control.ping(timeout=1.0) or []
+            seen = {name.split("@")[0] for reply in replies for name in reply}
+            return set(nodes) <= seen
+
+        wait_for(answered, timeout, f"workers {nodes} to answer")
+    finally:
+        client.close()
+
+
+@contextmanager
+def configured_as(env: dict[str, str]) -> Iterator[None]:
+    """This process's settings from ``env``'s ``PENGADUAN_*`` variables, while it lasts."""
+    saved = {k: v for k, v in os.environ.items() if k.startswith("PENGADUAN_")}
+    for key in saved:
+        del os.environ[key]
+    os.environ.update({k: v for k, v in env.items() if k.startswith("PENGADUAN_")})
+    get_settings.cache_clear()
+    try:
+        yield
+    finally:
+        for key in [k for k in os.environ if k.startswith("PENGADUAN_")]:
+            del os.environ[key]
+        os.environ.update(saved)
+        get_settings.cache_clear()
+
+
+class Memory:
+    """Resident memory of each process and its children: at rest, then the peak while sampling."""
+
+    def __init__(self) -> None:
+        self.processes: dict[str, ServiceProcess] = {}
+        self.at_rest: dict[str, float] = {}
+        self.peak: dict[str, float] = {}
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    @staticmethod
+    def rss(process: ServiceProcess) -> float:
+        if process.process is None:
+            return 0.0
+        try:
+            root = psutil.Process(process.process.pid)
+            tree = [root, *root.children(recursive=True)]
+            return sum(p.memory_info().rss for p in tree if p.is_running()) / 2**20
+        except psutil.NoSuchProcess:
+            return 0.0
+
+    def watch(self, name: str, process: ServiceProcess) -> None:
+        self.processes[name] = process
+
+    def rest(self) -> None:
+        for name, process in self.processes.items():
+            self.at_rest[name] = self.rss(process)
+
+    def start(self) -> None:
+        self._stop.clear()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join()
+
+    def _sample(self) -> None:
+        while not self._stop.wait(0.25):
+            for name, process in self.processes.items():
+                self.peak[name] = max(self.peak.get(name, 0.0), self.rss(process))
+
+
+# --- intake ----------------------------------------------------------------------------------
+
+
+def complaint(number: int) -> bytes:
+    return json.dumps(
+        {
+            "reporter": {
+                "name": "Budi Santoso",
+                "email": f"budi.{number}@example.id",
+                "phone": "081234567890",
+            },
+            "subject": f"Izin usaha belum terbit ({number})",
+            "description": "Permohonan izin usaha kami sudah tiga minggu belum ada kabar.",
+            "channels": ["email", "sms"],
+        }
+    ).encode()
+
+
+async def _hammer(url: str, config: Config, load: Load, tick: Callable[[], None]) -> None:
+    body = complaint(0)
+    target = f"{url}/api/v1/complaints"
+    headers = {"Content-Type": "application/json"}
+    started = time.perf_counter()
+    measure_from = started + config.warmup
+    until = measure_from + config.seconds
+    connector = aiohttp.TCPConnector(limit=config.concurrency)
+    async with aiohttp.ClientSession(connector=connector) as session:
+
+        async def one_client() -> None:
+            while (now := time.perf_counter()) < until:
+                async with session.post(target, data=body, headers=headers) as r:
+                    await r.read()
+                    done = time.perf_counter()
+                if now < measure_from:
+                    continue
+                if r.status == 202:
+                    load.accepted += 1
+                    load.latencies.append(done - now)
+                else:
+                    load.refused.add(str(r.status))
+                tick()
+
+        await asyncio.gather(*(one_client() for _ in range(config.concurrency)))
+    load.seconds = config.seconds
+
+
+def hammer(name: str, url: str, config: Config, progress: Progress) -> Load:
+    load = Load(name)
+    task = progress.add_task(f"{name}: {config.concurrency} clients", total=config.seconds)
+    started = time.perf_counter() + config.warmup
+
+    def tick() -> None:
+        progress.update(
+            task, completed=max(0.0, min(config.seconds, time.perf_counter() - started))
+        )
+
+    asyncio.run(_hammer(url, config, load, tick))
+    progress.update(task, completed=config.seconds)
+    return load
+
+
+# --- pipeline --------------------------------------------------------------------------------
+
+
+def make_staff(db: ServiceDatabase) -> None:
+    with db.transaction() as session:
+        for role in Role:
+            create_user(session, username=f"bench_{role.value}", password=STAFF_PASSWORD, role=role)
+
+
+def staff_loop(db: ServiceDatabase, role: Role, stop: threading.Event, errors: Counter) -> None:
+    """One member of staff of ``role``: read the worklist, complete each case on it, each
+    completion a transaction of its own (as a request to the staff API is)."""
+    while not stop.is_set():
+        with db.transaction() as session:
+            cases = [(c.id, c.current_step) for c in worklist(session, role)]
+        if not cases:
+            stop.wait(EMPTY_POLL)
+            continue
+        for case_id, step in cases:
+            assert step is not None  # on a worklist, so at a step
+            try:
+                with db.transaction() as session:
+                    user = get_by_username(session, f"bench_{role.value}")
+                    assert user is not None  # created by make_staff
+                    complete_step(
+                        session, case_id=case_id, step_number=step, user=user,
+                        payload=STEP_INPUTS[step],
+                    )  # fmt: skip
+            except Exception as exc:  # a conflict with a stale read: the next loop reads again
+                errors.add(type(exc).__name__)
+
+
+def closed(db: ServiceDatabase) -> int:
+    with db.sessions() as session:
+        return session.scalar(select(func.count()).where(Case.closed_at.is_not(None))) or 0
+
+
+def hop_latencies(db: ServiceDatabase) -> list[float]:
+    """Seconds from step n's completion to the case's arrival at step n+1, for every case."""
+    times: dict[tuple[str, str, int], datetime] = {}
+    with db.sessions() as session:
+        for case_id, kind, step, at in session.execute(
+            select(CaseEvent.case_id, CaseEvent.kind, CaseEvent.step, CaseEvent.occurred_at).where(
+                CaseEvent.kind.in_(("completed", "arrived"))
+            )
+        ):
+            times[(case_id, kind, step)] = at
+    hops = []
+    for (case_id, kind, step), at in times.items():
+        if kind == "arrived" and step > 1 and (case_id, "completed", step - 1) in times:
+            hops.append((at - times[(case_id, "completed", step - 1)]).total_seconds())
+    return hops
+
+
+async def _file_all(url: str, count: int) -> int:
+    accepted = 0
+    connector = aiohttp.TCPConnector(limit=8)
+    async with aiohttp.ClientSession(connector=connector) as session:
+        numbers = iter(range(count))
+
+        async def one_client() -> None:
+            nonlocal accepted
+            for number in numbers:
+                async with session.post(
+                    f"{url}/api/v1/complaints",
+                    data=complaint(number),
+                    headers={"Content-Type": "application/json"},
+                ) as r:
+                    await r.read()
+                    accepted += r.status == 202
+
+        await asyncio.gather(*(one_client() for _ in range(8)))
+    return accepted
+
+
+def run_pipeline(
+    workers: int, config: Config, base_env: dict[str, str], pool: Any, logs: Path,
+    progress: Progress, memory: Memory,
+) -> Pipeline:  # fmt: skip
+    urls = fresh_set(pool)
+    env = {**base_env, **{f"PENGADUAN_{s.upper()}_DATABASE_URL": u for s, u in urls.items()}}
+    redis.Redis.from_url(env["PENGADUAN_REDIS_URL"]).flushdb()
+    processes: list[ServiceProcess] = []
+    stack = ExitStack()
+    try:
+        intake = "services.intake.api:create_app"
+        api, url = uvicorn("api-intake", intake, env, logs, config.web_workers)
+        processes.append(api)
+        nodes = ["intake", "notifier"] + [f"workflow{i}" for i in range(workers)]
+        for node in nodes:
+            service = node.rstrip("0123456789")
+            app = f"services.{service}.worker"
+            processes.append(
+                celery_worker(f"worker-{node}", app, WORKER_QUEUES[service], env, logs, node)
+            )
+        wait_ready(env["PENGADUAN_REDIS_URL"], nodes)
+        if workers == config.scale[0]:
+            for process in processes:
+                memory.watch(process.name, process)
+            memory.rest()
+            memory.start()
+        # Staff act as the staff API does: this process configured as the API process is, its
+        # database handle with the outbox relay that publishes each hand-off on commit.
+        stack.enter_context(configured_as(env))
+        db = connect("workflow")
+        assert db.relay is not None
+        db.relay.start("bench-staff")
+        stack.callback(db.relay.stop)
+        make_staff(db)
+        stop = threading.Event()
+        errors = Counter()
+        staff = [
+            threading.Thread(target=staff_loop, args=(db, role, stop, errors), daemon=True)
+            for role in Role
+        ]
+        task = progress.add_task(f"pipeline, {workers} workflow worker(s)", total=config.complaints)
+        started = time.perf_counter()
+        for thread in staff:
+            thread.start()
+        accepted = asyncio.run(_file_all(url, config.complaints))
+        deadline = time.monotonic() + 600
+        while (done := closed(db)) < accepted and time.monotonic() < deadline:
+            progress.update(task, completed=done)
+            time.sleep(0.02)
+        seconds = time.perf_counter() - started
+        progress.update(task, completed=closed(db))
+        stop.set()
+        for thread in staff:
+            thread.join(10)
+        memory.stop()
+        result = Pipeline("desk", workers, closed(db), seconds, hop_latencies(db))
+        db.engine.dispose()
+        return result
+    finally:
+        stack.close()
+        for process in processes:
+            process.stop()
+
+
+def run_bare_chain(
+    workers: int, config: Config, env: dict[str, str], logs: Path, progress: Progress
+) -> Pipeline:
+    broker_url = env["PENGADUAN_REDIS_URL"]
+    client = redis.Redis.from_url(broker_url)
+    client.flushdb()
+    chain_env = {**env, "BENCH_BROKER_URL": broker_url}
+    queues = ",".join(bare_chain.QUEUES)
+    processes = [
+        celery_worker(f"bare-chain{i}", bare_chain.__name__, queues, chain_env, logs, f"chain{i}")
+        for i in range(workers)
+    ]
+    try:
+        wait_ready(broker_url, [f"chain{i}" for i in range(workers)])
+        bare_chain.app.conf.broker_url = broker_url
+        task = progress.add_task(f"bare Celery chain, {workers} worker(s)", total=config.complaints)
+        started = time.perf_counter()
+        for chain in range(config.complaints):
+            bare_chain.start_chain(chain)
+        deadline = time.monotonic() + 300
+        while (
+            done := client.llen(bare_chain.DONE)
+        ) < config.complaints and time.monotonic() < deadline:
+            progress.update(task, completed=done)
+            time.sleep(0.02)
+        seconds = time.perf_counter() - started
+        progress.update(task, completed=done)
+        hops = [
+            float(raw.decode().split(":")[1])
+            for raw in client.lrange(bare_chain.HOP_LATENCIES, 0, -1)
+            if not raw.startswith(b"1:")  # the first task's wait is the bench's send, not a hop
+        ]
+        return Pipeline("bare chain", workers, int(done), seconds, hops)
+    finally:
+        for process in processes:
+            process.stop()
+        client.flushdb()
+        client.close()
+
+
+# --- the run ---------------------------------------------------------------------------------
+
+
+def run(config: Config, console: Console) -> Report:
+    report = Report()
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.percentage:>3.0f}%"),
+        TimeElapsedColumn(),
+    )
+    with ExitStack() as stack, tempfile.TemporaryDirectory(prefix="pengaduan-bench-") as tmp:
+        workdir = Path(tmp)
+        logs = workdir / "logs"
+        logs.mkdir()
+        broker_url = stack.enter_context(broker(workdir))
+        pool = stack.enter_context(
+            database_pool(os.environ.get("PENGADUAN_TEST_DATABASE_URL"), workdir / "db")
+        )
+        (workdir / "db").mkdir(exist_ok=True)
+        report.database = (
+            "PostgreSQL" if os.environ.get("PENGADUAN_TEST_DATABASE_URL") else "SQLite"
+        )
+        report.broker = (
+            "Redis (this machine's)"
+            if os.environ.get("PENGADUAN_TEST_REDIS_URL")
+            else "Redis (private)"
+        )
+        env = service_environment(
+            workdir / "var", broker_url, fresh_set(pool),
+            filing_limit="100000000/minute", tracking_limit="100000000/minute",
+        )  # fmt: skip
+        memory = Memory()
+        with Progress(*columns, console=console) as progress:
+            # Intake: the real API, then the bare one, one after the other on the same cores.
+            api, url = uvicorn(
+                "api-intake", "services.intake.api:create_app", env, logs, config.web_workers
+            )
+            try:
+                report.intake = hammer("intake API", url, config, progress)
+            finally:
+                api.stop()
+            bare, bare_url = uvicorn(
+                "bare-api", "tests.bench.bare_api:create_app", env, logs, config.web_workers
+            )
+            try:
+                report.bare_api = hammer("bare FastAPI", bare_url, config, progress)
+            finally:
+                bare.stop()
+            for workers in config.scale:
+                desk = run_pipeline(workers, config, env, pool, logs, progress, memory)
+                chain = run_bare_chain(workers, config, env, logs, progress)
+                report.pipelines.append((desk, chain))
+        report.memory = {
+            name: (memory.at_rest.get(name, 0.0), memory.peak.get(name, 0.0))
+            for name in memory.processes
+        }
+    return report
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    model = (
+        re.search(r"model name\s*:\s*(.+)", Path("/proc/cpuinfo").read_text())
+        if Path("/proc/cpuinfo").exists()
+        else None
+    )
+    return (
+        f"{model.group(1).strip() if model else cpu}, {psutil.cpu_count()} cores, "
+        f"{psutil.virtual_memory().total / 2**30:.0f} GiB, Python {platform.python_version()}, "
+        f"{platform.system()} {platform.release()}"
+    )
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:.1f} ms"
+
+
+def _times(a: float, b: float) -> str:
+    return f"{a / b:.1f}x" if b else "-"
+
+
+def _share(a: float, b: float) -> str:
+    return f"{a / b:.0%}" if b else "-"
+
+
+def _latency_rows(what: str, ours: list[float], bare: list[float]) -> list[tuple[str, ...]]:
+    return [
+        (f"{what} p{int(q * 100)}", ms(percentile(ours, q)), ms(percentile(bare, q)),
+         _times(percentile(ours, q), percentile(bare, q)))
+        for q in (0.5, 0.99)
+    ]  # fmt: skip
+
+
+def figures(report: Report) -> list[tuple[str, ...]]:
+    """(what, the desk, the baseline, ratio) rows."""
+    rows: list[tuple[str, ...]] = []
+    if report.intake and report.bare_api:
+        i, b = report.intake, report.bare_api
+        rows.append(
+            ("intake: complaints accepted per second", f"{i.rate:.0f}", f"{b.rate:.0f}",
+             _share(i.rate, b.rate))
+        )  # fmt: skip
+        rows += _latency_rows("intake: latency", i.latencies, b.latencies)
+    for desk, chain in report.pipelines:
+        n = f"pipeline, {desk.workers} workflow worker process(es)"
+        rows.append(
+            (f"{n}: complaints through five steps per second", f"{desk.rate:.1f}",
+             f"{chain.rate:.1f}", _share(desk.rate, chain.rate))
+        )  # fmt: skip
+        rows += _latency_rows(f"{n}: per-hop latency", desk.hops, chain.hops)
+    return rows
+
+
+def show(report: Report, config: Config, console: Console) -> None:
+    table = Table(title="make bench")
+    for column in ("what", "the desk", "bare baseline", "ratio"):
+        table.add_column(column, justify="left" if column == "what" else "right")
+    for row in figures(report):
+        table.add_row(*row)
+    console.print(table)
+    memory = Table(title="resident memory (MiB, children included)")
+    for column in ("process", "at rest", "peak under load"):
+        memory.add_column(column, justify="left" if column == "process" else "right")
+    for name, (rest, peak) in report.memory.items():
+        memory.add_row(name, f"{rest:.0f}", f"{peak:.0f}")
+    console.print(memory)
+
+
+def markdown(report: Report, config: Config) -> str:
+    lines = [
+        START,
+        f"Run of {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {machine()}; "
+        f"{report.database}, {report.broker}.",
+        f"Intake: {config.concurrency} concurrent clients for {config.seconds:.0f} s after a "
+        f"{config.warmup:.0f} s warm-up, {config.web_workers} uvicorn process(es) each. Pipeline: "
+        f"{config.complaints} complaints per run.",
+        "",
+        "| what | the desk | bare baseline | ratio |",
+        "|---|---:|---:|---:|",
+        *(f"| {a} | {b} | {c} | {d} |" for a, b, c, d in figures(report)),
+        "",
+        "| process (resident memory, MiB) | at rest | peak under load |",
+        "|---|---:|---:|",
+        *(f"| {name} | {rest:.0f} | {peak:.0f} |" for name, (rest, peak) in report.memory.items()),
+        END,
+    ]
+    return "\n".join(lines)
+
+
+def write(report: Report, config: Config) -> None:
+    text = DOC.read_text() if DOC.exists() else f"# Benchmarks\n\n{START}\n{END}\n"
+    if START not in text:
+        text += f"\n{START}\n{END}\n"
+    before, rest = text.split(START, 1)
+    _, after = rest.split(END, 1)
+    DOC.write_text(before + markdown(report, config) + after)
+
+
+def parse(argv: list[str]) -> Config:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument("--warmup", type=float, default=2.0)
+    parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument("--complaints", type=int, default=200)
+    parser.add_argument("--scale", default="1,2", help="workflow worker processes per run")
+    parser.add_argument("--web-workers", type=int, default=1)
+    parser.add_argument("--no-write", action="store_true", help="leave docs/BENCHMARKS.md alone")
+    args = parser.parse_args(argv)
+    return Config(
+        seconds=args.seconds,
+        warmup=args.warmup,
+        concurrency=args.concurrency,
+        complaints=args.complaints,
+        scale=tuple(int(n) for n in args.scale.split(",")),
+        web_workers=args.web_workers,
+        write=not args.no_write,
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    config = parse(sys.argv[1:] if argv is None else argv)
+    console = Console()
+    report = run(config, console)
+    show(report, config, console)
+    if config.write:
+        write(report, config)
+        console.print(f"figures written to {DOC.relative_to(PROJECT_ROOT)}")
+    complete = all(desk.complaints == config.complaints for desk, _ in report.pipelines)
+    return 0 if complete and report.intake and report.intake.accepted else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
