@@ -169,19 +169,23 @@ class OutboxRelay:
             log.warning("outbox publish deferred", exc_info=True)
 
     def publish_pending(self) -> int:
-        published = 0
-        for row_id in self._pending_ids():
-            row = self._claim_row(row_id)
-            if row is None:
-                continue
-            try:
+        """Publish the committed rows no relay holds: claimed as one batch (one UPDATE), sent,
+        then marked published as one batch, so a message costs its share of two statements
+        rather than two transactions of its own."""
+        rows = self._claim_rows(self._pending_ids())
+        sent: list[str] = []
+        try:
+            for row in rows:
                 self._send(row)
-            except Exception:
-                self._release(row_id)  # the next attempt may take it at once, not after the lease
-                raise
-            self._mark_published(row_id)
-            published += 1
-        return published
+                sent.append(row.id)
+        except Exception:
+            # Redis went away mid-batch: what was sent is published; the rest is released so
+            # the next attempt may take it at once, not after the lease.
+            self._mark_published(sent)
+            self._release([row.id for row in rows if row.id not in set(sent)])
+            raise
+        self._mark_published(sent)
+        return len(sent)
 
     def redrive_due(self) -> int:
         """Send the one extra copy of every row published ``redrive_seconds`` ago or more."""
@@ -237,22 +241,26 @@ class OutboxRelay:
                 )
             )
 
-    def _claim_row(self, row_id: str) -> OutboxMessage | None:
+    def _claim_rows(self, row_ids: list[str]) -> list[OutboxMessage]:
+        """Lease the rows among ``row_ids`` still pending and free; another relay's lease, or a
+        row it published meanwhile, is skipped (the condition is checked row by row, under the
+        row's lock on PostgreSQL)."""
+        if not row_ids:
+            return []
         now = utcnow()
         with self._sessions() as session, session.begin():
-            claimed = session.execute(
+            claimed = session.scalars(
                 update(OutboxMessage)
                 .where(
-                    OutboxMessage.id == row_id,
+                    OutboxMessage.id.in_(row_ids),
                     OutboxMessage.published_at.is_(None),
                     or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until < now),
                 )
                 .values(claimed_until=now + self._claim, attempts=OutboxMessage.attempts + 1)
+                .returning(OutboxMessage)
                 .execution_options(synchronize_session=False)
-            )
-            if claimed.rowcount != 1:  # type: ignore[attr-defined]
-                return None
-            return session.get(OutboxMessage, row_id)
+            ).all()
+        return sorted(claimed, key=lambda row: (row.created_at, row.id))
 
     def _claim_redrive(self, row_id: str, cutoff: datetime) -> OutboxMessage | None:
         with self._sessions() as session, session.begin():
@@ -279,20 +287,24 @@ class OutboxRelay:
                 .execution_options(synchronize_session=False)
             )
 
-    def _mark_published(self, row_id: str) -> None:
+    def _mark_published(self, row_ids: list[str]) -> None:
+        if not row_ids:
+            return
         with self._sessions() as session, session.begin():
             session.execute(
                 update(OutboxMessage)
-                .where(OutboxMessage.id == row_id)
+                .where(OutboxMessage.id.in_(row_ids))
                 .values(published_at=utcnow(), claimed_until=None)
                 .execution_options(synchronize_session=False)
             )
 
-    def _release(self, row_id: str) -> None:
+    def _release(self, row_ids: list[str]) -> None:
+        if not row_ids:
+            return
         with self._sessions() as session, session.begin():
             session.execute(
                 update(OutboxMessage)
-                .where(OutboxMessage.id == row_id, OutboxMessage.published_at.is_(None))
+                .where(OutboxMessage.id.in_(row_ids), OutboxMessage.published_at.is_(None))
                 .values(claimed_until=None)
                 .execution_options(synchronize_session=False)
             )

@@ -1,0 +1,73 @@
+"""The relay claims and marks its rows in batches: a batch is leased to one relay only, and a
+Redis that fails in the middle of a batch loses nothing and holds nothing back."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from services.intake.database import get_db
+from shared.celery_app import get_celery
+from shared.contracts import INTAKE_STATUS_TASK, CaseStatusChangedV1
+from shared.outbox import OutboxRelay, enqueue
+from tests.intake.conftest import outbox_rows, queued
+
+
+def three_rows() -> list[str]:
+    """Three committed rows no relay has seen (written past ``transaction()``, whose commit
+    would have the service's own relay publish them at once)."""
+    messages = [
+        CaseStatusChangedV1(tracking_code=f"PGD-TEST-000{n}", status="verified", sequence=n)
+        for n in range(3)
+    ]
+    with get_db().sessions() as session, session.begin():
+        for message in messages:
+            enqueue(session, INTAKE_STATUS_TASK, message)
+    return [str(m.message_id) for m in messages]
+
+
+def relay() -> OutboxRelay:
+    return OutboxRelay(get_db().sessions, get_celery())
+
+
+def test_a_batch_is_leased_to_one_relay_only(configured: dict[str, str]) -> None:
+    ids = three_rows()
+    first, second = relay(), relay()
+    assert sorted(r.id for r in first._claim_rows(ids)) == sorted(ids)
+    assert second._claim_rows(ids) == []  # leased: the other relay takes none of them
+    assert second.publish_pending() == 0
+    assert queued(configured["PENGADUAN_REDIS_URL"], "intake") == []
+
+
+def test_redis_failing_mid_batch_publishes_what_went_and_frees_the_rest(
+    configured: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    broker = configured["PENGADUAN_REDIS_URL"]
+    ids = three_rows()
+    real_send = get_celery().send_task
+    calls = 0
+
+    def fails_on_the_second(*args: Any, **kwargs: Any) -> Any:
+        nonlocal calls
+        calls += 1
+        if calls == 2:
+            raise ConnectionError("Redis is down")
+        return real_send(*args, **kwargs)
+
+    # Redis made to fail between two sends of one batch, in this process only: no real server
+    # can be stopped at that exact point (tests/journeys/test_redis_restart.py stops a real one).
+    with monkeypatch.context() as patched:
+        patched.setattr(get_celery(), "send_task", fails_on_the_second)
+        with pytest.raises(ConnectionError):
+            relay().publish_pending()
+    rows = {row.id: row for row in outbox_rows()}
+    published = [i for i in ids if rows[i].published_at is not None]
+    assert len(published) == 1 and len(queued(broker, "intake")) == 1
+    for row_id in set(ids) - set(published):  # free at once, not after the lease
+        assert rows[row_id].published_at is None and rows[row_id].claimed_until is None
+
+    assert relay().publish_pending() == 2
+    assert all(row.published_at is not None for row in outbox_rows())
+    sent = {message["headers"]["id"] for message in queued(broker, "intake")}
+    assert sent == set(ids)  # each once
