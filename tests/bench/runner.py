@@ -72,7 +72,8 @@ class Config:
     seconds: float = 10.0  # measured load per HTTP target
     warmup: float = 2.0  # load before measuring (connections, caches, JIT-free warm paths)
     concurrency: int = 16  # requests in flight at once
-    complaints: int = 200  # carried through the five steps per pipeline run
+    complaints: int = 200  # carried through the five steps per pipeline run, all at once
+    single: int = 20  # carried through one at a time first, for the hop latency without a queue
     scale: tuple[int, ...] = (1, 2)  # workflow worker processes per run
     web_workers: int = 1  # uvicorn processes behind each HTTP target (same for both)
     write: bool = True
@@ -104,7 +105,8 @@ class Pipeline:
     workers: int
     complaints: int
     seconds: float = 0.0
-    hops: list[float] = field(default_factory=list)
+    hops: list[float] = field(default_factory=list)  # under the burst of ``complaints``
+    quiet_hops: list[float] = field(default_factory=list)  # one case (or chain) at a time
 
     @property
     def rate(self) -> float:
@@ -356,8 +358,8 @@ def closed(db: ServiceDatabase) -> int:
         return session.scalar(select(func.count()).where(Case.closed_at.is_not(None))) or 0
 
 
-def hop_latencies(db: ServiceDatabase) -> list[float]:
-    """Seconds from step n's completion to the case's arrival at step n+1, for every case."""
+def hop_latencies(db: ServiceDatabase) -> dict[str, list[float]]:
+    """Seconds from step n's completion to the case's arrival at step n+1, by case."""
     times: dict[tuple[str, str, int], datetime] = {}
     with db.sessions() as session:
         for case_id, kind, step, at in session.execute(
@@ -366,10 +368,11 @@ def hop_latencies(db: ServiceDatabase) -> list[float]:
             )
         ):
             times[(case_id, kind, step)] = at
-    hops = []
+    hops: dict[str, list[float]] = {}
     for (case_id, kind, step), at in times.items():
         if kind == "arrived" and step > 1 and (case_id, "completed", step - 1) in times:
-            hops.append((at - times[(case_id, "completed", step - 1)]).total_seconds())
+            seconds = (at - times[(case_id, "completed", step - 1)]).total_seconds()
+            hops.setdefault(case_id, []).append(seconds)
     return hops
 
 
@@ -394,6 +397,25 @@ async def _file_all(url: str, count: int) -> int:
     return accepted
 
 
+def start_desk(
+    processes: list[ServiceProcess], workers: int, config: Config, env: dict[str, str], logs: Path
+) -> str:
+    """The intake API, the intake and notifier workers and ``workers`` workflow workers, each
+    appended to ``processes`` as it starts; the API's address."""
+    intake = "services.intake.api:create_app"
+    api, url = uvicorn("api-intake", intake, env, logs, config.web_workers)
+    processes.append(api)
+    nodes = ["intake", "notifier"] + [f"workflow{i}" for i in range(workers)]
+    for node in nodes:
+        service = node.rstrip("0123456789")
+        app = f"services.{service}.worker"
+        processes.append(
+            celery_worker(f"worker-{node}", app, WORKER_QUEUES[service], env, logs, node)
+        )
+    wait_ready(env["PENGADUAN_REDIS_URL"], nodes)
+    return url
+
+
 def run_pipeline(
     workers: int, config: Config, base_env: dict[str, str], pool: Any, logs: Path,
     progress: Progress, memory: Memory,
@@ -404,17 +426,7 @@ def run_pipeline(
     processes: list[ServiceProcess] = []
     stack = ExitStack()
     try:
-        intake = "services.intake.api:create_app"
-        api, url = uvicorn("api-intake", intake, env, logs, config.web_workers)
-        processes.append(api)
-        nodes = ["intake", "notifier"] + [f"workflow{i}" for i in range(workers)]
-        for node in nodes:
-            service = node.rstrip("0123456789")
-            app = f"services.{service}.worker"
-            processes.append(
-                celery_worker(f"worker-{node}", app, WORKER_QUEUES[service], env, logs, node)
-            )
-        wait_ready(env["PENGADUAN_REDIS_URL"], nodes)
+        url = start_desk(processes, workers, config, env, logs)
         if workers == config.scale[0]:
             for process in processes:
                 memory.watch(process.name, process)
@@ -434,11 +446,18 @@ def run_pipeline(
             threading.Thread(target=staff_loop, args=(db, role, stop, errors), daemon=True)
             for role in Role
         ]
-        task = progress.add_task(f"pipeline, {workers} workflow worker(s)", total=config.complaints)
-        started = time.perf_counter()
         for thread in staff:
             thread.start()
-        accepted = asyncio.run(_file_all(url, config.complaints))
+        # One case at a time first: each hop without a queue in front of it.
+        quiet = progress.add_task(f"one at a time, {workers} worker(s)", total=config.single)
+        for number in range(config.single):
+            asyncio.run(_file_all(url, 1))
+            wait_for(lambda n=number: closed(db) > n, 60, "a single case through five steps")
+            progress.update(quiet, completed=number + 1)
+        quiet_hops = hop_latencies(db)
+        task = progress.add_task(f"pipeline, {workers} workflow worker(s)", total=config.complaints)
+        started = time.perf_counter()
+        accepted = asyncio.run(_file_all(url, config.complaints)) + config.single
         deadline = time.monotonic() + 600
         while (done := closed(db)) < accepted and time.monotonic() < deadline:
             progress.update(task, completed=done)
@@ -449,13 +468,27 @@ def run_pipeline(
         for thread in staff:
             thread.join(10)
         memory.stop()
-        result = Pipeline("desk", workers, closed(db), seconds, hop_latencies(db))
+        burst = [
+            h for case, hops in hop_latencies(db).items() if case not in quiet_hops for h in hops
+        ]
+        result = Pipeline(
+            "desk", workers, closed(db) - config.single, seconds, burst,
+            [h for hops in quiet_hops.values() for h in hops],
+        )  # fmt: skip
         db.engine.dispose()
         return result
     finally:
         stack.close()
         for process in processes:
             process.stop()
+
+
+def _chain_hops(client: redis.Redis) -> list[float]:
+    return [
+        float(raw.decode().split(":")[1])
+        for raw in client.lrange(bare_chain.HOP_LATENCIES, 0, -1)
+        if not raw.startswith(b"1:")  # the first task's wait is the bench's send, not a hop
+    ]
 
 
 def run_bare_chain(
@@ -473,6 +506,11 @@ def run_bare_chain(
     try:
         wait_ready(broker_url, [f"chain{i}" for i in range(workers)])
         bare_chain.app.conf.broker_url = broker_url
+        for chain in range(config.single):
+            bare_chain.start_chain(-1 - chain)
+            wait_for(lambda n=chain: client.llen(bare_chain.DONE) > n, 60, "a single chain")
+        quiet_hops = _chain_hops(client)
+        client.delete(bare_chain.DONE, bare_chain.HOP_LATENCIES)
         task = progress.add_task(f"bare Celery chain, {workers} worker(s)", total=config.complaints)
         started = time.perf_counter()
         for chain in range(config.complaints):
@@ -485,12 +523,8 @@ def run_bare_chain(
             time.sleep(0.02)
         seconds = time.perf_counter() - started
         progress.update(task, completed=done)
-        hops = [
-            float(raw.decode().split(":")[1])
-            for raw in client.lrange(bare_chain.HOP_LATENCIES, 0, -1)
-            if not raw.startswith(b"1:")  # the first task's wait is the bench's send, not a hop
-        ]
-        return Pipeline("bare chain", workers, int(done), seconds, hops)
+        hops = _chain_hops(client)
+        return Pipeline("bare chain", workers, int(done), seconds, hops, quiet_hops)
     finally:
         for process in processes:
             process.stop()
@@ -608,7 +642,10 @@ def figures(report: Report) -> list[tuple[str, ...]]:
             (f"{n}: complaints through five steps per second", f"{desk.rate:.1f}",
              f"{chain.rate:.1f}", _share(desk.rate, chain.rate))
         )  # fmt: skip
-        rows += _latency_rows(f"{n}: per-hop latency", desk.hops, chain.hops)
+        rows += _latency_rows(
+            f"{n}: per-hop latency, one case at a time,", desk.quiet_hops, chain.quiet_hops
+        )
+        rows += _latency_rows(f"{n}: per-hop latency in the burst,", desk.hops, chain.hops)
     return rows
 
 
@@ -634,7 +671,7 @@ def markdown(report: Report, config: Config) -> str:
         f"{report.database}, {report.broker}.",
         f"Intake: {config.concurrency} concurrent clients for {config.seconds:.0f} s after a "
         f"{config.warmup:.0f} s warm-up, {config.web_workers} uvicorn process(es) each. Pipeline: "
-        f"{config.complaints} complaints per run.",
+        f"{config.single} complaints one at a time, then {config.complaints} at once, per run.",
         "",
         "| what | the desk | bare baseline | ratio |",
         "|---|---:|---:|---:|",
@@ -663,6 +700,7 @@ def parse(argv: list[str]) -> Config:
     parser.add_argument("--warmup", type=float, default=2.0)
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--complaints", type=int, default=200)
+    parser.add_argument("--single", type=int, default=20, help="one at a time, before the burst")
     parser.add_argument("--scale", default="1,2", help="workflow worker processes per run")
     parser.add_argument("--web-workers", type=int, default=1)
     parser.add_argument("--no-write", action="store_true", help="leave docs/BENCHMARKS.md alone")
@@ -672,6 +710,7 @@ def parse(argv: list[str]) -> Config:
         warmup=args.warmup,
         concurrency=args.concurrency,
         complaints=args.complaints,
+        single=args.single,
         scale=tuple(int(n) for n in args.scale.split(",")),
         web_workers=args.web_workers,
         write=not args.no_write,
