@@ -56,7 +56,7 @@ from shared.sop import Role
 from tests.bench import bare_chain
 from tests.support.databases import database_pool, fresh_set
 from tests.support.desk import STEP_INPUTS
-from tests.support.environment import service_environment
+from tests.support.environment import emptied_redis_db, service_environment
 from tests.support.processes import PROJECT_ROOT, WORKER_QUEUES, ServiceProcess, wait_for
 from tests.support.redis_server import RedisServer, free_port
 
@@ -139,14 +139,8 @@ def broker(workdir: Path) -> Iterator[str]:
     one."""
     configured = os.environ.get("PENGADUAN_TEST_REDIS_URL")
     if configured:
-        url = f"{configured.rstrip('/')}/{BENCH_REDIS_DB}"
-        client = redis.Redis.from_url(url)
-        client.flushdb()
-        try:
+        with emptied_redis_db(f"{configured.rstrip('/')}/{BENCH_REDIS_DB}") as url:
             yield url
-        finally:
-            client.flushdb()
-            client.close()
         return
     server = RedisServer(workdir / "redis")
     server.start()
