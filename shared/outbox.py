@@ -182,7 +182,8 @@ class OutboxRelay:
             # Redis went away mid-batch: what was sent is published; the rest is released so
             # the next attempt may take it at once, not after the lease.
             self._mark_published(sent)
-            self._release([row.id for row in rows if row.id not in set(sent)])
+            went = set(sent)
+            self._release([row.id for row in rows if row.id not in went])
             raise
         self._mark_published(sent)
         return len(sent)
