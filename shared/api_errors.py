@@ -93,6 +93,8 @@ _RETRY_AFTER = {
 _ALWAYS = {
     "503": "Layanan sedang sibuk (basis data tidak tersedia sesaat); coba lagi",
 }
+# What a client that sent a body no JSON parser should read (not UTF-8, not JSON) is told.
+UNREADABLE_BODY = "Isi permintaan tidak dapat dibaca; kirim JSON dalam UTF-8"
 _WITH_JSON_BODY = {"400": "Isi permintaan tidak dapat dibaca (bukan JSON dalam UTF-8)"}
 
 
@@ -219,7 +221,7 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
         messages = {
-            400: "Isi permintaan tidak dapat dibaca; kirim JSON dalam UTF-8",
+            400: UNREADABLE_BODY,
             404: "Alamat tidak ditemukan",
             405: "Metode tidak diizinkan",
             401: "Perlu masuk terlebih dahulu",

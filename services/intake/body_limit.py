@@ -1,4 +1,4 @@
-"""Limits on the citizens' API request bodies: a size limit, enforced before the body is read: a
+"""Limits on the citizens' API request bodies. A size limit, enforced before the body is read: a
 declared ``Content-Length`` over the limit is refused at once, and a body sent without one
 (chunked) is refused as soon as it grows past the limit, so a client cannot make the service
 hold megabytes. The largest valid request (a complaint of 5,000 characters of text, every one
@@ -16,7 +16,7 @@ from typing import Any
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from shared.api_errors import ErrorBody
+from shared.api_errors import UNREADABLE_BODY, ErrorBody
 from shared.request_body import read_at_most, replay
 
 MAX_BODY_BYTES = 64 * 1024
@@ -27,7 +27,6 @@ TOO_LARGE_MESSAGE = (
 TOO_LARGE_RESPONSE: dict[int | str, dict[str, Any]] = {
     413: {"model": ErrorBody, "description": "Isi permintaan terlalu besar (maksimal 64 kB)"}
 }
-NOT_UTF8_MESSAGE = "Isi permintaan tidak dapat dibaca; kirim JSON dalam UTF-8"
 _WITH_BODY = frozenset({"POST", "PUT", "PATCH"})
 
 
@@ -52,7 +51,7 @@ class BodyLimit:
             await _too_large(send)
             return
         if not _is_utf8(body):
-            await _refuse(send, 400, "http_400", NOT_UTF8_MESSAGE, close=False)
+            await _refuse(send, 400, "http_400", UNREADABLE_BODY, close=False)
             return
         await self.app(scope, replay(body, receive), send)
 
