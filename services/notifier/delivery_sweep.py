@@ -15,8 +15,9 @@ import logging
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import Exists, exists, select
 from sqlalchemy.orm import Session
 
 from services.notifier.channels import ROUTES
@@ -34,27 +35,25 @@ class SweepResult:
 
 
 def stale_retries(session: Session, cutoff: datetime) -> list[Delivery]:
-    """Deliveries still retrying whose last try was before ``cutoff``."""
-    last_try = (
-        select(
-            DeliveryAttempt.notification_id,
-            DeliveryAttempt.channel,
-            func.max(DeliveryAttempt.occurred_at).label("at"),
+    """Deliveries still retrying whose last try was before ``cutoff``: tried at least once,
+    and not since. Each retrying delivery's tries are looked up by their indexed notification
+    id, so a minute's sweep does not aggregate the whole, ever-growing history of tries."""
+
+    def tries(*since: Any) -> Exists:
+        return exists().where(
+            DeliveryAttempt.notification_id == Delivery.message_id,
+            DeliveryAttempt.channel == Delivery.channel,
+            *since,
         )
-        .group_by(DeliveryAttempt.notification_id, DeliveryAttempt.channel)
-        .subquery()
-    )
+
     return list(
         session.scalars(
             select(Delivery)
-            .join(
-                last_try,
-                and_(
-                    last_try.c.notification_id == Delivery.message_id,
-                    last_try.c.channel == Delivery.channel,
-                ),
+            .where(
+                Delivery.status == DeliveryStatus.RETRYING,
+                tries(),
+                ~tries(DeliveryAttempt.occurred_at >= cutoff),
             )
-            .where(Delivery.status == DeliveryStatus.RETRYING, last_try.c.at < cutoff)
             .order_by(Delivery.id)
         )
     )
