@@ -56,7 +56,13 @@ def _limiter(url: str) -> MovingWindowRateLimiter:
 
 def _item(kind: Kind) -> RateLimitItem:
     settings = get_settings()
-    return parse(settings.filing_limit if kind == "filing" else settings.tracking_limit)
+    return _parsed(settings.filing_limit if kind == "filing" else settings.tracking_limit)
+
+
+@lru_cache(maxsize=8)
+def _parsed(limit: str) -> RateLimitItem:
+    # Parsed once per limit text, not on every request (the settings validated it at start).
+    return parse(limit)
 
 
 def _broker_url() -> str:
