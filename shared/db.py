@@ -18,6 +18,8 @@ from sqlalchemy import DateTime, Engine, MetaData, create_engine, event
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
+from shared.settings import get_settings
+
 if TYPE_CHECKING:
     from shared.outbox import OutboxRelay
 
@@ -86,7 +88,7 @@ def _sqlite_begin_immediate(connection: Any) -> None:
     connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(url: str, *, pool_size: int = 5, max_overflow: int = 5) -> Engine:
     if url.startswith("sqlite"):
         # isolation_level=None: the sqlite3 module leaves BEGIN to us (SQLAlchemy's recipe).
         engine = create_engine(url, connect_args={"timeout": 15, "isolation_level": None})
@@ -96,8 +98,8 @@ def make_engine(url: str) -> Engine:
     return create_engine(
         url,
         pool_pre_ping=True,
-        pool_size=5,
-        max_overflow=5,
+        pool_size=pool_size,
+        max_overflow=max_overflow,
         connect_args={"connect_timeout": CONNECT_TIMEOUT_SECONDS},
     )
 
@@ -114,20 +116,29 @@ class ServiceDatabase:
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False)
 
     def __post_init__(self) -> None:
-        self.engine = make_engine(self.url)
+        settings = get_settings()
+        self.engine = make_engine(
+            self.url,
+            pool_size=settings.database_pool_size,
+            max_overflow=settings.database_max_overflow,
+        )
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
-        """One unit of work: commit at the end, roll back on any error, then relay the outbox."""
+        """One unit of work: commit at the end, roll back on any error, then hand what it wrote
+        to the outbox to the relay (a read hands nothing and costs the relay nothing)."""
         session = self.sessions()
         try:
+            if self.relay is not None:
+                self.relay.watch(session)
             with session.begin():
                 yield session
+            handover = self.relay.handover(session) if self.relay is not None else None
         finally:
             session.close()
-        if self.relay is not None:
-            self.relay.committed()
+        if self.relay is not None and handover is not None:
+            self.relay.committed(handover)
 
     def dispose_after_fork(self) -> None:
         self.engine.dispose(close=False)

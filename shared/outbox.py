@@ -13,14 +13,16 @@ the copy when the first arrived. No library closes that window for the Redis tra
 from __future__ import annotations
 
 import logging
+import queue
 import threading
 import time
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from celery import Celery
-from sqlalchemy import JSON, Index, Integer, String, or_, select, update
-from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
+from sqlalchemy import JSON, Index, Integer, String, event, inspect, or_, select, update
+from sqlalchemy.orm import Mapped, Session, UOWTransaction, mapped_column, sessionmaker
 
 from shared.contracts import Message
 from shared.db import MessagingBase, UTCDateTime, utcnow
@@ -55,6 +57,28 @@ class ProcessedMessage(MessagingBase):
     message_id: Mapped[str] = mapped_column(String(36), primary_key=True)
     task_name: Mapped[str] = mapped_column(String(200))
     processed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+# What a transaction tells its relay through ``Session.info`` (see ``OutboxRelay.watch``).
+_LEASE = "outbox.lease"  # set by the relay: new rows are leased to it from their insert
+_ROWS = "outbox.rows"  # the rows this transaction added
+_REARMED = "outbox.rearmed"  # a published row was set back to pending (``requeue``)
+
+
+@event.listens_for(Session, "before_flush")
+def _lease_new_rows(session: Session, _flush: UOWTransaction, _instances: object) -> None:
+    """Rows added in a transaction its relay watches are leased to that relay as they are
+    inserted, so it sends them straight after the commit without looking for or claiming them;
+    should the process die first, the lease runs out and any relay's poll sends them."""
+    rows = [row for row in session.new if isinstance(row, OutboxMessage)]
+    if not rows:
+        return
+    lease = session.info.get(_LEASE)
+    if lease is not None:
+        until = utcnow() + lease
+        for row in rows:
+            row.claimed_until = until
+    session.info.setdefault(_ROWS, []).extend(rows)
 
 
 def enqueue(session: Session, task_name: str, message: Message) -> None:
@@ -96,6 +120,8 @@ def requeue(
         .values(published_at=None, claimed_until=None, redriven_at=None)
         .execution_options(synchronize_session=False)
     )
+    if reset.rowcount == 1:  # type: ignore[attr-defined]
+        session.info[_REARMED] = True
     return reset.rowcount == 1  # type: ignore[attr-defined, no-any-return]
 
 
@@ -131,11 +157,38 @@ def task_summary(payload: dict[str, Any]) -> str:
 REDRIVE_CHECK_SECONDS = 5.0
 
 
+@dataclass(frozen=True)
+class Outgoing:
+    """What the relay sends of a row: read off it while its session is open."""
+
+    id: str
+    task_name: str
+    payload: dict[str, Any]
+    request_id: str | None
+
+    @classmethod
+    def of(cls, row: OutboxMessage) -> Outgoing:
+        return cls(row.id, row.task_name, row.payload, row.request_id)
+
+
+@dataclass(frozen=True)
+class Handover:
+    """What a committed transaction leaves the relay: its own rows, leased to the relay since
+    their insert, and whether it set published rows back to pending (those wait for a poll)."""
+
+    rows: tuple[Outgoing, ...]
+    rearmed: bool
+
+
 class OutboxRelay:
     """Publishes committed outbox rows; safe to run in several processes at once.
 
-    A row is claimed with a conditional UPDATE (a lease) before it is published, which works the
-    same on SQLite and PostgreSQL; a relay that dies mid-publish lets its lease run out.
+    Each row is leased to one relay before it is sent, and a relay that dies mid-publish lets
+    its lease run out. A transaction the relay watches (``ServiceDatabase.transaction``) leases
+    its rows at their insert and hands them over on commit: sent at once, then marked published
+    with one statement. Rows nobody holds (a lease that ran out, a ``requeue``, rows written
+    outside a watched transaction) are found by the poll every ``poll_seconds`` and claimed with
+    a conditional UPDATE, which works the same on SQLite and PostgreSQL.
     """
 
     def __init__(
@@ -156,16 +209,39 @@ class OutboxRelay:
         self._batch = batch
         self._wake = threading.Event()
         self._stop = threading.Event()
+        self._poll_asked = threading.Event()
+        self._handed: queue.SimpleQueue[tuple[Outgoing, ...]] = queue.SimpleQueue()
         self._thread: threading.Thread | None = None
 
-    def committed(self) -> None:
-        """A transaction committed: publish now (via the relay thread if this process runs one)."""
+    def watch(self, session: Session) -> None:
+        """Lease the rows ``session`` adds to this relay from their insert (before its commit)."""
+        session.info[_LEASE] = self._claim
+
+    def handover(self, session: Session) -> Handover | None:
+        """After the commit of a watched session: its rows for the relay, or None for a
+        transaction that wrote nothing to the outbox. A row added in a savepoint that rolled
+        back is no longer persistent and is left out."""
+        rows = tuple(
+            Outgoing.of(row) for row in session.info.get(_ROWS, ()) if inspect(row).persistent
+        )
+        rearmed = bool(session.info.get(_REARMED))
+        return Handover(rows, rearmed) if rows or rearmed else None
+
+    def committed(self, handover: Handover) -> None:
+        """A watched transaction committed: send its rows now, by the relay thread if this
+        process runs one (so a request never waits on Redis), else in this thread."""
         if self._thread is not None and self._thread.is_alive():
+            if handover.rows:
+                self._handed.put(handover.rows)
+            if handover.rearmed:
+                self._poll_asked.set()
             self._wake.set()
             return
         try:
-            self.publish_pending()
-        except Exception:  # the polling relay of this service publishes it later
+            self._send_leased(handover.rows)
+            if handover.rearmed:
+                self.publish_pending()
+        except Exception:  # the polling relay of this service publishes them later
             log.warning("outbox publish deferred", exc_info=True)
 
     def publish_pending(self) -> int:
@@ -173,6 +249,10 @@ class OutboxRelay:
         then marked published as one batch, so a message costs its share of two statements
         rather than two transactions of its own."""
         rows = self._claim_rows(self._pending_ids())
+        return self._send_leased(tuple(Outgoing.of(row) for row in rows))
+
+    def _send_leased(self, rows: tuple[Outgoing, ...]) -> int:
+        """Send rows leased to this relay and mark them published with one statement."""
         sent: list[str] = []
         try:
             for row in rows:
@@ -187,6 +267,14 @@ class OutboxRelay:
             raise
         self._mark_published(sent)
         return len(sent)
+
+    def _drain(self) -> tuple[Outgoing, ...]:
+        rows: list[Outgoing] = []
+        while True:
+            try:
+                rows.extend(self._handed.get_nowait())
+            except queue.Empty:
+                return tuple(rows)
 
     def redrive_due(self) -> int:
         """Send the one extra copy of every row published ``redrive_seconds`` ago or more."""
@@ -206,14 +294,14 @@ class OutboxRelay:
             if row is None:
                 continue  # another relay took it
             try:
-                self._send(row)
+                self._send(Outgoing.of(row))
             except Exception:
                 self._forget_redrive(row_id)  # Redis is down: again on a later pass
                 raise
             sent += 1
         return sent
 
-    def _send(self, row: OutboxMessage) -> None:
+    def _send(self, row: Outgoing) -> None:
         self._app.send_task(
             row.task_name,
             kwargs={"message": row.payload},
@@ -325,18 +413,30 @@ class OutboxRelay:
 
     def _run(self) -> None:
         backoff = self._poll
-        next_redrive = 0.0
+        next_poll = next_redrive = 0.0
         while not self._stop.is_set():
             try:
-                self.publish_pending()
+                self._send_leased(self._drain())
+                if time.monotonic() >= next_poll or self._poll_asked.is_set():
+                    self._poll_asked.clear()
+                    next_poll = time.monotonic() + self._poll
+                    self.publish_pending()
                 if time.monotonic() >= next_redrive:
                     # Seconds late is soon enough for a copy due minutes after the first.
                     next_redrive = time.monotonic() + REDRIVE_CHECK_SECONDS
                     self.redrive_due()
                 backoff = self._poll
+                pause = max(0.0, next_poll - time.monotonic())
             except Exception:
-                # Broker or database unreachable: keep the rows, retry with a growing pause.
+                # Broker or database unreachable: keep the rows, retry with a growing pause
+                # (rows that could not be sent were released, for the next poll to take).
                 log.warning("outbox relay: publish failed, will retry", exc_info=True)
                 backoff = min(backoff * 2, 5.0)
-            self._wake.wait(backoff)
+                next_poll = 0.0
+                pause = backoff
+            self._wake.wait(pause)
             self._wake.clear()
+        try:  # what was handed over just before the stop, rather than after its lease
+            self._send_leased(self._drain())
+        except Exception:
+            log.warning("outbox relay: rows left to the next relay's poll", exc_info=True)

@@ -3,14 +3,16 @@ Redis that fails in the middle of a batch loses nothing and holds nothing back."
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import pytest
+from sqlalchemy import event, select
 
 from services.intake.database import get_db
 from shared.celery_app import get_celery
 from shared.contracts import INTAKE_STATUS_TASK, CaseStatusChangedV1
-from shared.outbox import OutboxRelay, enqueue
+from shared.outbox import OutboxMessage, OutboxRelay, enqueue
 from tests.intake.conftest import outbox_rows, queued
 
 
@@ -71,3 +73,61 @@ def test_redis_failing_mid_batch_publishes_what_went_and_frees_the_rest(
     assert all(row.published_at is not None for row in outbox_rows())
     sent = {message["headers"]["id"] for message in queued(broker, "intake")}
     assert sent == set(ids)  # each once
+
+
+def statements_during(action: Callable[[], None]) -> list[str]:
+    """The SQL the intake database received while ``action`` ran (its relay's included),
+    without SQLite's ``BEGIN IMMEDIATE`` (PostgreSQL's BEGIN is the driver's, unseen here)."""
+    seen: list[str] = []
+
+    def note(_conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        word = statement.split(maxsplit=1)[0].upper()
+        if word != "BEGIN":
+            seen.append(word)
+
+    engine = get_db().engine
+    event.listen(engine, "before_cursor_execute", note)
+    try:
+        action()
+    finally:
+        event.remove(engine, "before_cursor_execute", note)
+    return seen
+
+
+def test_a_read_costs_the_relay_nothing(configured: dict[str, str]) -> None:
+    def read() -> None:
+        with get_db().transaction() as session:  # as a tracking page's request does
+            session.scalar(select(OutboxMessage.id))
+
+    assert statements_during(read) == ["SELECT"]  # no relay pass looking for rows
+
+
+def test_a_commit_hands_its_rows_to_the_relay_without_a_search_or_claim(
+    configured: dict[str, str],
+) -> None:
+    message = CaseStatusChangedV1(tracking_code="PGD-TEST-0001", status="verified", sequence=1)
+
+    def write() -> None:
+        with get_db().transaction() as session:
+            enqueue(session, INTAKE_STATUS_TASK, message)
+
+    # The insert, then one UPDATE marking it published: no SELECT for pending rows, no claim.
+    assert statements_during(write) == ["INSERT", "UPDATE"]
+    sent = queued(configured["PENGADUAN_REDIS_URL"], "intake")
+    assert [m["headers"]["id"] for m in sent] == [str(message.message_id)]
+    [row] = outbox_rows()
+    assert row.published_at is not None and row.claimed_until is None
+
+
+def test_a_row_of_a_savepoint_that_rolled_back_is_not_sent(configured: dict[str, str]) -> None:
+    kept = CaseStatusChangedV1(tracking_code="PGD-TEST-0001", status="verified", sequence=1)
+    dropped = CaseStatusChangedV1(tracking_code="PGD-TEST-0002", status="verified", sequence=1)
+    with get_db().transaction() as session:
+        enqueue(session, INTAKE_STATUS_TASK, kept)
+        with pytest.raises(RuntimeError), session.begin_nested():
+            enqueue(session, INTAKE_STATUS_TASK, dropped)
+            session.flush()
+            raise RuntimeError("the step's input was refused")
+    sent = queued(configured["PENGADUAN_REDIS_URL"], "intake")
+    assert [m["headers"]["id"] for m in sent] == [str(kept.message_id)]
+    assert [row.id for row in outbox_rows()] == [str(kept.message_id)]
