@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from services.intake import app_channel_api, complaints, idempotency, pages, tracking_pages
 from services.intake.body_limit import TOO_LARGE_RESPONSE, BodyLimit
 from services.intake.client_limits import limit_filing, limit_tracking
+from services.intake.codes import CodeSpaceExhausted
 from services.intake.database import get_db
 from services.intake.dependencies import (
     MISSING_HEADER_MESSAGE,
@@ -52,10 +53,10 @@ Laporan pengaduan ditangani dalam lima langkah SOP, masing-masing dengan waktu b
 """
 
 
-async def _tracking_code_taken(_: Request, exc: IntegrityError) -> JSONResponse:
-    # The only unique value a request creates is the tracking code; two requests drawing the
-    # same random code at the same moment is the one way here. Nothing was committed.
-    log.error("integrity error while filing, nothing committed: %s", exc)
+async def _busy(_: Request, exc: IntegrityError | CodeSpaceExhausted) -> JSONResponse:
+    # Ten tracking codes in a row already in use (the code space far fuller than it should
+    # be), or a unique value lost to a concurrent request. Nothing was committed.
+    log.error("filing refused, nothing committed: %s", exc)
     return JSONResponse(
         {"code": "temporarily_unavailable", "message": "Layanan sedang sibuk, coba lagi sebentar"},
         status_code=503,
@@ -75,7 +76,8 @@ def create_app() -> FastAPI:
     # Inside the request logging: a refused body is logged with its request id too.
     app.add_middleware(BodyLimit)
     install_request_logging(app, "intake-api")
-    app.add_exception_handler(IntegrityError, _tracking_code_taken)  # type: ignore[arg-type]
+    app.add_exception_handler(IntegrityError, _busy)  # type: ignore[arg-type]
+    app.add_exception_handler(CodeSpaceExhausted, _busy)  # type: ignore[arg-type]
 
     @app.get("/healthz", include_in_schema=False)
     def healthz() -> dict[str, str]:

@@ -11,6 +11,7 @@ import hmac
 import re
 import secrets
 from collections.abc import Callable
+from typing import TypeVar
 
 # Crockford's base32: digits and capitals without I, L, O and U, so nothing reads as another
 # character (and no accidental words). Eight symbols give 40 random bits per code.
@@ -20,6 +21,8 @@ GROUPS = 2
 GROUP_LENGTH = 4
 CODE_PATTERN = re.compile(rf"^{PREFIX}(-[{ALPHABET}]{{{GROUP_LENGTH}}}){{{GROUPS}}}\Z")
 MAX_ATTEMPTS = 10
+
+T = TypeVar("T")
 
 # What a person may type for each symbol Crockford's alphabet leaves out.
 _LOOKALIKES = str.maketrans({"O": "0", "I": "1", "L": "1"})
@@ -35,12 +38,13 @@ def new_tracking_code() -> str:
     return "-".join((PREFIX, *groups))
 
 
-def unused_tracking_code(is_taken: Callable[[str], bool]) -> str:
-    """A fresh code, drawing again on the (one in a trillion) chance it is already in use."""
+def under_unused_code(take: Callable[[str], T | None]) -> T:
+    """What ``take`` makes of a fresh code: it returns None when the code is already in use
+    (the one in a trillion chance), and a new code is drawn."""
     for _ in range(MAX_ATTEMPTS):
-        code = new_tracking_code()
-        if not is_taken(code):
-            return code
+        taken = take(new_tracking_code())
+        if taken is not None:
+            return taken
     raise CodeSpaceExhausted("no unused tracking code found")
 
 

@@ -9,8 +9,10 @@ from __future__ import annotations
 import logging
 import uuid
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from services.intake.codes import (
@@ -19,7 +21,7 @@ from services.intake.codes import (
     new_access_token,
     normalise_tracking_code,
     token_matches,
-    unused_tracking_code,
+    under_unused_code,
 )
 from services.intake.live_events import Note, announce_after_commit
 from services.intake.models import Complaint, TimelineEntry
@@ -62,22 +64,24 @@ def file_complaint(session: Session, data: ComplaintIn) -> tuple[Complaint, str]
     exists only in this return value from now on."""
     now = utcnow()
     token = new_access_token()
-    complaint = Complaint(
-        id=str(uuid.uuid4()),
-        tracking_code=unused_tracking_code(lambda code: _by_code(session, code) is not None),
-        access_token_hash=hash_access_token(token),
-        reporter_name=data.reporter.name,
-        reporter_email=data.reporter.email,
-        reporter_phone=data.reporter.phone,
-        subject=data.subject,
-        description=data.description,
-        licence_reference=data.licence_reference,
-        channels=[channel.value for channel in data.channels],
-        status=SUBMITTED,
-        status_sequence=0,
-        created_at=now,
+    complaint = under_unused_code(
+        lambda code: _insert_unless_taken(
+            session,
+            id=str(uuid.uuid4()),
+            tracking_code=code,
+            access_token_hash=hash_access_token(token),
+            reporter_name=data.reporter.name,
+            reporter_email=data.reporter.email,
+            reporter_phone=data.reporter.phone,
+            subject=data.subject,
+            description=data.description,
+            licence_reference=data.licence_reference,
+            channels=[channel.value for channel in data.channels],
+            status=SUBMITTED,
+            status_sequence=0,
+            created_at=now,
+        )
     )
-    session.add(complaint)
     session.add(TimelineEntry(complaint_id=complaint.id, status=SUBMITTED, occurred_at=now))
     reporter = Reporter(
         name=data.reporter.name, email=data.reporter.email, phone=data.reporter.phone
@@ -176,6 +180,21 @@ def apply_answer(session: Session, msg: ComplaintAnsweredV1) -> None:
     _add_entry(session, complaint, ANSWERED, msg.message_id, msg.answered_at)
     announce_after_commit(session, complaint.tracking_code, Note("status"))
     session.flush()
+
+
+def _insert_unless_taken(session: Session, **values: Any) -> Complaint | None:
+    """The complaint inserted, or None if its tracking code is in use: one statement
+    (``INSERT … ON CONFLICT DO NOTHING RETURNING``) instead of a lookup and then an insert, and
+    a code a concurrent filing holds uncommitted is waited for rather than failing the request."""
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = (
+        insert(Complaint)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=[Complaint.tracking_code])
+        .returning(Complaint)
+    )
+    return session.scalars(statement).first()
 
 
 def _by_code(session: Session, tracking_code: str) -> Complaint | None:

@@ -30,12 +30,12 @@ def test_a_taken_code_is_drawn_again(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(codes, "new_tracking_code", lambda: next(draws))
     taken = {"PGD-AAAA-AAAA", "PGD-BBBB-BBBB"}
 
-    assert codes.unused_tracking_code(lambda code: code in taken) == "PGD-CCCC-CCCC"
+    assert codes.under_unused_code(lambda code: None if code in taken else code) == "PGD-CCCC-CCCC"
 
 
 def test_a_code_space_that_is_full_fails_loudly_instead_of_looping() -> None:
     with pytest.raises(codes.CodeSpaceExhausted):
-        codes.unused_tracking_code(lambda _code: True)
+        codes.under_unused_code(lambda _code: None)
 
 
 @pytest.mark.parametrize(
