@@ -54,6 +54,12 @@ class Settings(BaseSettings):
     intake_database_url: str | None = None
     workflow_database_url: str | None = None
     notifier_database_url: str | None = None
+    # PostgreSQL connections each process keeps open, and how many more it may open at a peak
+    # (closed again after). An API process serves up to ~40 requests at once in its thread
+    # pool; a worker process needs one. Mind PostgreSQL's max_connections (100 by default)
+    # across every process: compose runs two API processes per API container.
+    database_pool_size: int = Field(default=10, ge=1)
+    database_max_overflow: int = Field(default=10, ge=0)
 
     # Outbox relay: how often a relay thread looks for rows that could not be published at once.
     outbox_poll_seconds: float = Field(default=0.5, gt=0)
