@@ -64,7 +64,7 @@ BENCH_REDIS_DB = 14
 DOC = PROJECT_ROOT / "docs" / "BENCHMARKS.md"
 START, END = "<!-- bench:figures -->", "<!-- /bench:figures -->"
 STAFF_PASSWORD = "bangku-uji-kecepatan-2026"
-EMPTY_POLL = 0.005  # a staff loop finding its worklist empty looks again this soon
+EMPTY_POLL = 0.05  # a staff loop finding its worklist empty looks again this soon
 
 
 @dataclass
@@ -75,7 +75,8 @@ class Config:
     complaints: int = 200  # carried through the five steps per pipeline run, all at once
     single: int = 20  # carried through one at a time first, for the hop latency without a queue
     scale: tuple[int, ...] = (1, 2)  # workflow worker processes per run
-    web_workers: int = 1  # uvicorn processes behind each HTTP target (same for both)
+    # uvicorn processes behind each HTTP target (the same for both): one per core, as compose runs
+    web_workers: int = field(default_factory=lambda: os.cpu_count() or 1)
     write: bool = True
 
 
@@ -119,6 +120,7 @@ class Report:
     bare_api: Load | None = None
     pipelines: list[tuple[Pipeline, Pipeline]] = field(default_factory=list)
     memory: dict[str, tuple[float, float]] = field(default_factory=dict)  # MiB at rest, peak
+    cpu_per_complaint: dict[str, float] = field(default_factory=dict)  # seconds, first pipeline
     database: str = ""
     broker: str = ""
 
@@ -211,23 +213,39 @@ def configured_as(env: dict[str, str]) -> Iterator[None]:
 
 
 class Memory:
-    """Resident memory of each process and its children: at rest, then the peak while sampling."""
+    """Resident memory of each process and its children: at rest, then the peak while sampling;
+    and the CPU time each used while sampling (what a complaint costs each process)."""
 
     def __init__(self) -> None:
         self.processes: dict[str, ServiceProcess] = {}
         self.at_rest: dict[str, float] = {}
         self.peak: dict[str, float] = {}
+        self.cpu_from: dict[str, float] = {}
+        self.cpu_used: dict[str, float] = {}  # seconds, user and system
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
     @staticmethod
-    def rss(process: ServiceProcess) -> float:
+    def _tree(process: ServiceProcess) -> list[psutil.Process]:
         if process.process is None:
-            return 0.0
+            return []
         try:
             root = psutil.Process(process.process.pid)
-            tree = [root, *root.children(recursive=True)]
-            return sum(p.memory_info().rss for p in tree if p.is_running()) / 2**20
+            return [root, *root.children(recursive=True)]
+        except psutil.NoSuchProcess:
+            return []
+
+    @classmethod
+    def rss(cls, process: ServiceProcess) -> float:
+        try:
+            return sum(p.memory_info().rss for p in cls._tree(process)) / 2**20
+        except psutil.NoSuchProcess:
+            return 0.0
+
+    @classmethod
+    def cpu(cls, process: ServiceProcess) -> float:
+        try:
+            return sum(sum(p.cpu_times()[:2]) for p in cls._tree(process))
         except psutil.NoSuchProcess:
             return 0.0
 
@@ -239,14 +257,20 @@ class Memory:
             self.at_rest[name] = self.rss(process)
 
     def start(self) -> None:
+        self.cpu_from = {name: self.cpu(process) for name, process in self.processes.items()}
         self._stop.clear()
         self._thread = threading.Thread(target=self._sample, daemon=True)
         self._thread.start()
 
     def stop(self) -> None:
+        """End the sampling (once: later calls, after later runs, change nothing)."""
+        if self._thread is None:
+            return
         self._stop.set()
-        if self._thread is not None:
-            self._thread.join()
+        self._thread.join()
+        self._thread = None
+        for name, process in self.processes.items():
+            self.cpu_used[name] = self.cpu(process) - self.cpu_from.get(name, 0.0)
 
     def _sample(self) -> None:
         while not self._stop.wait(0.25):
@@ -279,7 +303,9 @@ async def _hammer(url: str, config: Config, load: Load, tick: Callable[[], None]
     started = time.perf_counter()
     measure_from = started + config.warmup
     until = measure_from + config.seconds
-    connector = aiohttp.TCPConnector(limit=config.concurrency)
+    # A new connection per request, as a citizen's filing is: kept-alive connections would stay
+    # with whichever uvicorn process accepted them first and leave the others idle.
+    connector = aiohttp.TCPConnector(limit=config.concurrency, force_close=True)
     async with aiohttp.ClientSession(connector=connector) as session:
 
         async def one_client() -> None:
@@ -583,6 +609,11 @@ def run(config: Config, console: Console) -> Report:
             name: (memory.at_rest.get(name, 0.0), memory.peak.get(name, 0.0))
             for name in memory.processes
         }
+        if report.pipelines:
+            carried = report.pipelines[0][0].complaints + config.single
+            report.cpu_per_complaint = {
+                name: used / carried for name, used in memory.cpu_used.items() if carried
+            }
     return report
 
 
@@ -650,12 +681,28 @@ def show(report: Report, config: Config, console: Console) -> None:
     for row in figures(report):
         table.add_row(*row)
     console.print(table)
-    memory = Table(title="resident memory (MiB, children included)")
-    for column in ("process", "at rest", "peak under load"):
+    memory = Table(title="each service process, its pool children included")
+    for column in PROCESS_COLUMNS:
         memory.add_column(column, justify="left" if column == "process" else "right")
-    for name, (rest, peak) in report.memory.items():
-        memory.add_row(name, f"{rest:.0f}", f"{peak:.0f}")
+    for row in process_rows(report):
+        memory.add_row(*row)
     console.print(memory)
+
+
+PROCESS_COLUMNS = (
+    "process",
+    "resident memory at rest (MiB)",
+    "peak under load (MiB)",
+    "CPU per complaint through five steps (ms)",
+)
+
+
+def process_rows(report: Report) -> list[tuple[str, ...]]:
+    cpu = report.cpu_per_complaint
+    return [
+        (name, f"{rest:.0f}", f"{peak:.0f}", f"{cpu.get(name, 0.0) * 1000:.0f}")
+        for name, (rest, peak) in report.memory.items()
+    ]
 
 
 def markdown(report: Report, config: Config) -> str:
@@ -671,21 +718,22 @@ def markdown(report: Report, config: Config) -> str:
         "|---|---:|---:|---:|",
         *(f"| {a} | {b} | {c} | {d} |" for a, b, c, d in figures(report)),
         "",
-        "| process (resident memory, MiB) | at rest | peak under load |",
-        "|---|---:|---:|",
-        *(f"| {name} | {rest:.0f} | {peak:.0f} |" for name, (rest, peak) in report.memory.items()),
+        f"| {' | '.join(PROCESS_COLUMNS)} |",
+        "|---|---:|---:|---:|",
+        *(f"| {' | '.join(row)} |" for row in process_rows(report)),
         END,
     ]
     return "\n".join(lines)
 
 
-def write(report: Report, config: Config) -> None:
-    text = DOC.read_text() if DOC.exists() else f"# Benchmarks\n\n{START}\n{END}\n"
+def write(report: Report, config: Config, doc: Path = DOC) -> None:
+    """Replace the figures between the markers; the hand-written rest of the page stays."""
+    text = doc.read_text() if doc.exists() else f"# Benchmarks\n\n{START}\n{END}\n"
     if START not in text:
         text += f"\n{START}\n{END}\n"
     before, rest = text.split(START, 1)
     _, after = rest.split(END, 1)
-    DOC.write_text(before + markdown(report, config) + after)
+    doc.write_text(before + markdown(report, config) + after)
 
 
 def parse(argv: list[str]) -> Config:
@@ -696,7 +744,7 @@ def parse(argv: list[str]) -> Config:
     parser.add_argument("--complaints", type=int, default=200)
     parser.add_argument("--single", type=int, default=20, help="one at a time, before the burst")
     parser.add_argument("--scale", default="1,2", help="workflow worker processes per run")
-    parser.add_argument("--web-workers", type=int, default=1)
+    parser.add_argument("--web-workers", type=int, default=Config().web_workers)
     parser.add_argument("--no-write", action="store_true", help="leave docs/BENCHMARKS.md alone")
     args = parser.parse_args(argv)
     return Config(
