@@ -27,6 +27,7 @@ import json
 import os
 import platform
 import re
+import socket
 import sys
 import tempfile
 import threading
@@ -46,10 +47,11 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from sqlalchemy import func, select
 
+from services.notifier.models import Delivery
 from services.workflow.accounts import create_user, get_by_username
 from services.workflow.models import Case, CaseEvent
 from services.workflow.steps import complete_step, worklist
-from shared.db import ServiceDatabase
+from shared.db import ServiceDatabase, make_engine
 from shared.service_runtime import connect
 from shared.settings import get_settings
 from shared.sop import Role
@@ -64,7 +66,7 @@ BENCH_REDIS_DB = 14
 DOC = PROJECT_ROOT / "docs" / "BENCHMARKS.md"
 START, END = "<!-- bench:figures -->", "<!-- /bench:figures -->"
 STAFF_PASSWORD = "bangku-uji-kecepatan-2026"
-EMPTY_POLL = 0.05  # a staff loop finding its worklist empty looks again this soon
+EMPTY_POLL = 0.1  # a staff loop finding its worklist empty looks again this soon
 
 
 @dataclass
@@ -108,6 +110,7 @@ class Pipeline:
     seconds: float = 0.0
     hops: list[float] = field(default_factory=list)  # under the burst of ``complaints``
     quiet_hops: list[float] = field(default_factory=list)  # one case (or chain) at a time
+    deliveries: dict[str, int] = field(default_factory=dict)  # the notifier's, by status
 
     @property
     def rate(self) -> float:
@@ -150,6 +153,37 @@ def broker(workdir: Path) -> Iterator[str]:
         yield f"{server.url}/0"
     finally:
         server.stop()
+
+
+@contextmanager
+def delivery_sinks(logs: Path) -> Iterator[dict[str, str]]:
+    """A real SMTP server (aiosmtpd, discarding what it accepts) and a real SMS gateway (the
+    tests' JSON webhook), each a process of its own; the settings that send the desk's email
+    and SMS to them."""
+    smtp_port, sms_port = free_port(), free_port()
+    smtp = ServiceProcess(
+        "smtp-sink",
+        [sys.executable, "-m", "aiosmtpd", "-n", "-l", f"127.0.0.1:{smtp_port}",
+         "-c", "aiosmtpd.handlers.Sink"],
+        dict(os.environ), logs,
+    ).start()  # fmt: skip
+    sms = ServiceProcess(
+        "sms-gateway", [sys.executable, "-m", "tests.support.sms_gateway", str(sms_port)],
+        dict(os.environ), logs,
+    ).start()  # fmt: skip
+    try:
+        sms_url = f"http://127.0.0.1:{sms_port}/sms"
+        wait_for(lambda: _accepts(smtp_port), 30, "the SMTP sink")
+        wait_for(lambda: _accepts(sms_port), 30, "the SMS gateway")
+        yield {"smtp_host": "127.0.0.1", "smtp_port": str(smtp_port), "sms_gateway_url": sms_url}
+    finally:
+        smtp.stop()
+        sms.stop()
+
+
+def _accepts(port: int) -> bool:
+    with socket.socket() as probe:
+        return probe.connect_ex(("127.0.0.1", port)) == 0
 
 
 def uvicorn(
@@ -373,6 +407,19 @@ def staff_loop(db: ServiceDatabase, role: Role, stop: threading.Event, errors: C
                 errors.add(type(exc).__name__)
 
 
+def deliveries(notifier_url: str) -> dict[str, int]:
+    """The notifier's deliveries by status: the email and SMS the pipeline really sent."""
+    engine = make_engine(notifier_url)
+    try:
+        with engine.connect() as connection:
+            rows = connection.execute(
+                select(Delivery.status, func.count()).group_by(Delivery.status)
+            ).all()
+    finally:
+        engine.dispose()
+    return {str(status): int(count) for status, count in rows}
+
+
 def closed(db: ServiceDatabase) -> int:
     with db.sessions() as session:
         return session.scalar(select(func.count()).where(Case.closed_at.is_not(None))) or 0
@@ -494,6 +541,7 @@ def run_pipeline(
         result = Pipeline(
             "desk", workers, closed(db) - config.single, seconds, burst,
             [h for hops in quiet_hops.values() for h in hops],
+            deliveries(urls["notifier"]),
         )  # fmt: skip
         db.engine.dispose()
         return result
@@ -580,9 +628,10 @@ def run(config: Config, console: Console) -> Report:
             if os.environ.get("PENGADUAN_TEST_REDIS_URL")
             else "Redis (private)"
         )
+        sinks = stack.enter_context(delivery_sinks(logs))
         env = service_environment(
             workdir / "var", broker_url, fresh_set(pool),
-            filing_limit="100000000/minute", tracking_limit="100000000/minute",
+            filing_limit="100000000/minute", tracking_limit="100000000/minute", **sinks,
         )  # fmt: skip
         memory = Memory()
         with Progress(*columns, console=console) as progress:
@@ -687,6 +736,7 @@ def show(report: Report, config: Config, console: Console) -> None:
     for row in process_rows(report):
         memory.add_row(*row)
     console.print(memory)
+    console.print(f"email and SMS deliveries as the last case closed: {_deliveries(report)}")
 
 
 PROCESS_COLUMNS = (
@@ -712,7 +762,9 @@ def markdown(report: Report, config: Config) -> str:
         f"{report.database}, {report.broker}.",
         f"Intake: {config.concurrency} concurrent clients for {config.seconds:.0f} s after a "
         f"{config.warmup:.0f} s warm-up, {config.web_workers} uvicorn process(es) each. Pipeline: "
-        f"{config.single} complaints one at a time, then {config.complaints} at once, per run.",
+        f"{config.single} complaints one at a time, then {config.complaints} at once, per run; "
+        f"email to a real SMTP server, SMS to a real HTTP gateway (deliveries as the last case "
+        f"closed: {_deliveries(report)}).",
         "",
         "| what | the desk | bare baseline | ratio |",
         "|---|---:|---:|---:|",
@@ -724,6 +776,14 @@ def markdown(report: Report, config: Config) -> str:
         END,
     ]
     return "\n".join(lines)
+
+
+def _deliveries(report: Report) -> str:
+    totals: Counter = Counter()
+    for desk, _ in report.pipelines:
+        for status, count in desk.deliveries.items():
+            totals[status] = totals.get(status, 0) + count
+    return ", ".join(f"{count} {status}" for status, count in sorted(totals.items())) or "none"
 
 
 def write(report: Report, config: Config, doc: Path = DOC) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import sys
 import threading
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -109,3 +110,14 @@ def _handler(gateway: GatewayServer) -> type[BaseHTTPRequestHandler]:
             pass
 
     return Handler
+
+
+def main(argv: list[str] | None = None) -> None:
+    """``python -m tests.support.sms_gateway PORT``: a JSON gateway accepting every SMS until it
+    is stopped, in a process of its own (``make bench``'s, so its work is not the bench's)."""
+    [port] = sys.argv[1:] if argv is None else argv
+    GatewayServer("json", int(port))._server.serve_forever()
+
+
+if __name__ == "__main__":
+    main()
