@@ -188,6 +188,17 @@ def test_starttls_delivers_to_a_server_whose_certificate_the_ca_file_vouches_for
     assert mail["Subject"] == "Uji"
 
 
+def test_two_emails_over_starttls_share_one_verifying_context(
+    running: Callable[..., SmtpServer], certificate: Certificate
+) -> None:
+    server = running(tls_context=certificate.server_context(), require_starttls=True)
+    for _ in range(2):
+        _sender(server, certificate, security="starttls").send(_email_to("warga@example.id"))
+    assert len(server.inbox.messages) == 2
+    assert tls_context(certificate.cert) is tls_context(certificate.cert)  # built once
+    assert tls_context(certificate.cert) is not tls_context(None)  # each CA file its own
+
+
 def test_starttls_to_a_certificate_nobody_vouches_for_sends_nothing(
     running: Callable[..., SmtpServer], certificate: Certificate
 ) -> None:

@@ -5,11 +5,13 @@ each other."""
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
+from services.notifier import sms
 from services.notifier.mail import TransientMailError
 from services.notifier.sms import NOT_CONFIGURED, TransientSmsError, sms_text
 from services.notifier.sms_text import fit, measure
@@ -405,3 +407,15 @@ def test_sms_for_a_mutu_baku_warning_and_breach_runs_the_note_into_one_line() ->
         assert "disposisi. Batas waktu: 30-11-2026 pukul 09.05 WIB." in text
         assert settings.console_url in text and "/lacak" not in text
         assert measure(text).encoding == "GSM-7"
+
+
+def test_each_process_keeps_one_http_client_for_the_gateway(
+    gateway: GatewayServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sms, "_clients", {})
+    for _ in range(2):
+        assert consume(notification(channels=(Channel.SMS,))) == "applied"
+    assert len(gateway.requests) == 2
+    [kept] = sms._clients.values()  # both SMS through one client, not one client each
+    monkeypatch.setattr(os, "getpid", lambda: -1)  # as a forked worker child sees itself
+    assert sms._client() is not kept  # a child never shares its parent's connections
