@@ -69,6 +69,6 @@ def test_make_bench_runs_every_part_and_reports_ratios() -> None:
         "worker-workflow0",
     ):
         assert figure in out
-    [deliveries] = [line for line in out.splitlines() if line.startswith("email and SMS deliveries")]
+    [deliveries] = [line for line in out.splitlines() if line.startswith("email and SMS")]
     assert " sent" in deliveries and "failed" not in deliveries  # really sent, every one
     assert (PROJECT_ROOT / "docs" / "BENCHMARKS.md").read_text() == before

@@ -7,15 +7,18 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import ExitStack
+from typing import Any
 
 import pytest
 import redis
 from fastapi.testclient import TestClient
 
+from services.intake import live_events
 from services.intake.complaints import apply_status_change
 from services.intake.database import get_db
 from services.intake.event_stream import MAX_STREAMS_PER_COMPLAINT
 from shared.contracts import CaseStatusChangedV1
+from shared.settings import get_settings
 from shared.sop import STATUS_LABELS
 from tests.intake.conftest import deliver, file, headers, inbox_message, set_settings
 from tests.support.redis_server import free_port
@@ -72,7 +75,18 @@ def test_without_last_event_id_the_whole_inbox_comes_first(client: TestClient) -
     assert [(e.event, e.json().get("title")) for e in received[:-1]] == [("message", "Diterima")]
 
 
-def test_messages_and_status_changes_arrive_live_once(client: TestClient) -> None:
+def test_messages_and_status_changes_arrive_live_once(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    made: list[str] = []
+    real_from_url = redis.Redis.from_url
+
+    def counted(url: str, **options: Any) -> redis.Redis:
+        made.append(url)
+        return real_from_url(url, **options)
+
+    monkeypatch.setattr(live_events, "_publishers", {})
+    monkeypatch.setattr(live_events.redis.Redis, "from_url", counted)
     filed = file(client)
     code = filed["tracking_code"]
     with client.stream("GET", events_url(filed), headers=headers(filed)) as response:
@@ -92,6 +106,7 @@ def test_messages_and_status_changes_arrive_live_once(client: TestClient) -> Non
     assert live[0].json()["body"] == msg.body
     assert live[0].json()["kind"] == "answer"
     assert live[1].json() == {"status": "received", "status_label": STATUS_LABELS["received"]}
+    assert made == [get_settings().broker_url]  # both notes through one client, not one each
 
 
 def test_the_stream_needs_the_access_token_of_that_very_complaint(client: TestClient) -> None:
