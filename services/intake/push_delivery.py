@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 from typing import Any
 
 import requests
@@ -135,25 +136,38 @@ class _NoRedirects(requests.Session):
         return super().request(*args, **kwargs)
 
 
+_sessions: dict[int, _NoRedirects] = {}
+
+
+def _http() -> _NoRedirects:
+    """This process's HTTP session for push services: a session per push paid a new TLS
+    connection (and its context) to the push service every time. Per process id, so a forked
+    worker child never shares its parent's connections."""
+    pid = os.getpid()
+    session = _sessions.get(pid)
+    if session is None:
+        session = _sessions[pid] = _NoRedirects()
+    return session
+
+
 def _post(
     subscription: PushSubscription, payload: dict[str, Any], key: ec.EllipticCurvePrivateKey
 ) -> int:
     """The push service's HTTP status; ``TransientPushError`` when worth another try."""
     settings = get_settings()
     try:
-        with _NoRedirects() as http:
-            response = webpush(
-                subscription_info={
-                    "endpoint": subscription.endpoint,
-                    "keys": {"p256dh": subscription.p256dh, "auth": subscription.auth},
-                },
-                data=json.dumps(payload, ensure_ascii=False),
-                vapid_private_key=Vapid(key),
-                vapid_claims={"sub": settings.webpush_subject},  # fresh: webpush() adds to it
-                ttl=TTL_SECONDS,
-                timeout=settings.webpush_timeout_seconds,
-                requests_session=http,
-            )
+        response = webpush(
+            subscription_info={
+                "endpoint": subscription.endpoint,
+                "keys": {"p256dh": subscription.p256dh, "auth": subscription.auth},
+            },
+            data=json.dumps(payload, ensure_ascii=False),
+            vapid_private_key=Vapid(key),
+            vapid_claims={"sub": settings.webpush_subject},  # fresh: webpush() adds to it
+            ttl=TTL_SECONDS,
+            timeout=settings.webpush_timeout_seconds,
+            requests_session=_http(),
+        )
     except WebPushException as exc:
         status = exc.response.status_code if exc.response is not None else None
         if status is None or status == TOO_MANY_REQUESTS or status >= SERVER_ERROR:

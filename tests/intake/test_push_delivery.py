@@ -9,6 +9,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
+from services.intake import push_delivery
 from services.intake.database import get_db
 from services.intake.models import PushDelivery, PushSubscription
 from services.intake.push_delivery import BODY_PREVIEW_CHARS, TransientPushError, send_push
@@ -130,8 +131,13 @@ def test_a_subscription_the_push_service_reports_gone_is_deleted(
 
 @pytest.mark.parametrize("status", [429, 500, 503])
 def test_a_busy_push_service_is_tried_again(
-    client: TestClient, filed: dict[str, Any], receiver: WebPushReceiver, status: int
+    client: TestClient,
+    filed: dict[str, Any],
+    receiver: WebPushReceiver,
+    status: int,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    monkeypatch.setattr(push_delivery, "_sessions", {})
     browser = receiver.browser()
     subscribed(client, filed, browser)
     deliver(inbox_message(filed["tracking_code"]))
@@ -150,6 +156,7 @@ def test_a_busy_push_service_is_tried_again(
     assert len(receiver.pushes_to(browser)) == 1
     [delivery] = deliveries()
     assert (delivery.status, delivery.attempts) == ("sent", 2)
+    assert len(push_delivery._sessions) == 1  # both tries through the process's one session
 
 
 def test_an_unreachable_push_service_is_tried_again(
