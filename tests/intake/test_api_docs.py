@@ -31,20 +31,6 @@ def test_openapi_documents_both_routes_and_their_errors_in_indonesian(client: Te
     assert "/healthz" not in spec["paths"]
 
 
-def test_a_filing_that_draws_a_code_in_use_is_filed_under_a_fresh_one(
-    client: TestClient, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    first = file(client)
-    draws = iter([first["tracking_code"], "PGD-CCCC-CCCC"])
-    monkeypatch.setattr(codes, "new_tracking_code", lambda: next(draws))
-
-    response = client.post("/api/v1/complaints", json=complaint_body())
-
-    assert response.status_code == 202
-    assert response.json()["tracking_code"] == "PGD-CCCC-CCCC"
-    assert row_counts() == {"complaints": 2, "timeline_entries": 2, "outbox": 4}
-
-
 def test_a_code_space_that_seems_full_ends_in_a_503_to_retry(
     client: TestClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
