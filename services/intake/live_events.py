@@ -8,6 +8,7 @@ the transaction that made the change commits, so no client hears of something ro
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import os
@@ -69,27 +70,21 @@ def publish(notes: list[tuple[str, Note]]) -> None:
     """Best effort: the change is committed whatever happens here, so a Redis that is down
     costs only the live note (streams read the database again when they reconnect)."""
     try:
-        client = _publisher(get_settings().broker_url)
+        client = _publisher(os.getpid(), get_settings().broker_url)
         for tracking_code, note in notes:
             client.publish(channel(tracking_code), _encode(note))
     except Exception:  # never turn a committed change into a failed request or task
         log.warning("live event for %s not published", notes[0][0], exc_info=True)
 
 
-_publishers: dict[tuple[int, str], redis.Redis] = {}
-
-
-def _publisher(url: str) -> redis.Redis:
-    """This process's client for publishing notes, kept with its connection pool: a new
-    client and connection per status change cost each task a connect and a millisecond of CPU.
-    Per process id, so a forked worker child never shares its parent's connections."""
-    key = (os.getpid(), url)
-    client = _publishers.get(key)
-    if client is None:
-        client = _publishers[key] = redis.Redis.from_url(
-            url, socket_connect_timeout=REDIS_TIMEOUT_SECONDS, socket_timeout=REDIS_TIMEOUT_SECONDS
-        )
-    return client
+@functools.cache
+def _publisher(pid: int, url: str) -> redis.Redis:
+    """The client of process ``pid`` (call with ``os.getpid()``, so a forked worker child never
+    shares its parent's connections) for publishing notes, kept with its connection pool: a new
+    client and connection per status change cost each task a connect and a millisecond of CPU."""
+    return redis.Redis.from_url(
+        url, socket_connect_timeout=REDIS_TIMEOUT_SECONDS, socket_timeout=REDIS_TIMEOUT_SECONDS
+    )
 
 
 def _encode(note: Note) -> str:

@@ -11,6 +11,7 @@ holds intake's write lock for at most ``webpush_timeout_seconds``.
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import os
@@ -136,18 +137,12 @@ class _NoRedirects(requests.Session):
         return super().request(*args, **kwargs)
 
 
-_sessions: dict[int, _NoRedirects] = {}
-
-
-def _http() -> _NoRedirects:
-    """This process's HTTP session for push services: a session per push paid a new TLS
-    connection (and its context) to the push service every time. Per process id, so a forked
-    worker child never shares its parent's connections."""
-    pid = os.getpid()
-    session = _sessions.get(pid)
-    if session is None:
-        session = _sessions[pid] = _NoRedirects()
-    return session
+@functools.cache
+def _http(pid: int) -> _NoRedirects:
+    """The HTTP session of process ``pid`` for push services (call with ``os.getpid()``, so a
+    forked worker child never shares its parent's connections): a session per push paid a new
+    TLS connection, and its context, to the push service every time."""
+    return _NoRedirects()
 
 
 def _post(
@@ -166,7 +161,7 @@ def _post(
             vapid_claims={"sub": settings.webpush_subject},  # fresh: webpush() adds to it
             ttl=TTL_SECONDS,
             timeout=settings.webpush_timeout_seconds,
-            requests_session=_http(),
+            requests_session=_http(os.getpid()),
         )
     except WebPushException as exc:
         status = exc.response.status_code if exc.response is not None else None

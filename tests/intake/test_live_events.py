@@ -85,7 +85,7 @@ def test_messages_and_status_changes_arrive_live_once(
         made.append(url)
         return real_from_url(url, **options)
 
-    monkeypatch.setattr(live_events, "_publishers", {})
+    live_events._publisher.cache_clear()
     monkeypatch.setattr(live_events.redis.Redis, "from_url", counted)
     filed = file(client)
     code = filed["tracking_code"]

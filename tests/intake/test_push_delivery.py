@@ -131,13 +131,9 @@ def test_a_subscription_the_push_service_reports_gone_is_deleted(
 
 @pytest.mark.parametrize("status", [429, 500, 503])
 def test_a_busy_push_service_is_tried_again(
-    client: TestClient,
-    filed: dict[str, Any],
-    receiver: WebPushReceiver,
-    status: int,
-    monkeypatch: pytest.MonkeyPatch,
+    client: TestClient, filed: dict[str, Any], receiver: WebPushReceiver, status: int
 ) -> None:
-    monkeypatch.setattr(push_delivery, "_sessions", {})
+    push_delivery._http.cache_clear()
     browser = receiver.browser()
     subscribed(client, filed, browser)
     deliver(inbox_message(filed["tracking_code"]))
@@ -156,7 +152,7 @@ def test_a_busy_push_service_is_tried_again(
     assert len(receiver.pushes_to(browser)) == 1
     [delivery] = deliveries()
     assert (delivery.status, delivery.attempts) == ("sent", 2)
-    assert len(push_delivery._sessions) == 1  # both tries through the process's one session
+    assert push_delivery._http.cache_info().misses == 1  # both tries through one session
 
 
 def test_an_unreachable_push_service_is_tried_again(

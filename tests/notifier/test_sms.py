@@ -409,13 +409,11 @@ def test_sms_for_a_mutu_baku_warning_and_breach_runs_the_note_into_one_line() ->
         assert measure(text).encoding == "GSM-7"
 
 
-def test_each_process_keeps_one_http_client_for_the_gateway(
-    gateway: GatewayServer, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr(sms, "_clients", {})
+def test_each_process_keeps_one_http_client_for_the_gateway(gateway: GatewayServer) -> None:
+    sms._client.cache_clear()
     for _ in range(2):
         assert consume(notification(channels=(Channel.SMS,))) == "applied"
     assert len(gateway.requests) == 2
-    [kept] = sms._clients.values()  # both SMS through one client, not one client each
-    monkeypatch.setattr(os, "getpid", lambda: -1)  # as a forked worker child sees itself
-    assert sms._client() is not kept  # a child never shares its parent's connections
+    assert sms._client.cache_info().misses == 1  # both SMS through one client, not one each
+    # A forked worker child (another process id) never shares its parent's connections.
+    assert sms._client(os.getpid() + 1) is not sms._client(os.getpid())
