@@ -88,18 +88,19 @@ def _sqlite_begin_immediate(connection: Any) -> None:
     connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
-def make_engine(url: str, *, pool_size: int = 5, max_overflow: int = 5) -> Engine:
+def make_engine(url: str) -> Engine:
     if url.startswith("sqlite"):
         # isolation_level=None: the sqlite3 module leaves BEGIN to us (SQLAlchemy's recipe).
         engine = create_engine(url, connect_args={"timeout": 15, "isolation_level": None})
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin_immediate)
         return engine
+    settings = get_settings()
     return create_engine(
         url,
         pool_pre_ping=True,
-        pool_size=pool_size,
-        max_overflow=max_overflow,
+        pool_size=settings.database_pool_size,
+        max_overflow=settings.database_max_overflow,
         connect_args={"connect_timeout": CONNECT_TIMEOUT_SECONDS},
     )
 
@@ -116,12 +117,7 @@ class ServiceDatabase:
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False)
 
     def __post_init__(self) -> None:
-        settings = get_settings()
-        self.engine = make_engine(
-            self.url,
-            pool_size=settings.database_pool_size,
-            max_overflow=settings.database_max_overflow,
-        )
+        self.engine = make_engine(self.url)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     @contextmanager
