@@ -20,7 +20,10 @@ PASSWORD = "rahasia-kantor-123"
 
 
 def filed_message(code: str = "PGD-TEST-0001") -> ComplaintFiledV1:
+    """A filing as intake sends it, stamped by the workflow tests' one clock (``office_clock``),
+    so the filing sorts before the arrival and the steps whatever day the tests run."""
     return ComplaintFiledV1(
+        occurred_at=clock.now(),
         tracking_code=code,
         subject="Izin usaha belum terbit",
         description="Sudah tiga minggu izin usaha kami belum terbit tanpa kabar.",
