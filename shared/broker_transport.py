@@ -7,8 +7,13 @@ millisecond of CPU, three or four times per task (the task-received, -started an
 events for Flower, and the outbox relay's batch), which was a tenth of a worker's CPU (py-spy,
 docs/BENCHMARKS.md). The client kept here wraps the very pool kombu would have used, so the
 connections, their timeouts and kombu's reconnect handling are kombu's own; only the wrapper
-object is no longer thrown away. Used for ``redis://`` and ``rediss://`` brokers
-(``shared.celery_app``); a Sentinel broker keeps kombu's own transport.
+object is no longer thrown away.
+
+It is registered under kombu's own ``redis`` and ``rediss`` names (``register``), not named by
+``broker_transport``: the broker URL then keeps its ``redis://`` scheme everywhere it is shown or
+parsed, and Flower, which picks its Broker page and queue-length API by that scheme, still
+counts each queue (with ``broker_transport`` set the URL read ``shared.broker_transport:Transport
+://...`` and Flower answered 404). A Sentinel broker keeps kombu's own transport.
 """
 
 from __future__ import annotations
@@ -17,10 +22,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from kombu import transport as kombu_transports
 from kombu.transport import redis as kombu_redis
 
-# ``broker_transport`` for a Redis broker URL: this module's Transport.
 TRANSPORT = f"{__name__}:Transport"
+SCHEMES = ("redis", "rediss")
 
 
 class Channel(kombu_redis.Channel):
@@ -40,3 +46,10 @@ class Channel(kombu_redis.Channel):
 
 class Transport(kombu_redis.Transport):
     Channel = Channel
+
+
+def register() -> None:
+    """Make this module's Transport the one kombu resolves for ``redis://`` and ``rediss://``
+    in this process (idempotent; every service process calls it through ``make_celery``)."""
+    for scheme in SCHEMES:
+        kombu_transports.TRANSPORT_ALIASES[scheme] = TRANSPORT

@@ -7,12 +7,11 @@ shows each role's queue under the role's name.
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlsplit
 
 from celery import Celery
 from kombu.entity import Exchange, Queue
 
-from shared.broker_transport import TRANSPORT
+from shared import broker_transport
 from shared.contracts.tasks import DELIVERY_SWEEP_TASK, SLA_SWEEP_TASK
 from shared.settings import Settings, get_settings
 from shared.sop import STEPS, Role
@@ -43,9 +42,8 @@ def _queue(name: str) -> Queue:
 
 def make_celery(settings: Settings | None = None) -> Celery:
     settings = settings or get_settings()
+    broker_transport.register()  # kombu's Redis transport, keeping its client
     app = Celery("pengaduan", broker=settings.broker_url, set_as_current=False)
-    if urlsplit(settings.broker_url).scheme in ("redis", "rediss"):
-        app.conf.broker_transport = TRANSPORT  # kombu's, keeping its Redis client
     app.conf.update(
         task_routes=task_routes(),
         task_queues=[_queue(name) for name in ALL_QUEUES],

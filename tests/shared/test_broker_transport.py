@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 import redis
 from celery import Celery
+from kombu.transport import redis as kombu_redis
 
 from shared.broker_transport import Transport
 from shared.celery_app import make_celery
@@ -34,9 +35,15 @@ def test_a_redis_broker_uses_the_transport_that_keeps_its_client(broker_url: str
         assert isinstance(connection.transport, Transport)
 
 
+def test_the_broker_url_keeps_its_redis_scheme(broker_url: str) -> None:
+    # Flower picks its Broker page by this scheme (tests/shared/test_flower.py).
+    with app_on(broker_url).connection_for_write() as connection:
+        assert connection.as_uri().startswith("redis://")
+
+
 def test_a_sentinel_broker_keeps_kombus_own_transport() -> None:
-    app = app_on("sentinel://127.0.0.1:26379/0")
-    assert app.conf.broker_transport is None
+    with app_on("sentinel://127.0.0.1:26379/0").connection_for_write() as connection:
+        assert type(connection.transport) is kombu_redis.SentinelTransport
 
 
 def test_more_messages_build_no_more_redis_clients(

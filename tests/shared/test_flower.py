@@ -1,11 +1,13 @@
 """Flower run for real with the options of compose's ``flower`` service: every page asks for the
-login, the healthcheck compose polls answers without it, and a SIGTERM (``docker stop``) leaves
-the saved history on disk for the next start to read back."""
+login, the healthcheck compose polls answers without it, the Broker page and the queue-length
+API count what waits on each queue, and a SIGTERM (``docker stop``) leaves the saved history on
+disk for the next start to read back."""
 
 from __future__ import annotations
 
 import dbm
 import os
+import re
 import shelve
 import signal
 import subprocess
@@ -17,7 +19,9 @@ import httpx
 import pytest
 import yaml
 
-from shared.settings import PROJECT_ROOT
+from shared.celery_app import ALL_QUEUES, make_celery
+from shared.settings import PROJECT_ROOT, Settings
+from shared.sop import STEPS
 from tests.support.environment import service_environment
 from tests.support.processes import ServiceProcess
 from tests.support.redis_server import free_port
@@ -102,6 +106,34 @@ def test_every_page_asks_for_the_login(flower: FlowerProcess) -> None:
 def test_the_healthcheck_compose_polls_answers_without_the_login(flower: FlowerProcess) -> None:
     response = httpx.get(f"{flower.url}/healthcheck", timeout=5)
     assert (response.status_code, response.text) == (200, "OK")
+
+
+def broker_page_counts(html: str) -> dict[str, str]:
+    """Each row of the Broker page's queue table: the queue's name and its Messages column."""
+    rows = re.findall(r'<tr id="[^"]*">\s*<td>([^<]+)</td>\s*<td[^>]*>([^<]*)</td>', html)
+    return {name.strip(): messages.strip() for name, messages in rows}
+
+
+def test_the_broker_page_and_api_count_what_waits_on_each_queue(
+    flower: FlowerProcess, broker_url: str
+) -> None:
+    # No worker runs: three cases handed to the Kasi and one to the Kabid wait on their queues.
+    app = make_celery(Settings(redis_url=broker_url))
+    kasi_step, koordinator_step = STEPS[1], STEPS[2]
+    for number in range(3):
+        app.send_task(kasi_step.arrive_task, kwargs={"n": number})
+    app.send_task(koordinator_step.arrive_task, kwargs={"n": 0})
+    expected = dict.fromkeys(ALL_QUEUES, 0)
+    expected[kasi_step.queue], expected[koordinator_step.queue] = 3, 1
+
+    page = httpx.get(f"{flower.url}/broker", auth=(USER, PASSWORD), timeout=10)
+    assert page.status_code == 200, page.text
+    assert broker_page_counts(page.text) == {name: str(n) for name, n in expected.items()}
+
+    api = httpx.get(f"{flower.url}/api/queues/length", auth=(USER, PASSWORD), timeout=10)
+    assert api.status_code == 200, api.text
+    counted = {queue["name"]: queue["messages"] for queue in api.json()["active_queues"]}
+    assert counted == expected
 
 
 def test_sigterm_saves_the_state_and_the_next_start_reads_it_back(
