@@ -57,7 +57,7 @@ def test_every_metric_the_dashboard_queries_is_exported(
     assert queried - exported_names() == set()
 
 
-def test_dashboard_shows_queues_step_times_breaches_complaints_and_deliveries(
+def test_dashboard_shows_queues_backlogs_step_times_breaches_complaints_and_deliveries(
     dashboard: dict[str, Any],
 ) -> None:
     text = "\n".join(queries(dashboard))
@@ -69,6 +69,9 @@ def test_dashboard_shows_queues_step_times_breaches_complaints_and_deliveries(
         "pengaduan_intake_complaints_filed_total",
         "pengaduan_intake_complaints_answered_total",
         "sum by (channel, status) (pengaduan_notifier_deliveries)",
+        "max by (role) (pengaduan_workflow_cases_waiting)",
+        "max by (role) (pengaduan_workflow_cases_overdue)",
+        "max by (role) (pengaduan_workflow_oldest_wait_office_minutes)",
     ):
         assert needed in text
     variables = {v["name"] for v in dashboard["templating"]["list"]}

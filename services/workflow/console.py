@@ -16,12 +16,14 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from services.workflow import (
     clock,
+    console_backlog,
     console_cases,
     console_notifications,
     console_reports,
     console_search,
 )
 from services.workflow.auth import issue_token
+from services.workflow.backlog import backlogs
 from services.workflow.console_pages import page, redirect
 from services.workflow.console_session import (
     LOGIN_URL,
@@ -92,8 +94,10 @@ def logout(settings: SettingsDep) -> Response:
 
 @router.get("")
 def worklist(request: Request, user: ConsoleUser, session: SessionDep) -> Response:
-    items = work_items(session, Role(user.role), clock.now())
-    return page(request, "daftar_kerja.html", {"items": items})
+    role, now = Role(user.role), clock.now()
+    items = work_items(session, role, now)
+    [backlog] = [row for row in backlogs(session, now) if row.role == role]
+    return page(request, "daftar_kerja.html", {"items": items, "backlog": backlog})
 
 
 def _is_console(request: Request) -> bool:
@@ -135,7 +139,13 @@ def install(app: FastAPI) -> None:
     """The console's routes, and its errors as pages: the API's own handlers (JSON) stay for
     everything outside ``/console``."""
     app.include_router(router)
-    for module in (console_cases, console_search, console_reports, console_notifications):
+    for module in (
+        console_cases,
+        console_search,
+        console_reports,
+        console_notifications,
+        console_backlog,
+    ):
         app.include_router(module.router)
 
     async def not_logged_in(_request: Request, _exc: Exception) -> Response:

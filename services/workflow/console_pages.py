@@ -28,6 +28,7 @@ NAV = (
     ("/console/cari", "Cari"),
     ("/console/laporan", "Laporan Mutu Baku"),
     ("/console/notifikasi", "Notifikasi gagal"),
+    ("/console/antrean", "Antrean"),
 )
 
 

@@ -1,9 +1,10 @@
 """The workflow's Prometheus metrics: how long each SOP step took (a histogram in office
-minutes) and how often its standard was breached, from the case record at scrape time.
+minutes) and how often its standard was breached, from the case record at scrape time; and each
+role's backlog now (``backlog``: cases waiting, overdue, the oldest wait), as gauges.
 
-The record is append-only, so these only grow, as a Prometheus histogram and counter must; the
-API and the worker read the same rows and agree. Aggregate queries only: a scrape costs two
-grouped counts, whatever the number of cases.
+The record is append-only, so the first two only grow, as a Prometheus histogram and counter
+must; the API and the worker read the same rows and agree. Aggregate queries only: a scrape
+costs a few grouped counts, whatever the number of cases.
 """
 
 from __future__ import annotations
@@ -11,11 +12,18 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 from prometheus_client import CollectorRegistry
-from prometheus_client.core import CounterMetricFamily, HistogramMetricFamily, Metric
+from prometheus_client.core import (
+    CounterMetricFamily,
+    GaugeMetricFamily,
+    HistogramMetricFamily,
+    Metric,
+)
 from prometheus_client.registry import Collector
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
+from services.workflow import clock
+from services.workflow.backlog import RoleBacklog, backlogs
 from services.workflow.models import CaseEvent
 from services.workflow.sla_report import COMPLETED, StepKey, breaches_per_step
 from shared.db import ServiceDatabase
@@ -56,6 +64,37 @@ class StepCollector(Collector):
         yield counter
 
 
+BACKLOG_GAUGES: tuple[tuple[str, str, str], ...] = (
+    ("waiting", "pengaduan_workflow_cases_waiting", "Cases waiting at the role's steps"),
+    (
+        "overdue",
+        "pengaduan_workflow_cases_overdue",
+        "Cases waiting at the role's steps past their standard time (Mutu Baku)",
+    ),
+    (
+        "oldest_wait_office_minutes",
+        "pengaduan_workflow_oldest_wait_office_minutes",
+        "Office minutes the longest-waiting case has waited at the role's step (0: none waits)",
+    ),
+)
+
+
+class BacklogCollector(Collector):
+    """Where cases wait once they arrived, which Flower's queue view cannot show."""
+
+    def __init__(self, database: Callable[[], ServiceDatabase]) -> None:
+        self.database = database
+
+    def collect(self) -> Iterator[Metric]:
+        with self.database().sessions() as session:
+            rows: list[RoleBacklog] = backlogs(session, clock.now())
+        for field, name, documentation in BACKLOG_GAUGES:
+            gauge = GaugeMetricFamily(name, documentation, labels=["role"])
+            for row in rows:
+                gauge.add_metric([row.role.value], getattr(row, field))
+            yield gauge
+
+
 def _le(bound: float) -> str:
     return str(float(bound))  # "5.0", as prometheus_client's own histograms write it
 
@@ -78,4 +117,4 @@ def _durations(session: Session) -> dict[StepKey, tuple[int, float, list[int]]]:
 
 
 def registry_for(database: Callable[[], ServiceDatabase]) -> CollectorRegistry:
-    return registry_with(StepCollector(database))
+    return registry_with(StepCollector(database), BacklogCollector(database))

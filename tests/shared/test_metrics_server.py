@@ -12,7 +12,8 @@ from shared.celery_app import get_celery
 from tests.support.processes import start_worker, wait_for
 from tests.support.prometheus import Figures, figure, parse
 from tests.support.redis_server import free_port
-from tests.workflow.test_metrics import DURATION, seed
+from tests.workflow.test_backlog import GAUGES, waiting_case
+from tests.workflow.test_metrics import AT, DURATION, seed
 
 # A queue the worker does not consume, so the message stays there to be counted.
 IDLE_QUEUE_TASK = {"intake": ("workflow.step.2.arrive", "kasi"), "workflow": ("intake.x", "intake")}
@@ -33,6 +34,7 @@ def test_a_worker_serves_its_metrics_on_its_port(
 ) -> None:
     if service == "workflow":
         seed({2: [3]}, {2: 1})
+        waiting_case(2, arrived=AT)  # at the Kasi's step since before this test: overdue
     task, queue = IDLE_QUEUE_TASK[service]
     get_celery().send_task(task, kwargs={})
     port = free_port()
@@ -52,5 +54,8 @@ def test_a_worker_serves_its_metrics_on_its_port(
     if service == "workflow":
         assert figure(figures, f"{DURATION}_count", step="2", role="kasi") == 1
         assert figure(figures, "pengaduan_workflow_step_breaches_total", step="2", role="kasi") == 1
+        waiting, overdue, _ = (figure(figures, name, role="kasi") for name in GAUGES)
+        assert (waiting, overdue) == (1, 1)
+        assert figure(figures, GAUGES[0], role="tim_koordinasi") == 0
     else:
         assert figure(figures, "pengaduan_intake_complaints_filed_total") == 0
