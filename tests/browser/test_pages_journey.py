@@ -221,9 +221,17 @@ def test_the_console_is_usable_on_a_phone(live_system: LiveSystem, new_page: New
     log_in(staff, Role.ADMIN)
     open_case_from_worklist(staff, code)
     take_action(staff, "complete", STEP_INPUTS[1])
-    for path in ("/console", "/console/cari", "/console/laporan", "/console/notifikasi"):
+    pages = ("/console", "/console/cari", "/console/laporan", "/console/notifikasi")
+    for path in (*pages, "/console/antrean"):
         staff.goto(path)
         checked(staff)
+
+    def kasi_waiting() -> str:
+        staff.goto("/console/antrean")
+        return staff.locator("#antrean tr[data-role=kasi] td").first.inner_text().strip()
+
+    # The case handed on to the Kasi shows in the Kasi's row, readable by the Admin too.
+    wait_for(lambda: kasi_waiting() == "1", 60, "the Kasi's backlog on /console/antrean")
     # The error pages are pages too.
     missing = staff.goto(f"/console/kasus/{uuid.uuid4()}")
     assert missing is not None
