@@ -13,6 +13,7 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import MetaData
 
+from shared.preflight import settings_or_exit
 from shared.production_checks import require_production_ready
 from shared.settings import PROJECT_ROOT, SERVICES, Settings, get_settings
 
@@ -66,12 +67,16 @@ def main() -> None:
     named = parser.parse_args().services
     if unknown := sorted(set(named) - set(SERVICES)):
         parser.error(f"unknown service {', '.join(unknown)} (choose from {', '.join(SERVICES)})")
+    services = named or SERVICES
     # Migrations touch the databases only: no broker, no tokens, no cookies to check.
-    require_production_ready(
-        "migrate", services=named or SERVICES, jwt=False, redis=False, cookies=False
+    settings = settings_or_exit(
+        "migrate",
+        lambda settings: require_production_ready(
+            "migrate", services=services, jwt=False, redis=False, cookies=False, settings=settings
+        ),
     )
-    for service in named or SERVICES:
-        upgrade(service)
+    for service in services:
+        upgrade(service, settings)
         print(f"{service}: migrated to head")
 
 

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable
 from sqlalchemy import or_, select
 
 from shared.db import ServiceDatabase
-from shared.settings import Settings, get_settings
+from shared.settings import Settings, UnusableSettings, get_settings
 from shared.sop import Role
 
 MIN_SECRET_LENGTH = 32
@@ -44,15 +44,11 @@ PLACEHOLDER_SECRETS = (
 MIN_DISTINCT_CHARACTERS = 10
 
 
-class ProductionConfigError(RuntimeError):
+class ProductionConfigError(UnusableSettings):
     """The process must not start: each problem is one line of the message."""
 
     def __init__(self, process: str, problems: list[str]) -> None:
-        self.problems = problems
-        lines = "\n".join(f"  - {problem}" for problem in problems)
-        super().__init__(
-            f"{process} refuses to start in production mode (PENGADUAN_MODE=production):\n{lines}"
-        )
+        super().__init__(problems, " in production mode (PENGADUAN_MODE=production)", process)
 
 
 def jwt_secret_problems(settings: Settings) -> list[str]:

