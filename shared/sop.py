@@ -70,7 +70,10 @@ STEPS: tuple[Step, ...] = (
         standard_minutes=5,
         inputs=(InputField("note", "Catatan admin", required=False),),
         status="received",
-        status_label="Laporan pengaduan diterima oleh Admin Pengaduan",
+        # The SOP's record keeping ("Teregister pada Sistem/Aplikasi Pengaduan") happens here,
+        # when the workflow takes the case in; intake alone has only received it.
+        status_label="Laporan pengaduan telah teregister pada Sistem Pengaduan dan diteruskan "
+        "kepada Admin Pengaduan",
     ),
     Step(
         number=2,
@@ -230,7 +233,7 @@ ANSWERED = "answered"
 CLOSED = "closed"  # the workflow's own: the case left the steps (the answer went to the notifier)
 INFORMATION_SUPPLIED = "information_supplied"
 STATUS_LABELS: dict[str, str] = {
-    SUBMITTED: "Laporan pengaduan terkirim dan menunggu diterima Admin Pengaduan",
+    SUBMITTED: "Laporan pengaduan telah diterima dan menunggu diregister pada Sistem Pengaduan",
     **{step.status: step.status_label for step in STEPS},
     **{p.status: p.status_label for p in PATHS if p.status and p.status_label},
     INFORMATION_SUPPLIED: "Kelengkapan data dari Anda telah dikirim dan akan ditelaah Kasi",

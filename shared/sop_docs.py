@@ -15,6 +15,7 @@ from shared.celery_app import ALL_QUEUES, task_routes
 from shared.settings import PROJECT_ROOT
 from shared.sop import (
     ANSWERED,
+    FIRST_STEP,
     INFORMATION_SUPPLIED,
     PATHS,
     ROLE_LABELS,
@@ -67,8 +68,9 @@ def _escalation_table() -> list[str]:
 
 def _status_table() -> list[str]:
     lines = ["| status | the complainant reads | when |", "|---|---|---|"]
-    when = {SUBMITTED: "filed at intake, before the workflow registered it"}
+    when = {SUBMITTED: "filed at intake (received), before the workflow registered it"}
     when |= {s.status: f"the case arrived at step {s.number} ({s.role.value})" for s in STEPS}
+    when[FIRST_STEP.status] += ": registered, and the complainant is told (`registered`)"
     when |= {p.status: f"path `{p.name}` taken at step {p.step}" for p in PATHS if p.status}
     when[INFORMATION_SUPPLIED] = "the complainant replied; on its way back to step 2"
     when[ANSWERED] = "the notifier delivered the answer"

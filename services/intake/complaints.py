@@ -44,9 +44,12 @@ from shared.sop import ANSWERED, FIRST_STEP, INFORMATION_SUPPLIED, PATHS, SUBMIT
 
 log = logging.getLogger(__name__)
 
+# Received, not yet registered: intake holds the laporan, the workflow registers it at step 1
+# (``shared.sop``'s status labels say which is true at any moment).
 FILED_MESSAGE = (
-    "Laporan pengaduan Anda telah diterima. Simpan kode pelacakan dan token akses ini: token "
-    "akses hanya ditampilkan sekali dan diperlukan untuk melihat perkembangan laporan Anda."
+    "Laporan pengaduan Anda telah diterima dan menunggu diregister pada Sistem Pengaduan. Simpan "
+    "kode pelacakan dan token akses ini: token akses hanya ditampilkan sekali dan diperlukan "
+    "untuk melihat perkembangan laporan Anda."
 )
 
 # One message for an unknown code and for a wrong token: the answer must not tell a guesser
@@ -116,6 +119,13 @@ def file_complaint(session: Session, data: ComplaintIn) -> tuple[Complaint, str]
     annotate(tracking_code=complaint.tracking_code)
     log.info("complaint %s filed as %s", complaint.id, complaint.tracking_code)
     return complaint, token
+
+
+def status_now(session: Session, tracking_code: str) -> str:
+    """The complaint's status as it stands: a receipt shown again (a reload of the filing form)
+    may find the workflow has registered it since, and must not say otherwise."""
+    complaint = _by_code(session, tracking_code)
+    return complaint.status if complaint is not None else SUBMITTED
 
 
 def find_for_citizen(session: Session, tracking_code: str, access_token: str) -> Complaint:

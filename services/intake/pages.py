@@ -12,7 +12,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 
-from services.intake import client_limits, idempotency
+from services.intake import client_limits, complaints, idempotency
 from services.intake.client_limits import Kind, RateLimited
 from services.intake.dependencies import NO_STORE, SessionDep
 from services.intake.portal_forms import (
@@ -22,6 +22,7 @@ from services.intake.portal_forms import (
     form_fields,
     judge_complaint,
 )
+from services.intake.schemas import status_label
 from shared.contracts import Channel
 from shared.web import csrf_token, page_templates
 
@@ -136,6 +137,7 @@ def file_from_form(request: Request, form: FormDep, session: SessionDep) -> HTML
             "section": "ajukan",
             "tracking_code": filed.tracking_code,
             "access_token": filed.access_token,
+            "status_label": status_label(complaints.status_now(session, filed.tracking_code)),
         },
     )
 

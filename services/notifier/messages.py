@@ -34,6 +34,9 @@ class IncompleteNotification(ValueError):
 
 SUBJECTS: dict[NotificationKind, str] = {
     NotificationKind.FILED: "Laporan pengaduan {tracking_code} telah kami terima",
+    # Short: a subject past 69 characters may be folded whole onto a second header line, which
+    # Python's own parser (and some clients) then read with a leading space.
+    NotificationKind.REGISTERED: "Laporan pengaduan {tracking_code} telah teregister",
     NotificationKind.VERIFIED: "Laporan pengaduan {tracking_code} telah diverifikasi",
     NotificationKind.ANSWER: "Jawaban pengaduan {tracking_code}: {subject}",
     NotificationKind.INFORMATION_REQUESTED: (

@@ -191,6 +191,8 @@ def sms_text(
     texts = {
         NotificationKind.FILED: f"Pengaduan Anda diterima dengan kode {code}. Pantau di {page} "
         "dengan token akses Anda.",
+        NotificationKind.REGISTERED: f"Pengaduan {code} telah teregister pada Sistem Pengaduan "
+        f"dan diteruskan kepada Admin Pengaduan. Pantau di {page}",
         NotificationKind.VERIFIED: f"Pengaduan {code} telah diverifikasi Kasi dan diteruskan "
         f"kepada Koordinator untuk disposisi. Pantau di {page}",
         NotificationKind.ANSWER: f"Jawaban pengaduan {code}: {msg.answer}",

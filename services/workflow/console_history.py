@@ -14,6 +14,7 @@ from shared.sop import PATHS, STEP_BY_NUMBER, STEPS
 CHANNEL_LABELS = {"email": "Email", "sms": "SMS", "app": "Aplikasi"}
 NOTIFICATION_LABELS = {
     "filed": "Tanda terima pengaduan",
+    "registered": "Pemberitahuan laporan teregister",
     "verified": "Hasil verifikasi",
     "answer": "Jawaban pengaduan",
     "information_requested": "Permintaan kelengkapan data",

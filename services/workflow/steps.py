@@ -55,7 +55,11 @@ class Completion:
 
 
 def receive_complaint(session: Session, msg: ComplaintFiledV1) -> Case:
-    """A filed complaint enters the workflow: the case is registered and arrives at step 1."""
+    """A filed complaint enters the workflow: the case is registered and arrives at step 1.
+
+    Only now is the laporan "teregister pada Sistem Pengaduan" and with the Admin Pengaduan, so
+    only now is the complainant told so (at filing they heard only that it was received). A
+    redelivered filing finds the case and tells nobody again."""
     existing = session.scalar(select(Case).where(Case.tracking_code == msg.tracking_code))
     if existing is not None:
         return existing
@@ -84,6 +88,7 @@ def receive_complaint(session: Session, msg: ComplaintFiledV1) -> Case:
         input={"subject": msg.subject, "description": msg.description},
     )
     arrive_at(session, case, FIRST_STEP)
+    enqueue(session, NOTIFY_TASK, notification_for(case, NotificationKind.REGISTERED))
     return case
 
 

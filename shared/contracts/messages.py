@@ -88,8 +88,10 @@ class CaseStatusChangedV1(Message):
 
 
 class NotificationKind(StrEnum):
-    # To the complainant.
+    # To the complainant. FILED: intake holds the laporan (received, with the tracking code);
+    # REGISTERED: the workflow took it in at step 1 (teregister, with the Admin Pengaduan).
     FILED = "filed"
+    REGISTERED = "registered"
     VERIFIED = "verified"
     ANSWER = "answer"
     INFORMATION_REQUESTED = "information_requested"

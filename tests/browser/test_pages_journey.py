@@ -13,7 +13,7 @@ from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
-from shared.sop import STEPS, Role
+from shared.sop import STATUS_LABELS, STEPS, SUBMITTED, Role
 from tests.browser.conftest import LiveSystem, NewPage
 from tests.support.browser import assert_fits_width, check_accessibility, screenshots
 from tests.support.desk import CITIZEN_EMAIL, STAFF_PASSWORD, STEP_INPUTS
@@ -54,6 +54,8 @@ def file_complaint(
     code = page.locator("#kode-pelacakan").inner_text().strip()
     token = page.locator("#token-akses").inner_text().strip()
     assert code.startswith("PGD-")
+    # Received, not yet registered: the receipt is the filing's own answer.
+    expect(page.locator("#status")).to_have_text(STATUS_LABELS[SUBMITTED])
     assert len(token) >= 20  # a real secret, not a placeholder
     if audit:
         checked(page)

@@ -58,7 +58,7 @@ FAULT_TYPES = (
     "sms-outage",
     "duplicate-delivery",
 )
-KINDS = ("filed", "verified", "answer")
+KINDS = ("filed", "registered", "verified", "answer")
 WORKERS = ("intake", "workflow", "notifier")
 TRANSIENT = (httpx.TransportError,)
 
@@ -519,6 +519,8 @@ def _queues(broker_url: str) -> dict[str, int]:
 def _kind_of_email(subject: str) -> str:
     if "telah kami terima" in subject:
         return "filed"
+    if "telah teregister" in subject:
+        return "registered"
     if "telah diverifikasi" in subject:
         return "verified"
     if subject.startswith("Jawaban pengaduan"):
@@ -529,6 +531,8 @@ def _kind_of_email(subject: str) -> str:
 def _kind_of_sms(text_: str) -> str:
     if "diterima dengan kode" in text_:
         return "filed"
+    if "telah teregister" in text_:
+        return "registered"
     if "telah diverifikasi" in text_:
         return "verified"
     if text_.startswith("Jawaban pengaduan"):

@@ -109,6 +109,8 @@ def test_the_answer_reaches_the_inbox_the_live_stream_and_the_browser_once(
     # The filing acknowledgement reaches the inbox too: "app" is among the channels.
     [acknowledgement] = wait_for(inbox, 60, "the acknowledgement in the inbox")  # type: ignore[misc]
     assert acknowledgement["kind"] == "filed"
+    assert "terima" in acknowledgement["body"]  # received; registering is the workflow's, later
+    assert "teregister" not in acknowledgement["body"]
 
     browser = receiver.browser()
     subscribing = citizen.post(

@@ -16,6 +16,8 @@ from services.intake import codes
 from services.intake.codes import CODE_PATTERN
 from services.intake.database import get_db
 from services.intake.models import Complaint, TimelineEntry
+from services.notifier.messages import compose
+from services.notifier.sms import sms_text
 from shared.contracts import (
     NOTIFY_TASK,
     ComplaintFiledV1,
@@ -50,6 +52,8 @@ def test_filing_answers_202_with_a_tracking_code_and_a_token(client: TestClient)
     assert len(body["access_token"]) >= 43
     assert body["status"] == "submitted"
     assert "token akses hanya ditampilkan sekali" in body["message"]
+    assert "telah diterima" in body["message"]
+    assert "teregister" not in body["message"] and "diteruskan" not in body["message"]
     assert response.headers["Cache-Control"] == "no-store"
     assert response.headers["Location"] == f"/api/v1/complaints/{body['tracking_code']}"
 
@@ -118,6 +122,22 @@ def test_filing_commits_the_complaint_with_both_outbox_messages(client: TestClie
     assert ack.kind is NotificationKind.FILED
     assert (ack.tracking_code, ack.subject) == (filed["tracking_code"], "Izin usaha belum terbit")
     assert ack.recipient.email == CITIZEN_EMAIL
+
+
+def test_the_acknowledgement_queued_at_filing_says_received_not_registered(
+    client: TestClient,
+) -> None:
+    """Intake holds the laporan; registering it is the workflow's (step 1), later. What the
+    notifier will make of the queued acknowledgement must claim no more than receipt."""
+    file(client, channels=["email", "sms", "app"])
+    [row] = [r for r in outbox_rows() if r.task_name == NOTIFY_TASK]
+    ack = NotificationRequestedV1.model_validate(row.payload)
+    assert ack.kind is NotificationKind.FILED
+    composed = compose(ack)
+    for said in (composed.subject, composed.body, composed.html, sms_text(ack)):
+        assert "terima" in said and ack.tracking_code in said
+        for claim in ("teregister", "terdaftar", "diteruskan"):
+            assert claim not in said.lower(), claim
 
 
 def test_the_relay_publishes_both_messages_onto_the_admin_and_notifier_queues(

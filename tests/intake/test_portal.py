@@ -137,6 +137,7 @@ def test_filing_through_the_form_files_once_and_hands_over_code_and_token(
     assert response.headers["cache-control"] == "no-store"
     assert_clean_page(response)
     assert "Laporan pengaduan diterima" in response.text
+    assert _by_id(response.text, "status") == STATUS_LABELS["submitted"]
     assert "hanya ditampilkan sekali" in response.text
     code, token = _by_id(response.text, "kode-pelacakan"), _by_id(response.text, "token-akses")
     after = row_counts()
@@ -424,6 +425,32 @@ def test_the_same_form_sent_twice_files_once_and_shows_the_same_receipt(
     receipt = (_by_id(first.text, "kode-pelacakan"), _by_id(first.text, "token-akses"))
     assert (_by_id(again.text, "kode-pelacakan"), _by_id(again.text, "token-akses")) == receipt
     assert row_counts()["complaints"] == before["complaints"] + 1
+
+
+def test_the_receipt_says_received_until_the_workflow_has_registered_the_laporan(
+    portal: TestClient,
+) -> None:
+    sent = form(portal, **complaint_form(), filing_key=uuid.uuid4().hex)
+    first = portal.post("/", data=sent)
+    code, token = _by_id(first.text, "kode-pelacakan"), _by_id(first.text, "token-akses")
+    assert _by_id(first.text, "status") == STATUS_LABELS["submitted"]
+    assert "diterima" in STATUS_LABELS["submitted"]
+    for claim in ("teregister", "terdaftar", "diteruskan"):
+        assert claim not in first.text, claim  # nothing the workflow has not done yet
+
+    set_status(code, FIRST_STEP.status, sequence=2)  # the step-1 arrival's update, applied
+    again = portal.post("/", data=sent)  # the receipt reloaded
+    assert (_by_id(again.text, "kode-pelacakan"), _by_id(again.text, "token-akses")) == (
+        code,
+        token,
+    )
+    registered = _by_id(again.text, "status")
+    assert registered == STATUS_LABELS[FIRST_STEP.status]
+    assert "teregister pada Sistem Pengaduan" in registered
+    assert "diteruskan kepada Admin Pengaduan" in registered
+    # The tracking page says the same.
+    assert open_tracking(portal, code, token).status_code == 303
+    assert _by_id(portal.get(f"/lacak/{code}").text, "status") == registered
 
 
 def test_a_changed_form_sent_with_the_old_key_is_a_new_complaint(portal: TestClient) -> None:

@@ -30,6 +30,10 @@ def test_complaint_is_answered_by_email_after_all_five_steps(system: Desk) -> No
 
     ack = wait_for(system.emails_to, 60, "the filing acknowledgement")
     assert filed["tracking_code"] in ack[0].get_content()
+    # Received at filing; registered (and with the Admin Pengaduan) only once step 1 has it.
+    registered = system.wait_for_status(filed, "received")
+    assert registered["status_label"] == STATUS_LABELS["received"]
+    assert "teregister pada Sistem Pengaduan" in registered["status_label"]
 
     case_id = system.walk(filed["tracking_code"])
 
@@ -47,10 +51,15 @@ def test_complaint_is_answered_by_email_after_all_five_steps(system: Desk) -> No
     ]
     assert tracked["status_label"] == STATUS_LABELS["answered"]
 
-    # The acknowledgement, the Kasi's verification and the answer, once each.
-    wait_for(lambda: len(system.emails_to()) >= 3, 30, "three emails")
+    # The acknowledgement, the registration, the Kasi's verification and the answer, once each.
+    wait_for(lambda: len(system.emails_to()) >= 4, 30, "four emails")
     emails = system.emails_to()
-    assert len(emails) == 3
+    assert len(emails) == 4
+    [received] = [m for m in emails if "telah kami terima" in m["Subject"]]
+    assert "teregister" not in received.get_content()
+    [registered_mail] = [m for m in emails if "telah teregister" in m["Subject"]]
+    said = " ".join(registered_mail.get_content().split())
+    assert "diteruskan kepada Admin Pengaduan" in said and filed["tracking_code"] in said
     assert sum("telah diverifikasi" in m["Subject"] for m in emails) == 1
     answer_mail = next(m for m in emails if STEP_INPUTS[4]["answer"] in m.get_content())
     assert filed["tracking_code"] in answer_mail.get_content()
@@ -74,10 +83,10 @@ def test_complaint_is_answered_by_email_after_all_five_steps(system: Desk) -> No
             if e["kind"] == "notified"
         ]
 
-    # Each of the three on both chosen channels (the app's is its hand-over to the inbox).
-    wait_for(lambda: len(notified()) == 6, 60, "every delivery on the case record")
+    # Each of the four on both chosen channels (the app's is its hand-over to the inbox).
+    wait_for(lambda: len(notified()) == 8, 60, "every delivery on the case record")
     assert sorted(notified()) == [
         (kind, channel, "sent")
-        for kind in ("answer", "filed", "verified")
+        for kind in ("answer", "filed", "registered", "verified")
         for channel in ("app", "email")
     ]

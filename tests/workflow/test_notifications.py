@@ -18,6 +18,7 @@ from services.workflow.notifications import record_delivery
 from services.workflow.steps import arrive, complete_step, receive_complaint
 from shared.consumer import consume_once
 from shared.contracts import (
+    INTAKE_STATUS_TASK,
     NOTIFY_TASK,
     RESEND_TASK,
     WORKFLOW_NOTIFIED_TASK,
@@ -28,7 +29,7 @@ from shared.contracts import (
     StepHandoffV1,
 )
 from shared.settings import get_settings
-from shared.sop import Role
+from shared.sop import Role, step
 from tests.support.outbox import queued_payloads
 from tests.workflow.conftest import PASSWORD, filed_message, login
 
@@ -79,13 +80,55 @@ def test_no_arrival_emails_when_switched_off(
         create_user(session, username="ani", password=PASSWORD, role=Role.ADMIN, email="a@b.id")
         receive_complaint(session, filed_message())
     get_settings.cache_clear()
-    assert outbox(NOTIFY_TASK) == []
+    assert [n["kind"] for n in outbox(NOTIFY_TASK)] == ["registered"]  # to the complainant only
 
 
 def test_the_embedded_mode_sends_no_arrival_emails_unless_asked(configured: dict[str, str]) -> None:
     assert get_settings().model_copy(update={"redis_url": None}).staff_arrival_emails is False
     production = get_settings().model_copy(update={"redis_url": "redis://redis:6379/0"})
     assert production.staff_arrival_emails is True
+
+
+def test_the_complainant_is_told_once_the_step_1_arrival_registered_the_case(
+    configured: dict[str, str],
+) -> None:
+    message = filed_message("PGD-REGI-0001")
+    assert consume_once(get_db(), step(1).arrive_task, message, receive_complaint) == "applied"
+
+    [told] = outbox(NOTIFY_TASK)
+    assert (told["kind"], told["tracking_code"]) == ("registered", "PGD-REGI-0001")
+    assert told["recipient"] == {
+        "name": "Siti Aminah",
+        "email": "siti@example.id",
+        "phone": "+6281234567890",
+    }
+    assert told["channels"] == ["email", "app"]  # the channels chosen at filing
+    assert told["subject"] == "Izin usaha belum terbit"
+    # The same notice rides with the status update that moves the tracking page to "received".
+    assert [u["status"] for u in outbox(INTAKE_STATUS_TASK)] == ["received"]
+
+
+def test_a_redelivered_arrival_tells_the_complainant_nothing_more(
+    configured: dict[str, str],
+) -> None:
+    message = filed_message("PGD-REGI-0002")
+    consume_once(get_db(), step(1).arrive_task, message, receive_complaint)
+    # The broker's redelivery (same message id), then a replayed copy under another id.
+    assert consume_once(get_db(), step(1).arrive_task, message, receive_complaint) == "duplicate"
+    replayed = message.model_copy(update={"message_id": uuid.uuid4()})
+    assert consume_once(get_db(), step(1).arrive_task, replayed, receive_complaint) == "applied"
+
+    assert [n["kind"] for n in outbox(NOTIFY_TASK)] == ["registered"]
+
+
+def test_an_arrival_that_does_not_commit_tells_nobody(configured: dict[str, str]) -> None:
+    with pytest.raises(RuntimeError), get_db().transaction() as session:
+        receive_complaint(session, filed_message("PGD-REGI-0003"))
+        raise RuntimeError("the worker dies before its commit")
+    assert outbox(NOTIFY_TASK) == []
+
+    consume_once(get_db(), step(1).arrive_task, filed_message("PGD-REGI-0003"), receive_complaint)
+    assert [n["kind"] for n in outbox(NOTIFY_TASK)] == ["registered"]
 
 
 def test_the_complainant_is_told_when_the_kasi_has_verified(
@@ -95,7 +138,8 @@ def test_the_complainant_is_told_when_the_kasi_has_verified(
         complete_step(
             session, case_id=case_at_step_1.id, step_number=1, user=staff[Role.ADMIN], payload={}
         )
-    assert outbox(NOTIFY_TASK) == []  # receiving is not news to the complainant
+    # Completing step 1 is not news to the complainant: registration (the arrival) was.
+    assert [n["kind"] for n in outbox(NOTIFY_TASK)] == ["registered"]
     with get_db().transaction() as session:
         arrive(session, StepHandoffV1(case_id=case_at_step_1.id, step=2))
         complete_step(
@@ -105,7 +149,7 @@ def test_the_complainant_is_told_when_the_kasi_has_verified(
             user=staff[Role.KASI],
             payload={"verification": "Terverifikasi"},
         )
-    [told] = outbox(NOTIFY_TASK)
+    [told] = [n for n in outbox(NOTIFY_TASK) if n["kind"] != "registered"]
     assert (told["kind"], told["tracking_code"]) == ("verified", "PGD-TEST-0001")
     assert told["recipient"]["email"] == "siti@example.id"
     assert told["channels"] == ["email", "app"]

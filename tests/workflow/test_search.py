@@ -133,7 +133,10 @@ def test_any_role_finds_cases_over_http(client: TestClient, cases: dict) -> None
     assert (body["total"], body["limit"], body["offset"]) == (2, 1, 1)
     [item] = body["items"]
     assert item["case_id"] == cases["A"] and item["tracking_code"] == "PGD-SRCH-000A"
-    assert item["status_label"] == "Laporan pengaduan diterima oleh Admin Pengaduan"
+    assert item["status_label"] == (
+        "Laporan pengaduan telah teregister pada Sistem Pengaduan dan diteruskan kepada Admin "
+        "Pengaduan"
+    )
     assert item["current_step"] == 1 and item["current_role"] == "admin"
     assert item["held_by"] == "petugas_admin" and item["held_at"]
     assert item["overdue"] is False and item["due_at"]

@@ -140,8 +140,9 @@ def test_all_five_steps_record_who_what_and_minutes(case_at_step_1: Case, staff:
     assert all(e.standard_minutes == 5 and e.minutes_taken is not None for e in completed)
     assert all(e.within_standard for e in completed)
     notifications = _outbox(NOTIFY_TASK)
-    # The complainant hears that the Kasi verified the laporan, then the answer.
-    assert sorted(n.payload["kind"] for n in notifications) == ["answer", "verified"]
+    # The complainant hears that the laporan was registered, that the Kasi verified it, then
+    # the answer.
+    assert sorted(n.payload["kind"] for n in notifications) == ["answer", "registered", "verified"]
     [answer] = [n for n in notifications if n.payload["kind"] == "answer"]
     assert answer.payload["answer"] == "Izin Anda terbit hari ini."
     assert opened(answer.payload)["recipient"]["email"] == "siti@example.id"
