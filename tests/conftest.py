@@ -17,8 +17,13 @@ from tests.support.smtp import SmtpServer
 from tests.support.state import reset_process_state
 
 # PENGADUAN_TEST_CLOCK moves the whole run's wall clock (.ci/run's shifted-date runs).
-# tests.support.skipped_groups closes a run with the groups skipped for want of a part.
-pytest_plugins = ["tests.support.shifted_clock", "tests.support.skipped_groups"]
+# tests.support.skipped_groups closes a run with the groups skipped for want of a part;
+# tests.support.password_hashes makes the test process's staff passwords cheap to hash.
+pytest_plugins = [
+    "tests.support.shifted_clock",
+    "tests.support.skipped_groups",
+    "tests.support.password_hashes",
+]
 
 # The test SMTP server (aiosmtpd) notes every connection at INFO, from its own thread, between
 # tests: noise beside the services' own lines.
