@@ -11,8 +11,10 @@ import shlex
 import shutil
 import socket
 import subprocess
+from datetime import datetime
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 import yaml
@@ -561,7 +563,21 @@ def test_ci_runs_make_test_against_the_machines_postgres_and_redis() -> None:
     assert "set -euo pipefail" in script
     assert "PENGADUAN_TEST_DATABASE_URL=postgresql+psycopg://" in script
     assert "PENGADUAN_TEST_REDIS_URL=redis://" in script
-    assert script.rstrip().endswith("make test")
+    assert "make test" in script.splitlines()
+    # Debian's chromium, installed when missing, so CI never skips the browser tests.
+    assert "apt-get install -y -qq chromium" in script
+
+
+def test_ci_runs_the_fast_part_again_under_four_moved_clocks() -> None:
+    script = (PROJECT_ROOT / ".ci" / "run").read_text()
+    stamps = re.findall(r'"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d)"', script)
+    office = [datetime.fromisoformat(s).astimezone(ZoneInfo("Asia/Jakarta")) for s in stamps]
+    assert any(m.weekday() == 6 and m.hour >= 22 for m in office), "a Sunday night"
+    assert any((m.month, m.day) == (8, 17) for m in office), "17 August, a national holiday"
+    assert any((m.month, m.day, m.hour, m.minute) == (12, 31, 23, 59) for m in office)
+    assert "date -u -d '+1 year'" in script  # a year from the day CI runs
+    assert 'PENGADUAN_TEST_CLOCK="${moment}" make test ARGS=\'-m "not journey"' in script
+    assert 'echo "=== the fast part of the suite with the clock at ${moment} ==="' in script
 
 
 # tools/run_embedded: the process list is a pure function of the settings
