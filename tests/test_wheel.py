@@ -5,6 +5,7 @@ process needs must be inside it, since `shared.settings.PROJECT_ROOT` is then si
 from __future__ import annotations
 
 import os
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -16,15 +17,34 @@ import pytest
 from shared.contracts import NotificationKind
 from shared.settings import PROJECT_ROOT, SERVICES
 
+# What the Dockerfile copies into its build stage before `pip wheel .`.
+BUILD_CONTEXT = ("pyproject.toml", "README.md", "shared", "services", "tools")
+
+
+def build_context(directory: Path) -> Path:
+    """A copy of what the image is built from: setuptools writes build/ and *.egg-info beside
+    the source, so two runs building from the checkout itself (.ci/run's parallel shifted-date
+    runs) broke each other's wheel."""
+    for name in BUILD_CONTEXT:
+        source = PROJECT_ROOT / name
+        if source.is_dir():
+            ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
+            shutil.copytree(source, directory / name, ignore=ignore)
+        else:
+            shutil.copy2(source, directory / name)
+    return directory
+
 
 @pytest.fixture(scope="module")
 def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The wheel, built from the source and unpacked to a directory of its own."""
+    """The wheel, built from a copy of the image's build context, unpacked to a directory of
+    its own."""
     out = tmp_path_factory.mktemp("wheel")
+    context = build_context(tmp_path_factory.mktemp("context"))
     subprocess.run(
         [
             *(sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps"),
-            *("--no-build-isolation", "--wheel-dir", str(out), str(PROJECT_ROOT)),
+            *("--no-build-isolation", "--wheel-dir", str(out), str(context)),
         ],
         check=True,
         capture_output=True,
