@@ -14,11 +14,12 @@ from fastapi.testclient import TestClient
 from services.workflow import step_clock
 from services.workflow.backlog import RoleBacklog, backlogs
 from services.workflow.database import get_db
-from services.workflow.models import Case, StaffUser
+from services.workflow.models import StaffUser
 from shared.sop import STEP_BY_NUMBER, Role
 from tests.support.clock import WIB, TestClock
 from tests.support.prometheus import figure, parse
 from tests.workflow.console_client import log_in, open_console
+from tests.workflow.records import seed_case
 
 # Monday morning, office hours (07:30-12:00 WIB): a minute of the clock is an office minute.
 NOW = datetime(2026, 11, 30, 9, 12, tzinfo=WIB)
@@ -30,23 +31,15 @@ GAUGES = (
 
 
 def waiting_case(step: int | None, *, arrived: datetime | None, before_pause: float = 0.0) -> None:
+    """A case at ``step`` (None: closed), arrived there at ``arrived`` (None: still travelling),
+    with ``before_pause`` office minutes spent there before a pause."""
     with get_db().transaction() as session:
-        case = Case(
-            id=str(uuid.uuid4()),
-            tracking_code=f"PGD-ANTRE-{uuid.uuid4().hex[:6].upper()}",
-            subject="Izin usaha belum terbit",
-            description="Uji antrean per peran",
-            reporter_name="Siti Aminah",
-            channels=["email"],
-            status="received",
-            current_step=step,
-            filed_at=NOW - timedelta(hours=1),
-            event_count=0,
-        )
+        code = f"PGD-ANTRE-{uuid.uuid4().hex[:6].upper()}"
+        case = seed_case(session, code, arrived or NOW)
+        case.current_step = step
         if step is not None and arrived is not None:
             resumed = before_pause if before_pause else None
             step_clock.start(case, STEP_BY_NUMBER[step], arrived, resumed_after=resumed)
-        session.add(case)
 
 
 @pytest.fixture
