@@ -29,4 +29,4 @@ RUN pip install --no-cache-dir --no-deps /wheels/*.whl && rm -rf /wheels
 WORKDIR /app
 USER pengaduan
 EXPOSE 8001 8002 5555
-CMD ["python", "-m", "shared.migrations"]
+CMD ["python", "-m", "shared.database.migrations"]

@@ -47,8 +47,8 @@ class Step:
     inputs: tuple[InputField, ...]
     status: str  # the case's status while it waits at this step (stable English code)
     status_label: str  # the same, as the complainant reads it
-    # The notification kind (``shared.contracts.NotificationKind``) the complainant is sent when
-    # the step is completed, if the step's completion is news to them.
+    # The notification kind (``shared.messaging.contracts.NotificationKind``) the complainant is
+    # sent when the step is completed, if the step's completion is news to them.
     tells_complainant: str | None = None
 
     @property

@@ -11,8 +11,8 @@ import sys
 from fnmatch import fnmatchcase
 from pathlib import Path
 
-from shared.celery_app import ALL_QUEUES, task_routes
-from shared.settings import PROJECT_ROOT
+from shared.messaging.celery_app import ALL_QUEUES, task_routes
+from shared.runtime.settings import PROJECT_ROOT
 from shared.sop import (
     ANSWERED,
     FIRST_STEP,
@@ -109,7 +109,7 @@ def registered_tasks() -> list[str]:
     hand beside it). Read in a fresh interpreter: this process's app may hold other tasks
     (a test's, say)."""
     script = (
-        "import importlib; from shared.celery_app import get_celery\n"
+        "import importlib; from shared.messaging.celery_app import get_celery\n"
         "for s in ('intake', 'workflow', 'notifier'):\n"
         "    importlib.import_module(f'services.{s}.tasks')\n"
         "print('\\n'.join(n for n in get_celery().tasks if not n.startswith('celery.')))"

@@ -19,14 +19,15 @@ from zoneinfo import ZoneInfo
 import pytest
 import yaml
 
-from shared import beat_app
-from shared.celery_app import ALL_QUEUES, INTAKE_QUEUE, NOTIFIER_QUEUE, ROLE_QUEUES
-from shared.settings import PROJECT_ROOT, SERVICES, Settings
+from shared.messaging.celery_app import ALL_QUEUES, INTAKE_QUEUE, NOTIFIER_QUEUE, ROLE_QUEUES
+from shared.runtime import beat_app
+from shared.runtime.settings import PROJECT_ROOT, SERVICES, Settings
 from tools import run_embedded
 
 COMPOSE_FILE = PROJECT_ROOT / "docker-compose.yml"
 
-# What shared.celery_app routes to each service's tasks: its worker must consume exactly these.
+# What shared.messaging.celery_app routes to each service's tasks: its worker must consume
+# exactly these.
 SERVICE_QUEUES: dict[str, set[str]] = {
     "intake": {INTAKE_QUEUE},
     "workflow": set(ROLE_QUEUES),
@@ -138,7 +139,7 @@ def test_each_worker_healthcheck_pings_that_containers_own_worker(
     kind, script = compose_service["healthcheck"]["test"]
     assert kind == "CMD-SHELL"
     # Celery's %h is the hostname, which Docker also puts in $HOSTNAME ($$ escapes compose's $).
-    assert argv(script)[:4] == ["celery", "-A", "shared.flower_app", "inspect"]
+    assert argv(script)[:4] == ["celery", "-A", "shared.runtime.flower_app", "inspect"]
     assert option(argv(script), "--destination") == f"{node}@$$HOSTNAME"
 
 
@@ -159,7 +160,7 @@ def test_each_api_runs_its_uvicorn_factory_on_its_published_port(
     assert args[0] == "uvicorn"
     assert "--factory" in args
     target = next(arg for arg in args if arg.endswith(":create_app"))
-    assert target == f"services.{service}.api:create_app"
+    assert target == f"services.{service}.api.app:create_app"
     assert module_file(target.split(":")[0]).is_file()
     port = API_PORTS[service]
     assert option(args, "--port") == str(port)
@@ -180,7 +181,7 @@ def test_flower_watches_the_shared_app_that_declares_every_queue(
     services: dict[str, Any],
 ) -> None:
     args = argv(services["flower"]["command"])
-    assert option(args, "-A") == "shared.flower_app"
+    assert option(args, "-A") == "shared.runtime.flower_app"
     assert "flower" in args
     assert "5555:5555" in services["flower"]["ports"]
 
@@ -226,8 +227,8 @@ def test_exactly_one_beat_sends_the_schedule_of_the_shared_app(
 ) -> None:
     [(name, args)] = beat_commands(services).items()
     assert name == "beat"
-    assert args[:5] == ["celery", "-A", "shared.beat_app", "beat", "-s"]
-    assert module_file("shared.beat_app").is_file()
+    assert args[:5] == ["celery", "-A", "shared.runtime.beat_app", "beat", "-s"]
+    assert module_file("shared.runtime.beat_app").is_file()
     assert services["beat"]["deploy"]["replicas"] == 1
     text = COMPOSE_FILE.read_text()
     assert "never scale it" in text[: text.index("\n  beat:")].rsplit("\n\n", 1)[-1]
@@ -246,7 +247,7 @@ def test_beats_schedule_file_is_on_a_named_volume_and_its_healthcheck_reads_it(
     assert str(schedule.parent) == "/app/var"
     assert "PENGADUAN_DATA_DIR=/app/var" in (PROJECT_ROOT / "Dockerfile").read_text()
     test = beat["healthcheck"]["test"]
-    assert test == ["CMD", "python", "-m", "shared.beat_app", str(schedule)]
+    assert test == ["CMD", "python", "-m", "shared.runtime.beat_app", str(schedule)]
 
 
 def test_beats_healthcheck_fails_once_the_schedule_file_goes_quiet(tmp_path: Path) -> None:
@@ -342,7 +343,7 @@ def test_docker_compose_config_accepts_the_file_with_every_required_value_set(
 
 def test_migrations_run_once_postgres_is_healthy(services: dict[str, Any]) -> None:
     migrate = services["migrate"]
-    assert argv(migrate["command"]) == ["python", "-m", "shared.migrations"]
+    assert argv(migrate["command"]) == ["python", "-m", "shared.database.migrations"]
     assert migrate["depends_on"]["postgres"]["condition"] == "service_healthy"
     assert migrate["restart"] == "no"
 
@@ -536,7 +537,7 @@ def test_the_build_context_keeps_everything_the_dockerfile_copies() -> None:
     for source in sources:
         assert (PROJECT_ROOT / source).exists(), source
         assert not ignored(source), source
-    assert not ignored("shared/settings.py")
+    assert not ignored("shared/runtime/settings.py")
     assert not ignored("services/notifier/templates")
 
 
@@ -677,10 +678,10 @@ def test_make_run_serves_apis_and_flower_on_the_configured_ports(tmp_path: Path)
     procs = run_embedded.processes(settings, python="py")
     for service, port in (("intake", "9101"), ("workflow", "9102")):
         args = procs[f"{service}-api"]
-        assert option(args, "--factory") == f"services.{service}.api:create_app"
-        assert module_file(f"services.{service}.api").is_file()
+        assert option(args, "--factory") == f"services.{service}.api.app:create_app"
+        assert module_file(f"services.{service}.api.app").is_file()
         assert option(args, "--port") == port
-    assert option(procs["flower"], "-A") == "shared.flower_app"
+    assert option(procs["flower"], "-A") == "shared.runtime.flower_app"
     assert option(procs["flower"], "--port") == "9155"
 
 

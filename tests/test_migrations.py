@@ -13,11 +13,11 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import MetaData, create_engine, inspect, text
 
-import shared.dead_letters  # registers its table on MessagingBase
-import shared.outbox  # noqa: F401 - registers the outbox tables on MessagingBase
-from shared.db import MessagingBase
-from shared.migrations import alembic_config, upgrade
-from shared.settings import SERVICES
+import shared.messaging.dead_letters  # registers its table on MessagingBase
+import shared.messaging.outbox  # noqa: F401 - registers the outbox tables on MessagingBase
+from shared.database.engine import MessagingBase
+from shared.database.migrations import alembic_config, upgrade
+from shared.runtime.settings import SERVICES
 from tests.support.databases import PostgresDatabases
 
 

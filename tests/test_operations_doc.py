@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 import yaml
 
-from shared.celery_app import ALL_QUEUES
-from shared.settings import PROJECT_ROOT, Settings
+from shared.messaging.celery_app import ALL_QUEUES
+from shared.runtime.settings import PROJECT_ROOT, Settings
 
 COMPOSE: dict[str, Any] = yaml.safe_load((PROJECT_ROOT / "docker-compose.yml").read_text())
 OPERATIONS = (PROJECT_ROOT / "docs" / "OPERATIONS.md").read_text()

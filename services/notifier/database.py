@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from shared.db import ServiceDatabase
-from shared.service_runtime import connect
+from shared.database.engine import ServiceDatabase
+from shared.runtime.service_wiring import connect
 
 
 @lru_cache

@@ -15,8 +15,8 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup, escape
 
-from shared.contracts import NotificationKind, NotificationRequestedV1
-from shared.settings import Settings, get_settings
+from shared.messaging.contracts import NotificationKind, NotificationRequestedV1
+from shared.runtime.settings import Settings, get_settings
 
 OFFICE = "DPMPTSP Kota Madiun"
 

@@ -17,10 +17,10 @@ from prometheus_client.registry import Collector
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from services.notifier.channels import ROUTES
+from services.notifier.channels.registry import ROUTES
 from services.notifier.models import AttemptOutcome, Delivery, DeliveryAttempt, DeliveryStatus
-from shared.db import ServiceDatabase
-from shared.metrics_server import registry_with
+from shared.database.engine import ServiceDatabase
+from shared.runtime.metrics_server import registry_with
 
 SHOWN_STATES = (DeliveryStatus.SENT, DeliveryStatus.RETRYING, DeliveryStatus.FAILED)
 

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import JSON, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from shared.db import UTCDateTime, make_metadata, utcnow
+from shared.database.engine import UTCDateTime, make_metadata, utcnow
 
 
 class Base(DeclarativeBase):

@@ -3,7 +3,7 @@
 ``notifier.notification.send`` stores the NotificationRequestedV1 and queues (outbox) one
 ``notifier.deliver.<channel>`` message per channel, carrying ids only. Each channel's task runs
 in a transaction of its own, so a channel that is down retries alone and never resends another
-channel's message. ``shared.consumer`` records each message id with its effect, so once a
+channel's message. ``shared.messaging.consumer`` records each message id with its effect, so once a
 transaction commits a redelivered message is skipped.
 
 The remaining window, per channel: the SMTP server (or SMS gateway) accepted the message, then
@@ -23,8 +23,10 @@ from datetime import timedelta
 
 from sqlalchemy.orm import Session
 
+from services.notifier.channels.mail import TransientMailError
+from services.notifier.channels.sms import TransientSmsError
 from services.notifier.database import get_db
-from services.notifier.delivery import (
+from services.notifier.delivery.deliver import (
     NothingToResend,
     deliver_channel,
     fan_out,
@@ -32,12 +34,11 @@ from services.notifier.delivery import (
     record_retry,
     resend,
 )
-from services.notifier.delivery_sweep import sweep_stale
-from services.notifier.mail import TransientMailError
-from services.notifier.sms import TransientSmsError
-from shared.celery_app import get_celery
-from shared.consumer import TaskOptions, consumer
-from shared.contracts import (
+from services.notifier.delivery.sweep import sweep_stale
+from shared.database.engine import utcnow
+from shared.messaging.celery_app import get_celery
+from shared.messaging.consumer import TaskOptions, consumer
+from shared.messaging.contracts import (
     DELIVER_APP_TASK,
     DELIVER_EMAIL_TASK,
     DELIVER_SMS_TASK,
@@ -48,8 +49,7 @@ from shared.contracts import (
     NotificationRequestedV1,
     ResendRequestedV1,
 )
-from shared.db import utcnow
-from shared.settings import get_settings
+from shared.runtime.settings import get_settings
 
 log = logging.getLogger(__name__)
 
@@ -117,7 +117,7 @@ resend_requested = consumer(app, name=RESEND_TASK, contract=ResendRequestedV1, d
 
 
 # No retries: the next sweep, ``delivery_sweep_seconds`` later, is the retry; two sweeps at once
-# send each lost delivery once (``shared.outbox.requeue`` resets a row conditionally).
+# send each lost delivery once (``shared.messaging.outbox.requeue`` resets a row conditionally).
 @app.task(name=DELIVERY_SWEEP_TASK)  # type: ignore[untyped-decorator]
 def delivery_sweep() -> str:
     cutoff = utcnow() - timedelta(seconds=get_settings().delivery_stale_seconds)

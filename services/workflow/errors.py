@@ -1,8 +1,8 @@
-"""The workflow's domain errors; shared.api_errors maps them to HTTP in one handler."""
+"""The workflow's domain errors; shared.web.api_errors maps them to HTTP in one handler."""
 
 from __future__ import annotations
 
-from shared.api_errors import Conflict, Forbidden, InvalidInput, NotFound, Unauthorized
+from shared.web.api_errors import Conflict, Forbidden, InvalidInput, NotFound, Unauthorized
 
 
 class CaseNotFound(NotFound):

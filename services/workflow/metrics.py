@@ -22,12 +22,12 @@ from prometheus_client.registry import Collector
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
-from services.workflow import clock
-from services.workflow.backlog import RoleBacklog, backlogs
+from services.workflow.cases.backlog import RoleBacklog, backlogs
 from services.workflow.models import CaseEvent
-from services.workflow.sla_report import COMPLETED, StepKey, breaches_per_step
-from shared.db import ServiceDatabase
-from shared.metrics_server import registry_with
+from services.workflow.sla import clock
+from services.workflow.sla.report import COMPLETED, StepKey, breaches_per_step
+from shared.database.engine import ServiceDatabase
+from shared.runtime.metrics_server import registry_with
 from shared.sop import STEPS
 
 # Office minutes: around the 5-minute standard finely, then up to a whole office day (480).

@@ -18,7 +18,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from shared.db import UTCDateTime, make_metadata, utcnow
+from shared.database.engine import UTCDateTime, make_metadata, utcnow
 
 
 class Base(DeclarativeBase):

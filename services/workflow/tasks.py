@@ -8,15 +8,15 @@ import logging
 from celery import Task
 from sqlalchemy.orm import Session
 
-from services.workflow import clock
+from services.workflow.cases.notifications import CaseNotYetRegistered, record_delivery
+from services.workflow.cases.paths import receive_reply
+from services.workflow.cases.steps import arrive, receive_complaint
 from services.workflow.database import get_db
-from services.workflow.notifications import CaseNotYetRegistered, record_delivery
-from services.workflow.paths import receive_reply
-from services.workflow.sla_sweep import sweep
-from services.workflow.steps import arrive, receive_complaint
-from shared.celery_app import get_celery
-from shared.consumer import consumer
-from shared.contracts import (
+from services.workflow.sla import clock
+from services.workflow.sla.sweep import sweep
+from shared.messaging.celery_app import get_celery
+from shared.messaging.consumer import consumer
+from shared.messaging.contracts import (
     SLA_SWEEP_TASK,
     WORKFLOW_NOTIFIED_TASK,
     ComplainantReplyV1,

@@ -3,9 +3,9 @@
 from services.workflow import tasks  # noqa: F401 - registers the step tasks on the app
 from services.workflow.database import get_db
 from services.workflow.metrics import registry_for
-from shared.celery_app import get_celery
-from shared.metrics_server import serve_when_worker_ready
-from shared.worker_setup import wire_worker
+from shared.messaging.celery_app import get_celery
+from shared.runtime.metrics_server import serve_when_worker_ready
+from shared.runtime.worker_setup import wire_worker
 
 app = get_celery()
 wire_worker(get_db, "workflow")

@@ -48,12 +48,12 @@ from rich.table import Table
 from sqlalchemy import func, select
 
 from services.notifier.models import Delivery
-from services.workflow.accounts import create_user, get_by_username
+from services.workflow.cases.steps import complete_step, worklist
 from services.workflow.models import Case, CaseEvent
-from services.workflow.steps import complete_step, worklist
-from shared.db import ServiceDatabase, make_engine
-from shared.service_runtime import connect
-from shared.settings import get_settings
+from services.workflow.staff.accounts import create_user, get_by_username
+from shared.database.engine import ServiceDatabase, make_engine
+from shared.runtime.service_wiring import connect
+from shared.runtime.settings import get_settings
 from shared.sop import Role
 from tests.bench import bare_chain
 from tests.support.databases import database_pool, fresh_set
@@ -469,7 +469,7 @@ def start_desk(
 ) -> str:
     """The intake API, the intake and notifier workers and ``workers`` workflow workers, each
     appended to ``processes`` as it starts; the API's address."""
-    intake = "services.intake.api:create_app"
+    intake = "services.intake.api.app:create_app"
     api, url = uvicorn("api-intake", intake, env, logs, config.web_workers)
     processes.append(api)
     nodes = ["intake", "notifier"] + [f"workflow{i}" for i in range(workers)]
@@ -637,7 +637,7 @@ def run(config: Config, console: Console) -> Report:
         with Progress(*columns, console=console) as progress:
             # Intake: the real API, then the bare one, one after the other on the same cores.
             api, url = uvicorn(
-                "api-intake", "services.intake.api:create_app", env, logs, config.web_workers
+                "api-intake", "services.intake.api.app:create_app", env, logs, config.web_workers
             )
             try:
                 report.intake = hammer("intake API", url, config, progress)

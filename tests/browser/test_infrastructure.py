@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page
 
-from shared.web import CONTENT_SECURITY_POLICY
+from shared.web.pages import CONTENT_SECURITY_POLICY
 from tests.browser.conftest import LiveSystem
 from tests.support.browser import (
     WINDOW_SIZES,

@@ -38,8 +38,8 @@ from rich.console import Console
 from rich.table import Table
 from sqlalchemy import create_engine, inspect, text
 
-from shared.celery_app import ALL_QUEUES, make_celery
-from shared.settings import Settings
+from shared.messaging.celery_app import ALL_QUEUES, make_celery
+from shared.runtime.settings import Settings
 from shared.sop import STEPS, Role
 from tests.support.chaos_servers import RestartableGateway, RestartableSmtpServer
 from tests.support.databases import database_pool, fresh_set

@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from services.intake.api import create_app as intake_app
-from services.workflow.api import create_app as workflow_app
+from services.intake.api.app import create_app as intake_app
+from services.workflow.api.app import create_app as workflow_app
 
 ERROR_BODY = {"$ref": "#/components/schemas/ErrorBody"}
 

@@ -25,9 +25,9 @@ from schemathesis.specs.openapi.schemas import OpenApiSchema
 from sqlalchemy import create_engine, func, select
 
 from services.intake.models import Base as IntakeBase
-from services.workflow.accounts import create_user
-from shared.db import ServiceDatabase
-from shared.outbox import OutboxMessage
+from services.workflow.staff.accounts import create_user
+from shared.database.engine import ServiceDatabase
+from shared.messaging.outbox import OutboxMessage
 from shared.sop import Role
 from tests.conftest import TEST_REDIS_DB
 from tests.support.databases import PostgresDatabases, SqliteDatabases, fresh_set
@@ -67,7 +67,7 @@ def _schema(service: str) -> OpenApiSchema:
     # Built from the app at collection, where no server runs yet. (The fixture-based lazy loader,
     # schemathesis.pytest.from_fixture, fails on pytest 9.2: it sets Function._nodeid, which
     # pytest 9.2 no longer has.)
-    module = importlib.import_module(f"services.{service}.api")
+    module = importlib.import_module(f"services.{service}.api.app")
     return schemathesis.openapi.from_dict(module.create_app().openapi())
 
 

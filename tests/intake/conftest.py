@@ -13,14 +13,14 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
-from services.intake.api import create_app
+from services.intake.api.app import create_app
+from services.intake.app_channel.inbox import deliver_to_inbox
 from services.intake.database import get_db
-from services.intake.inbox import deliver_to_inbox
 from services.intake.models import Complaint, TimelineEntry
-from shared.consumer import consume_once
-from shared.contracts import INTAKE_INBOX_TASK, InboxMessageV1, NotificationKind
-from shared.outbox import OutboxMessage
-from shared.settings import SERVICES, get_settings
+from shared.messaging.consumer import consume_once
+from shared.messaging.contracts import INTAKE_INBOX_TASK, InboxMessageV1, NotificationKind
+from shared.messaging.outbox import OutboxMessage
+from shared.runtime.settings import SERVICES, get_settings
 from tests.support.databases import PostgresDatabases, SqliteDatabases
 from tests.support.webpush_receiver import WebPushReceiver
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
-from services.intake import codes
+from services.intake.tracking import codes
 from tests.intake.conftest import complaint_body, file, row_counts
 
 

@@ -11,15 +11,15 @@ from typing import Any
 import httpx
 import pytest
 
-from shared.celery_app import get_celery
-from shared.contracts import (
+from shared.messaging.celery_app import get_celery
+from shared.messaging.contracts import (
     NOTIFY_TASK,
     Channel,
     NotificationKind,
     NotificationRequestedV1,
     Reporter,
 )
-from shared.settings import SERVICES
+from shared.runtime.settings import SERVICES
 from shared.sop import STATUS_LABELS
 from tests.intake.conftest import CITIZEN_EMAIL, complaint_body, set_settings, vapid_pem
 from tests.support.databases import PostgresDatabases, SqliteDatabases

@@ -9,8 +9,8 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
-from services.intake.api import create_app
-from services.intake.body_limit import MAX_BODY_BYTES
+from services.intake.api.app import create_app
+from services.intake.api.body_limit import MAX_BODY_BYTES
 from tests.intake.conftest import complaint_body, row_counts
 
 

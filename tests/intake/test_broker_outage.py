@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from services.intake.api import create_app
-from shared.contracts import NOTIFY_TASK
+from services.intake.api.app import create_app
+from shared.messaging.contracts import NOTIFY_TASK
 from shared.sop import FIRST_STEP
 from tests.intake.conftest import file, outbox_rows, queued, track
 from tests.support.processes import wait_for

@@ -12,8 +12,8 @@ import pytest
 from fastapi.testclient import TestClient
 from pydantic import ValidationError
 
-from services.intake.api import create_app
-from shared.settings import Settings
+from services.intake.api.app import create_app
+from shared.runtime.settings import Settings
 from tests.intake.conftest import complaint_body, file, row_counts, set_settings
 from tests.intake.test_portal import complaint_form, form, open_tracking
 
@@ -123,9 +123,9 @@ def test_while_redis_is_unreachable_requests_go_through_with_a_warning(
 ) -> None:
     # Only the limits' connection: a closed port, refused at once.
     monkeypatch.setattr(
-        "services.intake.client_limits._broker_url", lambda: "redis://127.0.0.1:1/0"
+        "services.intake.api.client_limits._broker_url", lambda: "redis://127.0.0.1:1/0"
     )
-    with caplog.at_level(logging.WARNING, logger="services.intake.client_limits"):
+    with caplog.at_level(logging.WARNING, logger="services.intake.api.client_limits"):
         for _ in range(3):
             file(api)
 

@@ -7,7 +7,7 @@ from collections import Counter
 
 import pytest
 
-from services.intake import codes
+from services.intake.tracking import codes
 
 
 def test_a_tracking_code_is_pgd_and_two_groups_of_unambiguous_symbols() -> None:

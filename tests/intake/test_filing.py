@@ -12,13 +12,13 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from services.intake import codes
-from services.intake.codes import CODE_PATTERN
 from services.intake.database import get_db
 from services.intake.models import Complaint, TimelineEntry
+from services.intake.tracking import codes
+from services.intake.tracking.codes import CODE_PATTERN
+from services.notifier.channels.sms import sms_text
 from services.notifier.messages import compose
-from services.notifier.sms import sms_text
-from shared.contracts import (
+from shared.messaging.contracts import (
     NOTIFY_TASK,
     ComplaintFiledV1,
     NotificationKind,

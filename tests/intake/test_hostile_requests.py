@@ -15,9 +15,9 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
-from services.intake.api import create_app
-from services.intake.codes import new_tracking_code
-from shared.web import CSRF_COOKIE
+from services.intake.api.app import create_app
+from services.intake.tracking.codes import new_tracking_code
+from shared.web.pages import CSRF_COOKIE
 from tests.intake.conftest import complaint_body, file, row_counts, set_settings
 
 FILING = "/api/v1/complaints"

@@ -12,9 +12,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select, update
 
 from services.intake.database import get_db
-from services.intake.idempotency import RETENTION
+from services.intake.filing.idempotency import RETENTION
 from services.intake.models import FilingKey
-from shared.db import utcnow
+from shared.database.engine import utcnow
 from tests.intake.conftest import complaint_body, row_counts, track
 
 KEY = "5f0c3a1e-6d7b-4c2a-9e1f-8b7a6c5d4e3f"

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
-from shared.contracts import ComplaintFiledV1
+from shared.messaging.contracts import ComplaintFiledV1
 from shared.sop import FIRST_STEP
 from tests.intake.conftest import complaint_body, file, outbox_rows, row_counts, track
 

@@ -13,12 +13,12 @@ import pytest
 import redis
 from fastapi.testclient import TestClient
 
-from services.intake import live_events
-from services.intake.complaints import apply_status_change
+from services.intake.app_channel import live_events
+from services.intake.app_channel.event_stream import MAX_STREAMS_PER_COMPLAINT
 from services.intake.database import get_db
-from services.intake.event_stream import MAX_STREAMS_PER_COMPLAINT
-from shared.contracts import CaseStatusChangedV1
-from shared.settings import get_settings
+from services.intake.filing.complaints import apply_status_change
+from shared.messaging.contracts import CaseStatusChangedV1
+from shared.runtime.settings import get_settings
 from shared.sop import STATUS_LABELS
 from tests.intake.conftest import deliver, file, headers, inbox_message, set_settings
 from tests.support.redis_server import free_port

@@ -7,8 +7,8 @@ from sqlalchemy import update
 
 from services.intake.database import get_db
 from services.intake.models import Complaint
-from shared.celery_app import ALL_QUEUES
-from shared.db import utcnow
+from shared.database.engine import utcnow
+from shared.messaging.celery_app import ALL_QUEUES
 from tests.intake.conftest import file
 from tests.support.prometheus import figure, parse
 

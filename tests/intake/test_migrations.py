@@ -8,7 +8,7 @@ from pathlib import Path
 from alembic import command
 from sqlalchemy import create_engine, inspect
 
-from shared.migrations import alembic_config, upgrade
+from shared.database.migrations import alembic_config, upgrade
 
 APP_CHANNEL_TABLES = {"inbox_messages", "push_subscriptions", "push_deliveries"}
 

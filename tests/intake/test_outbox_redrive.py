@@ -11,9 +11,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy import update
 
 from services.intake.database import get_db
-from shared.celery_app import get_celery
-from shared.db import utcnow
-from shared.outbox import OutboxMessage, OutboxRelay
+from shared.database.engine import utcnow
+from shared.messaging.celery_app import get_celery
+from shared.messaging.outbox import OutboxMessage, OutboxRelay
 from tests.intake.conftest import complaint_body, outbox_rows, queued
 from tests.support.processes import wait_for
 

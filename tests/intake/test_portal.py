@@ -13,13 +13,14 @@ import pytest
 from fastapi.testclient import TestClient
 from httpx import Response
 
-from services.intake.api import create_app
-from services.intake.complaints import NOT_FOUND_MESSAGE, apply_answer, apply_status_change
+from services.intake.api.app import create_app
 from services.intake.database import get_db
-from services.intake.portal_forms import UNREADABLE_MESSAGE
-from services.intake.tracking_access import COOKIE_PREFIX
-from shared.consumer import consume_once
-from shared.contracts import (
+from services.intake.filing.complaints import NOT_FOUND_MESSAGE, apply_answer, apply_status_change
+from services.intake.portal.forms import UNREADABLE_MESSAGE
+from services.intake.tracking.access import COOKIE_PREFIX
+from shared.database.engine import utcnow
+from shared.messaging.consumer import consume_once
+from shared.messaging.contracts import (
     INTAKE_ANSWERED_TASK,
     INTAKE_STATUS_TASK,
     CaseStatusChangedV1,
@@ -27,9 +28,8 @@ from shared.contracts import (
     ComplaintAnsweredV1,
     ComplaintFiledV1,
 )
-from shared.db import utcnow
 from shared.sop import FIRST_STEP, STATUS_LABELS
-from shared.web import CONTENT_SECURITY_POLICY, CSRF_COOKIE, MAX_FORM_BYTES
+from shared.web.pages import CONTENT_SECURITY_POLICY, CSRF_COOKIE, MAX_FORM_BYTES
 from tests.intake.conftest import deliver, inbox_message, outbox_rows, row_counts, track
 from tests.support.sse import Event, events
 

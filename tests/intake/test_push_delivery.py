@@ -9,15 +9,19 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from services.intake import push_delivery
+from services.intake.app_channel import push_delivery
+from services.intake.app_channel.push_delivery import (
+    BODY_PREVIEW_CHARS,
+    TransientPushError,
+    send_push,
+)
 from services.intake.database import get_db
 from services.intake.models import PushDelivery, PushSubscription
-from services.intake.push_delivery import BODY_PREVIEW_CHARS, TransientPushError, send_push
 from services.intake.tasks import push
-from shared.consumer import consume_once
-from shared.contracts import INTAKE_PUSH_TASK, PushDeliveryV1
-from shared.outbox import OutboxMessage
-from shared.settings import get_settings
+from shared.messaging.consumer import consume_once
+from shared.messaging.contracts import INTAKE_PUSH_TASK, PushDeliveryV1
+from shared.messaging.outbox import OutboxMessage
+from shared.runtime.settings import get_settings
 from tests.intake.conftest import deliver, file, headers, inbox_message
 from tests.support.redis_server import free_port
 from tests.support.webpush_receiver import Browser, WebPushReceiver

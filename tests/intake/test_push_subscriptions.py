@@ -14,10 +14,10 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
+from services.intake.app_channel.push_subscriptions import MAX_SUBSCRIPTIONS_PER_COMPLAINT
 from services.intake.database import get_db
 from services.intake.models import PushSubscription
-from services.intake.push_subscriptions import MAX_SUBSCRIPTIONS_PER_COMPLAINT
-from shared.settings import Settings, get_settings
+from shared.runtime.settings import Settings, get_settings
 from tests.intake.conftest import file, headers
 from tests.support.webpush_receiver import Browser, b64url
 

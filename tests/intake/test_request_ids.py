@@ -10,8 +10,8 @@ import uuid
 import pytest
 from fastapi.testclient import TestClient
 
-from shared.log_context import log_scope
-from shared.log_setup import configure_logging
+from shared.runtime.log_context import log_scope
+from shared.runtime.log_setup import configure_logging
 from tests.intake.conftest import complaint_body, outbox_rows, queued
 from tests.support.processes import wait_for
 
@@ -66,7 +66,7 @@ def test_text_logs_show_the_ids_beside_the_message(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.setenv("PENGADUAN_LOG_FORMAT", "text")
-    from shared.settings import get_settings  # noqa: PLC0415 - after the variable is set
+    from shared.runtime.settings import get_settings  # noqa: PLC0415 - after the variable is set
 
     get_settings.cache_clear()
     try:

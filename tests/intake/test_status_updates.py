@@ -8,20 +8,20 @@ from datetime import UTC, datetime
 import pytest
 from sqlalchemy import func, select
 
-from services.intake.complaints import apply_answer, apply_status_change, file_complaint
 from services.intake.database import get_db
+from services.intake.filing.complaints import apply_answer, apply_status_change, file_complaint
+from services.intake.filing.schemas import ComplaintIn
 from services.intake.models import Complaint, TimelineEntry
-from services.intake.schemas import ComplaintIn
 from services.intake.tasks import answered, status_changed
-from shared.celery_app import get_celery
-from shared.consumer import consume_once
-from shared.contracts import (
+from shared.messaging.celery_app import get_celery
+from shared.messaging.consumer import consume_once
+from shared.messaging.contracts import (
     INTAKE_ANSWERED_TASK,
     INTAKE_STATUS_TASK,
     CaseStatusChangedV1,
     ComplaintAnsweredV1,
 )
-from shared.outbox import ProcessedMessage
+from shared.messaging.outbox import ProcessedMessage
 from tests.intake.conftest import complaint_body
 
 ANSWER = "Izin usaha Anda telah terbit dan dapat diunduh melalui OSS."

@@ -11,8 +11,8 @@ import pytest
 from fastapi.testclient import TestClient
 from pydantic import ValidationError
 
-from shared.contracts import NOTIFY_TASK, ComplaintFiledV1
-from shared.sealing import unseal
+from shared.messaging.contracts import NOTIFY_TASK, ComplaintFiledV1
+from shared.messaging.sealing import unseal
 from tests.intake.conftest import CITIZEN_EMAIL, file, queued
 from tests.support.processes import wait_for
 

@@ -6,10 +6,10 @@ from datetime import UTC, datetime
 
 from fastapi.testclient import TestClient
 
-from services.intake.complaints import apply_answer, apply_status_change
 from services.intake.database import get_db
-from shared.consumer import consume_once
-from shared.contracts import (
+from services.intake.filing.complaints import apply_answer, apply_status_change
+from shared.messaging.consumer import consume_once
+from shared.messaging.contracts import (
     INTAKE_ANSWERED_TASK,
     INTAKE_STATUS_TASK,
     CaseStatusChangedV1,

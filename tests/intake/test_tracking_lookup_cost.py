@@ -10,9 +10,10 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from services.intake import codes, complaints
 from services.intake.database import get_db
-from shared.api_errors import NotFound
+from services.intake.filing import complaints
+from services.intake.tracking import codes
+from shared.web.api_errors import NotFound
 from tests.intake.conftest import file
 
 WRONG_TOKEN = "bukan-token-yang-benar-0123456789abcdefghijk"

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from shared.celery_app import get_celery
-from shared.contracts import INTAKE_STATUS_TASK, CaseStatusChangedV1
+from shared.messaging.celery_app import get_celery
+from shared.messaging.contracts import INTAKE_STATUS_TASK, CaseStatusChangedV1
 from tests.intake.conftest import file, track
 from tests.support.processes import start_worker, wait_for
 

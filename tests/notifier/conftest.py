@@ -11,8 +11,8 @@ from services.notifier.database import get_db
 from services.notifier.messages import NEEDS_NOTE
 from services.notifier.models import Delivery
 from services.notifier.tasks import deliver, notify
-from shared.consumer import consume_once
-from shared.contracts import (
+from shared.messaging.consumer import consume_once
+from shared.messaging.contracts import (
     DELIVER_EMAIL_TASK,
     DELIVER_SMS_TASK,
     INTAKE_ANSWERED_TASK,
@@ -23,8 +23,8 @@ from shared.contracts import (
     NotificationRequestedV1,
     Reporter,
 )
-from shared.outbox import OutboxMessage, ProcessedMessage
-from shared.settings import SERVICES, get_settings
+from shared.messaging.outbox import OutboxMessage, ProcessedMessage
+from shared.runtime.settings import SERVICES, get_settings
 from tests.support.databases import PostgresDatabases, SqliteDatabases
 
 CITIZEN_EMAIL = "siti.aminah@example.id"

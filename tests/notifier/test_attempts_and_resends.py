@@ -14,13 +14,13 @@ from typing import Any
 
 from sqlalchemy import select
 
+from services.notifier.channels.mail import TransientMailError
 from services.notifier.database import get_db
-from services.notifier.delivery import claim_delivery, find_delivery, load_notification
-from services.notifier.mail import TransientMailError
+from services.notifier.delivery.deliver import claim_delivery, find_delivery, load_notification
 from services.notifier.models import DeliveryAttempt
 from services.notifier.tasks import deliver_email, resend_delivery
-from shared.consumer import consume_once
-from shared.contracts import (
+from shared.messaging.consumer import consume_once
+from shared.messaging.contracts import (
     DELIVER_APP_TASK,
     DELIVER_EMAIL_TASK,
     INTAKE_INBOX_TASK,
@@ -33,7 +33,7 @@ from shared.contracts import (
     NotificationKind,
     ResendRequestedV1,
 )
-from shared.dead_letters import FailedMessage
+from shared.messaging.dead_letters import FailedMessage
 from tests.notifier.conftest import (
     ANSWER,
     CITIZEN_EMAIL,

@@ -20,8 +20,8 @@ from sqlalchemy import select
 
 from services.notifier.database import get_db
 from services.notifier.models import DeliveryAttempt
-from shared.celery_app import get_celery
-from shared.contracts import NOTIFY_TASK, Channel, NotificationKind
+from shared.messaging.celery_app import get_celery
+from shared.messaging.contracts import NOTIFY_TASK, Channel, NotificationKind
 from tests.notifier.conftest import ANSWER, CITIZEN_EMAIL, deliveries, notification
 from tests.support.processes import ServiceProcess, start_worker, wait_for
 from tests.support.redis_server import free_port

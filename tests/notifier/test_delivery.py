@@ -14,14 +14,14 @@ import redis
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
+from services.notifier.channels.mail import TransientMailError, message_id_for
 from services.notifier.database import get_db
-from services.notifier.delivery import deliver_channel
-from services.notifier.delivery import fan_out as fan_out_body
-from services.notifier.mail import TransientMailError, message_id_for
+from services.notifier.delivery.deliver import deliver_channel
+from services.notifier.delivery.deliver import fan_out as fan_out_body
 from services.notifier.messages import IncompleteNotification
 from services.notifier.tasks import deliver
-from shared.consumer import consume_once
-from shared.contracts import (
+from shared.messaging.consumer import consume_once
+from shared.messaging.contracts import (
     DELIVER_EMAIL_TASK,
     INTAKE_ANSWERED_TASK,
     WORKFLOW_NOTIFIED_TASK,
@@ -30,7 +30,7 @@ from shared.contracts import (
     ComplaintAnsweredV1,
     NotificationKind,
 )
-from shared.settings import get_settings
+from shared.runtime.settings import get_settings
 from tests.notifier.conftest import (
     ANSWER,
     CITIZEN_EMAIL,

@@ -17,16 +17,16 @@ import pytest
 import redis
 from sqlalchemy import select
 
+from services.notifier.channels.mail import TransientMailError
 from services.notifier.database import get_db
-from services.notifier.delivery_sweep import SweepResult, sweep_stale
-from services.notifier.mail import TransientMailError
+from services.notifier.delivery.sweep import SweepResult, sweep_stale
 from services.notifier.models import DeliveryAttempt
 from services.notifier.tasks import deliver_email
-from shared.celery_app import get_celery
-from shared.contracts import DELIVER_EMAIL_TASK, NOTIFY_TASK, Channel, ChannelDeliveryV1
-from shared.db import utcnow
-from shared.outbox import OutboxMessage
-from shared.settings import get_settings
+from shared.database.engine import utcnow
+from shared.messaging.celery_app import get_celery
+from shared.messaging.contracts import DELIVER_EMAIL_TASK, NOTIFY_TASK, Channel, ChannelDeliveryV1
+from shared.messaging.outbox import OutboxMessage
+from shared.runtime.settings import get_settings
 from tests.notifier.conftest import CITIZEN_EMAIL, deliver_job, deliveries, notification
 from tests.notifier.test_attempts_and_resends import attempts, fail_once_with_smtp_down
 from tests.support.processes import ServiceProcess, beat, start_worker, wait_for

@@ -6,8 +6,8 @@ worker exits 0, and the messages it had not started stay in Redis for the next w
 real notifier worker is stopped that way while the SMS gateway holds one delivery open.
 
 One service suffices: every worker (intake, workflow, notifier) runs the same app from
-``shared.celery_app.make_celery`` with the same Celery command line, so the mechanism is the
-same for all of them. SIGTERM stays the warm shutdown (``REMAP_SIGTERM`` unset, Celery's
+``shared.messaging.celery_app.make_celery`` with the same Celery command line, so the mechanism is
+the same for all of them. SIGTERM stays the warm shutdown (``REMAP_SIGTERM`` unset, Celery's
 default); ``worker_prefetch_multiplier=1`` with ``task_acks_late`` means a busy worker holds
 only the message it is running, unacknowledged, so the rest never leave the Redis list; the
 running message is acknowledged when its task finishes. Should the task outlast the grace
@@ -27,8 +27,13 @@ from pathlib import Path
 import pytest
 import redis
 
-from shared.celery_app import NOTIFIER_QUEUE, get_celery
-from shared.contracts import NOTIFY_TASK, Channel, NotificationKind, NotificationRequestedV1
+from shared.messaging.celery_app import NOTIFIER_QUEUE, get_celery
+from shared.messaging.contracts import (
+    NOTIFY_TASK,
+    Channel,
+    NotificationKind,
+    NotificationRequestedV1,
+)
 from tests.notifier.conftest import deliveries, notification
 from tests.support.processes import ServiceProcess, start_worker, wait_for
 from tests.support.redis_server import free_port

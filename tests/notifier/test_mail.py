@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from aiosmtpd.controller import Controller
 
-from services.notifier.mail import (
+from services.notifier.channels.mail import (
     PermanentMailError,
     SmtpSender,
     TransientMailError,
@@ -21,8 +21,8 @@ from services.notifier.mail import (
     message_id_for,
     tls_context,
 )
-from shared.contracts import NotificationKind
-from shared.settings import get_settings
+from shared.messaging.contracts import NotificationKind
+from shared.runtime.settings import get_settings
 from tests.notifier.conftest import (
     ANSWER,
     CITIZEN_EMAIL,

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from services.notifier.messages import IncompleteNotification, compose
-from shared.contracts import STAFF_KINDS, NotificationKind, Reporter
-from shared.settings import Settings
+from shared.messaging.contracts import STAFF_KINDS, NotificationKind, Reporter
+from shared.runtime.settings import Settings
 from tests.notifier.conftest import NOTE, notification
 
 URL = "https://pengaduan.example.id"

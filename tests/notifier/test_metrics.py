@@ -9,7 +9,7 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from services.notifier.database import get_db
 from services.notifier.metrics import registry_for
-from shared.contracts import Channel
+from shared.messaging.contracts import Channel
 from tests.notifier.conftest import channel_jobs, deliver_job, fan_out, notification
 from tests.notifier.test_attempts_and_resends import fail_once_with_smtp_down
 from tests.support.smtp import SmtpServer

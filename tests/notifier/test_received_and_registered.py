@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 
+from services.notifier.channels.sms import sms_text
+from services.notifier.channels.sms_text import measure
 from services.notifier.messages import compose
-from services.notifier.sms import sms_text
-from services.notifier.sms_text import measure
-from shared.contracts import (
+from shared.messaging.contracts import (
     DELIVER_APP_TASK,
     INTAKE_ANSWERED_TASK,
     INTAKE_INBOX_TASK,
@@ -17,7 +17,7 @@ from shared.contracts import (
     InboxMessageV1,
     NotificationKind,
 )
-from shared.settings import Settings
+from shared.runtime.settings import Settings
 from tests.notifier.conftest import (
     CITIZEN_EMAIL,
     consume,

@@ -11,18 +11,18 @@ from typing import Any
 
 import pytest
 
-from services.notifier import sms
-from services.notifier.mail import TransientMailError
-from services.notifier.sms import NOT_CONFIGURED, TransientSmsError, sms_text
-from services.notifier.sms_text import fit, measure
-from shared.contracts import (
+from services.notifier.channels import sms
+from services.notifier.channels.mail import TransientMailError
+from services.notifier.channels.sms import NOT_CONFIGURED, TransientSmsError, sms_text
+from services.notifier.channels.sms_text import fit, measure
+from shared.messaging.contracts import (
     DELIVER_EMAIL_TASK,
     DELIVER_SMS_TASK,
     WORKFLOW_NOTIFIED_TASK,
     Channel,
     NotificationKind,
 )
-from shared.settings import Settings, get_settings
+from shared.runtime.settings import Settings, get_settings
 from tests.notifier.conftest import (
     CITIZEN_EMAIL,
     channel_jobs,

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from shared.celery_app import get_celery
-from shared.contracts import NOTIFY_TASK
+from shared.messaging.celery_app import get_celery
+from shared.messaging.contracts import NOTIFY_TASK
 from tests.notifier.conftest import CITIZEN_EMAIL, deliveries, notification, processed_count
 from tests.support.processes import start_worker, wait_for
 from tests.support.smtp import SmtpServer

@@ -11,9 +11,9 @@ import redis
 from celery import Celery
 from kombu.transport import redis as kombu_redis
 
-from shared.broker_transport import Transport
-from shared.celery_app import make_celery
-from shared.settings import Settings
+from shared.messaging.broker_transport import Transport
+from shared.messaging.celery_app import make_celery
+from shared.runtime.settings import Settings
 from tests.support.redis_server import RedisServer
 
 

@@ -9,7 +9,7 @@ from sqlalchemy import Column
 from services.intake.models import Complaint, TimelineEntry
 from services.notifier.models import Delivery
 from services.workflow.models import Case, CaseEvent
-from shared.contracts import Channel, NotificationKind
+from shared.messaging.contracts import Channel, NotificationKind
 from shared.sop import CLOSED, STATUS_LABELS, Role
 
 STATUSES = [*STATUS_LABELS, CLOSED]

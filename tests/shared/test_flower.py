@@ -19,8 +19,8 @@ import httpx
 import pytest
 import yaml
 
-from shared.celery_app import ALL_QUEUES, make_celery
-from shared.settings import PROJECT_ROOT, Settings
+from shared.messaging.celery_app import ALL_QUEUES, make_celery
+from shared.runtime.settings import PROJECT_ROOT, Settings
 from shared.sop import STEPS
 from tests.support.environment import service_environment
 from tests.support.processes import ServiceProcess
@@ -41,7 +41,7 @@ class FlowerProcess(ServiceProcess):
     def __init__(self, db: Path, broker_url: str, log_dir: Path) -> None:
         self.port = free_port()
         argv = [
-            *(sys.executable, "-m", "celery", "-A", "shared.flower_app", "flower"),
+            *(sys.executable, "-m", "celery", "-A", "shared.runtime.flower_app", "flower"),
             *compose_flower_options(),
             *(f"--port={self.port}", "--address=127.0.0.1", f"--db={db}"),
         ]

@@ -11,8 +11,8 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from services.intake.api import create_app as create_intake_app
-from services.workflow.api import create_app as create_workflow_app
+from services.intake.api.app import create_app as create_intake_app
+from services.workflow.api.app import create_app as create_workflow_app
 from tests.support.redis_server import free_port
 from tests.support.state import reset_process_state
 

@@ -9,8 +9,8 @@ import logging
 import pytest
 from celery import Celery
 
-from shared.log_context import annotate
-from shared.log_setup import configure_logging, log_celery_as
+from shared.runtime.log_context import annotate
+from shared.runtime.log_setup import configure_logging, log_celery_as
 
 
 def test_a_task_does_not_inherit_the_ids_of_the_task_before(

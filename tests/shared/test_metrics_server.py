@@ -8,7 +8,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from shared.celery_app import get_celery
+from shared.messaging.celery_app import get_celery
 from tests.support.processes import start_worker, wait_for
 from tests.support.prometheus import Figures, figure, parse
 from tests.support.redis_server import free_port

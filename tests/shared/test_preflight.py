@@ -14,14 +14,14 @@ from pathlib import Path
 
 import pytest
 
-from services.workflow.accounts import seed_demo_users
-from shared.db import ServiceDatabase
-from shared.production_checks import jwt_secret_problems
-from shared.settings import PROJECT_ROOT, Settings
+from services.workflow.staff.accounts import seed_demo_users
+from shared.database.engine import ServiceDatabase
+from shared.runtime.production_checks import jwt_secret_problems
+from shared.runtime.settings import PROJECT_ROOT, Settings
 from tests.support.databases import PostgresDatabases
 
 MAKE_RUN = [sys.executable, "-m", "tools.run_embedded"]  # what `make run` runs
-MIGRATE = [sys.executable, "-m", "shared.migrations"]
+MIGRATE = [sys.executable, "-m", "shared.database.migrations"]
 STAFF = [str(Path(sys.executable).with_name("pengaduan-staff")), "list"]  # the console script
 # Never connected to: every refusal here comes before any connection is made.
 UNREACHABLE_REDIS = "redis://redis.invalid:6379/0"

@@ -14,16 +14,16 @@ import pytest
 import yaml
 from pydantic import ValidationError
 
-from services.workflow.accounts import seed_demo_users
-from services.workflow.auth import hash_password
 from services.workflow.models import StaffUser
-from shared.db import ServiceDatabase
-from shared.production_checks import (
+from services.workflow.staff.accounts import seed_demo_users
+from services.workflow.staff.auth import hash_password
+from shared.database.engine import ServiceDatabase
+from shared.runtime.production_checks import (
     ProductionConfigError,
     demo_user_problems,
     require_production_ready,
 )
-from shared.settings import PROJECT_ROOT, Settings, load_settings
+from shared.runtime.settings import PROJECT_ROOT, Settings, load_settings
 from tests.support.databases import PostgresDatabases
 from tests.support.processes import worker
 from tests.support.state import reset_process_state
@@ -90,7 +90,7 @@ ONE_PROBLEM = [
 def test_the_intake_api_is_not_created_with_one_unsafe_setting(
     environment: Any, overrides: dict[str, str | None], problem: str
 ) -> None:
-    from services.intake.api import create_app  # noqa: PLC0415 - after the environment is set
+    from services.intake.api.app import create_app  # noqa: PLC0415 - after the environment is set
 
     environment(production_env(**overrides))
     with pytest.raises(ProductionConfigError) as refused:
@@ -101,7 +101,7 @@ def test_the_intake_api_is_not_created_with_one_unsafe_setting(
 
 
 def test_a_short_jwt_secret_is_refused_by_the_settings_themselves(environment: Any) -> None:
-    from services.intake.api import create_app  # noqa: PLC0415
+    from services.intake.api.app import create_app  # noqa: PLC0415
 
     environment(production_env(JWT_SECRET="short-but-random-Q8x"))
     with pytest.raises(ValidationError, match="jwt_secret"):
@@ -109,7 +109,7 @@ def test_a_short_jwt_secret_is_refused_by_the_settings_themselves(environment: A
 
 
 def test_every_problem_is_named_at_once_and_no_secret_is_shown(environment: Any) -> None:
-    from services.workflow.api import create_app  # noqa: PLC0415
+    from services.workflow.api.app import create_app  # noqa: PLC0415
 
     secret = "changeme" * 5
     environment(
@@ -125,7 +125,7 @@ def test_every_problem_is_named_at_once_and_no_secret_is_shown(environment: Any)
 
 
 def test_the_intake_api_starts_with_sound_production_settings(environment: Any) -> None:
-    from services.intake.api import create_app  # noqa: PLC0415
+    from services.intake.api.app import create_app  # noqa: PLC0415
 
     # No connection is made by create_app: the unreachable URLs are not reached.
     environment(production_env())
@@ -142,7 +142,7 @@ def test_the_embedded_default_passes_the_checks(environment: Any) -> None:
 def test_a_secret_is_read_from_a_secrets_file(
     environment: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    from services.intake.api import create_app  # noqa: PLC0415
+    from services.intake.api.app import create_app  # noqa: PLC0415
 
     secret = secrets.token_urlsafe(48)
     (tmp_path / "run-secrets").mkdir()
@@ -217,7 +217,7 @@ def test_the_workflow_api_starts_with_sound_production_settings(
     database_urls: dict[str, str],
     broker_url: str,
 ) -> None:
-    from services.workflow.api import create_app  # noqa: PLC0415
+    from services.workflow.api.app import create_app  # noqa: PLC0415
 
     environment(postgres_production_env(postgres_pool, database_urls, broker_url))
     assert create_app().title
@@ -229,7 +229,7 @@ def test_the_workflow_api_refuses_to_start_with_demo_users(
     database_urls: dict[str, str],
     broker_url: str,
 ) -> None:
-    from services.workflow.api import create_app  # noqa: PLC0415
+    from services.workflow.api.app import create_app  # noqa: PLC0415
     from services.workflow.database import get_db  # noqa: PLC0415
 
     environment(postgres_production_env(postgres_pool, database_urls, broker_url))
@@ -258,9 +258,9 @@ def test_a_celery_worker_exits_naming_the_problem(tmp_path: Path, broker_url: st
 @pytest.mark.parametrize(
     ("argv", "overrides", "problem"),
     [
-        (["-m", "shared.beat_app", "schedule"], {"REDIS_URL": None}, "PENGADUAN_REDIS_URL"),
+        (["-m", "shared.runtime.beat_app", "schedule"], {"REDIS_URL": None}, "PENGADUAN_REDIS_URL"),
         (
-            ["-m", "shared.migrations"],
+            ["-m", "shared.database.migrations"],
             {"NOTIFIER_DATABASE_URL": "sqlite:///n.db"},
             "PENGADUAN_NOTIFIER_DATABASE_URL is SQLite",
         ),

@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from shared.celery_app import ALL_QUEUES, make_celery
-from shared.contracts import INTAKE_ANSWERED_TASK, INTAKE_STATUS_TASK, NOTIFY_TASK, SLA_SWEEP_TASK
-from shared.settings import Settings
+from shared.messaging.celery_app import ALL_QUEUES, make_celery
+from shared.messaging.contracts import (
+    INTAKE_ANSWERED_TASK,
+    INTAKE_STATUS_TASK,
+    NOTIFY_TASK,
+    SLA_SWEEP_TASK,
+)
+from shared.runtime.settings import Settings
 from shared.sop import STEPS
 
 

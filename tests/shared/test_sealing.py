@@ -8,10 +8,15 @@ from collections.abc import Callable, Iterator
 import pytest
 from pydantic import ValidationError
 
-from shared.contracts import Channel, ComplaintFiledV1, NotificationKind, NotificationRequestedV1
-from shared.contracts.messages import Reporter
-from shared.sealing import SealBroken, seal, unseal
-from shared.settings import get_settings
+from shared.messaging.contracts import (
+    Channel,
+    ComplaintFiledV1,
+    NotificationKind,
+    NotificationRequestedV1,
+)
+from shared.messaging.contracts.messages import Reporter
+from shared.messaging.sealing import SealBroken, seal, unseal
+from shared.runtime.settings import get_settings
 
 OLD = "rahasia-lama-" + "x1y2z3" * 6
 NEW = "rahasia-baru-" + "a9b8c7" * 6
@@ -99,7 +104,7 @@ def test_garbage_in_place_of_a_seal_is_refused(secret: Secret, token: str) -> No
 
 def test_a_seal_of_something_other_than_an_object_is_refused(secret: Secret) -> None:
     secret(NEW)
-    from shared.sealing import _keys  # noqa: PLC0415 - sealing a list on purpose, past seal()
+    from shared.messaging.sealing import _keys  # noqa: PLC0415 - sealing a list on purpose, past seal()
 
     with pytest.raises(SealBroken, match="not an object"):
         unseal(_keys().encrypt(b"[1, 2]").decode())

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from shared.settings import Settings
+from shared.runtime.settings import Settings
 
 
 def test_an_empty_variable_is_the_default_not_an_empty_value(

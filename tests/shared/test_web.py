@@ -12,7 +12,7 @@ from fastapi import FastAPI, Form, Request
 from fastapi.responses import HTMLResponse
 from fastapi.testclient import TestClient
 
-from shared.web import (
+from shared.web.pages import (
     CONTENT_SECURITY_POLICY,
     CSRF_COOKIE,
     MAX_FORM_BYTES,

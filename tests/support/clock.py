@@ -1,6 +1,7 @@
 """A test clock for the workflow's SOP timing: it starts at a chosen moment (an office-hours
 Monday morning by default, whatever day the tests run on), runs on with real time so arrivals
-keep their order, and jumps when a test moves it. Injected through ``services.workflow.clock``."""
+keep their order, and jumps when a test moves it. Injected through
+``services.workflow.sla.clock``."""
 
 from __future__ import annotations
 

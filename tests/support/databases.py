@@ -11,8 +11,8 @@ from pathlib import Path
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from shared.migrations import upgrade
-from shared.settings import SERVICES
+from shared.database.migrations import upgrade
+from shared.runtime.settings import SERVICES
 
 
 class PostgresDatabases:

@@ -8,8 +8,8 @@ from typing import Any
 
 import httpx
 
-from services.workflow.accounts import create_user
-from shared.db import ServiceDatabase
+from services.workflow.staff.accounts import create_user
+from shared.database.engine import ServiceDatabase
 from shared.sop import STEPS, Role
 from tests.support.processes import ApiProcess, ServiceProcess, start_worker, wait_for
 from tests.support.smtp import SmtpServer

@@ -1,5 +1,5 @@
 """What a service queued, as the consumer will read it: outbox payloads with the personal data
-opened (it travels sealed, see shared.sealing)."""
+opened (it travels sealed, see shared.messaging.sealing)."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ from typing import Any
 
 from sqlalchemy import select
 
-from shared.db import ServiceDatabase
-from shared.outbox import OutboxMessage
-from shared.sealing import unseal
+from shared.database.engine import ServiceDatabase
+from shared.messaging.outbox import OutboxMessage
+from shared.messaging.sealing import unseal
 
 SEALED_FIELDS = ("reporter", "recipient")
 

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 import pytest
 from argon2 import PasswordHasher, profiles
 
-from services.workflow import auth
+from services.workflow.staff import auth
 
 
 @pytest.fixture(autouse=True, scope="session")

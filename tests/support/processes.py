@@ -145,14 +145,14 @@ def worker(
 
 
 def beat(env: dict[str, str], log_dir: Path) -> ServiceProcess:
-    """Celery beat, sending the sweeps of ``shared.celery_app.beat_schedule``; its schedule file
-    lives in ``log_dir`` (one beat per test: each starts its schedule afresh)."""
+    """Celery beat, sending the sweeps of ``shared.messaging.celery_app.beat_schedule``; its
+    schedule file lives in ``log_dir`` (one beat per test: each starts its schedule afresh)."""
     argv = [
         sys.executable,
         "-m",
         "celery",
         "-A",
-        "shared.beat_app",
+        "shared.runtime.beat_app",
         "beat",
         "-s",
         str(log_dir / "celerybeat-schedule"),
@@ -170,7 +170,7 @@ class ApiProcess(ServiceProcess):
             "-m",
             "uvicorn",
             "--factory",
-            f"services.{service}.api:create_app",
+            f"services.{service}.api.app:create_app",
             "--host",
             "127.0.0.1",
             "--port",

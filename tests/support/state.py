@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import importlib
 
-import shared.celery_app
-from shared.settings import get_settings
+import shared.messaging.celery_app
+from shared.runtime.settings import get_settings
 
 
 def reset_process_state() -> None:
     get_settings.cache_clear()
-    shared.celery_app._app = None
+    shared.messaging.celery_app._app = None
     for service in ("intake", "workflow", "notifier"):
         try:
             module = importlib.import_module(f"services.{service}.database")

@@ -6,13 +6,13 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
-from services.workflow import clock
-from services.workflow.accounts import create_user
-from services.workflow.api import create_app
+from services.workflow.api.app import create_app
+from services.workflow.cases.steps import receive_complaint
 from services.workflow.database import get_db
 from services.workflow.models import Case, StaffUser
-from services.workflow.steps import receive_complaint
-from shared.contracts import ComplaintFiledV1, Reporter
+from services.workflow.sla import clock
+from services.workflow.staff.accounts import create_user
+from shared.messaging.contracts import ComplaintFiledV1, Reporter
 from shared.sop import Role
 from tests.support.clock import TestClock
 

@@ -11,9 +11,9 @@ from typing import Any
 import httpx
 from fastapi.testclient import TestClient
 
-from services.workflow.api import create_app
+from services.workflow.api.app import create_app
 from shared.sop import Role
-from shared.web import CSRF_COOKIE
+from shared.web.pages import CSRF_COOKIE
 from tests.workflow.conftest import PASSWORD
 
 BASE_URL = "https://testserver"

@@ -8,7 +8,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from services.workflow import history
+from services.workflow.cases import history
 from services.workflow.models import Case
 from shared.sop import STEP_BY_NUMBER
 

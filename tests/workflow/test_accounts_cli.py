@@ -7,9 +7,9 @@ import sys
 
 from fastapi.testclient import TestClient
 
-from services.workflow.api import create_app
+from services.workflow.api.app import create_app
 
-CLI = [sys.executable, "-m", "services.workflow.accounts_cli"]
+CLI = [sys.executable, "-m", "services.workflow.staff.cli"]
 
 
 def _cli(

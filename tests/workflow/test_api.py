@@ -8,11 +8,11 @@ import jwt
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
+from services.workflow.cases.steps import arrive
 from services.workflow.database import get_db
 from services.workflow.models import Case, CaseEvent, StaffUser
-from services.workflow.steps import arrive
-from shared.contracts import StepHandoffV1
-from shared.db import utcnow
+from shared.database.engine import utcnow
+from shared.messaging.contracts import StepHandoffV1
 from shared.sop import Role
 from tests.workflow.conftest import login
 

@@ -11,10 +11,10 @@ from datetime import datetime, timedelta
 import pytest
 from fastapi.testclient import TestClient
 
-from services.workflow import step_clock
-from services.workflow.backlog import RoleBacklog, backlogs
+from services.workflow.cases.backlog import RoleBacklog, backlogs
 from services.workflow.database import get_db
 from services.workflow.models import StaffUser
+from services.workflow.sla import step_clock
 from shared.sop import STEP_BY_NUMBER, Role
 from tests.support.clock import WIB, TestClock
 from tests.support.prometheus import figure, parse

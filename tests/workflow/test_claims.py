@@ -7,12 +7,12 @@ import threading
 import pytest
 from fastapi.testclient import TestClient
 
-from services.workflow.accounts import create_user
-from services.workflow.claims import claim, clear_claim, ensure_may_act
+from services.workflow.cases.claims import claim, clear_claim, ensure_may_act
+from services.workflow.cases.history import events_of
 from services.workflow.database import get_db
 from services.workflow.errors import ConcurrentChange, HeldByOther
-from services.workflow.history import events_of
 from services.workflow.models import Case, StaffUser
+from services.workflow.staff.accounts import create_user
 from shared.sop import Role
 from tests.workflow.conftest import PASSWORD, login
 

@@ -12,11 +12,11 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
-from services.workflow import clock, step_clock
+from services.workflow.cases.steps import arrive, complete_step, receive_complaint
 from services.workflow.database import get_db
 from services.workflow.models import Case, CaseEvent, StaffUser
-from services.workflow.steps import arrive, complete_step, receive_complaint
-from shared.contracts import StepHandoffV1
+from services.workflow.sla import clock, step_clock
+from shared.messaging.contracts import StepHandoffV1
 from shared.sop import STEPS, Role
 from tests.support.clock import MONDAY_MORNING, TestClock
 from tests.support.outbox import queued_payloads

@@ -13,20 +13,20 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
+from services.workflow.cases.notifications import record_delivery
 from services.workflow.database import get_db
 from services.workflow.models import Case, StaffUser
-from services.workflow.notifications import record_delivery
-from shared.consumer import consume_once
-from shared.contracts import (
+from shared.messaging.consumer import consume_once
+from shared.messaging.contracts import (
     RESEND_TASK,
     WORKFLOW_NOTIFIED_TASK,
     Channel,
     NotificationDeliveredV1,
     NotificationKind,
 )
-from shared.outbox import OutboxMessage
+from shared.messaging.outbox import OutboxMessage
 from shared.sop import STEPS, Role
-from shared.web import CONTENT_SECURITY_POLICY
+from shared.web.pages import CONTENT_SECURITY_POLICY
 from tests.support.clock import WIB
 from tests.workflow.console_client import form_paths, log_in, open_console, post_form
 from tests.workflow.records import breached, completed, seed_case

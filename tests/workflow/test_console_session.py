@@ -13,8 +13,8 @@ from fastapi.testclient import TestClient
 
 from services.workflow.database import get_db
 from services.workflow.models import Case, StaffUser
-from shared.db import utcnow
-from shared.settings import get_settings
+from shared.database.engine import utcnow
+from shared.runtime.settings import get_settings
 from shared.sop import Role
 from tests.support.state import reset_process_state
 from tests.workflow.console_client import SESSION_COOKIE, log_in, open_console, post_form

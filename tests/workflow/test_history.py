@@ -7,7 +7,7 @@ import re
 from fastapi.routing import iter_route_contexts
 from fastapi.testclient import TestClient
 
-from services.workflow.api import create_app
+from services.workflow.api.app import create_app
 from services.workflow.models import Case
 from shared.sop import Role
 from tests.workflow.conftest import login

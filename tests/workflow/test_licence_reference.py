@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
+from services.workflow.cases.steps import receive_complaint
 from services.workflow.database import get_db
 from services.workflow.models import Case
-from services.workflow.steps import receive_complaint
 from shared.sop import Role
 from tests.workflow.conftest import filed_message, login
 

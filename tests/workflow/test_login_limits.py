@@ -9,9 +9,9 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
-from services.workflow.api import create_app
-from services.workflow.login_limits import wait_text
-from shared.settings import get_settings
+from services.workflow.api.app import create_app
+from services.workflow.staff.login_limits import wait_text
+from shared.runtime.settings import get_settings
 from tests.support.processes import wait_for
 from tests.support.state import reset_process_state
 from tests.workflow.conftest import PASSWORD

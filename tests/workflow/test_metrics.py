@@ -9,11 +9,11 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from services.workflow import history
+from services.workflow.cases import history
 from services.workflow.database import get_db
 from services.workflow.models import Case
-from shared.celery_app import ALL_QUEUES, get_celery
-from shared.settings import get_settings
+from shared.messaging.celery_app import ALL_QUEUES, get_celery
+from shared.runtime.settings import get_settings
 from tests.support.prometheus import Figures, figure, parse
 from tests.support.redis_server import free_port
 from tests.workflow.records import breached, completed, seed_case

@@ -10,14 +10,14 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from services.workflow.accounts import create_user
+from services.workflow.cases.history import events_of
+from services.workflow.cases.notifications import record_delivery
+from services.workflow.cases.steps import arrive, complete_step, receive_complaint
 from services.workflow.database import get_db
-from services.workflow.history import events_of
 from services.workflow.models import Case, StaffUser
-from services.workflow.notifications import record_delivery
-from services.workflow.steps import arrive, complete_step, receive_complaint
-from shared.consumer import consume_once
-from shared.contracts import (
+from services.workflow.staff.accounts import create_user
+from shared.messaging.consumer import consume_once
+from shared.messaging.contracts import (
     INTAKE_STATUS_TASK,
     NOTIFY_TASK,
     RESEND_TASK,
@@ -28,7 +28,7 @@ from shared.contracts import (
     ResendRequestedV1,
     StepHandoffV1,
 )
-from shared.settings import get_settings
+from shared.runtime.settings import get_settings
 from shared.sop import Role, step
 from tests.support.outbox import queued_payloads
 from tests.workflow.conftest import PASSWORD, filed_message, login

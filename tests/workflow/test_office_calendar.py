@@ -7,8 +7,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from services.workflow.office_calendar import calendar_from, parse_periods
-from shared.settings import Settings
+from services.workflow.sla.office_calendar import calendar_from, parse_periods
+from shared.runtime.settings import Settings
 
 WIB = ZoneInfo("Asia/Jakarta")
 

@@ -9,11 +9,11 @@ import sys
 from argon2 import Parameters, extract_parameters, profiles
 from argon2.low_level import Type
 
-from shared.settings import PROJECT_ROOT
+from shared.runtime.settings import PROJECT_ROOT
 
 # A process of its own, as the services run: the code's hasher, untouched by the test plugin.
 HASH_IN_A_SERVICE_PROCESS = (
-    "from services.workflow.auth import hash_password, verify_password;"
+    "from services.workflow.staff.auth import hash_password, verify_password;"
     "h = hash_password('rahasia-kantor-123');"
     "assert verify_password(h, 'rahasia-kantor-123') and not verify_password(h, 'salah');"
     "print(h)"

@@ -8,10 +8,10 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from services.workflow.cases.search import CaseFilter, find_cases
+from services.workflow.cases.steps import arrive, complete_step, receive_complaint
 from services.workflow.database import get_db
-from services.workflow.search import CaseFilter, find_cases
-from services.workflow.steps import arrive, complete_step, receive_complaint
-from shared.contracts import StepHandoffV1
+from shared.messaging.contracts import StepHandoffV1
 from shared.sop import Role
 from tests.support.clock import TestClock
 from tests.workflow.conftest import filed_message, login

@@ -12,16 +12,21 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from services.workflow.accounts import create_user
+from services.workflow.cases.history import events_of
+from services.workflow.cases.paths import receive_reply, take_path
+from services.workflow.cases.steps import arrive, complete_step, receive_complaint, worklist
 from services.workflow.database import get_db
-from services.workflow.history import events_of
 from services.workflow.models import Case, StaffUser
-from services.workflow.paths import receive_reply, take_path
-from services.workflow.sla_sweep import SweepResult, sweep
-from services.workflow.steps import arrive, complete_step, receive_complaint, worklist
+from services.workflow.sla.sweep import SweepResult, sweep
+from services.workflow.staff.accounts import create_user
 from services.workflow.tasks import sla_sweep
-from shared.contracts import NOTIFY_TASK, ComplainantReplyV1, NotificationKind, StepHandoffV1
-from shared.settings import get_settings
+from shared.messaging.contracts import (
+    NOTIFY_TASK,
+    ComplainantReplyV1,
+    NotificationKind,
+    StepHandoffV1,
+)
+from shared.runtime.settings import get_settings
 from shared.sop import Role
 from tests.support.clock import WIB, TestClock
 from tests.support.outbox import queued_payloads

@@ -6,12 +6,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from services.workflow.cases.history import events_of
+from services.workflow.cases.paths import receive_reply, take_path
+from services.workflow.cases.steps import arrive, complete_step, receive_complaint
 from services.workflow.database import get_db
-from services.workflow.history import events_of
 from services.workflow.models import Case, StaffUser
-from services.workflow.paths import receive_reply, take_path
-from services.workflow.steps import arrive, complete_step, receive_complaint
-from shared.contracts import ComplainantReplyV1, StepHandoffV1
+from shared.messaging.contracts import ComplainantReplyV1, StepHandoffV1
 from shared.sop import Role
 from tests.support.clock import WIB, TestClock
 from tests.workflow.conftest import filed_message

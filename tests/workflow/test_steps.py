@@ -8,16 +8,16 @@ import pytest
 from sqlalchemy import func, select, text
 from sqlalchemy.exc import DBAPIError
 
-from services.workflow import claims
-from services.workflow.accounts import create_user
+from services.workflow.cases import claims
+from services.workflow.cases.history import AppendOnlyViolation, events_of
+from services.workflow.cases.steps import arrive, complete_step, receive_complaint, worklist
 from services.workflow.database import get_db
 from services.workflow.errors import HeldByOther, MissingInput, StepOutOfOrder, WrongRole
-from services.workflow.history import AppendOnlyViolation, events_of
 from services.workflow.models import Case, CaseEvent, StaffUser
-from services.workflow.steps import arrive, complete_step, receive_complaint, worklist
-from shared.consumer import consume_once
-from shared.contracts import NOTIFY_TASK, StepHandoffV1
-from shared.outbox import OutboxMessage
+from services.workflow.staff.accounts import create_user
+from shared.messaging.consumer import consume_once
+from shared.messaging.contracts import NOTIFY_TASK, StepHandoffV1
+from shared.messaging.outbox import OutboxMessage
 from shared.sop import STEPS, Role, step
 from tests.support.outbox import opened
 from tests.workflow.conftest import filed_message

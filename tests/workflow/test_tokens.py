@@ -8,9 +8,9 @@ import jwt
 import pytest
 from fastapi.testclient import TestClient
 
-from services.workflow.auth import ALGORITHM
-from shared.db import utcnow
-from shared.settings import get_settings
+from services.workflow.staff.auth import ALGORITHM
+from shared.database.engine import utcnow
+from shared.runtime.settings import get_settings
 from shared.sop import Role
 from tests.workflow.conftest import PASSWORD
 

@@ -1,5 +1,5 @@
 from services.intake.models import Base
-from shared.db import MessagingBase
-from shared.migrations import run_env
+from shared.database.engine import MessagingBase
+from shared.database.migrations import run_env
 
 run_env([Base.metadata, MessagingBase.metadata])

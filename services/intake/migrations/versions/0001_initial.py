@@ -10,7 +10,7 @@ from typing import Sequence, Union
 from alembic import op
 import sqlalchemy as sa
 
-import shared.db
+import shared.database.engine
 
 
 # revision identifiers, used by Alembic.
@@ -36,8 +36,8 @@ def upgrade() -> None:
     sa.Column('status', sa.String(length=32), nullable=False),
     sa.Column('status_sequence', sa.Integer(), nullable=False),
     sa.Column('answer', sa.Text(), nullable=True),
-    sa.Column('answered_at', shared.db.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('created_at', shared.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('answered_at', shared.database.engine.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', shared.database.engine.UTCDateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_complaints')),
     sa.UniqueConstraint('tracking_code', name=op.f('uq_complaints_tracking_code'))
     )
@@ -45,7 +45,7 @@ def upgrade() -> None:
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('complaint_id', sa.String(length=36), nullable=False),
     sa.Column('status', sa.String(length=32), nullable=False),
-    sa.Column('occurred_at', shared.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('occurred_at', shared.database.engine.UTCDateTime(timezone=True), nullable=False),
     sa.Column('message_id', sa.String(length=36), nullable=True),
     sa.ForeignKeyConstraint(['complaint_id'], ['complaints.id'], name=op.f('fk_timeline_entries_complaint_id_complaints')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_timeline_entries')),
@@ -58,9 +58,9 @@ def upgrade() -> None:
     sa.Column('id', sa.String(length=36), nullable=False),
     sa.Column('task_name', sa.String(length=200), nullable=False),
     sa.Column('payload', sa.JSON(), nullable=False),
-    sa.Column('created_at', shared.db.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('published_at', shared.db.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('claimed_until', shared.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', shared.database.engine.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('published_at', shared.database.engine.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('claimed_until', shared.database.engine.UTCDateTime(timezone=True), nullable=True),
     sa.Column('attempts', sa.Integer(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_outbox'))
     )
@@ -71,7 +71,7 @@ def upgrade() -> None:
     op.create_table('processed_messages',
     sa.Column('message_id', sa.String(length=36), nullable=False),
     sa.Column('task_name', sa.String(length=200), nullable=False),
-    sa.Column('processed_at', shared.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('processed_at', shared.database.engine.UTCDateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('message_id', name=op.f('pk_processed_messages'))
     )
     # ### end Alembic commands ###

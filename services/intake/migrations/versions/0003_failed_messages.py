@@ -10,7 +10,7 @@ from typing import Sequence, Union
 from alembic import op
 import sqlalchemy as sa
 
-import shared.db  # noqa: F401 - column types render through it
+import shared.database.engine  # noqa: F401 - column types render through it
 
 
 # revision identifiers, used by Alembic.
@@ -29,8 +29,8 @@ def upgrade() -> None:
     sa.Column('task_name', sa.String(length=200), nullable=False),
     sa.Column('payload', sa.JSON(), nullable=False),
     sa.Column('error', sa.Text(), nullable=False),
-    sa.Column('failed_at', shared.db.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('replayed_at', shared.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('failed_at', shared.database.engine.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('replayed_at', shared.database.engine.UTCDateTime(timezone=True), nullable=True),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_failed_messages'))
     )
     with op.batch_alter_table('failed_messages', schema=None) as batch_op:

@@ -10,7 +10,7 @@ from typing import Sequence, Union
 from alembic import op
 import sqlalchemy as sa
 
-import shared.db  # noqa: F401 - column types render through it
+import shared.database.engine  # noqa: F401 - column types render through it
 
 
 # revision identifiers, used by Alembic.
@@ -31,7 +31,7 @@ def upgrade() -> None:
     sa.Column('kind', sa.String(length=32), nullable=False),
     sa.Column('title', sa.Text(), nullable=False),
     sa.Column('body', sa.Text(), nullable=False),
-    sa.Column('created_at', shared.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', shared.database.engine.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['complaint_id'], ['complaints.id'], name=op.f('fk_inbox_messages_complaint_id_complaints')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_inbox_messages')),
     sa.UniqueConstraint('message_id', name=op.f('uq_inbox_messages_message_id'))
@@ -45,7 +45,7 @@ def upgrade() -> None:
     sa.Column('endpoint', sa.String(length=2048), nullable=False),
     sa.Column('p256dh', sa.String(length=100), nullable=False),
     sa.Column('auth', sa.String(length=50), nullable=False),
-    sa.Column('created_at', shared.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', shared.database.engine.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['complaint_id'], ['complaints.id'], name=op.f('fk_push_subscriptions_complaint_id_complaints')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_push_subscriptions')),
     sa.UniqueConstraint('complaint_id', 'endpoint', name=op.f('uq_push_subscriptions_complaint_id'))
@@ -60,8 +60,8 @@ def upgrade() -> None:
     sa.Column('status', sa.String(length=16), nullable=False),
     sa.Column('attempts', sa.Integer(), nullable=False),
     sa.Column('detail', sa.Text(), nullable=True),
-    sa.Column('created_at', shared.db.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('sent_at', shared.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', shared.database.engine.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('sent_at', shared.database.engine.UTCDateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['inbox_message_id'], ['inbox_messages.id'], name=op.f('fk_push_deliveries_inbox_message_id_inbox_messages')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_push_deliveries')),
     sa.UniqueConstraint('inbox_message_id', 'subscription_id', name=op.f('uq_push_deliveries_inbox_message_id'))

@@ -10,7 +10,7 @@ from typing import Sequence, Union
 from alembic import op
 import sqlalchemy as sa
 
-import shared.db  # noqa: F401 - column types render through it
+import shared.database.engine  # noqa: F401 - column types render through it
 
 
 # revision identifiers, used by Alembic.
@@ -28,7 +28,7 @@ def upgrade() -> None:
     sa.Column('request_hash', sa.String(length=64), nullable=False),
     sa.Column('complaint_id', sa.String(length=36), nullable=True),
     sa.Column('answer', sa.Text(), nullable=True),
-    sa.Column('created_at', shared.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', shared.database.engine.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['complaint_id'], ['complaints.id'], name=op.f('fk_filing_keys_complaint_id_complaints')),
     sa.PrimaryKeyConstraint('key', name=op.f('pk_filing_keys'))
     )

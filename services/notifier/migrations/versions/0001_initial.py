@@ -10,7 +10,7 @@ from typing import Sequence, Union
 from alembic import op
 import sqlalchemy as sa
 
-import shared.db
+import shared.database.engine
 
 
 # revision identifiers, used by Alembic.
@@ -33,8 +33,8 @@ def upgrade() -> None:
     sa.Column('status', sa.String(length=16), nullable=False),
     sa.Column('detail', sa.Text(), nullable=True),
     sa.Column('attempts', sa.Integer(), nullable=False),
-    sa.Column('created_at', shared.db.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('sent_at', shared.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', shared.database.engine.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('sent_at', shared.database.engine.UTCDateTime(timezone=True), nullable=True),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_deliveries')),
     sa.UniqueConstraint('message_id', 'channel', name=op.f('uq_deliveries_message_id'))
     )
@@ -45,9 +45,9 @@ def upgrade() -> None:
     sa.Column('id', sa.String(length=36), nullable=False),
     sa.Column('task_name', sa.String(length=200), nullable=False),
     sa.Column('payload', sa.JSON(), nullable=False),
-    sa.Column('created_at', shared.db.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('published_at', shared.db.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('claimed_until', shared.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', shared.database.engine.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('published_at', shared.database.engine.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('claimed_until', shared.database.engine.UTCDateTime(timezone=True), nullable=True),
     sa.Column('attempts', sa.Integer(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_outbox'))
     )
@@ -58,7 +58,7 @@ def upgrade() -> None:
     op.create_table('processed_messages',
     sa.Column('message_id', sa.String(length=36), nullable=False),
     sa.Column('task_name', sa.String(length=200), nullable=False),
-    sa.Column('processed_at', shared.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('processed_at', shared.database.engine.UTCDateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('message_id', name=op.f('pk_processed_messages'))
     )
     # ### end Alembic commands ###

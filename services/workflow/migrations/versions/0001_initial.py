@@ -10,7 +10,7 @@ from typing import Sequence, Union
 from alembic import op
 import sqlalchemy as sa
 
-import shared.db
+import shared.database.engine
 
 
 # revision identifiers, used by Alembic.
@@ -57,11 +57,11 @@ def upgrade() -> None:
     sa.Column('channels', sa.JSON(), nullable=False),
     sa.Column('status', sa.String(length=32), nullable=False),
     sa.Column('current_step', sa.Integer(), nullable=True),
-    sa.Column('step_arrived_at', shared.db.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('due_at', shared.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('step_arrived_at', shared.database.engine.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('due_at', shared.database.engine.UTCDateTime(timezone=True), nullable=True),
     sa.Column('answer', sa.Text(), nullable=True),
-    sa.Column('filed_at', shared.db.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('closed_at', shared.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('filed_at', shared.database.engine.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('closed_at', shared.database.engine.UTCDateTime(timezone=True), nullable=True),
     sa.Column('version', sa.Integer(), nullable=False),
     sa.Column('event_count', sa.Integer(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_cases')),
@@ -78,7 +78,7 @@ def upgrade() -> None:
     sa.Column('role', sa.String(length=32), nullable=False),
     sa.Column('password_hash', sa.String(length=200), nullable=False),
     sa.Column('active', sa.Boolean(), nullable=False),
-    sa.Column('created_at', shared.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', shared.database.engine.UTCDateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_staff_users')),
     sa.UniqueConstraint('username', name=op.f('uq_staff_users_username'))
     )
@@ -90,7 +90,7 @@ def upgrade() -> None:
     sa.Column('step', sa.Integer(), nullable=True),
     sa.Column('actor', sa.String(length=64), nullable=False),
     sa.Column('role', sa.String(length=32), nullable=True),
-    sa.Column('occurred_at', shared.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('occurred_at', shared.database.engine.UTCDateTime(timezone=True), nullable=False),
     sa.Column('input', sa.JSON(), nullable=True),
     sa.Column('output', sa.JSON(), nullable=True),
     sa.Column('minutes_taken', sa.Float(), nullable=True),
@@ -107,9 +107,9 @@ def upgrade() -> None:
     sa.Column('id', sa.String(length=36), nullable=False),
     sa.Column('task_name', sa.String(length=200), nullable=False),
     sa.Column('payload', sa.JSON(), nullable=False),
-    sa.Column('created_at', shared.db.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('published_at', shared.db.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('claimed_until', shared.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', shared.database.engine.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('published_at', shared.database.engine.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('claimed_until', shared.database.engine.UTCDateTime(timezone=True), nullable=True),
     sa.Column('attempts', sa.Integer(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_outbox'))
     )
@@ -120,7 +120,7 @@ def upgrade() -> None:
     op.create_table('processed_messages',
     sa.Column('message_id', sa.String(length=36), nullable=False),
     sa.Column('task_name', sa.String(length=200), nullable=False),
-    sa.Column('processed_at', shared.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('processed_at', shared.database.engine.UTCDateTime(timezone=True), nullable=False),
     sa.PrimaryKeyConstraint('message_id', name=op.f('pk_processed_messages'))
     )
     # ### end Alembic commands ###

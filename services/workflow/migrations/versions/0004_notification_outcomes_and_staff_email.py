@@ -10,7 +10,7 @@ from typing import Sequence, Union
 from alembic import op
 import sqlalchemy as sa
 
-import shared.db  # noqa: F401 - column types render through it
+import shared.database.engine  # noqa: F401 - column types render through it
 
 
 # revision identifiers, used by Alembic.
@@ -32,9 +32,9 @@ def upgrade() -> None:
     sa.Column('status', sa.String(length=16), nullable=False),
     sa.Column('detail', sa.Text(), nullable=True),
     sa.Column('attempts', sa.Integer(), nullable=True),
-    sa.Column('reported_at', shared.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('reported_at', shared.database.engine.UTCDateTime(timezone=True), nullable=False),
     sa.Column('resend_requested_by', sa.String(length=64), nullable=True),
-    sa.Column('resend_requested_at', shared.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('resend_requested_at', shared.database.engine.UTCDateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['case_id'], ['cases.id'], name=op.f('fk_notification_outcomes_case_id_cases')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_notification_outcomes')),
     sa.UniqueConstraint('notification_id', 'channel', name=op.f('uq_notification_outcomes_notification_id'))

@@ -10,7 +10,7 @@ from typing import Sequence, Union
 from alembic import op
 import sqlalchemy as sa
 
-import shared.db  # noqa: F401 - column types render through it
+import shared.database.engine  # noqa: F401 - column types render through it
 
 
 # revision identifiers, used by Alembic.

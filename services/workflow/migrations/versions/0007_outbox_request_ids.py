@@ -20,7 +20,7 @@ depends_on: Union[str, Sequence[str], None] = None
 
 def upgrade() -> None:
     """Upgrade schema."""
-    # The request a message descends from, sent on as a task header (shared.log_context).
+    # The request a message descends from, sent on as a task header (shared.runtime.log_context).
     with op.batch_alter_table('outbox', schema=None) as batch_op:
         batch_op.add_column(sa.Column('request_id', sa.String(length=64), nullable=True))
 

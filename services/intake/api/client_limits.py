@@ -1,0 +1,112 @@
+"""Requests per client address on the citizens' routes that cost something or could be used to
+guess: filing (``settings.filing_limit``) and tracking lookups (``settings.tracking_limit``).
+Counted in Redis (the broker's) in a moving window, so every API process shares the counts.
+
+The client is ``request.client.host``: uvicorn sets it from X-Forwarded-For only for the proxies
+in FORWARDED_ALLOW_IPS, so a client cannot pick its own address. While Redis does not answer,
+requests go through uncounted (and a warning is logged): filing must keep working through the
+outbox then, and a lookup still needs the access token.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import time
+from functools import lru_cache
+from typing import Annotated, Literal
+
+from fastapi import Depends, Request
+from limits import RateLimitItem, parse
+from limits.errors import StorageError
+from limits.storage import RedisStorage
+from limits.strategies import MovingWindowRateLimiter
+
+from shared.runtime.settings import get_settings
+from shared.web.api_errors import TooManyRequests
+
+log = logging.getLogger(__name__)
+
+KEY_PREFIX = "pengaduan:intake"
+# A citizen's request must not hang on a broker that does not answer.
+REDIS_TIMEOUT_SECONDS = 1.0
+
+Kind = Literal["filing", "tracking"]
+_MESSAGES: dict[Kind, str] = {
+    "filing": "Terlalu banyak laporan pengaduan dikirim dari alamat Anda.",
+    "tracking": "Terlalu banyak permintaan pelacakan dari alamat Anda.",
+}
+
+
+class RateLimited(TooManyRequests):
+    code = "rate_limited"
+
+
+@lru_cache(maxsize=4)
+def _limiter(url: str) -> MovingWindowRateLimiter:
+    storage = RedisStorage(
+        url,
+        key_prefix=KEY_PREFIX,
+        wrap_exceptions=True,
+        socket_timeout=REDIS_TIMEOUT_SECONDS,
+        socket_connect_timeout=REDIS_TIMEOUT_SECONDS,
+    )
+    return MovingWindowRateLimiter(storage)
+
+
+def _item(kind: Kind) -> RateLimitItem:
+    settings = get_settings()
+    return _parsed(settings.filing_limit if kind == "filing" else settings.tracking_limit)
+
+
+@lru_cache(maxsize=8)
+def _parsed(limit: str) -> RateLimitItem:
+    # Parsed once per limit text, not on every request (the settings validated it at start).
+    return parse(limit)
+
+
+def _broker_url() -> str:
+    return get_settings().broker_url
+
+
+def client_of(request: Request) -> str:
+    return request.client.host if request.client is not None else "unknown"
+
+
+def wait_text(seconds: int) -> str:
+    """How long to wait, as a person reads it."""
+    if seconds < 60:
+        return f"{seconds} detik"
+    if seconds < 3600:
+        return f"{math.ceil(seconds / 60)} menit"
+    return f"{math.ceil(seconds / 3600)} jam"
+
+
+def count(kind: Kind, request: Request) -> None:
+    """Count one request of ``kind`` from its client; ``RateLimited`` once over the limit."""
+    client = client_of(request)
+    item = _item(kind)
+    try:
+        limiter = _limiter(_broker_url())
+        if limiter.hit(item, kind, client):
+            return
+        wait = max(
+            1, math.ceil(limiter.get_window_stats(item, kind, client).reset_time - time.time())
+        )
+    except StorageError as exc:
+        log.warning("request limits unavailable, %s not counted: %s", kind, exc.storage_error)
+        return
+    log.warning("%s limit reached for client %s", kind, client)
+    raise RateLimited(f"{_MESSAGES[kind]} Coba lagi dalam {wait_text(wait)}.", retry_after=wait)
+
+
+def limit_filing(request: Request) -> None:
+    count("filing", request)
+
+
+def limit_tracking(request: Request) -> None:
+    count("tracking", request)
+
+
+FilingLimit = Annotated[None, Depends(limit_filing)]
+TrackingLimit = Annotated[None, Depends(limit_tracking)]

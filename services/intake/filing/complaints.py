@@ -1,0 +1,276 @@
+"""Filing a laporan pengaduan, letting its complainant follow it, and keeping its status current.
+
+Plain functions taking a ``Session``: they flush, the caller (the request or the consumer task)
+commits once. Messages to other services go through the outbox in the same transaction.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from datetime import datetime
+from typing import Any, cast
+
+from sqlalchemy import Table, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session, make_transient_to_detached
+
+from services.intake.app_channel.live_events import Note, announce_after_commit
+from services.intake.filing.schemas import ComplaintIn
+from services.intake.models import Complaint, TimelineEntry
+from services.intake.tracking.codes import (
+    CODE_PATTERN,
+    hash_access_token,
+    new_access_token,
+    normalise_tracking_code,
+    token_matches,
+    under_unused_code,
+)
+from shared.database.engine import utcnow
+from shared.messaging.contracts import (
+    NOTIFY_TASK,
+    CaseStatusChangedV1,
+    ComplainantReplyV1,
+    ComplaintAnsweredV1,
+    ComplaintFiledV1,
+    NotificationKind,
+    NotificationRequestedV1,
+    Reporter,
+)
+from shared.messaging.outbox import enqueue
+from shared.runtime.log_context import annotate
+from shared.sop import ANSWERED, FIRST_STEP, INFORMATION_SUPPLIED, PATHS, SUBMITTED
+from shared.web.api_errors import Conflict, NotFound
+
+log = logging.getLogger(__name__)
+
+# Received, not yet registered: intake holds the laporan, the workflow registers it at step 1
+# (``shared.sop``'s status labels say which is true at any moment).
+FILED_MESSAGE = (
+    "Laporan pengaduan Anda telah diterima dan menunggu diregister pada Sistem Pengaduan. Simpan "
+    "kode pelacakan dan token akses ini: token akses hanya ditampilkan sekali dan diperlukan "
+    "untuk melihat perkembangan laporan Anda."
+)
+
+# One message for an unknown code and for a wrong token: the answer must not tell a guesser
+# that a tracking code exists.
+NOT_FOUND_MESSAGE = (
+    "Laporan pengaduan dengan kode pelacakan dan token akses tersebut tidak ditemukan"
+)
+# Compared against when the code is unknown, so both failures cost the same hash and compare.
+_DECOY_HASH = hash_access_token(new_access_token())
+
+
+def file_complaint(session: Session, data: ComplaintIn) -> tuple[Complaint, str]:
+    """Register the complaint and, in the same transaction, hand it to the workflow's first step
+    and ask the notifier to acknowledge it. Returns the complaint and its access token, which
+    exists only in this return value from now on."""
+    now = utcnow()
+    token = new_access_token()
+    complaint = under_unused_code(
+        lambda code: _insert_unless_taken(
+            session,
+            id=str(uuid.uuid4()),
+            tracking_code=code,
+            access_token_hash=hash_access_token(token),
+            reporter_name=data.reporter.name,
+            reporter_email=data.reporter.email,
+            reporter_phone=data.reporter.phone,
+            subject=data.subject,
+            description=data.description,
+            licence_reference=data.licence_reference,
+            channels=[channel.value for channel in data.channels],
+            status=SUBMITTED,
+            status_sequence=0,
+            created_at=now,
+        )
+    )
+    session.add(TimelineEntry(complaint_id=complaint.id, status=SUBMITTED, occurred_at=now))
+    reporter = Reporter(
+        name=data.reporter.name, email=data.reporter.email, phone=data.reporter.phone
+    )
+    channels = tuple(data.channels)
+    enqueue(
+        session,
+        FIRST_STEP.arrive_task,
+        ComplaintFiledV1(
+            occurred_at=now,
+            tracking_code=complaint.tracking_code,
+            subject=data.subject,
+            description=data.description,
+            reporter=reporter,
+            channels=channels,
+            licence_reference=data.licence_reference,
+        ),
+    )
+    enqueue(
+        session,
+        NOTIFY_TASK,
+        NotificationRequestedV1(
+            occurred_at=now,
+            kind=NotificationKind.FILED,
+            tracking_code=complaint.tracking_code,
+            recipient=reporter,
+            channels=channels,
+            subject=data.subject,
+        ),
+    )
+    session.flush()
+    annotate(tracking_code=complaint.tracking_code)
+    log.info("complaint %s filed as %s", complaint.id, complaint.tracking_code)
+    return complaint, token
+
+
+def status_now(session: Session, tracking_code: str) -> str:
+    """The complaint's status as it stands: a receipt shown again (a reload of the filing form)
+    may find the workflow has registered it since, and must not say otherwise."""
+    complaint = _by_code(session, tracking_code)
+    return complaint.status if complaint is not None else SUBMITTED
+
+
+def find_for_citizen(session: Session, tracking_code: str, access_token: str) -> Complaint:
+    """The complaint, only for the holder of its access token; ``NotFound`` otherwise."""
+    code = normalise_tracking_code(tracking_code)
+    # Only a well-formed code reaches the database (PostgreSQL refuses a NUL in a parameter).
+    complaint = _by_code(session, code) if CODE_PATTERN.fullmatch(code) else None
+    stored = complaint.access_token_hash if complaint is not None else _DECOY_HASH
+    if not token_matches(access_token, stored) or complaint is None:
+        raise NotFound(NOT_FOUND_MESSAGE)
+    return complaint
+
+
+def timeline(session: Session, complaint: Complaint) -> list[TimelineEntry]:
+    """The statuses the complaint passed through, oldest first."""
+    return list(
+        session.scalars(
+            select(TimelineEntry)
+            .where(TimelineEntry.complaint_id == complaint.id)
+            .order_by(TimelineEntry.occurred_at, TimelineEntry.id)
+        )
+    )
+
+
+def apply_status_change(session: Session, msg: CaseStatusChangedV1) -> None:
+    """The workflow moved the case. Updates may arrive out of order: each one is on the
+    timeline, but only a newer one (higher sequence) moves the status, and nothing moves it
+    away from "answered"."""
+    complaint = _target(session, msg.tracking_code, msg.message_id)
+    if complaint is None:
+        return
+    _add_entry(session, complaint, msg.status, msg.message_id, msg.occurred_at, note=msg.note)
+    if complaint.status == ANSWERED:
+        log.info(
+            "%s already answered; status %s kept on the timeline only",
+            msg.tracking_code,
+            msg.status,
+        )
+    elif msg.sequence <= complaint.status_sequence:
+        log.info(
+            "%s: late status %s (sequence %s <= %s) kept on the timeline only",
+            msg.tracking_code,
+            msg.status,
+            msg.sequence,
+            complaint.status_sequence,
+        )
+    else:
+        complaint.status = msg.status
+        complaint.status_sequence = msg.sequence
+        announce_after_commit(session, complaint.tracking_code, Note("status"))
+    session.flush()
+
+
+def apply_answer(session: Session, msg: ComplaintAnsweredV1) -> None:
+    """The jawaban reached the complainant: the tracking page shows it from now on."""
+    complaint = _target(session, msg.tracking_code, msg.message_id)
+    if complaint is None:
+        return
+    complaint.status = ANSWERED
+    complaint.answer = msg.answer
+    complaint.answered_at = msg.answered_at
+    _add_entry(session, complaint, ANSWERED, msg.message_id, msg.answered_at)
+    announce_after_commit(session, complaint.tracking_code, Note("status"))
+    session.flush()
+
+
+def _insert_unless_taken(session: Session, **values: Any) -> Complaint | None:
+    """The complaint inserted, or None if its tracking code is in use: one statement
+    (``INSERT … ON CONFLICT DO NOTHING``) instead of a lookup and then an insert, and a code a
+    concurrent filing holds uncommitted is waited for rather than failing the request.
+
+    A Core statement, the row then placed in the session as it is: the ORM's own INSERT with
+    RETURNING of the entity cost a fifth of the filing's CPU (py-spy, docs/BENCHMARKS.md)."""
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    table = cast(Table, Complaint.__table__)
+    statement = (
+        insert(table)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=[table.c.tracking_code])
+        .returning(table.c.id)
+    )
+    if session.execute(statement).first() is None:
+        return None
+    complaint = Complaint(**values, answer=None, answered_at=None)
+    make_transient_to_detached(complaint)  # as if loaded: no second statement to read it back
+    session.add(complaint)
+    return complaint
+
+
+def _by_code(session: Session, tracking_code: str) -> Complaint | None:
+    return session.scalar(select(Complaint).where(Complaint.tracking_code == tracking_code))
+
+
+def _target(session: Session, tracking_code: str, message_id: uuid.UUID) -> Complaint | None:
+    """The complaint a message is about, unless the message was applied already."""
+    complaint = _by_code(session, tracking_code)
+    if complaint is None:
+        # Intake commits a complaint before its filing leaves: no retry can make this appear.
+        log.error("message %s for unknown tracking code %s dropped", message_id, tracking_code)
+        return None
+    seen = session.scalar(
+        select(TimelineEntry.id).where(TimelineEntry.message_id == str(message_id))
+    )
+    if seen is not None:
+        log.info("message %s already on the timeline of %s", message_id, tracking_code)
+        return None
+    return complaint
+
+
+def _add_entry(
+    session: Session,
+    complaint: Complaint,
+    status: str,
+    message_id: uuid.UUID,
+    at: datetime,
+    *,
+    note: str | None = None,
+) -> None:
+    session.add(
+        TimelineEntry(
+            complaint_id=complaint.id,
+            status=status,
+            occurred_at=at,
+            message_id=str(message_id),
+            note=note,
+        )
+    )
+
+
+# Statuses in which the case waits for the complainant, and the path that waits in each.
+WAITING_PATHS = {p.status: p for p in PATHS if p.waits_for_complainant}
+
+
+def submit_reply(session: Session, complaint: Complaint, message: str) -> None:
+    """The complainant supplies what the Kasi asked for; the case goes back to the step that
+    asked (through the outbox). Only while a request is open: a second reply is a conflict."""
+    waiting = WAITING_PATHS.get(complaint.status)
+    if waiting is None:
+        raise Conflict("Laporan pengaduan ini tidak sedang menunggu kelengkapan data dari Anda")
+    reply = ComplainantReplyV1(tracking_code=complaint.tracking_code, message=message)
+    complaint.status = INFORMATION_SUPPLIED  # the workflow's next update (newer sequence) follows
+    _add_entry(
+        session, complaint, INFORMATION_SUPPLIED, reply.message_id, reply.occurred_at, note=message
+    )
+    enqueue(session, waiting.reply_task, reply)
+    announce_after_commit(session, complaint.tracking_code, Note("status"))
+    session.flush()

@@ -1,0 +1,150 @@
+"""The citizens' portal, filing: the complaint form at ``/`` and the page that hands over the
+tracking code and the access token (once). Server-rendered, usable without JavaScript; filing
+goes through ``idempotency.file_once``, exactly as the JSON API does."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse
+
+from services.intake.api import client_limits
+from services.intake.api.client_limits import Kind, RateLimited
+from services.intake.api.dependencies import NO_STORE, SessionDep
+from services.intake.filing import complaints, idempotency
+from services.intake.filing.schemas import status_label
+from services.intake.portal.forms import (
+    CHANNEL_CHOICES,
+    FormFields,
+    complaint_values,
+    form_fields,
+    judge_complaint,
+)
+from shared.messaging.contracts import Channel
+from shared.web.pages import csrf_token, page_templates
+
+# Madiun keeps Western Indonesia Time (WIB), UTC+7, with no daylight saving.
+WIB = timezone(timedelta(hours=7), "WIB")
+MONTHS = (
+    "Januari",
+    "Februari",
+    "Maret",
+    "April",
+    "Mei",
+    "Juni",
+    "Juli",
+    "Agustus",
+    "September",
+    "Oktober",
+    "November",
+    "Desember",
+)
+
+FormDep = Annotated[FormFields, Depends(form_fields)]
+FILING_KEY_FIELD = "filing_key"
+router = APIRouter(include_in_schema=False)
+
+
+def local_time(moment: datetime) -> str:
+    """``29 November 2026, 17.20 WIB``: as the office writes a time."""
+    local = moment.astimezone(WIB)
+    return f"{local.day} {MONTHS[local.month - 1]} {local.year}, {local:%H.%M} WIB"
+
+
+TEMPLATES = page_templates(Path(__file__).parent / "templates")
+TEMPLATES.env.filters["waktu"] = local_time
+
+
+def render(
+    request: Request, name: str, context: dict[str, Any], *, status_code: int = 200
+) -> HTMLResponse:
+    """A portal page. None is cached: each carries a form token, and some what the access token
+    guards (or the token itself)."""
+    return TEMPLATES.TemplateResponse(
+        request,
+        name,
+        {"csrf": csrf_token(request.scope), "errors": {}, "values": {}, **context},
+        status_code=status_code,
+        headers=NO_STORE,
+    )
+
+
+def _form_page(
+    request: Request, values: dict[str, Any], errors: dict[str, str], status_code: int = 200
+) -> HTMLResponse:
+    return render(
+        request,
+        "complaint_form.html",
+        {
+            "section": "ajukan",
+            "values": values,
+            "errors": errors,
+            "channel_choices": CHANNEL_CHOICES,
+        },
+        status_code=status_code,
+    )
+
+
+@router.get("/", response_class=HTMLResponse)
+def complaint_form(request: Request) -> HTMLResponse:
+    # The portal is itself the app channel's inbox: offered ticked. A new key for each form.
+    return _form_page(request, {"channels": [Channel.APP.value], FILING_KEY_FIELD: _new_key()}, {})
+
+
+def _new_key() -> str:
+    return uuid.uuid4().hex
+
+
+def limited_page(request: Request, kind: Kind, back: str) -> HTMLResponse | None:
+    """The page saying "wait", when this request is one too many from its client; else None."""
+    try:
+        client_limits.count(kind, request)
+    except RateLimited as exc:
+        context = {"section": "ajukan" if kind == "filing" else "lacak", "problem": exc.message}
+        page = render(request, "limited.html", {**context, "back": back}, status_code=429)
+        page.headers.update(exc.headers or {})
+        return page
+    return None
+
+
+@router.post("/", response_class=HTMLResponse)
+def file_from_form(request: Request, form: FormDep, session: SessionDep) -> HTMLResponse:
+    if (limited := limited_page(request, "filing", "/")) is not None:
+        return limited
+    judged = judge_complaint(form)
+    if judged.model is None:
+        values = {**complaint_values(form), FILING_KEY_FIELD: _filing_key(form) or _new_key()}
+        return _form_page(request, values, judged.errors, status_code=422)
+    try:
+        filed = idempotency.file_once(session, judged.model, _filing_key(form))
+    except idempotency.KeyReused:
+        # Back in the browser, changed, sent again: a different complaint, filed as one.
+        filed = idempotency.file_once(session, judged.model, None)
+    except idempotency.KeyInUse as exc:  # a double click: the first is still being filed
+        return render(
+            request,
+            "limited.html",
+            {"section": "ajukan", "problem": exc.message, "back": "/"},
+            status_code=409,
+        )
+    return render(
+        request,
+        "filed.html",
+        {
+            "section": "ajukan",
+            "tracking_code": filed.tracking_code,
+            "access_token": filed.access_token,
+            "status_label": status_label(complaints.status_now(session, filed.tracking_code)),
+        },
+    )
+
+
+def _filing_key(form: Any) -> str | None:
+    """The form's one-time key (a hidden field): the same form sent twice, by a reload or a
+    second tap, files once and shows the same receipt again."""
+    key = form.get(FILING_KEY_FIELD)
+    return key if isinstance(key, str) and idempotency.is_valid_key(key) else None

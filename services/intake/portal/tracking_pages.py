@@ -1,0 +1,183 @@
+"""The citizens' portal, tracking: the form that takes the tracking code and the access token,
+the complaint's page (status, timeline, the office's messages, the answer, and the reply form
+while the office waits for the complainant), and its live events. The token is checked once,
+by the API's own ``find_for_citizen``; from then on the access cookie (``tracking_access``)
+stands for it, so the token never appears in an address."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Header, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from sse_starlette import EventSourceResponse
+from starlette.background import BackgroundTask
+
+from services.intake.api.dependencies import NO_STORE, SessionDep
+from services.intake.app_channel import inbox
+from services.intake.app_channel.event_stream import (
+    KEEPALIVE_SECONDS,
+    complaint_events,
+    parse_last_event_id,
+)
+from services.intake.app_channel.routes import STREAMS
+from services.intake.filing import complaints
+from services.intake.filing.schemas import status_label
+from services.intake.models import Complaint
+from services.intake.portal.filing_pages import FormDep, limited_page, render
+from services.intake.portal.forms import UNREADABLE_MESSAGE, judge_reply
+from services.intake.tracking import access as tracking_access
+from services.intake.tracking.codes import CODE_PATTERN, normalise_tracking_code
+from shared.web.api_errors import Conflict, NotFound, Unauthorized
+
+router = APIRouter(include_in_schema=False)
+REPLY_SENT = "terkirim"
+NO_ACCESS_MESSAGE = (
+    "Buka halaman lacak laporan dan masukkan kode pelacakan serta token akses terlebih dahulu"
+)
+_SEE_OTHER = 303
+
+
+def _redirect(url: str) -> RedirectResponse:
+    return RedirectResponse(url, status_code=_SEE_OTHER, headers=NO_STORE)
+
+
+def _to_tracking_form(tracking_code: str) -> RedirectResponse:
+    return _redirect(f"/lacak?{urlencode({'kode': tracking_code})}" if tracking_code else "/lacak")
+
+
+def _tracking_form(
+    request: Request,
+    values: dict[str, str],
+    *,
+    errors: dict[str, str] | None = None,
+    problem: str | None = None,
+    status_code: int = 200,
+) -> HTMLResponse:
+    context = {"section": "lacak", "values": values, "errors": errors or {}, "problem": problem}
+    return render(request, "track_form.html", context, status_code=status_code)
+
+
+@router.get("/lacak", response_class=HTMLResponse)
+def tracking_form(
+    request: Request, kode: Annotated[str, Query(max_length=64)] = ""
+) -> HTMLResponse:
+    return _tracking_form(request, {"kode": kode})
+
+
+@router.post("/lacak", response_class=HTMLResponse)
+def open_tracking(request: Request, form: FormDep, session: SessionDep) -> Response:
+    if (limited := limited_page(request, "tracking", "/lacak")) is not None:
+        return limited
+    code, token = form.get("kode").strip(), form.get("token").strip()
+    values = {"kode": code}  # never the token: it is not sent back
+    if not form.readable:
+        return _tracking_form(request, {}, errors={"kode": UNREADABLE_MESSAGE}, status_code=422)
+    errors = {
+        name: f"{label} wajib diisi"
+        for name, label, value in (
+            ("kode", "Kode pelacakan", code),
+            ("token", "Token akses", token),
+        )
+        if not value
+    }
+    if errors:
+        return _tracking_form(request, values, errors=errors, status_code=422)
+    try:
+        complaint = complaints.find_for_citizen(session, code, token)
+    except NotFound as exc:  # one answer for an unknown code and a wrong token
+        return _tracking_form(request, values, problem=exc.message, status_code=404)
+    response = _redirect(f"/lacak/{complaint.tracking_code}")
+    tracking_access.grant(response, complaint)
+    return response
+
+
+def _complaint_page(
+    request: Request,
+    session: SessionDep,
+    complaint: Complaint,
+    *,
+    status_code: int = 200,
+    **context: Any,
+) -> HTMLResponse:
+    timeline = complaints.timeline(session, complaint)
+    waiting = complaints.WAITING_PATHS.get(complaint.status)
+    request_note = next(
+        (e.note for e in reversed(timeline) if waiting and e.status == waiting.status), None
+    )
+    return render(
+        request,
+        "track.html",
+        {
+            "section": "lacak",
+            "complaint": complaint,
+            "status_label": status_label(complaint.status),
+            "timeline": [
+                {"label": status_label(e.status), "occurred_at": e.occurred_at, "note": e.note}
+                for e in timeline
+            ],
+            "messages": inbox.messages_after(session, complaint.id),
+            "waiting": waiting is not None,
+            "request_note": request_note,
+            "reply_sent": False,
+            "problem": None,
+            **context,
+        },
+        status_code=status_code,
+    )
+
+
+@router.get("/lacak/{kode}", response_class=HTMLResponse)
+def complaint_page(
+    request: Request,
+    kode: str,
+    session: SessionDep,
+    balasan: Annotated[str, Query(max_length=16)] = "",
+) -> Response:
+    code = normalise_tracking_code(kode)
+    if code != kode and CODE_PATTERN.fullmatch(code):
+        return _redirect(f"/lacak/{code}")
+    complaint = tracking_access.complaint_for(session, request, code)
+    if complaint is None:
+        return _to_tracking_form(code if CODE_PATTERN.fullmatch(code) else "")
+    return _complaint_page(request, session, complaint, reply_sent=balasan == REPLY_SENT)
+
+
+@router.post("/lacak/{kode}/balasan", response_class=HTMLResponse)
+def reply_from_form(request: Request, kode: str, form: FormDep, session: SessionDep) -> Response:
+    complaint = tracking_access.complaint_for(session, request, kode)
+    if complaint is None:
+        return _to_tracking_form(kode if CODE_PATTERN.fullmatch(kode) else "")
+    judged = judge_reply(form)
+    if judged.model is None:
+        values = {"message": form.get("message")}
+        return _complaint_page(
+            request, session, complaint, errors=judged.errors, values=values, status_code=422
+        )
+    try:
+        complaints.submit_reply(session, complaint, judged.model.message)
+    except Conflict as exc:
+        return _complaint_page(request, session, complaint, problem=exc.message, status_code=409)
+    return _redirect(f"/lacak/{complaint.tracking_code}?{urlencode({'balasan': REPLY_SENT})}")
+
+
+@router.get("/lacak/{kode}/events")
+def complaint_events_stream(
+    request: Request,
+    kode: str,
+    session: SessionDep,
+    last_event_id: Annotated[str | None, Header(alias="Last-Event-ID")] = None,
+) -> EventSourceResponse:
+    """The API's live stream, opened by the access cookie (an EventSource sends no headers)."""
+    complaint = tracking_access.complaint_for(session, request, kode)
+    if complaint is None:
+        raise Unauthorized(NO_ACCESS_MESSAGE)
+    slot = STREAMS.take(complaint.id)  # 429 beyond the limit, shared with the API's streams
+    return EventSourceResponse(
+        complaint_events(
+            complaint.id, complaint.tracking_code, parse_last_event_id(last_event_id), slot
+        ),
+        ping=KEEPALIVE_SECONDS,
+        background=BackgroundTask(slot.give_back),
+    )

@@ -1,0 +1,5 @@
+"""The channels a notification goes out on: one small interface, email (SMTP or a Maildir) and
+SMS (two gateway formats, and the length of a text).
+
+Imports ``shared``; imported by ``delivery`` and the tasks.
+"""

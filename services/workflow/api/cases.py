@@ -1,0 +1,100 @@
+"""Finding cases, reading their record, and holding them: any staff member may read any case;
+claiming is for the role of the step the case waits at."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query
+
+from services.workflow.api.dependencies import CurrentUser, SessionDep
+from services.workflow.api.schemas import (
+    CasePage,
+    CaseSummary,
+    ClaimOut,
+    EventOut,
+    HistoryOut,
+    status_label,
+)
+from services.workflow.cases import claims, search
+from services.workflow.cases.history import events_of
+from services.workflow.models import Case
+from services.workflow.sla import clock, step_clock
+from shared.sop import ROLE_LABELS, STEP_BY_NUMBER
+from shared.web.api_errors import error_responses
+
+router = APIRouter(prefix="/api/v1/cases")
+CaseId = Annotated[str, Path(max_length=64, description="case_id laporan pengaduan")]
+
+
+@router.get("", responses=error_responses(401, 422))
+def find_cases(
+    filters: Annotated[search.CaseFilter, Query()], _user: CurrentUser, session: SessionDep
+) -> CasePage:
+    """Laporan pengaduan yang memenuhi semua filter, terbaru lebih dulu, per halaman."""
+    now = clock.now()
+    found = search.find_cases(session, filters, now=now)
+    return CasePage(
+        items=[_summary(case, now) for case in found.cases],
+        total=found.total,
+        limit=filters.limit,
+        offset=filters.offset,
+    )
+
+
+@router.get("/{case_id}/history", responses=error_responses(401, 404))
+def read_history(case_id: CaseId, _user: CurrentUser, session: SessionDep) -> HistoryOut:
+    """Seluruh catatan laporan pengaduan, dari yang terlama. Catatan tidak dapat diubah."""
+    case = search.get_case(session, case_id)
+    return HistoryOut(
+        case_id=case.id,
+        tracking_code=case.tracking_code,
+        events=[EventOut.model_validate(e) for e in events_of(session, case.id)],
+    )
+
+
+@router.post("/{case_id}/claim", responses=error_responses(401, 403, 404, 409))
+def claim(case_id: CaseId, user: CurrentUser, session: SessionDep) -> ClaimOut:
+    """Ambil laporan pengaduan untuk ditangani; petugas lain melihat siapa yang memegangnya."""
+    case = claims.claim(session, case_id, user)
+    return _claim_out(case, f"Laporan pengaduan {case.tracking_code} sekarang Anda tangani")
+
+
+@router.post("/{case_id}/release", responses=error_responses(401, 404, 409))
+def release(case_id: CaseId, user: CurrentUser, session: SessionDep) -> ClaimOut:
+    """Lepaskan laporan pengaduan yang Anda pegang, kembali ke daftar kerja bersama."""
+    case = claims.release(session, case_id, user)
+    return _claim_out(case, f"Laporan pengaduan {case.tracking_code} tidak dipegang siapa pun")
+
+
+def _claim_out(case: Case, message: str) -> ClaimOut:
+    return ClaimOut(
+        case_id=case.id,
+        tracking_code=case.tracking_code,
+        step=case.current_step,
+        held_by=case.held_by,
+        held_at=case.held_at,
+        message=message,
+    )
+
+
+def _summary(case: Case, now: datetime) -> CaseSummary:
+    step = STEP_BY_NUMBER.get(case.current_step) if case.current_step else None
+    return CaseSummary(
+        case_id=case.id,
+        tracking_code=case.tracking_code,
+        status=case.status,
+        status_label=status_label(case.status),
+        subject=case.subject,
+        current_step=case.current_step,
+        current_role=step.role.value if step else None,
+        current_role_label=ROLE_LABELS[step.role] if step else None,
+        arrived_at=case.step_arrived_at,
+        due_at=case.due_at,
+        overdue=step_clock.is_overdue(case, now),
+        held_by=case.held_by,
+        held_at=case.held_at,
+        filed_at=case.filed_at,
+        closed_at=case.closed_at,
+    )

@@ -1,0 +1,7 @@
+"""The SOP in motion: a case's arrival at a step, completing it, the other paths out, who holds
+it, its record, its search, the worklists and backlogs, and what the notifier told its
+complainant.
+
+Imports ``services.workflow.sla``, the workflow's models and ``shared``; imported by the API,
+the console and the tasks, never the reverse.
+"""

@@ -1,0 +1,133 @@
+"""What the notifier delivered to the complainant: kept on the case's record, and the latest
+outcome per notification and channel, from which operators list and re-send failed deliveries.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from services.workflow.cases.history import record
+from services.workflow.errors import DeliveryNotFound, NotResendable
+from services.workflow.models import Case, NotificationOutcome, StaffUser
+from services.workflow.sla import clock
+from shared.messaging.contracts import (
+    RESEND_TASK,
+    Channel,
+    NotificationDeliveredV1,
+    ResendRequestedV1,
+)
+from shared.messaging.outbox import enqueue
+
+NOTIFIER_ACTOR = "notifier"
+FAILED = "failed"
+RESEND_REQUESTED = "resend_requested"
+
+
+class CaseNotYetRegistered(Exception):
+    """The filing acknowledgement can be delivered before the case reaches the workflow: the
+    task retries until it has (a transient condition, not a lost message)."""
+
+
+def record_delivery(session: Session, msg: NotificationDeliveredV1) -> None:
+    case = session.scalar(select(Case).where(Case.tracking_code == msg.tracking_code))
+    if case is None:
+        raise CaseNotYetRegistered(msg.tracking_code)
+    record(
+        session,
+        case,
+        "notified",
+        actor=NOTIFIER_ACTOR,
+        occurred_at=msg.occurred_at,
+        output={
+            "kind": msg.kind.value,
+            "channel": msg.channel.value,
+            "status": msg.status,
+            "detail": msg.detail,
+            "notification_id": str(msg.notification_id) if msg.notification_id else None,
+            "attempts": msg.attempts,
+        },
+    )
+    if msg.notification_id is not None:
+        _keep_outcome(session, case, msg, msg.notification_id)
+
+
+def _keep_outcome(
+    session: Session, case: Case, msg: NotificationDeliveredV1, notification_id: uuid.UUID
+) -> None:
+    outcome = _outcome(session, str(notification_id), msg.channel.value)
+    if outcome is None:
+        outcome = NotificationOutcome(
+            notification_id=str(notification_id), channel=msg.channel.value, case_id=case.id
+        )
+        session.add(outcome)
+    outcome.kind = msg.kind.value
+    outcome.status = msg.status
+    outcome.detail = msg.detail
+    outcome.attempts = msg.attempts
+    outcome.reported_at = msg.occurred_at
+    session.flush()
+
+
+def _outcome(session: Session, notification_id: str, channel: str) -> NotificationOutcome | None:
+    return session.scalar(
+        select(NotificationOutcome).where(
+            NotificationOutcome.notification_id == notification_id,
+            NotificationOutcome.channel == channel,
+        )
+    )
+
+
+def failed_deliveries(session: Session, limit: int) -> list[tuple[NotificationOutcome, Case]]:
+    """Deliveries that failed for good and await an operator, the oldest report first."""
+    rows = session.execute(
+        select(NotificationOutcome, Case)
+        .join(Case, Case.id == NotificationOutcome.case_id)
+        .where(NotificationOutcome.status == FAILED)
+        .order_by(NotificationOutcome.reported_at, NotificationOutcome.id)
+        .limit(limit)
+    )
+    return [(outcome, case) for outcome, case in rows]
+
+
+def request_resend(
+    session: Session, *, notification_id: uuid.UUID, channel: Channel, user: StaffUser
+) -> NotificationOutcome:
+    """Ask the notifier to deliver a failed notification again, once, whoever else clicks."""
+    outcome = _outcome(session, str(notification_id), channel.value)
+    if outcome is None:
+        raise DeliveryNotFound(f"Tidak ada pengiriman {notification_id} melalui {channel.value}")
+    now = clock.now()
+    # Compare-and-set: of two operators re-sending at once, one wins; the other gets 409.
+    changed = session.execute(  # an UPDATE's result is a CursorResult, which has rowcount
+        update(NotificationOutcome)
+        .where(NotificationOutcome.id == outcome.id, NotificationOutcome.status == FAILED)
+        .values(status=RESEND_REQUESTED, resend_requested_by=user.username, resend_requested_at=now)
+        .execution_options(synchronize_session=False)
+    ).rowcount  # type: ignore[attr-defined]
+    if changed != 1:
+        raise NotResendable(
+            "Pengiriman ini tidak sedang gagal (sudah terkirim atau sedang dikirim ulang)"
+        )
+    session.refresh(outcome)
+    enqueue(
+        session,
+        RESEND_TASK,
+        ResendRequestedV1(
+            notification_id=notification_id, channel=channel, requested_by=user.username
+        ),
+    )
+    case = session.get(Case, outcome.case_id)
+    if case is not None:
+        record(
+            session,
+            case,
+            "resend_requested",
+            actor=user.username,
+            role=user.role,
+            occurred_at=now,
+            output={"notification_id": str(notification_id), "channel": channel.value},
+        )
+    return outcome

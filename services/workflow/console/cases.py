@@ -1,0 +1,167 @@
+"""The console's case page and the actions on it. Every action calls the logic the staff API
+calls (``steps.complete_step``, ``paths.take_path``, ``claims``); its errors are the API's
+(403 another role's step, 409 already done or held by someone else). Invalid input is shown on
+the form again (422) and, like every refusal, changes nothing: the action runs in a savepoint
+that is rolled back."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Path, Request
+from fastapi.responses import Response
+from sqlalchemy.orm import Session
+
+from services.workflow.api.dependencies import SessionDep
+from services.workflow.api.schemas import status_label
+from services.workflow.cases import claims, paths, search, steps
+from services.workflow.cases.history import events_of
+from services.workflow.console.actions import COMPLETE, actions_for, case_url
+from services.workflow.console.history import CHANNEL_LABELS, timeline
+from services.workflow.console.pages import page, redirect
+from services.workflow.console.session import ConsoleUser
+from services.workflow.models import Case, StaffUser
+from services.workflow.sla import clock, step_clock
+from shared.sop import PATHS_BY_STEP, STEP_BY_NUMBER
+from shared.web.api_errors import InvalidInput
+
+router = APIRouter(prefix="/console/kasus", include_in_schema=False)
+CaseId = Annotated[str, Path(max_length=64)]
+StepNumber = Annotated[int, Path(ge=1, le=100)]
+PathName = Annotated[str, Path(max_length=64)]
+
+
+async def _form_fields(request: Request) -> dict[str, str]:
+    form = await request.form()
+    return {name: value for name, value in form.items() if isinstance(value, str)}
+
+
+FormFields = Annotated[dict[str, str], Depends(_form_fields)]
+
+
+def _payload(fields: tuple[str, ...], form: Mapping[str, str]) -> dict[str, str]:
+    """The fields the action takes, as the API's JSON would carry them: an empty box is a
+    field not given (required ones are then reported missing by the step's own validation)."""
+    return {name: form[name] for name in fields if form.get(name, "").strip()}
+
+
+def _case_page(
+    request: Request,
+    session: Session,
+    case: Case,
+    user: StaffUser,
+    *,
+    failed: str | None = None,
+    values: Mapping[str, str] | None = None,
+    problem: str | None = None,
+) -> Response:
+    now = clock.now()
+    step = STEP_BY_NUMBER.get(case.current_step) if case.current_step else None
+    waiting = step is not None and case.step_arrived_at is not None
+    context: dict[str, Any] = {
+        "case": case,
+        "status_label": status_label(case.status),
+        "step": step,
+        "waiting": waiting,
+        "overdue": waiting and step_clock.is_overdue(case, now),
+        "minutes_left": (
+            round(step.standard_minutes - step_clock.minutes_taken(case, now), 2)
+            if step is not None and waiting
+            else None
+        ),
+        "channels": [CHANNEL_LABELS.get(c, c) for c in case.channels],
+        "licence_reference": getattr(case, "licence_reference", None),
+        "duplicate_of": search.tracking_code_of(session, case.duplicate_of),
+        "duplicates": search.duplicates_of(session, case.id),
+        "actions": actions_for(session, case, user),
+        "timeline": timeline(events_of(session, case.id)),
+        "failed": failed,
+        "values": values or {},
+        "problem": problem,
+    }
+    return page(request, "kasus.html", context, status_code=422 if problem else 200)
+
+
+@router.get("/{case_id}")
+def case_page(
+    case_id: CaseId, request: Request, user: ConsoleUser, session: SessionDep
+) -> Response:
+    return _case_page(request, session, search.get_case(session, case_id), user)
+
+
+def _refused_input(
+    request: Request,
+    session: Session,
+    case_id: str,
+    user: StaffUser,
+    action: str,
+    form: Mapping[str, str],
+    exc: InvalidInput,
+) -> Response:
+    case = search.get_case(session, case_id)
+    return _case_page(request, session, case, user, failed=action, values=form, problem=exc.message)
+
+
+@router.post("/{case_id}/langkah/{step}")
+def complete(
+    case_id: CaseId,
+    step: StepNumber,
+    request: Request,
+    user: ConsoleUser,
+    session: SessionDep,
+    form: FormFields,
+) -> Response:
+    sop_step = STEP_BY_NUMBER.get(step)
+    names = tuple(f.name for f in sop_step.inputs) if sop_step else ()
+    try:
+        with session.begin_nested():
+            steps.complete_step(
+                session,
+                case_id=case_id,
+                step_number=step,
+                user=user,
+                payload=_payload(names, form),
+            )
+    except InvalidInput as exc:
+        return _refused_input(request, session, case_id, user, COMPLETE, form, exc)
+    return redirect(f"/console?pesan=selesai-{step}")
+
+
+@router.post("/{case_id}/langkah/{step}/jalur/{path}")
+def take_path(
+    case_id: CaseId,
+    step: StepNumber,
+    path: PathName,
+    request: Request,
+    user: ConsoleUser,
+    session: SessionDep,
+    form: FormFields,
+) -> Response:
+    sop_path = PATHS_BY_STEP.get(step, {}).get(path)
+    names = tuple(f.name for f in sop_path.inputs) if sop_path else ()
+    try:
+        with session.begin_nested():
+            paths.take_path(
+                session,
+                case_id=case_id,
+                step_number=step,
+                name=path,
+                user=user,
+                payload=_payload(names, form),
+            )
+    except InvalidInput as exc:
+        return _refused_input(request, session, case_id, user, path, form, exc)
+    return redirect(f"/console?pesan=jalur-{path}")
+
+
+@router.post("/{case_id}/ambil")
+def claim(case_id: CaseId, user: ConsoleUser, session: SessionDep) -> Response:
+    case = claims.claim(session, case_id, user)
+    return redirect(f"{case_url(case.id)}?pesan=diambil")
+
+
+@router.post("/{case_id}/lepas")
+def release(case_id: CaseId, user: ConsoleUser, session: SessionDep) -> Response:
+    case = claims.release(session, case_id, user)
+    return redirect(f"{case_url(case.id)}?pesan=dilepas")

@@ -1,0 +1,122 @@
+"""A case's record (``history.events_of``, the events the API's /history returns) told in
+Indonesian for the console's timeline."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from services.workflow.models import CaseEvent
+from services.workflow.sla.report import role_label
+from shared.sop import PATHS, STEP_BY_NUMBER, STEPS
+
+CHANNEL_LABELS = {"email": "Email", "sms": "SMS", "app": "Aplikasi"}
+NOTIFICATION_LABELS = {
+    "filed": "Tanda terima pengaduan",
+    "registered": "Pemberitahuan laporan teregister",
+    "verified": "Hasil verifikasi",
+    "answer": "Jawaban pengaduan",
+    "information_requested": "Permintaan kelengkapan data",
+    "declined": "Penolakan",
+    "duplicate": "Pemberitahuan laporan duplikat",
+    "worklist_arrival": "Pemberitahuan daftar kerja",
+    "sla_warning": "Peringatan Mutu Baku",
+    "sla_breach": "Pelanggaran Mutu Baku",
+}
+DELIVERY_STATUS = {"sent": "terkirim", "failed": "gagal"}
+# Labels of everything a person may submit, from the SOP's own field definitions.
+INPUT_LABELS: dict[str, str] = {
+    **{f.name: f.label for s in STEPS for f in s.inputs},
+    **{f.name: f.label for p in PATHS for f in p.inputs},
+    "message": "Pesan pengadu",
+}
+
+
+@dataclass(frozen=True)
+class Entry:
+    when: Any
+    actor: str
+    role: str | None
+    text: str
+    details: tuple[tuple[str, str], ...]
+    late: bool  # the step took longer than its standard
+
+
+def _step_text(step: int | None) -> str:
+    if step is None:
+        return ""
+    known = STEP_BY_NUMBER.get(step)
+    return f"langkah {step} ({known.name})" if known else f"langkah {step}"
+
+
+def _minutes(event: CaseEvent) -> str:
+    if event.minutes_taken is None:
+        return ""
+    taken = f"{event.minutes_taken:.1f}".replace(".", ",").removesuffix(",0")
+    return f" dalam {taken} menit kerja (waktu baku {event.standard_minutes} menit)"
+
+
+def _label(labels: dict[str, str], value: Any) -> str:
+    return labels.get(str(value), str(value))
+
+
+def _path(e: CaseEvent, out: dict[str, Any]) -> str:
+    return f"{out.get('label', 'Jalur lain')} (dari langkah {e.step}){_minutes(e)}"
+
+
+def _claimed(_e: CaseEvent, out: dict[str, Any]) -> str:
+    over = out.get("taken_over_from")
+    return "Mengambil laporan untuk ditangani" + (f", menggantikan {over}" if over else "")
+
+
+def _notified(_e: CaseEvent, out: dict[str, Any]) -> str:
+    what = _label(NOTIFICATION_LABELS, out.get("kind"))
+    channel = _label(CHANNEL_LABELS, out.get("channel"))
+    return f"{what} melalui {channel}: {_label(DELIVERY_STATUS, out.get('status'))}"
+
+
+def _resend(_e: CaseEvent, out: dict[str, Any]) -> str:
+    channel = _label(CHANNEL_LABELS, out.get("channel"))
+    return f"Meminta pengiriman ulang pemberitahuan melalui {channel}"
+
+
+# What each kind of event says, from the event and its output.
+DESCRIPTIONS: dict[str, Callable[[CaseEvent, dict[str, Any]], str]] = {
+    "filed": lambda _e, _o: "Laporan pengaduan diajukan oleh pengadu",
+    "arrived": lambda e, _o: f"Laporan pengaduan tiba di {_step_text(e.step)}",
+    "completed": lambda e, _o: f"Menyelesaikan {_step_text(e.step)}{_minutes(e)}",
+    "path": _path,
+    "claimed": _claimed,
+    "released": lambda _e, _o: "Melepas laporan kembali ke daftar kerja bersama",
+    "notified": _notified,
+    "resend_requested": _resend,
+    "complainant_replied": lambda _e, _o: "Pengadu mengirim kelengkapan data",
+    "breached": lambda e, _o: f"Melewati waktu baku di {_step_text(e.step)}",
+}
+
+
+def _describe(event: CaseEvent) -> str:
+    describe = DESCRIPTIONS.get(event.kind)
+    return describe(event, event.output or {}) if describe else event.kind
+
+
+def _details(event: CaseEvent) -> tuple[tuple[str, str], ...]:
+    if event.kind not in ("completed", "path", "complainant_replied"):
+        return ()
+    given = event.input or {}
+    return tuple((INPUT_LABELS.get(name, name), str(value)) for name, value in given.items())
+
+
+def timeline(events: list[CaseEvent]) -> list[Entry]:
+    return [
+        Entry(
+            when=e.occurred_at,
+            actor=e.actor,
+            role=role_label(e.role) if e.role else None,
+            text=_describe(e),
+            details=_details(e),
+            late=e.within_standard is False,
+        )
+        for e in events
+    ]

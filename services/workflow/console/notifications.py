@@ -1,0 +1,53 @@
+"""The console's list of notifications that failed for good (``notifications.failed_deliveries``)
+and their re-send, which only the role the API lets re-send may ask for
+(``delivery_views.ensure_may_resend``); others read the list."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Request
+from fastapi.responses import Response
+
+from services.workflow.api.deliveries import ensure_may_resend, may_resend
+from services.workflow.api.dependencies import SessionDep
+from services.workflow.cases.notifications import failed_deliveries, request_resend
+from services.workflow.console.history import CHANNEL_LABELS, NOTIFICATION_LABELS
+from services.workflow.console.pages import page, redirect
+from services.workflow.console.session import ConsoleUser
+from services.workflow.errors import DeliveryNotFound
+from shared.messaging.contracts import Channel
+
+router = APIRouter(prefix="/console/notifikasi", include_in_schema=False)
+LISTED = 100
+
+
+@router.get("")
+def failed(request: Request, user: ConsoleUser, session: SessionDep) -> Response:
+    return page(
+        request,
+        "notifikasi.html",
+        {
+            "failures": failed_deliveries(session, LISTED),
+            "may_resend": may_resend(user),
+            "channels": CHANNEL_LABELS,
+            "kinds": NOTIFICATION_LABELS,
+        },
+    )
+
+
+@router.post("/{notification_id}/{channel}/kirim-ulang")
+def resend(
+    notification_id: Annotated[str, Path(max_length=64)],
+    channel: Annotated[str, Path(max_length=16)],
+    user: ConsoleUser,
+    session: SessionDep,
+) -> Response:
+    ensure_may_resend(user)
+    try:
+        parsed_id, parsed_channel = uuid.UUID(notification_id), Channel(channel)
+    except ValueError:
+        raise DeliveryNotFound("Pengiriman ini tidak ditemukan") from None
+    request_resend(session, notification_id=parsed_id, channel=parsed_channel, user=user)
+    return redirect("/console/notifikasi?pesan=kirim-ulang")

@@ -1,0 +1,78 @@
+"""The console's Mutu Baku report: ``sla_report`` for a range of office dates (this month by
+default), as a table, a bar chart in SVG, and the API's CSV behind the session cookie."""
+
+from __future__ import annotations
+
+import calendar
+from datetime import date
+from typing import Annotated, Any
+from zoneinfo import ZoneInfo
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import Response
+
+from services.workflow.api.dependencies import SessionDep, SettingsDep
+from services.workflow.api.reports import TOTAL_LABEL, csv_download
+from services.workflow.console.pages import page
+from services.workflow.console.session import ConsoleUser
+from services.workflow.errors import InvalidReportRange
+from services.workflow.sla import clock
+from services.workflow.sla.chart import share_chart
+from services.workflow.sla.report import parse_range, role_label, sla_report, step_name
+from shared.runtime.settings import Settings
+
+router = APIRouter(prefix="/console", include_in_schema=False)
+
+From = Annotated[str | None, Query(alias="from", max_length=32)]
+To = Annotated[str | None, Query(alias="to", max_length=32)]
+
+
+def this_month(settings: Settings) -> tuple[date, date]:
+    today = clock.now().astimezone(ZoneInfo(settings.office_timezone)).date()
+    last = calendar.monthrange(today.year, today.month)[1]
+    return today.replace(day=1), today.replace(day=last)
+
+
+def _range_text(first: str | None, last: str | None, settings: Settings) -> tuple[str, str]:
+    default_first, default_last = this_month(settings)
+    return (first or default_first.isoformat(), last or default_last.isoformat())
+
+
+@router.get("/laporan")
+def report(
+    request: Request,
+    _user: ConsoleUser,
+    session: SessionDep,
+    settings: SettingsDep,
+    first: From = None,
+    last: To = None,
+) -> Response:
+    first_text, last_text = _range_text(first, last, settings)
+    context: dict[str, Any] = {"first": first_text, "last": last_text, "problem": None}
+    try:
+        figures = sla_report(session, parse_range(first_text, last_text))
+    except InvalidReportRange as exc:
+        context["problem"] = exc.message
+        return page(request, "laporan.html", context, status_code=422)
+    context.update(
+        report=figures,
+        chart=share_chart(figures.steps),
+        step_name=step_name,
+        role_label=role_label,
+        total_label=TOTAL_LABEL,
+    )
+    return page(request, "laporan.html", context)
+
+
+@router.get("/laporan.csv")
+def report_csv(
+    _user: ConsoleUser,
+    session: SessionDep,
+    settings: SettingsDep,
+    first: From = None,
+    last: To = None,
+) -> Response:
+    first_text, last_text = _range_text(first, last, settings)
+    response = csv_download(sla_report(session, parse_range(first_text, last_text)))
+    response.headers["Cache-Control"] = "no-store"
+    return response

@@ -1,0 +1,64 @@
+"""The Mutu Baku chart's geometry: one horizontal bar per SOP step, its length the share of
+completions within the step's standard. Drawn as SVG by the console's template; no script."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from services.workflow.sla.report import StepFigures, role_label
+
+WIDTH = 420
+ROW_HEIGHT = 46
+LABEL_HEIGHT = 18
+BAR_HEIGHT = 18
+TRACK_WIDTH = 300  # the rest of the width holds the figure beside the bar
+
+
+@dataclass(frozen=True)
+class Bar:
+    step: int
+    label: str
+    share: float | None
+    value_text: str
+    label_y: int
+    bar_y: int
+    width: float
+    text_x: float
+    text_y: int
+
+
+@dataclass(frozen=True)
+class Chart:
+    width: int
+    height: int
+    track_width: int
+    bar_height: int
+    bars: tuple[Bar, ...]
+
+
+def share_chart(rows: list[StepFigures]) -> Chart:
+    bars = []
+    for index, row in enumerate(rows):
+        top = index * ROW_HEIGHT
+        share = row.durations.within_standard_share
+        value = "tidak ada data" if share is None else f"{round(share * 100)}%"
+        bars.append(
+            Bar(
+                step=row.step,
+                label=f"Langkah {row.step} · {role_label(row.role)}",
+                share=share,
+                value_text=value,
+                label_y=top + LABEL_HEIGHT - 4,
+                bar_y=top + LABEL_HEIGHT,
+                width=round(TRACK_WIDTH * (share or 0.0), 1),
+                text_x=TRACK_WIDTH + 8,
+                text_y=top + LABEL_HEIGHT + BAR_HEIGHT - 4,
+            )
+        )
+    return Chart(
+        width=WIDTH,
+        height=max(len(rows), 1) * ROW_HEIGHT,
+        track_width=TRACK_WIDTH,
+        bar_height=BAR_HEIGHT,
+        bars=tuple(bars),
+    )

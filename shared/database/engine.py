@@ -1,0 +1,140 @@
+"""Engines, sessions and the one place a transaction is committed.
+
+Each service owns its own database; ``ServiceDatabase`` bundles its engine, session factory
+and outbox relay. Logic functions take a ``Session`` and may ``flush()``; only
+``ServiceDatabase.transaction()`` (used by API requests and the base task) commits.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import DateTime, Engine, MetaData, create_engine, event
+from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+from sqlalchemy.types import TypeDecorator
+
+from shared.runtime.settings import get_settings
+
+if TYPE_CHECKING:
+    from shared.messaging.outbox import OutboxRelay
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+# A PostgreSQL server that has not answered a new connection within this is down: a request, a
+# task or /readyz fails (and a task retries) instead of waiting out the OS's TCP timeout.
+CONNECT_TIMEOUT_SECONDS = 5
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Timezone-aware datetimes on every backend (SQLite forgets the zone; this restores UTC)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTCDateTime column")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def make_metadata() -> MetaData:
+    return MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class MessagingBase(DeclarativeBase):
+    """Outbox and inbox tables: the same definition, created in every service's database."""
+
+    metadata = make_metadata()
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    # WAL lets the API and the workers read while one writes; busy_timeout makes a writer wait
+    # for the lock instead of failing at once.
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=15000")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def _sqlite_begin_immediate(connection: Any) -> None:
+    # Take the write lock when the transaction starts, not at its first write: a transaction that
+    # read first and wrote later fails outright (SQLITE_BUSY_SNAPSHOT) if another process wrote
+    # in between, whatever the busy timeout. Serialised writers suit the embedded default.
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def make_engine(url: str) -> Engine:
+    if url.startswith("sqlite"):
+        # isolation_level=None: the sqlite3 module leaves BEGIN to us (SQLAlchemy's recipe).
+        engine = create_engine(url, connect_args={"timeout": 15, "isolation_level": None})
+        event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin_immediate)
+        return engine
+    settings = get_settings()
+    return create_engine(
+        url,
+        pool_pre_ping=True,
+        pool_size=settings.database_pool_size,
+        max_overflow=settings.database_max_overflow,
+        connect_args={"connect_timeout": CONNECT_TIMEOUT_SECONDS},
+    )
+
+
+@dataclass
+class ServiceDatabase:
+    """A service's database handle; one per process (re-created after fork by the worker)."""
+
+    service: str
+    url: str
+    engine: Engine = field(init=False)
+    sessions: sessionmaker[Session] = field(init=False)
+    relay: OutboxRelay | None = None
+    _lock: threading.Lock = field(default_factory=threading.Lock, init=False)
+
+    def __post_init__(self) -> None:
+        self.engine = make_engine(self.url)
+        self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """One unit of work: commit at the end, roll back on any error, then hand what it wrote
+        to the outbox to the relay (a read hands nothing and costs the relay nothing)."""
+        session = self.sessions()
+        try:
+            if self.relay is not None:
+                self.relay.watch(session)
+            with session.begin():
+                yield session
+            handover = self.relay.handover(session) if self.relay is not None else None
+        finally:
+            session.close()
+        if self.relay is not None and handover is not None:
+            self.relay.committed(handover)
+
+    def dispose_after_fork(self) -> None:
+        self.engine.dispose(close=False)

@@ -1,0 +1,156 @@
+"""The base of every consuming task: validate, open one transaction, act once, commit, relay.
+
+A task body is only the step's logic, ``fn(session, message)``; this module owns the session,
+the commit or rollback, the idempotency record, retries of transient errors and log context.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from celery import Celery, Task
+from celery.exceptions import Reject
+from pydantic import BaseModel, ConfigDict, ValidationError
+from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm import Session
+
+from shared.database.engine import ServiceDatabase
+from shared.messaging.contracts import Message
+from shared.messaging.dead_letters import record_failure
+from shared.messaging.outbox import already_processed, mark_processed
+from shared.runtime.faults import checkpoint
+from shared.runtime.log_context import ids_of, log_scope
+
+log = logging.getLogger(__name__)
+
+M = TypeVar("M", bound=Message)
+
+# Errors worth another try: the database was locked, restarted or unreachable for a moment.
+TRANSIENT_ERRORS: tuple[type[Exception], ...] = (OperationalError, ConnectionError, TimeoutError)
+
+
+class TaskOptions(BaseModel):
+    """Celery task options, typed: a misspelt option fails at import instead of being ignored."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    max_retries: int = 20
+    retry_backoff: int = 1
+    retry_backoff_max: int = 60  # well below the broker's visibility timeout
+    retry_jitter: bool = True
+
+
+# Told of a try that failed, after its transaction rolled back: (session, message, error). It
+# runs in a transaction of its own, so what it records stays although the try's effect did not.
+FailureHook = Callable[[Session, Any, BaseException], None]
+
+
+class ConsumerTask(Task):  # type: ignore[misc]
+    """Keeps a message that failed for good (see ``shared.messaging.dead_letters``), and tells the
+    consumer's own hooks of tries that failed."""
+
+    database: Callable[[], ServiceDatabase]
+    contract: type[Message]
+    retry_hook: FailureHook | None = None
+    given_up_hook: FailureHook | None = None
+
+    def on_retry(
+        self, exc: BaseException, task_id: str, args: Any, kwargs: Any, einfo: Any
+    ) -> None:
+        self._tell(self.retry_hook, exc, task_id, kwargs)
+
+    def on_failure(
+        self, exc: BaseException, task_id: str, args: Any, kwargs: Any, einfo: Any
+    ) -> None:
+        # Celery calls this once the task has failed for good (no retry left): the message is
+        # about to be acknowledged, so keep it for operators rather than lose it.
+        try:
+            record_failure(self.database(), self.name, kwargs.get("message"), exc)
+        except Exception:
+            log.exception("task %s: could not keep failed message %s", self.name, task_id)
+        if not isinstance(exc, Reject):
+            self._tell(self.given_up_hook, exc, task_id, kwargs)
+
+    def _tell(
+        self, hook: FailureHook | None, exc: BaseException, task_id: str, kwargs: Any
+    ) -> None:
+        if hook is None:
+            return
+        try:
+            msg = self.contract.model_validate(kwargs.get("message"))
+            with self.database().transaction() as session:
+                hook(session, msg, exc)
+        except Exception:  # a note about a failure must not turn into a failure of its own
+            log.exception("task %s: could not record the failed try of %s", self.name, task_id)
+
+
+def consumer(
+    app: Celery,
+    *,
+    name: str,
+    contract: type[M],
+    database: Callable[[], ServiceDatabase],
+    options: TaskOptions | None = None,
+    retry_for: tuple[type[Exception], ...] = (),
+    on_retry: FailureHook | None = None,
+    on_given_up: FailureHook | None = None,
+) -> Callable[[Callable[[Session, M], None]], Task]:
+    """Register ``fn`` as the idempotent consumer of ``contract`` messages under ``name``.
+
+    ``retry_for`` adds the consumer's own transient errors (an SMTP server that is down, say);
+    ``on_retry`` hears of each try that failed with one of them, ``on_given_up`` of the last.
+    """
+    opts = (options or TaskOptions()).model_dump()
+
+    def register(fn: Callable[[Session, M], None]) -> Task:
+        @app.task(  # type: ignore[untyped-decorator]
+            name=name,
+            bind=True,
+            base=ConsumerTask,
+            database=staticmethod(database),  # a class attribute, not a method
+            contract=contract,
+            retry_hook=staticmethod(on_retry) if on_retry else None,
+            given_up_hook=staticmethod(on_given_up) if on_given_up else None,
+            autoretry_for=TRANSIENT_ERRORS + retry_for,
+            **opts,
+        )
+        def run(self: Task, message: dict[str, Any]) -> str:
+            try:
+                msg = contract.model_validate(message)
+            except ValidationError as exc:
+                # A message no retry can fix: drop it loudly rather than loop on it.
+                log.exception("task %s: invalid %s payload", name, contract.__name__)
+                record_failure(database(), name, message, exc)
+                raise Reject(str(exc), requeue=False) from exc
+            # The request id is the task's already (shared.runtime.log_setup); these say what
+            # it is about.
+            with log_scope(**ids_of(msg)):
+                return consume_once(database(), name, msg, fn)
+
+        return run
+
+    return register
+
+
+def consume_once(db: ServiceDatabase, name: str, msg: M, fn: Callable[[Session, M], None]) -> str:
+    """Apply ``fn`` to ``msg`` unless this message id was already applied; commit both together."""
+    message_id = str(msg.message_id)
+    try:
+        with db.transaction() as session:
+            if already_processed(session, message_id):
+                log.info("task %s: message %s already applied, skipped", name, message_id)
+                return "duplicate"
+            fn(session, msg)
+            mark_processed(session, message_id, name)
+            session.flush()
+            checkpoint(f"{name}:before-commit")
+    except IntegrityError:
+        # A concurrent delivery of the same message committed first: its effect stands.
+        with db.sessions() as session:
+            if already_processed(session, message_id):
+                return "duplicate"
+        raise
+    checkpoint(f"{name}:after-commit")
+    return "applied"

@@ -1,0 +1,192 @@
+"""The message models themselves."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer
+
+from shared.messaging.sealing import seal, unseal
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+class Message(BaseModel):
+    """Every message carries its own id: consumers record it to act on it once."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    message_id: uuid.UUID = Field(default_factory=uuid.uuid4)
+    occurred_at: datetime = Field(default_factory=_now)
+
+
+class Channel(StrEnum):
+    EMAIL = "email"
+    SMS = "sms"
+    APP = "app"
+
+
+class Reporter(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    name: str
+    email: str | None = None
+    phone: str | None = None  # E.164
+
+
+def _open(value: Any) -> Any:
+    return unseal(value) if isinstance(value, str) else value
+
+
+def _seal(reporter: Reporter) -> str:
+    return seal(reporter.model_dump(mode="json"))
+
+
+# A Reporter in Python; on the wire (``model_dump(mode="json")``, what the outbox sends) one
+# sealed token, so no name, email or phone sits in clear in Redis (see shared.messaging.sealing).
+SealedReporter = Annotated[
+    Reporter,
+    BeforeValidator(_open),
+    PlainSerializer(_seal, return_type=str, when_used="json"),
+]
+
+
+class ComplaintFiledV1(Message):
+    """intake -> workflow step 1: a citizen filed a laporan pengaduan."""
+
+    version: Literal[1] = 1
+    tracking_code: str
+    subject: str
+    description: str
+    reporter: SealedReporter
+    channels: tuple[Channel, ...]
+    # Added later, optional: a message filed before it existed still validates.
+    licence_reference: str | None = None  # NIB or application number, as the citizen gave it
+
+
+class StepHandoffV1(Message):
+    """workflow -> workflow: the case arrives at ``step`` (on that step's role queue)."""
+
+    version: Literal[1] = 1
+    case_id: str
+    step: int
+
+
+class CaseStatusChangedV1(Message):
+    """workflow -> intake: the case moved; ``sequence`` orders updates that arrive out of order."""
+
+    version: Literal[1] = 1
+    tracking_code: str
+    status: str
+    sequence: int
+    note: str | None = None  # what the complainant should read with it (a reason, a request)
+
+
+class NotificationKind(StrEnum):
+    # To the complainant. FILED: intake holds the laporan (received, with the tracking code);
+    # REGISTERED: the workflow took it in at step 1 (teregister, with the Admin Pengaduan).
+    FILED = "filed"
+    REGISTERED = "registered"
+    VERIFIED = "verified"
+    ANSWER = "answer"
+    INFORMATION_REQUESTED = "information_requested"
+    DECLINED = "declined"
+    DUPLICATE = "duplicate"
+    # To staff: a case arrived in the recipient's worklist (``note`` names the step).
+    WORKLIST_ARRIVAL = "worklist_arrival"
+    # To staff: a case of the recipient's role nears its step's due time (Mutu Baku), and a
+    # step's standard was breached (to the supervising role, or the head of office). ``note``
+    # names the step, the due time and how late.
+    SLA_WARNING = "sla_warning"
+    SLA_BREACH = "sla_breach"
+
+
+STAFF_KINDS = frozenset(
+    {NotificationKind.WORKLIST_ARRIVAL, NotificationKind.SLA_WARNING, NotificationKind.SLA_BREACH}
+)
+
+
+class NotificationRequestedV1(Message):
+    """intake or workflow -> notifier: tell the complainant something on their channels."""
+
+    version: Literal[1] = 1
+    kind: NotificationKind
+    tracking_code: str
+    recipient: SealedReporter
+    channels: tuple[Channel, ...]
+    subject: str
+    answer: str | None = None
+    note: str | None = None  # the reason or request, for the kinds that carry one
+
+
+class ChannelDeliveryV1(Message):
+    """notifier -> notifier: deliver one stored notification on one channel. Ids only: the
+    personal data stays in the notifier's database, out of the broker and Flower's task view."""
+
+    version: Literal[1] = 1
+    notification_id: uuid.UUID  # the NotificationRequestedV1's message id
+    channel: Channel
+
+
+class ComplainantReplyV1(Message):
+    """intake -> workflow: the complainant supplied the information the Kasi asked for."""
+
+    version: Literal[1] = 1
+    tracking_code: str
+    message: str
+
+
+class ComplaintAnsweredV1(Message):
+    """notifier -> intake: the answer went out; the tracking page may show it."""
+
+    version: Literal[1] = 1
+    tracking_code: str
+    answer: str
+    answered_at: datetime
+
+
+class NotificationDeliveredV1(Message):
+    """notifier -> workflow: what reached the complainant (or failed for good), for the record
+    and for the operators' list of failed deliveries (which re-sends by ``notification_id``)."""
+
+    version: Literal[1] = 1
+    tracking_code: str
+    kind: NotificationKind
+    channel: Channel
+    status: str  # "sent" or "failed"
+    detail: str | None = None
+    notification_id: uuid.UUID | None = None
+    attempts: int | None = None  # tries it took, retries and re-sends included
+
+
+class ResendRequestedV1(Message):
+    """workflow -> notifier: an operator asks to deliver a failed notification again."""
+
+    version: Literal[1] = 1
+    notification_id: uuid.UUID
+    channel: Channel
+    requested_by: str  # the staff username, for the record
+
+
+class InboxMessageV1(Message):
+    """notifier -> intake: a message for the complainant's in-app inbox (the app channel)."""
+
+    version: Literal[1] = 1
+    notification_id: uuid.UUID
+    tracking_code: str
+    kind: NotificationKind
+    title: str
+    body: str  # plain text, in Indonesian
+
+
+class PushDeliveryV1(Message):
+    """intake -> intake: push one inbox message to one Web Push subscription. Ids only."""
+
+    version: Literal[1] = 1
+    inbox_message_id: int
+    subscription_id: int

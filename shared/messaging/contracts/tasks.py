@@ -1,0 +1,21 @@
+"""Stable task names that cross service boundaries (never derived from module paths).
+
+The SOP's own step tasks are named by ``shared.sop.Step.arrive_task``.
+"""
+
+INTAKE_STATUS_TASK = "intake.complaint.status_changed"
+INTAKE_ANSWERED_TASK = "intake.complaint.answered"
+NOTIFY_TASK = "notifier.notification.send"
+WORKFLOW_NOTIFIED_TASK = "workflow.record.notification"
+# Fired by Celery beat (``shared.messaging.celery_app``): warn and escalate the steps past
+# their time.
+SLA_SWEEP_TASK = "workflow.sla.sweep"
+# One task per channel, so a channel that is down delays only itself (the notifier's own queue).
+DELIVER_EMAIL_TASK = "notifier.deliver.email"
+DELIVER_SMS_TASK = "notifier.deliver.sms"
+DELIVER_APP_TASK = "notifier.deliver.app"
+RESEND_TASK = "notifier.delivery.resend"
+# Fired by Celery beat: queue again the deliveries whose retry the broker lost.
+DELIVERY_SWEEP_TASK = "notifier.delivery.sweep"
+INTAKE_INBOX_TASK = "intake.inbox.deliver"
+INTAKE_PUSH_TASK = "intake.push.send"

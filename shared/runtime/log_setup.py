@@ -1,0 +1,153 @@
+"""What every process's log lines look like and where they go: stderr, one JSON object per line
+(``PENGADUAN_LOG_FORMAT=json``, the default, for a log collector) or plain text for a terminal.
+
+Each line names its service and, through ``shared.runtime.log_context``, the request id and the
+complaint's tracking code; uvicorn's and Celery's own lines go the same way.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from typing import Any, TextIO
+
+from asgi_correlation_id import CorrelationIdMiddleware
+from celery import signals
+from fastapi import Depends, FastAPI, Request
+from pythonjsonlogger.core import RESERVED_ATTRS
+from pythonjsonlogger.json import JsonFormatter
+
+from shared.runtime.log_context import (
+    CONTEXT_FIELDS,
+    ContextFilter,
+    annotate,
+    end_task_scope,
+    start_task_scope,
+)
+from shared.runtime.settings import Settings, get_settings
+
+HANDLER_NAME = "pengaduan"
+REQUEST_ID_HEADER = "X-Request-ID"
+# Path parameters that name a complaint, a case or a notification.
+PATH_IDS = ("tracking_code", "case_id", "notification_id")
+MAX_ID_LENGTH = 64
+ACCESS_ARGS = 5
+# uvicorn's own loggers: their lines go through the root handler like everyone else's.
+UVICORN_LOGGERS = ("uvicorn", "uvicorn.error", "uvicorn.access")
+
+
+class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """Writes to whatever ``sys.stderr`` is at the time (test runners swap it)."""
+
+    def __init__(self) -> None:
+        super().__init__(sys.stderr)
+
+    @property
+    def stream(self) -> TextIO:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _: Any) -> None:
+        pass
+
+
+class TextFormatter(logging.Formatter):
+    """``time level logger [ids]: message``, for a person at a terminal (``make run``)."""
+
+    def __init__(self) -> None:
+        super().__init__("%(asctime)s %(levelname)s %(name)s%(ids)s: %(message)s")
+
+    def format(self, record: logging.LogRecord) -> str:
+        ids = [f"{key}={getattr(record, key)}" for key in CONTEXT_FIELDS if hasattr(record, key)]
+        record.ids = f" [{' '.join(ids)}]" if ids else ""
+        return super().format(record)
+
+
+class AccessFieldsFilter(logging.Filter):
+    """uvicorn's access line as fields (method, path, status) a log query can filter on."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        args = record.args
+        # uvicorn's arguments: client, method, path, HTTP version, status.
+        if record.name == "uvicorn.access" and isinstance(args, tuple) and len(args) == ACCESS_ARGS:
+            _, record.http_method, record.http_path, _, record.http_status = args
+        return True
+
+
+def json_formatter(service: str) -> JsonFormatter:
+    return JsonFormatter(
+        "{levelname}{name}{message}",
+        style="{",
+        timestamp="time",
+        rename_fields={"levelname": "level", "name": "logger"},
+        static_fields={"service": service},
+        json_ensure_ascii=False,
+        # uvicorn's copy of the message with terminal colours: noise in a JSON line.
+        reserved_attrs=[*RESERVED_ATTRS, "color_message"],
+    )
+
+
+def configure_logging(service: str, settings: Settings | None = None) -> None:
+    """Send every logger's lines to stderr in the configured format; safe to call again."""
+    settings = settings or get_settings()
+    root = logging.getLogger()
+    for old in [h for h in root.handlers if h.get_name() == HANDLER_NAME]:
+        root.removeHandler(old)
+    handler = _StderrHandler()
+    handler.set_name(HANDLER_NAME)
+    handler.setFormatter(
+        json_formatter(service) if settings.log_format == "json" else TextFormatter()
+    )
+    handler.addFilter(ContextFilter())
+    handler.addFilter(AccessFieldsFilter())
+    root.addHandler(handler)
+    root.setLevel(settings.log_level)
+    for name in UVICORN_LOGGERS:
+        logger = logging.getLogger(name)
+        logger.handlers.clear()
+        logger.propagate = True
+
+
+def install_request_logging(app: FastAPI, service: str) -> None:
+    """An API's logs, and the ``X-Request-ID`` each request is logged (and answered) under.
+
+    A caller's own id is kept when it is a UUID, so a proxy's or a client's id ties its lines to
+    ours; anything else is replaced. The id only groups log lines: nothing trusts it.
+    """
+    configure_logging(service)
+    app.add_middleware(CorrelationIdMiddleware, header_name=REQUEST_ID_HEADER)
+    # Before any route is added: every route then takes the dependency.
+    app.router.dependencies.append(Depends(_log_path_ids))
+
+
+async def _log_path_ids(request: Request) -> None:
+    """Log a request for a complaint or case under its id, as a task about it is.
+
+    Async on purpose: it then runs in the request's own context, which the route's thread
+    inherits. Only well-formed ids are kept: the path is the caller's text, and a line break in
+    it must not forge a log line.
+    """
+    ids = {
+        key: value
+        for key in PATH_IDS
+        if (value := request.path_params.get(key)) is not None and _looks_like_id(str(value))
+    }
+    if ids:
+        annotate(**ids)
+
+
+def _looks_like_id(value: str) -> bool:
+    return 0 < len(value) <= MAX_ID_LENGTH and value.isascii() and value.replace("-", "").isalnum()
+
+
+def log_celery_as(service: str) -> None:
+    """A Celery process (worker, beat) logs like the APIs instead of Celery's own set-up, and
+    each task under the request id its message carries."""
+
+    def setup(**_: Any) -> None:
+        configure_logging(service)
+
+    # One receiver each, however often this is called (dispatch_uid).
+    signals.setup_logging.connect(setup, weak=False, dispatch_uid="pengaduan-logging")
+    signals.task_prerun.connect(start_task_scope, weak=False, dispatch_uid="pengaduan-task-scope")
+    signals.task_postrun.connect(end_task_scope, weak=False, dispatch_uid="pengaduan-task-scope")

@@ -1,0 +1,150 @@
+"""Production mode: what a process refuses to start with.
+
+With ``PENGADUAN_MODE=production`` every entry point (both APIs in ``create_app``, every Celery
+worker in ``shared.runtime.worker_setup.wire_worker``, beat, ``python -m
+shared.database.migrations``) calls ``require_production_ready`` before it serves anything. Each
+concern is one function returning its problems as sentences; the entry point names the concerns
+that apply to it (beat has no database, migrations no broker), and one error lists every problem
+found, never a secret's value. In the embedded mode (``make run``) nothing is checked."""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Iterable
+
+from sqlalchemy import or_, select
+
+from shared.database.engine import ServiceDatabase
+from shared.runtime.settings import Settings, UnusableSettings, get_settings
+from shared.sop import Role
+
+MIN_SECRET_LENGTH = 32
+
+# Values people paste from examples and tests. Lower-cased; a secret containing one of them is
+# refused (a real secret is random: see "Rotate secrets" in docs/OPERATIONS.md).
+PLACEHOLDER_SECRETS = (
+    "changeme",
+    "change-me",
+    "change_me",
+    "placeholder",
+    "example",
+    "your-secret",
+    "your_secret",
+    "secret-key",
+    "test-secret",
+    "testsecret",
+    "dev-secret",
+    "jwt-secret",
+    "pengaduan",
+    "password",
+    "12345678",
+)
+# Fewer different characters than this: "xxxx…", "abababab…", not a random secret.
+MIN_DISTINCT_CHARACTERS = 10
+
+
+class ProductionConfigError(UnusableSettings):
+    """The process must not start: each problem is one line of the message."""
+
+    def __init__(self, process: str, problems: list[str]) -> None:
+        super().__init__(problems, " in production mode (PENGADUAN_MODE=production)", process)
+
+
+def jwt_secret_problems(settings: Settings) -> list[str]:
+    name = "PENGADUAN_JWT_SECRET"
+    if settings.jwt_secret is None:
+        return [f"{name} is not set (32+ random characters, from the environment or a file)"]
+    secret = settings.jwt_secret.get_secret_value()
+    problems = []
+    if len(secret) < MIN_SECRET_LENGTH:
+        problems.append(f"{name} is shorter than {MIN_SECRET_LENGTH} characters")
+    lowered = secret.lower()
+    if any(placeholder in lowered for placeholder in PLACEHOLDER_SECRETS) or (
+        len(set(secret)) < MIN_DISTINCT_CHARACTERS
+    ):
+        problems.append(f"{name} is a placeholder or default value, not a random secret")
+    return problems
+
+
+def database_problems(settings: Settings, services: Iterable[str]) -> list[str]:
+    problems = []
+    for service in services:
+        name = f"PENGADUAN_{service.upper()}_DATABASE_URL"
+        url: str | None = getattr(settings, f"{service}_database_url")
+        if not url:
+            problems.append(f"{name} is not set (the embedded default is a SQLite file)")
+        elif url.startswith("sqlite"):
+            problems.append(f"{name} is SQLite; production needs PostgreSQL")
+    return problems
+
+
+def redis_problems(settings: Settings) -> list[str]:
+    if settings.redis_url is None:
+        return ["PENGADUAN_REDIS_URL is not set (the embedded default starts its own Redis)"]
+    return []
+
+
+def cookie_problems(settings: Settings) -> list[str]:
+    if not settings.cookies_secure:
+        return ["PENGADUAN_SECURE_COOKIES is off: cookies would be sent over plain http"]
+    return []
+
+
+def demo_user_problems(db: ServiceDatabase) -> list[str]:
+    """The workflow's demo accounts (``make run`` seeds them): one query for the accounts named
+    like them, then each active one's password checked against the demo password."""
+    accounts = importlib.import_module("services.workflow.staff.accounts")
+    auth = importlib.import_module("services.workflow.staff.auth")
+    models = importlib.import_module("services.workflow.models")
+    user = models.StaffUser
+    with db.sessions() as session:
+        candidates = session.scalars(
+            select(user).where(
+                user.active.is_(True),
+                or_(
+                    user.username.in_([role.value for role in Role]), user.full_name.like("Demo %")
+                ),
+            )
+        ).all()
+        demo = sorted(
+            u.username
+            for u in candidates
+            if auth.verify_password(u.password_hash, accounts.DEMO_PASSWORD)
+        )
+    if demo:
+        return [
+            f"demo users with the demo password exist in the workflow database: {', '.join(demo)}"
+            " (deactivate them or change their passwords)"
+        ]
+    return []
+
+
+def require_production_ready(
+    process: str,
+    *,
+    services: Iterable[str] = (),
+    jwt: bool = True,
+    redis: bool = True,
+    cookies: bool = True,
+    workflow_db: Callable[[], ServiceDatabase] | None = None,
+    settings: Settings | None = None,
+) -> None:
+    """Raise ``ProductionConfigError`` naming every problem, when in production mode.
+
+    ``services``: whose databases this process uses. ``workflow_db``: look for demo users in
+    it (only once the settings themselves are sound, so never in a SQLite file).
+    """
+    settings = settings or get_settings()
+    if settings.mode != "production":
+        return
+    problems = database_problems(settings, services)
+    if jwt:
+        problems += jwt_secret_problems(settings)
+    if redis:
+        problems += redis_problems(settings)
+    if cookies:
+        problems += cookie_problems(settings)
+    if not problems and workflow_db is not None:
+        problems += demo_user_problems(workflow_db())
+    if problems:
+        raise ProductionConfigError(process, problems)

@@ -1,0 +1,45 @@
+"""What every service's Celery worker does around its tasks: fresh engines after fork, and the
+outbox relay thread in the main process."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from celery import signals
+
+from shared.database.engine import ServiceDatabase
+from shared.runtime.log_setup import log_celery_as
+from shared.runtime.production_checks import require_production_ready
+
+log = logging.getLogger(__name__)
+
+
+def wire_worker(database: Callable[[], ServiceDatabase], service: str) -> None:
+    log_celery_as(f"{service}-worker")
+    # Raised while Celery imports the worker module: the worker exits before it consumes a task.
+    require_production_ready(
+        f"{service}-worker",
+        services=(service,),
+        workflow_db=database if service == "workflow" else None,
+    )
+
+    def after_fork(**_: Any) -> None:
+        # Pooled connections must not be shared with the parent across fork.
+        database().dispose_after_fork()
+
+    def start_relay(**_: Any) -> None:
+        db = database()
+        if db.relay is not None:
+            db.relay.start(service)
+            log.info("outbox relay for %s started", service)
+
+    def stop_relay(**_: Any) -> None:
+        db = database()
+        if db.relay is not None:
+            db.relay.stop()
+
+    signals.worker_process_init.connect(after_fork, weak=False)
+    signals.worker_ready.connect(start_relay, weak=False)
+    signals.worker_shutdown.connect(stop_relay, weak=False)

@@ -1,0 +1,226 @@
+"""Server-rendered pages, shared by the citizens' portal (intake) and the staff console
+(workflow): one Jinja2 set-up, one small self-hosted stylesheet and script set, CSRF on every
+form, and the security headers every answer carries.
+
+Pages use no CDN (the office's network may be closed) and no inline script or style, so the
+content security policy can forbid both.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from asgi_csrf import asgi_csrf
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from shared.runtime.settings import get_settings
+from shared.web.request_body import read_at_most, replay
+
+SHARED_TEMPLATES = Path(__file__).parent / "templates"
+STATIC_DIR = Path(__file__).parent / "static"
+STATIC_PREFIX = "/static"
+CSRF_COOKIE = "pgd_csrf"
+CSRF_FIELD = "csrftoken"  # the hidden form field asgi-csrf looks for
+
+OFFICE = "DPMPTSP Kota Madiun"
+OFFICE_FULL = "Dinas Penanaman Modal dan Pelayanan Terpadu Satu Pintu Kota Madiun"
+
+# Pages load only what the service itself serves; nothing may frame them.
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "img-src 'self' data:",
+        "style-src 'self'",
+        "script-src 'self'",
+        "connect-src 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+        "base-uri 'none'",
+        "object-src 'none'",
+    ]
+)
+# FastAPI's own API documentation pages load Swagger UI from a CDN: the policy leaves them be.
+UNPOLICED_PATHS = ("/docs", "/redoc")
+
+
+def page_templates(service_templates: Path) -> Jinja2Templates:
+    """The service's templates, falling back to the shared layout and form macros."""
+    env = Environment(
+        loader=ChoiceLoader(
+            [FileSystemLoader(service_templates), FileSystemLoader(SHARED_TEMPLATES)]
+        ),
+        autoescape=select_autoescape(default=True),
+        undefined=StrictUndefined,  # a misspelt variable fails the test, not the citizen
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.globals.update(office=OFFICE, office_full=OFFICE_FULL, static=static_url)
+    return Jinja2Templates(env=env)
+
+
+def static_url(path: str) -> str:
+    """``/static/<path>?v=<content hash>``: a release that changes a file changes its address, so
+    no browser keeps the old one."""
+    return f"{STATIC_PREFIX}/{path}?v={_digest(path)}"
+
+
+def _digest(path: str, _cache: dict[str, str] = {}) -> str:  # noqa: B006 - a per-process cache
+    if path not in _cache:
+        _cache[path] = hashlib.sha256((STATIC_DIR / path).read_bytes()).hexdigest()[:12]
+    return _cache[path]
+
+
+class SecurityHeaders:
+    """Headers on every answer: no sniffing, no framing, no referrer (a tracking code in the
+    address must not leak to another site), HSTS behind HTTPS, and the page policy above."""
+
+    def __init__(self, app: ASGIApp, *, https: bool) -> None:
+        self.app = app
+        self.headers = [
+            (b"x-content-type-options", b"nosniff"),
+            (b"x-frame-options", b"DENY"),
+            (b"referrer-policy", b"no-referrer"),
+            (b"permissions-policy", b"camera=(), microphone=(), geolocation=()"),
+        ]
+        if https:
+            self.headers.append((b"strict-transport-security", b"max-age=31536000"))
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        policed = not str(scope["path"]).startswith(UNPOLICED_PATHS)
+
+        async def with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                names = {name.lower() for name, _ in headers}
+                headers += [h for h in self.headers if h[0] not in names]
+                if policed and b"content-security-policy" not in names:
+                    headers.append((b"content-security-policy", CONTENT_SECURITY_POLICY.encode()))
+                message["headers"] = headers
+            await send(message)
+
+        await self.app(scope, receive, with_headers)
+
+
+# asgi-csrf reads a form's whole body to find its token: no form here needs more than this (the
+# longest, a complaint of 5,000 characters, percent-encoded, stays well below).
+MAX_FORM_BYTES = 100_000
+FORM_BODY = "pengaduan.form_body"
+FORM_TOO_LARGE_PAGE = (
+    "<!doctype html><html lang=id><meta charset=utf-8><title>Isian terlalu besar</title>"
+    "<p>Isian formulir terlalu besar untuk dikirim. Persingkat isian Anda, lalu kirim lagi."
+    "</p></html>"
+)
+
+
+class Csrf:
+    """asgi-csrf (a signed double-submit cookie) as Starlette middleware. Every form posts the
+    token in a hidden ``csrftoken`` field; the JSON API under /api/ is left out, since it
+    authenticates by header (access token, Bearer), never by cookie.
+
+    A form's body is read here first, at most ``MAX_FORM_BYTES`` (asgi-csrf would read any
+    size), and asgi-csrf sees it with invalid UTF-8 replaced (it decodes strictly and would
+    fail with a 500); the page itself receives the body exactly as sent, to judge it."""
+
+    def __init__(self, app: ASGIApp, *, secret: str, secure: bool) -> None:
+        self.app = app
+        self.checked = asgi_csrf(
+            self._with_original_body,
+            cookie_name=CSRF_COOKIE,
+            signing_secret=secret,
+            cookie_secure=secure,
+            cookie_samesite="Strict",
+            skip_if_scope=_is_api,
+            send_csrf_failed=_csrf_failed,
+        )
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and _is_api(scope):
+            # Not past asgi-csrf at all: it would sign a fresh token for every cookieless
+            # request (every API call), only to skip the check.
+            await self.app(scope, receive, send)
+            return
+        # asgi-csrf lets a post with no cookie at all through (an API client, it assumes); a
+        # form here always comes from a page that set the cookie, so refuse it instead.
+        if (
+            scope["type"] == "http"
+            and scope["method"] not in SAFE_METHODS
+            and not _is_api(scope)
+            and not any(name == b"cookie" for name, _ in scope["headers"])
+        ):
+            await _csrf_failed(scope, send, None)
+            return
+        if scope["type"] == "http" and _is_form_post(scope):
+            body = await read_at_most(receive, MAX_FORM_BYTES)
+            if body is None:
+                await _send_page(send, 413, FORM_TOO_LARGE_PAGE)
+                return
+            scope = {**scope, FORM_BODY: body}
+            receive = replay(body.decode("utf-8", "replace").encode("utf-8"), receive)
+        await self.checked(scope, receive, send)
+
+    async def _with_original_body(self, scope: Scope, receive: Receive, send: Send) -> None:
+        body = scope.get(FORM_BODY)
+        await self.app(scope, receive if body is None else replay(body, receive), send)
+
+
+def _is_form_post(scope: Scope) -> bool:
+    if scope["method"] in SAFE_METHODS or _is_api(scope):
+        return False
+    content_type: bytes = dict(scope["headers"]).get(b"content-type", b"")
+    return content_type.split(b";", 1)[0].strip() == b"application/x-www-form-urlencoded"
+
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def _is_api(scope: Scope) -> bool:
+    return str(scope["path"]).startswith("/api/")
+
+
+CSRF_FAILED_PAGE = (
+    "<!doctype html><html lang=id><meta charset=utf-8><title>Formulir kedaluwarsa</title>"
+    "<p>Formulir ini sudah kedaluwarsa atau tidak berasal dari halaman kami. Muat ulang "
+    "halaman, lalu kirim lagi.</p></html>"
+)
+
+
+async def _csrf_failed(_scope: Scope, send: Send, _reason: Any) -> None:
+    await _send_page(send, 403, CSRF_FAILED_PAGE)
+
+
+async def _send_page(send: Send, status: int, page: str) -> None:
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [(b"content-type", b"text/html; charset=utf-8")],
+        }
+    )
+    await send({"type": "http.response.body", "body": page.encode()})
+
+
+def csrf_token(request_scope: Scope) -> str:
+    """The token a page puts in its forms (asgi-csrf keeps it in the request scope)."""
+    get: Callable[[], str] = request_scope["csrftoken"]
+    return get()
+
+
+def install_pages(app: FastAPI) -> None:
+    """Static files, CSRF on forms and the security headers, for a service that serves pages."""
+    settings = get_settings()
+    # A key of its own, derived from the service's secret: a CSRF token opens nothing else.
+    secret = hmac.new(settings.jwt_key().encode(), b"pengaduan-csrf", hashlib.sha256).hexdigest()
+    app.add_middleware(Csrf, secret=secret, secure=settings.cookies_secure)
+    app.add_middleware(SecurityHeaders, https=settings.cookies_secure)
+    app.mount(STATIC_PREFIX, StaticFiles(directory=STATIC_DIR), name="static")
