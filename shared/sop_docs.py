@@ -1,7 +1,8 @@
-"""The README's SOP tables, generated from ``shared.sop`` so docs and code cannot disagree.
+"""The SOP tables of docs/WORKFLOW.md, generated from ``shared.sop`` so docs and code cannot
+disagree.
 
-``python -m shared.sop_docs`` rewrites the block between the markers in README.md;
-a test fails when the README holds anything else.
+``python -m shared.sop_docs`` rewrites the block between the markers in
+docs/WORKFLOW.md; a test fails when the page holds anything else.
 """
 
 from __future__ import annotations
@@ -166,11 +167,14 @@ def current_block(text: str) -> str:
     return text[start:end]
 
 
+PAGE = PROJECT_ROOT / "docs" / "WORKFLOW.md"
+
+
 def main() -> None:
-    readme = Path(sys.argv[1]) if len(sys.argv) > 1 else PROJECT_ROOT / "README.md"
-    text = readme.read_text()
-    readme.write_text(text.replace(current_block(text), render()))
-    print(f"updated {readme}")
+    page = Path(sys.argv[1]) if len(sys.argv) > 1 else PAGE
+    text = page.read_text()
+    page.write_text(text.replace(current_block(text), render()))
+    print(f"updated {page}")
 
 
 if __name__ == "__main__":

@@ -18,6 +18,10 @@ COMPOSE: dict[str, Any] = yaml.safe_load((PROJECT_ROOT / "docker-compose.yml").r
 OPERATIONS = (PROJECT_ROOT / "docs" / "OPERATIONS.md").read_text()
 README = (PROJECT_ROOT / "README.md").read_text()
 DOCS = {"docs/OPERATIONS.md": OPERATIONS, "README.md": README}
+# Every page a reader may copy a command from.
+ALL_PAGES = {"README.md": README} | {
+    f"docs/{path.name}": path.read_text() for path in (PROJECT_ROOT / "docs").glob("*.md")
+}
 
 # `docker compose <verb>` and where its service names stand.
 SERVICE_VERBS = {"stop", "start", "restart", "exec", "run", "logs", "ps", "up", "down"}
@@ -100,11 +104,17 @@ def test_the_drain_check_asks_every_queue() -> None:
     assert asked == set(ALL_QUEUES)
 
 
-def test_every_module_run_with_python_m_exists() -> None:
-    modules = set(re.findall(r"python -m ([\w.]+)", OPERATIONS))
-    assert modules
-    for module in modules:
-        assert PROJECT_ROOT.joinpath(*module.split(".")).with_suffix(".py").is_file(), module
+@pytest.mark.parametrize("page", ALL_PAGES)
+def test_every_module_run_with_python_m_exists(page: str) -> None:
+    for module in set(re.findall(r"python -m ([\w.]+)", ALL_PAGES[page])):
+        path = PROJECT_ROOT.joinpath(*module.split("."))
+        assert path.with_suffix(".py").is_file() or (path / "__main__.py").is_file(), module
+
+
+@pytest.mark.parametrize("page", ALL_PAGES)
+def test_every_compose_service_a_page_names_exists(page: str) -> None:
+    named = {s for line in shell_lines(ALL_PAGES[page]) for s in compose_services_named(line)}
+    assert named - set(COMPOSE["services"]) == set()
 
 
 def test_the_readme_deploys_in_three_commands() -> None:
