@@ -28,6 +28,7 @@ from services.workflow.sla import clock
 from services.workflow.staff.accounts import create_user
 from shared import sop, sop_docs
 from shared.messaging.contracts import NOTIFY_TASK, NotificationKind, StepHandoffV1
+from shared.messaging.contracts.messages import sop_kinds
 from shared.runtime.settings import Settings
 from shared.sop import Role, Step, Telling
 from tests.notifier.conftest import notification
@@ -223,6 +224,18 @@ def test_the_readme_tables_follow_the_changed_sop(changed_sop: None) -> None:
     assert "| 6 | `return_answer`" in tables
     assert "`answer_check` | Jawaban pengaduan sedang diperiksa oleh Koordinator" in tables
     assert "akan ditelaah Kasi Pelayanan" in tables
+
+
+def test_news_the_contract_has_no_kind_for_is_named_when_the_contracts_load(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """``NotificationKind`` is a versioned wire contract, written out; the SOP is checked
+    against it, so a new told status cannot go out without a kind and its templates."""
+    assert NotificationKind.VERIFIED in sop_kinds()
+    told = dataclasses.replace(sop.PATHS[0], name="escalate", status="escalated")
+    use_sop(monkeypatch, sop.STEPS, (*sop.PATHS, told))
+    with pytest.raises(ValueError, match=r"\['escalated'\], which NotificationKind lacks"):
+        sop_kinds()
 
 
 def test_the_real_sop_reads_as_before(configured: dict[str, str]) -> None:
