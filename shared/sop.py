@@ -1,7 +1,9 @@
 """The SOP "Penanganan Pengaduan Pelayanan Perizinan ... secara Online" as data.
 
 Every service reads the steps from here: queue routing, worklists, required input, the
-citizen-facing status and the README's tables. Changing the SOP is a change to ``STEPS``.
+citizen-facing status, the words of the console, the notifications and the API descriptions,
+and the README's tables. Changing the SOP is a change to this file; the words others build
+from it are built when asked, not once at import.
 """
 
 from __future__ import annotations
@@ -263,6 +265,7 @@ PATHS: tuple[Path, ...] = (
 
 
 def paths_by_step(steps: tuple[Step, ...], paths: tuple[Path, ...]) -> dict[int, dict[str, Path]]:
+    """The tables below are derived by functions, so a changed SOP (a test's) derives its own."""
     return {s.number: {p.name: p for p in paths if p.step == s.number} for s in steps}
 
 
