@@ -1,7 +1,9 @@
 """The SOP "Penanganan Pengaduan Pelayanan Perizinan ... secara Online" as data.
 
 Every service reads the steps from here: queue routing, worklists, required input, the
-citizen-facing status and the README's tables. Changing the SOP is a change to ``STEPS``.
+citizen-facing status, the words of the console, the notifications and the API descriptions,
+and the README's tables. Changing the SOP is a change to this file; the words others build
+from it are built when asked, not once at import.
 """
 
 from __future__ import annotations
@@ -23,6 +25,20 @@ ROLE_LABELS: dict[Role, str] = {
     Role.KOORDINATOR: "Koordinator (Kepala Bidang)",
     Role.TIM_KOORDINASI: "Tim Koordinasi Perizinan DPMPTSP",
 }
+# The role as a complainant reads it in a sentence ("diverifikasi oleh Kepala Seksi").
+ROLE_TITLES: dict[Role, str] = {
+    Role.ADMIN: "Admin Pengaduan",
+    Role.KASI: "Kepala Seksi",
+    Role.KOORDINATOR: "Koordinator",
+    Role.TIM_KOORDINASI: "Tim Koordinasi Perizinan",
+}
+# The role where room is short: an SMS, a notice on the tracking page.
+ROLE_SHORT_LABELS: dict[Role, str] = {
+    Role.ADMIN: "Admin Pengaduan",
+    Role.KASI: "Kasi",
+    Role.KOORDINATOR: "Koordinator",
+    Role.TIM_KOORDINASI: "Tim Koordinasi",
+}
 
 
 @dataclass(frozen=True)
@@ -37,6 +53,17 @@ class InputField:
 
 
 @dataclass(frozen=True)
+class Telling:
+    """What a complainant reads of a step in their notifications, in the passive voice of
+    their complaint ("laporan pengaduan Anda akan ditelaah dan diverifikasi")."""
+
+    done: str  # what happens to the complaint at the step
+    done_short: str  # the same in an SMS
+    handed_for: str  # why the case is handed to the step's role ("untuk ...")
+    handed_for_short: str  # the same in an SMS
+
+
+@dataclass(frozen=True)
 class Step:
     number: int
     role: Role
@@ -47,9 +74,13 @@ class Step:
     inputs: tuple[InputField, ...]
     status: str  # the case's status while it waits at this step (stable English code)
     status_label: str  # the same, as the complainant reads it
+    action: str  # the step's complete button says "Selesaikan langkah 2: <action>"
     # The notification kind (``shared.messaging.contracts.NotificationKind``) the complainant is
     # sent when the step is completed, if the step's completion is news to them.
     tells_complainant: str | None = None
+    # The input whose text is the answer sent to the complainant after the last step.
+    answer_input: str | None = None
+    told: Telling | None = None  # None: the complainant's notifications do not name the step
 
     @property
     def queue(self) -> str:
@@ -74,6 +105,7 @@ STEPS: tuple[Step, ...] = (
         # when the workflow takes the case in; intake alone has only received it.
         status_label="Laporan pengaduan telah teregister pada Sistem Pengaduan dan diteruskan "
         "kepada Admin Pengaduan",
+        action="terima dan laporkan kepada Kasi",
     ),
     Step(
         number=2,
@@ -86,6 +118,13 @@ STEPS: tuple[Step, ...] = (
         status="verifying",
         status_label="Laporan pengaduan sedang ditelaah dan diverifikasi oleh Kasi",
         tells_complainant="verified",
+        action="verifikasi",
+        told=Telling(
+            done="ditelaah dan diverifikasi",
+            done_short="diverifikasi",
+            handed_for="ditelaah dan diverifikasi",
+            handed_for_short="verifikasi",
+        ),
     ),
     Step(
         number=3,
@@ -97,6 +136,13 @@ STEPS: tuple[Step, ...] = (
         inputs=(InputField("disposition", "Disposisi dan arahan", required=True),),
         status="disposition",
         status_label="Laporan pengaduan menunggu disposisi Koordinator",
+        action="beri disposisi",
+        told=Telling(
+            done="didisposisi",
+            done_short="didisposisi",
+            handed_for="diberikan disposisi dan arahan tindak lanjut",
+            handed_for_short="disposisi",
+        ),
     ),
     Step(
         number=4,
@@ -108,6 +154,14 @@ STEPS: tuple[Step, ...] = (
         inputs=(InputField("answer", "Jawaban pengaduan", required=True, max_length=10000),),
         status="follow_up",
         status_label="Laporan pengaduan sedang ditindaklanjuti oleh Tim Koordinasi",
+        action="kirim jawaban kepada Admin",
+        answer_input="answer",
+        told=Telling(
+            done="ditindaklanjuti",
+            done_short="ditindaklanjuti",
+            handed_for="ditindaklanjuti",
+            handed_for_short="tindak lanjut",
+        ),
     ),
     Step(
         number=5,
@@ -119,6 +173,7 @@ STEPS: tuple[Step, ...] = (
         inputs=(),
         status="answer_ready",
         status_label="Jawaban pengaduan sedang dikirim kepada pengadu",
+        action="teruskan jawaban kepada pengadu",
     ),
 )
 
@@ -207,9 +262,14 @@ PATHS: tuple[Path, ...] = (
         tells_complainant=False,
     ),
 )
-PATHS_BY_STEP: dict[int, dict[str, Path]] = {
-    number: {p.name: p for p in PATHS if p.step == number} for number in range(1, 6)
-}
+
+
+def paths_by_step(steps: tuple[Step, ...], paths: tuple[Path, ...]) -> dict[int, dict[str, Path]]:
+    """The tables below are derived by functions, so a changed SOP (a test's) derives its own."""
+    return {s.number: {p.name: p for p in paths if p.step == s.number} for s in steps}
+
+
+PATHS_BY_STEP = paths_by_step(STEPS, PATHS)
 
 # Who answers for a role whose step ran past its standard (the Mutu Baku sweep escalates a breach
 # to them), read from the SOP's own reporting lines: the Admin reports to the Kasi (step 1), the
@@ -232,13 +292,27 @@ SUBMITTED = "submitted"
 ANSWERED = "answered"
 CLOSED = "closed"  # the workflow's own: the case left the steps (the answer went to the notifier)
 INFORMATION_SUPPLIED = "information_supplied"
-STATUS_LABELS: dict[str, str] = {
-    SUBMITTED: "Laporan pengaduan telah diterima dan menunggu diregister pada Sistem Pengaduan",
-    **{step.status: step.status_label for step in STEPS},
-    **{p.status: p.status_label for p in PATHS if p.status and p.status_label},
-    INFORMATION_SUPPLIED: "Kelengkapan data dari Anda telah dikirim dan akan ditelaah Kasi",
-    ANSWERED: "Jawaban pengaduan telah dikirim kepada pengadu",
-}
+
+
+def reply_reader(steps: tuple[Step, ...], paths: tuple[Path, ...]) -> Role:
+    """Who reads a complainant's reply: the role of the step that asked for it."""
+    asking = next(p for p in paths if p.waits_for_complainant)
+    return next(s.role for s in steps if s.number == asking.step)
+
+
+def status_labels(steps: tuple[Step, ...], paths: tuple[Path, ...]) -> dict[str, str]:
+    reader = ROLE_SHORT_LABELS[reply_reader(steps, paths)]
+    return {
+        SUBMITTED: "Laporan pengaduan telah diterima dan menunggu diregister pada Sistem Pengaduan",
+        **{step.status: step.status_label for step in steps},
+        **{p.status: p.status_label for p in paths if p.status and p.status_label},
+        INFORMATION_SUPPLIED: "Kelengkapan data dari Anda telah dikirim dan akan ditelaah "
+        + reader,
+        ANSWERED: "Jawaban pengaduan telah dikirim kepada pengadu",
+    }
+
+
+STATUS_LABELS = status_labels(STEPS, PATHS)
 
 
 def path(step_number: int, name: str) -> Path:
@@ -264,3 +338,35 @@ def supervisor_label(role: Role) -> str:
 
 def total_standard_minutes() -> int:
     return sum(s.standard_minutes for s in STEPS)
+
+
+def complainant_desk() -> Role:
+    """The role that speaks with the complainant: it takes the complaint in (the first step) and
+    re-sends a notification that did not arrive."""
+    return FIRST_STEP.role
+
+
+def reply_reader_label() -> str:
+    """Who reads a complainant's reply, as the complainant reads it ("Kasi")."""
+    return ROLE_SHORT_LABELS[reply_reader(STEPS, PATHS)]
+
+
+def uniform_standard_minutes() -> int | None:
+    """The standard time every step shares, or ``None`` when the steps' standards differ."""
+    minutes = {s.standard_minutes for s in STEPS}
+    return minutes.pop() if len(minutes) == 1 else None
+
+
+def standard_minutes_each() -> str:
+    """Each step's standard time, one figure per step, as staff read it."""
+    each = ", ".join(f"langkah {s.number}: {s.standard_minutes} menit" for s in STEPS)
+    return f"{each} (jam kerja)"
+
+
+NUMBER_WORDS = ("nol", "satu", "dua", "tiga", "empat", "lima", "enam", "tujuh", "delapan")
+
+
+def step_count_words() -> str:
+    """How many steps the SOP has, as a sentence says it ("lima langkah")."""
+    count = len(STEPS)
+    return f"{NUMBER_WORDS[count] if count < len(NUMBER_WORDS) else count} langkah"

@@ -21,6 +21,7 @@ from shared.sop import (
     PATHS,
     ROLE_LABELS,
     STATUS_LABELS,
+    STEP_BY_NUMBER,
     STEPS,
     SUBMITTED,
     SUPERVISED_BY,
@@ -73,7 +74,8 @@ def _status_table() -> list[str]:
     when |= {s.status: f"the case arrived at step {s.number} ({s.role.value})" for s in STEPS}
     when[FIRST_STEP.status] += ": registered, and the complainant is told (`registered`)"
     when |= {p.status: f"path `{p.name}` taken at step {p.step}" for p in PATHS if p.status}
-    when[INFORMATION_SUPPLIED] = "the complainant replied; on its way back to step 2"
+    asking = next(p.step for p in PATHS if p.waits_for_complainant)
+    when[INFORMATION_SUPPLIED] = f"the complainant replied; on its way back to step {asking}"
     when[ANSWERED] = "the notifier delivered the answer"
     for status, label in STATUS_LABELS.items():
         lines.append(f"| `{status}` | {label} | {when[status]} |")
@@ -87,7 +89,7 @@ def _paths_table() -> list[str]:
     ]
     lines.append(
         "| each step | `complete` | the step's role | the step's fields | the next step "
-        "(after step 5: the notifier) | status of the next step |"
+        f"(after step {STEPS[-1].number}: the notifier) | status of the next step |"
     )
     for p in PATHS:
         fields = ", ".join(f"`{f.name}`" + ("" if f.required else " (optional)") for f in p.inputs)
@@ -99,7 +101,8 @@ def _paths_table() -> list[str]:
             then = "closed"
         told = f"yes (`{p.status}`)" if p.tells_complainant else "no"
         lines.append(
-            f"| {p.step} | `{p.name}` ({p.label}) | `{STEPS[p.step - 1].role.value}` | {fields} "
+            f"| {p.step} | `{p.name}` ({p.label}) "
+            f"| `{STEP_BY_NUMBER[p.step].role.value}` | {fields} "
             f"| {then} | {told} |"
         )
     return lines

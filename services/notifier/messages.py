@@ -15,6 +15,7 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup, escape
 
+from services.notifier.sop_words import sop_words
 from shared.messaging.contracts import NotificationKind, NotificationRequestedV1
 from shared.runtime.settings import Settings, get_settings
 
@@ -118,6 +119,7 @@ def compose(
         "office": OFFICE,
         "tracking_url": settings.tracking_url(msg.tracking_code),
         "console_url": settings.console_url,
+        "sop": sop_words(msg.kind),
     }
     verbatim = {"answer": msg.answer or "", "note": msg.note or ""}
     # Only the subject template is parsed by format(); braces in citizens' text are left alone.

@@ -32,14 +32,23 @@ from shared.runtime.log_setup import install_request_logging
 from shared.runtime.metrics_server import metrics_router
 from shared.runtime.production_checks import require_production_ready
 from shared.runtime.service_wiring import relay_lifespan
-from shared.sop import total_standard_minutes
+from shared.sop import (
+    reply_reader_label,
+    standard_minutes_each,
+    step_count_words,
+    total_standard_minutes,
+    uniform_standard_minutes,
+)
 from shared.web.api_errors import Unauthorized, error_responses, install_error_handlers
 from shared.web.health import readiness_router
 from shared.web.pages import install_pages
 
 log = logging.getLogger(__name__)
 
-DESCRIPTION = f"""
+
+def description() -> str:
+    """The API's description; the SOP's figures are read when the app is made."""
+    return f"""
 Layanan pengaduan online **DPMPTSP Kota Madiun** untuk masyarakat dan pelaku usaha tentang
 pelayanan perizinan berusaha dan non berusaha.
 
@@ -51,9 +60,16 @@ pelayanan perizinan berusaha dan non berusaha.
    di `GET .../events` (Server-Sent Events), atau aktifkan notifikasi push peramban dengan
    kunci dari `GET /api/v1/push/public-key` dan `POST .../push-subscriptions`.
 
-Laporan pengaduan ditangani dalam lima langkah SOP, masing-masing dengan waktu baku 5 menit
+Laporan pengaduan ditangani dalam {step_count_words()} SOP, {_standards()}
 (total {total_standard_minutes()} menit).
 """
+
+
+def _standards() -> str:
+    same = uniform_standard_minutes()
+    if same is not None:
+        return f"masing-masing dengan waktu baku {same} menit"
+    return f"dengan waktu baku {standard_minutes_each()}"
 
 
 async def _busy(_: Request, exc: IntegrityError | CodeSpaceExhausted) -> JSONResponse:
@@ -71,7 +87,7 @@ def create_app() -> FastAPI:
     require_production_ready("intake-api", services=("intake",))
     app = FastAPI(
         title="Pengaduan DPMPTSP Kota Madiun — Layanan Masyarakat",
-        description=DESCRIPTION,
+        description=description(),
         version="1.0.0",
         lifespan=relay_lifespan(get_db, "intake"),
     )
@@ -143,7 +159,8 @@ def create_app() -> FastAPI:
         return ReplyOut(
             tracking_code=complaint.tracking_code,
             status=complaint.status,
-            message="Kelengkapan data Anda telah dikirim dan akan ditelaah kembali oleh Kasi",
+            message="Kelengkapan data Anda telah dikirim dan akan ditelaah kembali oleh "
+            + reply_reader_label(),
         )
 
     app.include_router(app_channel_api.router)

@@ -29,6 +29,7 @@ from services.intake.portal.filing_pages import FormDep, limited_page, render
 from services.intake.portal.forms import UNREADABLE_MESSAGE, judge_reply
 from services.intake.tracking import access as tracking_access
 from services.intake.tracking.codes import CODE_PATTERN, normalise_tracking_code
+from shared.sop import reply_reader_label
 from shared.web.api_errors import Conflict, NotFound, Unauthorized
 
 router = APIRouter(include_in_schema=False)
@@ -113,6 +114,7 @@ def _complaint_page(
             "section": "lacak",
             "complaint": complaint,
             "status_label": status_label(complaint.status),
+            "reply_reader": reply_reader_label(),
             "timeline": [
                 {"label": status_label(e.status), "occurred_at": e.occurred_at, "note": e.note}
                 for e in timeline

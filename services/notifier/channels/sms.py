@@ -17,6 +17,7 @@ import httpx
 
 from services.notifier.channels.sms_text import fit
 from services.notifier.messages import OFFICE, check_complete
+from services.notifier.sop_words import sop_words
 from shared.messaging.contracts import STAFF_KINDS, NotificationKind, NotificationRequestedV1
 from shared.runtime.settings import Settings, get_settings
 
@@ -188,13 +189,13 @@ def sms_text(
         settings = settings.model_copy(update={"public_intake_url": intake_url})
     code = msg.tracking_code
     page = settings.tracking_url(code)
+    sop = sop_words(msg.kind)
     texts = {
         NotificationKind.FILED: f"Pengaduan Anda diterima dengan kode {code}. Pantau di {page} "
         "dengan token akses Anda.",
         NotificationKind.REGISTERED: f"Pengaduan {code} telah teregister pada Sistem Pengaduan "
-        f"dan diteruskan kepada Admin Pengaduan. Pantau di {page}",
-        NotificationKind.VERIFIED: f"Pengaduan {code} telah diverifikasi Kasi dan diteruskan "
-        f"kepada Koordinator untuk disposisi. Pantau di {page}",
+        f"dan diteruskan kepada {sop.desk_short}. Pantau di {page}",
+        NotificationKind.VERIFIED: f"Pengaduan {code} telah {sop.done_short}. Pantau di {page}",
         NotificationKind.ANSWER: f"Jawaban pengaduan {code}: {msg.answer}",
         NotificationKind.INFORMATION_REQUESTED: f"Pengaduan {code} memerlukan kelengkapan "
         f"data: {msg.note} Kirim melalui {page}",

@@ -1,6 +1,6 @@
 """Staff routes for notifications that failed for good: the list operators work from, and the
-re-send. Anyone on staff may look; the Admin Pengaduan, who answers complainants in the SOP
-(steps 1 and 5), re-sends."""
+re-send. Anyone on staff may look; the role that speaks with complainants in the SOP
+(``sop.complainant_desk``: the Admin Pengaduan) re-sends."""
 
 from __future__ import annotations
 
@@ -16,22 +16,21 @@ from services.workflow.cases.notifications import failed_deliveries, request_res
 from services.workflow.errors import WrongRole
 from services.workflow.models import StaffUser
 from shared.messaging.contracts import Channel
-from shared.sop import ROLE_LABELS, Role
+from shared.sop import ROLE_LABELS, complainant_desk
 from shared.web.api_errors import error_responses
 
 router = APIRouter(prefix="/api/v1", tags=["pengiriman pemberitahuan"])
 
-RESENDS = Role.ADMIN
-
 
 def may_resend(user: StaffUser) -> bool:
-    return user.role == RESENDS.value
+    return user.role == complainant_desk().value
 
 
 def ensure_may_resend(user: StaffUser) -> None:
     """``WrongRole`` (403) for anyone but the role that re-sends (the API's and the console's)."""
     if not may_resend(user):
-        raise WrongRole(f"Pengiriman ulang pemberitahuan adalah tugas {ROLE_LABELS[RESENDS]}")
+        desk = ROLE_LABELS[complainant_desk()]
+        raise WrongRole(f"Pengiriman ulang pemberitahuan adalah tugas {desk}")
 
 
 class FailedDeliveryOut(BaseModel):

@@ -204,8 +204,8 @@ def _complete(
 ) -> Completion:
     now = clock.now()
     minutes = step_clock.minutes_taken(case, now)
-    if "answer" in data:
-        case.answer = data["answer"]
+    if step.answer_input is not None and step.answer_input in data:
+        case.answer = data[step.answer_input]
     record(
         session,
         case,

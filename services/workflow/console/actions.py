@@ -17,15 +17,6 @@ from shared.web.api_errors import DomainError
 
 COMPLETE = "complete"
 
-# The step's action as the complete button says it: "Selesaikan langkah 2: verifikasi".
-STEP_ACTIONS: dict[int, str] = {
-    1: "terima dan laporkan kepada Kasi",
-    2: "verifikasi",
-    3: "beri disposisi",
-    4: "kirim jawaban kepada Admin",
-    5: "teruskan jawaban kepada pengadu",
-}
-
 
 @dataclass(frozen=True)
 class Field:
@@ -74,7 +65,7 @@ def _fields(key: str, inputs: tuple[InputField, ...]) -> tuple[Field, ...]:
 
 
 def complete_button(step: Step) -> str:
-    return f"Selesaikan langkah {step.number}: {STEP_ACTIONS.get(step.number, step.name)}"
+    return f"Selesaikan langkah {step.number}: {step.action}"
 
 
 def step_actions(case: Case, step: Step) -> tuple[Action, ...]:

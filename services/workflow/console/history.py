@@ -25,12 +25,15 @@ NOTIFICATION_LABELS = {
     "sla_breach": "Pelanggaran Mutu Baku",
 }
 DELIVERY_STATUS = {"sent": "terkirim", "failed": "gagal"}
-# Labels of everything a person may submit, from the SOP's own field definitions.
-INPUT_LABELS: dict[str, str] = {
-    **{f.name: f.label for s in STEPS for f in s.inputs},
-    **{f.name: f.label for p in PATHS for f in p.inputs},
-    "message": "Pesan pengadu",
-}
+
+
+def input_labels() -> dict[str, str]:
+    """Labels of everything a person may submit, from the SOP's own field definitions."""
+    return {
+        **{f.name: f.label for s in STEPS for f in s.inputs},
+        **{f.name: f.label for p in PATHS for f in p.inputs},
+        "message": "Pesan pengadu",
+    }
 
 
 @dataclass(frozen=True)
@@ -105,7 +108,8 @@ def _details(event: CaseEvent) -> tuple[tuple[str, str], ...]:
     if event.kind not in ("completed", "path", "complainant_replied"):
         return ()
     given = event.input or {}
-    return tuple((INPUT_LABELS.get(name, name), str(value)) for name, value in given.items())
+    labels = input_labels()
+    return tuple((labels.get(name, name), str(value)) for name, value in given.items())
 
 
 def timeline(events: list[CaseEvent]) -> list[Entry]:

@@ -18,6 +18,7 @@ from services.workflow.console.pages import page, redirect
 from services.workflow.console.session import ConsoleUser
 from services.workflow.errors import DeliveryNotFound
 from shared.messaging.contracts import Channel
+from shared.sop import ROLE_LABELS, complainant_desk
 
 router = APIRouter(prefix="/console/notifikasi", include_in_schema=False)
 LISTED = 100
@@ -31,6 +32,7 @@ def failed(request: Request, user: ConsoleUser, session: SessionDep) -> Response
         {
             "failures": failed_deliveries(session, LISTED),
             "may_resend": may_resend(user),
+            "resender": ROLE_LABELS[complainant_desk()],
             "channels": CHANNEL_LABELS,
             "kinds": NOTIFICATION_LABELS,
         },

@@ -17,7 +17,14 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 
 from services.workflow.console.session import staff_of
 from shared.runtime.settings import get_settings
-from shared.sop import PATHS, ROLE_LABELS, STEPS, next_step
+from shared.sop import (
+    PATHS,
+    ROLE_LABELS,
+    STEPS,
+    next_step,
+    standard_minutes_each,
+    uniform_standard_minutes,
+)
 from shared.web.pages import csrf_token, page_templates
 
 TEMPLATES = page_templates(Path(__file__).parent / "templates")
@@ -42,18 +49,20 @@ def _step_done(number: int) -> str:
     )
 
 
-CONFIRMATIONS: dict[str, str] = {
-    **{f"selesai-{s.number}": _step_done(s.number) for s in STEPS},
-    **{f"jalur-{p.name}": f"Tercatat: {p.label}." for p in PATHS},
-    "diambil": "Laporan pengaduan ini sekarang Anda tangani.",
-    "dilepas": "Laporan pengaduan dilepas dan kembali ke daftar kerja bersama.",
-    "kirim-ulang": "Pemberitahuan akan dikirim ulang.",
-    "keluar": "Anda sudah keluar.",
-}
+def confirmations() -> dict[str, str]:
+    """Built when asked, from the SOP as it is then (a test may hand the console another)."""
+    return {
+        **{f"selesai-{s.number}": _step_done(s.number) for s in STEPS},
+        **{f"jalur-{p.name}": f"Tercatat: {p.label}." for p in PATHS},
+        "diambil": "Laporan pengaduan ini sekarang Anda tangani.",
+        "dilepas": "Laporan pengaduan dilepas dan kembali ke daftar kerja bersama.",
+        "kirim-ulang": "Pemberitahuan akan dikirim ulang.",
+        "keluar": "Anda sudah keluar.",
+    }
 
 
 def confirmation(request: Request) -> str | None:
-    return CONFIRMATIONS.get(request.query_params.get("pesan", ""))
+    return confirmations().get(request.query_params.get("pesan", ""))
 
 
 def page(
@@ -112,4 +121,8 @@ def percent(share: float | None) -> str:
 
 
 TEMPLATES.env.filters.update(wib=office_time, menit=minutes, persen=percent)
-TEMPLATES.env.globals.update(time_left=time_left)
+TEMPLATES.env.globals.update(
+    time_left=time_left,
+    uniform_standard_minutes=uniform_standard_minutes,
+    standard_minutes_each=standard_minutes_each,
+)

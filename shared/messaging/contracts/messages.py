@@ -9,6 +9,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer
 
+from shared import sop
 from shared.messaging.sealing import seal, unseal
 
 
@@ -105,6 +106,24 @@ class NotificationKind(StrEnum):
     SLA_WARNING = "sla_warning"
     SLA_BREACH = "sla_breach"
 
+
+def sop_kinds() -> frozenset[NotificationKind]:
+    """The kinds the SOP's data tells complainants of: a step's ``tells_complainant`` and the
+    status of each path that tells them. The enum above stays written out, for its values are a
+    versioned wire contract; this ties it to the SOP: a SOP naming news the contract has no
+    kind for fails here, when any service starts, with what to add."""
+    told = {s.tells_complainant for s in sop.STEPS if s.tells_complainant}
+    told |= {p.status for p in sop.PATHS if p.tells_complainant and p.status}
+    missing = told - {kind.value for kind in NotificationKind}
+    if missing:
+        raise ValueError(
+            f"shared.sop tells complainants of {sorted(missing)}, which NotificationKind lacks: "
+            "add the kind (a new wire value) and its templates in services/notifier/templates"
+        )
+    return frozenset(NotificationKind(name) for name in told)
+
+
+SOP_KINDS = sop_kinds()
 
 STAFF_KINDS = frozenset(
     {NotificationKind.WORKLIST_ARRIVAL, NotificationKind.SLA_WARNING, NotificationKind.SLA_BREACH}
