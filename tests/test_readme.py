@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from shared.runtime.settings import PROJECT_ROOT
-from shared.sop_docs import current_block, render
+from tools.sop_docs import current_block, render
 
 
 def test_readme_sop_tables_match_the_sop_data() -> None:
     readme = (PROJECT_ROOT / "README.md").read_text()
-    assert current_block(readme) == render(), "run: .venv/bin/python -m shared.sop_docs"
+    assert current_block(readme) == render(), "run: .venv/bin/python -m tools.sop_docs"
