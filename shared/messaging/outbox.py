@@ -19,7 +19,7 @@ from shared.database.shared_tables import OutboxMessage
 from shared.messaging.contracts import Message
 from shared.runtime.log_context import current_request_id
 
-# What a transaction tells its relay through ``Session.info`` (see ``OutboxRelay.watch``).
+# What a transaction tells its relay through ``Session.info`` (``relay.OutboxRelay.watch``).
 LEASE = "outbox.lease"  # set by the relay: new rows are leased to it from their insert
 ROWS = "outbox.rows"  # the rows this transaction added
 REARMED = "outbox.rearmed"  # a published row was set back to pending (``requeue``)
