@@ -1,1 +1,5 @@
-"""Code every Pengaduan service imports: settings, SOP, Celery app, database and contracts."""
+"""Code the services share, in layers that import downwards only: ``sop``, ``runtime``,
+``database``, then ``messaging`` and ``web`` side by side, then ``process``.
+
+Imports no service (a service hands shared what it needs); imported by the services and tools.
+"""

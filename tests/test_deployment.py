@@ -20,7 +20,7 @@ import pytest
 import yaml
 
 from shared.messaging.celery_app import ALL_QUEUES, INTAKE_QUEUE, NOTIFIER_QUEUE, ROLE_QUEUES
-from shared.runtime import beat_app
+from shared.process import beat_app
 from shared.runtime.settings import PROJECT_ROOT, SERVICES, Settings
 from tools import run_embedded
 
@@ -139,7 +139,7 @@ def test_each_worker_healthcheck_pings_that_containers_own_worker(
     kind, script = compose_service["healthcheck"]["test"]
     assert kind == "CMD-SHELL"
     # Celery's %h is the hostname, which Docker also puts in $HOSTNAME ($$ escapes compose's $).
-    assert argv(script)[:4] == ["celery", "-A", "shared.runtime.flower_app", "inspect"]
+    assert argv(script)[:4] == ["celery", "-A", "shared.process.flower_app", "inspect"]
     assert option(argv(script), "--destination") == f"{node}@$$HOSTNAME"
 
 
@@ -181,7 +181,7 @@ def test_flower_watches_the_shared_app_that_declares_every_queue(
     services: dict[str, Any],
 ) -> None:
     args = argv(services["flower"]["command"])
-    assert option(args, "-A") == "shared.runtime.flower_app"
+    assert option(args, "-A") == "shared.process.flower_app"
     assert "flower" in args
     assert "5555:5555" in services["flower"]["ports"]
 
@@ -227,8 +227,8 @@ def test_exactly_one_beat_sends_the_schedule_of_the_shared_app(
 ) -> None:
     [(name, args)] = beat_commands(services).items()
     assert name == "beat"
-    assert args[:5] == ["celery", "-A", "shared.runtime.beat_app", "beat", "-s"]
-    assert module_file("shared.runtime.beat_app").is_file()
+    assert args[:5] == ["celery", "-A", "shared.process.beat_app", "beat", "-s"]
+    assert module_file("shared.process.beat_app").is_file()
     assert services["beat"]["deploy"]["replicas"] == 1
     text = COMPOSE_FILE.read_text()
     assert "never scale it" in text[: text.index("\n  beat:")].rsplit("\n\n", 1)[-1]
@@ -247,7 +247,7 @@ def test_beats_schedule_file_is_on_a_named_volume_and_its_healthcheck_reads_it(
     assert str(schedule.parent) == "/app/var"
     assert "PENGADUAN_DATA_DIR=/app/var" in (PROJECT_ROOT / "Dockerfile").read_text()
     test = beat["healthcheck"]["test"]
-    assert test == ["CMD", "python", "-m", "shared.runtime.beat_app", str(schedule)]
+    assert test == ["CMD", "python", "-m", "shared.process.beat_app", str(schedule)]
 
 
 def test_beats_healthcheck_fails_once_the_schedule_file_goes_quiet(tmp_path: Path) -> None:
@@ -681,7 +681,7 @@ def test_make_run_serves_apis_and_flower_on_the_configured_ports(tmp_path: Path)
         assert option(args, "--factory") == f"services.{service}.api.app:create_app"
         assert module_file(f"services.{service}.api.app").is_file()
         assert option(args, "--port") == port
-    assert option(procs["flower"], "-A") == "shared.runtime.flower_app"
+    assert option(procs["flower"], "-A") == "shared.process.flower_app"
     assert option(procs["flower"], "--port") == "9155"
 
 

@@ -13,10 +13,8 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import MetaData, create_engine, inspect, text
 
-import shared.messaging.dead_letters  # registers its table on MessagingBase
-import shared.messaging.outbox  # noqa: F401 - registers the outbox tables on MessagingBase
-from shared.database.engine import MessagingBase
 from shared.database.migrations import alembic_config, upgrade
+from shared.database.shared_tables import MessagingBase
 from shared.runtime.settings import SERVICES
 from tests.support.databases import PostgresDatabases
 

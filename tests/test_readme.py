@@ -8,13 +8,13 @@ import re
 from pathlib import Path
 
 from shared.runtime.settings import PROJECT_ROOT
-from shared.sop_docs import PAGE, current_block, render
+from tools.sop_docs import PAGE, current_block, render
 
 README = (PROJECT_ROOT / "README.md").read_text()
 
 
 def test_the_workflow_page_sop_tables_match_the_sop_data() -> None:
-    assert current_block(PAGE.read_text()) == render(), "run: .venv/bin/python -m shared.sop_docs"
+    assert current_block(PAGE.read_text()) == render(), "run: .venv/bin/python -m tools.sop_docs"
 
 
 def test_the_readme_is_short() -> None:

@@ -25,7 +25,7 @@ from honcho.manager import Manager
 from honcho.printer import Printer
 
 from services.workflow.database import get_db
-from services.workflow.staff.accounts import DEMO_PASSWORD, seed_demo_users
+from services.workflow.staff.accounts import DEMO_PASSWORD, demo_user_check, seed_demo_users
 from shared.database.engine import ServiceDatabase
 from shared.database.migrations import upgrade
 from shared.messaging.celery_app import INTAKE_QUEUE, NOTIFIER_QUEUE, ROLE_QUEUES
@@ -55,8 +55,9 @@ def require_startable(
     production mode the checks of them all together (every database, the JWT secret, Redis,
     cookies; demo users with ``workflow_db``), in any mode the secrets they must share."""
     if settings.mode == "production":
+        checks = [demo_user_check(workflow_db)] if workflow_db is not None else []
         require_production_ready(
-            "make run", services=SERVICES, workflow_db=workflow_db, settings=settings
+            "make run", services=SERVICES, extra_checks=checks, settings=settings
         )
     settings.require_secrets()
 
@@ -121,7 +122,7 @@ def beat_argv(settings: Settings, python: str) -> list[str]:
     # One beat, always: it is the Mutu Baku sweep's only scheduler. Its schedule file under var/
     # lets a restarted beat keep the rhythm instead of firing everything at once.
     return [
-        *(python, "-m", "celery", "-A", "shared.runtime.beat_app", "beat"),
+        *(python, "-m", "celery", "-A", "shared.process.beat_app", "beat"),
         *("-s", str(beat_schedule_file(settings)), "--loglevel", "INFO"),
     ]
 
@@ -141,7 +142,7 @@ def processes(
     # Flower listens on loopback only here, so it asks no login (compose's does). Its history
     # is kept under var/ like compose's, saved every minute and at Ctrl-C.
     procs["flower"] = [
-        *(python, "-m", "celery", "-A", "shared.runtime.flower_app", "flower"),
+        *(python, "-m", "celery", "-A", "shared.process.flower_app", "flower"),
         *(f"--port={settings.flower_port}", f"--address={HOST}"),
         *("--persistent=True", f"--db={settings.data_dir / 'flower.db'}"),
         "--state_save_interval=60000",

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 
 from services.intake.models import Complaint
 from shared.database.engine import ServiceDatabase
+from shared.messaging.queue_metrics import QueueDepthCollector
 from shared.runtime.metrics_server import registry_with
 
 
@@ -35,4 +36,4 @@ class ComplaintCollector(Collector):
 
 
 def registry_for(database: Callable[[], ServiceDatabase]) -> CollectorRegistry:
-    return registry_with(ComplaintCollector(database))
+    return registry_with(ComplaintCollector(database), QueueDepthCollector())

@@ -4,8 +4,8 @@ from services.intake import tasks  # noqa: F401 - registers the consumers on the
 from services.intake.database import get_db
 from services.intake.metrics import registry_for
 from shared.messaging.celery_app import get_celery
+from shared.process.worker_setup import wire_worker
 from shared.runtime.metrics_server import serve_when_worker_ready
-from shared.runtime.worker_setup import wire_worker
 
 app = get_celery()
 wire_worker(get_db, "intake")

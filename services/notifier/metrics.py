@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from services.notifier.channels.registry import ROUTES
 from services.notifier.models import AttemptOutcome, Delivery, DeliveryAttempt, DeliveryStatus
 from shared.database.engine import ServiceDatabase
+from shared.messaging.queue_metrics import QueueDepthCollector
 from shared.runtime.metrics_server import registry_with
 
 SHOWN_STATES = (DeliveryStatus.SENT, DeliveryStatus.RETRYING, DeliveryStatus.FAILED)
@@ -63,4 +64,4 @@ def _counts(session: Session, *columns: Any) -> dict[tuple[str, str], int]:
 
 
 def registry_for(database: Callable[[], ServiceDatabase]) -> CollectorRegistry:
-    return registry_with(DeliveryCollector(database))
+    return registry_with(DeliveryCollector(database), QueueDepthCollector())

@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 from shared.database.engine import ServiceDatabase
-from shared.runtime.service_wiring import connect
+from shared.process.service_wiring import connect
 
 
 @lru_cache

@@ -27,6 +27,7 @@ from services.workflow.models import CaseEvent
 from services.workflow.sla import clock
 from services.workflow.sla.report import COMPLETED, StepKey, breaches_per_step
 from shared.database.engine import ServiceDatabase
+from shared.messaging.queue_metrics import QueueDepthCollector
 from shared.runtime.metrics_server import registry_with
 from shared.sop import STEPS
 
@@ -117,4 +118,4 @@ def _durations(session: Session) -> dict[StepKey, tuple[int, float, list[int]]]:
 
 
 def registry_for(database: Callable[[], ServiceDatabase]) -> CollectorRegistry:
-    return registry_with(StepCollector(database), BacklogCollector(database))
+    return registry_with(StepCollector(database), BacklogCollector(database), QueueDepthCollector())

@@ -1,8 +1,10 @@
 """Engines, sessions and the one place a transaction is committed.
 
 Each service owns its own database; ``ServiceDatabase`` bundles its engine, session factory
-and outbox relay. Logic functions take a ``Session`` and may ``flush()``; only
-``ServiceDatabase.transaction()`` (used by API requests and the base task) commits.
+and the relay that watches its transactions (the outbox relay of ``shared.messaging``, known
+here only by the ``Relay`` protocol: the database layer imports no messaging). Logic functions
+take a ``Session`` and may ``flush()``; only ``ServiceDatabase.transaction()`` (used by API
+requests and the base task) commits.
 """
 
 from __future__ import annotations
@@ -12,16 +14,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from sqlalchemy import DateTime, Engine, MetaData, create_engine, event
-from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
 from shared.runtime.settings import get_settings
-
-if TYPE_CHECKING:
-    from shared.messaging.outbox import OutboxRelay
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -64,12 +63,6 @@ def make_metadata() -> MetaData:
     return MetaData(naming_convention=NAMING_CONVENTION)
 
 
-class MessagingBase(DeclarativeBase):
-    """Outbox and inbox tables: the same definition, created in every service's database."""
-
-    metadata = make_metadata()
-
-
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     # WAL lets the API and the workers read while one writes; busy_timeout makes a writer wait
     # for the lock instead of failing at once.
@@ -105,6 +98,18 @@ def make_engine(url: str) -> Engine:
     )
 
 
+class Relay(Protocol):
+    """What ``ServiceDatabase`` asks of the relay it carries (``shared.messaging.relay``): to
+    watch each transaction, take what it left on commit, and run beside the process."""
+
+    # Any: the handover is the relay's own record, opaque to the database that passes it on.
+    def watch(self, session: Session) -> None: ...
+    def handover(self, session: Session) -> Any: ...
+    def committed(self, handover: Any) -> None: ...
+    def start(self, name: str) -> None: ...
+    def stop(self) -> None: ...
+
+
 @dataclass
 class ServiceDatabase:
     """A service's database handle; one per process (re-created after fork by the worker)."""
@@ -113,7 +118,7 @@ class ServiceDatabase:
     url: str
     engine: Engine = field(init=False)
     sessions: sessionmaker[Session] = field(init=False)
-    relay: OutboxRelay | None = None
+    relay: Relay | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False)
 
     def __post_init__(self) -> None:

@@ -41,9 +41,6 @@ def run_env(target_metadata: list[MetaData]) -> None:
     from alembic import context  # noqa: PLC0415 - only importable while Alembic runs env.py
     from sqlalchemy import create_engine  # noqa: PLC0415
 
-    import shared.messaging.dead_letters  # noqa: PLC0415 - registers its table on MessagingBase
-    import shared.messaging.outbox  # noqa: F401, PLC0415 - registers the outbox/inbox tables on MessagingBase
-
     url = context.config.get_main_option("sqlalchemy.url")
     assert url is not None  # noqa: S101 - set by alembic_config
     engine = create_engine(url)

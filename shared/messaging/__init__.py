@@ -1,6 +1,7 @@
 """What crosses between services: the one Celery app and its routes, the Redis transport, the
-transactional outbox and inbox, the consumer base, the versioned contracts, dead letters and
-sealing.
+transactional outbox, its relay and the inbox, the consumer base, the versioned contracts, dead
+letters, sealing and queue depths.
 
-Imports ``shared.runtime``, ``shared.database`` and ``shared.sop``; imported by every service.
+Imports ``shared.database``, ``shared.runtime`` and ``shared.sop``; imported by
+``shared.process``, every service and the tools.
 """

@@ -72,7 +72,7 @@ def make_celery(settings: Settings | None = None) -> Celery:
         timezone="UTC",
         beat_schedule=beat_schedule(settings),
         # Write beat's schedule file after every task it sends, not every three minutes: its
-        # modification time is then beat's heartbeat (``shared.runtime.beat_app`` checks it).
+        # modification time is then beat's heartbeat (``shared.process.beat_app`` checks it).
         beat_sync_every=1,
     )
     return app

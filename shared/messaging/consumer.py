@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from shared.database.engine import ServiceDatabase
 from shared.messaging.contracts import Message
 from shared.messaging.dead_letters import record_failure
-from shared.messaging.outbox import already_processed, mark_processed
+from shared.messaging.inbox import already_processed, mark_processed
 from shared.runtime.faults import checkpoint
 from shared.runtime.log_context import ids_of, log_scope
 

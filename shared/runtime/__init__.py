@@ -1,6 +1,5 @@
 """What every process is run with: typed settings, log lines and their ids, the metrics server,
-the production checks, the preflight of commands, and Celery's worker and beat set-up.
+the production checks, faults for the chaos tests, and the preflight of commands.
 
-Imports ``shared.sop`` (and, for the worker and beat set-up, ``shared.messaging``); imported
-by every service and tool.
+Imports ``shared.sop`` at most; imported by every layer above it, the services and the tools.
 """

@@ -19,17 +19,17 @@ from prometheus_client import CollectorRegistry, start_http_server
 from prometheus_client.exposition import choose_encoder
 from prometheus_client.registry import Collector
 
-from shared.messaging.queue_metrics import QueueDepthCollector
 from shared.runtime.settings import get_settings
 
 log = logging.getLogger(__name__)
 
 
 def registry_with(*collectors: Collector) -> CollectorRegistry:
-    """A registry of the service's own collectors plus the queue depths every process shows."""
+    """A registry of the service's collectors; the caller adds the queue depths every process
+    shows (``shared.messaging.queue_metrics``: messaging sits above this layer)."""
     # auto_describe off: describing would run a collector's queries at registration.
     registry = CollectorRegistry(auto_describe=False)
-    for collector in (*collectors, QueueDepthCollector()):
+    for collector in collectors:
         registry.register(collector)
     return registry
 

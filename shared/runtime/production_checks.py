@@ -1,22 +1,22 @@
 """Production mode: what a process refuses to start with.
 
 With ``PENGADUAN_MODE=production`` every entry point (both APIs in ``create_app``, every Celery
-worker in ``shared.runtime.worker_setup.wire_worker``, beat, ``python -m
+worker in ``shared.process.worker_setup.wire_worker``, beat, ``python -m
 shared.database.migrations``) calls ``require_production_ready`` before it serves anything. Each
 concern is one function returning its problems as sentences; the entry point names the concerns
 that apply to it (beat has no database, migrations no broker), and one error lists every problem
-found, never a secret's value. In the embedded mode (``make run``) nothing is checked."""
+found, never a secret's value. A concern only a service can judge (the workflow's demo users)
+is handed in by that service as an ``extra_checks`` function: this module imports no service.
+In the embedded mode (``make run``) nothing is checked."""
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable, Iterable
 
-from sqlalchemy import or_, select
-
-from shared.database.engine import ServiceDatabase
 from shared.runtime.settings import Settings, UnusableSettings, get_settings
-from shared.sop import Role
+
+# A service's own concern: its problems as sentences, asked only once the settings are sound.
+ProductionCheck = Callable[[], list[str]]
 
 MIN_SECRET_LENGTH = 32
 
@@ -90,35 +90,6 @@ def cookie_problems(settings: Settings) -> list[str]:
     return []
 
 
-def demo_user_problems(db: ServiceDatabase) -> list[str]:
-    """The workflow's demo accounts (``make run`` seeds them): one query for the accounts named
-    like them, then each active one's password checked against the demo password."""
-    accounts = importlib.import_module("services.workflow.staff.accounts")
-    auth = importlib.import_module("services.workflow.staff.auth")
-    models = importlib.import_module("services.workflow.models")
-    user = models.StaffUser
-    with db.sessions() as session:
-        candidates = session.scalars(
-            select(user).where(
-                user.active.is_(True),
-                or_(
-                    user.username.in_([role.value for role in Role]), user.full_name.like("Demo %")
-                ),
-            )
-        ).all()
-        demo = sorted(
-            u.username
-            for u in candidates
-            if auth.verify_password(u.password_hash, accounts.DEMO_PASSWORD)
-        )
-    if demo:
-        return [
-            f"demo users with the demo password exist in the workflow database: {', '.join(demo)}"
-            " (deactivate them or change their passwords)"
-        ]
-    return []
-
-
 def require_production_ready(
     process: str,
     *,
@@ -126,13 +97,13 @@ def require_production_ready(
     jwt: bool = True,
     redis: bool = True,
     cookies: bool = True,
-    workflow_db: Callable[[], ServiceDatabase] | None = None,
+    extra_checks: Iterable[ProductionCheck] = (),
     settings: Settings | None = None,
 ) -> None:
     """Raise ``ProductionConfigError`` naming every problem, when in production mode.
 
-    ``services``: whose databases this process uses. ``workflow_db``: look for demo users in
-    it (only once the settings themselves are sound, so never in a SQLite file).
+    ``services``: whose databases this process uses. ``extra_checks``: the service's own
+    concerns, asked only once the settings themselves are sound (so never of a SQLite file).
     """
     settings = settings or get_settings()
     if settings.mode != "production":
@@ -144,7 +115,8 @@ def require_production_ready(
         problems += redis_problems(settings)
     if cookies:
         problems += cookie_problems(settings)
-    if not problems and workflow_db is not None:
-        problems += demo_user_problems(workflow_db())
+    if not problems:
+        for check in extra_checks:
+            problems += check()
     if problems:
         raise ProductionConfigError(process, problems)

@@ -166,7 +166,7 @@ class Settings(BaseSettings):
     # records the delivery as failed for good, for operators to re-send.
     notifier_max_retries: int = Field(default=1440, ge=0)
     # A retry is a Celery message of its own, not an outbox row, and the broker can lose it
-    # (see shared.messaging.outbox). A delivery still "retrying" with no try for this long has
+    # (see shared.messaging.relay). A delivery still "retrying" with no try for this long has
     # lost its retry: the delivery sweep (Celery beat, every ``delivery_sweep_seconds``) queues it
     # again. Well above the 60 s retry backoff cap, so a retry under way is never doubled.
     delivery_stale_seconds: float = Field(default=300.0, ge=90)

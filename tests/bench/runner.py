@@ -52,7 +52,7 @@ from services.workflow.cases.steps import complete_step, worklist
 from services.workflow.models import Case, CaseEvent
 from services.workflow.staff.accounts import create_user, get_by_username
 from shared.database.engine import ServiceDatabase, make_engine
-from shared.runtime.service_wiring import connect
+from shared.process.service_wiring import connect
 from shared.runtime.settings import get_settings
 from shared.sop import Role
 from tests.bench import bare_chain

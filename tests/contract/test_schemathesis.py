@@ -27,7 +27,7 @@ from sqlalchemy import create_engine, func, select
 from services.intake.models import Base as IntakeBase
 from services.workflow.staff.accounts import create_user
 from shared.database.engine import ServiceDatabase
-from shared.messaging.outbox import OutboxMessage
+from shared.database.shared_tables import OutboxMessage
 from shared.sop import Role
 from tests.conftest import TEST_REDIS_DB
 from tests.support.databases import PostgresDatabases, SqliteDatabases, fresh_set

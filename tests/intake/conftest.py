@@ -17,9 +17,9 @@ from services.intake.api.app import create_app
 from services.intake.app_channel.inbox import deliver_to_inbox
 from services.intake.database import get_db
 from services.intake.models import Complaint, TimelineEntry
+from shared.database.shared_tables import OutboxMessage
 from shared.messaging.consumer import consume_once
 from shared.messaging.contracts import INTAKE_INBOX_TASK, InboxMessageV1, NotificationKind
-from shared.messaging.outbox import OutboxMessage
 from shared.runtime.settings import SERVICES, get_settings
 from tests.support.databases import PostgresDatabases, SqliteDatabases
 from tests.support.webpush_receiver import WebPushReceiver

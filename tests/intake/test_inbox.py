@@ -17,8 +17,8 @@ from services.intake.app_channel.live_events import channel
 from services.intake.database import get_db
 from services.intake.filing.complaints import apply_status_change
 from services.intake.models import InboxMessage
+from shared.database.shared_tables import OutboxMessage
 from shared.messaging.contracts import INTAKE_PUSH_TASK, CaseStatusChangedV1
-from shared.messaging.outbox import OutboxMessage
 from tests.intake.conftest import deliver, file, headers, inbox_message, set_settings
 from tests.support.processes import wait_for
 from tests.support.redis_server import free_port

@@ -10,9 +10,11 @@ import pytest
 from sqlalchemy import event, select
 
 from services.intake.database import get_db
+from shared.database.shared_tables import OutboxMessage
 from shared.messaging.celery_app import get_celery
 from shared.messaging.contracts import INTAKE_STATUS_TASK, CaseStatusChangedV1
-from shared.messaging.outbox import OutboxMessage, OutboxRelay, enqueue
+from shared.messaging.outbox import enqueue
+from shared.messaging.relay import OutboxRelay
 from tests.intake.conftest import outbox_rows, queued
 
 

@@ -12,8 +12,9 @@ from sqlalchemy import update
 
 from services.intake.database import get_db
 from shared.database.engine import utcnow
+from shared.database.shared_tables import OutboxMessage
 from shared.messaging.celery_app import get_celery
-from shared.messaging.outbox import OutboxMessage, OutboxRelay
+from shared.messaging.relay import OutboxRelay
 from tests.intake.conftest import complaint_body, outbox_rows, queued
 from tests.support.processes import wait_for
 

@@ -18,9 +18,9 @@ from services.intake.app_channel.push_delivery import (
 from services.intake.database import get_db
 from services.intake.models import PushDelivery, PushSubscription
 from services.intake.tasks import push
+from shared.database.shared_tables import OutboxMessage
 from shared.messaging.consumer import consume_once
 from shared.messaging.contracts import INTAKE_PUSH_TASK, PushDeliveryV1
-from shared.messaging.outbox import OutboxMessage
 from shared.runtime.settings import get_settings
 from tests.intake.conftest import deliver, file, headers, inbox_message
 from tests.support.redis_server import free_port

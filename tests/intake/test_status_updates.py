@@ -13,6 +13,7 @@ from services.intake.filing.complaints import apply_answer, apply_status_change,
 from services.intake.filing.schemas import ComplaintIn
 from services.intake.models import Complaint, TimelineEntry
 from services.intake.tasks import answered, status_changed
+from shared.database.shared_tables import ProcessedMessage
 from shared.messaging.celery_app import get_celery
 from shared.messaging.consumer import consume_once
 from shared.messaging.contracts import (
@@ -21,7 +22,6 @@ from shared.messaging.contracts import (
     CaseStatusChangedV1,
     ComplaintAnsweredV1,
 )
-from shared.messaging.outbox import ProcessedMessage
 from tests.intake.conftest import complaint_body
 
 ANSWER = "Izin usaha Anda telah terbit dan dapat diunduh melalui OSS."

@@ -11,6 +11,7 @@ from services.notifier.database import get_db
 from services.notifier.messages import NEEDS_NOTE
 from services.notifier.models import Delivery
 from services.notifier.tasks import deliver, notify
+from shared.database.shared_tables import OutboxMessage, ProcessedMessage
 from shared.messaging.consumer import consume_once
 from shared.messaging.contracts import (
     DELIVER_EMAIL_TASK,
@@ -23,7 +24,6 @@ from shared.messaging.contracts import (
     NotificationRequestedV1,
     Reporter,
 )
-from shared.messaging.outbox import OutboxMessage, ProcessedMessage
 from shared.runtime.settings import SERVICES, get_settings
 from tests.support.databases import PostgresDatabases, SqliteDatabases
 

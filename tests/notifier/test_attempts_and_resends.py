@@ -19,6 +19,7 @@ from services.notifier.database import get_db
 from services.notifier.delivery.deliver import claim_delivery, find_delivery, load_notification
 from services.notifier.models import DeliveryAttempt
 from services.notifier.tasks import deliver_email, resend_delivery
+from shared.database.shared_tables import FailedMessage
 from shared.messaging.consumer import consume_once
 from shared.messaging.contracts import (
     DELIVER_APP_TASK,
@@ -33,7 +34,6 @@ from shared.messaging.contracts import (
     NotificationKind,
     ResendRequestedV1,
 )
-from shared.messaging.dead_letters import FailedMessage
 from tests.notifier.conftest import (
     ANSWER,
     CITIZEN_EMAIL,

@@ -23,9 +23,9 @@ from services.notifier.delivery.sweep import SweepResult, sweep_stale
 from services.notifier.models import DeliveryAttempt
 from services.notifier.tasks import deliver_email
 from shared.database.engine import utcnow
+from shared.database.shared_tables import OutboxMessage
 from shared.messaging.celery_app import get_celery
 from shared.messaging.contracts import DELIVER_EMAIL_TASK, NOTIFY_TASK, Channel, ChannelDeliveryV1
-from shared.messaging.outbox import OutboxMessage
 from shared.runtime.settings import get_settings
 from tests.notifier.conftest import CITIZEN_EMAIL, deliver_job, deliveries, notification
 from tests.notifier.test_attempts_and_resends import attempts, fail_once_with_smtp_down

@@ -8,11 +8,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from services.intake.database import get_db
+from shared.database.shared_tables import FailedMessage, OutboxMessage, ProcessedMessage
 from shared.messaging.celery_app import get_celery
 from shared.messaging.consumer import consumer
 from shared.messaging.contracts import CaseStatusChangedV1
-from shared.messaging.dead_letters import FailedMessage, main
-from shared.messaging.outbox import OutboxMessage, ProcessedMessage
+from tools.dead_letters import main
 
 TASK = "intake.test.cannot_apply"
 

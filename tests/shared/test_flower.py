@@ -41,7 +41,7 @@ class FlowerProcess(ServiceProcess):
     def __init__(self, db: Path, broker_url: str, log_dir: Path) -> None:
         self.port = free_port()
         argv = [
-            *(sys.executable, "-m", "celery", "-A", "shared.runtime.flower_app", "flower"),
+            *(sys.executable, "-m", "celery", "-A", "shared.process.flower_app", "flower"),
             *compose_flower_options(),
             *(f"--port={self.port}", "--address=127.0.0.1", f"--db={db}"),
         ]

@@ -15,14 +15,10 @@ import yaml
 from pydantic import ValidationError
 
 from services.workflow.models import StaffUser
-from services.workflow.staff.accounts import seed_demo_users
+from services.workflow.staff.accounts import demo_user_problems, seed_demo_users
 from services.workflow.staff.auth import hash_password
 from shared.database.engine import ServiceDatabase
-from shared.runtime.production_checks import (
-    ProductionConfigError,
-    demo_user_problems,
-    require_production_ready,
-)
+from shared.runtime.production_checks import ProductionConfigError, require_production_ready
 from shared.runtime.settings import PROJECT_ROOT, Settings, load_settings
 from tests.support.databases import PostgresDatabases
 from tests.support.processes import worker
@@ -258,7 +254,7 @@ def test_a_celery_worker_exits_naming_the_problem(tmp_path: Path, broker_url: st
 @pytest.mark.parametrize(
     ("argv", "overrides", "problem"),
     [
-        (["-m", "shared.runtime.beat_app", "schedule"], {"REDIS_URL": None}, "PENGADUAN_REDIS_URL"),
+        (["-m", "shared.process.beat_app", "schedule"], {"REDIS_URL": None}, "PENGADUAN_REDIS_URL"),
         (
             ["-m", "shared.database.migrations"],
             {"NOTIFIER_DATABASE_URL": "sqlite:///n.db"},

@@ -26,7 +26,7 @@ from services.workflow.database import get_db
 from services.workflow.models import Case, StaffUser
 from services.workflow.sla import clock
 from services.workflow.staff.accounts import create_user
-from shared import sop, sop_docs
+from shared import sop
 from shared.messaging.contracts import NOTIFY_TASK, NotificationKind, StepHandoffV1
 from shared.messaging.contracts.messages import sop_kinds
 from shared.runtime.settings import Settings
@@ -36,6 +36,7 @@ from tests.support.clock import TestClock
 from tests.support.outbox import queued_payloads
 from tests.workflow.conftest import PASSWORD, filed_message
 from tests.workflow.console_client import log_in, open_console
+from tools import sop_docs
 
 CHECK = Step(
     number=5,

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import select
 
 from shared.database.engine import ServiceDatabase
-from shared.messaging.outbox import OutboxMessage
+from shared.database.shared_tables import OutboxMessage
 from shared.messaging.sealing import unseal
 
 SEALED_FIELDS = ("reporter", "recipient")

@@ -152,7 +152,7 @@ def beat(env: dict[str, str], log_dir: Path) -> ServiceProcess:
         "-m",
         "celery",
         "-A",
-        "shared.runtime.beat_app",
+        "shared.process.beat_app",
         "beat",
         "-s",
         str(log_dir / "celerybeat-schedule"),

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from services.workflow.cases.notifications import record_delivery
 from services.workflow.database import get_db
 from services.workflow.models import Case, StaffUser
+from shared.database.shared_tables import OutboxMessage
 from shared.messaging.consumer import consume_once
 from shared.messaging.contracts import (
     RESEND_TASK,
@@ -24,7 +25,6 @@ from shared.messaging.contracts import (
     NotificationDeliveredV1,
     NotificationKind,
 )
-from shared.messaging.outbox import OutboxMessage
 from shared.sop import STEPS, Role
 from shared.web.pages import CONTENT_SECURITY_POLICY
 from tests.support.clock import WIB

@@ -15,9 +15,9 @@ from services.workflow.database import get_db
 from services.workflow.errors import HeldByOther, MissingInput, StepOutOfOrder, WrongRole
 from services.workflow.models import Case, CaseEvent, StaffUser
 from services.workflow.staff.accounts import create_user
+from shared.database.shared_tables import OutboxMessage
 from shared.messaging.consumer import consume_once
 from shared.messaging.contracts import NOTIFY_TASK, StepHandoffV1
-from shared.messaging.outbox import OutboxMessage
 from shared.sop import STEPS, Role, step
 from tests.support.outbox import opened
 from tests.workflow.conftest import filed_message

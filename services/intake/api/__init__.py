@@ -1,5 +1,6 @@
-"""The citizens' API: the app, its request dependencies and the limits on bodies and clients.
+"""The citizens' API: the app, one router module per resource, its request dependencies and
+the limits on bodies and clients.
 
-Imports ``filing``, ``tracking``, ``app_channel`` and ``portal``; nothing else in the intake
-imports it.
+Imports the intake's domain, its ``portal`` (which it mounts) and ``shared``; imported by the
+portal (for the dependencies and limits they share).
 """

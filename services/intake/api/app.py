@@ -11,6 +11,7 @@ from fastapi import Depends, FastAPI, Request, Response, status
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import IntegrityError
 
+from services.intake.api import app_channel as app_channel_api
 from services.intake.api.body_limit import TOO_LARGE_RESPONSE, BodyLimit
 from services.intake.api.client_limits import limit_filing, limit_tracking
 from services.intake.api.dependencies import (
@@ -19,7 +20,6 @@ from services.intake.api.dependencies import (
     AccessToken,
     SessionDep,
 )
-from services.intake.app_channel import routes as app_channel_api
 from services.intake.database import get_db
 from services.intake.filing import complaints, idempotency
 from services.intake.filing.idempotency import IdempotencyKey
@@ -28,10 +28,10 @@ from services.intake.metrics import registry_for
 from services.intake.portal import filing_pages as pages
 from services.intake.portal import tracking_pages
 from services.intake.tracking.codes import CodeSpaceExhausted
+from shared.process.service_wiring import relay_lifespan
 from shared.runtime.log_setup import install_request_logging
 from shared.runtime.metrics_server import metrics_router
 from shared.runtime.production_checks import require_production_ready
-from shared.runtime.service_wiring import relay_lifespan
 from shared.sop import (
     reply_reader_label,
     standard_minutes_each,

@@ -12,7 +12,7 @@ from services.intake.api.client_limits import TrackingLimit
 from services.intake.database import get_db
 from services.intake.filing import complaints
 from services.intake.models import Complaint
-from shared.runtime.service_wiring import request_session
+from shared.process.service_wiring import request_session
 from shared.web.api_errors import Unauthorized
 
 MISSING_HEADER_MESSAGE = (

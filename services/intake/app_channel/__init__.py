@@ -1,4 +1,5 @@
 """The app channel: the complainant's inbox, its live stream, and Web Push to their browsers.
 
-Imports ``tracking``, the intake's models and ``shared``; imported by the API and the tasks.
+Imports ``filing`` (schemas), the intake's models and database, and ``shared``; imported by
+``filing``, the API, the portal and the tasks.
 """

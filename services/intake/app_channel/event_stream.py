@@ -83,6 +83,10 @@ class StreamSlot:
             self._slots.give_back(self._complaint_id)
 
 
+# One count per process, shared by the API's stream and the tracking page's.
+STREAMS = StreamSlots(MAX_STREAMS_PER_COMPLAINT)
+
+
 def parse_last_event_id(value: str | None) -> int:
     """The browser's ``Last-Event-ID`` (an inbox message id); anything else means "from the
     start"."""

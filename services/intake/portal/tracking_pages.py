@@ -18,10 +18,10 @@ from services.intake.api.dependencies import NO_STORE, SessionDep
 from services.intake.app_channel import inbox
 from services.intake.app_channel.event_stream import (
     KEEPALIVE_SECONDS,
+    STREAMS,
     complaint_events,
     parse_last_event_id,
 )
-from services.intake.app_channel.routes import STREAMS
 from services.intake.filing import complaints
 from services.intake.filing.schemas import status_label
 from services.intake.models import Complaint

@@ -1,5 +1,6 @@
 """What a citizen keeps to follow a laporan pengaduan: the tracking code, the access token, and
 the tracking page's access cookie.
 
-Imports the intake's models and ``shared``; imported by ``filing``, the API and the portal.
+Imports the intake's models and ``shared.runtime``; imported by ``filing``, the API and the
+portal.
 """

@@ -1,5 +1,6 @@
 """The channels a notification goes out on: one small interface, email (SMTP or a Maildir) and
 SMS (two gateway formats, and the length of a text).
 
-Imports ``shared``; imported by ``delivery`` and the tasks.
+Imports the notifier's wording (``messages``) and ``shared``; imported by ``delivery``, the
+metrics and the tasks.
 """

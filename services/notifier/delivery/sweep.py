@@ -2,7 +2,7 @@
 
 A channel's retry is a Celery message of its own (``self.retry``), not an outbox row, so the
 outbox's second copy does not cover it; kombu's Redis transport can lose it between popping it
-and recording it as unacknowledged (see ``shared.messaging.outbox``).
+and recording it as unacknowledged (see ``shared.messaging.relay``).
 Such a delivery stays "retrying"
 with no further try. The sweep finds those with no try for ``delivery_stale_seconds`` and sends
 their channel's message again through the outbox. A retry still under way tries at least every

@@ -1,5 +1,5 @@
 from services.notifier.models import Base
-from shared.database.engine import MessagingBase
 from shared.database.migrations import run_env
+from shared.database.shared_tables import MessagingBase
 
 run_env([Base.metadata, MessagingBase.metadata])

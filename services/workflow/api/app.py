@@ -19,23 +19,23 @@ from services.workflow.api.schemas import (
     EventOut,
     StaffOut,
     TokenOut,
-    WorkItem,
     status_label,
 )
 from services.workflow.cases import search, steps
 from services.workflow.cases.history import events_of
-from services.workflow.cases.work_items import work_items
+from services.workflow.cases.work_items import WorkItem, work_items
 from services.workflow.console import app as console
 from services.workflow.database import get_db
 from services.workflow.metrics import registry_for
 from services.workflow.models import Case
 from services.workflow.sla import clock
+from services.workflow.staff.accounts import demo_user_check
 from services.workflow.staff.auth import issue_token
 from services.workflow.staff.login import log_in
+from shared.process.service_wiring import relay_lifespan
 from shared.runtime.log_setup import install_request_logging
 from shared.runtime.metrics_server import metrics_router
 from shared.runtime.production_checks import require_production_ready
-from shared.runtime.service_wiring import relay_lifespan
 from shared.sop import ROLE_LABELS, STEP_BY_NUMBER, STEPS, Role
 from shared.web.api_errors import error_responses, install_error_handlers
 from shared.web.health import readiness_router
@@ -79,7 +79,9 @@ STEP_BODY_EXAMPLES: dict[str, Any] = {
 
 
 def create_app() -> FastAPI:
-    require_production_ready("workflow-api", services=("workflow",), workflow_db=get_db)
+    require_production_ready(
+        "workflow-api", services=("workflow",), extra_checks=[demo_user_check(get_db)]
+    )
     app = FastAPI(
         title="Pengaduan — API Petugas",
         description="Layanan alur kerja SOP penanganan pengaduan DPMPTSP Kota Madiun.",

@@ -13,7 +13,7 @@ from services.workflow.database import get_db
 from services.workflow.errors import InvalidToken
 from services.workflow.models import StaffUser
 from services.workflow.staff.auth import user_id_from_token
-from shared.runtime.service_wiring import request_session
+from shared.process.service_wiring import request_session
 from shared.runtime.settings import Settings, get_settings
 
 oauth2 = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token")

@@ -23,23 +23,6 @@ class TokenOut(BaseModel):
     role: str
 
 
-class WorkItem(BaseModel):
-    case_id: str
-    tracking_code: str
-    step: int
-    step_name: str
-    subject: str
-    arrived_at: datetime
-    due_at: datetime
-    overdue: bool = Field(description="Melewati batas waktu (due_at) langkahnya")
-    minutes_left: float = Field(
-        description="Sisa waktu terhadap standar langkah, dalam menit kerja (jam kantor); "
-        "negatif bila terlambat"
-    )
-    held_by: str | None
-    held_at: datetime | None
-
-
 class CompletionOut(BaseModel):
     case_id: str
     tracking_code: str

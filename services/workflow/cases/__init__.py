@@ -2,6 +2,6 @@
 it, its record, its search, the worklists and backlogs, and what the notifier told its
 complainant.
 
-Imports ``services.workflow.sla``, the workflow's models and ``shared``; imported by the API,
-the console and the tasks, never the reverse.
+Imports ``sla``, ``staff``, the workflow's models and ``shared``; imported by ``sla``, the API,
+the console, the metrics and the tasks, never the reverse.
 """

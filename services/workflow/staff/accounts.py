@@ -1,13 +1,18 @@
-"""Staff accounts: creating them, logging in, and the demo users of the embedded default."""
+"""Staff accounts: creating them, logging in, and the demo users of the embedded default
+(and the production check that none of them is left with the demo password)."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from collections.abc import Callable
+
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from services.workflow.errors import BadCredentials
 from services.workflow.models import StaffUser
 from services.workflow.staff.auth import hash_password, verify_password
+from shared.database.engine import ServiceDatabase
+from shared.runtime.production_checks import ProductionCheck
 from shared.sop import ROLE_LABELS, Role
 
 DEMO_PASSWORD = "demo12345"  # noqa: S105 - documented demo login, created only in embedded mode
@@ -77,3 +82,33 @@ def seed_demo_users(session: Session) -> list[str]:
             )
             created.append(role.value)
     return created
+
+
+def demo_user_problems(db: ServiceDatabase) -> list[str]:
+    """The demo accounts (``make run`` seeds them): one query for the accounts named like them,
+    then each active one's password checked against the demo password."""
+    with db.sessions() as session:
+        candidates = session.scalars(
+            select(StaffUser).where(
+                StaffUser.active.is_(True),
+                or_(
+                    StaffUser.username.in_([role.value for role in Role]),
+                    StaffUser.full_name.like("Demo %"),
+                ),
+            )
+        ).all()
+        demo = sorted(
+            u.username for u in candidates if verify_password(u.password_hash, DEMO_PASSWORD)
+        )
+    if demo:
+        return [
+            f"demo users with the demo password exist in the workflow database: {', '.join(demo)}"
+            " (deactivate them or change their passwords)"
+        ]
+    return []
+
+
+def demo_user_check(database: Callable[[], ServiceDatabase]) -> ProductionCheck:
+    """What the workflow's processes hand ``require_production_ready``: ``shared`` cannot look
+    into the workflow's tables itself."""
+    return lambda: demo_user_problems(database())

@@ -1,7 +1,8 @@
 """Versioned messages between services: JSON on the wire, validated on both ends.
 
 A consumer validates the payload with the same model before it acts; a new field that old
-consumers cannot ignore means a new version (``...V2``) and a new task name.
+consumers cannot ignore means a new version (``...V2``) and a new task name. Imports only
+``shared.messaging.sealing``; imported by the rest of ``shared.messaging`` and the services.
 """
 
 from shared.messaging.contracts.messages import (

@@ -7,8 +7,7 @@ Create Date: 2026-11-29 10:05:00.000000
 """
 from typing import Sequence, Union
 
-from alembic import op
-import sqlalchemy as sa
+from shared.database import shared_tables
 
 
 # revision identifiers, used by Alembic.
@@ -20,12 +19,9 @@ depends_on: Union[str, Sequence[str], None] = None
 
 def upgrade() -> None:
     """Upgrade schema."""
-    # The request a message descends from, sent on as a task header (shared.runtime.log_context).
-    with op.batch_alter_table('outbox', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('request_id', sa.String(length=64), nullable=True))
+    shared_tables.add_outbox_request_ids()
 
 
 def downgrade() -> None:
     """Downgrade schema."""
-    with op.batch_alter_table('outbox', schema=None) as batch_op:
-        batch_op.drop_column('request_id')
+    shared_tables.drop_outbox_request_ids()

@@ -1,5 +1,6 @@
-"""The app channel's routes: the complainant's inbox, its live stream (Server-Sent Events) and
-the browsers subscribed to Web Push. Every complaint route takes the access token."""
+"""The API's routes of the app channel (``services.intake.app_channel``): the complainant's
+inbox, its live stream (Server-Sent Events) and the browsers subscribed to Web Push. Every
+complaint route takes the access token."""
 
 from __future__ import annotations
 
@@ -14,8 +15,7 @@ from services.intake.api.dependencies import NO_STORE, CitizenComplaint, Session
 from services.intake.app_channel import inbox, push_subscriptions
 from services.intake.app_channel.event_stream import (
     KEEPALIVE_SECONDS,
-    MAX_STREAMS_PER_COMPLAINT,
-    StreamSlots,
+    STREAMS,
     complaint_events,
     parse_last_event_id,
 )
@@ -28,7 +28,6 @@ from services.intake.filing.schemas import (
 from shared.web.api_errors import error_responses
 
 router = APIRouter()
-STREAMS = StreamSlots(MAX_STREAMS_PER_COMPLAINT)
 SUBSCRIPTIONS = "/api/v1/complaints/{tracking_code}/push-subscriptions"
 SSE_DESCRIPTION = """
 Aliran Server-Sent Events untuk satu laporan pengaduan. Saat tersambung: pesan kotak masuk

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from shared.database.engine import ServiceDatabase
 from shared.messaging.celery_app import get_celery
-from shared.messaging.outbox import OutboxRelay
+from shared.messaging.relay import OutboxRelay
 from shared.runtime.settings import get_settings
 
 

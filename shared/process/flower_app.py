@@ -1,4 +1,4 @@
-"""The Celery app Flower watches: ``celery -A shared.runtime.flower_app flower``.
+"""The Celery app Flower watches: ``celery -A shared.process.flower_app flower``.
 
 Flower lists the queues the running workers consume, and falls back to the app's
 ``task_queues`` when no worker is up; the shared app declares every queue, so both views

@@ -4,26 +4,27 @@ outbox relay thread in the main process."""
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from celery import signals
 
 from shared.database.engine import ServiceDatabase
 from shared.runtime.log_setup import log_celery_as
-from shared.runtime.production_checks import require_production_ready
+from shared.runtime.production_checks import ProductionCheck, require_production_ready
 
 log = logging.getLogger(__name__)
 
 
-def wire_worker(database: Callable[[], ServiceDatabase], service: str) -> None:
+def wire_worker(
+    database: Callable[[], ServiceDatabase],
+    service: str,
+    extra_checks: Iterable[ProductionCheck] = (),
+) -> None:
+    """``extra_checks``: the service's own production checks (``require_production_ready``)."""
     log_celery_as(f"{service}-worker")
     # Raised while Celery imports the worker module: the worker exits before it consumes a task.
-    require_production_ready(
-        f"{service}-worker",
-        services=(service,),
-        workflow_db=database if service == "workflow" else None,
-    )
+    require_production_ready(f"{service}-worker", services=(service,), extra_checks=extra_checks)
 
     def after_fork(**_: Any) -> None:
         # Pooled connections must not be shared with the parent across fork.

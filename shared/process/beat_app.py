@@ -1,10 +1,10 @@
-"""The Celery app beat runs: ``celery -A shared.runtime.beat_app beat -s <schedule file>``.
+"""The Celery app beat runs: ``celery -A shared.process.beat_app beat -s <schedule file>``.
 
 Beat only sends the tasks of ``beat_schedule`` (``shared.messaging.celery_app``), routed like any
 other task; it imports no service. Exactly one beat may run: two would send every sweep twice (which
 the sweep survives, but it is work for nothing).
 
-``python -m shared.runtime.beat_app <schedule file>`` is beat's health check: beat rewrites its
+``python -m shared.process.beat_app <schedule file>`` is beat's health check: beat rewrites its
 schedule file after every task it sends (``beat_sync_every=1``), so a file not touched for a few
 sweep intervals means a beat that stopped sending.
 """
@@ -45,7 +45,7 @@ def schedule_is_fresh(schedule: Path, settings: Settings, now: float | None = No
 
 def main(argv: list[str]) -> int:
     if len(argv) != 1:
-        print("usage: python -m shared.runtime.beat_app <beat schedule file>", file=sys.stderr)
+        print("usage: python -m shared.process.beat_app <beat schedule file>", file=sys.stderr)
         return 2
     if schedule_is_fresh(Path(argv[0]), get_settings()):
         return 0

@@ -1,0 +1,159 @@
+"""The tables every service's database carries: the outbox, the inbox (messages already
+processed) and the failed messages. Declared here once, with the Alembic steps that made them.
+
+Each service keeps its own Alembic history and database; its migration files call these steps
+(``create_outbox_tables()`` in its first revision, ...) instead of writing the DDL out again.
+The steps are history: a change to a table is a new step here and a new revision in each
+service, never an edit of an old step. ``shared.messaging`` reads and writes these tables.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from alembic import op
+from sqlalchemy import JSON, Index, Integer, String, Text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from shared.database.engine import UTCDateTime, make_metadata, utcnow
+
+
+class MessagingBase(DeclarativeBase):
+    """Outbox and inbox tables: the same definition, created in every service's database."""
+
+    metadata = make_metadata()
+
+
+class OutboxMessage(MessagingBase):
+    __tablename__ = "outbox"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)  # the message_id
+    task_name: Mapped[str] = mapped_column(String(200))
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    # The request the message descends from, sent on as a task header (shared.runtime.log_context).
+    request_id: Mapped[str | None] = mapped_column(String(64))
+    # When the one extra copy was sent (see shared.messaging.relay.OutboxRelay.redrive_due).
+    redriven_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    __table_args__ = (Index("ix_outbox_redrive", "redriven_at", "published_at"),)
+
+
+class ProcessedMessage(MessagingBase):
+    """Message ids a consumer already acted on, committed with the effect itself."""
+
+    __tablename__ = "processed_messages"
+
+    message_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    task_name: Mapped[str] = mapped_column(String(200))
+    processed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class FailedMessage(MessagingBase):
+    """A message its consumer could not apply, kept for operators
+    (``shared.messaging.dead_letters``)."""
+
+    __tablename__ = "failed_messages"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    message_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    task_name: Mapped[str] = mapped_column(String(200))
+    payload: Mapped[Any] = mapped_column(JSON)
+    error: Mapped[str] = mapped_column(Text)
+    failed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    replayed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+# The Alembic steps, in the order every service took them. Each is what the services' revisions
+# held, word for word, when they were written out three times.
+
+
+def create_outbox_tables() -> None:
+    """The outbox and the inbox, as each service's first revision made them."""
+    op.create_table(
+        "outbox",
+        sa.Column("id", sa.String(length=36), nullable=False),
+        sa.Column("task_name", sa.String(length=200), nullable=False),
+        sa.Column("payload", sa.JSON(), nullable=False),
+        sa.Column("created_at", UTCDateTime(timezone=True), nullable=False),
+        sa.Column("published_at", UTCDateTime(timezone=True), nullable=True),
+        sa.Column("claimed_until", UTCDateTime(timezone=True), nullable=True),
+        sa.Column("attempts", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_outbox")),
+    )
+    with op.batch_alter_table("outbox", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_outbox_created_at"), ["created_at"], unique=False)
+        batch_op.create_index(batch_op.f("ix_outbox_published_at"), ["published_at"], unique=False)
+
+    op.create_table(
+        "processed_messages",
+        sa.Column("message_id", sa.String(length=36), nullable=False),
+        sa.Column("task_name", sa.String(length=200), nullable=False),
+        sa.Column("processed_at", UTCDateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("message_id", name=op.f("pk_processed_messages")),
+    )
+
+
+def drop_outbox_tables() -> None:
+    op.drop_table("processed_messages")
+    with op.batch_alter_table("outbox", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_outbox_published_at"))
+        batch_op.drop_index(batch_op.f("ix_outbox_created_at"))
+
+    op.drop_table("outbox")
+
+
+def create_failed_messages() -> None:
+    op.create_table(
+        "failed_messages",
+        sa.Column("id", sa.String(length=36), nullable=False),
+        sa.Column("message_id", sa.String(length=64), nullable=True),
+        sa.Column("task_name", sa.String(length=200), nullable=False),
+        sa.Column("payload", sa.JSON(), nullable=False),
+        sa.Column("error", sa.Text(), nullable=False),
+        sa.Column("failed_at", UTCDateTime(timezone=True), nullable=False),
+        sa.Column("replayed_at", UTCDateTime(timezone=True), nullable=True),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_failed_messages")),
+    )
+    with op.batch_alter_table("failed_messages", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_failed_messages_message_id"), ["message_id"], unique=False
+        )
+
+
+def drop_failed_messages() -> None:
+    with op.batch_alter_table("failed_messages", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_failed_messages_message_id"))
+
+    op.drop_table("failed_messages")
+
+
+def add_outbox_request_ids() -> None:
+    # The request a message descends from, sent on as a task header (shared.runtime.log_context).
+    with op.batch_alter_table("outbox", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("request_id", sa.String(length=64), nullable=True))
+
+
+def drop_outbox_request_ids() -> None:
+    with op.batch_alter_table("outbox", schema=None) as batch_op:
+        batch_op.drop_column("request_id")
+
+
+def add_outbox_redrive() -> None:
+    # When the relay sent the one extra copy of the message (shared.messaging.relay). Rows
+    # published before this revision are not sent again: they were delivered long ago.
+    with op.batch_alter_table("outbox", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("redriven_at", UTCDateTime(), nullable=True))
+        batch_op.create_index("ix_outbox_redrive", ["redriven_at", "published_at"], unique=False)
+    op.execute("UPDATE outbox SET redriven_at = published_at WHERE published_at IS NOT NULL")
+
+
+def drop_outbox_redrive() -> None:
+    with op.batch_alter_table("outbox", schema=None) as batch_op:
+        batch_op.drop_index("ix_outbox_redrive")
+        batch_op.drop_column("redriven_at")
