@@ -1,5 +1,6 @@
-"""The citizens' API: the app, its request dependencies and the limits on bodies and clients.
+"""The citizens' API: the app, the complaint routes (``complaints``), their request dependencies
+and the limits on bodies and clients.
 
 Imports ``filing``, ``tracking``, ``app_channel`` and ``portal``; nothing else in the intake
-imports it.
+imports its app or its routes.
 """
