@@ -1,5 +1,6 @@
-"""The staff API: the app and one router module per resource, over the domain's functions.
+"""The staff API: the app and one router module per resource (``auth``, ``worklist``, ``cases``,
+``steps``, ``paths``, ``deliveries``, ``reports``), each a thin layer over the domain's functions.
 
-Imports ``cases``, ``sla``, ``staff`` and the console (which it mounts); nothing in the domain
-imports it.
+Imports ``cases``, ``sla``, ``staff``, the workflow's request dependencies and the console (which
+the app mounts); nothing in the domain or the console imports it.
 """

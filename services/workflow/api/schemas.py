@@ -1,4 +1,4 @@
-"""Staff API shapes."""
+"""The staff API's answers, as the routers build them from the domain's records."""
 
 from __future__ import annotations
 
@@ -7,37 +7,12 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from shared.sop import STATUS_LABELS
-
-CLOSED_LABEL = "Laporan pengaduan selesai diproses; jawaban diteruskan kepada pengadu"
-
-
-def status_label(status: str) -> str:
-    return STATUS_LABELS.get(status, CLOSED_LABEL)
-
 
 class TokenOut(BaseModel):
     access_token: str
     token_type: str = "bearer"  # noqa: S105 - the OAuth2 token type, not a secret
     expires_in: int
     role: str
-
-
-class WorkItem(BaseModel):
-    case_id: str
-    tracking_code: str
-    step: int
-    step_name: str
-    subject: str
-    arrived_at: datetime
-    due_at: datetime
-    overdue: bool = Field(description="Melewati batas waktu (due_at) langkahnya")
-    minutes_left: float = Field(
-        description="Sisa waktu terhadap standar langkah, dalam menit kerja (jam kantor); "
-        "negatif bila terlambat"
-    )
-    held_by: str | None
-    held_at: datetime | None
 
 
 class CompletionOut(BaseModel):

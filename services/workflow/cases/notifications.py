@@ -1,5 +1,7 @@
 """What the notifier delivered to the complainant: kept on the case's record, and the latest
 outcome per notification and channel, from which operators list and re-send failed deliveries.
+Anyone on staff may look; the Admin Pengaduan, who answers complainants in the SOP (steps 1 and
+5), re-sends.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from services.workflow.cases.history import record
-from services.workflow.errors import DeliveryNotFound, NotResendable
+from services.workflow.errors import DeliveryNotFound, NotResendable, WrongRole
 from services.workflow.models import Case, NotificationOutcome, StaffUser
 from services.workflow.sla import clock
 from shared.messaging.contracts import (
@@ -20,10 +22,12 @@ from shared.messaging.contracts import (
     ResendRequestedV1,
 )
 from shared.messaging.outbox import enqueue
+from shared.sop import ROLE_LABELS, Role
 
 NOTIFIER_ACTOR = "notifier"
 FAILED = "failed"
 RESEND_REQUESTED = "resend_requested"
+RESENDS = Role.ADMIN
 
 
 class CaseNotYetRegistered(Exception):
@@ -90,6 +94,16 @@ def failed_deliveries(session: Session, limit: int) -> list[tuple[NotificationOu
         .limit(limit)
     )
     return [(outcome, case) for outcome, case in rows]
+
+
+def may_resend(user: StaffUser) -> bool:
+    return user.role == RESENDS.value
+
+
+def ensure_may_resend(user: StaffUser) -> None:
+    """``WrongRole`` (403) for anyone but the role that re-sends (the API's and the console's)."""
+    if not may_resend(user):
+        raise WrongRole(f"Pengiriman ulang pemberitahuan adalah tugas {ROLE_LABELS[RESENDS]}")
 
 
 def request_resend(

@@ -5,12 +5,29 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
-from services.workflow.api.schemas import WorkItem
 from services.workflow.cases import steps
 from services.workflow.sla import step_clock
 from shared.sop import STEP_BY_NUMBER, Role
+
+
+class WorkItem(BaseModel):
+    case_id: str
+    tracking_code: str
+    step: int
+    step_name: str
+    subject: str
+    arrived_at: datetime
+    due_at: datetime
+    overdue: bool = Field(description="Melewati batas waktu (due_at) langkahnya")
+    minutes_left: float = Field(
+        description="Sisa waktu terhadap standar langkah, dalam menit kerja (jam kantor); "
+        "negatif bila terlambat"
+    )
+    held_by: str | None
+    held_at: datetime | None
 
 
 def work_items(session: Session, role: Role, now: datetime) -> list[WorkItem]:
