@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import pytest
@@ -39,6 +40,29 @@ def test_every_error_answer_is_documented_as_error_body(spec: dict[str, Any]) ->
                 assert schema == ERROR_BODY, (name, status)
     # FastAPI's own validation body is never what our handler sends.
     assert "HTTPValidationError" not in json.dumps(spec)
+
+
+def fastapi_summary(path: str, method: str, operation: dict[str, Any]) -> str:
+    """The summary FastAPI writes when a route gives none: its function's name, title-cased. The
+    name is read back from the operation id FastAPI builds (the name, the path, the method)."""
+    suffix = re.sub(r"\W", "_", path) + f"_{method}"
+    assert operation["operationId"].endswith(suffix), (path, method, operation["operationId"])
+    return str(operation["operationId"]).removesuffix(suffix).replace("_", " ").title()
+
+
+def test_every_operation_has_its_own_summary_and_a_description(spec: dict[str, Any]) -> None:
+    for path, item in spec["paths"].items():
+        for method, operation in item.items():
+            name = f"{method.upper()} {path}"
+            summary = operation.get("summary", "")
+            assert summary, f"{name}: give the route an Indonesian summary="
+            assert summary != fastapi_summary(path, method, operation), (
+                f"{name}: the summary is FastAPI's default from the function name ({summary!r}); "
+                "give the route an Indonesian summary="
+            )
+            assert operation.get("description", "").strip(), (
+                f"{name}: describe the route in Indonesian (its docstring or description=)"
+            )
 
 
 def test_waiting_answers_document_retry_after(spec: dict[str, Any]) -> None:

@@ -53,6 +53,8 @@ _SSE_RESPONSE: dict[int | str, dict[str, Any]] = {
 def list_messages(
     complaint: CitizenComplaint, session: SessionDep, response: Response
 ) -> list[InboxMessageOut]:
+    """Pemberitahuan laporan pengaduan ini untuk pengadu yang memilih saluran `app`, yang
+    terlama lebih dulu."""
     response.headers.update(NO_STORE)
     return [InboxMessageOut.of(m) for m in inbox.messages_after(session, complaint.id)]
 
@@ -88,6 +90,8 @@ def stream_events(
     responses=error_responses(404),
 )
 def push_public_key() -> PublicKeyOut:
+    """Kunci VAPID untuk `PushManager.subscribe({applicationServerKey})` di peramban; 404
+    selama notifikasi push belum disiapkan di server."""
     return PublicKeyOut(public_key=push_subscriptions.public_key())
 
 
@@ -100,6 +104,9 @@ def push_public_key() -> PublicKeyOut:
 def add_push_subscription(
     body: PushSubscriptionIn, complaint: CitizenComplaint, session: SessionDep, response: Response
 ) -> PushSubscriptionOut:
+    """Daftarkan `PushSubscription.toJSON()` peramban ini untuk laporan pengaduan ini; peramban
+    yang sama didaftarkan sekali saja. Endpoint harus https pada alamat publik (422); jumlah
+    peramban per laporan pengaduan dibatasi (409)."""
     subscription = push_subscriptions.subscribe(session, complaint, body)
     response.headers.update(NO_STORE)
     return PushSubscriptionOut(
@@ -122,4 +129,5 @@ def remove_push_subscription(
         str, Query(min_length=1, max_length=2048, description="Endpoint langganan yang dihapus")
     ],
 ) -> None:
+    """Peramban dengan endpoint ini tidak lagi menerima notifikasi push laporan pengaduan ini."""
     push_subscriptions.unsubscribe(session, complaint, endpoint)

@@ -1,5 +1,6 @@
-"""The staff API: the app and one router module per resource, over the domain's functions.
+"""The staff API: the app and one router module per resource (``auth``, ``worklist``, ``cases``,
+``steps``, ``paths``, ``deliveries``, ``reports``), each a thin layer over the domain's functions.
 
-Imports ``cases``, ``sla``, ``staff``, the console (which it mounts) and ``shared``; imported by
-the console (for the request dependencies they share), never by the domain.
+Imports ``cases``, ``sla``, ``staff``, the workflow's request dependencies, the console (which
+the app mounts) and ``shared``; nothing in the domain or the console imports it.
 """

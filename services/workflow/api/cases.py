@@ -1,5 +1,5 @@
-"""Finding cases, reading their record, and holding them: any staff member may read any case;
-claiming is for the role of the step the case waits at."""
+"""Staff routes for finding cases, reading their record, and holding them: any staff member may
+read any case; claiming is for the role of the step the case waits at."""
 
 from __future__ import annotations
 
@@ -7,28 +7,30 @@ from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
+from sqlalchemy.orm import Session
 
-from services.workflow.api.dependencies import CurrentUser, SessionDep
+from services.workflow.api.dependencies import CurrentUser
 from services.workflow.api.schemas import (
+    CaseOut,
     CasePage,
     CaseSummary,
     ClaimOut,
     EventOut,
     HistoryOut,
-    status_label,
 )
 from services.workflow.cases import claims, search
 from services.workflow.cases.history import events_of
+from services.workflow.dependencies import SessionDep
 from services.workflow.models import Case
 from services.workflow.sla import clock, step_clock
 from shared.sop import ROLE_LABELS, STEP_BY_NUMBER
 from shared.web.api_errors import error_responses
 
-router = APIRouter(prefix="/api/v1/cases")
+router = APIRouter(prefix="/api/v1/cases", tags=["laporan pengaduan"])
 CaseId = Annotated[str, Path(max_length=64, description="case_id laporan pengaduan")]
 
 
-@router.get("", responses=error_responses(401, 422))
+@router.get("", summary="Cari laporan pengaduan", responses=error_responses(401, 422))
 def find_cases(
     filters: Annotated[search.CaseFilter, Query()], _user: CurrentUser, session: SessionDep
 ) -> CasePage:
@@ -43,7 +45,9 @@ def find_cases(
     )
 
 
-@router.get("/{case_id}/history", responses=error_responses(401, 404))
+@router.get(
+    "/{case_id}/history", summary="Catatan laporan pengaduan", responses=error_responses(401, 404)
+)
 def read_history(case_id: CaseId, _user: CurrentUser, session: SessionDep) -> HistoryOut:
     """Seluruh catatan laporan pengaduan, dari yang terlama. Catatan tidak dapat diubah."""
     case = search.get_case(session, case_id)
@@ -54,18 +58,36 @@ def read_history(case_id: CaseId, _user: CurrentUser, session: SessionDep) -> Hi
     )
 
 
-@router.post("/{case_id}/claim", responses=error_responses(401, 403, 404, 409))
+@router.post(
+    "/{case_id}/claim",
+    summary="Pegang laporan pengaduan",
+    responses=error_responses(401, 403, 404, 409),
+)
 def claim(case_id: CaseId, user: CurrentUser, session: SessionDep) -> ClaimOut:
     """Ambil laporan pengaduan untuk ditangani; petugas lain melihat siapa yang memegangnya."""
     case = claims.claim(session, case_id, user)
     return _claim_out(case, f"Laporan pengaduan {case.tracking_code} sekarang Anda tangani")
 
 
-@router.post("/{case_id}/release", responses=error_responses(401, 404, 409))
+@router.post(
+    "/{case_id}/release",
+    summary="Lepaskan laporan pengaduan",
+    responses=error_responses(401, 404, 409),
+)
 def release(case_id: CaseId, user: CurrentUser, session: SessionDep) -> ClaimOut:
     """Lepaskan laporan pengaduan yang Anda pegang, kembali ke daftar kerja bersama."""
     case = claims.release(session, case_id, user)
     return _claim_out(case, f"Laporan pengaduan {case.tracking_code} tidak dipegang siapa pun")
+
+
+@router.get("/{case_id}", summary="Lihat laporan pengaduan", responses=error_responses(401, 404))
+def read_case(
+    case_id: Annotated[str, Path(max_length=64)], _user: CurrentUser, session: SessionDep
+) -> CaseOut:
+    """Data laporan pengaduan lengkap: langkah dan peran yang sedang menanganinya, batas
+    waktunya, siapa yang memegangnya, jawabannya, laporan duplikatnya, serta seluruh
+    catatannya."""
+    return _case_out(session, search.get_case(session, case_id))
 
 
 def _claim_out(case: Case, message: str) -> ClaimOut:
@@ -85,7 +107,7 @@ def _summary(case: Case, now: datetime) -> CaseSummary:
         case_id=case.id,
         tracking_code=case.tracking_code,
         status=case.status,
-        status_label=status_label(case.status),
+        status_label=search.status_label(case.status),
         subject=case.subject,
         current_step=case.current_step,
         current_role=step.role.value if step else None,
@@ -97,4 +119,31 @@ def _summary(case: Case, now: datetime) -> CaseSummary:
         held_at=case.held_at,
         filed_at=case.filed_at,
         closed_at=case.closed_at,
+    )
+
+
+def _case_out(session: Session, case: Case) -> CaseOut:
+    current = STEP_BY_NUMBER.get(case.current_step) if case.current_step else None
+    return CaseOut(
+        case_id=case.id,
+        tracking_code=case.tracking_code,
+        status=case.status,
+        status_label=search.status_label(case.status),
+        subject=case.subject,
+        description=case.description,
+        reporter_name=case.reporter_name,
+        licence_reference=case.licence_reference,
+        channels=case.channels,
+        current_step=case.current_step,
+        current_role=current.role.value if current else None,
+        arrived_at=case.step_arrived_at,
+        due_at=case.due_at,
+        answer=case.answer,
+        filed_at=case.filed_at,
+        closed_at=case.closed_at,
+        held_by=case.held_by,
+        held_at=case.held_at,
+        duplicate_of=search.tracking_code_of(session, case.duplicate_of),
+        duplicates=search.duplicates_of(session, case.id),
+        history=[EventOut.model_validate(e) for e in events_of(session, case.id)],
     )

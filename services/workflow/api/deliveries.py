@@ -1,6 +1,5 @@
 """Staff routes for notifications that failed for good: the list operators work from, and the
-re-send. Anyone on staff may look; the role that speaks with complainants in the SOP
-(``sop.complainant_desk``: the Admin Pengaduan) re-sends."""
+re-send, which only the role that re-sends may ask for (``notifications.ensure_may_resend``)."""
 
 from __future__ import annotations
 
@@ -11,26 +10,18 @@ from typing import Annotated
 from fastapi import APIRouter, Query, status
 from pydantic import BaseModel
 
-from services.workflow.api.dependencies import CurrentUser, SessionDep
-from services.workflow.cases.notifications import failed_deliveries, request_resend
-from services.workflow.errors import WrongRole
-from services.workflow.models import StaffUser
+from services.workflow.api.dependencies import CurrentUser
+from services.workflow.cases.notifications import (
+    ensure_may_resend,
+    failed_deliveries,
+    request_resend,
+)
+from services.workflow.dependencies import SessionDep
 from shared.messaging.contracts import Channel
 from shared.sop import ROLE_LABELS, complainant_desk
 from shared.web.api_errors import error_responses
 
 router = APIRouter(prefix="/api/v1", tags=["pengiriman pemberitahuan"])
-
-
-def may_resend(user: StaffUser) -> bool:
-    return user.role == complainant_desk().value
-
-
-def ensure_may_resend(user: StaffUser) -> None:
-    """``WrongRole`` (403) for anyone but the role that re-sends (the API's and the console's)."""
-    if not may_resend(user):
-        desk = ROLE_LABELS[complainant_desk()]
-        raise WrongRole(f"Pengiriman ulang pemberitahuan adalah tugas {desk}")
 
 
 class FailedDeliveryOut(BaseModel):
@@ -51,13 +42,18 @@ class ResendOut(BaseModel):
     message: str
 
 
-@router.get("/notifications/failed", responses=error_responses(401, 422))
+@router.get(
+    "/notifications/failed",
+    summary="Pemberitahuan yang gagal terkirim",
+    responses=error_responses(401, 422),
+)
 def list_failed(
     user: CurrentUser,
     session: SessionDep,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> list[FailedDeliveryOut]:
-    """Notifications that could not be delivered, after every retry: oldest first."""
+    """Pemberitahuan kepada pengadu yang tetap tidak terkirim setelah semua percobaan ulang,
+    yang terlama lebih dulu. Setiap petugas boleh melihatnya."""
     return [
         FailedDeliveryOut(
             notification_id=outcome.notification_id,
@@ -76,12 +72,15 @@ def list_failed(
 @router.post(
     "/notifications/{notification_id}/channels/{channel}/resend",
     status_code=status.HTTP_202_ACCEPTED,
+    summary="Kirim ulang pemberitahuan yang gagal",
+    description="Kirim sekali lagi pemberitahuan yang gagal, melalui saluran yang sama. Hanya "
+    f"{ROLE_LABELS[complainant_desk()]} yang boleh (403); pemberitahuan yang sudah terkirim "
+    "atau sedang dikirim ulang ditolak (409).",
     responses=error_responses(401, 403, 404, 409, 422),
 )
 def resend(
     notification_id: uuid.UUID, channel: Channel, user: CurrentUser, session: SessionDep
 ) -> ResendOut:
-    """Deliver a failed notification once more, on the same channel."""
     ensure_may_resend(user)
     outcome = request_resend(session, notification_id=notification_id, channel=channel, user=user)
     return ResendOut(

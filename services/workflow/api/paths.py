@@ -8,8 +8,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body, Path, status
 from pydantic import BaseModel
 
-from services.workflow.api.dependencies import CurrentUser, SessionDep
+from services.workflow.api.dependencies import CurrentUser
 from services.workflow.cases.paths import take_path
+from services.workflow.dependencies import SessionDep
 from shared.sop import PATHS, STEP_BY_NUMBER
 from shared.web.api_errors import error_responses
 
@@ -49,9 +50,13 @@ PATH_BODY_EXAMPLES: dict[str, Any] = {
 }
 
 
-@router.get("/sop/paths", responses=error_responses(401))
+@router.get(
+    "/sop/paths", summary="Jalur SOP selain menyelesaikan langkah", responses=error_responses(401)
+)
 def list_paths(_user: CurrentUser) -> list[PathOut]:
-    """Every path out of a step besides completing it, with the fields each one needs."""
+    """Setiap jalur keluar dari sebuah langkah selain menyelesaikannya (permintaan kelengkapan
+    data, penolakan, pengembalian, duplikat), dengan peran yang boleh mengambilnya, isian yang
+    diperlukan, dan ke mana laporan pengaduan sesudahnya."""
     return [
         PathOut(
             step=p.step,
@@ -72,6 +77,7 @@ def list_paths(_user: CurrentUser) -> list[PathOut]:
 @router.post(
     "/cases/{case_id}/steps/{step}/paths/{path}",
     status_code=status.HTTP_202_ACCEPTED,
+    summary="Ambil jalur SOP dari langkah saat ini",
     responses=error_responses(401, 403, 404, 409, 422),
 )
 def take(
@@ -82,8 +88,10 @@ def take(
     session: SessionDep,
     payload: Annotated[dict[str, Any], Body(openapi_examples=PATH_BODY_EXAMPLES)],
 ) -> PathTakenOut:
-    """Take a path out of the case's current step instead of completing it (a request for
-    information, a refusal, a send-back, a duplicate); the reason goes on the record."""
+    """Ambil jalur keluar dari langkah tempat laporan pengaduan sedang menunggu, sebagai ganti
+    menyelesaikannya (permintaan kelengkapan data, penolakan, pengembalian, duplikat); alasannya
+    masuk ke catatan laporan. Aturan peran, urutan dan isian sama dengan menyelesaikan
+    langkah."""
     taken = take_path(
         session, case_id=case_id, step_number=step, name=path, user=user, payload=payload
     )

@@ -1,17 +1,16 @@
-"""Staff routes for the Mutu Baku report (``sla_report``): JSON for the console's chart, and the
-same figures as CSV for a spreadsheet. Any staff member may read them."""
+"""Staff routes for the Mutu Baku report (``sla_report``): JSON, and the same figures as CSV
+for a spreadsheet (``report_csv``). Any staff member may read them."""
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel, Field
 
-from services.workflow.api.dependencies import CurrentUser, SessionDep
+from services.workflow.api.dependencies import CurrentUser
+from services.workflow.dependencies import SessionDep
 from services.workflow.sla.report import (
     Durations,
     SlaReport,
@@ -20,7 +19,7 @@ from services.workflow.sla.report import (
     sla_report,
     step_name,
 )
-from shared.sop import STEPS
+from services.workflow.sla.report_csv import CSV_MEDIA_TYPE, csv_filename, csv_text
 from shared.web.api_errors import error_responses
 
 router = APIRouter(prefix="/api/v1/reports", tags=["laporan mutu baku"])
@@ -72,7 +71,7 @@ class SlaReportOut(BaseModel):
     total: TotalRow
 
 
-@router.get("/sla", responses=error_responses(401, 422))
+@router.get("/sla", summary="Laporan Mutu Baku", responses=error_responses(401, 422))
 def read_sla_report(first: From, last: To, _user: CurrentUser, session: SessionDep) -> SlaReportOut:
     """Mutu Baku per langkah dan peran, serta waktu total dari pengajuan sampai jawaban
     terkirim, dalam menit kerja kantor. Median dan persentil ke-90 dihitung dengan interpolasi
@@ -80,22 +79,9 @@ def read_sla_report(first: From, last: To, _user: CurrentUser, session: SessionD
     return _out(sla_report(session, parse_range(first, last)))
 
 
-CSV_HEADER = (
-    "Langkah",
-    "Uraian langkah",
-    "Peran",
-    "Waktu baku (menit)",
-    "Jumlah ditangani",
-    "Median (menit kerja)",
-    "Persentil ke-90 (menit kerja)",
-    "Dalam waktu baku (%)",
-    "Melewati waktu baku",
-)
-TOTAL_LABEL = "Total: sejak pengaduan diajukan sampai jawaban terkirim"
-
-
 @router.get(
     "/sla.csv",
+    summary="Unduh Laporan Mutu Baku (CSV)",
     response_class=Response,
     responses={
         200: {
@@ -108,16 +94,11 @@ TOTAL_LABEL = "Total: sejak pengaduan diajukan sampai jawaban terkirim"
 )
 def export_sla_report(first: From, last: To, _user: CurrentUser, session: SessionDep) -> Response:
     """Laporan Mutu Baku yang sama, sebagai berkas CSV untuk lembar kerja."""
-    return csv_download(sla_report(session, parse_range(first, last)))
-
-
-def csv_download(report: SlaReport) -> Response:
-    """The report as a CSV file to save (the API's and the console's download)."""
-    name = f"laporan-mutu-baku-{report.range.first_day}-sd-{report.range.last_day}.csv"
+    report = sla_report(session, parse_range(first, last))
     return Response(
-        _csv(report),
-        media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+        csv_text(report),
+        media_type=CSV_MEDIA_TYPE,
+        headers={"Content-Disposition": f'attachment; filename="{csv_filename(report)}"'},
     )
 
 
@@ -153,45 +134,3 @@ def _figures(d: Durations) -> dict[str, Any]:
         "p90_minutes": d.p90_minutes,
         "within_standard_share": d.within_standard_share,
     }
-
-
-def _csv(report: SlaReport) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")  # RFC 4180, as spreadsheets expect
-    writer.writerow(CSV_HEADER)
-    for row in report.steps:
-        writer.writerow(
-            (
-                row.step,
-                step_name(row.step),
-                role_label(row.role),
-                _cell(row.standard_minutes),
-                row.durations.count,
-                *_cells(row.durations),
-                row.breaches,
-            )
-        )
-    writer.writerow(
-        (
-            f"{STEPS[0].number}-{STEPS[-1].number}",
-            TOTAL_LABEL,
-            "",
-            report.total_standard_minutes,
-            report.total.count,
-            *_cells(report.total),
-            "",
-        )
-    )
-    return out.getvalue()
-
-
-def _cells(d: Durations) -> tuple[str, str, str]:
-    share = None if d.within_standard_share is None else round(d.within_standard_share * 100, 2)
-    return _cell(d.median_minutes), _cell(d.p90_minutes), _cell(share)
-
-
-def _cell(value: float | None) -> str:
-    """Empty for no figure; whole numbers without ``.0``."""
-    if value is None:
-        return ""
-    return str(int(value)) if float(value).is_integer() else str(value)

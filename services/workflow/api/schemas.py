@@ -1,4 +1,4 @@
-"""Staff API shapes."""
+"""The staff API's answers, as the routers build them from the domain's records."""
 
 from __future__ import annotations
 
@@ -6,14 +6,6 @@ from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
-
-from shared.sop import STATUS_LABELS
-
-CLOSED_LABEL = "Laporan pengaduan selesai diproses; jawaban diteruskan kepada pengadu"
-
-
-def status_label(status: str) -> str:
-    return STATUS_LABELS.get(status, CLOSED_LABEL)
 
 
 class TokenOut(BaseModel):

@@ -1,5 +1,7 @@
 """What the notifier delivered to the complainant: kept on the case's record, and the latest
 outcome per notification and channel, from which operators list and re-send failed deliveries.
+Anyone on staff may look; the Admin Pengaduan, who answers complainants in the SOP (steps 1 and
+5), re-sends.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from services.workflow.cases.history import record
-from services.workflow.errors import DeliveryNotFound, NotResendable
+from services.workflow.errors import DeliveryNotFound, NotResendable, WrongRole
 from services.workflow.models import Case, NotificationOutcome, StaffUser
 from services.workflow.sla import clock
 from shared.messaging.contracts import (
@@ -20,6 +22,7 @@ from shared.messaging.contracts import (
     ResendRequestedV1,
 )
 from shared.messaging.outbox import enqueue
+from shared.sop import ROLE_LABELS, complainant_desk
 
 NOTIFIER_ACTOR = "notifier"
 FAILED = "failed"
@@ -90,6 +93,18 @@ def failed_deliveries(session: Session, limit: int) -> list[tuple[NotificationOu
         .limit(limit)
     )
     return [(outcome, case) for outcome, case in rows]
+
+
+def may_resend(user: StaffUser) -> bool:
+    """The role that speaks with complainants in the SOP (``sop.complainant_desk``) re-sends."""
+    return user.role == complainant_desk().value
+
+
+def ensure_may_resend(user: StaffUser) -> None:
+    """``WrongRole`` (403) for anyone but the role that re-sends (the API's and the console's)."""
+    if not may_resend(user):
+        desk = ROLE_LABELS[complainant_desk()]
+        raise WrongRole(f"Pengiriman ulang pemberitahuan adalah tugas {desk}")
 
 
 def request_resend(

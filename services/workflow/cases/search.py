@@ -26,6 +26,12 @@ KNOWN_STATUSES: tuple[str, ...] = (*STATUS_LABELS, CLOSED)
 MAX_LIMIT = 100
 MAX_OFFSET = 1_000_000_000  # beyond any real page; keeps OFFSET inside the database's integer
 MAX_QUERY_LENGTH = 200
+CLOSED_LABEL = "Laporan pengaduan selesai diproses; jawaban diteruskan kepada pengadu"
+
+
+def status_label(status: str) -> str:
+    """A case's status as staff read it, in the API's answers and on the console alike."""
+    return STATUS_LABELS.get(status, CLOSED_LABEL)
 
 
 def get_case(session: Session, case_id: str) -> Case:

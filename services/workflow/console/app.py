@@ -14,7 +14,6 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from services.workflow.api.dependencies import SessionDep, SettingsDep
 from services.workflow.cases.backlog import backlogs
 from services.workflow.cases.work_items import work_items
 from services.workflow.console import backlog as console_backlog
@@ -30,6 +29,7 @@ from services.workflow.console.session import (
     end_session,
     start_session,
 )
+from services.workflow.dependencies import SessionDep, SettingsDep
 from services.workflow.errors import BadCredentials
 from services.workflow.sla import clock
 from services.workflow.staff.auth import issue_token

@@ -7,10 +7,10 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from services.workflow.api.dependencies import SessionDep
 from services.workflow.cases.backlog import backlogs
 from services.workflow.console.pages import page
 from services.workflow.console.session import ConsoleUser
+from services.workflow.dependencies import SessionDep
 from services.workflow.sla import clock
 
 router = APIRouter(prefix="/console", include_in_schema=False)

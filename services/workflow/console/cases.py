@@ -13,14 +13,13 @@ from fastapi import APIRouter, Depends, Path, Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
-from services.workflow.api.dependencies import SessionDep
-from services.workflow.api.schemas import status_label
 from services.workflow.cases import claims, paths, search, steps
 from services.workflow.cases.history import events_of
 from services.workflow.console.actions import COMPLETE, actions_for, case_url
 from services.workflow.console.history import CHANNEL_LABELS, timeline
 from services.workflow.console.pages import page, redirect
 from services.workflow.console.session import ConsoleUser
+from services.workflow.dependencies import SessionDep
 from services.workflow.models import Case, StaffUser
 from services.workflow.sla import clock, step_clock
 from shared.sop import PATHS_BY_STEP, STEP_BY_NUMBER
@@ -61,7 +60,7 @@ def _case_page(
     waiting = step is not None and case.step_arrived_at is not None
     context: dict[str, Any] = {
         "case": case,
-        "status_label": status_label(case.status),
+        "status_label": search.status_label(case.status),
         "step": step,
         "waiting": waiting,
         "overdue": waiting and step_clock.is_overdue(case, now),
@@ -71,7 +70,7 @@ def _case_page(
             else None
         ),
         "channels": [CHANNEL_LABELS.get(c, c) for c in case.channels],
-        "licence_reference": getattr(case, "licence_reference", None),
+        "licence_reference": case.licence_reference,
         "duplicate_of": search.tracking_code_of(session, case.duplicate_of),
         "duplicates": search.duplicates_of(session, case.id),
         "actions": actions_for(session, case, user),

@@ -1,6 +1,6 @@
 """The console's list of notifications that failed for good (``notifications.failed_deliveries``)
-and their re-send, which only the role the API lets re-send may ask for
-(``delivery_views.ensure_may_resend``); others read the list."""
+and their re-send, which only the role that re-sends may ask for
+(``notifications.ensure_may_resend``, as the API asks); others read the list."""
 
 from __future__ import annotations
 
@@ -10,12 +10,16 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import Response
 
-from services.workflow.api.deliveries import ensure_may_resend, may_resend
-from services.workflow.api.dependencies import SessionDep
-from services.workflow.cases.notifications import failed_deliveries, request_resend
+from services.workflow.cases.notifications import (
+    ensure_may_resend,
+    failed_deliveries,
+    may_resend,
+    request_resend,
+)
 from services.workflow.console.history import CHANNEL_LABELS, NOTIFICATION_LABELS
 from services.workflow.console.pages import page, redirect
 from services.workflow.console.session import ConsoleUser
+from services.workflow.dependencies import SessionDep
 from services.workflow.errors import DeliveryNotFound
 from shared.messaging.contracts import Channel
 from shared.sop import ROLE_LABELS, complainant_desk

@@ -1,5 +1,5 @@
 """The console's Mutu Baku report: ``sla_report`` for a range of office dates (this month by
-default), as a table, a bar chart in SVG, and the API's CSV behind the session cookie."""
+default), as a table, a bar chart in SVG, and the API's CSV file behind the session cookie."""
 
 from __future__ import annotations
 
@@ -11,14 +11,14 @@ from zoneinfo import ZoneInfo
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
-from services.workflow.api.dependencies import SessionDep, SettingsDep
-from services.workflow.api.reports import TOTAL_LABEL, csv_download
 from services.workflow.console.pages import page
 from services.workflow.console.session import ConsoleUser
+from services.workflow.dependencies import SessionDep, SettingsDep
 from services.workflow.errors import InvalidReportRange
 from services.workflow.sla import clock
 from services.workflow.sla.chart import share_chart
 from services.workflow.sla.report import parse_range, role_label, sla_report, step_name
+from services.workflow.sla.report_csv import CSV_MEDIA_TYPE, TOTAL_LABEL, csv_filename, csv_text
 from shared.runtime.settings import Settings
 
 router = APIRouter(prefix="/console", include_in_schema=False)
@@ -73,6 +73,12 @@ def report_csv(
     last: To = None,
 ) -> Response:
     first_text, last_text = _range_text(first, last, settings)
-    response = csv_download(sla_report(session, parse_range(first_text, last_text)))
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    figures = sla_report(session, parse_range(first_text, last_text))
+    return Response(
+        csv_text(figures),
+        media_type=CSV_MEDIA_TYPE,
+        headers={
+            "Content-Disposition": f'attachment; filename="{csv_filename(figures)}"',
+            "Cache-Control": "no-store",
+        },
+    )

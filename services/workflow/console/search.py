@@ -10,11 +10,10 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from pydantic import ValidationError
 
-from services.workflow.api.dependencies import SessionDep
-from services.workflow.api.schemas import status_label
 from services.workflow.cases import search
 from services.workflow.console.pages import page
 from services.workflow.console.session import ConsoleUser
+from services.workflow.dependencies import SessionDep
 from services.workflow.errors import InvalidFilter
 from services.workflow.sla import clock, step_clock
 
@@ -29,7 +28,7 @@ FIELDS = {
     "overdue": "Waktu",
 }
 PAGE_SIZE = 20
-STATUS_CHOICES = [(code, status_label(code)) for code in search.KNOWN_STATUSES]
+STATUS_CHOICES = [(code, search.status_label(code)) for code in search.KNOWN_STATUSES]
 
 
 def _filter_input(request: Request) -> dict[str, Any]:
@@ -78,7 +77,7 @@ def find(request: Request, _user: ConsoleUser, session: SessionDep) -> Response:
         return page(request, "cari.html", context, status_code=422)
     context.update(
         results=[
-            (case, status_label(case.status), step_clock.is_overdue(case, now))
+            (case, search.status_label(case.status), step_clock.is_overdue(case, now))
             for case in found.cases
         ],
         total=found.total,

@@ -1,6 +1,6 @@
 """Who is using the staff console: the staff JWT (``auth.issue_token``) in an HttpOnly,
 SameSite=Strict cookie, checked on every page exactly as the API checks a Bearer token
-(``dependencies.staff_for_token``), so a deactivated account or an expired token is out at once.
+(``auth.staff_for_token``), so a deactivated account or an expired token is out at once.
 """
 
 from __future__ import annotations
@@ -10,9 +10,10 @@ from typing import Annotated
 
 from fastapi import Depends, Request, Response
 
-from services.workflow.api.dependencies import SessionDep, SettingsDep, staff_for_token
+from services.workflow.dependencies import SessionDep, SettingsDep
 from services.workflow.errors import InvalidToken
 from services.workflow.models import StaffUser
+from services.workflow.staff.auth import staff_for_token
 from shared.runtime.settings import Settings
 from shared.sop import ROLE_LABELS, Role
 

@@ -9,6 +9,7 @@ from typing import Any
 import jwt
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy.orm import Session
 
 from services.workflow.errors import InvalidToken
 from services.workflow.models import StaffUser
@@ -53,6 +54,16 @@ def user_id_from_token(token: str, settings: Settings) -> int:
         raise InvalidToken("Sesi telah berakhir, silakan masuk kembali") from exc
     except (jwt.InvalidTokenError, ValueError) as exc:
         raise InvalidToken("Token tidak valid, silakan masuk kembali") from exc
+
+
+def staff_for_token(session: Session, token: str, settings: Settings) -> StaffUser:
+    """The active staff member a token names; ``InvalidToken`` otherwise. The API (Bearer header)
+    and the console (session cookie) both ask this."""
+    user = session.get(StaffUser, user_id_from_token(token, settings))
+    # Checked on every request, so a deactivated account is locked out at once.
+    if user is None or not user.active:
+        raise InvalidToken("Akun tidak aktif atau tidak ditemukan")
+    return user
 
 
 def _verified_claims(token: str, settings: Settings) -> dict[str, Any]:

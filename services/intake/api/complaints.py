@@ -1,0 +1,93 @@
+"""The citizens' routes for a laporan pengaduan: filing it, following it with the tracking code
+and access token, and sending the information staff asked for."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Response, status
+
+from services.intake.api.body_limit import TOO_LARGE_RESPONSE
+from services.intake.api.client_limits import limit_filing, limit_tracking
+from services.intake.api.dependencies import (
+    MISSING_HEADER_MESSAGE,
+    NO_STORE,
+    AccessToken,
+    SessionDep,
+)
+from services.intake.filing import complaints, idempotency
+from services.intake.filing.idempotency import IdempotencyKey
+from services.intake.filing.schemas import ComplaintIn, ComplaintOut, FiledOut, ReplyIn, ReplyOut
+from shared.sop import reply_reader_label
+from shared.web.api_errors import Unauthorized, error_responses
+
+router = APIRouter(prefix="/api/v1/complaints")
+
+
+@router.post(
+    "",
+    status_code=status.HTTP_202_ACCEPTED,
+    summary="Ajukan laporan pengaduan",
+    responses={**error_responses(400, 409, 422, 429, 503), **TOO_LARGE_RESPONSE},
+    dependencies=[Depends(limit_filing)],
+)
+def file_complaint(
+    body: ComplaintIn, session: SessionDep, response: Response, key: IdempotencyKey
+) -> FiledOut:
+    """Laporan pengaduan diterima dan diteruskan ke langkah pertama SOP. Jawabannya memuat
+    **kode pelacakan** dan **token akses**; token akses hanya ditampilkan sekali. Kirim ulang
+    permintaan yang sama dengan header `Idempotency-Key` yang sama bila jawaban tidak sampai:
+    Anda menerima jawaban pertama lagi, bukan laporan kedua."""
+    answer = idempotency.file_once(session, body, key)
+    response.headers.update(NO_STORE)
+    response.headers["Location"] = f"/api/v1/complaints/{answer.tracking_code}"
+    return answer
+
+
+@router.get(
+    "/{tracking_code}",
+    summary="Lihat perkembangan laporan pengaduan",
+    responses=error_responses(401, 404, 429, 503),
+    dependencies=[Depends(limit_tracking)],
+)
+def track_complaint(
+    tracking_code: str,
+    session: SessionDep,
+    response: Response,
+    x_access_token: AccessToken = None,
+) -> ComplaintOut:
+    """Status terkini, riwayat status dan, setelah dikirim, jawaban pengaduan. Hanya untuk
+    pemegang token akses (header `X-Access-Token`): kode yang tidak dikenal dan token yang
+    salah sama-sama dijawab 404."""
+    if not x_access_token:
+        raise Unauthorized(MISSING_HEADER_MESSAGE)
+    complaint = complaints.find_for_citizen(session, tracking_code, x_access_token)
+    response.headers.update(NO_STORE)
+    return ComplaintOut.of(complaint, complaints.timeline(session, complaint))
+
+
+@router.post(
+    "/{tracking_code}/replies",
+    status_code=status.HTTP_202_ACCEPTED,
+    summary="Kirim kelengkapan data yang diminta petugas",
+    responses={**error_responses(400, 401, 404, 409, 422, 429, 503), **TOO_LARGE_RESPONSE},
+    dependencies=[Depends(limit_tracking)],
+)
+def reply(
+    tracking_code: str,
+    body: ReplyIn,
+    session: SessionDep,
+    response: Response,
+    x_access_token: AccessToken = None,
+) -> ReplyOut:
+    """Kelengkapan data yang diminta petugas, dikirim kembali ke langkah yang memintanya. Hanya
+    selama permintaan itu terbuka: jawaban kedua ditolak (409)."""
+    if not x_access_token:
+        raise Unauthorized(MISSING_HEADER_MESSAGE)
+    complaint = complaints.find_for_citizen(session, tracking_code, x_access_token)
+    complaints.submit_reply(session, complaint, body.message)
+    response.headers.update(NO_STORE)
+    return ReplyOut(
+        tracking_code=complaint.tracking_code,
+        status=complaint.status,
+        message="Kelengkapan data Anda telah dikirim dan akan ditelaah kembali oleh "
+        + reply_reader_label(),
+    )

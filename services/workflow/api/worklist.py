@@ -1,0 +1,23 @@
+"""The staff route for a role's worklist (``work_items``): the cases waiting at its steps."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from services.workflow.api.dependencies import CurrentUser
+from services.workflow.cases.work_items import WorkItem, work_items
+from services.workflow.dependencies import SessionDep
+from services.workflow.sla import clock
+from shared.sop import Role
+from shared.web.api_errors import error_responses
+
+router = APIRouter(prefix="/api/v1", tags=["daftar kerja"])
+
+
+@router.get("/worklist", summary="Daftar kerja peran Anda", responses=error_responses(401))
+def worklist(user: CurrentUser, session: SessionDep) -> list[WorkItem]:
+    """Laporan pengaduan yang menunggu di langkah-langkah peran Anda: yang melewati batas waktu
+    lebih dulu (yang paling lama terlambat paling atas), lalu sisanya menurut waktu tiba, yang
+    terlama lebih dulu; masing-masing dengan sisa waktu terhadap waktu baku langkahnya dalam
+    menit kerja, dan siapa yang sedang memegangnya."""
+    return work_items(session, Role(user.role), clock.now())
