@@ -190,7 +190,8 @@ def test_flower_requires_a_login_with_no_default(services: dict[str, Any]) -> No
     # Flower can revoke tasks and shut workers down: compose refuses to start without a login.
     login = env(services["flower"])["FLOWER_BASIC_AUTH"]
     assert re.fullmatch(r"\$\{PENGADUAN_FLOWER_BASIC_AUTH:\?.*\}", login)
-    # Only the healthcheck answers without it (tests/shared/test_flower.py starts Flower to see).
+    # Only the healthcheck answers without it (tests/shared/runtime/test_flower.py starts
+    # Flower to see).
     test = services["flower"]["healthcheck"]["test"]
     assert "urlopen('http://127.0.0.1:5555/healthcheck', timeout=3)" in test[-1]
 

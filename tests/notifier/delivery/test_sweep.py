@@ -28,7 +28,7 @@ from shared.messaging.contracts import DELIVER_EMAIL_TASK, NOTIFY_TASK, Channel,
 from shared.messaging.outbox import OutboxMessage
 from shared.runtime.settings import get_settings
 from tests.notifier.conftest import CITIZEN_EMAIL, deliver_job, deliveries, notification
-from tests.notifier.test_attempts_and_resends import attempts, fail_once_with_smtp_down
+from tests.notifier.delivery.test_attempts_and_resends import attempts, fail_once_with_smtp_down
 from tests.support.processes import ServiceProcess, beat, start_worker, wait_for
 from tests.support.smtp import SmtpServer
 

@@ -36,7 +36,7 @@ def test_a_redis_broker_uses_the_transport_that_keeps_its_client(broker_url: str
 
 
 def test_the_broker_url_keeps_its_redis_scheme(broker_url: str) -> None:
-    # Flower picks its Broker page by this scheme (tests/shared/test_flower.py).
+    # Flower picks its Broker page by this scheme (tests/shared/runtime/test_flower.py).
     with app_on(broker_url).connection_for_write() as connection:
         assert connection.as_uri().startswith("redis://")
 

@@ -12,7 +12,7 @@ from shared.messaging.celery_app import get_celery
 from tests.support.processes import start_worker, wait_for
 from tests.support.prometheus import Figures, figure, parse
 from tests.support.redis_server import free_port
-from tests.workflow.test_backlog import GAUGES, waiting_case
+from tests.workflow.cases.test_backlog import GAUGES, waiting_case
 from tests.workflow.test_metrics import AT, DURATION, seed
 
 # A queue the worker does not consume, so the message stays there to be counted.
