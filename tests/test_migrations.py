@@ -18,7 +18,7 @@ import shared.messaging.outbox  # noqa: F401 - registers the outbox tables on Me
 from shared.database.engine import MessagingBase
 from shared.database.migrations import alembic_config, upgrade
 from shared.runtime.settings import SERVICES
-from tests.support.databases import PostgresDatabases
+from tools.harness.databases import PostgresDatabases
 
 
 def target_metadata(service: str) -> list[MetaData]:

@@ -15,7 +15,7 @@ from shared.database.engine import utcnow
 from shared.messaging.celery_app import get_celery
 from shared.messaging.outbox import OutboxMessage, OutboxRelay
 from tests.intake.conftest import complaint_body, outbox_rows, queued
-from tests.support.processes import wait_for
+from tools.harness.processes import wait_for
 
 REDRIVE = 60
 

@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 from shared.runtime.log_context import log_scope
 from shared.runtime.log_setup import configure_logging
 from tests.intake.conftest import complaint_body, outbox_rows, queued
-from tests.support.processes import wait_for
+from tools.harness.processes import wait_for
 
 
 def test_an_answer_carries_a_fresh_request_id(client: TestClient) -> None:

@@ -20,9 +20,9 @@ from services.intake.models import InboxMessage
 from shared.messaging.contracts import INTAKE_PUSH_TASK, CaseStatusChangedV1
 from shared.messaging.outbox import OutboxMessage
 from tests.intake.conftest import deliver, file, headers, inbox_message, set_settings
-from tests.support.processes import wait_for
-from tests.support.redis_server import free_port
 from tests.support.webpush_receiver import WebPushReceiver
+from tools.harness.processes import wait_for
+from tools.harness.redis_server import free_port
 
 
 def inbox_rows() -> list[InboxMessage]:

@@ -22,10 +22,10 @@ from shared.messaging.contracts import (
 from shared.runtime.settings import SERVICES
 from shared.sop import STATUS_LABELS
 from tests.intake.conftest import CITIZEN_EMAIL, complaint_body, set_settings, vapid_pem
-from tests.support.databases import PostgresDatabases, SqliteDatabases
-from tests.support.processes import ApiProcess, ServiceProcess, start_worker, wait_for
 from tests.support.sse import Event, StreamReader
 from tests.support.webpush_receiver import WebPushReceiver
+from tools.harness.databases import PostgresDatabases, SqliteDatabases
+from tools.harness.processes import ApiProcess, ServiceProcess, start_worker, wait_for
 
 pytestmark = pytest.mark.journey
 

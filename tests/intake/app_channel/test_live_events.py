@@ -21,8 +21,8 @@ from shared.messaging.contracts import CaseStatusChangedV1
 from shared.runtime.settings import get_settings
 from shared.sop import STATUS_LABELS
 from tests.intake.conftest import deliver, file, headers, inbox_message, set_settings
-from tests.support.redis_server import free_port
 from tests.support.sse import Event, events
+from tools.harness.redis_server import free_port
 
 
 def events_url(filed: dict[str, str]) -> str:

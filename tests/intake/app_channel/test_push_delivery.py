@@ -23,8 +23,8 @@ from shared.messaging.contracts import INTAKE_PUSH_TASK, PushDeliveryV1
 from shared.messaging.outbox import OutboxMessage
 from shared.runtime.settings import get_settings
 from tests.intake.conftest import deliver, file, headers, inbox_message
-from tests.support.redis_server import free_port
 from tests.support.webpush_receiver import Browser, WebPushReceiver
+from tools.harness.redis_server import free_port
 
 pytestmark = pytest.mark.usefixtures("local_push")
 

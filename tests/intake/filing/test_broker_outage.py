@@ -15,9 +15,9 @@ from services.intake.api.app import create_app
 from shared.messaging.contracts import NOTIFY_TASK
 from shared.sop import FIRST_STEP
 from tests.intake.conftest import file, outbox_rows, queued, track
-from tests.support.processes import wait_for
-from tests.support.redis_server import RedisServer
 from tests.support.state import reset_process_state
+from tools.harness.processes import wait_for
+from tools.harness.redis_server import RedisServer
 
 
 @pytest.fixture

@@ -26,7 +26,7 @@ from shared.messaging.contracts import (
 )
 from shared.sop import FIRST_STEP
 from tests.intake.conftest import CITIZEN_EMAIL, file, outbox_rows, queued, row_counts
-from tests.support.processes import wait_for
+from tools.harness.processes import wait_for
 
 
 def _body_of(task_message: dict[str, Any]) -> dict[str, Any]:

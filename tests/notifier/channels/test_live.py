@@ -23,10 +23,10 @@ from services.notifier.models import DeliveryAttempt
 from shared.messaging.celery_app import get_celery
 from shared.messaging.contracts import NOTIFY_TASK, Channel, NotificationKind
 from tests.notifier.conftest import ANSWER, CITIZEN_EMAIL, deliveries, notification
-from tests.support.processes import ServiceProcess, start_worker, wait_for
-from tests.support.redis_server import free_port
-from tests.support.sms_gateway import Answer, GatewayServer
-from tests.support.smtp import SmtpServer
+from tools.harness.processes import ServiceProcess, start_worker, wait_for
+from tools.harness.redis_server import free_port
+from tools.harness.sms_gateway import Answer, GatewayServer
+from tools.harness.smtp import SmtpServer
 
 pytestmark = pytest.mark.journey
 

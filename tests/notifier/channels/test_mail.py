@@ -31,8 +31,8 @@ from tests.notifier.conftest import (
     notification,
     outbox_rows,
 )
-from tests.support.redis_server import free_port
-from tests.support.smtp import (
+from tools.harness.redis_server import free_port
+from tools.harness.smtp import (
     Certificate,
     Credentials,
     Inbox,

@@ -33,9 +33,9 @@ from tests.notifier.conftest import (
     notification,
     outbox_rows,
 )
-from tests.support.redis_server import free_port
-from tests.support.sms_gateway import Answer, Format, GatewayServer
-from tests.support.smtp import SmtpServer
+from tools.harness.redis_server import free_port
+from tools.harness.sms_gateway import Answer, Format, GatewayServer
+from tools.harness.smtp import SmtpServer
 
 PHONE = "+6281234567890"
 TOKEN = "rahasia-gateway"

@@ -45,8 +45,8 @@ from tests.notifier.conftest import (
     notification,
     outbox_rows,
 )
-from tests.support.redis_server import free_port
-from tests.support.smtp import SmtpServer
+from tools.harness.redis_server import free_port
+from tools.harness.smtp import SmtpServer
 
 
 def attempts() -> list[tuple[str, int, str]]:

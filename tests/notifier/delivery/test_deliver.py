@@ -43,8 +43,8 @@ from tests.notifier.conftest import (
     outbox_rows,
     processed_count,
 )
-from tests.support.redis_server import free_port
-from tests.support.smtp import SmtpServer
+from tools.harness.redis_server import free_port
+from tools.harness.smtp import SmtpServer
 
 
 def test_answer_email_reaches_the_complainant_in_indonesian(

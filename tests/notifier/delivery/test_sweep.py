@@ -29,8 +29,8 @@ from shared.messaging.outbox import OutboxMessage
 from shared.runtime.settings import get_settings
 from tests.notifier.conftest import CITIZEN_EMAIL, deliver_job, deliveries, notification
 from tests.notifier.delivery.test_attempts_and_resends import attempts, fail_once_with_smtp_down
-from tests.support.processes import ServiceProcess, beat, start_worker, wait_for
-from tests.support.smtp import SmtpServer
+from tools.harness.processes import ServiceProcess, beat, start_worker, wait_for
+from tools.harness.smtp import SmtpServer
 
 
 def age(minutes: int) -> None:

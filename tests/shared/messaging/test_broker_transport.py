@@ -14,7 +14,7 @@ from kombu.transport import redis as kombu_redis
 from shared.messaging.broker_transport import Transport
 from shared.messaging.celery_app import make_celery
 from shared.runtime.settings import Settings
-from tests.support.redis_server import RedisServer
+from tools.harness.redis_server import RedisServer
 
 
 def app_on(url: str) -> Celery:

@@ -22,9 +22,9 @@ import yaml
 from shared.messaging.celery_app import ALL_QUEUES, make_celery
 from shared.runtime.settings import PROJECT_ROOT, Settings
 from shared.sop import STEPS
-from tests.support.environment import service_environment
-from tests.support.processes import ServiceProcess
-from tests.support.redis_server import free_port
+from tools.harness.environment import service_environment
+from tools.harness.processes import ServiceProcess
+from tools.harness.redis_server import free_port
 
 USER, PASSWORD = "operator", "flower-test-password"
 

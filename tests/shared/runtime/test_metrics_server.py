@@ -9,11 +9,11 @@ import httpx
 import pytest
 
 from shared.messaging.celery_app import get_celery
-from tests.support.processes import start_worker, wait_for
 from tests.support.prometheus import Figures, figure, parse
-from tests.support.redis_server import free_port
 from tests.workflow.cases.test_backlog import GAUGES, waiting_case
 from tests.workflow.test_metrics import AT, DURATION, seed
+from tools.harness.processes import start_worker, wait_for
+from tools.harness.redis_server import free_port
 
 # A queue the worker does not consume, so the message stays there to be counted.
 IDLE_QUEUE_TASK = {"intake": ("workflow.step.2.arrive", "kasi"), "workflow": ("intake.x", "intake")}

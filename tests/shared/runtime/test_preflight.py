@@ -18,7 +18,7 @@ from services.workflow.staff.accounts import seed_demo_users
 from shared.database.engine import ServiceDatabase
 from shared.runtime.production_checks import jwt_secret_problems
 from shared.runtime.settings import PROJECT_ROOT, Settings
-from tests.support.databases import PostgresDatabases
+from tools.harness.databases import PostgresDatabases
 
 MAKE_RUN = [sys.executable, "-m", "tools.run_embedded"]  # what `make run` runs
 MIGRATE = [sys.executable, "-m", "shared.database.migrations"]

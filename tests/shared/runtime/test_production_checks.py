@@ -24,9 +24,9 @@ from shared.runtime.production_checks import (
     require_production_ready,
 )
 from shared.runtime.settings import PROJECT_ROOT, Settings, load_settings
-from tests.support.databases import PostgresDatabases
-from tests.support.processes import worker
 from tests.support.state import reset_process_state
+from tools.harness.databases import PostgresDatabases
+from tools.harness.processes import worker
 
 # Never connected to: the refusals happen before any connection is made.
 UNREACHABLE_DB = "postgresql+psycopg://pengaduan:pw@db.invalid:5432/{}"
@@ -74,7 +74,7 @@ ONE_PROBLEM = [
         "PENGADUAN_JWT_SECRET is a placeholder",
     ),
     ({"JWT_SECRET": "x" * 40}, "PENGADUAN_JWT_SECRET is a placeholder"),
-    # The secret tests/support/environment.py gives every test's processes.
+    # The secret tools/harness/environment.py gives every test's processes.
     (
         {"JWT_SECRET": "test-secret-for-signing-staff-tokens-test_x0"},
         "PENGADUAN_JWT_SECRET is a placeholder",

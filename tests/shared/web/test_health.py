@@ -13,8 +13,8 @@ from fastapi.testclient import TestClient
 
 from services.intake.api.app import create_app as create_intake_app
 from services.workflow.api.app import create_app as create_workflow_app
-from tests.support.redis_server import free_port
 from tests.support.state import reset_process_state
+from tools.harness.redis_server import free_port
 
 APPS: dict[str, Callable[[], FastAPI]] = {
     "intake": create_intake_app,

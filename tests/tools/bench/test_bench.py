@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.bench.runner import END, START, Config, Load, Pipeline, Report, percentile, write
-from tests.support.processes import PROJECT_ROOT
+from tools.bench.runner import END, START, Config, Load, Pipeline, Report, percentile, write
+from tools.harness.processes import PROJECT_ROOT
 
 
 def test_percentiles_are_read_off_the_sorted_figures() -> None:

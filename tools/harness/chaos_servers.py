@@ -9,9 +9,9 @@ from typing import Any
 
 from aiosmtpd.controller import Controller
 
-from tests.support.redis_server import free_port
-from tests.support.sms_gateway import Format, GatewayServer
-from tests.support.smtp import SmtpServer
+from tools.harness.redis_server import free_port
+from tools.harness.sms_gateway import Format, GatewayServer
+from tools.harness.smtp import SmtpServer
 
 
 class RestartableSmtpServer(SmtpServer):

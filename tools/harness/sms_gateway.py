@@ -113,7 +113,7 @@ def _handler(gateway: GatewayServer) -> type[BaseHTTPRequestHandler]:
 
 
 def main(argv: list[str] | None = None) -> None:
-    """``python -m tests.support.sms_gateway PORT``: a JSON gateway accepting every SMS until it
+    """``python -m tools.harness.sms_gateway PORT``: a JSON gateway accepting every SMS until it
     is stopped, in a process of its own (``make bench``'s, so its work is not the bench's)."""
     [port] = sys.argv[1:] if argv is None else argv
     GatewayServer("json", int(port))._server.serve_forever()

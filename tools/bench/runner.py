@@ -4,12 +4,12 @@
 
 - **intake**: complaints accepted per second and p50/p99 latency at a fixed concurrency, against
   the real intake API (its database, its outbox, Redis) and, in the same run, against a bare
-  FastAPI app that validates the same body and does nothing else (``tests.bench.bare_api``);
+  FastAPI app that validates the same body and does nothing else (``tools.bench.bare_api``);
 - **pipeline**: complaints carried through the five steps by scripted staff calling the staff
   API's own functions (``worklist``, ``complete_step``, each in a transaction of its own as a
   request has), with real workers between the steps; the per-hop latency from one role's
   completion to the case's arrival on the next role's worklist, read from the case's record;
-  beside a bare Celery chain of five no-op tasks on five queues (``tests.bench.bare_chain``);
+  beside a bare Celery chain of five no-op tasks on five queues (``tools.bench.bare_chain``);
   with 1 and then 2 workflow worker processes (``--scale``), as ``docker compose --scale`` adds;
 - **memory**: resident memory of every service process at rest and its peak under the load.
 
@@ -37,7 +37,7 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import aiohttp
 import psutil
@@ -55,12 +55,12 @@ from shared.database.engine import ServiceDatabase, make_engine
 from shared.runtime.service_wiring import connect
 from shared.runtime.settings import get_settings
 from shared.sop import Role
-from tests.bench import bare_chain
-from tests.support.databases import database_pool, fresh_set
-from tests.support.desk import STEP_INPUTS
-from tests.support.environment import emptied_redis_db, service_environment
-from tests.support.processes import PROJECT_ROOT, WORKER_QUEUES, ServiceProcess, wait_for
-from tests.support.redis_server import RedisServer, free_port
+from tools.bench import bare_chain
+from tools.harness.databases import database_pool, fresh_set
+from tools.harness.desk import STEP_INPUTS
+from tools.harness.environment import emptied_redis_db, service_environment
+from tools.harness.processes import PROJECT_ROOT, WORKER_QUEUES, ServiceProcess, wait_for
+from tools.harness.redis_server import RedisServer, free_port
 
 BENCH_REDIS_DB = 14
 DOC = PROJECT_ROOT / "docs" / "BENCHMARKS.md"
@@ -168,7 +168,7 @@ def delivery_sinks(logs: Path) -> Iterator[dict[str, str]]:
         dict(os.environ), logs,
     ).start()  # fmt: skip
     sms = ServiceProcess(
-        "sms-gateway", [sys.executable, "-m", "tests.support.sms_gateway", str(sms_port)],
+        "sms-gateway", [sys.executable, "-m", "tools.harness.sms_gateway", str(sms_port)],
         dict(os.environ), logs,
     ).start()  # fmt: skip
     try:
@@ -272,7 +272,7 @@ class Memory:
     @classmethod
     def rss(cls, process: ServiceProcess) -> float:
         try:
-            return sum(p.memory_info().rss for p in cls._tree(process)) / 2**20
+            return float(sum(p.memory_info().rss for p in cls._tree(process)) / 2**20)
         except psutil.NoSuchProcess:
             return 0.0
 
@@ -425,6 +425,12 @@ def closed(db: ServiceDatabase) -> int:
         return session.scalar(select(func.count()).where(Case.closed_at.is_not(None))) or 0
 
 
+def more_than(count: Callable[[], int], floor: int) -> Callable[[], bool]:
+    """A condition for ``wait_for``: ``count()`` has passed ``floor`` (bound now, not at the
+    loop's end)."""
+    return lambda: count() > floor
+
+
 def hop_latencies(db: ServiceDatabase) -> dict[str, list[float]]:
     """Seconds from step n's completion to the case's arrival at step n+1, by case."""
     times: dict[tuple[str, str, int], datetime] = {}
@@ -434,7 +440,8 @@ def hop_latencies(db: ServiceDatabase) -> dict[str, list[float]]:
                 CaseEvent.kind.in_(("completed", "arrived"))
             )
         ):
-            times[(case_id, kind, step)] = at
+            if step is not None:  # completions and arrivals always name their step
+                times[(case_id, kind, step)] = at
     hops: dict[str, list[float]] = {}
     for (case_id, kind, step), at in times.items():
         if kind == "arrived" and step > 1 and (case_id, "completed", step - 1) in times:
@@ -519,7 +526,7 @@ def run_pipeline(
         quiet = progress.add_task(f"one at a time, {workers} worker(s)", total=config.single)
         for number in range(config.single):
             asyncio.run(_file_all(url, 1))
-            wait_for(lambda n=number: closed(db) > n, 60, "a single case through five steps")
+            wait_for(more_than(lambda: closed(db), number), 60, "a single case through five steps")
             progress.update(quiet, completed=number + 1)
         quiet_hops = hop_latencies(db)
         task = progress.add_task(f"pipeline, {workers} workflow worker(s)", total=config.complaints)
@@ -554,7 +561,7 @@ def run_pipeline(
 def _chain_hops(client: redis.Redis) -> list[float]:
     return [
         float(raw.decode().split(":")[1])
-        for raw in client.lrange(bare_chain.HOP_LATENCIES, 0, -1)
+        for raw in cast(list[bytes], client.lrange(bare_chain.HOP_LATENCIES, 0, -1))
         if not raw.startswith(b"1:")  # the first task's wait is the bench's send, not a hop
     ]
 
@@ -565,6 +572,10 @@ def run_bare_chain(
     broker_url = env["PENGADUAN_REDIS_URL"]
     client = redis.Redis.from_url(broker_url)
     client.flushdb()
+
+    def chains_done() -> int:
+        return cast(int, client.llen(bare_chain.DONE))
+
     chain_env = {**env, "BENCH_BROKER_URL": broker_url}
     queues = ",".join(bare_chain.QUEUES)
     processes = [
@@ -576,7 +587,7 @@ def run_bare_chain(
         bare_chain.app.conf.broker_url = broker_url
         for chain in range(config.single):
             bare_chain.start_chain(-1 - chain)
-            wait_for(lambda n=chain: client.llen(bare_chain.DONE) > n, 60, "a single chain")
+            wait_for(more_than(chains_done, chain), 60, "a single chain")
         quiet_hops = _chain_hops(client)
         client.delete(bare_chain.DONE, bare_chain.HOP_LATENCIES)
         task = progress.add_task(f"bare Celery chain, {workers} worker(s)", total=config.complaints)
@@ -584,9 +595,7 @@ def run_bare_chain(
         for chain in range(config.complaints):
             bare_chain.start_chain(chain)
         deadline = time.monotonic() + 300
-        while (
-            done := client.llen(bare_chain.DONE)
-        ) < config.complaints and time.monotonic() < deadline:
+        while (done := chains_done()) < config.complaints and time.monotonic() < deadline:
             progress.update(task, completed=done)
             time.sleep(0.02)
         seconds = time.perf_counter() - started
@@ -644,7 +653,7 @@ def run(config: Config, console: Console) -> Report:
             finally:
                 api.stop()
             bare, bare_url = uvicorn(
-                "bare-api", "tests.bench.bare_api:create_app", env, logs, config.web_workers
+                "bare-api", "tools.bench.bare_api:create_app", env, logs, config.web_workers
             )
             try:
                 report.bare_api = hammer("bare FastAPI", bare_url, config, progress)
@@ -797,7 +806,9 @@ def write(report: Report, config: Config, doc: Path = DOC) -> None:
 
 
 def parse(argv: list[str]) -> Config:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m tools.bench", description=__doc__.split("\n\n")[0]
+    )
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--warmup", type=float, default=2.0)
     parser.add_argument("--concurrency", type=int, default=16)

@@ -30,7 +30,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import httpx
 import redis
@@ -41,12 +41,12 @@ from sqlalchemy import create_engine, inspect, text
 from shared.messaging.celery_app import ALL_QUEUES, make_celery
 from shared.runtime.settings import Settings
 from shared.sop import STEPS, Role
-from tests.support.chaos_servers import RestartableGateway, RestartableSmtpServer
-from tests.support.databases import database_pool, fresh_set
-from tests.support.desk import STEP_INPUTS, Desk
-from tests.support.environment import service_environment
-from tests.support.processes import ApiProcess, ServiceProcess, beat, worker
-from tests.support.redis_server import RedisServer
+from tools.harness.chaos_servers import RestartableGateway, RestartableSmtpServer
+from tools.harness.databases import database_pool, fresh_set
+from tools.harness.desk import STEP_INPUTS, Desk
+from tools.harness.environment import service_environment
+from tools.harness.processes import ApiProcess, ServiceProcess, beat, worker
+from tools.harness.redis_server import RedisServer
 
 log = logging.getLogger("chaos")
 
@@ -366,7 +366,7 @@ class Tap:
         while not stop.is_set():
             try:
                 for queue in ALL_QUEUES:
-                    for raw in self.client.lrange(queue, 0, 20):
+                    for raw in cast(list[bytes], self.client.lrange(queue, 0, 20)):
                         message = json.loads(raw)
                         with self.lock:
                             self.seen.setdefault(message["headers"]["id"], message)
@@ -381,7 +381,9 @@ class Tap:
 
 
 class Injector:
-    def __init__(self, system: System, config: Config, results: Results, rng: random.Random):
+    def __init__(
+        self, system: System, config: Config, results: Results, rng: random.Random
+    ) -> None:
         self.system = system
         self.config = config
         self.results = results
@@ -417,7 +419,7 @@ class Injector:
     def run(self, stop: threading.Event) -> None:
         """Inject every planned fault, set ``finished``, then stay alive until ``stop``: the
         workers this thread started again die with it (``PR_SET_PDEATHSIG`` in
-        tests/support/processes.py follows the thread that forked, not the process)."""
+        tools/harness/processes.py follows the thread that forked, not the process)."""
         self.tap_thread = threading.Thread(target=self.tap.run, args=(stop,), daemon=True)
         self.tap_thread.start()
         supervisor = threading.Thread(
@@ -509,8 +511,8 @@ def _outbox_pending(urls: dict[str, str]) -> int:
 def _queues(broker_url: str) -> dict[str, int]:
     client = redis.Redis.from_url(broker_url)
     try:
-        depth = {queue: int(client.llen(queue)) for queue in ALL_QUEUES}
-        depth["unacked"] = int(client.hlen("unacked"))
+        depth = {queue: cast(int, client.llen(queue)) for queue in ALL_QUEUES}
+        depth["unacked"] = cast(int, client.hlen("unacked"))
         return depth
     finally:
         client.close()
@@ -796,7 +798,9 @@ def _settle(system: System, codes: set[str], timeout: float, console: Console) -
 
 def parse(argv: list[str]) -> Config:
     env = os.environ.get
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m tools.chaos", description=__doc__.split("\n\n")[0]
+    )
     parser.add_argument("--complaints", type=int, default=int(env("CHAOS_COMPLAINTS", "500")))
     parser.add_argument("--faults", type=int, default=int(env("CHAOS_FAULTS", "60")))
     parser.add_argument("--seed", type=int, default=int(env("CHAOS_SEED", "-1")))

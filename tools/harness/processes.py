@@ -14,7 +14,7 @@ from pathlib import Path
 
 import httpx
 
-from tests.support.redis_server import free_port
+from tools.harness.redis_server import free_port
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
