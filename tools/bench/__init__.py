@@ -1,3 +1,3 @@
-"""`make bench` (python -m tools.bench): the runner, and the bare FastAPI app and Celery chain it
-measures the desk against. Imports tools.harness, shared/ and services/ (dev-only: not in the
-wheel)."""
+"""`make bench` (python -m tools.bench): ``runner`` runs the parts (``intake``, ``pipeline``) on
+the processes of ``processes`` and writes ``report``; ``bare_api`` and ``bare_chain`` are the
+baselines. Imports tools.harness, shared/ and services/; dev-only, so not in the wheel."""

@@ -1,5 +1,5 @@
-"""The complaint desk as its users drive it in journey tests: a citizen over the intake API,
-staff over the workflow API, real workers in between."""
+"""The complaint desk as its users drive it in journey tests and the chaos suite: a citizen over
+the intake API, staff over the workflow API, real workers in between."""
 
 from __future__ import annotations
 

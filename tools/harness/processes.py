@@ -1,4 +1,5 @@
-"""Real service processes for journey tests: Celery workers and uvicorn servers."""
+"""Real service processes for journey tests and the bench and chaos runners: Celery workers and
+uvicorn servers."""
 
 from __future__ import annotations
 

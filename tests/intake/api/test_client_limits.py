@@ -15,7 +15,7 @@ from pydantic import ValidationError
 from services.intake.api.app import create_app
 from shared.runtime.settings import Settings
 from tests.intake.conftest import complaint_body, file, row_counts, set_settings
-from tests.intake.portal.test_filing_pages import complaint_form, form, open_tracking
+from tests.intake.portal.conftest import complaint_form, form, open_tracking
 
 MISSING = "PGD-0000-0000"
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tools.bench.runner import END, START, Config, Load, Pipeline, Report, percentile, write
+from tools.bench.report import END, START, Config, Load, Pipeline, Report, percentile, write
 from tools.harness.processes import PROJECT_ROOT
 
 
