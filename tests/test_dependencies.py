@@ -14,7 +14,7 @@ from pathlib import Path
 
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
-from setuptools import find_packages
+from setuptools import find_namespace_packages
 
 from shared.runtime.settings import PROJECT_ROOT
 
@@ -33,10 +33,13 @@ def in_folders(folders: Iterable[str]) -> list[Path]:
 
 
 def in_wheel() -> list[Path]:
-    """The modules the wheel holds: pyproject's package find, as setuptools reads it."""
+    """The modules the wheel holds: pyproject's package find, as setuptools reads it (folders
+    without an ``__init__.py``, such as the migrations, count: namespaces are on by default)."""
     find = tomllib.loads((PROJECT_ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]
     find = find["packages"]["find"]
-    packages = find_packages(str(PROJECT_ROOT), include=find["include"], exclude=find["exclude"])
+    packages = find_namespace_packages(
+        str(PROJECT_ROOT), include=find["include"], exclude=find["exclude"]
+    )
     return [
         p for package in packages for p in (PROJECT_ROOT / package.replace(".", "/")).glob("*.py")
     ]
