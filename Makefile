@@ -37,7 +37,8 @@ test: venv
 	$(PY) -m pytest $(ARGS)
 
 # The long chaos suite (docs/RELIABILITY.md, "Chaos suite"): 500 complaints, 60 faults by default;
-# `make test` runs its short version (tests/chaos/test_chaos_short.py). Arguments go through ARGS:
+# `make test` runs its short version (tests/tools/chaos/test_chaos_short.py). Arguments go
+# through ARGS:
 # make chaos ARGS='--complaints 500 --faults 60 --seed 42 --redis-outage 30'
 chaos: venv
 	$(PY) -m tools.chaos $(ARGS)

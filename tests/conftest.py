@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.databases import PostgresDatabases, SqliteDatabases, database_pool, fresh_set
-from tests.support.environment import emptied_redis_db, service_environment
-from tests.support.redis_server import RedisServer
-from tests.support.smtp import SmtpServer
 from tests.support.state import reset_process_state
+from tools.harness.databases import PostgresDatabases, SqliteDatabases, database_pool, fresh_set
+from tools.harness.environment import emptied_redis_db, service_environment
+from tools.harness.redis_server import RedisServer
+from tools.harness.smtp import SmtpServer
 
 # PENGADUAN_TEST_CLOCK moves the whole run's wall clock (.ci/run's shifted-date runs).
 # tests.support.skipped_groups closes a run with the groups skipped for want of a part;

@@ -55,10 +55,7 @@ SEPARATE = "services.*"
 PACKAGES = ("shared", "services", "tools")
 
 # Imports allowed against the table, each with why; one no longer made fails, to be removed.
-WAIVERS: dict[tuple[str, str], str] = {
-    ("tools.bench", "tests.bench.runner"): "the bench runner moves into tools/ (issue 20, item 1)",
-    ("tools.chaos", "tests.chaos.runner"): "the chaos runner moves into tools/ (issue 20, item 1)",
-}
+WAIVERS: dict[tuple[str, str], str] = {}
 
 
 def _matches(module: str, pattern: str, *, exact: bool = False) -> bool:

@@ -16,7 +16,7 @@ from sqlalchemy import MetaData, create_engine, inspect, text
 from shared.database.migrations import alembic_config, upgrade
 from shared.database.shared_tables import MessagingBase
 from shared.runtime.settings import SERVICES
-from tests.support.databases import PostgresDatabases
+from tools.harness.databases import PostgresDatabases
 
 
 def target_metadata(service: str) -> list[MetaData]:

@@ -87,6 +87,13 @@ def test_the_installed_project_is_imported_from_the_wheel(installed: Path, tmp_p
     assert Path(done.stdout.strip()) == installed
 
 
+def test_the_wheel_leaves_the_dev_only_tools_out(installed: Path) -> None:
+    """The harness and the bench and chaos runners import the dev extra, which the image does
+    not install; `make run`'s tools.run_embedded is all of tools/ the wheel holds."""
+    assert (installed / "tools" / "run_embedded.py").is_file()
+    assert sorted(p.name for p in (installed / "tools").iterdir() if p.is_dir()) == []
+
+
 def test_the_installed_migrations_bring_every_database_to_head(
     installed: Path, tmp_path: Path
 ) -> None:

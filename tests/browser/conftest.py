@@ -8,7 +8,7 @@ Fixtures:
   test; call it twice for two people (a citizen and a staff member) in one test
 - ``page``: one such page, no base URL
 - ``live_system``: the whole system, as in tests/journeys (both APIs, the three workers, Redis,
-  SMTP): ``.desk`` (tests.support.desk.Desk), ``.intake_url``, ``.workflow_url``
+  SMTP): ``.desk`` (tools.harness.desk.Desk), ``.intake_url``, ``.workflow_url``
 - ``citizen_page`` / ``staff_page``: a page whose ``goto("/...")`` is relative to the intake
   (citizens' portal) or workflow (staff console) API of ``live_system``
 """
@@ -25,9 +25,9 @@ import pytest
 from playwright.sync_api import Browser, Page
 
 from tests.support.browser import DEFAULT_SIZE, browser_context, launched_chromium
-from tests.support.desk import Desk
-from tests.support.processes import ApiProcess, ServiceProcess, start_worker
-from tests.support.smtp import SmtpServer
+from tools.harness.desk import Desk
+from tools.harness.processes import ApiProcess, ServiceProcess, start_worker
+from tools.harness.smtp import SmtpServer
 
 NewPage = Callable[..., Page]
 

@@ -16,8 +16,8 @@ from playwright.sync_api import Page, expect
 from shared.sop import STATUS_LABELS, STEPS, SUBMITTED, Role
 from tests.browser.conftest import LiveSystem, NewPage
 from tests.support.browser import assert_fits_width, check_accessibility, screenshots
-from tests.support.desk import CITIZEN_EMAIL, STAFF_PASSWORD, STEP_INPUTS
-from tests.support.processes import wait_for
+from tools.harness.desk import CITIZEN_EMAIL, STAFF_PASSWORD, STEP_INPUTS
+from tools.harness.processes import wait_for
 
 SUBJECT = "Izin usaha belum terbit"
 DESCRIPTION = "Permohonan izin usaha kami sudah tiga minggu belum ada kabar dari dinas."

@@ -30,9 +30,9 @@ from shared.database.engine import ServiceDatabase
 from shared.database.shared_tables import OutboxMessage
 from shared.sop import Role
 from tests.conftest import TEST_REDIS_DB
-from tests.support.databases import PostgresDatabases, SqliteDatabases, fresh_set
-from tests.support.environment import emptied_redis_db, service_environment
-from tests.support.processes import ApiProcess
+from tools.harness.databases import PostgresDatabases, SqliteDatabases, fresh_set
+from tools.harness.environment import emptied_redis_db, service_environment
+from tools.harness.processes import ApiProcess
 
 pytestmark = pytest.mark.journey
 

@@ -21,8 +21,8 @@ from shared.database.shared_tables import OutboxMessage
 from shared.messaging.consumer import consume_once
 from shared.messaging.contracts import INTAKE_INBOX_TASK, InboxMessageV1, NotificationKind
 from shared.runtime.settings import SERVICES, get_settings
-from tests.support.databases import PostgresDatabases, SqliteDatabases
 from tests.support.webpush_receiver import WebPushReceiver
+from tools.harness.databases import PostgresDatabases, SqliteDatabases
 
 CITIZEN_EMAIL = "budi.santoso@example.id"
 

@@ -16,7 +16,7 @@ from shared.database.shared_tables import OutboxMessage
 from shared.messaging.celery_app import get_celery
 from shared.messaging.relay import OutboxRelay
 from tests.intake.conftest import complaint_body, outbox_rows, queued
-from tests.support.processes import wait_for
+from tools.harness.processes import wait_for
 
 REDRIVE = 60
 

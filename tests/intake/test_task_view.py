@@ -14,7 +14,7 @@ from pydantic import ValidationError
 from shared.messaging.contracts import NOTIFY_TASK, ComplaintFiledV1
 from shared.messaging.sealing import unseal
 from tests.intake.conftest import CITIZEN_EMAIL, file, queued
-from tests.support.processes import wait_for
+from tools.harness.processes import wait_for
 
 
 def test_flower_sees_the_ids_of_a_notification_not_who_it_is_for(

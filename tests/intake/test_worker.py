@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 from shared.messaging.celery_app import get_celery
 from shared.messaging.contracts import INTAKE_STATUS_TASK, CaseStatusChangedV1
 from tests.intake.conftest import file, track
-from tests.support.processes import start_worker, wait_for
+from tools.harness.processes import start_worker, wait_for
 
 pytestmark = pytest.mark.journey
 

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.desk import Desk
-from tests.support.processes import ApiProcess, ServiceProcess, start_worker
-from tests.support.smtp import SmtpServer
+from tools.harness.desk import Desk
+from tools.harness.processes import ApiProcess, ServiceProcess, start_worker
+from tools.harness.smtp import SmtpServer
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

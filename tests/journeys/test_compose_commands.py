@@ -18,8 +18,8 @@ import pytest
 import yaml
 
 from shared.runtime.settings import PROJECT_ROOT
-from tests.support.processes import ServiceProcess, wait_for
-from tests.support.redis_server import free_port
+from tools.harness.processes import ServiceProcess, wait_for
+from tools.harness.redis_server import free_port
 
 COMPOSE = yaml.safe_load((PROJECT_ROOT / "docker-compose.yml").read_text())["services"]
 

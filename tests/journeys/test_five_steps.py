@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from shared.sop import STATUS_LABELS
-from tests.support.databases import PostgresDatabases, SqliteDatabases, fresh_set
-from tests.support.desk import STEP_INPUTS, Desk
-from tests.support.processes import wait_for
+from tools.harness.databases import PostgresDatabases, SqliteDatabases, fresh_set
+from tools.harness.desk import STEP_INPUTS, Desk
+from tools.harness.processes import wait_for
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from shared.sop import Role
-from tests.support.desk import CITIZEN_EMAIL, STEP_INPUTS, Desk
-from tests.support.processes import wait_for
+from tools.harness.desk import CITIZEN_EMAIL, STEP_INPUTS, Desk
+from tools.harness.processes import wait_for
 
 CITIZEN_PHONE = "081234567890"
 DESCRIPTION = "Permohonan izin usaha kami sudah tiga minggu belum ada kabar dari dinas."

@@ -9,8 +9,8 @@ import pytest
 import redis
 
 from shared.sop import Role
-from tests.support.desk import Desk
-from tests.support.processes import wait_for
+from tools.harness.desk import Desk
+from tools.harness.processes import wait_for
 
 REDRIVE_SECONDS = "3"
 

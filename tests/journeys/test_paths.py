@@ -4,8 +4,8 @@ complainant sees it on the tracking page and in their mail."""
 from __future__ import annotations
 
 from shared.sop import STATUS_LABELS, Role
-from tests.support.desk import STEP_INPUTS, Desk
-from tests.support.processes import wait_for
+from tools.harness.desk import STEP_INPUTS, Desk
+from tools.harness.processes import wait_for
 
 REASON = "Mohon lampirkan nomor permohonan izin dan tanggal pengajuannya."
 

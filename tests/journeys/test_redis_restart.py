@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from shared.sop import Role
-from tests.support.desk import STEP_INPUTS, Desk
-from tests.support.redis_server import RedisServer
+from tools.harness.desk import STEP_INPUTS, Desk
+from tools.harness.redis_server import RedisServer
 
 
 @pytest.fixture

@@ -9,8 +9,8 @@ unacknowledged message once its visibility timeout (6 s in tests) has passed.
 from __future__ import annotations
 
 from shared.sop import Role
-from tests.support.desk import Desk
-from tests.support.processes import wait_for
+from tools.harness.desk import Desk
+from tools.harness.processes import wait_for
 
 
 def _kill_at(system: Desk, worker: str, checkpoint: str) -> None:

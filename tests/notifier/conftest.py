@@ -25,7 +25,7 @@ from shared.messaging.contracts import (
     Reporter,
 )
 from shared.runtime.settings import SERVICES, get_settings
-from tests.support.databases import PostgresDatabases, SqliteDatabases
+from tools.harness.databases import PostgresDatabases, SqliteDatabases
 
 CITIZEN_EMAIL = "siti.aminah@example.id"
 ANSWER = "Izin usaha Anda telah terbit — silakan unduh melalui OSS dengan NIB Anda."

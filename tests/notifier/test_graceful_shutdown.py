@@ -35,9 +35,9 @@ from shared.messaging.contracts import (
     NotificationRequestedV1,
 )
 from tests.notifier.conftest import deliveries, notification
-from tests.support.processes import ServiceProcess, start_worker, wait_for
-from tests.support.redis_server import free_port
-from tests.support.sms_gateway import Answer, GatewayServer
+from tools.harness.processes import ServiceProcess, start_worker, wait_for
+from tools.harness.redis_server import free_port
+from tools.harness.sms_gateway import Answer, GatewayServer
 
 pytestmark = pytest.mark.journey
 

@@ -11,8 +11,8 @@ from services.notifier.database import get_db
 from services.notifier.metrics import registry_for
 from shared.messaging.contracts import Channel
 from tests.notifier.conftest import channel_jobs, deliver_job, fan_out, notification
-from tests.notifier.test_attempts_and_resends import fail_once_with_smtp_down
-from tests.support.smtp import SmtpServer
+from tests.notifier.delivery.test_attempts_and_resends import fail_once_with_smtp_down
+from tools.harness.smtp import SmtpServer
 
 
 def scrape() -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:

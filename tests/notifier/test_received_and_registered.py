@@ -26,7 +26,7 @@ from tests.notifier.conftest import (
     notification,
     outbox_rows,
 )
-from tests.support.smtp import SmtpServer
+from tools.harness.smtp import SmtpServer
 
 SETTINGS = Settings(
     public_intake_url="https://pengaduan.madiunkota.go.id",

@@ -10,8 +10,8 @@ import pytest
 from shared.messaging.celery_app import get_celery
 from shared.messaging.contracts import NOTIFY_TASK
 from tests.notifier.conftest import CITIZEN_EMAIL, deliveries, notification, processed_count
-from tests.support.processes import start_worker, wait_for
-from tests.support.smtp import SmtpServer
+from tools.harness.processes import start_worker, wait_for
+from tools.harness.smtp import SmtpServer
 
 pytestmark = pytest.mark.journey
 

@@ -4,7 +4,7 @@ ones: those cost about 0.12 s of CPU a hash by design, and the suite makes thous
 and logins (over half of the fast part's time, profiled). Still real argon2id hashes through the
 code's own ``hash_password`` / ``verify_password``; processes a journey starts keep the
 production parameters (argon2 verifies a hash by the parameters written in it), and
-``tests/workflow/test_password_hashes.py`` checks those are argon2's recommended ones."""
+``tests/workflow/staff/test_password_hashes.py`` checks those are argon2's recommended ones."""
 
 from __future__ import annotations
 

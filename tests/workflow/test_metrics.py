@@ -15,8 +15,8 @@ from services.workflow.models import Case
 from shared.messaging.celery_app import ALL_QUEUES, get_celery
 from shared.runtime.settings import get_settings
 from tests.support.prometheus import Figures, figure, parse
-from tests.support.redis_server import free_port
 from tests.workflow.records import breached, completed, seed_case
+from tools.harness.redis_server import free_port
 
 DURATION = "pengaduan_workflow_step_duration_office_minutes"
 BOUNDS = ("1.0", "2.0", "3.0", "5.0", "10.0", "15.0", "30.0", "60.0", "120.0", "480.0", "+Inf")

@@ -1,0 +1,1 @@
+"""Tests of services/intake/api: docs, body and client limits, request ids, hostile requests."""

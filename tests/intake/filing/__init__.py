@@ -1,0 +1,1 @@
+"""Tests of services/intake/filing: filing, validation, idempotency, the licence reference."""

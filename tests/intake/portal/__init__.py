@@ -1,0 +1,1 @@
+"""Tests of services/intake/portal: the citizens' filing and tracking pages."""

@@ -1,0 +1,1 @@
+"""Tests of services/intake/tracking: codes, access tokens and the lookup's constant cost."""

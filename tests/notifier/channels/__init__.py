@@ -1,0 +1,1 @@
+"""Tests of services/notifier/channels: email and SMS against real local servers."""

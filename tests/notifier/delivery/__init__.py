@@ -1,0 +1,1 @@
+"""Tests of services/notifier/delivery: delivering, attempts, re-sends and the delivery sweep."""

@@ -1,0 +1,271 @@
+"""Delivering notifications through the notifier's task body, against a real SMTP server."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import mailbox
+import threading
+from pathlib import Path
+from typing import Any
+
+import pytest
+import redis
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
+
+from services.notifier.channels.mail import TransientMailError, message_id_for
+from services.notifier.database import get_db
+from services.notifier.delivery.deliver import deliver_channel
+from services.notifier.delivery.deliver import fan_out as fan_out_body
+from services.notifier.messages import IncompleteNotification
+from services.notifier.tasks import deliver
+from shared.messaging.consumer import consume_once
+from shared.messaging.contracts import (
+    DELIVER_EMAIL_TASK,
+    INTAKE_ANSWERED_TASK,
+    WORKFLOW_NOTIFIED_TASK,
+    Channel,
+    ChannelDeliveryV1,
+    ComplaintAnsweredV1,
+    NotificationKind,
+)
+from shared.runtime.settings import get_settings
+from tests.notifier.conftest import (
+    ANSWER,
+    CITIZEN_EMAIL,
+    channel_jobs,
+    consume,
+    deliver_job,
+    deliveries,
+    fan_out,
+    notification,
+    outbox_rows,
+    processed_count,
+)
+from tools.harness.redis_server import free_port
+from tools.harness.smtp import SmtpServer
+
+
+def test_answer_email_reaches_the_complainant_in_indonesian(
+    configured: dict[str, str], smtp_server: SmtpServer
+) -> None:
+    msg = notification()
+    assert consume(msg) == "applied"
+
+    [mail] = smtp_server.inbox.to(CITIZEN_EMAIL)
+    body = mail.get_content()
+    assert "Siti Aminah" in str(mail["To"])
+    assert mail["Subject"] == f"Jawaban pengaduan {msg.tracking_code}: {msg.subject}"
+    assert "Jawaban pengaduan:" in body
+    assert ANSWER in body  # the em dash survives: UTF-8 end to end
+    assert msg.tracking_code in body
+    assert mail["Message-ID"] == message_id_for(msg.message_id, "email", mail["From"])
+    assert mail["Date"] is not None
+
+    [delivery] = deliveries()
+    assert (delivery.status, delivery.channel, delivery.recipient) == (
+        "sent",
+        "email",
+        CITIZEN_EMAIL,
+    )
+    assert (delivery.kind, delivery.tracking_code, delivery.attempts) == (
+        "answer",
+        msg.tracking_code,
+        1,
+    )
+    assert delivery.sent_at is not None
+
+
+def test_filing_acknowledgement_gives_tracking_code_and_where_to_follow_it(
+    configured: dict[str, str], smtp_server: SmtpServer
+) -> None:
+    msg = notification(NotificationKind.FILED)
+    consume(msg)
+
+    [mail] = smtp_server.inbox.to(CITIZEN_EMAIL)
+    body = mail.get_content()
+    assert msg.tracking_code in mail["Subject"]
+    assert "Laporan pengaduan Anda telah kami terima" in body
+    assert msg.tracking_code in body
+    assert "token akses" in body
+    assert get_settings().public_intake_url in body
+
+
+def test_filing_acknowledgement_tells_intake_nothing(
+    configured: dict[str, str], smtp_server: SmtpServer
+) -> None:
+    consume(notification(NotificationKind.FILED))
+    assert outbox_rows() == []
+
+
+def test_same_message_consumed_twice_sends_one_email_and_records_one_delivery(
+    configured: dict[str, str], smtp_server: SmtpServer
+) -> None:
+    msg = notification()
+    assert consume(msg) == "applied"
+    assert consume(msg) == "duplicate"
+
+    assert len(smtp_server.inbox.to(CITIZEN_EMAIL)) == 1
+    assert len(deliveries()) == 1
+    assert len(outbox_rows()) == 1
+
+
+def test_sent_answer_is_not_sent_or_handed_to_intake_again_even_without_the_inbox_record(
+    configured: dict[str, str], smtp_server: SmtpServer
+) -> None:
+    # The deliveries record holds on its own: the fan-out and the email's task body twice each,
+    # outside the consumer's inbox.
+    msg = notification()
+    for _ in range(2):
+        with get_db().transaction() as session:
+            fan_out_body(session, msg)
+    [(_, job)] = channel_jobs(msg)
+    for _ in range(2):
+        with get_db().transaction() as session:
+            deliver_channel(session, job)
+
+    assert len(smtp_server.inbox.to(CITIZEN_EMAIL)) == 1
+    assert [d.status for d in deliveries()] == ["sent"]
+    assert len(outbox_rows()) == 1
+    assert len(outbox_rows(DELIVER_EMAIL_TASK)) == 1
+    assert len(outbox_rows(WORKFLOW_NOTIFIED_TASK)) == 1
+
+
+def _queued_for_intake(env: dict[str, str]) -> list[Any]:
+    client = redis.Redis.from_url(env["PENGADUAN_REDIS_URL"])
+    try:
+        return client.lrange("intake", 0, -1)
+    finally:
+        client.close()
+
+
+@pytest.mark.parametrize(
+    "channels",
+    [(Channel.EMAIL, Channel.APP), (Channel.APP,), (Channel.SMS,)],
+    ids=["email-and-app", "app-only", "sms-only"],
+)
+def test_answer_is_handed_to_intake_once_whatever_the_channels(
+    configured: dict[str, str], smtp_server: SmtpServer, channels: tuple[Channel, ...]
+) -> None:
+    msg = notification(channels=channels)
+    consume(msg)
+    consume(msg)
+
+    [row] = outbox_rows()
+    assert row.task_name == INTAKE_ANSWERED_TASK
+    answered = ComplaintAnsweredV1.model_validate(row.payload)
+    assert (answered.tracking_code, answered.answer) == (msg.tracking_code, ANSWER)
+    assert row.published_at is not None  # the relay published it after the commit
+    assert len(_queued_for_intake(configured)) == 1
+    expected_mails = 1 if Channel.EMAIL in channels else 0
+    assert len(smtp_server.inbox.messages) == expected_mails
+    # consume() runs the email and SMS tasks only (the app channel's is in
+    # test_attempts_and_resends); SMS without a gateway configured is recorded as failed.
+    routed = [c.value for c in channels if c is not Channel.APP]
+    assert sorted(d.channel for d in deliveries()) == routed
+
+
+def test_smtp_server_down_raises_transient_error_and_commits_nothing(
+    setting: Any, smtp_server: SmtpServer
+) -> None:
+    setting("PENGADUAN_SMTP_PORT", str(free_port()))  # nothing listens there
+
+    msg = notification()
+    assert fan_out(msg) == "applied"
+    [(task, job)] = channel_jobs(msg)
+    with pytest.raises(TransientMailError):
+        deliver_job(task, job)
+
+    assert deliveries() == []  # the email's transaction rolled back: its retry sends it
+    assert outbox_rows(WORKFLOW_NOTIFIED_TASK) == []
+    assert processed_count() == 1  # the fan-out only
+    assert smtp_server.inbox.messages == []
+    assert len(outbox_rows()) == 1  # the tracking page has the answer all the same
+
+
+def test_email_channel_without_an_address_records_a_failed_delivery(
+    configured: dict[str, str], smtp_server: SmtpServer
+) -> None:
+    consume(notification(email=None))
+
+    [delivery] = deliveries()
+    assert (delivery.status, delivery.recipient) == ("failed", None)
+    assert "alamat email" in (delivery.detail or "")
+    assert smtp_server.inbox.messages == []
+    assert len(outbox_rows()) == 1  # the tracking page still gets the answer
+
+
+def test_answer_without_answer_text_is_refused_and_changes_nothing(
+    configured: dict[str, str], smtp_server: SmtpServer
+) -> None:
+    msg = notification().model_copy(update={"answer": None})
+    with pytest.raises(IncompleteNotification):
+        consume(msg)
+    assert (deliveries(), outbox_rows(None), smtp_server.inbox.messages) == ([], [], [])
+
+
+def test_without_smtp_host_mail_is_kept_in_the_local_maildir(
+    configured: dict[str, str], setting: Any, smtp_server: SmtpServer
+) -> None:
+    setting("PENGADUAN_SMTP_HOST", None)
+    msg = notification(NotificationKind.FILED)
+    consume(msg)
+
+    assert smtp_server.inbox.messages == []
+    box = mailbox.Maildir(Path(configured["PENGADUAN_DATA_DIR"]) / "mail", create=False)
+    [key] = box.keys()
+    mail = email.message_from_bytes(box.get_bytes(key), policy=email.policy.default)
+    assert CITIZEN_EMAIL in str(mail["To"])
+    assert msg.tracking_code in mail.get_body(("plain",)).get_content()  # type: ignore[union-attr]
+    assert mail["Message-ID"] == message_id_for(msg.message_id, "email", get_settings().mail_from)
+    assert [d.status for d in deliveries()] == ["sent"]
+
+
+def test_two_workers_delivering_one_message_at_once_send_one_email(
+    configured: dict[str, str], smtp_server: SmtpServer
+) -> None:
+    msg = notification()
+    fan_out(msg)
+    [(task, job)] = channel_jobs(msg)
+    first_sent, release_first = threading.Event(), threading.Event()
+    outcomes: dict[str, object] = {}
+
+    def first_worker(session: Session, message: ChannelDeliveryV1) -> None:
+        deliver(session, message)  # the email is out; the transaction not yet committed
+        first_sent.set()
+        release_first.wait(30)
+
+    def run(name: str, fn: Any) -> None:
+        try:
+            outcomes[name] = consume_once(get_db(), task, job, fn)
+        except OperationalError as exc:  # SQLite's lock: transient, retried as a duplicate
+            outcomes[name] = exc
+
+    first = threading.Thread(target=run, args=("first", first_worker))
+    first.start()
+    assert first_sent.wait(30)
+    second = threading.Thread(target=run, args=("second", deliver))
+    second.start()
+    second.join(0.5)  # time to reach the delivery record, where it must wait for the first
+    release_first.set()
+    first.join(30)
+    second.join(30)
+
+    assert outcomes["first"] == "applied"
+    assert outcomes["second"] == "duplicate" or isinstance(outcomes["second"], OperationalError)
+    assert len(smtp_server.inbox.to(CITIZEN_EMAIL)) == 1
+    assert [d.status for d in deliveries()] == ["sent"]
+
+
+def test_each_delivery_is_put_on_the_case_record_once(configured, smtp_server) -> None:
+    msg = notification(NotificationKind.ANSWER)
+    consume(msg)
+    consume(msg)
+    [row] = outbox_rows(WORKFLOW_NOTIFIED_TASK)
+    assert row.payload["tracking_code"] == msg.tracking_code
+    assert (row.payload["channel"], row.payload["status"], row.payload["kind"]) == (
+        "email",
+        "sent",
+        "answer",
+    )

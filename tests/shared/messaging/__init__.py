@@ -1,0 +1,1 @@
+"""Tests of shared/messaging: the broker transport, task routes, dead letters and sealing."""

@@ -1,0 +1,1 @@
+"""Tests of shared/runtime: settings, logging, metrics server, preflight, production checks."""

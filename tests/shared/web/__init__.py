@@ -1,0 +1,1 @@
+"""Tests of shared/web: the pages' common ground and the health endpoints."""

@@ -1,0 +1,1 @@
+"""Tests of tools/: the bench and chaos runners, mirrored as tests/tools/<tool>/."""

@@ -1,0 +1,74 @@
+"""`make bench` runs end to end and reports each figure beside its baseline; its figures
+replace only their own part of docs/BENCHMARKS.md."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tools.bench.report import END, START, Config, Load, Pipeline, Report, percentile, write
+from tools.harness.processes import PROJECT_ROOT
+
+
+def test_percentiles_are_read_off_the_sorted_figures() -> None:
+    values = [0.5, 0.1, 0.4, 0.2, 0.3] * 20
+    assert percentile(values, 0.5) == 0.3
+    assert percentile(values, 0.99) == 0.5
+    assert percentile([], 0.5) != percentile([], 0.5)  # NaN: no figure, not a zero
+
+
+def test_figures_replace_only_their_part_of_the_page(tmp_path: Path) -> None:
+    doc = tmp_path / "BENCHMARKS.md"
+    doc.write_text(f"# Benchmarks\n\nWritten by hand.\n\n{START}\nold figures\n{END}\n\nAlso.\n")
+    report = Report(
+        intake=Load("intake API", accepted=300, latencies=[0.02] * 300, seconds=10),
+        bare_api=Load("bare FastAPI", accepted=1200, latencies=[0.005] * 1200, seconds=10),
+        pipelines=[
+            (
+                Pipeline("desk", 1, 100, 25.0, [0.2] * 400, [0.015] * 80),
+                Pipeline("bare chain", 1, 100, 1.0, [0.002] * 400, [0.003] * 80),
+            )
+        ],
+        memory={"api-intake": (100.0, 120.0)},
+        cpu_per_complaint={"api-intake": 0.012},
+    )
+    write(report, Config(), doc)
+    text = doc.read_text()
+    assert text.startswith("# Benchmarks\n\nWritten by hand.\n\n")
+    assert text.endswith(f"{END}\n\nAlso.\n")
+    assert "old figures" not in text
+    assert "| intake: complaints accepted per second | 30 | 120 | 25% |" in text
+    assert "| intake: latency p50 | 20.0 ms | 5.0 ms | 4.0x |" in text
+    assert "complaints through five steps per second | 4.0 | 100.0 | 4% |" in text
+    assert "| api-intake | 100 | 120 | 12 |" in text
+
+
+@pytest.mark.journey
+def test_make_bench_runs_every_part_and_reports_ratios() -> None:
+    """A short run of the real thing (APIs, workers, bare baselines), writing nothing."""
+    argv = [
+        sys.executable, "-m", "tools.bench", "--seconds", "1", "--warmup", "0.5",
+        "--concurrency", "4", "--complaints", "3", "--single", "1", "--scale", "1",
+        "--web-workers", "1", "--no-write",
+    ]  # fmt: skip
+    before = (PROJECT_ROOT / "docs" / "BENCHMARKS.md").read_text()
+    env = {**os.environ, "COLUMNS": "200"}
+    result = subprocess.run(
+        argv, cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=280, check=False
+    )
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    out = result.stdout
+    for figure in (
+        "intake: complaints accepted per second",
+        "pipeline, 1 workflow worker process(es): complaints through five steps per second",
+        "per-hop latency, one case at a time, p50",
+        "worker-workflow0",
+    ):
+        assert figure in out
+    [deliveries] = [line for line in out.splitlines() if line.startswith("email and SMS")]
+    assert " sent" in deliveries and "failed" not in deliveries  # really sent, every one
+    assert (PROJECT_ROOT / "docs" / "BENCHMARKS.md").read_text() == before

@@ -1,0 +1,1 @@
+"""Tests of tools/chaos: the chaos suite's short version, part of `make test`."""

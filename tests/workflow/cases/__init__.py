@@ -1,0 +1,1 @@
+"""Tests of services/workflow/cases: steps, claims, backlog, history, search and notifications."""

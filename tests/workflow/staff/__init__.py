@@ -1,0 +1,1 @@
+"""Tests of services/workflow/staff: accounts CLI, password hashes, tokens and login limits."""

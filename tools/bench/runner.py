@@ -1,0 +1,140 @@
+"""`make bench`: the desk's speed beside bare baselines measured in the same run.
+
+    python -m tools.bench [--seconds 10] [--concurrency 16] [--complaints 200] [--scale 1,2]
+
+- **intake**: complaints accepted per second and p50/p99 latency at a fixed concurrency, against
+  the real intake API (its database, its outbox, Redis) and, in the same run, against a bare
+  FastAPI app that validates the same body and does nothing else (``tools.bench.bare_api``);
+- **pipeline**: complaints carried through the five steps by scripted staff calling the staff
+  API's own functions (``worklist``, ``complete_step``, each in a transaction of its own as a
+  request has), with real workers between the steps; the per-hop latency from one role's
+  completion to the case's arrival on the next role's worklist, read from the case's record;
+  beside a bare Celery chain of five no-op tasks on five queues (``tools.bench.bare_chain``);
+  with 1 and then 2 workflow worker processes (``--scale``), as ``docker compose --scale`` adds;
+- **memory**: resident memory of every service process at rest and its peak under the load.
+
+It runs on ``PENGADUAN_TEST_DATABASE_URL`` / ``PENGADUAN_TEST_REDIS_URL`` when set (fresh
+databases, Redis db 14, emptied before and after), on SQLite files and a private Redis
+otherwise, and writes its figures into docs/BENCHMARKS.md between the ``bench:figures``
+markers, with the machine and the date.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from contextlib import ExitStack
+from pathlib import Path
+
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+from tools.bench.intake import hammer
+from tools.bench.pipeline import run_bare_chain, run_pipeline
+from tools.bench.processes import Memory, broker, delivery_sinks, uvicorn
+from tools.bench.report import DOC, Config, Report, show, write
+from tools.harness.databases import database_pool, fresh_set
+from tools.harness.environment import service_environment
+from tools.harness.processes import PROJECT_ROOT
+
+
+def run(config: Config, console: Console) -> Report:
+    report = Report()
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.percentage:>3.0f}%"),
+        TimeElapsedColumn(),
+    )
+    with ExitStack() as stack, tempfile.TemporaryDirectory(prefix="pengaduan-bench-") as tmp:
+        workdir = Path(tmp)
+        logs = workdir / "logs"
+        logs.mkdir()
+        broker_url = stack.enter_context(broker(workdir))
+        pool = stack.enter_context(
+            database_pool(os.environ.get("PENGADUAN_TEST_DATABASE_URL"), workdir / "db")
+        )
+        (workdir / "db").mkdir(exist_ok=True)
+        report.database = (
+            "PostgreSQL" if os.environ.get("PENGADUAN_TEST_DATABASE_URL") else "SQLite"
+        )
+        report.broker = (
+            "Redis (this machine's)"
+            if os.environ.get("PENGADUAN_TEST_REDIS_URL")
+            else "Redis (private)"
+        )
+        sinks = stack.enter_context(delivery_sinks(logs))
+        env = service_environment(
+            workdir / "var", broker_url, fresh_set(pool),
+            filing_limit="100000000/minute", tracking_limit="100000000/minute", **sinks,
+        )  # fmt: skip
+        memory = Memory()
+        with Progress(*columns, console=console) as progress:
+            # Intake: the real API, then the bare one, one after the other on the same cores.
+            api, url = uvicorn(
+                "api-intake", "services.intake.api.app:create_app", env, logs, config.web_workers
+            )
+            try:
+                report.intake = hammer("intake API", url, config, progress)
+            finally:
+                api.stop()
+            bare, bare_url = uvicorn(
+                "bare-api", "tools.bench.bare_api:create_app", env, logs, config.web_workers
+            )
+            try:
+                report.bare_api = hammer("bare FastAPI", bare_url, config, progress)
+            finally:
+                bare.stop()
+            for workers in config.scale:
+                desk = run_pipeline(workers, config, env, pool, logs, progress, memory)
+                chain = run_bare_chain(workers, config, env, logs, progress)
+                report.pipelines.append((desk, chain))
+        report.memory = {
+            name: (memory.at_rest.get(name, 0.0), memory.peak.get(name, 0.0))
+            for name in memory.processes
+        }
+        if report.pipelines:
+            carried = report.pipelines[0][0].complaints + config.single
+            report.cpu_per_complaint = {
+                name: used / carried for name, used in memory.cpu_used.items() if carried
+            }
+    return report
+
+
+def parse(argv: list[str]) -> Config:
+    parser = argparse.ArgumentParser(
+        prog="python -m tools.bench", description=__doc__.split("\n\n")[0]
+    )
+    parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument("--warmup", type=float, default=2.0)
+    parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument("--complaints", type=int, default=200)
+    parser.add_argument("--single", type=int, default=20, help="one at a time, before the burst")
+    parser.add_argument("--scale", default="1,2", help="workflow worker processes per run")
+    parser.add_argument("--web-workers", type=int, default=Config().web_workers)
+    parser.add_argument("--no-write", action="store_true", help="leave docs/BENCHMARKS.md alone")
+    args = parser.parse_args(argv)
+    return Config(
+        seconds=args.seconds,
+        warmup=args.warmup,
+        concurrency=args.concurrency,
+        complaints=args.complaints,
+        single=args.single,
+        scale=tuple(int(n) for n in args.scale.split(",")),
+        web_workers=args.web_workers,
+        write=not args.no_write,
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    config = parse(sys.argv[1:] if argv is None else argv)
+    console = Console()
+    report = run(config, console)
+    show(report, config, console)
+    if config.write:
+        write(report, config)
+        console.print(f"figures written to {DOC.relative_to(PROJECT_ROOT)}")
+    complete = all(desk.complaints == config.complaints for desk, _ in report.pipelines)
+    return 0 if complete and report.intake and report.intake.accepted else 1

@@ -1,0 +1,175 @@
+"""The complaint desk as its users drive it in journey tests and the chaos suite: a citizen over
+the intake API, staff over the workflow API, real workers in between."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from services.workflow.staff.accounts import create_user
+from shared.database.engine import ServiceDatabase
+from shared.sop import STEPS, Role
+from tools.harness.processes import ApiProcess, ServiceProcess, start_worker, wait_for
+from tools.harness.smtp import SmtpServer
+
+STAFF_PASSWORD = "kata-sandi-uji-123"
+CITIZEN_EMAIL = "budi.santoso@example.id"
+STEP_INPUTS: dict[int, dict[str, str]] = {
+    1: {"note": "Laporan lengkap, diteruskan ke Kasi"},
+    2: {"verification": "Terverifikasi: izin tertahan di verifikasi teknis"},
+    3: {"disposition": "Tim Koordinasi agar menindaklanjuti dengan bidang teknis"},
+    4: {"answer": "Izin usaha Anda telah terbit dan dapat diunduh melalui OSS."},
+    5: {},
+}
+
+
+class Desk:
+    def __init__(
+        self,
+        intake: ApiProcess,
+        workflow: ApiProcess,
+        workers: dict[str, ServiceProcess],
+        env: dict[str, str],
+        logs: Path,
+        smtp: SmtpServer,
+    ) -> None:
+        self.intake = httpx.Client(base_url=intake.url, timeout=30)
+        self.workflow = httpx.Client(base_url=workflow.url, timeout=30)
+        self.workers = workers
+        self.env = env
+        self.logs = logs
+        self.smtp = smtp
+        self._tokens: dict[Role, str] = {}
+        db = ServiceDatabase("workflow", env["PENGADUAN_WORKFLOW_DATABASE_URL"])
+        with db.transaction() as session:
+            for role in Role:
+                create_user(
+                    session, username=f"uji_{role.value}", password=STAFF_PASSWORD, role=role
+                )
+        db.engine.dispose()
+
+    def close(self) -> None:
+        self.intake.close()
+        self.workflow.close()
+
+    # citizen
+    def file_complaint(self, **overrides: Any) -> dict[str, Any]:
+        body = {
+            "reporter": {"name": "Budi Santoso", "email": CITIZEN_EMAIL, "phone": "081234567890"},
+            "subject": "Izin usaha belum terbit",
+            "description": "Permohonan izin usaha kami sudah tiga minggu belum ada kabar.",
+            "channels": ["email", "app"],
+            **overrides,
+        }
+        response = self.intake.post("/api/v1/complaints", json=body)
+        assert response.status_code == 202, response.text
+        answer: dict[str, Any] = response.json()
+        return answer
+
+    def track(self, filed: dict[str, Any]) -> dict[str, Any]:
+        response = self.intake.get(
+            f"/api/v1/complaints/{filed['tracking_code']}",
+            headers={"X-Access-Token": filed["access_token"]},
+        )
+        assert response.status_code == 200, response.text
+        answer: dict[str, Any] = response.json()
+        return answer
+
+    def reply(self, filed: dict[str, Any], message: str) -> httpx.Response:
+        return self.intake.post(
+            f"/api/v1/complaints/{filed['tracking_code']}/replies",
+            json={"message": message},
+            headers={"X-Access-Token": filed["access_token"]},
+        )
+
+    def wait_for_status(
+        self, filed: dict[str, Any], status: str, timeout: float = 60
+    ) -> dict[str, Any]:
+        return wait_for(  # type: ignore[return-value]
+            lambda: (body := self.track(filed))["status"] == status and body,
+            timeout,
+            f"tracking status {status}",
+        )
+
+    # staff
+    def headers(self, role: Role) -> dict[str, str]:
+        if role not in self._tokens:
+            response = self.workflow.post(
+                "/api/v1/auth/token",
+                data={"username": f"uji_{role.value}", "password": STAFF_PASSWORD},
+            )
+            assert response.status_code == 200, response.text
+            self._tokens[role] = response.json()["access_token"]
+        return {"Authorization": f"Bearer {self._tokens[role]}"}
+
+    def wait_for_work(
+        self, role: Role, tracking_code: str, step: int, timeout: float = 60
+    ) -> dict[str, Any]:
+        def find() -> dict[str, Any] | None:
+            items = self.workflow.get("/api/v1/worklist", headers=self.headers(role)).json()
+            return next(
+                (i for i in items if i["tracking_code"] == tracking_code and i["step"] == step),
+                None,
+            )
+
+        return wait_for(find, timeout, f"{tracking_code} on {role.value}'s worklist")  # type: ignore[return-value]
+
+    def complete(
+        self, role: Role, case_id: str, step: int, payload: dict[str, Any] | None = None
+    ) -> httpx.Response:
+        return self.workflow.post(
+            f"/api/v1/cases/{case_id}/steps/{step}",
+            json=STEP_INPUTS[step] if payload is None else payload,
+            headers=self.headers(role),
+        )
+
+    def take_path(
+        self, role: Role, case_id: str, step: int, path: str, payload: dict[str, Any]
+    ) -> httpx.Response:
+        return self.workflow.post(
+            f"/api/v1/cases/{case_id}/steps/{step}/paths/{path}",
+            json=payload,
+            headers=self.headers(role),
+        )
+
+    def worklist(self, role: Role) -> list[dict[str, Any]]:
+        return self.workflow.get("/api/v1/worklist", headers=self.headers(role)).json()  # type: ignore[no-any-return]
+
+    def walk(self, tracking_code: str, steps: range = range(1, 6)) -> str:
+        """Carry the case through ``steps`` as each step's role; returns the case id."""
+        case_id = ""
+        for number in steps:
+            sop_step = STEPS[number - 1]
+            item = self.wait_for_work(sop_step.role, tracking_code, number)
+            case_id = item["case_id"]
+            response = self.complete(sop_step.role, case_id, number)
+            assert response.status_code == 202, response.text
+        return case_id
+
+    def case(self, case_id: str) -> dict[str, Any]:
+        response = self.workflow.get(f"/api/v1/cases/{case_id}", headers=self.headers(Role.ADMIN))
+        assert response.status_code == 200, response.text
+        answer: dict[str, Any] = response.json()
+        return answer
+
+    # operators
+    def restart_worker(self, name: str, extra_env: dict[str, str] | None = None) -> ServiceProcess:
+        old = self.workers[name]
+        old.stop()
+        self.workers[name] = start_worker(name, self.env, self.logs, extra_env=extra_env or {})
+        return self.workers[name]
+
+    def answer_emails(self, timeout: float = 60) -> list[Any]:
+        """The answer's emails to the citizen, once the first has come. The tracking page shows
+        the answer as soon as the notifier holds it; the email goes out on a task of its own, so
+        it may come a moment later."""
+
+        def arrived() -> list[Any]:
+            return [m for m in self.emails_to() if STEP_INPUTS[4]["answer"] in m.get_content()]
+
+        return wait_for(arrived, timeout, "the answer by email")  # type: ignore[return-value]
+
+    def emails_to(self, address: str = CITIZEN_EMAIL) -> list[Any]:
+        return self.smtp.inbox.to(address)
