@@ -29,6 +29,7 @@ from shared.sop import (
     total_standard_minutes,
     uniform_standard_minutes,
 )
+from shared.web.api_docs import api_app
 from shared.web.api_errors import install_error_handlers
 from shared.web.health import readiness_router
 from shared.web.pages import install_pages
@@ -75,7 +76,7 @@ async def _busy(_: Request, exc: IntegrityError | CodeSpaceExhausted) -> JSONRes
 
 def create_app() -> FastAPI:
     require_production_ready("intake-api", services=("intake",))
-    app = FastAPI(
+    app = api_app(
         title="Pengaduan DPMPTSP Kota Madiun — Layanan Masyarakat",
         description=description(),
         version="1.0.0",

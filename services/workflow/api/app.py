@@ -17,6 +17,7 @@ from shared.process.service_wiring import relay_lifespan
 from shared.runtime.log_setup import install_request_logging
 from shared.runtime.metrics_server import metrics_router
 from shared.runtime.production_checks import require_production_ready
+from shared.web.api_docs import api_app
 from shared.web.api_errors import install_error_handlers
 from shared.web.health import readiness_router
 from shared.web.pages import install_pages
@@ -26,7 +27,7 @@ def create_app() -> FastAPI:
     require_production_ready(
         "workflow-api", services=("workflow",), extra_checks=[demo_user_check(get_db)]
     )
-    app = FastAPI(
+    app = api_app(
         title="Pengaduan — API Petugas",
         description="Layanan alur kerja SOP penanganan pengaduan DPMPTSP Kota Madiun.",
         version="1.0.0",
