@@ -21,7 +21,9 @@ import yaml
 
 from shared.messaging.celery_app import ALL_QUEUES, INTAKE_QUEUE, NOTIFIER_QUEUE, ROLE_QUEUES
 from shared.runtime import beat_app
-from shared.runtime.settings import PROJECT_ROOT, SERVICES, Settings
+from shared.runtime.settings import Settings
+from shared.runtime.settings.project import PROJECT_ROOT, SERVICES
+from shared.runtime.settings.sources import variables
 from tools import run_embedded
 
 COMPOSE_FILE = PROJECT_ROOT / "docker-compose.yml"
@@ -251,7 +253,7 @@ def test_beats_schedule_file_is_on_a_named_volume_and_its_healthcheck_reads_it(
 
 
 def test_beats_healthcheck_fails_once_the_schedule_file_goes_quiet(tmp_path: Path) -> None:
-    settings = Settings(redis_url="redis://broker:6379/0", sla_sweep_seconds=30)
+    settings = Settings(broker={"redis_url": "redis://broker:6379/0"}, sla={"sweep_seconds": 30})
     schedule = tmp_path / "celerybeat-schedule"
     assert not beat_app.schedule_is_fresh(schedule, settings)  # beat never wrote it
     (tmp_path / "celerybeat-schedule.db").write_bytes(b"")  # dbm may add a suffix
@@ -261,7 +263,7 @@ def test_beats_healthcheck_fails_once_the_schedule_file_goes_quiet(tmp_path: Pat
 
 
 def test_every_pengaduan_variable_in_compose_is_a_setting(services: dict[str, Any]) -> None:
-    known = {f"PENGADUAN_{name.upper()}" for name in Settings.model_fields}
+    known = {setting.name for setting in variables(Settings)}
     used = {v for service in services.values() for v in env(service) if v.startswith("PENGADUAN_")}
     assert used - known == set()
 
@@ -537,7 +539,7 @@ def test_the_build_context_keeps_everything_the_dockerfile_copies() -> None:
     for source in sources:
         assert (PROJECT_ROOT / source).exists(), source
         assert not ignored(source), source
-    assert not ignored("shared/runtime/settings.py")
+    assert not ignored("shared/runtime/settings/__init__.py")
     assert not ignored("services/notifier/templates")
 
 
@@ -587,14 +589,15 @@ def test_ci_runs_the_fast_part_again_under_four_moved_clocks() -> None:
 # tools/run_embedded: the process list is a pure function of the settings
 
 
-def embedded_settings(tmp_path: Path, **overrides: Any) -> Settings:
-    return Settings(redis_url=None, data_dir=tmp_path / "var", **overrides)
+def embedded_settings(tmp_path: Path, **groups: Any) -> Settings:
+    defaults = {"broker": {"redis_url": None}, "deployment": {"data_dir": tmp_path / "var"}}
+    return Settings(**(defaults | groups))
 
 
 def test_embedded_default_runs_its_own_redis_with_an_append_only_file_under_var(
     tmp_path: Path,
 ) -> None:
-    settings = embedded_settings(tmp_path, embedded_redis_port=6390)
+    settings = embedded_settings(tmp_path, broker={"embedded_redis_port": 6390})
     redis = run_embedded.processes(settings, python="py", redis_binary="/bin/redis")["redis"]
     assert redis[0] == "/bin/redis"
     assert option(redis, "--port") == "6390"
@@ -604,7 +607,9 @@ def test_embedded_default_runs_its_own_redis_with_an_append_only_file_under_var(
 
 
 def test_external_redis_is_used_as_it_is_and_not_started(tmp_path: Path) -> None:
-    settings = Settings(redis_url="redis://broker.internal:6379/0", data_dir=tmp_path)
+    settings = Settings(
+        broker={"redis_url": "redis://broker.internal:6379/0"}, deployment={"data_dir": tmp_path}
+    )
     procs = run_embedded.processes(settings, python="py")
     assert set(procs) == {
         "intake-api",
@@ -615,7 +620,7 @@ def test_external_redis_is_used_as_it_is_and_not_started(tmp_path: Path) -> None
         "beat",
         "flower",
     }
-    assert "embedded_redis_port" not in run_embedded.listening_ports(settings)
+    assert "PENGADUAN_EMBEDDED_REDIS_PORT" not in run_embedded.listening_ports(settings)
 
 
 def test_embedded_default_runs_redis_both_apis_three_workers_beat_and_flower(
@@ -674,7 +679,9 @@ def test_make_run_serves_every_queue_with_the_worker_modules_compose_uses(
 
 
 def test_make_run_serves_apis_and_flower_on_the_configured_ports(tmp_path: Path) -> None:
-    settings = embedded_settings(tmp_path, intake_port=9101, workflow_port=9102, flower_port=9155)
+    settings = embedded_settings(
+        tmp_path, web={"intake_port": 9101, "workflow_port": 9102, "flower_port": 9155}
+    )
     procs = run_embedded.processes(settings, python="py")
     for service, port in (("intake", "9101"), ("workflow", "9102")):
         args = procs[f"{service}-api"]
@@ -703,7 +710,7 @@ def test_a_taken_port_is_named_with_the_setting_that_moves_it(tmp_path: Path) ->
         holder.bind(("127.0.0.1", 0))
         holder.listen()
         port = holder.getsockname()[1]
-        settings = embedded_settings(tmp_path, workflow_port=port)
+        settings = embedded_settings(tmp_path, web={"workflow_port": port})
         taken = [p for p in run_embedded.taken_ports(settings) if f"port {port} " in p]
     assert len(taken) == 1
     assert "PENGADUAN_WORKFLOW_PORT" in taken[0]
@@ -712,7 +719,9 @@ def test_a_taken_port_is_named_with_the_setting_that_moves_it(tmp_path: Path) ->
 
 def test_banner_shows_demo_logins_only_in_the_embedded_default(tmp_path: Path) -> None:
     embedded = run_embedded.banner(embedded_settings(tmp_path))
-    external = run_embedded.banner(Settings(redis_url="redis://broker:6379/0", data_dir=tmp_path))
+    external = run_embedded.banner(
+        Settings(broker={"redis_url": "redis://broker:6379/0"}, deployment={"data_dir": tmp_path})
+    )
     assert "admin, kasi, koordinator, tim_koordinasi" in embedded
     assert "demo12345" in embedded
     assert "demo12345" not in external

@@ -17,7 +17,7 @@ import shared.messaging.dead_letters  # registers its table on MessagingBase
 import shared.messaging.outbox  # noqa: F401 - registers the outbox tables on MessagingBase
 from shared.database.engine import MessagingBase
 from shared.database.migrations import alembic_config, upgrade
-from shared.runtime.settings import SERVICES
+from shared.runtime.settings.project import SERVICES
 from tests.support.databases import PostgresDatabases
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from shared.runtime.settings import PROJECT_ROOT
+from shared.runtime.settings.project import PROJECT_ROOT
 from shared.sop_docs import current_block, render
 
 

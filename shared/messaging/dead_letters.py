@@ -20,7 +20,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from shared.database.engine import MessagingBase, ServiceDatabase, UTCDateTime, utcnow
 from shared.messaging.outbox import OutboxMessage
-from shared.runtime.settings import SERVICES
+from shared.runtime.settings.project import SERVICES
 
 
 class FailedMessage(MessagingBase):

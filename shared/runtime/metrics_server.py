@@ -49,9 +49,9 @@ def metrics_router(registry: CollectorRegistry) -> APIRouter:
 
 def metrics_port(service: str) -> int | None:
     ports: dict[str, int | None] = {
-        "intake": get_settings().intake_metrics_port,
-        "workflow": get_settings().workflow_metrics_port,
-        "notifier": get_settings().notifier_metrics_port,
+        "intake": get_settings().metrics.intake_port,
+        "workflow": get_settings().metrics.workflow_port,
+        "notifier": get_settings().metrics.notifier_port,
     }
     return ports[service]
 

@@ -20,7 +20,8 @@ from services.intake.models import Complaint, TimelineEntry
 from shared.messaging.consumer import consume_once
 from shared.messaging.contracts import INTAKE_INBOX_TASK, InboxMessageV1, NotificationKind
 from shared.messaging.outbox import OutboxMessage
-from shared.runtime.settings import SERVICES, get_settings
+from shared.runtime.settings import get_settings
+from shared.runtime.settings.project import SERVICES
 from tests.support.databases import PostgresDatabases, SqliteDatabases
 from tests.support.webpush_receiver import WebPushReceiver
 

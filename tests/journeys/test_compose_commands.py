@@ -17,7 +17,7 @@ import psutil
 import pytest
 import yaml
 
-from shared.runtime.settings import PROJECT_ROOT
+from shared.runtime.settings.project import PROJECT_ROOT
 from tests.support.processes import ServiceProcess, wait_for
 from tests.support.redis_server import free_port
 

@@ -24,7 +24,8 @@ from shared.messaging.contracts import (
     Reporter,
 )
 from shared.messaging.outbox import OutboxMessage, ProcessedMessage
-from shared.runtime.settings import SERVICES, get_settings
+from shared.runtime.settings import get_settings
+from shared.runtime.settings.project import SERVICES
 from tests.support.databases import PostgresDatabases, SqliteDatabases
 
 CITIZEN_EMAIL = "siti.aminah@example.id"
