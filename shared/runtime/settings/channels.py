@@ -45,7 +45,7 @@ class MailSettings(Group):
 
 
 class SmsSettings(Group):
-    """SMS over an HTTP gateway; unset URL, the channel is not configured and an SMS delivery is
+    """SMS: an HTTP gateway; unset URL, the channel is not configured and an SMS delivery is
     recorded as failed (with the reason) rather than pretended."""
 
     gateway_url: str | None = setting(

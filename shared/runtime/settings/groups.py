@@ -115,8 +115,9 @@ class BrokerSettings(Group):
     redis_url: str | None = setting(
         "PENGADUAN_REDIS_URL",
         None,
-        "The broker. Unset is the embedded default: `make run` starts its own Redis under the "
-        "data directory (and then no JWT secret, Web Push key or secure cookies are asked for).",
+        "The broker. Unset is the embedded default: `make run` starts its own Redis, its data "
+        "under the data directory (`redis/`), and the JWT secret and Web Push key are made up "
+        "and kept there too.",
     )
     embedded_redis_port: int = setting(
         "PENGADUAN_EMBEDDED_REDIS_PORT", 6389, "The port of the Redis `make run` starts itself."
@@ -154,7 +155,8 @@ class OutboxSettings(Group):
     claim_seconds: int = setting(
         "PENGADUAN_OUTBOX_CLAIM_SECONDS",
         30,
-        "How long a relay holds the rows it claimed before another relay may take them.",
+        "How long a relay leases the outbox rows it is sending: after that another relay may "
+        "send them (the first one died on the way).",
         ge=1,
     )
     redrive_seconds: float = setting(
