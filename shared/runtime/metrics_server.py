@@ -48,12 +48,7 @@ def metrics_router(registry: CollectorRegistry) -> APIRouter:
 
 
 def metrics_port(service: str) -> int | None:
-    ports: dict[str, int | None] = {
-        "intake": get_settings().metrics.intake_port,
-        "workflow": get_settings().metrics.workflow_port,
-        "notifier": get_settings().metrics.notifier_port,
-    }
-    return ports[service]
+    return get_settings().metrics.port(service)
 
 
 def serve(port: int, registry: CollectorRegistry, service: str) -> None:
