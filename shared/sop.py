@@ -275,7 +275,7 @@ PATHS_BY_STEP = paths_by_step(STEPS, PATHS)
 # to them), read from the SOP's own reporting lines: the Admin reports to the Kasi (step 1), the
 # Kasi to the Kabid, who is the Koordinator (step 2), and the Tim Koordinasi acts on the
 # Koordinator's disposition (step 3). ``None``: no role of the SOP stands above; the head of
-# office hears of it (``settings.head_of_office_emails``).
+# office hears of it (``settings.sla.head_of_office_emails``).
 SUPERVISED_BY: dict[Role, Role | None] = {
     Role.ADMIN: Role.KASI,
     Role.KASI: Role.KOORDINATOR,

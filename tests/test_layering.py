@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from pathlib import Path
 
-from shared.runtime.settings import PROJECT_ROOT
+from shared.runtime.settings.project import PROJECT_ROOT
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from shared.runtime.settings import PROJECT_ROOT
+from shared.runtime.settings.project import PROJECT_ROOT
 
 MAX_MODULE_LINES = 400
 MAX_LOOSE_MODULES = 10  # in a service's (or shared's) top folder, beside its sub-packages

@@ -15,7 +15,7 @@ from sqlalchemy import MetaData, create_engine, inspect, text
 
 from shared.database.migrations import alembic_config, upgrade
 from shared.database.shared_tables import MessagingBase
-from shared.runtime.settings import SERVICES
+from shared.runtime.settings.project import SERVICES
 from tools.harness.databases import PostgresDatabases
 
 

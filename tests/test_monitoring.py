@@ -17,7 +17,7 @@ from services.notifier.database import get_db as notifier_db
 from services.notifier.metrics import registry_for as notifier_registry
 from services.workflow.database import get_db as workflow_db
 from services.workflow.metrics import registry_for as workflow_registry
-from shared.runtime.settings import PROJECT_ROOT, SERVICES
+from shared.runtime.settings.project import PROJECT_ROOT, SERVICES
 from tests.support.prometheus import parse, sample_names
 
 DASHBOARD = PROJECT_ROOT / "deploy" / "grafana" / "pengaduan-dashboard.json"

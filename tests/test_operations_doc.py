@@ -12,7 +12,9 @@ import pytest
 import yaml
 
 from shared.messaging.celery_app import ALL_QUEUES
-from shared.runtime.settings import PROJECT_ROOT, Settings
+from shared.runtime.settings import Settings
+from shared.runtime.settings.project import PROJECT_ROOT
+from shared.runtime.settings.sources import variables
 
 COMPOSE: dict[str, Any] = yaml.safe_load((PROJECT_ROOT / "docker-compose.yml").read_text())
 OPERATIONS = (PROJECT_ROOT / "docs" / "OPERATIONS.md").read_text()
@@ -91,7 +93,7 @@ def test_every_volume_named_exists() -> None:
 
 
 def test_every_setting_named_is_a_setting_or_a_compose_variable() -> None:
-    known = {f"PENGADUAN_{name.upper()}" for name in Settings.model_fields}
+    known = {setting.name for setting in variables(Settings)}
     compose_vars = set(re.findall(r"\$\{(\w+)", (PROJECT_ROOT / "docker-compose.yml").read_text()))
     # Upper-case words joined by underscores; the postgres image's own variable aside.
     named = set(re.findall(r"\b([A-Z]+(?:_[A-Z]+)+)\b", OPERATIONS)) - {"POSTGRES_PASSWORD"}

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from shared.runtime.settings import PROJECT_ROOT
+from shared.runtime.settings.project import PROJECT_ROOT
 from tools.sop_docs import PAGE, current_block, render
 
 README = (PROJECT_ROOT / "README.md").read_text()

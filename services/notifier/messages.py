@@ -109,16 +109,16 @@ def compose(
     ``settings`` (the tracking page, or the console for staff); ``intake_url``, the older way
     of calling, stands for the settings with that public intake address."""
     check_complete(msg)
-    settings = settings or get_settings()
+    web = (settings or get_settings()).web
     if intake_url is not None:
-        settings = settings.model_copy(update={"public_intake_url": intake_url})
+        web = web.model_copy(update={"public_intake_url": intake_url})
     fields = {
         "name": msg.recipient.name,
         "tracking_code": msg.tracking_code,
         "subject": msg.subject,
         "office": OFFICE,
-        "tracking_url": settings.tracking_url(msg.tracking_code),
-        "console_url": settings.console_url,
+        "tracking_url": web.tracking_url(msg.tracking_code),
+        "console_url": web.console_url,
         "sop": sop_words(msg.kind),
     }
     verbatim = {"answer": msg.answer or "", "note": msg.note or ""}

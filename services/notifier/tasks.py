@@ -58,7 +58,7 @@ app = get_celery()
 # An outage must delay a message, not lose it: after its last retry the delivery is recorded
 # as failed for good, listed for operators, who may re-send it. The default 1,440 retries at the
 # 60 s cap (halved on average by the jitter) ride out an outage of many hours.
-OPTIONS = TaskOptions(max_retries=get_settings().notifier_max_retries)
+OPTIONS = TaskOptions(max_retries=get_settings().delivery.max_retries)
 
 
 def notify(session: Session, message: NotificationRequestedV1) -> None:
@@ -120,7 +120,7 @@ resend_requested = consumer(app, name=RESEND_TASK, contract=ResendRequestedV1, d
 # send each lost delivery once (``shared.messaging.outbox.requeue`` resets a row conditionally).
 @app.task(name=DELIVERY_SWEEP_TASK)  # type: ignore[untyped-decorator]
 def delivery_sweep() -> str:
-    cutoff = utcnow() - timedelta(seconds=get_settings().delivery_stale_seconds)
+    cutoff = utcnow() - timedelta(seconds=get_settings().delivery.stale_seconds)
     with get_db().transaction() as session:
         result = sweep_stale(session, cutoff)
     return f"requeued {len(result.requeued)}"

@@ -92,8 +92,8 @@ def make_engine(url: str) -> Engine:
     return create_engine(
         url,
         pool_pre_ping=True,
-        pool_size=settings.database_pool_size,
-        max_overflow=settings.database_max_overflow,
+        pool_size=settings.database.pool_size,
+        max_overflow=settings.database.max_overflow,
         connect_args={"connect_timeout": CONNECT_TIMEOUT_SECONDS},
     )
 

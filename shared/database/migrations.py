@@ -15,7 +15,8 @@ from sqlalchemy import MetaData
 
 from shared.runtime.preflight import settings_or_exit
 from shared.runtime.production_checks import require_production_ready
-from shared.runtime.settings import PROJECT_ROOT, SERVICES, Settings, get_settings
+from shared.runtime.settings import Settings, get_settings
+from shared.runtime.settings.project import PROJECT_ROOT, SERVICES
 
 
 def alembic_config(service: str, url: str) -> Config:

@@ -43,7 +43,7 @@ def _queue(name: str) -> Queue:
 def make_celery(settings: Settings | None = None) -> Celery:
     settings = settings or get_settings()
     broker_transport.register()  # kombu's Redis transport, keeping its client
-    app = Celery("pengaduan", broker=settings.broker_url, set_as_current=False)
+    app = Celery("pengaduan", broker=settings.broker.url, set_as_current=False)
     app.conf.update(
         task_routes=task_routes(),
         task_queues=[_queue(name) for name in ALL_QUEUES],
@@ -61,8 +61,8 @@ def make_celery(settings: Settings | None = None) -> Celery:
         broker_connection_retry_on_startup=True,
         broker_connection_timeout=2,
         broker_transport_options={
-            "visibility_timeout": settings.broker_visibility_timeout,
-            "unacked_restore_interval": settings.broker_restore_interval,
+            "visibility_timeout": settings.broker.visibility_timeout,
+            "unacked_restore_interval": settings.broker.restore_interval,
             "unacked_restore_throttle": 1,
             "socket_connect_timeout": 2,
         },
@@ -81,8 +81,8 @@ def make_celery(settings: Settings | None = None) -> Celery:
 def beat_schedule(settings: Settings) -> dict[str, dict[str, Any]]:
     """What Celery beat sends, and how often. A sweep not started before the next is due is
     dropped (``expires``): after an outage the workers find one sweep waiting, not hundreds."""
-    sla = settings.sla_sweep_seconds
-    deliveries = settings.delivery_sweep_seconds
+    sla = settings.sla.sweep_seconds
+    deliveries = settings.delivery.sweep_seconds
     return {
         "sla-sweep": {"task": SLA_SWEEP_TASK, "schedule": sla, "options": {"expires": sla}},
         "delivery-sweep": {

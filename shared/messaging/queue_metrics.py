@@ -29,7 +29,7 @@ class QueueDepthCollector(Collector):
             "pengaduan_redis_up", "1 when the broker answered this scrape, 0 when it did not"
         )
         try:
-            depths = queue_depths(get_settings().broker_url)
+            depths = queue_depths(get_settings().broker.url)
         except redis.RedisError as exc:
             log.warning("queue depth unavailable: %s", exc)
             up.add_metric([], 0)

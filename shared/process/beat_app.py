@@ -39,7 +39,7 @@ def schedule_is_fresh(schedule: Path, settings: Settings, now: float | None = No
     written = [p.stat().st_mtime for p in schedule.parent.glob(f"{schedule.name}*")]
     if not written:
         return False
-    silence = max(MISSED_SWEEPS * settings.sla_sweep_seconds, MIN_SILENCE_SECONDS)
+    silence = max(MISSED_SWEEPS * settings.sla.sweep_seconds, MIN_SILENCE_SECONDS)
     return (now if now is not None else time.time()) - max(written) <= silence
 
 

@@ -22,9 +22,9 @@ def connect(service: str) -> ServiceDatabase:
     db.relay = OutboxRelay(
         db.sessions,
         get_celery(),
-        poll_seconds=settings.outbox_poll_seconds,
-        claim_seconds=settings.outbox_claim_seconds,
-        redrive_seconds=settings.outbox_redrive_seconds,
+        poll_seconds=settings.outbox.poll_seconds,
+        claim_seconds=settings.outbox.claim_seconds,
+        redrive_seconds=settings.outbox.redrive_seconds,
     )
     return db
 

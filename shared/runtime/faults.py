@@ -15,7 +15,7 @@ log = logging.getLogger(__name__)
 
 
 def checkpoint(name: str) -> None:
-    if get_settings().fault_pause_at != name:
+    if get_settings().faults.pause_at != name:
         return
     log.warning("fault checkpoint %s reached: pausing until killed", name)
     print(f"FAULT-CHECKPOINT-REACHED {name}", flush=True)

@@ -96,12 +96,12 @@ def configure_logging(service: str, settings: Settings | None = None) -> None:
     handler = _StderrHandler()
     handler.set_name(HANDLER_NAME)
     handler.setFormatter(
-        json_formatter(service) if settings.log_format == "json" else TextFormatter()
+        json_formatter(service) if settings.logs.format == "json" else TextFormatter()
     )
     handler.addFilter(ContextFilter())
     handler.addFilter(AccessFieldsFilter())
     root.addHandler(handler)
-    root.setLevel(settings.log_level)
+    root.setLevel(settings.logs.level)
     for name in UVICORN_LOGGERS:
         logger = logging.getLogger(name)
         logger.handlers.clear()

@@ -48,12 +48,7 @@ def metrics_router(registry: CollectorRegistry) -> APIRouter:
 
 
 def metrics_port(service: str) -> int | None:
-    ports: dict[str, int | None] = {
-        "intake": get_settings().intake_metrics_port,
-        "workflow": get_settings().workflow_metrics_port,
-        "notifier": get_settings().notifier_metrics_port,
-    }
-    return ports[service]
+    return get_settings().metrics.port(service)
 
 
 def serve(port: int, registry: CollectorRegistry, service: str) -> None:

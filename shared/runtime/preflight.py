@@ -19,16 +19,17 @@ from pydantic import ValidationError
 from pydantic_settings import SettingsError
 
 from shared.runtime.settings import Settings, UnusableSettings, get_settings
+from shared.runtime.settings.project import VARIABLE_PREFIX
+from shared.runtime.settings.sources import variable_at
 
 # The convention for a usage or configuration error (argparse exits with it too).
 EXIT_UNUSABLE = 2
-PREFIX = Settings.model_config["env_prefix"]
 SECRET_RECIPE = 'python -c "import secrets; print(secrets.token_urlsafe(48))"'  # noqa: S105 - a command
 # The secrets a person makes up rather than receives (a mail password is given to them).
 MADE_UP_SECRETS = ("PENGADUAN_JWT_SECRET", "PENGADUAN_JWT_PREVIOUS_SECRET")
-NAMED_VARIABLE = re.compile(rf"\b{PREFIX}\w+")
-# pydantic-settings names the field, not the variable, when a JSON value does not parse.
-FIELD_IN_PARSE_ERROR = re.compile(r'field "(\w+)"')
+NAMED_VARIABLE = re.compile(rf"\b{VARIABLE_PREFIX}\w+")
+# shared.runtime.settings.sources names the variable whose JSON value does not parse.
+VARIABLE_IN_PARSE_ERROR = re.compile(r'variable "(\w+)"')
 
 # Raises UnusableSettings (a ProductionConfigError is one) naming what is wrong.
 Check = Callable[[Settings], None]
@@ -104,20 +105,20 @@ def validation_problems(error: ValidationError) -> list[str]:
 
 
 def variable(loc: tuple[int | str, ...]) -> str:
-    """The variable behind a field's error location: ``("office_hours", "mon")`` is
+    """The variable behind a field's error location: ``("office", "hours", "mon")`` is
     ``PENGADUAN_OFFICE_HOURS (mon)``."""
-    if not loc:
-        return f"{PREFIX}*"
-    name = f"{PREFIX}{str(loc[0]).upper()}"
-    inside = ".".join(str(part) for part in loc[1:])
+    name = variable_at(Settings, loc)
+    if name is None:
+        return f"{VARIABLE_PREFIX}*"
+    inside = ".".join(str(part) for part in loc[2:])
     return f"{name} ({inside})" if inside else name
 
 
 def parse_problem(error: SettingsError) -> str:
-    found = FIELD_IN_PARSE_ERROR.search(str(error))
+    found = VARIABLE_IN_PARSE_ERROR.search(str(error))
     if found is None:
         return str(error)
     cause = error.__cause__
     if isinstance(cause, JSONDecodeError):
-        return f"{variable((found.group(1),))}: not valid JSON ({cause})"
-    return f"{variable((found.group(1),))}: {cause or error}"
+        return f"{found.group(1)}: not valid JSON ({cause})"
+    return f"{found.group(1)}: {cause or error}"

@@ -52,9 +52,9 @@ class ProductionConfigError(UnusableSettings):
 
 def jwt_secret_problems(settings: Settings) -> list[str]:
     name = "PENGADUAN_JWT_SECRET"
-    if settings.jwt_secret is None:
+    if settings.auth.jwt_secret is None:
         return [f"{name} is not set (32+ random characters, from the environment or a file)"]
-    secret = settings.jwt_secret.get_secret_value()
+    secret = settings.auth.jwt_secret.get_secret_value()
     problems = []
     if len(secret) < MIN_SECRET_LENGTH:
         problems.append(f"{name} is shorter than {MIN_SECRET_LENGTH} characters")
@@ -70,7 +70,7 @@ def database_problems(settings: Settings, services: Iterable[str]) -> list[str]:
     problems = []
     for service in services:
         name = f"PENGADUAN_{service.upper()}_DATABASE_URL"
-        url: str | None = getattr(settings, f"{service}_database_url")
+        url = settings.database.configured_url(service)
         if not url:
             problems.append(f"{name} is not set (the embedded default is a SQLite file)")
         elif url.startswith("sqlite"):
@@ -79,7 +79,7 @@ def database_problems(settings: Settings, services: Iterable[str]) -> list[str]:
 
 
 def redis_problems(settings: Settings) -> list[str]:
-    if settings.redis_url is None:
+    if settings.broker.redis_url is None:
         return ["PENGADUAN_REDIS_URL is not set (the embedded default starts its own Redis)"]
     return []
 
@@ -106,7 +106,7 @@ def require_production_ready(
     concerns, asked only once the settings themselves are sound (so never of a SQLite file).
     """
     settings = settings or get_settings()
-    if settings.mode != "production":
+    if settings.deployment.mode != "production":
         return
     problems = database_problems(settings, services)
     if jwt:

@@ -32,7 +32,7 @@ def check_database(database: Callable[[], ServiceDatabase]) -> None:
 
 def check_redis() -> None:
     client = redis.Redis.from_url(
-        get_settings().broker_url,
+        get_settings().broker.url,
         socket_connect_timeout=REDIS_TIMEOUT_SECONDS,
         socket_timeout=REDIS_TIMEOUT_SECONDS,
     )

@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from shared.messaging.celery_app import INTAKE_QUEUE, NOTIFIER_QUEUE, ROLE_QUEUES
-from shared.runtime.settings import PROJECT_ROOT
+from shared.runtime.settings.project import PROJECT_ROOT
 
 COMPOSE_FILE = PROJECT_ROOT / "docker-compose.yml"
 

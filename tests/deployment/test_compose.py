@@ -12,7 +12,8 @@ import pytest
 
 from shared.messaging.celery_app import ALL_QUEUES
 from shared.process import beat_app
-from shared.runtime.settings import PROJECT_ROOT, SERVICES, Settings
+from shared.runtime.settings import Settings
+from shared.runtime.settings.project import PROJECT_ROOT, SERVICES
 from tests.deployment.conftest import (
     API_PORTS,
     COMPOSE_FILE,
@@ -183,7 +184,7 @@ def test_beats_schedule_file_is_on_a_named_volume_and_its_healthcheck_reads_it(
 
 
 def test_beats_healthcheck_fails_once_the_schedule_file_goes_quiet(tmp_path: Path) -> None:
-    settings = Settings(redis_url="redis://broker:6379/0", sla_sweep_seconds=30)
+    settings = Settings(broker={"redis_url": "redis://broker:6379/0"}, sla={"sweep_seconds": 30})
     schedule = tmp_path / "celerybeat-schedule"
     assert not beat_app.schedule_is_fresh(schedule, settings)  # beat never wrote it
     (tmp_path / "celerybeat-schedule.db").write_bytes(b"")  # dbm may add a suffix

@@ -13,12 +13,14 @@ from typing import Any
 
 import pytest
 
-from shared.runtime.settings import PROJECT_ROOT, SERVICES, Settings
+from shared.runtime.settings import Settings
+from shared.runtime.settings.project import PROJECT_ROOT, SERVICES
+from shared.runtime.settings.sources import variables
 from tests.deployment.conftest import COMPOSE_FILE, WORKER_SERVICES, argv, env, option
 
 
 def test_every_pengaduan_variable_in_compose_is_a_setting(services: dict[str, Any]) -> None:
-    known = {f"PENGADUAN_{name.upper()}" for name in Settings.model_fields}
+    known = {setting.name for setting in variables(Settings)}
     used = {v for service in services.values() for v in env(service) if v.startswith("PENGADUAN_")}
     assert used - known == set()
 

@@ -10,7 +10,7 @@ import shlex
 
 import pytest
 
-from shared.runtime.settings import PROJECT_ROOT
+from shared.runtime.settings.project import PROJECT_ROOT
 
 Instruction = tuple[str, str]
 
@@ -137,5 +137,5 @@ def test_the_build_context_keeps_everything_the_dockerfile_copies() -> None:
     for source in sources:
         assert (PROJECT_ROOT / source).exists(), source
         assert not ignored(source), source
-    assert not ignored("shared/runtime/settings.py")
+    assert not ignored("shared/runtime/settings/__init__.py")
     assert not ignored("services/notifier/templates")

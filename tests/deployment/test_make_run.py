@@ -13,14 +13,15 @@ from tests.deployment.conftest import argv, celery_worker, module_file, option, 
 from tools import run_embedded
 
 
-def embedded_settings(tmp_path: Path, **overrides: Any) -> Settings:
-    return Settings(redis_url=None, data_dir=tmp_path / "var", **overrides)
+def embedded_settings(tmp_path: Path, **groups: Any) -> Settings:
+    defaults = {"broker": {"redis_url": None}, "deployment": {"data_dir": tmp_path / "var"}}
+    return Settings(**(defaults | groups))
 
 
 def test_embedded_default_runs_its_own_redis_with_an_append_only_file_under_var(
     tmp_path: Path,
 ) -> None:
-    settings = embedded_settings(tmp_path, embedded_redis_port=6390)
+    settings = embedded_settings(tmp_path, broker={"embedded_redis_port": 6390})
     redis = run_embedded.processes(settings, python="py", redis_binary="/bin/redis")["redis"]
     assert redis[0] == "/bin/redis"
     assert option(redis, "--port") == "6390"
@@ -30,7 +31,9 @@ def test_embedded_default_runs_its_own_redis_with_an_append_only_file_under_var(
 
 
 def test_external_redis_is_used_as_it_is_and_not_started(tmp_path: Path) -> None:
-    settings = Settings(redis_url="redis://broker.internal:6379/0", data_dir=tmp_path)
+    settings = Settings(
+        broker={"redis_url": "redis://broker.internal:6379/0"}, deployment={"data_dir": tmp_path}
+    )
     procs = run_embedded.processes(settings, python="py")
     assert set(procs) == {
         "intake-api",
@@ -41,7 +44,7 @@ def test_external_redis_is_used_as_it_is_and_not_started(tmp_path: Path) -> None
         "beat",
         "flower",
     }
-    assert "embedded_redis_port" not in run_embedded.listening_ports(settings)
+    assert "PENGADUAN_EMBEDDED_REDIS_PORT" not in run_embedded.listening_ports(settings)
 
 
 def test_embedded_default_runs_redis_both_apis_three_workers_beat_and_flower(
@@ -100,7 +103,9 @@ def test_make_run_serves_every_queue_with_the_worker_modules_compose_uses(
 
 
 def test_make_run_serves_apis_and_flower_on_the_configured_ports(tmp_path: Path) -> None:
-    settings = embedded_settings(tmp_path, intake_port=9101, workflow_port=9102, flower_port=9155)
+    settings = embedded_settings(
+        tmp_path, web={"intake_port": 9101, "workflow_port": 9102, "flower_port": 9155}
+    )
     procs = run_embedded.processes(settings, python="py")
     for service, port in (("intake", "9101"), ("workflow", "9102")):
         args = procs[f"{service}-api"]
@@ -129,7 +134,7 @@ def test_a_taken_port_is_named_with_the_setting_that_moves_it(tmp_path: Path) ->
         holder.bind(("127.0.0.1", 0))
         holder.listen()
         port = holder.getsockname()[1]
-        settings = embedded_settings(tmp_path, workflow_port=port)
+        settings = embedded_settings(tmp_path, web={"workflow_port": port})
         taken = [p for p in run_embedded.taken_ports(settings) if f"port {port} " in p]
     assert len(taken) == 1
     assert "PENGADUAN_WORKFLOW_PORT" in taken[0]
@@ -138,7 +143,9 @@ def test_a_taken_port_is_named_with_the_setting_that_moves_it(tmp_path: Path) ->
 
 def test_banner_shows_demo_logins_only_in_the_embedded_default(tmp_path: Path) -> None:
     embedded = run_embedded.banner(embedded_settings(tmp_path))
-    external = run_embedded.banner(Settings(redis_url="redis://broker:6379/0", data_dir=tmp_path))
+    external = run_embedded.banner(
+        Settings(broker={"redis_url": "redis://broker:6379/0"}, deployment={"data_dir": tmp_path})
+    )
     assert "admin, kasi, koordinator, tim_koordinasi" in embedded
     assert "demo12345" in embedded
     assert "demo12345" not in external

@@ -20,7 +20,8 @@ from services.intake.models import Complaint, TimelineEntry
 from shared.database.shared_tables import OutboxMessage
 from shared.messaging.consumer import consume_once
 from shared.messaging.contracts import INTAKE_INBOX_TASK, InboxMessageV1, NotificationKind
-from shared.runtime.settings import SERVICES, get_settings
+from shared.runtime.settings import get_settings
+from shared.runtime.settings.project import SERVICES
 from tests.support.webpush_receiver import WebPushReceiver
 from tools.harness.databases import PostgresDatabases, SqliteDatabases
 

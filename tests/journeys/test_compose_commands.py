@@ -17,7 +17,7 @@ import psutil
 import pytest
 import yaml
 
-from shared.runtime.settings import PROJECT_ROOT
+from shared.runtime.settings.project import PROJECT_ROOT
 from tools.harness.processes import ServiceProcess, wait_for
 from tools.harness.redis_server import free_port
 

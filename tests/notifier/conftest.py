@@ -24,7 +24,8 @@ from shared.messaging.contracts import (
     NotificationRequestedV1,
     Reporter,
 )
-from shared.runtime.settings import SERVICES, get_settings
+from shared.runtime.settings import get_settings
+from shared.runtime.settings.project import SERVICES
 from tools.harness.databases import PostgresDatabases, SqliteDatabases
 
 CITIZEN_EMAIL = "siti.aminah@example.id"

@@ -11,8 +11,10 @@ from tests.notifier.conftest import NOTE, notification
 
 URL = "https://pengaduan.example.id"
 SETTINGS = Settings(
-    public_intake_url="https://pengaduan.madiunkota.go.id",
-    public_workflow_url="https://petugas.madiunkota.go.id",
+    web={
+        "public_intake_url": "https://pengaduan.madiunkota.go.id",
+        "public_workflow_url": "https://petugas.madiunkota.go.id",
+    }
 )
 
 
@@ -54,11 +56,11 @@ def test_every_email_carries_the_tracking_code_and_the_tracking_link_in_both_par
         if kind in STAFF_KINDS:
             continue  # staff: see below
         composed = compose(notification(kind), settings=SETTINGS)
-        link = SETTINGS.tracking_url("PGD-2026-0042")
+        link = SETTINGS.web.tracking_url("PGD-2026-0042")
         for part in (composed.body, composed.html):
             assert "PGD-2026-0042" in part
             assert link in part
-            assert SETTINGS.console_url not in part
+            assert SETTINGS.web.console_url not in part
 
 
 def test_staff_arrival_email_links_the_console_never_the_tracking_page() -> None:
@@ -72,7 +74,7 @@ def test_staff_arrival_email_links_the_console_never_the_tracking_page() -> None
     assert composed.subject == "Laporan pengaduan PGD-2026-0042 masuk ke daftar kerja Anda"
     assert composed.body.startswith("Yth. Bambang Kasi,")
     for part in (composed.body, composed.html):
-        assert SETTINGS.console_url in part
+        assert SETTINGS.web.console_url in part
         assert "/lacak" not in part
         assert step in part
         assert "daftar kerja" in part
@@ -116,7 +118,7 @@ def test_mutu_baku_emails_to_staff_carry_the_note_and_link_the_console(
     assert "Batas waktu: 30-11-2026 pukul 09.05 WIB (standar 5 menit).<br>" in composed.html
     for part in (composed.body, composed.html):
         assert said in part
-        assert SETTINGS.console_url in part
+        assert SETTINGS.web.console_url in part
         assert "/lacak" not in part
 
 

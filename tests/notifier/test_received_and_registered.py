@@ -29,8 +29,10 @@ from tests.notifier.conftest import (
 from tools.harness.smtp import SmtpServer
 
 SETTINGS = Settings(
-    public_intake_url="https://pengaduan.madiunkota.go.id",
-    public_workflow_url="https://petugas.madiunkota.go.id",
+    web={
+        "public_intake_url": "https://pengaduan.madiunkota.go.id",
+        "public_workflow_url": "https://petugas.madiunkota.go.id",
+    }
 )
 CODE = "PGD-2026-0042"
 PHONE = "+6281234567890"  # the recipient's, as ``notification()`` gives it
@@ -65,7 +67,7 @@ def test_the_registration_notice_says_registered_and_forwarded_to_the_admin(part
     assert "teregister pada Sistem Pengaduan" in said
     assert "diteruskan kepada Admin Pengaduan" in said
     assert CODE in said
-    assert SETTINGS.tracking_url(CODE) in said
+    assert SETTINGS.web.tracking_url(CODE) in said
 
 
 def test_the_registration_notice_has_its_own_subject() -> None:
@@ -78,7 +80,7 @@ def test_the_registration_notice_names_no_contact_and_links_no_console() -> None
     for part, said in _texts(NotificationKind.REGISTERED).items():
         assert CITIZEN_EMAIL not in said, part
         assert PHONE not in said and PHONE.removeprefix("+") not in said, part
-        assert SETTINGS.console_url not in said, part
+        assert SETTINGS.web.console_url not in said, part
 
 
 def test_the_registration_sms_is_short_plain_gsm7() -> None:

@@ -57,7 +57,7 @@ CHECK = Step(
     ),
 )
 VERIFY_NAME = "Menelaah, menilai dan memverifikasi pengaduan"
-SMS = Settings(public_intake_url="https://pengaduan.madiunkota.go.id")
+SMS = Settings(web={"public_intake_url": "https://pengaduan.madiunkota.go.id"})
 
 
 def changed_steps() -> tuple[Step, ...]:

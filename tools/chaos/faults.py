@@ -56,7 +56,7 @@ class Injector:
         self.rng = rng
         self.tap = Tap(system.broker_url)
         self.celery = make_celery(
-            Settings(redis_url=system.broker_url, broker_visibility_timeout=6)
+            Settings(broker={"redis_url": system.broker_url, "visibility_timeout": 6})
         )
         self.console = Console(stderr=True)
         self.begun = 0

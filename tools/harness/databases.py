@@ -12,7 +12,7 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from shared.database.migrations import upgrade
-from shared.runtime.settings import SERVICES
+from shared.runtime.settings.project import SERVICES
 
 
 class PostgresDatabases:

@@ -1,5 +1,5 @@
 """Requests per client address on the citizens' routes that cost something or could be used to
-guess: filing (``settings.filing_limit``) and tracking lookups (``settings.tracking_limit``).
+guess: filing (``settings.limits.filing``) and tracking lookups (``settings.limits.tracking``).
 Counted in Redis (the broker's) in a moving window, so every API process shares the counts.
 
 The client is ``request.client.host``: uvicorn sets it from X-Forwarded-For only for the proxies
@@ -56,7 +56,7 @@ def _limiter(url: str) -> MovingWindowRateLimiter:
 
 def _item(kind: Kind) -> RateLimitItem:
     settings = get_settings()
-    return _parsed(settings.filing_limit if kind == "filing" else settings.tracking_limit)
+    return _parsed(settings.limits.filing if kind == "filing" else settings.limits.tracking)
 
 
 @lru_cache(maxsize=8)
@@ -66,7 +66,7 @@ def _parsed(limit: str) -> RateLimitItem:
 
 
 def _broker_url() -> str:
-    return get_settings().broker_url
+    return get_settings().broker.url
 
 
 def client_of(request: Request) -> str:

@@ -70,7 +70,7 @@ def publish(notes: list[tuple[str, Note]]) -> None:
     """Best effort: the change is committed whatever happens here, so a Redis that is down
     costs only the live note (streams read the database again when they reconnect)."""
     try:
-        client = _publisher(os.getpid(), get_settings().broker_url)
+        client = _publisher(os.getpid(), get_settings().broker.url)
         for tracking_code, note in notes:
             client.publish(channel(tracking_code), _encode(note))
     except Exception:  # never turn a committed change into a failed request or task
@@ -122,7 +122,7 @@ class Subscription:
 async def subscribed(tracking_code: str) -> AsyncIterator[Subscription | None]:
     """Listen to the complaint's channel; ``None`` when Redis cannot be reached."""
     client: redis.asyncio.Redis = redis.asyncio.Redis.from_url(
-        get_settings().broker_url,
+        get_settings().broker.url,
         socket_connect_timeout=REDIS_TIMEOUT_SECONDS,
         # No silent reconnect: notes published meanwhile would be lost unnoticed. A lost
         # connection ends ``notes()``, and the stream subscribes again and reads the database.

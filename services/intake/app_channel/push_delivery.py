@@ -124,7 +124,7 @@ def _payload(message: InboxMessage, tracking_code: str) -> dict[str, Any]:
         "title": message.title,
         "body": body,
         "tracking_code": tracking_code,
-        "url": get_settings().tracking_url(tracking_code),
+        "url": get_settings().web.tracking_url(tracking_code),
     }
 
 
@@ -158,9 +158,9 @@ def _post(
             },
             data=json.dumps(payload, ensure_ascii=False),
             vapid_private_key=Vapid(key),
-            vapid_claims={"sub": settings.webpush_subject},  # fresh: webpush() adds to it
+            vapid_claims={"sub": settings.webpush.subject},  # fresh: webpush() adds to it
             ttl=TTL_SECONDS,
-            timeout=settings.webpush_timeout_seconds,
+            timeout=settings.webpush.timeout_seconds,
             requests_session=_http(os.getpid()),
         )
     except WebPushException as exc:

@@ -71,7 +71,7 @@ def check_endpoint(endpoint: str) -> None:
     except ValueError:
         raise InvalidInput(NOT_HTTPS_MESSAGE) from None
     host = parts.hostname
-    if get_settings().webpush_allow_private_endpoints:
+    if get_settings().webpush.allow_private_endpoints:
         if parts.scheme not in ("https", "http") or not host:
             raise InvalidInput(NOT_HTTPS_MESSAGE)
         return

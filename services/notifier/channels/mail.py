@@ -235,15 +235,15 @@ def tls_context(ca_file: Path | None) -> ssl.SSLContext:
 
 
 def email_sender(settings: Settings) -> EmailSender:
-    if settings.smtp_host:
-        password = settings.smtp_password
+    if settings.mail.host:
+        password = settings.mail.password
         return SmtpSender(
-            settings.smtp_host,
-            settings.smtp_port,
-            settings.smtp_timeout_seconds,
-            security=settings.smtp_security,
-            username=settings.smtp_username,
+            settings.mail.host,
+            settings.mail.port,
+            settings.mail.timeout_seconds,
+            security=settings.mail.security,
+            username=settings.mail.username,
             password=password.get_secret_value() if password else None,
-            tls=tls_context(settings.smtp_ca_file),
+            tls=tls_context(settings.mail.ca_file),
         )
     return MaildirSender(settings.mail_dir)

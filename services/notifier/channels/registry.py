@@ -62,13 +62,13 @@ def _send_email(_: Session, msg: NotificationRequestedV1, address: str) -> str |
     content = compose(msg, settings=settings)
     email_sender(settings).send(
         build_email(
-            mail_from=settings.mail_from,
+            mail_from=settings.mail.from_address,
             to_name=msg.recipient.name,
             to_address=address,
             subject=content.subject,
             body=content.body,
             html=content.html,
-            message_id=message_id_for(msg.message_id, Channel.EMAIL, settings.mail_from),
+            message_id=message_id_for(msg.message_id, Channel.EMAIL, settings.mail.from_address),
         )
     )
     return None
@@ -89,7 +89,7 @@ def _send_to_inbox(session: Session, msg: NotificationRequestedV1, _: str) -> st
     transaction), which keeps it in the complainant's inbox, pushes it live over Server-Sent
     Events and Web Push. Committed with the delivery record: exactly once, no window."""
     settings = get_settings()
-    content = compose(msg, intake_url=settings.public_intake_url)
+    content = compose(msg, intake_url=settings.web.public_intake_url)
     inbox = InboxMessageV1(
         message_id=uuid.uuid5(INBOX_NAMESPACE, str(msg.message_id)),
         notification_id=msg.message_id,

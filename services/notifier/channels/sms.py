@@ -155,20 +155,20 @@ def _json(response: httpx.Response) -> Any:
 
 
 def sms_gateway(settings: Settings) -> SmsGateway:
-    if not settings.sms_gateway_url:
+    if not settings.sms.gateway_url:
         raise PermanentSmsError(NOT_CONFIGURED)
-    token = settings.sms_gateway_token.get_secret_value() if settings.sms_gateway_token else None
-    if settings.sms_gateway_format == "zenziva":
-        if not (settings.sms_gateway_username and token):
+    token = settings.sms.gateway_token.get_secret_value() if settings.sms.gateway_token else None
+    if settings.sms.gateway_format == "zenziva":
+        if not (settings.sms.gateway_username and token):
             raise PermanentSmsError(f"{NOT_CONFIGURED} (userkey dan passkey Zenziva)")
         return ZenzivaGateway(
-            settings.sms_gateway_url,
-            settings.sms_gateway_username,
+            settings.sms.gateway_url,
+            settings.sms.gateway_username,
             token,
-            settings.sms_timeout_seconds,
+            settings.sms.timeout_seconds,
         )
     return JsonWebhookGateway(
-        settings.sms_gateway_url, token, settings.sms_sender, settings.sms_timeout_seconds
+        settings.sms.gateway_url, token, settings.sms.sender, settings.sms.timeout_seconds
     )
 
 
@@ -184,11 +184,11 @@ def sms_text(
     """The SMS wording, in Indonesian and short: at most three segments, the rest on the
     tracking page (the console, for staff). ``intake_url`` as in ``messages.compose``."""
     check_complete(msg)
-    settings = settings or get_settings()
+    web = (settings or get_settings()).web
     if intake_url is not None:
-        settings = settings.model_copy(update={"public_intake_url": intake_url})
+        web = web.model_copy(update={"public_intake_url": intake_url})
     code = msg.tracking_code
-    page = settings.tracking_url(code)
+    page = web.tracking_url(code)
     sop = sop_words(msg.kind)
     texts = {
         NotificationKind.FILED: f"Pengaduan Anda diterima dengan kode {code}. Pantau di {page} "
@@ -203,11 +203,11 @@ def sms_text(
         NotificationKind.DUPLICATE: f"Pengaduan {code} digabungkan dengan laporan yang sama; "
         "jawaban akan dikirimkan begitu tersedia.",
         NotificationKind.WORKLIST_ARRIVAL: f"Laporan pengaduan {code} masuk ke daftar kerja "
-        f"Anda{f' ({msg.note})' if msg.note else ''}. Buka {settings.console_url}",
+        f"Anda{f' ({msg.note})' if msg.note else ''}. Buka {web.console_url}",
         NotificationKind.SLA_WARNING: f"Peringatan Mutu Baku: laporan pengaduan {code} mendekati "
-        f"batas waktu. {msg.note} Buka {settings.console_url}",
+        f"batas waktu. {msg.note} Buka {web.console_url}",
         NotificationKind.SLA_BREACH: f"Pelanggaran standar waktu: laporan pengaduan {code} "
-        f"terlambat. {msg.note} Buka {settings.console_url}",
+        f"terlambat. {msg.note} Buka {web.console_url}",
     }
-    link = settings.console_url if msg.kind in STAFF_KINDS else page
+    link = web.console_url if msg.kind in STAFF_KINDS else page
     return fit(" ".join(texts[msg.kind].split()) + SIGN, link=link)

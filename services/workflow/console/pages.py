@@ -94,7 +94,7 @@ def office_time(moment: datetime | None) -> str:
     """A moment as the office reads it: ``30-11-2026 09.05 WIB``."""
     if moment is None:
         return "-"
-    local = moment.astimezone(ZoneInfo(get_settings().office_timezone))
+    local = moment.astimezone(ZoneInfo(get_settings().office.timezone))
     return f"{local:%d-%m-%Y %H.%M} {local.tzname() or ''}".strip()
 
 

@@ -28,7 +28,7 @@ To = Annotated[str | None, Query(alias="to", max_length=32)]
 
 
 def this_month(settings: Settings) -> tuple[date, date]:
-    today = clock.now().astimezone(ZoneInfo(settings.office_timezone)).date()
+    today = clock.now().astimezone(ZoneInfo(settings.office.timezone)).date()
     last = calendar.monthrange(today.year, today.month)[1]
     return today.replace(day=1), today.replace(day=last)
 

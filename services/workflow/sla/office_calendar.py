@@ -106,16 +106,16 @@ def parse_periods(text: str) -> tuple[Period, ...]:
 
 
 def calendar_from(settings: Settings) -> OfficeCalendar:
-    unknown = set(settings.office_hours) - set(WEEKDAYS)
+    unknown = set(settings.office.hours) - set(WEEKDAYS)
     if unknown:
         raise ValueError(f"office hours for unknown weekdays: {sorted(unknown)}")
-    country = settings.office_holidays_country
+    country = settings.office.holidays_country
     return OfficeCalendar(
-        zone=ZoneInfo(settings.office_timezone),
+        zone=ZoneInfo(settings.office.timezone),
         hours={
-            WEEKDAYS.index(day): parse_periods(text) for day, text in settings.office_hours.items()
+            WEEKDAYS.index(day): parse_periods(text) for day, text in settings.office.hours.items()
         },
-        closed_dates=frozenset(settings.office_closed_dates),
+        closed_dates=frozenset(settings.office.closed_dates),
         national=holidays.country_holidays(country) if country else None,
     )
 

@@ -104,7 +104,7 @@ def _parse_date(text: str, field: str) -> date:
 
 
 def sla_report(session: Session, report_range: ReportRange) -> SlaReport:
-    zone_name = get_settings().office_timezone
+    zone_name = get_settings().office.timezone
     start, end = report_range.bounds(ZoneInfo(zone_name))
     return SlaReport(
         range=report_range,

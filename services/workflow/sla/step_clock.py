@@ -19,7 +19,7 @@ def start(case: Case, step: Step, now: datetime, *, resumed_after: float | None 
     minutes_spent = resumed_after or 0.0
     calendar = office_calendar()
     left = max(step.standard_minutes - minutes_spent, 0.0)
-    warn_after = max(step.standard_minutes * get_settings().sla_warning_share - minutes_spent, 0)
+    warn_after = max(step.standard_minutes * get_settings().sla.warning_share - minutes_spent, 0)
     case.step_arrived_at = now
     case.minutes_before_pause = minutes_spent
     case.due_at = calendar.add_minutes(now, left)

@@ -197,7 +197,7 @@ def _supervisors(session: Session, step: Step) -> list[tuple[str, str]]:
     """Name and address of each who hears of a breach of ``step``."""
     above = SUPERVISED_BY[step.role]
     if above is None:
-        return [(HEAD_OF_OFFICE_LABEL, email) for email in get_settings().head_of_office_emails]
+        return [(HEAD_OF_OFFICE_LABEL, email) for email in get_settings().sla.head_of_office_emails]
     return [
         (user.full_name or user.username, user.email)
         for user in emailed_staff(session, above)

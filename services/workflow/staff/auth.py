@@ -35,7 +35,7 @@ def verify_password(password_hash: str | None, password: str) -> bool:
 
 def issue_token(user: StaffUser, settings: Settings) -> tuple[str, int]:
     now = utcnow()
-    ttl = timedelta(minutes=settings.jwt_ttl_minutes)
+    ttl = timedelta(minutes=settings.auth.jwt_ttl_minutes)
     claims = {
         "sub": str(user.id),
         "username": user.username,

@@ -67,23 +67,23 @@ class LoginLimits:
 
     @property
     def _failures(self) -> MovingWindowRateLimiter:
-        return MovingWindowRateLimiter(_storage(self.settings.broker_url))
+        return MovingWindowRateLimiter(_storage(self.settings.broker.url))
 
     @property
     def _locks(self) -> FixedWindowRateLimiter:
-        return FixedWindowRateLimiter(_storage(self.settings.broker_url))
+        return FixedWindowRateLimiter(_storage(self.settings.broker.url))
 
     def _failure_item(self, limit: int) -> RateLimitItem:
-        window = self.settings.login_failure_window_seconds
+        window = self.settings.auth.login_failure_window_seconds
         return RateLimitItemPerSecond(limit, window, namespace="failures")
 
     def _lock_item(self) -> RateLimitItem:
-        return RateLimitItemPerSecond(1, self.settings.login_lockout_seconds, namespace="lock")
+        return RateLimitItemPerSecond(1, self.settings.auth.login_lockout_seconds, namespace="lock")
 
     def _subjects(self, username: str, client: str) -> list[tuple[str, int]]:
         return [
-            (_subject("user", username), self.settings.login_max_failures_per_username),
-            (_subject("client", client), self.settings.login_max_failures_per_client),
+            (_subject("user", username), self.settings.auth.login_max_failures_per_username),
+            (_subject("client", client), self.settings.auth.login_max_failures_per_client),
         ]
 
     def check(self, username: str, client: str) -> None:
@@ -110,13 +110,13 @@ class LoginLimits:
                     self._failures.clear(item, subject)
                     locked = True
             if locked:
-                raise _locked(self.settings.login_lockout_seconds)
+                raise _locked(self.settings.auth.login_lockout_seconds)
 
     def record_success(self, username: str) -> None:
         with _fail_open("record_success"):
             subject = _subject("user", username)
             self._failures.clear(
-                self._failure_item(self.settings.login_max_failures_per_username), subject
+                self._failure_item(self.settings.auth.login_max_failures_per_username), subject
             )
 
 

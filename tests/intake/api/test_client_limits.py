@@ -136,4 +136,4 @@ def test_while_redis_is_unreachable_requests_go_through_with_a_warning(
 @pytest.mark.parametrize("value", ["bogus", "10 per fortnight", ""])
 def test_a_malformed_limit_is_refused_at_start(value: str) -> None:
     with pytest.raises(ValidationError):
-        Settings(filing_limit=value)
+        Settings(limits={"filing": value})

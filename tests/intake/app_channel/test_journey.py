@@ -19,7 +19,7 @@ from shared.messaging.contracts import (
     NotificationRequestedV1,
     Reporter,
 )
-from shared.runtime.settings import SERVICES
+from shared.runtime.settings.project import SERVICES
 from shared.sop import STATUS_LABELS
 from tests.intake.conftest import CITIZEN_EMAIL, complaint_body, set_settings, vapid_pem
 from tests.support.sse import Event, StreamReader

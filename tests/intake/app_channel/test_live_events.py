@@ -106,7 +106,7 @@ def test_messages_and_status_changes_arrive_live_once(
     assert live[0].json()["body"] == msg.body
     assert live[0].json()["kind"] == "answer"
     assert live[1].json() == {"status": "received", "status_label": STATUS_LABELS["received"]}
-    assert made == [get_settings().broker_url]  # both notes through one client, not one each
+    assert made == [get_settings().broker.url]  # both notes through one client, not one each
 
 
 def test_the_stream_needs_the_access_token_of_that_very_complaint(client: TestClient) -> None:

@@ -88,9 +88,9 @@ def test_the_browser_decrypts_one_signed_push_with_the_message(
         "title": msg.title,
         "body": msg.body,
         "tracking_code": code,
-        "url": get_settings().tracking_url(code),
+        "url": get_settings().web.tracking_url(code),
     }
-    assert received.vapid_claims["sub"] == get_settings().webpush_subject
+    assert received.vapid_claims["sub"] == get_settings().webpush.subject
     assert received.ttl > 0
     [delivery] = deliveries()
     assert (delivery.status, delivery.attempts, delivery.detail) == ("sent", 1, None)

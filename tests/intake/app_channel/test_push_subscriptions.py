@@ -65,7 +65,11 @@ def test_without_a_vapid_key_push_is_unavailable_in_indonesian(client: TestClien
 
 
 def test_the_embedded_mode_keeps_a_generated_key_under_var(tmp_path: Path) -> None:
-    embedded = Settings(redis_url=None, data_dir=tmp_path, webpush_vapid_private_key=None)
+    embedded = Settings(
+        broker={"redis_url": None},
+        deployment={"data_dir": tmp_path},
+        webpush={"vapid_private_key": None},
+    )
 
     pem = embedded.vapid_private_key_pem()
 
@@ -81,7 +85,9 @@ def test_the_embedded_mode_keeps_a_generated_key_under_var(tmp_path: Path) -> No
 
 def test_outside_the_embedded_mode_no_key_means_push_is_off(tmp_path: Path) -> None:
     settings = Settings(
-        redis_url="redis://127.0.0.1:1/0", data_dir=tmp_path, webpush_vapid_private_key=None
+        broker={"redis_url": "redis://127.0.0.1:1/0"},
+        deployment={"data_dir": tmp_path},
+        webpush={"vapid_private_key": None},
     )
     assert settings.vapid_private_key_pem() is None
     assert list(tmp_path.iterdir()) == []
@@ -191,7 +197,7 @@ def test_a_local_endpoint_is_accepted_only_where_private_endpoints_are_allowed(
     filed = file(client)
     response = subscribe(client, filed, Browser("http://127.0.0.1:9/push/abc").subscription())
     assert response.status_code == 201
-    assert get_settings().webpush_allow_private_endpoints
+    assert get_settings().webpush.allow_private_endpoints
 
 
 def test_a_complaint_holds_a_limited_number_of_subscriptions(

@@ -287,7 +287,7 @@ def test_email_is_multipart_alternative_in_indonesian_with_the_tracking_link_in_
     plain, html = mail.iter_parts()  # type: ignore[attr-defined]
     assert (plain.get_content_type(), html.get_content_type()) == ("text/plain", "text/html")
     assert plain.get_content_charset() == html.get_content_charset() == "utf-8"
-    link = get_settings().tracking_url(msg.tracking_code)
+    link = get_settings().web.tracking_url(msg.tracking_code)
     for part in (plain.get_content(), html.get_content()):
         assert "Jawaban pengaduan" in part and "Hormat kami" in part
         assert msg.tracking_code in part and link in part

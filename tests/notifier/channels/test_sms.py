@@ -281,7 +281,7 @@ def test_fan_out_queues_one_delivery_per_channel_once(configured: dict[str, str]
 def test_smtp_outage_neither_blocks_nor_resends_the_sms(
     gateway: GatewayServer, setting: Any, smtp_server: SmtpServer
 ) -> None:
-    smtp_port = get_settings().smtp_port
+    smtp_port = get_settings().mail.port
     setting("PENGADUAN_SMTP_PORT", str(free_port()))  # the SMTP server is down
     msg = notification(channels=(Channel.EMAIL, Channel.SMS))
     fan_out(msg)

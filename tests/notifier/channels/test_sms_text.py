@@ -70,7 +70,9 @@ def test_sms_text_of_a_long_answer_fits_three_segments_and_points_to_the_trackin
 
 
 def test_sms_for_a_verified_complaint_and_a_staff_arrival() -> None:
-    settings = Settings(public_intake_url=URL, public_workflow_url="https://petugas.example.id")
+    settings = Settings(
+        web={"public_intake_url": URL, "public_workflow_url": "https://petugas.example.id"}
+    )
     verified = sms_text(notification(NotificationKind.VERIFIED), settings=settings)
     assert verified.startswith("Pengaduan PGD-2026-0042 telah diverifikasi Kasi")
     assert "Koordinator untuk disposisi" in verified and PAGE in verified
@@ -79,13 +81,15 @@ def test_sms_for_a_verified_complaint_and_a_staff_arrival() -> None:
     arrival = notification(NotificationKind.WORKLIST_ARRIVAL).model_copy(update={"note": step})
     text = sms_text(arrival, settings=settings)
     assert f"masuk ke daftar kerja Anda ({step})" in text
-    assert settings.console_url in text and "/lacak" not in text
+    assert settings.web.console_url in text and "/lacak" not in text
     for msg in (verified, text):
         assert measure(msg) == measure(msg) and measure(msg).encoding == "GSM-7"
 
 
 def test_sms_for_a_mutu_baku_warning_and_breach_runs_the_note_into_one_line() -> None:
-    settings = Settings(public_intake_url=URL, public_workflow_url="https://petugas.example.id")
+    settings = Settings(
+        web={"public_intake_url": URL, "public_workflow_url": "https://petugas.example.id"}
+    )
     note = "Langkah 3: Memberikan disposisi.\nBatas waktu: 30-11-2026 pukul 09.05 WIB."
     for kind, opening in (
         (NotificationKind.SLA_WARNING, "Peringatan Mutu Baku: laporan pengaduan PGD-2026-0042"),
@@ -94,5 +98,5 @@ def test_sms_for_a_mutu_baku_warning_and_breach_runs_the_note_into_one_line() ->
         text = sms_text(notification(kind).model_copy(update={"note": note}), settings=settings)
         assert text.startswith(opening)
         assert "disposisi. Batas waktu: 30-11-2026 pukul 09.05 WIB." in text
-        assert settings.console_url in text and "/lacak" not in text
+        assert settings.web.console_url in text and "/lacak" not in text
         assert measure(text).encoding == "GSM-7"

@@ -89,7 +89,7 @@ def test_filing_acknowledgement_gives_tracking_code_and_where_to_follow_it(
     assert "Laporan pengaduan Anda telah kami terima" in body
     assert msg.tracking_code in body
     assert "token akses" in body
-    assert get_settings().public_intake_url in body
+    assert get_settings().web.public_intake_url in body
 
 
 def test_filing_acknowledgement_tells_intake_nothing(
@@ -218,7 +218,9 @@ def test_without_smtp_host_mail_is_kept_in_the_local_maildir(
     mail = email.message_from_bytes(box.get_bytes(key), policy=email.policy.default)
     assert CITIZEN_EMAIL in str(mail["To"])
     assert msg.tracking_code in mail.get_body(("plain",)).get_content()  # type: ignore[union-attr]
-    assert mail["Message-ID"] == message_id_for(msg.message_id, "email", get_settings().mail_from)
+    assert mail["Message-ID"] == message_id_for(
+        msg.message_id, "email", get_settings().mail.from_address
+    )
     assert [d.status for d in deliveries()] == ["sent"]
 
 

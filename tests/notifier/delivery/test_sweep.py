@@ -45,7 +45,7 @@ def age(minutes: int) -> None:
             if row.published_at is not None:
                 row.published_at -= back
                 row.redriven_at = row.published_at + timedelta(
-                    seconds=get_settings().outbox_redrive_seconds
+                    seconds=get_settings().outbox.redrive_seconds
                 )
 
 

@@ -18,7 +18,7 @@ from tools.harness.redis_server import RedisServer
 
 
 def app_on(url: str) -> Celery:
-    return make_celery(Settings(redis_url=url))
+    return make_celery(Settings(broker={"redis_url": url}))
 
 
 def queued(url: str, queue: str) -> int:

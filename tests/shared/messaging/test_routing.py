@@ -17,7 +17,7 @@ from shared.sop import STEPS
 
 @pytest.fixture(scope="module")
 def router():
-    return make_celery(Settings(redis_url="redis://127.0.0.1:1/0")).amqp.router
+    return make_celery(Settings(broker={"redis_url": "redis://127.0.0.1:1/0"})).amqp.router
 
 
 def _queue(router, task: str) -> str:
@@ -47,7 +47,7 @@ def test_every_queue_is_named_for_a_role_or_a_service() -> None:
 
 
 def test_messages_are_json_only() -> None:
-    conf = make_celery(Settings(redis_url="redis://127.0.0.1:1/0")).conf
+    conf = make_celery(Settings(broker={"redis_url": "redis://127.0.0.1:1/0"})).conf
     assert conf.accept_content == ["json"] and conf.task_serializer == "json"
     assert conf.task_acks_late and conf.task_reject_on_worker_lost
 
@@ -55,7 +55,9 @@ def test_messages_are_json_only() -> None:
 def test_beat_sends_the_mutu_baku_sweep_at_the_configured_interval_to_the_admin_queue(
     router,
 ) -> None:
-    conf = make_celery(Settings(redis_url="redis://127.0.0.1:1/0", sla_sweep_seconds=45)).conf
+    conf = make_celery(
+        Settings(broker={"redis_url": "redis://127.0.0.1:1/0"}, sla={"sweep_seconds": 45})
+    ).conf
     [entry] = [e for e in conf.beat_schedule.values() if e["task"] == SLA_SWEEP_TASK]
     assert entry["task"] == "workflow.sla.sweep"
     assert entry["schedule"] == 45

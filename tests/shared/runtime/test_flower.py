@@ -20,7 +20,8 @@ import pytest
 import yaml
 
 from shared.messaging.celery_app import ALL_QUEUES, make_celery
-from shared.runtime.settings import PROJECT_ROOT, Settings
+from shared.runtime.settings import Settings
+from shared.runtime.settings.project import PROJECT_ROOT
 from shared.sop import STEPS
 from tools.harness.environment import service_environment
 from tools.harness.processes import ServiceProcess
@@ -118,7 +119,7 @@ def test_the_broker_page_and_api_count_what_waits_on_each_queue(
     flower: FlowerProcess, broker_url: str
 ) -> None:
     # No worker runs: three cases handed to the Kasi and one to the Kabid wait on their queues.
-    app = make_celery(Settings(redis_url=broker_url))
+    app = make_celery(Settings(broker={"redis_url": broker_url}))
     kasi_step, koordinator_step = STEPS[1], STEPS[2]
     for number in range(3):
         app.send_task(kasi_step.arrive_task, kwargs={"n": number})

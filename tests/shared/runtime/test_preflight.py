@@ -17,7 +17,8 @@ import pytest
 from services.workflow.staff.accounts import seed_demo_users
 from shared.database.engine import ServiceDatabase
 from shared.runtime.production_checks import jwt_secret_problems
-from shared.runtime.settings import PROJECT_ROOT, Settings
+from shared.runtime.settings import Settings
+from shared.runtime.settings.project import PROJECT_ROOT
 from tools.harness.databases import PostgresDatabases
 
 MAKE_RUN = [sys.executable, "-m", "tools.run_embedded"]  # what `make run` runs
@@ -70,7 +71,7 @@ def test_the_secret_the_message_says_how_to_make_is_one_production_accepts(
     assert recipe is not None, stderr
     argv = [sys.executable, *shlex.split(recipe.group(1))[1:]]
     secret = subprocess.run(argv, capture_output=True, text=True, check=True).stdout.strip()
-    assert jwt_secret_problems(Settings(jwt_secret=secret)) == []
+    assert jwt_secret_problems(Settings(auth={"jwt_secret": secret})) == []
 
 
 ENGLISH_FIX = "set each variable named above to a valid value, or unset it to take its default"

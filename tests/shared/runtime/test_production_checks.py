@@ -19,7 +19,8 @@ from services.workflow.staff.accounts import demo_user_problems, seed_demo_users
 from services.workflow.staff.auth import hash_password
 from shared.database.engine import ServiceDatabase
 from shared.runtime.production_checks import ProductionConfigError, require_production_ready
-from shared.runtime.settings import PROJECT_ROOT, Settings, load_settings
+from shared.runtime.settings import Settings, load_settings
+from shared.runtime.settings.project import PROJECT_ROOT
 from tests.support.state import reset_process_state
 from tools.harness.databases import PostgresDatabases
 from tools.harness.processes import worker
@@ -131,7 +132,7 @@ def test_the_intake_api_starts_with_sound_production_settings(environment: Any) 
 def test_the_embedded_default_passes_the_checks(environment: Any) -> None:
     environment({})
     settings = Settings()
-    assert settings.mode == "embedded"
+    assert settings.deployment.mode == "embedded"
     require_production_ready("intake-api", services=("intake",), settings=settings)
 
 
@@ -146,12 +147,12 @@ def test_a_secret_is_read_from_a_secrets_file(
     environment(
         {**production_env(JWT_SECRET=None), "PENGADUAN_SECRETS_DIR": str(tmp_path / "run-secrets")}
     )
-    assert load_settings().jwt_secret is not None
-    assert load_settings().jwt_secret.get_secret_value() == secret  # type: ignore[union-attr]
+    assert load_settings().auth.jwt_secret is not None
+    assert load_settings().auth.jwt_secret.get_secret_value() == secret  # type: ignore[union-attr]
     assert create_app().title
     # The environment wins over the file.
     monkeypatch.setenv("PENGADUAN_JWT_SECRET", "from-the-environment-" + secret)
-    assert load_settings().jwt_secret.get_secret_value().startswith("from-the-environment-")  # type: ignore[union-attr]
+    assert load_settings().auth.jwt_secret.get_secret_value().startswith("from-the-environment-")  # type: ignore[union-attr]
 
 
 def test_a_secrets_dir_that_does_not_exist_is_an_error(environment: Any, tmp_path: Path) -> None:
@@ -162,19 +163,19 @@ def test_a_secrets_dir_that_does_not_exist_is_an_error(environment: Any, tmp_pat
 
 def test_the_settings_never_print_a_database_password() -> None:
     settings = Settings(
-        intake_database_url="postgresql+psycopg://pengaduan:hunter2-pw@postgres:5432/intake",
-        redis_url="redis://:redis-pw@redis:6379/0",
-        jwt_secret=secrets.token_urlsafe(48),
+        database={"intake_url": "postgresql+psycopg://pengaduan:hunter2-pw@postgres:5432/intake"},
+        broker={"redis_url": "redis://:redis-pw@redis:6379/0"},
+        auth={"jwt_secret": secrets.token_urlsafe(48)},
     )
     for shown in (repr(settings), str(settings), f"{settings!r}"):
         assert "hunter2-pw" not in shown
         assert "redis-pw" not in shown
-        assert settings.jwt_secret is not None
-        assert settings.jwt_secret.get_secret_value() not in shown
+        assert settings.auth.jwt_secret is not None
+        assert settings.auth.jwt_secret.get_secret_value() not in shown
     assert "pengaduan:***@postgres:5432/intake" in repr(settings)
     # The value itself is untouched.
-    assert settings.intake_database_url is not None
-    assert "hunter2-pw" in settings.intake_database_url
+    assert settings.database.intake_url is not None
+    assert "hunter2-pw" in settings.database.intake_url
 
 
 def test_demo_users_in_the_workflow_database_are_found(database_urls: dict[str, str]) -> None:

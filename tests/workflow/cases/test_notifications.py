@@ -28,7 +28,7 @@ from shared.messaging.contracts import (
     ResendRequestedV1,
     StepHandoffV1,
 )
-from shared.runtime.settings import get_settings
+from shared.runtime.settings import Settings, get_settings
 from shared.sop import Role, step
 from tests.support.outbox import queued_payloads
 from tests.workflow.conftest import PASSWORD, filed_message, login
@@ -84,9 +84,14 @@ def test_no_arrival_emails_when_switched_off(
 
 
 def test_the_embedded_mode_sends_no_arrival_emails_unless_asked(configured: dict[str, str]) -> None:
-    assert get_settings().model_copy(update={"redis_url": None}).staff_arrival_emails is False
-    production = get_settings().model_copy(update={"redis_url": "redis://redis:6379/0"})
-    assert production.staff_arrival_emails is True
+    settings = get_settings()
+
+    def with_broker(redis_url: str | None) -> Settings:
+        broker = settings.broker.model_copy(update={"redis_url": redis_url})
+        return settings.model_copy(update={"broker": broker})
+
+    assert with_broker(None).staff_arrival_emails is False
+    assert with_broker("redis://redis:6379/0").staff_arrival_emails is True
 
 
 def test_the_complainant_is_told_once_the_step_1_arrival_registered_the_case(

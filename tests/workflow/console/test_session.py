@@ -39,7 +39,7 @@ def test_logging_in_sets_a_secure_http_only_strict_session_cookie(
     assert "httponly" in attributes
     assert "secure" in attributes
     assert "samesite=strict" in attributes
-    ttl = get_settings().jwt_ttl_minutes * 60
+    ttl = get_settings().auth.jwt_ttl_minutes * 60
     assert f"max-age={ttl}" in attributes
     page = console.get("/console")
     assert page.status_code == 200

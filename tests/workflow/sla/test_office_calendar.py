@@ -17,7 +17,7 @@ def wib(*parts: int) -> datetime:
     return datetime(*parts, tzinfo=WIB)  # type: ignore[misc]
 
 
-CALENDAR = calendar_from(Settings(office_closed_dates=[date(2026, 12, 24)]))
+CALENDAR = calendar_from(Settings(office={"closed_dates": [date(2026, 12, 24)]}))
 
 
 @pytest.mark.parametrize(
@@ -55,10 +55,10 @@ def test_office_hours_must_be_well_formed() -> None:
         with pytest.raises(ValueError, match="office hours"):
             parse_periods(bad)
     with pytest.raises(ValueError, match="unknown weekdays"):
-        calendar_from(Settings(office_hours={"senin": "07:30-16:00"}))
+        calendar_from(Settings(office={"hours": {"senin": "07:30-16:00"}}))
 
 
 def test_a_calendar_that_never_opens_fails_instead_of_looping() -> None:
-    closed = calendar_from(Settings(office_hours={}))
+    closed = calendar_from(Settings(office={"hours": {}}))
     with pytest.raises(ValueError, match="closed for over"):
         closed.add_minutes(wib(2026, 11, 30, 9, 0), 5)

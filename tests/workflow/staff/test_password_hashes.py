@@ -9,7 +9,7 @@ import sys
 from argon2 import Parameters, extract_parameters, profiles
 from argon2.low_level import Type
 
-from shared.runtime.settings import PROJECT_ROOT
+from shared.runtime.settings.project import PROJECT_ROOT
 
 # A process of its own, as the services run: the code's hasher, untouched by the test plugin.
 HASH_IN_A_SERVICE_PROCESS = (
