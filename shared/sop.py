@@ -208,7 +208,14 @@ PATHS: tuple[Path, ...] = (
         name="mark_duplicate",
         step=1,
         label="Tandai sebagai duplikat laporan lain",
-        inputs=(InputField("original_tracking_code", "Kode pelacakan laporan asli", True, 32),),
+        inputs=(
+            InputField(
+                "original_tracking_code",
+                "Kode pelacakan laporan asli",
+                required=True,
+                max_length=32,
+            ),
+        ),
         returns_to=None,
         status="duplicate",
         status_label="Laporan pengaduan digabungkan dengan laporan yang sama; jawabannya akan "
@@ -233,7 +240,13 @@ PATHS: tuple[Path, ...] = (
         label="Tolak: bukan pengaduan atau di luar kewenangan DPMPTSP",
         inputs=(
             REASON,
-            InputField("responsible_body", "Instansi yang berwenang", False, 300, True),
+            InputField(
+                "responsible_body",
+                "Instansi yang berwenang",
+                required=False,
+                max_length=300,
+                for_complainant=True,
+            ),
         ),
         returns_to=None,
         status="declined",

@@ -92,7 +92,7 @@ def module_name(path: Path, root: Path) -> str:
     return ".".join(path.relative_to(root).with_suffix("").parts).removesuffix(".__init__")
 
 
-def _resolve(importer: str, is_package: bool, node: ast.ImportFrom) -> str:
+def _resolve(importer: str, node: ast.ImportFrom, *, is_package: bool) -> str:
     if not node.level:
         return node.module or ""
     base = importer.split(".")[: len(importer.split(".")) - node.level + (1 if is_package else 0)]
@@ -122,7 +122,7 @@ def imports_of(path: Path, root: Path, known: set[str]) -> list[Import]:
         if isinstance(node, ast.Import):
             targets = [alias.name for alias in node.names]
         elif isinstance(node, ast.ImportFrom):
-            module = _resolve(importer, path.name == "__init__.py", node)
+            module = _resolve(importer, node, is_package=path.name == "__init__.py")
             # ``from shared import sop`` imports the module shared.sop.
             targets = [
                 f"{module}.{a.name}" if f"{module}.{a.name}" in known else module

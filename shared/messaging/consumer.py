@@ -57,12 +57,22 @@ class ConsumerTask(Task):  # type: ignore[misc]
     given_up_hook: FailureHook | None = None
 
     def on_retry(
-        self, exc: BaseException, task_id: str, args: Any, kwargs: Any, einfo: Any
+        self,
+        exc: BaseException,
+        task_id: str,
+        args: Any,  # noqa: ARG002 - Celery's signature; messages travel as keyword arguments
+        kwargs: Any,
+        einfo: Any,  # noqa: ARG002 - Celery's signature; the exception says enough
     ) -> None:
         self._tell(self.retry_hook, exc, task_id, kwargs)
 
     def on_failure(
-        self, exc: BaseException, task_id: str, args: Any, kwargs: Any, einfo: Any
+        self,
+        exc: BaseException,
+        task_id: str,
+        args: Any,  # noqa: ARG002 - Celery's signature; messages travel as keyword arguments
+        kwargs: Any,
+        einfo: Any,  # noqa: ARG002 - Celery's signature; the exception says enough
     ) -> None:
         # Celery calls this once the task has failed for good (no retry left): the message is
         # about to be acknowledged, so keep it for operators rather than lose it.
@@ -116,7 +126,7 @@ def consumer(
             autoretry_for=TRANSIENT_ERRORS + retry_for,
             **opts,
         )
-        def run(self: Task, message: dict[str, Any]) -> str:
+        def run(self: Task, message: dict[str, Any]) -> str:  # noqa: ARG001 - bind=True
             try:
                 msg = contract.model_validate(message)
             except ValidationError as exc:

@@ -190,7 +190,8 @@ class WebPushReceiver:
                 self.send_header("Content-Length", "0")
                 self.end_headers()
 
-            def log_message(self, format: str, *args: Any) -> None:
+            # http.server's signature; the test server logs nothing.
+            def log_message(self, format: str, *args: Any) -> None:  # noqa: ARG002
                 return
 
         return Handler

@@ -143,7 +143,7 @@ def figures(report: Report) -> list[tuple[str, ...]]:
     return rows
 
 
-def show(report: Report, config: Config, console: Console) -> None:
+def show(report: Report, console: Console) -> None:
     table = Table(title="make bench")
     for column in ("what", "the desk", "bare baseline", "ratio"):
         table.add_column(column, justify="left" if column == "what" else "right")

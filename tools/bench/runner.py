@@ -132,7 +132,7 @@ def main(argv: list[str] | None = None) -> int:
     config = parse(sys.argv[1:] if argv is None else argv)
     console = Console()
     report = run(config, console)
-    show(report, config, console)
+    show(report, console)
     if config.write:
         write(report, config)
         console.print(f"figures written to {DOC.relative_to(PROJECT_ROOT)}")

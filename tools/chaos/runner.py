@@ -89,7 +89,7 @@ def run(config: Config, console: Console | None = None) -> Results:
         results.seconds = time.monotonic() - started
         if config.keep or not results.ok:
             config.keep = True
-    report(results, config, console)
+    report(results, console)
     return results
 
 

@@ -14,7 +14,7 @@ from rich.table import Table
 from sqlalchemy import create_engine, inspect, text
 
 from shared.messaging.celery_app import ALL_QUEUES
-from tools.chaos.results import FAULT_TYPES, KINDS, Config, Results
+from tools.chaos.results import FAULT_TYPES, KINDS, Results
 from tools.chaos.system import System
 
 
@@ -204,7 +204,7 @@ def verdict(system: System, codes: set[str], results: Results) -> None:  # noqa:
     results.unexpected.extend(t.strays)
 
 
-def report(results: Results, config: Config, console: Console) -> None:
+def report(results: Results, console: Console) -> None:
     table = Table(title=f"Chaos suite, seed {results.seed}")
     table.add_column("what")
     table.add_column("count", justify="right")

@@ -44,7 +44,13 @@ class Inbox:
         self.messages: list[EmailMessage] = []
         self._lock = threading.Lock()
 
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+    # aiosmtpd's handler signature: server and session are not needed here.
+    async def handle_DATA(  # noqa: N802
+        self,
+        server: Any,  # noqa: ARG002
+        session: Any,  # noqa: ARG002
+        envelope: Any,
+    ) -> str:
         message = email.message_from_bytes(envelope.content, policy=POLICY)
         with self._lock:
             self.messages.append(message)
@@ -141,7 +147,12 @@ class Credentials:
         self.mechanisms: list[str] = []
 
     def __call__(
-        self, server: Any, session: Any, envelope: Any, mechanism: str, auth_data: Any
+        self,
+        server: Any,  # noqa: ARG002 - aiosmtpd's authenticator signature
+        session: Any,  # noqa: ARG002
+        envelope: Any,  # noqa: ARG002
+        mechanism: str,
+        auth_data: Any,
     ) -> AuthResult:
         self.mechanisms.append(mechanism)
         accepted = isinstance(auth_data, LoginPassword) and (

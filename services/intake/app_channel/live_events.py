@@ -78,7 +78,7 @@ def publish(notes: list[tuple[str, Note]]) -> None:
 
 
 @functools.cache
-def _publisher(pid: int, url: str) -> redis.Redis:
+def _publisher(pid: int, url: str) -> redis.Redis:  # noqa: ARG001 - the cache's key
     """The client of process ``pid`` (call with ``os.getpid()``, so a forked worker child never
     shares its parent's connections) for publishing notes, kept with its connection pool: a new
     client and connection per status change cost each task a connect and a millisecond of CPU."""

@@ -138,7 +138,7 @@ class _NoRedirects(requests.Session):
 
 
 @functools.cache
-def _http(pid: int) -> _NoRedirects:
+def _http(pid: int) -> _NoRedirects:  # noqa: ARG001 - the cache's key, see below
     """The HTTP session of process ``pid`` for push services (call with ``os.getpid()``, so a
     forked worker child never shares its parent's connections): a session per push paid a new
     TLS connection, and its context, to the push service every time."""

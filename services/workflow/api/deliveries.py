@@ -48,7 +48,7 @@ class ResendOut(BaseModel):
     responses=error_responses(401, 422),
 )
 def list_failed(
-    user: CurrentUser,
+    user: CurrentUser,  # noqa: ARG001 - any staff member may look; a stranger gets 401
     session: SessionDep,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> list[FailedDeliveryOut]:

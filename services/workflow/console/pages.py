@@ -98,7 +98,7 @@ def office_time(moment: datetime | None) -> str:
     return f"{local:%d-%m-%Y %H.%M} {local.tzname() or ''}".strip()
 
 
-def time_left(minutes_left: float, overdue: bool) -> str:
+def time_left(minutes_left: float, *, overdue: bool) -> str:
     """Time against the step's standard, in whole office minutes, as a clerk reads it."""
     if overdue:
         late = math.floor(-minutes_left)

@@ -38,7 +38,7 @@ class CliError(Exception):
     pass
 
 
-def _read_password(from_stdin: bool) -> str:
+def _read_password(*, from_stdin: bool) -> str:
     if from_stdin:
         password = sys.stdin.readline().rstrip("\n")
     else:
@@ -72,7 +72,7 @@ def run(args: argparse.Namespace) -> str:
         if args.command == "create":
             if get_by_username(session, args.username) is not None:
                 raise CliError(f"Pengguna '{args.username}' sudah ada")
-            password = _read_password(args.password_stdin)
+            password = _read_password(from_stdin=args.password_stdin)
             create_user(
                 session,
                 username=args.username,
@@ -84,7 +84,7 @@ def run(args: argparse.Namespace) -> str:
             return f"Pengguna '{args.username}' dibuat dengan peran {ROLE_LABELS[Role(args.role)]}"
         if args.command == "reset-password":
             user = _user(session, args.username)
-            user.password_hash = hash_password(_read_password(args.password_stdin))
+            user.password_hash = hash_password(_read_password(from_stdin=args.password_stdin))
             return f"Kata sandi '{args.username}' diganti"
         if args.command == "set-email":
             user = _user(session, args.username)

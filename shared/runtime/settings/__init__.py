@@ -96,8 +96,8 @@ class Settings(BaseSettings):
         cls,
         settings_cls: type[BaseSettings],
         init_settings: PydanticBaseSettingsSource,
-        env_settings: PydanticBaseSettingsSource,
-        dotenv_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,  # noqa: ARG003 - VariablesSource reads them
+        dotenv_settings: PydanticBaseSettingsSource,  # noqa: ARG003 - no .env file is read
         file_secret_settings: PydanticBaseSettingsSource,
     ) -> tuple[PydanticBaseSettingsSource, ...]:
         # Values given to Settings(...) first, then each setting's variable or secret file.

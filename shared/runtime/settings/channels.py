@@ -91,10 +91,11 @@ class WebPushSettings(Group):
     )
     allow_private_endpoints: bool = setting(
         "PENGADUAN_WEBPUSH_ALLOW_PRIVATE_ENDPOINTS",
-        False,
-        "Test and development only: accept subscriptions whose endpoint is plain http or on a "
-        "loopback/private address (a local push receiver). Off, such an endpoint is refused: "
-        "the server POSTs to it, and a citizen must not make it reach into the office's network.",
+        default=False,
+        description="Test and development only: accept subscriptions whose endpoint is plain "
+        "http or on a loopback/private address (a local push receiver). Off, such an endpoint is "
+        "refused: the server POSTs to it, and a citizen must not make it reach into the office's "
+        "network.",
     )
 
 

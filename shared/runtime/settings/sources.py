@@ -88,7 +88,11 @@ class VariablesSource(PydanticBaseSettingsSource):
         if secrets_dir is not None:
             self.files = {p.name.upper(): p for p in secrets_dir.iterdir() if p.is_file()}
 
-    def get_field_value(self, field: FieldInfo, field_name: str) -> tuple[Any, str, bool]:
+    def get_field_value(
+        self,
+        field: FieldInfo,  # noqa: ARG002 - pydantic-settings' abstract signature
+        field_name: str,
+    ) -> tuple[Any, str, bool]:
         # Unused: __call__ reads every group's fields itself.
         return None, field_name, False
 

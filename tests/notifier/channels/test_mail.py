@@ -52,7 +52,12 @@ class RefusingInbox(Inbox):
         self.rcpt_attempts: list[str] = []
 
     async def handle_RCPT(  # noqa: N802 - aiosmtpd's hook name
-        self, server: Any, session: Any, envelope: Any, address: str, rcpt_options: list[str]
+        self,
+        server: Any,  # noqa: ARG002 - aiosmtpd's hook signature
+        session: Any,  # noqa: ARG002
+        envelope: Any,
+        address: str,
+        rcpt_options: list[str],  # noqa: ARG002
     ) -> str:
         self.rcpt_attempts.append(address)
         if address == GONE:
