@@ -54,3 +54,17 @@ def test_the_tour_names_every_package_and_only_packages_that_exist() -> None:
         matches = list(PROJECT_ROOT.glob(entry.rstrip("/")))
         assert matches, f"the README's tour names {entry}, which does not exist"
         assert all(isinstance(m, Path) and m.exists() for m in matches)
+
+
+def test_every_path_a_page_names_exists() -> None:
+    """A file or folder of the project named in `code` on any page (``shared/sop.py``,
+    ``services/*/``) is there: a move that forgets a page fails here."""
+    pages = [PROJECT_ROOT / "README.md", *sorted((PROJECT_ROOT / "docs").glob("*.md"))]
+    pattern = r"`((?:shared|services|tools|tests|deploy|docs)/[\w./*-]*)`"
+    missing = [
+        f"{page.name}: {path}"
+        for page in pages
+        for path in re.findall(pattern, page.read_text())
+        if not list(PROJECT_ROOT.glob(path.rstrip("/")))
+    ]
+    assert not missing, f"pages name paths that do not exist: {missing}"
