@@ -47,9 +47,10 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "object-src 'none'",
     ]
 )
-# The API documentation page (shared.web.api_docs) starts Swagger UI with an inline script: it
-# gets its own policy, which still keeps every load inside the service.
-API_DOCS_PATHS = ("/docs",)
+# The API documentation pages (shared.web.api_docs) start Swagger UI and ReDoc with inline
+# script and style, and ReDoc runs a worker from a blob: they get their own policy, which still
+# keeps every load inside the service.
+API_DOCS_PATHS = ("/docs", "/redoc")
 API_DOCS_POLICY = "; ".join(
     [
         "default-src 'self'",

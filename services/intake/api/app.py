@@ -34,7 +34,8 @@ from shared.web.api_docs import api_app
 from shared.web.api_errors import install_error_handlers
 from shared.web.error_pages import install_error_pages
 from shared.web.health import readiness_router
-from shared.web.pages import install_pages
+from shared.web.icons import favicon_router, manifest_router
+from shared.web.pages import OFFICE, install_pages
 
 log = logging.getLogger(__name__)
 
@@ -104,4 +105,6 @@ def create_app() -> FastAPI:
     install_pages(app, error_page)
     app.include_router(filing_pages.router)
     app.include_router(tracking_pages.router)
+    app.include_router(favicon_router())
+    app.include_router(manifest_router(f"Pengaduan {OFFICE}", "Pengaduan"))
     return app

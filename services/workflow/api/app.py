@@ -22,6 +22,7 @@ from shared.web.api_docs import api_app
 from shared.web.api_errors import install_error_handlers
 from shared.web.error_pages import install_error_pages
 from shared.web.health import readiness_router
+from shared.web.icons import favicon_router
 from shared.web.pages import install_pages
 
 
@@ -44,6 +45,7 @@ def create_app() -> FastAPI:
     for module in (auth, worklist, cases, steps, paths, deliveries, reports):
         app.include_router(module.router)
     app.include_router(metrics_router(registry_for(get_db)))
+    app.include_router(favicon_router())
 
     @app.get("/healthz", include_in_schema=False)
     def healthz() -> dict[str, str]:
