@@ -59,9 +59,28 @@ async def _answer(handler: Callable[..., Any], request: Request, exc: Exception)
     return cast(Response, result)
 
 
+# Handled one by one below; any other handler's answer (a busy database's 503) becomes a page.
+_OWN = (DomainError, RequestValidationError, StarletteHTTPException)
+
+
+def _as_page(render: ErrorPage, handler: Callable[..., Any]) -> Callable[..., Any]:
+    async def page_or_json(request: Request, exc: Exception) -> Response:
+        answer = await _answer(handler, request, exc)
+        if not wants_html(request.scope) or answer.status_code < 400:
+            return answer
+        retry = answer.headers.get("retry-after")
+        headers = {"Retry-After": retry} if retry else None
+        return page_response(render, request, answer.status_code, None, headers)
+
+    return page_or_json
+
+
 def install_error_pages(app: FastAPI, render: ErrorPage) -> None:
     """HTML pages for a browser in front of the JSON handlers already installed (call after
     ``install_error_handlers``), and a page or JSON for an unhandled exception (500)."""
+    for kind, handler in list(app.exception_handlers.items()):
+        if isinstance(kind, type) and kind not in _OWN and kind is not Exception:
+            app.add_exception_handler(kind, _as_page(render, handler))
     json_domain = app.exception_handlers[DomainError]
     json_validation = app.exception_handlers[RequestValidationError]
     json_http = app.exception_handlers[StarletteHTTPException]

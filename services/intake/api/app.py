@@ -86,12 +86,12 @@ def create_app() -> FastAPI:
         lifespan=relay_lifespan(get_db, "intake"),
     )
     install_error_handlers(app)
+    app.add_exception_handler(IntegrityError, _busy)  # type: ignore[arg-type]
+    app.add_exception_handler(CodeSpaceExhausted, _busy)  # type: ignore[arg-type]
     install_error_pages(app, error_page)  # a citizen's browser gets the portal's pages
     # Inside the request logging: a refused body is logged with its request id too.
     app.add_middleware(BodyLimit)
     install_request_logging(app, "intake-api")
-    app.add_exception_handler(IntegrityError, _busy)  # type: ignore[arg-type]
-    app.add_exception_handler(CodeSpaceExhausted, _busy)  # type: ignore[arg-type]
 
     @app.get("/healthz", include_in_schema=False)
     def healthz() -> dict[str, str]:

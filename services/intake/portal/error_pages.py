@@ -37,6 +37,10 @@ WORDS = {
     ),
     422: Words("Isian tidak dapat diterima", "Isian tidak dapat diterima. Muat ulang halaman."),
     429: Words("Terlalu banyak permintaan", "Mohon tunggu sebentar, lalu coba lagi."),
+    503: Words(
+        "Layanan sedang sibuk",
+        "Layanan sedang sibuk sesaat dan isian Anda belum tersimpan. Coba kirim lagi sebentar.",
+    ),
     500: Words("Terjadi kesalahan", f"{SERVER_ERROR_MESSAGE}. Laporan yang sudah terkirim aman."),
 }
 OTHER = Words("Permintaan tidak dapat diproses", "Permintaan tidak dapat diproses.")

@@ -18,6 +18,7 @@ TITLES = {
     422: "Isian tidak valid",
     429: "Terlalu banyak percobaan",
     500: "Terjadi kesalahan",
+    503: "Layanan sedang sibuk",
 }
 MESSAGES = {
     403: "Formulir ini sudah kedaluwarsa atau tidak berasal dari halaman kami. Buka kembali "
@@ -27,6 +28,7 @@ MESSAGES = {
     413: "Isian formulir terlalu besar untuk dikirim. Persingkat isian Anda, lalu kirim lagi.",
     422: "Isian tidak dapat diterima. Muat ulang halaman.",
     500: f"{SERVER_ERROR_MESSAGE}.",
+    503: "Layanan sedang sibuk sesaat; tidak ada yang tersimpan. Coba lagi sebentar.",
 }
 WORKLIST = ("/console", "Kembali ke daftar kerja")
 

@@ -10,6 +10,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from httpx import Response
+from sqlalchemy.exc import OperationalError
 
 from services.intake.api.app import create_app
 from shared.web.api_errors import TooManyRequests
@@ -98,9 +99,13 @@ def _add_failing_routes(app: FastAPI) -> None:
     def busy() -> None:
         raise TooManyRequests("Terlalu sering. Coba lagi dalam 1 menit.", retry_after=60)
 
+    def database_down() -> None:
+        raise OperationalError("SELECT 1", {}, Exception("the database is restarting"))
+
     for prefix in ("", "/api/v1"):
         app.add_api_route(f"{prefix}/rusak", crash)
         app.add_api_route(f"{prefix}/sibuk", busy)
+        app.add_api_route(f"{prefix}/basis-data", database_down)
 
 
 def test_a_server_error_is_a_page_for_a_browser_and_json_for_a_program(
@@ -127,3 +132,12 @@ def test_too_many_requests_is_a_page_with_retry_after(failing_portal: TestClient
     api = failing_portal.get("/api/v1/sibuk", headers=PROGRAM)
     assert_json(api, 429)
     assert api.headers["retry-after"] == "60"
+
+
+def test_a_busy_database_is_a_page_with_retry_after(failing_portal: TestClient) -> None:
+    page = failing_portal.get("/basis-data", headers=BROWSER)
+    assert_portal_page(page, 503, "Layanan sedang sibuk", "Kembali ke beranda")
+    assert page.headers["retry-after"] == "2"
+    api = failing_portal.get("/api/v1/basis-data", headers=PROGRAM)
+    assert_json(api, 503)
+    assert api.json()["code"] == "temporarily_unavailable"

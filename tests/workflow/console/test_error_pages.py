@@ -10,6 +10,7 @@ from collections.abc import Iterator
 import pytest
 from fastapi.testclient import TestClient
 from httpx import Response
+from sqlalchemy.exc import OperationalError
 
 from services.workflow.api.app import create_app
 from shared.web.api_errors import TooManyRequests
@@ -30,9 +31,13 @@ def workflow(configured: dict[str, str]) -> Iterator[TestClient]:
     def busy() -> None:
         raise TooManyRequests("Terlalu sering. Coba lagi dalam 1 menit.", retry_after=60)
 
+    def database_down() -> None:
+        raise OperationalError("SELECT 1", {}, Exception("the database is restarting"))
+
     for prefix in ("", "/api/v1"):
         app.add_api_route(f"{prefix}/rusak", crash)
         app.add_api_route(f"{prefix}/sibuk", busy)
+        app.add_api_route(f"{prefix}/basis-data", database_down)
     with TestClient(
         app, base_url=BASE_URL, follow_redirects=False, raise_server_exceptions=False
     ) as client:
@@ -101,3 +106,10 @@ def test_too_many_requests_is_a_page_with_retry_after(workflow: TestClient) -> N
     assert_console_page(page, 429, "Terlalu banyak percobaan")
     assert page.headers["retry-after"] == "60"
     assert_json(workflow.get("/api/v1/sibuk", headers=PROGRAM), 429)
+
+
+def test_a_busy_database_is_a_page_with_retry_after(workflow: TestClient) -> None:
+    page = workflow.get("/basis-data", headers=BROWSER)
+    assert_console_page(page, 503, "Layanan sedang sibuk")
+    assert page.headers["retry-after"] == "2"
+    assert_json(workflow.get("/api/v1/basis-data", headers=PROGRAM), 503)
