@@ -34,6 +34,7 @@ def workflow(configured: dict[str, str]) -> Iterator[TestClient]:
     def database_down() -> None:
         raise OperationalError("SELECT 1", {}, Exception("the database is restarting"))
 
+    app.add_api_route("/console/rusak", crash)
     for prefix in ("", "/api/v1"):
         app.add_api_route(f"{prefix}/rusak", crash)
         app.add_api_route(f"{prefix}/sibuk", busy)
@@ -90,10 +91,11 @@ def test_a_form_too_large_is_a_page(workflow: TestClient) -> None:
     assert_console_page(page, 413, "Isian terlalu besar")
 
 
+@pytest.mark.parametrize("path", ["/rusak", "/console/rusak"])
 def test_a_server_error_is_a_page_for_a_browser_and_json_for_a_program(
-    workflow: TestClient,
+    workflow: TestClient, path: str
 ) -> None:
-    page = workflow.get("/rusak", headers=BROWSER)
+    page = workflow.get(path, headers=BROWSER)
     assert_console_page(page, 500, "Terjadi kesalahan")
     assert "a bug" not in page.text
     api = workflow.get("/api/v1/rusak", headers=PROGRAM)
