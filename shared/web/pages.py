@@ -47,9 +47,10 @@ CONTENT_SECURITY_POLICY = "; ".join(
         "object-src 'none'",
     ]
 )
-# The API documentation page (shared.web.api_docs) starts Swagger UI with an inline script: it
-# gets its own policy, which still keeps every load inside the service.
-API_DOCS_PATHS = ("/docs",)
+# The API documentation pages (shared.web.api_docs) start Swagger UI and ReDoc with inline
+# script and style, and ReDoc runs a worker from a blob: they get their own policy, which still
+# keeps every load inside the service.
+API_DOCS_PATHS = ("/docs", "/redoc")
 API_DOCS_POLICY = "; ".join(
     [
         "default-src 'self'",
@@ -63,6 +64,11 @@ API_DOCS_POLICY = "; ".join(
         "object-src 'none'",
     ]
 )
+
+
+# A page's HTML for an error status, with the message to show (None: the status's own words),
+# drawn by the service in its own design (shared.web.error_pages).
+ErrorPage = Callable[[int, str | None, Scope], str]
 
 
 def page_templates(service_templates: Path) -> Jinja2Templates:
@@ -92,18 +98,21 @@ def _digest(path: str, _cache: dict[str, str] = {}) -> str:  # noqa: B006 - a pe
     return _cache[path]
 
 
+SECURITY_HEADERS = (
+    ("x-content-type-options", "nosniff"),
+    ("x-frame-options", "DENY"),
+    ("referrer-policy", "no-referrer"),
+    ("permissions-policy", "camera=(), microphone=(), geolocation=()"),
+)
+
+
 class SecurityHeaders:
     """Headers on every answer: no sniffing, no framing, no referrer (a tracking code in the
     address must not leak to another site), HSTS behind HTTPS, and the page policy above."""
 
     def __init__(self, app: ASGIApp, *, https: bool) -> None:
         self.app = app
-        self.headers = [
-            (b"x-content-type-options", b"nosniff"),
-            (b"x-frame-options", b"DENY"),
-            (b"referrer-policy", b"no-referrer"),
-            (b"permissions-policy", b"camera=(), microphone=(), geolocation=()"),
-        ]
+        self.headers = [(name.encode(), value.encode()) for name, value in SECURITY_HEADERS]
         if https:
             self.headers.append((b"strict-transport-security", b"max-age=31536000"))
 
@@ -148,10 +157,16 @@ class Csrf:
 
     A form's body is read here first, at most ``MAX_FORM_BYTES`` (asgi-csrf would read any
     size), and asgi-csrf sees it with invalid UTF-8 replaced (it decodes strictly and would
-    fail with a 500); the page itself receives the body exactly as sent, to judge it."""
+    fail with a 500); the page itself receives the body exactly as sent, to judge it.
 
-    def __init__(self, app: ASGIApp, *, secret: str, secure: bool) -> None:
+    Both refusals are pages of the service's design when it gives ``error_page`` (bare ones
+    otherwise): they come before any route, so the service's renderer is handed in here."""
+
+    def __init__(
+        self, app: ASGIApp, *, secret: str, secure: bool, error_page: ErrorPage | None = None
+    ) -> None:
         self.app = app
+        self.error_page = error_page
         self.checked = asgi_csrf(
             self._with_original_body,
             cookie_name=CSRF_COOKIE,
@@ -159,7 +174,7 @@ class Csrf:
             cookie_secure=secure,
             cookie_samesite="Strict",
             skip_if_scope=_is_api,
-            send_csrf_failed=_csrf_failed,
+            send_csrf_failed=self._csrf_failed,
         )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -176,16 +191,23 @@ class Csrf:
             and not _is_api(scope)
             and not any(name == b"cookie" for name, _ in scope["headers"])
         ):
-            await _csrf_failed(scope, send, None)
+            await self._csrf_failed(scope, send, None)
             return
         if scope["type"] == "http" and _is_form_post(scope):
             body = await read_at_most(receive, MAX_FORM_BYTES)
             if body is None:
-                await _send_page(send, 413, FORM_TOO_LARGE_PAGE)
+                await self._refuse(scope, send, 413, FORM_TOO_LARGE_PAGE)
                 return
             scope = {**scope, FORM_BODY: body}
             receive = replay(body.decode("utf-8", "replace").encode("utf-8"), receive)
         await self.checked(scope, receive, send)
+
+    async def _csrf_failed(self, scope: Scope, send: Send, _reason: Any) -> None:
+        await self._refuse(scope, send, 403, CSRF_FAILED_PAGE)
+
+    async def _refuse(self, scope: Scope, send: Send, status: int, bare: str) -> None:
+        page = bare if self.error_page is None else self.error_page(status, None, scope)
+        await _send_page(send, status, page)
 
     async def _with_original_body(self, scope: Scope, receive: Receive, send: Send) -> None:
         body = scope.get(FORM_BODY)
@@ -213,16 +235,15 @@ CSRF_FAILED_PAGE = (
 )
 
 
-async def _csrf_failed(_scope: Scope, send: Send, _reason: Any) -> None:
-    await _send_page(send, 403, CSRF_FAILED_PAGE)
-
-
 async def _send_page(send: Send, status: int, page: str) -> None:
     await send(
         {
             "type": "http.response.start",
             "status": status,
-            "headers": [(b"content-type", b"text/html; charset=utf-8")],
+            "headers": [
+                (b"content-type", b"text/html; charset=utf-8"),
+                (b"cache-control", b"no-store"),
+            ],
         }
     )
     await send({"type": "http.response.body", "body": page.encode()})
@@ -234,11 +255,12 @@ def csrf_token(request_scope: Scope) -> str:
     return get()
 
 
-def install_pages(app: FastAPI) -> None:
-    """Static files, CSRF on forms and the security headers, for a service that serves pages."""
+def install_pages(app: FastAPI, error_page: ErrorPage | None = None) -> None:
+    """Static files, CSRF on forms and the security headers, for a service that serves pages;
+    ``error_page`` draws the forms' refusals in the service's design."""
     settings = get_settings()
     # A key of its own, derived from the service's secret: a CSRF token opens nothing else.
     secret = hmac.new(settings.jwt_key().encode(), b"pengaduan-csrf", hashlib.sha256).hexdigest()
-    app.add_middleware(Csrf, secret=secret, secure=settings.cookies_secure)
+    app.add_middleware(Csrf, secret=secret, secure=settings.cookies_secure, error_page=error_page)
     app.add_middleware(SecurityHeaders, https=settings.cookies_secure)
     app.mount(STATIC_PREFIX, StaticFiles(directory=STATIC_DIR), name="static")

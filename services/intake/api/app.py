@@ -18,6 +18,7 @@ from services.intake.api.body_limit import BodyLimit
 from services.intake.database import get_db
 from services.intake.metrics import registry_for
 from services.intake.portal import filing_pages, tracking_pages
+from services.intake.portal.error_pages import error_page
 from services.intake.tracking.codes import CodeSpaceExhausted
 from shared.process.service_wiring import relay_lifespan
 from shared.runtime.log_setup import install_request_logging
@@ -31,8 +32,10 @@ from shared.sop import (
 )
 from shared.web.api_docs import api_app
 from shared.web.api_errors import install_error_handlers
+from shared.web.error_pages import install_error_pages
 from shared.web.health import readiness_router
-from shared.web.pages import install_pages
+from shared.web.icons import favicon_router, manifest_router
+from shared.web.pages import OFFICE, install_pages
 
 log = logging.getLogger(__name__)
 
@@ -83,11 +86,12 @@ def create_app() -> FastAPI:
         lifespan=relay_lifespan(get_db, "intake"),
     )
     install_error_handlers(app)
+    app.add_exception_handler(IntegrityError, _busy)  # type: ignore[arg-type]
+    app.add_exception_handler(CodeSpaceExhausted, _busy)  # type: ignore[arg-type]
+    install_error_pages(app, error_page)  # a citizen's browser gets the portal's pages
     # Inside the request logging: a refused body is logged with its request id too.
     app.add_middleware(BodyLimit)
     install_request_logging(app, "intake-api")
-    app.add_exception_handler(IntegrityError, _busy)  # type: ignore[arg-type]
-    app.add_exception_handler(CodeSpaceExhausted, _busy)  # type: ignore[arg-type]
 
     @app.get("/healthz", include_in_schema=False)
     def healthz() -> dict[str, str]:
@@ -98,7 +102,9 @@ def create_app() -> FastAPI:
     app.include_router(app_channel.router)
     app.include_router(metrics_router(registry_for(get_db)))
     # The citizens' portal: server-rendered pages over the same functions as the API's routes.
-    install_pages(app)
+    install_pages(app, error_page)
     app.include_router(filing_pages.router)
     app.include_router(tracking_pages.router)
+    app.include_router(favicon_router())
+    app.include_router(manifest_router(f"Pengaduan {OFFICE}", "Pengaduan"))
     return app

@@ -19,6 +19,7 @@ from services.intake.filing import complaints, idempotency
 from services.intake.filing.schemas import status_label
 from services.intake.portal.forms import (
     CHANNEL_CHOICES,
+    FORM_LIMITS,
     FormFields,
     complaint_values,
     form_fields,
@@ -57,6 +58,8 @@ def local_time(moment: datetime) -> str:
 
 TEMPLATES = page_templates(Path(__file__).parent / "templates")
 TEMPLATES.env.filters["waktu"] = local_time
+TEMPLATES.env.globals["limits"] = FORM_LIMITS
+TEMPLATES.env.filters["ribuan"] = lambda number: f"{number:,}".replace(",", ".")  # 5.000
 
 
 def render(

@@ -12,9 +12,10 @@ from urllib.parse import parse_qsl
 from fastapi import Request
 from pydantic import BaseModel, ValidationError
 
-from services.intake.filing.schemas import ComplaintIn, ReplyIn
+from services.intake.filing.schemas import ComplaintIn, ReplyIn, ReporterIn
 from shared.messaging.contracts import Channel
 from shared.web.api_errors import translate_error
+from shared.web.form_limits import text_limits
 from shared.web.pages import FORM_BODY
 
 # More fields than any form here has, with room for a repeated checkbox: a flood is not a form.
@@ -38,6 +39,11 @@ CHANNEL_CHOICES = (
     (Channel.APP.value, "Aplikasi (kotak masuk di halaman ini)"),
 )
 REPLY_LABELS = {"message": "Balasan Anda"}
+# What the forms' fields say of their length (maxlength, minlength): the models' own limits.
+FORM_LIMITS = {
+    "complaint": {**text_limits(ReporterIn), **text_limits(ComplaintIn)},
+    "reply": text_limits(ReplyIn),
+}
 # Where a pydantic error of ComplaintIn lands on the form.
 _COMPLAINT_FIELDS = {
     ("reporter", "name"): "name",

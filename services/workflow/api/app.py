@@ -10,6 +10,7 @@ from fastapi import FastAPI
 
 from services.workflow.api import auth, cases, deliveries, paths, reports, steps, worklist
 from services.workflow.console import app as console
+from services.workflow.console.error_pages import error_page
 from services.workflow.database import get_db
 from services.workflow.metrics import registry_for
 from services.workflow.staff.accounts import demo_user_check
@@ -19,7 +20,9 @@ from shared.runtime.metrics_server import metrics_router
 from shared.runtime.production_checks import require_production_ready
 from shared.web.api_docs import api_app
 from shared.web.api_errors import install_error_handlers
+from shared.web.error_pages import install_error_pages
 from shared.web.health import readiness_router
+from shared.web.icons import favicon_router
 from shared.web.pages import install_pages
 
 
@@ -34,12 +37,15 @@ def create_app() -> FastAPI:
         lifespan=relay_lifespan(get_db, "workflow-api"),
     )
     install_error_handlers(app)
+    # A browser's page outside /console; the console's own routes' errors are its pages.
+    install_error_pages(app, error_page)
     install_request_logging(app, "workflow-api")
-    install_pages(app)
+    install_pages(app, error_page)
     console.install(app)
     for module in (auth, worklist, cases, steps, paths, deliveries, reports):
         app.include_router(module.router)
     app.include_router(metrics_router(registry_for(get_db)))
+    app.include_router(favicon_router())
 
     @app.get("/healthz", include_in_schema=False)
     def healthz() -> dict[str, str]:

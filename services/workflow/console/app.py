@@ -21,7 +21,7 @@ from services.workflow.console import cases as console_cases
 from services.workflow.console import notifications as console_notifications
 from services.workflow.console import reports as console_reports
 from services.workflow.console import search as console_search
-from services.workflow.console.pages import page, redirect
+from services.workflow.console.pages import TEMPLATES, page, redirect
 from services.workflow.console.session import (
     LOGIN_URL,
     ConsoleUser,
@@ -44,6 +44,7 @@ router = APIRouter(prefix=PREFIX, include_in_schema=False)
 
 MAX_CREDENTIAL_LENGTH = 200
 Credential = Annotated[str, Form(max_length=MAX_CREDENTIAL_LENGTH)]
+TEMPLATES.env.globals["credential_max_length"] = MAX_CREDENTIAL_LENGTH  # the fields' maxlength
 
 
 @router.get("/masuk")

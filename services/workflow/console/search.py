@@ -11,7 +11,7 @@ from fastapi.responses import Response
 from pydantic import ValidationError
 
 from services.workflow.cases import search
-from services.workflow.console.pages import page
+from services.workflow.console.pages import TEMPLATES, page
 from services.workflow.console.session import ConsoleUser
 from services.workflow.dependencies import SessionDep
 from services.workflow.errors import InvalidFilter
@@ -28,6 +28,7 @@ FIELDS = {
     "overdue": "Waktu",
 }
 PAGE_SIZE = 20
+TEMPLATES.env.globals["query_max_length"] = search.MAX_QUERY_LENGTH  # the box's maxlength
 STATUS_CHOICES = [(code, search.status_label(code)) for code in search.KNOWN_STATUSES]
 
 
