@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from shared.runtime.log_context import end_task_scope
 from tests.support.state import reset_process_state
 from tools.harness.databases import PostgresDatabases, SqliteDatabases, database_pool, fresh_set
 from tools.harness.environment import emptied_redis_db, service_environment
@@ -33,6 +34,14 @@ logging.getLogger("mail.log").setLevel(logging.WARNING)
 # PENGADUAN_TEST_REDIS_DB gives a run a db of its own, so two runs can share one server
 # (.ci/run's shifted-date runs).
 TEST_REDIS_DB = int(os.environ.get("PENGADUAN_TEST_REDIS_DB", "13"))
+
+
+@pytest.fixture(autouse=True)
+def _fresh_log_context() -> Iterator[None]:
+    """A test that runs a consumer in this process (no Celery prerun/postrun around it) leaves
+    the ids it annotated in the log context; the next test's lines must not carry them."""
+    yield
+    end_task_scope()
 
 
 @pytest.fixture(scope="session")
