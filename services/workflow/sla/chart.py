@@ -7,11 +7,13 @@ from dataclasses import dataclass
 
 from services.workflow.sla.report import StepFigures, role_label
 
-WIDTH = 420
-ROW_HEIGHT = 46
-LABEL_HEIGHT = 18
-BAR_HEIGHT = 18
-TRACK_WIDTH = 300  # the rest of the width holds the figure beside the bar
+# Narrow, so that a phone shows it near its own size: its 15-unit text (console.css) stays 14 px
+# or more in a 294 px wide chart (tests/browser/test_every_page.py measures it).
+WIDTH = 300
+ROW_HEIGHT = 50
+LABEL_HEIGHT = 20
+BAR_HEIGHT = 20
+TRACK_WIDTH = 180  # the rest of the width holds the figure beside the bar ("tidak ada data")
 
 
 @dataclass(frozen=True)
