@@ -13,7 +13,7 @@ import re
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -59,14 +59,21 @@ def look_up_until_limited(page: Page, ids: dict[str, str]) -> None:
 
 
 def chart_labels_readable(page: Page) -> None:
-    """The Mutu Baku chart's words as big on the screen as 14 px text, at any width."""
-    sizes = page.evaluate(
+    """The Mutu Baku chart's words as big on the screen as 14 px text, and none cut off at the
+    chart's edge."""
+    texts = page.evaluate(
         """() => { const svg = document.querySelector('.sla-chart');
-            const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
-            return [...svg.querySelectorAll('text')].map(
-                t => parseFloat(getComputedStyle(t).fontSize) * scale); }"""
+            const width = svg.viewBox.baseVal.width;
+            const scale = svg.getBoundingClientRect().width / width;
+            return [...svg.querySelectorAll('text')].map(t => [
+                t.textContent, parseFloat(getComputedStyle(t).fontSize) * scale,
+                t.getBBox().x + t.getComputedTextLength() <= width]); }"""
     )
-    assert sizes and min(sizes) >= 14, f"chart text shown at {min(sizes):.1f} px"
+    assert texts, "no words in the chart"
+    small = [f"{text!r} at {size:.1f} px" for text, size, _ in texts if size < 14]
+    assert not small, f"chart text below 14 px: {small}"
+    cut = [text for text, _, fits in texts if not fits]
+    assert not cut, f"chart text cut off at the edge: {cut}"
 
 
 def codes_open_cases(page: Page) -> None:
@@ -78,7 +85,8 @@ def codes_open_cases(page: Page) -> None:
 @dataclass(frozen=True)
 class Shown:
     """A page: its picture's name, who looks, its address (``{name}`` from the module's cases),
-    what to do there first, what must be on it, its status, and any further check."""
+    what must be on it, what to do there first, its status, any further check, and where the
+    phone's picture starts when the page's point is below the fold (``shoot``)."""
 
     name: str
     who: Who
@@ -86,11 +94,12 @@ class Shown:
     ready: str = "main h1"
     then: Callable[[Page, dict[str, str]], None] | None = None
     status: int = 200
-    check: Callable[[Page], None] | None = field(default=None)
+    check: Callable[[Page], None] | None = None
+    shoot: str | None = None
 
 
 ADMIN, KASI, KOORDINATOR, TIM = Role.ADMIN, Role.KASI, Role.KOORDINATOR, Role.TIM_KOORDINASI
-ACTIONS, WORKLIST = "#tindakan form", "#daftar-kerja"
+ACTIONS, WORKLIST, LIST = "#tindakan form", "#daftar-kerja", "#antrean-peran"
 
 PAGES = (
     Shown("formulir-pengaduan", CITIZEN, "/", "form"),
@@ -100,17 +109,25 @@ PAGES = (
     Shown("lacak-permintaan-informasi", CITIZEN, "/lacak/{asked}", "[name=message]"),
     Shown("terlalu-banyak-permintaan", CITIZEN, "/lacak", then=look_up_until_limited, status=429),
     Shown("masuk", GUEST, "/console/masuk", "#form-masuk"),
-    Shown("daftar-kerja-admin", ADMIN, "/console", WORKLIST, check=codes_open_cases),
-    Shown("daftar-kerja-kasi", KASI, "/console", WORKLIST, check=codes_open_cases),
-    Shown("daftar-kerja-koordinator", KOORDINATOR, "/console", WORKLIST),
-    Shown("daftar-kerja-tim-koordinasi", TIM, "/console", WORKLIST),
+    Shown("daftar-kerja-admin", ADMIN, "/console", WORKLIST, check=codes_open_cases, shoot=LIST),
+    Shown("daftar-kerja-kasi", KASI, "/console", WORKLIST, check=codes_open_cases, shoot=LIST),
+    Shown("daftar-kerja-koordinator", KOORDINATOR, "/console", WORKLIST, shoot=LIST),
+    Shown("daftar-kerja-tim-koordinasi", TIM, "/console", WORKLIST, shoot=LIST),
     Shown("kasus-admin", ADMIN, "/console/kasus/{admin}", ACTIONS),
     Shown("kasus-kasi", KASI, "/console/kasus/{kasi}", ACTIONS),
     Shown("kasus-koordinator", KOORDINATOR, "/console/kasus/{koordinator}", ACTIONS),
     Shown("kasus-tim-koordinasi", TIM, "/console/kasus/{tim_koordinasi}", ACTIONS),
-    Shown("kasus-selesai", ADMIN, "/console/kasus/{answered_case}", "#jawaban"),
-    Shown("cari", KOORDINATOR, "/console/cari?q=izin", "#hasil-cari"),
-    Shown("laporan-mutu-baku", ADMIN, "/console/laporan", "#grafik", check=chart_labels_readable),
+    Shown("kasus-selesai", ADMIN, "/console/kasus/{answered_case}", "#jawaban", shoot="#riwayat"),
+    Shown("cari", KOORDINATOR, "/console/cari?q=izin", "#hasil-cari", shoot="#hasil"),
+    # The chart's words as big as 14 px text at both sizes; the table below it as cards.
+    Shown(
+        "laporan-mutu-baku",
+        ADMIN,
+        "/console/laporan",
+        "#grafik",
+        check=chart_labels_readable,
+        shoot="#grafik",
+    ),
     Shown("notifikasi-gagal", ADMIN, "/console/notifikasi", "#notifikasi-gagal"),
     Shown("notifikasi-gagal-kasi", KASI, "/console/notifikasi", "#notifikasi-gagal"),
     Shown("antrean", TIM, "/console/antrean", "#antrean"),
@@ -247,4 +264,7 @@ def test_the_page_works_at_phone_and_desktop_size(
         if shown.check is not None:
             shown.check(page)
         if screenshot_dir is not None:
+            if shown.shoot and size == "phone":
+                page.locator(shown.shoot).first.evaluate("e => e.scrollIntoView()")
             screenshot(page, shown.name, size, directory=screenshot_dir)
+            page.evaluate("() => window.scrollTo(0, 0)")
