@@ -49,10 +49,12 @@ chaos: venv
 bench: venv
 	$(PY) -m tools.bench $(ARGS)
 
-# The pictures in docs/screenshots (form, tracking page, worklist, Mutu Baku report; phone and
-# desktop), taken by the browser journey in Debian's chromium: apt-get install chromium.
+# The pictures in docs/screenshots: every page of the portal and the console (the table PAGES
+# in tests/browser/test_every_page.py) at phone and desktop size, <page>-phone.png and
+# <page>-desktop.png, taken by that test in Debian's chromium: apt-get install chromium.
 screenshots: venv
-	SCREENSHOTS_DIR=docs/screenshots $(PY) -m pytest tests/browser/test_pages_journey.py -k portal_through
+	rm -f docs/screenshots/*.png
+	SCREENSHOTS_DIR=docs/screenshots $(PY) -m pytest tests/browser/test_every_page.py
 
 lint: venv
 	$(VENV)/bin/ruff check .

@@ -5,7 +5,8 @@ Fixtures:
 
 - ``chromium``: the module's Browser (skips every browser test when Debian's chromium is missing)
 - ``new_page(base_url=None, size="desktop")``: a page in a context of its own, closed after the
-  test; call it twice for two people (a citizen and a staff member) in one test
+  test; call it twice for two people (a citizen and a staff member) in one test. Its console
+  errors and failed loads are noted (``tests.support.browser.watch``) for ``check_page``
 - ``page``: one such page, no base URL
 - ``live_system``: the whole system, as in tests/journeys (both APIs, the three workers, Redis,
   SMTP): ``.desk`` (tools.harness.desk.Desk), ``.intake_url``, ``.workflow_url``
@@ -17,14 +18,14 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator
-from contextlib import ExitStack
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page
 
-from tests.support.browser import DEFAULT_SIZE, browser_context, launched_chromium
+from tests.support.browser import DEFAULT_SIZE, browser_context, launched_chromium, watch
 from tools.harness.desk import Desk
 from tools.harness.processes import ApiProcess, ServiceProcess, start_worker
 from tools.harness.smtp import SmtpServer
@@ -60,18 +61,17 @@ def new_page(chromium: Browser) -> Iterator[NewPage]:
             context = stack.enter_context(
                 browser_context(chromium, base_url, size, javascript=javascript)
             )
-            return context.new_page()
+            return watch(context.new_page())
 
         yield make
 
 
-@pytest.fixture
-def screenshot_dir(tmp_path: Path) -> Path:
-    """Where a test's screenshots go: the test's own directory, unless ``make screenshots``
-    (SCREENSHOTS_DIR=docs/screenshots) asks for the ones the docs show: a plain test run leaves
-    the committed pictures alone."""
+@pytest.fixture(scope="module")
+def screenshot_dir() -> Path | None:
+    """Where ``make screenshots`` (SCREENSHOTS_DIR=docs/screenshots) wants the pictures the docs
+    show; None in a plain test run, which leaves the committed pictures alone and takes none."""
     chosen = os.environ.get("SCREENSHOTS_DIR")
-    return Path(chosen).resolve() if chosen else tmp_path / "screenshots"
+    return Path(chosen).resolve() if chosen else None
 
 
 @pytest.fixture
@@ -93,7 +93,16 @@ def live_system(
     """The whole system as separate processes (like tests/journeys' ``system``), its public
     addresses set to where it really listens, so links between the portal, the console and the
     emails lead to these servers."""
-    logs = tmp_path / "logs"
+    with running_system(service_env, tmp_path / "logs", smtp_server) as system:
+        yield system
+
+
+@contextmanager
+def running_system(
+    service_env: dict[str, str], logs: Path, smtp_server: SmtpServer
+) -> Iterator[LiveSystem]:
+    """``live_system``'s processes, for a fixture of a wider scope (tests/browser/
+    test_every_page.py starts one for its whole module)."""
     logs.mkdir()
     intake = ApiProcess("intake", service_env, logs)
     workflow = ApiProcess("workflow", service_env, logs)

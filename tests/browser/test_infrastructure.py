@@ -1,6 +1,7 @@
 """The browser test tools themselves, on pages of a tiny local server (not the project's pages):
 axe passes an accessible page and fails one with serious violations, naming each rule and
-element; screenshots have the window's pixel size; the fixtures reach the running system."""
+element; a watched page fails on console errors and failed loads; screenshots have the window's
+pixel size; the fixtures reach the running system."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from shared.web.pages import CONTENT_SECURITY_POLICY
 from tests.browser.conftest import LiveSystem
 from tests.support.browser import (
     WINDOW_SIZES,
+    assert_no_page_errors,
     check_accessibility,
     png_size,
     screenshot,
@@ -74,11 +76,27 @@ BROKEN = (
 """
 )
 
+# A page with a missing image and a script that throws (allowed by the policy: same origin).
+FAULTY = (
+    HEAD.format(title="Halaman bermasalah")
+    + """<body>
+<main>
+<h1>Halaman bermasalah</h1>
+<img src="/tidak-ada.png" alt="Gambar yang hilang" width="40" height="40">
+<script src="/throws.js"></script>
+</main>
+</body>
+</html>
+"""
+)
+
 ROUTES: dict[str, tuple[str, str]] = {
     "/ok": ("text/html; charset=utf-8", ACCESSIBLE),
     "/broken": ("text/html; charset=utf-8", BROKEN),
     "/style.css": ("text/css; charset=utf-8", STYLESHEET),
     "/logo.svg": ("image/svg+xml", LOGO),
+    "/faulty": ("text/html; charset=utf-8", FAULTY),
+    "/throws.js": ("text/javascript; charset=utf-8", "console.error('rusak'); null.x;"),
 }
 
 
@@ -149,18 +167,35 @@ def test_a_part_of_the_page_can_be_checked_alone(page: Page, site: str) -> None:
     assert check_accessibility(page, context="h1") == []
 
 
+def test_a_watched_page_fails_on_console_errors_and_failed_loads(page: Page, site: str) -> None:
+    page.goto(f"{site}/ok")
+    assert_no_page_errors(page)  # a clean page passes
+    missing = page.goto(f"{site}/nowhere")
+    assert missing is not None and missing.status == 404
+    assert_no_page_errors(page)  # an error page is a page: its own 404 is no failure
+    page.goto(f"{site}/faulty")
+    page.wait_for_load_state("load")
+    with pytest.raises(AssertionError) as failed:
+        assert_no_page_errors(page)
+    said = str(failed.value)
+    assert "404 for GET" in said and "/tidak-ada.png" in said
+    assert "console error: rusak" in said
+    assert "uncaught:" in said
+    assert_no_page_errors(page)  # told once, then the list starts again
+
+
 def test_screenshots_have_the_window_size(page: Page, site: str, tmp_path: Path) -> None:
     page.goto(f"{site}/ok")
 
     saved = screenshots(page, "lacak", directory=tmp_path)
 
     assert saved == {size: tmp_path / f"lacak-{size}.png" for size in ("phone", "desktop")}
-    assert png_size(saved["phone"]) == (360, 740)
+    assert png_size(saved["phone"]) == (360, 780)
     assert png_size(saved["desktop"]) == (1280, 800)
     assert page.viewport_size == WINDOW_SIZES["desktop"]._asdict()  # given back afterwards
     tall = screenshot(page, "lacak-full", "phone", directory=tmp_path, full_page=True)
     assert png_size(tall).width == 360
-    assert png_size(tall).height >= 740
+    assert png_size(tall).height >= 780
     with pytest.raises(ValueError, match="window size"):
         screenshot(page, "lacak", "tablet", directory=tmp_path)
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 import shutil
 import struct
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -27,7 +28,15 @@ from typing import Any, NamedTuple
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+from playwright.sync_api import (
+    Browser,
+    BrowserContext,
+    ConsoleMessage,
+    Page,
+    Request,
+    Response,
+    sync_playwright,
+)
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOT_DIR = PROJECT_ROOT / "docs" / "screenshots"
@@ -41,7 +50,7 @@ class Size(NamedTuple):
 
 
 # The window sizes every page is looked at in: a small phone and an office desktop.
-WINDOW_SIZES: dict[str, Size] = {"phone": Size(360, 740), "desktop": Size(1280, 800)}
+WINDOW_SIZES: dict[str, Size] = {"phone": Size(360, 780), "desktop": Size(1280, 800)}
 DEFAULT_SIZE = "desktop"
 
 # Violations of these impacts fail a test; "moderate" and "minor" ones are only returned.
@@ -109,12 +118,80 @@ def browser_context(
 
 
 def assert_fits_width(page: Page) -> None:
-    """Nothing on the page is wider than the window: no sideways scrolling on a phone (a wide
-    table scrolls inside its own box instead)."""
-    widths = page.evaluate(
-        "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
-    )
+    """Nothing on the page is wider than the window: no sideways scrolling on a phone."""
+    widths = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
     assert widths[0] <= widths[1], f"{page.url} is {widths[0]} px wide in a {widths[1]} px window"
+
+
+# What went wrong in each watched page since it was last checked: console errors, uncaught
+# exceptions, failed loads of the page's parts.
+_PROBLEMS: weakref.WeakKeyDictionary[Page, list[str]] = weakref.WeakKeyDictionary()
+
+# Chromium says this on the console for every load answered >= 400, the page's own document
+# included (a 404 page is a page); the failed part itself is reported from its response.
+_LOAD_FAILED = "Failed to load resource"
+
+
+def watch(page: Page) -> Page:
+    """Note everything that goes wrong in ``page`` from now on, for ``assert_no_page_errors``:
+    an error on the console, an uncaught exception, a part of the page (style sheet, script,
+    image, live-update stream) answered with 400 or more or not loaded at all. A page's own
+    document may be an error page (a 404 is a page to look at); a load the browser cancels
+    itself (leaving the page) is not a failure."""
+    problems = _PROBLEMS.setdefault(page, [])
+
+    def on_console(message: ConsoleMessage) -> None:
+        if message.type == "error" and not message.text.startswith(_LOAD_FAILED):
+            problems.append(f"console error: {message.text} ({message.location.get('url')})")
+
+    def on_response(response: Response) -> None:
+        if response.status >= 400 and response.request.resource_type != "document":
+            problems.append(f"{response.status} for {response.request.method} {response.url}")
+
+    def on_failed(request: Request) -> None:
+        failure = request.failure or ""
+        if "ERR_ABORTED" not in failure:
+            problems.append(f"{request.method} {request.url} failed: {failure}")
+
+    page.on("console", on_console)
+    page.on("pageerror", lambda error: problems.append(f"uncaught: {error}"))
+    page.on("response", on_response)
+    page.on("requestfailed", on_failed)
+    return page
+
+
+def assert_no_page_errors(page: Page) -> None:
+    """Fail listing what went wrong in the page (see ``watch``) since the last check; the
+    list starts empty again afterwards."""
+    if page not in _PROBLEMS:
+        raise AssertionError("assert_no_page_errors needs a page given to watch() first")
+    problems = _PROBLEMS[page]
+    seen, problems[:] = list(problems), []
+    assert not seen, f"{page.url}: " + "; ".join(seen)
+
+
+def assert_no_sideways_scroll_boxes(page: Page) -> None:
+    """No box in the page hides part of its content behind a sideways scroll (a table cut off
+    at the window's edge with no hint that more is there)."""
+    hidden = page.evaluate(
+        """() => [...document.querySelectorAll('main *')]
+            .filter(e => ['auto', 'scroll'].includes(getComputedStyle(e).overflowX))
+            .filter(e => e.scrollWidth > e.clientWidth + 1)
+            .map(e => `${e.tagName.toLowerCase()}${e.id ? '#' + e.id : ''}`
+                      + `${e.className ? '.' + String(e.className).split(' ').join('.') : ''}`
+                      + ` (${e.scrollWidth} px in ${e.clientWidth} px)`)"""
+    )
+    assert not hidden, f"{page.url}: scrolls sideways inside " + ", ".join(hidden)
+
+
+def check_page(page: Page) -> None:
+    """A page as a person sees it at the current window size: accessible, no wider than the
+    window, nothing cut off in a sideways scroll box, and nothing gone wrong in it (a watched
+    page)."""
+    check_accessibility(page)
+    assert_fits_width(page)
+    assert_no_sideways_scroll_boxes(page)
+    assert_no_page_errors(page)
 
 
 def check_accessibility(
@@ -172,7 +249,7 @@ def screenshot(
     full_page: bool = False,
 ) -> Path:
     """Save ``<directory>/<name>-<size>.png`` (docs/screenshots/ unless told otherwise) of the
-    page in the window size ``size`` ("phone": 360x740, "desktop": 1280x800), then give the
+    page in the window size ``size`` ("phone": 360x780, "desktop": 1280x800), then give the
     page its previous window size back. Without ``full_page`` the PNG is exactly the window's
     pixels; with it, the window's width and the whole page's height."""
     if not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", name):

@@ -50,8 +50,8 @@ def _at_step_2(case: Case, staff: dict[Role, StaffUser]) -> None:
 
 
 def _rows(page: str) -> list[str]:
-    """The tracking codes of the worklist's rows, top to bottom."""
-    return re.findall(r'<td class="code">([^<]+)</td>', page)
+    """The tracking codes of the worklist's rows, top to bottom (each a link to its case)."""
+    return re.findall(r'<td class="code"><a href="/console/kasus/[0-9a-f-]{36}">([^<]+)</a>', page)
 
 
 def test_the_worklist_shows_the_roles_cases_the_overdue_first(

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from services.workflow.cases.notifications import record_delivery
 from services.workflow.database import get_db
 from services.workflow.models import Case, StaffUser
+from services.workflow.sla.chart import TRACK_WIDTH
 from shared.database.shared_tables import OutboxMessage
 from shared.messaging.consumer import consume_once
 from shared.messaging.contracts import (
@@ -63,12 +64,13 @@ def test_the_report_draws_a_bar_per_step_beside_its_table_of_figures(
     assert bars == [str(s.number) for s in STEPS]
     width = re.search(r'width="([\d.]+)" height="\d+" class="bar short" data-step="3"', svg)
     assert width is not None
-    assert float(width.group(1)) == 150.0  # one of two within the standard: half the track
+    assert float(width.group(1)) == TRACK_WIDTH / 2  # one of two within the standard: half
     assert "Langkah 3 · Koordinator (Kepala Bidang): 50%" in svg
 
     row = page[page.index('<tr data-step="3">') :]
     row = row[: row.index("</tr>")]
-    cells = re.findall(r'<td class="num">([^<]*)</td>', row)
+    # Each figure after its column's name, which a phone shows in the row's card.
+    cells = re.findall(r'<td class="num"><span class="cell-label"[^>]*>[^<]*</span> ([^<]*)<', row)
     assert cells == ["2", "5", "6,6", "50%", "1"]  # completed, median, p90, within, breaches
     assert 'href="/console/laporan.csv?from=2026-11-01&amp;to=2026-11-30"' in page
 

@@ -1,0 +1,270 @@
+"""Every page of the portal and the console, as the person who uses it, at a phone's size
+(360x780) and a desktop's (1280x800): accessible (axe-core), no wider than the window, nothing
+cut off in a sideways scroll box, no console error, no failed load. ``make screenshots`` takes
+the pictures in docs/screenshots/ from here (SCREENSHOTS_DIR), both sizes of every page.
+
+One system for the whole module, its cases put where each role's pages need them; the pages
+are one table (``PAGES``), so a new page is one line."""
+
+from __future__ import annotations
+
+import os
+import re
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from services.workflow.cases.notifications import record_delivery
+from shared.database.engine import ServiceDatabase
+from shared.messaging.contracts.messages import Channel, NotificationDeliveredV1, NotificationKind
+from shared.sop import STEPS, Role
+from tests.browser.conftest import LiveSystem, running_system
+from tests.support.browser import WINDOW_SIZES, browser_context, check_page, screenshot, watch
+from tools.harness.databases import PostgresDatabases, SqliteDatabases, fresh_set
+from tools.harness.desk import CITIZEN_EMAIL, STAFF_PASSWORD
+from tools.harness.environment import emptied_redis_db, service_environment
+from tools.harness.smtp import SmtpServer
+
+CITIZEN = "warga"  # the portal, no account
+GUEST = "tamu"  # the console before signing in
+Who = Role | str
+
+QUESTION = "Mohon lampirkan nomor permohonan OSS Anda."
+TRACKING_LIMIT = 5  # lookups an hour from one address, so the "wait" page can be reached
+MISSING_CASE = uuid.UUID(int=0)
+
+
+def fill_the_form(page: Page, ids: dict[str, str]) -> None:
+    page.fill("[name=name]", "Budi Santoso")
+    page.fill("[name=email]", CITIZEN_EMAIL)
+    page.fill("[name=subject]", "Izin reklame belum terbit")
+    page.fill(
+        "[name=description]", "Permohonan izin reklame kami belum ada kabar sejak bulan lalu."
+    )
+    page.get_by_role("button", name="Kirim laporan pengaduan").click()
+
+
+def look_up_until_limited(page: Page, ids: dict[str, str]) -> None:
+    for _ in range(TRACKING_LIMIT + 1):
+        page.fill("[name=kode]", ids["answered"])
+        page.fill("[name=token]", "token-yang-salah-sama-sekali")
+        with page.expect_navigation() as answer:
+            page.get_by_role("button", name="Lihat perkembangan").click()
+        if answer.value is not None and answer.value.status == 429:
+            return
+    raise AssertionError(f"no 429 after {TRACKING_LIMIT + 1} lookups")
+
+
+def chart_labels_readable(page: Page) -> None:
+    """The Mutu Baku chart's words as big on the screen as 14 px text, and none cut off at the
+    chart's edge."""
+    texts = page.evaluate(
+        """() => { const svg = document.querySelector('.sla-chart');
+            const width = svg.viewBox.baseVal.width;
+            const scale = svg.getBoundingClientRect().width / width;
+            return [...svg.querySelectorAll('text')].map(t => [
+                t.textContent, parseFloat(getComputedStyle(t).fontSize) * scale,
+                t.getBBox().x + t.getComputedTextLength() <= width]); }"""
+    )
+    assert texts, "no words in the chart"
+    small = [f"{text!r} at {size:.1f} px" for text, size, _ in texts if size < 14]
+    assert not small, f"chart text below 14 px: {small}"
+    cut = [text for text, _, fits in texts if not fits]
+    assert not cut, f"chart text cut off at the edge: {cut}"
+
+
+def codes_open_cases(page: Page) -> None:
+    link = page.locator("#daftar-kerja tbody tr td.code a").first
+    expect(link).to_have_attribute("href", re.compile(r"^/console/kasus/[0-9a-f-]{36}$"))
+    expect(link).to_be_in_viewport()
+
+
+@dataclass(frozen=True)
+class Shown:
+    """A page: its picture's name, who looks, its address (``{name}`` from the module's cases),
+    what must be on it, what to do there first, its status, any further check, and where the
+    phone's picture starts when the page's point is below the fold (``shoot``)."""
+
+    name: str
+    who: Who
+    path: str
+    ready: str = "main h1"
+    then: Callable[[Page, dict[str, str]], None] | None = None
+    status: int = 200  # of the address; a page reached by `then` checks its own
+    check: Callable[[Page], None] | None = None
+    shoot: str | None = None
+
+
+ADMIN, KASI, KOORDINATOR, TIM = Role.ADMIN, Role.KASI, Role.KOORDINATOR, Role.TIM_KOORDINASI
+ACTIONS, WORKLIST, LIST = "#tindakan form", "#daftar-kerja", "#antrean-peran"
+
+PAGES = (
+    Shown("formulir-pengaduan", CITIZEN, "/", "form"),
+    Shown("tanda-terima", CITIZEN, "/", "#kode-pelacakan", then=fill_the_form),
+    Shown("lacak-formulir", CITIZEN, "/lacak", "[name=kode]"),
+    Shown("lacak-pengaduan", CITIZEN, "/lacak/{answered}", "#jawaban"),
+    Shown("lacak-permintaan-informasi", CITIZEN, "/lacak/{asked}", "[name=message]"),
+    Shown("terlalu-banyak-permintaan", CITIZEN, "/lacak", then=look_up_until_limited),  # 429
+    Shown("masuk", GUEST, "/console/masuk", "#form-masuk"),
+    Shown("daftar-kerja-admin", ADMIN, "/console", WORKLIST, check=codes_open_cases, shoot=LIST),
+    Shown("daftar-kerja-kasi", KASI, "/console", WORKLIST, check=codes_open_cases, shoot=LIST),
+    Shown("daftar-kerja-koordinator", KOORDINATOR, "/console", WORKLIST, shoot=LIST),
+    Shown("daftar-kerja-tim-koordinasi", TIM, "/console", WORKLIST, shoot=LIST),
+    Shown("kasus-admin", ADMIN, "/console/kasus/{admin}", ACTIONS),
+    Shown("kasus-kasi", KASI, "/console/kasus/{kasi}", ACTIONS),
+    Shown("kasus-koordinator", KOORDINATOR, "/console/kasus/{koordinator}", ACTIONS),
+    Shown("kasus-tim-koordinasi", TIM, "/console/kasus/{tim_koordinasi}", ACTIONS),
+    Shown("kasus-selesai", ADMIN, "/console/kasus/{answered_case}", "#jawaban", shoot="#riwayat"),
+    Shown("cari", KOORDINATOR, "/console/cari?q=izin", "#hasil-cari", shoot="#hasil"),
+    # The chart's words as big as 14 px text at both sizes; the table below it as cards.
+    Shown(
+        "laporan-mutu-baku",
+        ADMIN,
+        "/console/laporan",
+        "#grafik",
+        check=chart_labels_readable,
+        shoot="#grafik",
+    ),
+    Shown("notifikasi-gagal", ADMIN, "/console/notifikasi", "#notifikasi-gagal"),
+    Shown("notifikasi-gagal-kasi", KASI, "/console/notifikasi", "#notifikasi-gagal"),
+    Shown("antrean", TIM, "/console/antrean", "#antrean"),
+    Shown("halaman-tidak-ada", ADMIN, f"/console/kasus/{MISSING_CASE}", "#galat", status=404),
+)
+
+
+@dataclass
+class Office:
+    """The running system, its cases' codes and ids by name, a signed-in page per person."""
+
+    system: LiveSystem
+    ids: dict[str, str]
+    pages: dict[Who, Page]
+
+
+@pytest.fixture(scope="module")
+def office(
+    chromium: Browser,
+    redis_base_url: str,
+    postgres_pool: PostgresDatabases | None,
+    sqlite_pool: SqliteDatabases,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[Office]:
+    here = tmp_path_factory.mktemp("every-page")
+    smtp = SmtpServer()
+    smtp.start()
+    redis_db = int(os.environ.get("PENGADUAN_TEST_REDIS_DB", "13"))  # as tests/conftest.py
+    try:
+        with emptied_redis_db(f"{redis_base_url}/{redis_db}") as broker:
+            env = service_environment(
+                here / "var",
+                broker,
+                fresh_set(postgres_pool or sqlite_pool),
+                smtp_host="127.0.0.1",
+                smtp_port=str(smtp.port),
+                tracking_limit=f"{TRACKING_LIMIT}/hour",
+                filing_limit="100/hour",
+            )
+            with running_system(env, here / "logs", smtp) as system:
+                ids = put_cases_in_place(system)
+                with people(chromium, system, ids) as pages:
+                    yield Office(system, ids, pages)
+    finally:
+        smtp.stop()
+
+
+def put_cases_in_place(system: LiveSystem) -> dict[str, str]:
+    """One case waiting at each role's step, one answered, one waiting for the citizen, and a
+    notification that failed for good; their codes and case ids by name for ``PAGES``."""
+    desk = system.desk
+    names = (*(role.value for role in Role), "answered", "asked")
+    filed = {name: desk.file_complaint() for name in names}
+    last_step = {"kasi": 1, "koordinator": 2, "tim_koordinasi": 3, "answered": 5, "asked": 1}
+    ids = {name: f["tracking_code"] for name, f in filed.items()}
+    case_ids: dict[str, str] = {}
+    for step in STEPS:  # every case a step at a time, so the hand-offs travel together
+        for name, last in last_step.items():
+            if step.number <= last:
+                item = desk.wait_for_work(step.role, ids[name], step.number)
+                case_ids[name] = item["case_id"]
+                assert desk.complete(step.role, item["case_id"], step.number).status_code == 202
+    asked = desk.wait_for_work(Role.KASI, ids["asked"], 2)["case_id"]
+    reply = desk.take_path(Role.KASI, asked, 2, "request_information", {"reason": QUESTION})
+    assert reply.status_code == 202, reply.text
+    places = {"admin": 1, "kasi": 2, "koordinator": 3, "tim_koordinasi": 4}
+    for name, number in places.items():
+        case_ids[name] = desk.wait_for_work(STEPS[number - 1].role, ids[name], number)["case_id"]
+    failed = NotificationDeliveredV1(
+        tracking_code=ids["admin"],
+        kind=NotificationKind.REGISTERED,
+        channel=Channel.SMS,
+        status="failed",
+        detail="Nomor tujuan tidak aktif",
+        notification_id=uuid.uuid4(),
+        attempts=5,
+    )
+    db = ServiceDatabase("workflow", system.desk.env["PENGADUAN_WORKFLOW_DATABASE_URL"])
+    with db.transaction() as session:
+        record_delivery(session, failed)
+    db.engine.dispose()
+    ids.update({f"{name}_case": case_id for name, case_id in case_ids.items()})
+    ids.update({name: case_ids[name] for name in places})  # the console opens cases by id
+    filed_tokens = {name: f["access_token"] for name, f in filed.items()}
+    ids.update({f"{name}_token": token for name, token in filed_tokens.items()})
+    return ids
+
+
+@contextmanager
+def people(chromium: Browser, system: LiveSystem, ids: dict[str, str]) -> Iterator[dict[Who, Page]]:
+    """A browser of its own for the citizen (the answered and the asked case opened with their
+    codes and tokens), for the guest, and for each role, signed in."""
+    with ExitStack() as stack:
+        pages: dict[Who, Page] = {}
+        for who in (CITIZEN, GUEST, *Role):
+            base = system.intake_url if who == CITIZEN else system.workflow_url
+            context = stack.enter_context(browser_context(chromium, base, "phone"))
+            pages[who] = page = watch(context.new_page())
+            if isinstance(who, Role):
+                page.goto("/console/masuk")
+                page.fill("[name=username]", f"uji_{who.value}")
+                page.fill("[name=password]", STAFF_PASSWORD)
+                page.get_by_role("button", name="Masuk").click()
+                expect(page).to_have_url(re.compile(r"/console$"))
+        citizen = pages[CITIZEN]
+        for name in ("answered", "asked"):
+            citizen.goto("/lacak")
+            citizen.fill("[name=kode]", ids[name])
+            citizen.fill("[name=token]", ids[f"{name}_token"])
+            citizen.get_by_role("button", name="Lihat perkembangan").click()
+            expect(citizen.locator("#status")).to_be_visible()
+        yield pages
+
+
+@pytest.mark.parametrize("shown", PAGES, ids=[shown.name for shown in PAGES])
+def test_the_page_works_at_phone_and_desktop_size(
+    office: Office, shown: Shown, screenshot_dir: Path | None
+) -> None:
+    page = office.pages[shown.who]
+    page.set_viewport_size(WINDOW_SIZES["phone"]._asdict())  # type: ignore[arg-type]
+    response = page.goto(shown.path.format(**office.ids))
+    assert response is not None
+    if shown.then is not None:
+        shown.then(page, office.ids)
+    else:
+        assert response.status == shown.status, f"{page.url}: {response.status}"
+    # A case's news travels through the queues: the page may show it a moment later.
+    expect(page.locator(shown.ready).first).to_be_visible(timeout=60_000)
+    for size, dimensions in WINDOW_SIZES.items():
+        page.set_viewport_size(dimensions._asdict())  # type: ignore[arg-type]
+        check_page(page)
+        if shown.check is not None:
+            shown.check(page)
+        if screenshot_dir is not None:
+            if shown.shoot and size == "phone":
+                page.locator(shown.shoot).first.evaluate("e => e.scrollIntoView()")
+            screenshot(page, shown.name, size, directory=screenshot_dir)
+            page.evaluate("() => window.scrollTo(0, 0)")
