@@ -49,6 +49,24 @@ def fill_the_form(page: Page, ids: dict[str, str]) -> None:
     page.get_by_role("button", name="Kirim laporan pengaduan").click()
 
 
+def send_a_forged_form(page: Page, ids: dict[str, str]) -> None:
+    """A form whose CSRF token is not the one the page was given (an old tab, a forged post)."""
+    page.locator("[name=csrftoken]").first.evaluate("field => { field.value = 'palsu'; }")
+    with page.expect_response(lambda r: r.request.method == "POST") as posted:
+        page.get_by_role("button", name="Lihat perkembangan").click()
+    assert posted.value.status == 403
+
+
+def send_too_much(page: Page, ids: dict[str, str]) -> None:
+    """A description far past the box's maxlength, as a script or an old browser sends it."""
+    page.fill("[name=name]", "Budi Santoso")
+    page.fill("[name=subject]", "Izin reklame belum terbit")
+    page.locator("[name=description]").evaluate("box => { box.value = 'a'.repeat(200000); }")
+    with page.expect_response(lambda r: r.request.method == "POST") as posted:
+        page.get_by_role("button", name="Kirim laporan pengaduan").click()
+    assert posted.value.status == 413
+
+
 def look_up_until_limited(page: Page, ids: dict[str, str]) -> None:
     for _ in range(TRACKING_LIMIT + 1):
         page.fill("[name=kode]", ids["answered"])
@@ -134,6 +152,11 @@ PAGES = (
     Shown("notifikasi-gagal-kasi", KASI, "/console/notifikasi", "#notifikasi-gagal"),
     Shown("antrean", TIM, "/console/antrean", "#antrean"),
     Shown("halaman-tidak-ada", ADMIN, f"/console/kasus/{MISSING_CASE}", "#galat", status=404),
+    # The errors a browser can meet outside the pages' own forms, in the sites' designs.
+    Shown("portal-tidak-ada", CITIZEN, "/tidak-ada", "#kembali", status=404),
+    Shown("portal-formulir-kedaluwarsa", CITIZEN, "/lacak", "#kembali", then=send_a_forged_form),
+    Shown("portal-isian-terlalu-besar", CITIZEN, "/", "#kembali", then=send_too_much),
+    Shown("layanan-petugas-tidak-ada", GUEST, "/tidak-ada", "#kembali", status=404),
 )
 
 
