@@ -70,6 +70,8 @@ class UndeliverableNotice(Base):
     kind: Mapped[str] = mapped_column(String(32))
     channels: Mapped[list[str]] = mapped_column(JSON)
     failed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Set when an operator's re-send got through after all: the page no longer says it.
+    delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class InboxMessage(Base):

@@ -17,11 +17,12 @@ from services.intake.app_channel.push_delivery import (
 )
 from services.intake.database import get_db
 from services.intake.filing.complaints import apply_answer, apply_status_change
-from services.intake.tracking.notices import record_undeliverable
+from services.intake.tracking.notices import record_delivered, record_undeliverable
 from shared.messaging.celery_app import get_celery
 from shared.messaging.consumer import TaskOptions, consumer
 from shared.messaging.contracts import (
     INTAKE_ANSWERED_TASK,
+    INTAKE_DELIVERED_TASK,
     INTAKE_INBOX_TASK,
     INTAKE_PUSH_TASK,
     INTAKE_STATUS_TASK,
@@ -29,6 +30,7 @@ from shared.messaging.contracts import (
     CaseStatusChangedV1,
     ComplaintAnsweredV1,
     InboxMessageV1,
+    NoticeDeliveredV1,
     NoticeUndeliverableV1,
     PushDeliveryV1,
 )
@@ -46,6 +48,10 @@ answered = consumer(app, name=INTAKE_ANSWERED_TASK, contract=ComplaintAnsweredV1
 undeliverable = consumer(
     app, name=INTAKE_UNDELIVERABLE_TASK, contract=NoticeUndeliverableV1, database=get_db
 )(record_undeliverable)
+
+delivered_after_all = consumer(
+    app, name=INTAKE_DELIVERED_TASK, contract=NoticeDeliveredV1, database=get_db
+)(record_delivered)
 
 inbox_message = consumer(app, name=INTAKE_INBOX_TASK, contract=InboxMessageV1, database=get_db)(
     deliver_to_inbox

@@ -13,6 +13,7 @@ from shared.sop import STATUS_LABELS, Role
 from tests.browser.conftest import LiveSystem, NewPage
 from tests.browser.test_pages_journey import QUESTION, REPLY, checked, open_tracking
 from tools.harness.desk import STEP_INPUTS, Desk
+from tools.harness.processes import wait_for
 
 LIVE = 60_000  # ms: a staff step travels through the queues and workers to the page
 
@@ -121,3 +122,40 @@ def test_the_notices_are_short_lines_not_the_emails(
     assert desk.emails_to()
     assert_timeline_uncovered(citizen)
     checked(citizen)
+
+
+def failed_on_list(desk: Desk, tracking_code: str) -> list[str]:
+    """The channels of the case's deliveries on the operators' list of failed ones."""
+    response = desk.workflow.get("/api/v1/notifications/failed", headers=desk.headers(Role.ADMIN))
+    assert response.status_code == 200, response.text
+    return [d["channel"] for d in response.json() if d["tracking_code"] == tracking_code]
+
+
+def test_a_notice_that_reached_no_channel_is_said_on_the_page_one_that_reached_one_is_not(
+    live_system: LiveSystem, new_page: NewPage
+) -> None:
+    # This system has no SMS gateway: every SMS fails for good at once ("belum dikonfigurasi").
+    desk = live_system.desk
+    email_and_sms = desk.file_complaint(channels=["email", "sms"])
+    sms_only = desk.file_complaint(channels=["sms"])
+
+    citizen = new_page(live_system.intake_url, "phone")
+    open_tracking(citizen, sms_only["tracking_code"], sms_only["access_token"])
+    warning = citizen.locator("#bagian-gagal")
+    expect(warning).to_contain_text("Pemberitahuan tidak sampai kepada Anda", timeout=LIVE)
+    expect(warning).to_contain_text("tidak dapat kami kirim ke SMS Anda")
+    expect(warning).to_contain_text("nomor HP +6281234567890")
+    expect(warning).to_contain_text(sms_only["tracking_code"])
+    checked(citizen)
+
+    # The other complaint's SMS failed as well, but its email arrived: nothing to say.
+    wait_for(
+        lambda: "sms" in failed_on_list(desk, email_and_sms["tracking_code"]),
+        60,
+        "the failed SMS on the operators' list",
+    )
+    assert desk.emails_to()
+    other = new_page(live_system.intake_url, "phone")
+    open_tracking(other, email_and_sms["tracking_code"], email_and_sms["access_token"])
+    expect(other.locator("#status")).to_be_visible()
+    expect(other.locator("#bagian-gagal")).to_be_empty()

@@ -2,8 +2,8 @@
 
 The notifier tells intake (``NoticeUndeliverableV1``) when every channel of a notice failed for
 good; intake keeps it, and the tracking page says which notice did not arrive, on which
-channels, and what to do. Plain functions taking a ``Session``: they flush, the consumer
-commits.
+channels, and what to do, until an operator's re-send gets through (``NoticeDeliveredV1``).
+Plain functions taking a ``Session``: they flush, the consumer commits.
 """
 
 from __future__ import annotations
@@ -12,12 +12,12 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from services.intake.app_channel.live_events import Note, announce_after_commit
 from services.intake.models import Complaint, UndeliverableNotice
-from shared.messaging.contracts import Channel, NoticeUndeliverableV1
+from shared.messaging.contracts import Channel, NoticeDeliveredV1, NoticeUndeliverableV1
 
 log = logging.getLogger(__name__)
 
@@ -73,6 +73,23 @@ def record_undeliverable(session: Session, msg: NoticeUndeliverableV1) -> None:
     )
 
 
+def record_delivered(session: Session, msg: NoticeDeliveredV1) -> None:
+    """A re-send got through: the notice is no longer said to have reached no channel. A notice
+    never told undeliverable has no row, and nothing changes."""
+    mended = session.execute(
+        update(UndeliverableNotice)
+        .where(
+            UndeliverableNotice.notification_id == str(msg.notification_id),
+            UndeliverableNotice.delivered_at.is_(None),
+        )
+        .values(delivered_at=msg.occurred_at)
+        .execution_options(synchronize_session=False)
+    )
+    if mended.rowcount:  # type: ignore[attr-defined]
+        announce_after_commit(session, msg.tracking_code, Note("status"))
+        log.info("%s notice for %s delivered by a re-send", msg.notification_id, msg.tracking_code)
+
+
 @dataclass(frozen=True)
 class Undelivered:
     """One notice that did not arrive, as the tracking page says it."""
@@ -84,10 +101,13 @@ class Undelivered:
 
 def undelivered(session: Session, complaint: Complaint) -> list[Undelivered]:
     """The complaint's notices that reached no channel, oldest first; one line per notice (a
-    re-send that failed again is the same notice)."""
+    re-send that failed again is the same notice), none once a re-send got through."""
     rows = session.scalars(
         select(UndeliverableNotice)
-        .where(UndeliverableNotice.complaint_id == complaint.id)
+        .where(
+            UndeliverableNotice.complaint_id == complaint.id,
+            UndeliverableNotice.delivered_at.is_(None),
+        )
         .order_by(UndeliverableNotice.failed_at, UndeliverableNotice.id)
     )
     latest = {row.notification_id: row for row in rows}

@@ -16,7 +16,10 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from services.notifier.channels.registry import REFUSALS, ROUTES, ChannelRoute, delivery_key
-from services.notifier.delivery.undeliverable import tell_intake_if_undeliverable
+from services.notifier.delivery.undeliverable import (
+    tell_intake_delivered_after_all,
+    tell_intake_if_undeliverable,
+)
 from services.notifier.messages import check_complete
 from services.notifier.models import (
     AttemptOutcome,
@@ -136,10 +139,12 @@ def deliver_channel(session: Session, job: ChannelDeliveryV1) -> Delivery:
 
 def report_outcome(session: Session, msg: NotificationRequestedV1, delivery: Delivery) -> None:
     """A final outcome goes on the case's record; a failure that leaves no channel of the notice
-    delivered goes to the complainant's tracking page too."""
+    delivered goes to the complainant's tracking page too, and so does a re-send that mends it."""
     tell_workflow(session, msg, delivery)
     if delivery.status == DeliveryStatus.FAILED:
         tell_intake_if_undeliverable(session, msg, routed_channels(msg))
+    else:
+        tell_intake_delivered_after_all(session, msg, delivery)
 
 
 def tell_workflow(session: Session, msg: NotificationRequestedV1, delivery: Delivery) -> None:

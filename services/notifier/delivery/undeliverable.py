@@ -1,4 +1,5 @@
-"""Telling intake that a notice reached the complainant on none of their channels.
+"""Telling intake that a notice reached the complainant on none of their channels, and that it
+did after all when an operator's re-send got through.
 
 A channel that failed for good is on the operators' list of failed deliveries; the complainant
 hears of nothing, unless another channel of the same notice got through. When the last of a
@@ -15,15 +16,18 @@ from sqlalchemy.orm import Session
 
 from services.notifier.models import Delivery, DeliveryStatus, Notification
 from shared.messaging.contracts import (
+    INTAKE_DELIVERED_TASK,
     INTAKE_UNDELIVERABLE_TASK,
     STAFF_KINDS,
     Channel,
+    NoticeDeliveredV1,
     NoticeUndeliverableV1,
     NotificationRequestedV1,
 )
 from shared.messaging.outbox import enqueue_once
 
 UNDELIVERABLE_NAMESPACE = uuid.UUID("d41e7a90-6c2b-4f35-8e0d-93b5a7c21f48")
+DELIVERED_LATE_NAMESPACE = uuid.UUID("8b6f2d15-3e94-4c07-a1d8-5f0e7c9b2a63")
 
 
 def tell_intake_if_undeliverable(
@@ -57,3 +61,20 @@ def tell_intake_if_undeliverable(
     )
     enqueue_once(session, INTAKE_UNDELIVERABLE_TASK, notice)
     return notice
+
+
+def tell_intake_delivered_after_all(
+    session: Session, msg: NotificationRequestedV1, delivery: Delivery
+) -> None:
+    """A re-send got through: if intake was told the notice reached no channel, it stops saying
+    so (intake ignores this for a notice it was never told of). Once per delivery and re-send."""
+    if msg.kind in STAFF_KINDS or delivery.status != DeliveryStatus.SENT or not delivery.resends:
+        return
+    key = f"{msg.message_id}:{delivery.channel}:resend-{delivery.resends}"
+    delivered = NoticeDeliveredV1(
+        message_id=uuid.uuid5(DELIVERED_LATE_NAMESPACE, key),
+        tracking_code=msg.tracking_code,
+        notification_id=msg.message_id,
+        channel=Channel(delivery.channel),
+    )
+    enqueue_once(session, INTAKE_DELIVERED_TASK, delivered)

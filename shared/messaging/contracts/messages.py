@@ -195,6 +195,16 @@ class NoticeUndeliverableV1(Message):
     channels: tuple[Channel, ...]  # the channels tried, every one failed
 
 
+class NoticeDeliveredV1(Message):
+    """notifier -> intake: a notice once told undeliverable reached the complainant after all,
+    on ``channel`` (an operator's re-send): the tracking page stops saying it did not."""
+
+    version: Literal[1] = 1
+    tracking_code: str
+    notification_id: uuid.UUID
+    channel: Channel
+
+
 class ResendRequestedV1(Message):
     """workflow -> notifier: an operator asks to deliver a failed notification again."""
 

@@ -10,11 +10,13 @@ import uuid
 from fastapi.testclient import TestClient
 
 from services.intake.database import get_db
-from services.intake.tracking.notices import record_undeliverable
+from services.intake.tracking.notices import record_delivered, record_undeliverable
 from shared.messaging.consumer import consume_once
 from shared.messaging.contracts import (
+    INTAKE_DELIVERED_TASK,
     INTAKE_UNDELIVERABLE_TASK,
     Channel,
+    NoticeDeliveredV1,
     NoticeUndeliverableV1,
     NotificationKind,
 )
@@ -117,3 +119,16 @@ def test_a_notice_that_reached_no_channel_is_said_with_what_to_do(portal: TestCl
     assert "Periksa alamat email budi@example.id dan nomor HP +6281234567890" in text
     assert "hubungi Admin Pengaduan DPMPTSP Kota Madiun pada jam kerja" in text
     assert code in text
+
+
+def test_a_resend_that_got_through_takes_the_warning_away(portal: TestClient) -> None:
+    code = tracked_with(portal, channels=["sms"])
+    notice = undeliverable(code, Channel.SMS)
+    consume_once(get_db(), INTAKE_UNDELIVERABLE_TASK, notice, record_undeliverable)
+    assert "Pemberitahuan tidak sampai" in portal.get(f"/lacak/{code}").text
+
+    delivered = NoticeDeliveredV1(
+        tracking_code=code, notification_id=notice.notification_id, channel=Channel.SMS
+    )
+    consume_once(get_db(), INTAKE_DELIVERED_TASK, delivered, record_delivered)
+    assert "Pemberitahuan tidak sampai" not in portal.get(f"/lacak/{code}").text

@@ -14,14 +14,21 @@ from typing import Any
 import pytest
 
 from services.notifier.channels.mail import TransientMailError
-from services.notifier.tasks import deliver_email
+from services.notifier.database import get_db
+from services.notifier.tasks import deliver_email, resend_delivery
+from shared.messaging.consumer import consume_once
 from shared.messaging.contracts import (
     DELIVER_EMAIL_TASK,
     DELIVER_SMS_TASK,
+    INTAKE_DELIVERED_TASK,
     INTAKE_UNDELIVERABLE_TASK,
+    RESEND_TASK,
     Channel,
+    ChannelDeliveryV1,
+    NoticeDeliveredV1,
     NoticeUndeliverableV1,
     NotificationKind,
+    ResendRequestedV1,
 )
 from tests.notifier.conftest import (
     CITIZEN_EMAIL,
@@ -113,6 +120,32 @@ def test_the_last_channel_giving_up_tells_intake_once(
     [told] = told_intake()
     assert told.channels == (Channel.EMAIL, Channel.SMS)
     assert smtp_server.inbox.to(CITIZEN_EMAIL) == []
+
+
+def test_a_resend_that_gets_through_tells_intake_the_notice_arrived_after_all(
+    gateway: GatewayServer,
+) -> None:
+    gateway.answer_with(REFUSED)
+    msg = notification(NotificationKind.VERIFIED, channels=(Channel.SMS,))
+    consume(msg)
+    assert len(told_intake()) == 1
+    assert outbox_rows(INTAKE_DELIVERED_TASK) == []
+
+    request = ResendRequestedV1(
+        notification_id=msg.message_id, channel=Channel.SMS, requested_by="admin1"
+    )
+    consume_once(get_db(), RESEND_TASK, request, resend_delivery)
+    [again] = [
+        ChannelDeliveryV1.model_validate(row.payload)
+        for row in outbox_rows(DELIVER_SMS_TASK)
+        if row.payload["message_id"] != str(channel_jobs(msg)[0][1].message_id)
+    ]
+    deliver_job(DELIVER_SMS_TASK, again)  # the gateway takes it this time
+
+    assert [d.status for d in deliveries()] == ["sent"]
+    [row] = outbox_rows(INTAKE_DELIVERED_TASK)
+    delivered = NoticeDeliveredV1.model_validate(row.payload)
+    assert (delivered.notification_id, delivered.channel) == (msg.message_id, Channel.SMS)
 
 
 def test_staff_notices_never_reach_the_complainants_page(configured: dict[str, str]) -> None:

@@ -31,6 +31,7 @@ def upgrade() -> None:
     sa.Column('kind', sa.String(length=32), nullable=False),
     sa.Column('channels', sa.JSON(), nullable=False),
     sa.Column('failed_at', shared.database.engine.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('delivered_at', shared.database.engine.UTCDateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['complaint_id'], ['complaints.id'], name=op.f('fk_undeliverable_notices_complaint_id_complaints')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_undeliverable_notices')),
     sa.UniqueConstraint('message_id', name=op.f('uq_undeliverable_notices_message_id'))
