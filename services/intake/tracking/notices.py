@@ -63,7 +63,7 @@ def record_undeliverable(session: Session, msg: NoticeUndeliverableV1) -> None:
         )
     )
     # A live page fetches itself again on this note and shows the warning.
-    announce_after_commit(session, complaint.tracking_code, Note("status"))
+    announce_after_commit(session, complaint.tracking_code, Note("notice"))
     session.flush()
     log.warning(
         "%s notice for %s reached no channel (%s)",
@@ -86,7 +86,7 @@ def record_delivered(session: Session, msg: NoticeDeliveredV1) -> None:
         .execution_options(synchronize_session=False)
     )
     if mended.rowcount:  # type: ignore[attr-defined]
-        announce_after_commit(session, msg.tracking_code, Note("status"))
+        announce_after_commit(session, msg.tracking_code, Note("notice"))
         log.info("%s notice for %s delivered by a re-send", msg.notification_id, msg.tracking_code)
 
 

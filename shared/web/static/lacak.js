@@ -74,24 +74,33 @@
     }
   }
 
+  // The ids of the parts replaced.
   function update(html) {
     var doc = new DOMParser().parseFromString(html, "text/html");
-    var changed = 0;
+    var changed = [];
     Array.prototype.forEach.call(doc.querySelectorAll("[data-bagian]"), function (fresh) {
       var part = document.getElementById(fresh.id);
       var now = content(fresh);
       if (part && shown[fresh.id] !== now) {
         shown[fresh.id] = now;
         replace(part, fresh);
-        changed += 1;
+        changed.push(fresh.id);
       }
     });
-    return changed > 0;
+    return changed;
+  }
+
+  function said(text, changed) {
+    var warning = document.getElementById("gagal-judul");
+    if (!text && changed.indexOf("bagian-gagal") !== -1 && warning) {
+      return warning.textContent;
+    }
+    return text || "Halaman diperbarui";
   }
 
   function refresh(text) {
     if (fetching) {
-      pending = text;
+      pending = text || pending || "";
       return;
     }
     fetching = true;
@@ -111,8 +120,9 @@
         return response.text();
       })
       .then(function (html) {
-        if (html !== null && update(html)) {
-          live.textContent = text;
+        var changed = html === null ? [] : update(html);
+        if (changed.length) {
+          live.textContent = said(text, changed);
         }
       })
       .catch(function () {
@@ -133,8 +143,9 @@
     if (data.status !== currentStatus()) {
       refresh("Status diperbarui: " + data.status_label);
     } else {
-      // Same status, something else changed (a notice that did not reach you).
-      refresh("Halaman diperbarui");
+      // Same status, on connecting or when something else changed (a notice that did not
+      // reach the citizen): say what changed, if anything did.
+      refresh("");
     }
   });
   source.addEventListener("message", function (event) {

@@ -29,6 +29,8 @@ from tests.intake.portal.conftest import (
     open_tracking,
     set_status,
 )
+from tests.intake.portal.test_tracking_pages import read_until_status
+from tests.support.sse import events
 
 EMAIL_BODY = (
     "Yth. Budi Santoso,\n\nLaporan pengaduan Anda sedang ditelaah dan diverifikasi oleh Kepala\n"
@@ -132,3 +134,15 @@ def test_a_resend_that_got_through_takes_the_warning_away(portal: TestClient) ->
     )
     consume_once(get_db(), INTAKE_DELIVERED_TASK, delivered, record_delivered)
     assert "Pemberitahuan tidak sampai" not in portal.get(f"/lacak/{code}").text
+
+
+def test_a_live_page_hears_of_a_notice_that_reached_no_channel(portal: TestClient) -> None:
+    code = tracked_with(portal, channels=["sms"])
+    with portal.stream("GET", f"/lacak/{code}/events") as response:
+        stream = events(response.iter_lines())
+        read_until_status(stream)
+        notice = undeliverable(code, Channel.SMS)
+        consume_once(get_db(), INTAKE_UNDELIVERABLE_TASK, notice, record_undeliverable)
+        # The same status again: the page reads itself anew and shows the warning.
+        again = read_until_status(stream)
+    assert again[-1].json()["status"] == "submitted"
