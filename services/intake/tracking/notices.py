@@ -12,6 +12,7 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime
 
+from pydantic import BaseModel, Field
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
@@ -90,6 +91,14 @@ def record_delivered(session: Session, msg: NoticeDeliveredV1) -> None:
         log.info("%s notice for %s delivered by a re-send", msg.notification_id, msg.tracking_code)
 
 
+class UndeliveredNoticeOut(BaseModel):
+    """One notice that did not arrive, as the citizens' API gives it."""
+
+    kind: str = Field(description="Jenis pemberitahuan (kode tetap)", examples=["answer"])
+    channels: list[str] = Field(description="Saluran yang semuanya gagal", examples=[["sms"]])
+    failed_at: datetime
+
+
 @dataclass(frozen=True)
 class Undelivered:
     """One notice that did not arrive, as the tracking page says it."""
@@ -97,6 +106,7 @@ class Undelivered:
     label: str  # "jawaban pengaduan"
     channels: str  # "email dan SMS"
     failed_at: datetime
+    out: UndeliveredNoticeOut  # the same, for the API
 
 
 def undelivered(session: Session, complaint: Complaint) -> list[Undelivered]:
@@ -116,6 +126,7 @@ def undelivered(session: Session, complaint: Complaint) -> list[Undelivered]:
             label=KIND_LABELS.get(row.kind, "perkembangan laporan"),
             channels=channel_words(row.channels),
             failed_at=row.failed_at,
+            out=UndeliveredNoticeOut(kind=row.kind, channels=row.channels, failed_at=row.failed_at),
         )
         for row in latest.values()
     ]

@@ -146,3 +146,16 @@ def test_a_live_page_hears_of_a_notice_that_reached_no_channel(portal: TestClien
         # The same status again: the page reads itself anew and shows the warning.
         again = read_until_status(stream)
     assert again[-1].json()["status"] == "submitted"
+
+
+def test_the_api_gives_the_notices_that_reached_no_channel(portal: TestClient) -> None:
+    code, token = file_through_form(portal, channels=["email", "sms"])
+    track = {"X-Access-Token": token}
+    assert (
+        portal.get(f"/api/v1/complaints/{code}", headers=track).json()["undelivered_notices"] == []
+    )
+
+    notice = undeliverable(code, Channel.EMAIL, Channel.SMS)
+    consume_once(get_db(), INTAKE_UNDELIVERABLE_TASK, notice, record_undeliverable)
+    [told] = portal.get(f"/api/v1/complaints/{code}", headers=track).json()["undelivered_notices"]
+    assert (told["kind"], told["channels"]) == ("verified", ["email", "sms"])
