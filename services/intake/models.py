@@ -1,5 +1,6 @@
-"""Intake tables: the complaint as the citizen filed it, what the citizen sees of its way, and
-the app channel (the in-app inbox and the Web Push subscriptions it is pushed to)."""
+"""Intake tables: the complaint as the citizen filed it, what the citizen sees of its way (and
+the notices that never reached them), and the app channel (the in-app inbox and the Web Push
+subscriptions it is pushed to)."""
 
 from __future__ import annotations
 
@@ -53,6 +54,24 @@ class TimelineEntry(Base):
     message_id: Mapped[str | None] = mapped_column(String(36), unique=True)
     # What the complainant reads with this status: the office's reason or request, or their reply.
     note: Mapped[str | None] = mapped_column(Text)
+
+
+class UndeliverableNotice(Base):
+    """A notice the notifier could deliver on none of the complainant's channels: the tracking
+    page says so, and what to do (see ``tracking.notices``)."""
+
+    __tablename__ = "undeliverable_notices"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    complaint_id: Mapped[str] = mapped_column(ForeignKey("complaints.id"), index=True)
+    # The NoticeUndeliverableV1 that brought it: a redelivered task adds nothing.
+    message_id: Mapped[str] = mapped_column(String(36), unique=True)
+    notification_id: Mapped[str] = mapped_column(String(36))
+    kind: Mapped[str] = mapped_column(String(32))
+    channels: Mapped[list[str]] = mapped_column(JSON)
+    failed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Set when an operator's re-send got through after all: the page no longer says it.
+    delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class InboxMessage(Base):

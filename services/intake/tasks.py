@@ -1,5 +1,6 @@
-"""Intake's consumers: the workflow's status changes, the notifier's "answer sent", the app
-channel's inbox messages, and the Web Push of each to each subscribed browser.
+"""Intake's consumers: the workflow's status changes, the notifier's "answer sent" and "notice
+reached no channel", the app channel's inbox messages, and the Web Push of each to each
+subscribed browser.
 
 ``shared.messaging.consumer`` gives each one transaction and drops a message it already applied; the
 logic lives in ``complaints``, ``inbox`` and ``push_delivery`` as plain functions.
@@ -16,16 +17,21 @@ from services.intake.app_channel.push_delivery import (
 )
 from services.intake.database import get_db
 from services.intake.filing.complaints import apply_answer, apply_status_change
+from services.intake.tracking.notices import record_delivered, record_undeliverable
 from shared.messaging.celery_app import get_celery
 from shared.messaging.consumer import TaskOptions, consumer
 from shared.messaging.contracts import (
     INTAKE_ANSWERED_TASK,
+    INTAKE_DELIVERED_TASK,
     INTAKE_INBOX_TASK,
     INTAKE_PUSH_TASK,
     INTAKE_STATUS_TASK,
+    INTAKE_UNDELIVERABLE_TASK,
     CaseStatusChangedV1,
     ComplaintAnsweredV1,
     InboxMessageV1,
+    NoticeDeliveredV1,
+    NoticeUndeliverableV1,
     PushDeliveryV1,
 )
 
@@ -38,6 +44,14 @@ status_changed = consumer(
 answered = consumer(app, name=INTAKE_ANSWERED_TASK, contract=ComplaintAnsweredV1, database=get_db)(
     apply_answer
 )
+
+undeliverable = consumer(
+    app, name=INTAKE_UNDELIVERABLE_TASK, contract=NoticeUndeliverableV1, database=get_db
+)(record_undeliverable)
+
+delivered_after_all = consumer(
+    app, name=INTAKE_DELIVERED_TASK, contract=NoticeDeliveredV1, database=get_db
+)(record_delivered)
 
 inbox_message = consumer(app, name=INTAKE_INBOX_TASK, contract=InboxMessageV1, database=get_db)(
     deliver_to_inbox

@@ -34,8 +34,10 @@ Aliran Server-Sent Events untuk satu laporan pengaduan. Saat tersambung: pesan k
 setelah `Last-Event-ID` (semua bila tidak ada), lalu status terkini. Selanjutnya setiap pesan
 baru (`event: message`, `id` = nomor pesan, data JSON `id`, `kind`, `title`, `body`,
 `created_at`) dan setiap perubahan status (`event: status`, data JSON `status`,
-`status_label`), serta komentar ping sebagai penjaga koneksi. `EventSource` bawaan peramban
-tidak dapat mengirim header `X-Access-Token`: gunakan pembaca SSE berbasis `fetch`.
+`status_label`; status yang sama dikirim ulang bila keterangan lain laporan berubah, misalnya
+pemberitahuan yang tidak sampai), serta komentar ping sebagai penjaga koneksi. `EventSource`
+bawaan peramban tidak dapat mengirim header `X-Access-Token`: gunakan pembaca SSE berbasis
+`fetch`.
 """
 _SSE_RESPONSE: dict[int | str, dict[str, Any]] = {
     200: {

@@ -16,6 +16,7 @@ from services.intake.api.dependencies import (
 from services.intake.filing import complaints, idempotency
 from services.intake.filing.idempotency import IdempotencyKey
 from services.intake.filing.schemas import ComplaintIn, ComplaintOut, FiledOut, ReplyIn, ReplyOut
+from services.intake.tracking import notices
 from shared.sop import reply_reader_label
 from shared.web.api_errors import Unauthorized, error_responses
 
@@ -61,7 +62,10 @@ def track_complaint(
         raise Unauthorized(MISSING_HEADER_MESSAGE)
     complaint = complaints.find_for_citizen(session, tracking_code, x_access_token)
     response.headers.update(NO_STORE)
-    return ComplaintOut.of(complaint, complaints.timeline(session, complaint))
+    answer = ComplaintOut.of(complaint, complaints.timeline(session, complaint))
+    # Said so the citizen can check the address or number they gave (docs/PORTAL.md).
+    answer.undelivered_notices = [n.out for n in notices.undelivered(session, complaint)]
+    return answer
 
 
 @router.post(

@@ -145,6 +145,9 @@ class _Sent:
     async def on_note(self, note: Note) -> list[ServerSentEvent]:
         if note.kind == "status":
             return await self._status()
+        if note.kind == "notice":  # the status again, so a listening page reads itself anew
+            self.status = None
+            return await self._status()
         if note.id is None or note.id in self.ids:
             return []
         message = await to_thread.run_sync(_message, self.complaint_id, note.id)

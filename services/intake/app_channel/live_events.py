@@ -29,7 +29,9 @@ from shared.runtime.settings import get_settings
 
 log = logging.getLogger(__name__)
 
-NoteKind = Literal["message", "status"]
+# "notice": something the tracking page shows beside the status changed (a notice reached none
+# of the complainant's channels, or reached one after all); streams send the status again.
+NoteKind = Literal["message", "status", "notice"]
 # A publish or subscribe waits this long for Redis before the live part gives up (the change
 # itself is committed; a stream that missed the note catches up on its next connect).
 REDIS_TIMEOUT_SECONDS = 1.0
@@ -95,7 +97,7 @@ def _decode(raw: Any) -> Note | None:
     try:
         data = json.loads(raw)
         kind = data["kind"]
-        if kind not in ("message", "status"):
+        if kind not in ("message", "status", "notice"):
             return None
         return Note(kind=kind, id=data.get("id"))
     except (ValueError, KeyError, TypeError):

@@ -24,6 +24,7 @@ from pydantic import (
 )
 
 from services.intake.models import Complaint, InboxMessage, TimelineEntry
+from services.intake.tracking.notices import UndeliveredNoticeOut
 from shared.messaging.contracts import Channel
 from shared.sop import STATUS_LABELS
 
@@ -238,6 +239,9 @@ class ComplaintOut(BaseModel):
     answered_at: datetime | None
     licence_reference: str | None = Field(
         default=None, description="Nomor izin atau permohonan yang Anda sebutkan, bila ada"
+    )
+    undelivered_notices: list[UndeliveredNoticeOut] = Field(
+        default=[], description="Pemberitahuan yang tidak sampai melalui saluran mana pun"
     )
 
     @classmethod

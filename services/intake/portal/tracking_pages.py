@@ -1,8 +1,17 @@
 """The citizens' portal, tracking: the form that takes the tracking code and the access token,
-the complaint's page (status, timeline, the office's messages, the answer, and the reply form
-while the office waits for the complainant), and its live events. The token is checked once,
-by the API's own ``find_for_citizen``; from then on the access cookie (``tracking_access``)
-stands for it, so the token never appears in an address."""
+the complaint's page, and its live events. The token is checked once, by the API's own
+``find_for_citizen``; from then on the access cookie (``tracking_access``) stands for it, so
+the token never appears in an address.
+
+The page shows the case's events and the officers' own words (a request for information and
+its reason, a decline with its reason and the body to turn to, the answer), each a short line
+of the timeline; a notice that reached none of the complainant's channels, with what to do;
+and the reply form while the office waits for the complainant. The automatic notices
+themselves are not pasted in: an email's text (hard wraps, "mohon tidak membalas", a link to
+this very page) says again what the page already says. For a complainant who chose the app
+channel, the page lists its notices one line each (title and time): the page is where that
+channel arrives, so they see it arrived, while the full text stays the app's, through
+``GET /api/v1/complaints/{code}/messages``."""
 
 from __future__ import annotations
 
@@ -29,7 +38,9 @@ from services.intake.portal.filing_pages import FormDep, limited_page, render
 from services.intake.portal.forms import UNREADABLE_MESSAGE, judge_reply
 from services.intake.tracking import access as tracking_access
 from services.intake.tracking.codes import CODE_PATTERN, normalise_tracking_code
-from shared.sop import reply_reader_label
+from services.intake.tracking.notices import channel_words, undelivered
+from shared.messaging.contracts import Channel
+from shared.sop import INFORMATION_SUPPLIED, PATHS, reply_reader_label
 from shared.web.api_errors import Conflict, NotFound, Unauthorized
 
 router = APIRouter(include_in_schema=False)
@@ -38,6 +49,24 @@ NO_ACCESS_MESSAGE = (
     "Buka halaman lacak laporan dan masukkan kode pelacakan serta token akses terlebih dahulu"
 )
 _SEE_OTHER = 303
+
+
+def note_leads() -> dict[str, str]:
+    """Whose words a timeline note is, by the status it came with: the officer's request or
+    reason (from the SOP's paths), or the complainant's own reply."""
+    leads = {
+        p.status: "Permintaan petugas" if p.waits_for_complainant else "Alasan"
+        for p in PATHS
+        if p.status
+    }
+    return {**leads, INFORMATION_SUPPLIED: "Balasan Anda"}
+
+
+NOTE_LEADS = note_leads()
+
+
+def _sentence_case(words: str) -> str:
+    return words[:1].upper() + words[1:]  # not str.capitalize(): "SMS" stays "SMS"
 
 
 def _redirect(url: str) -> RedirectResponse:
@@ -116,10 +145,18 @@ def _complaint_page(
             "status_label": status_label(complaint.status),
             "reply_reader": reply_reader_label(),
             "timeline": [
-                {"label": status_label(e.status), "occurred_at": e.occurred_at, "note": e.note}
+                {
+                    "label": status_label(e.status),
+                    "occurred_at": e.occurred_at,
+                    "note": e.note,
+                    "lead": NOTE_LEADS.get(e.status, "Keterangan"),
+                }
                 for e in timeline
             ],
-            "messages": inbox.messages_after(session, complaint.id),
+            "channels": _sentence_case(channel_words(complaint.channels)),
+            "app_channel": Channel.APP.value in complaint.channels,
+            "notices": inbox.messages_after(session, complaint.id),
+            "undelivered": undelivered(session, complaint),
             "waiting": waiting is not None,
             "request_note": request_note,
             "reply_sent": False,

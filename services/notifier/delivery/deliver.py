@@ -16,6 +16,10 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from services.notifier.channels.registry import REFUSALS, ROUTES, ChannelRoute, delivery_key
+from services.notifier.delivery.undeliverable import (
+    tell_intake_delivered_after_all,
+    tell_intake_if_undeliverable,
+)
 from services.notifier.messages import check_complete
 from services.notifier.models import (
     AttemptOutcome,
@@ -69,17 +73,18 @@ def fan_out(session: Session, msg: NotificationRequestedV1) -> list[ChannelDeliv
                 created_at=utcnow(),
             )
         )
-    jobs = [
-        channel_job(msg.message_id, channel)
-        for channel in dict.fromkeys(msg.channels)  # a channel listed twice is one delivery
-        if channel in ROUTES
-    ]
+    jobs = [channel_job(msg.message_id, channel) for channel in routed_channels(msg)]
     for job in jobs:
         enqueue_once(session, ROUTES[job.channel].task, job)
     if msg.kind is NotificationKind.ANSWER:
         tell_intake_answered(session, msg, answered_at=utcnow())
     session.flush()
     return jobs
+
+
+def routed_channels(msg: NotificationRequestedV1) -> tuple[Channel, ...]:
+    """The channels ``msg`` goes out on: those with a route, a channel listed twice once."""
+    return tuple(c for c in dict.fromkeys(msg.channels) if c in ROUTES)
 
 
 def channel_job(
@@ -128,8 +133,18 @@ def deliver_channel(session: Session, job: ChannelDeliveryV1) -> Delivery:
     """
     msg = load_notification(session, job.notification_id)
     delivery = deliver_on(session, msg, job.channel, ROUTES[job.channel])
-    tell_workflow(session, msg, delivery)
+    report_outcome(session, msg, delivery)
     return delivery
+
+
+def report_outcome(session: Session, msg: NotificationRequestedV1, delivery: Delivery) -> None:
+    """A final outcome goes on the case's record; a failure that leaves no channel of the notice
+    delivered goes to the complainant's tracking page too, and so does a re-send that mends it."""
+    tell_workflow(session, msg, delivery)
+    if delivery.status == DeliveryStatus.FAILED:
+        tell_intake_if_undeliverable(session, msg, routed_channels(msg))
+    else:
+        tell_intake_delivered_after_all(session, msg, delivery)
 
 
 def tell_workflow(session: Session, msg: NotificationRequestedV1, delivery: Delivery) -> None:
@@ -278,10 +293,11 @@ def record_retry(session: Session, job: ChannelDeliveryV1, error: BaseException)
 
 def record_given_up(session: Session, job: ChannelDeliveryV1, error: BaseException) -> None:
     """The channel's task used up its retries: the delivery failed for good, and the case's
-    record and the operators' list of failed deliveries hear of it (an operator may re-send)."""
+    record and the operators' list of failed deliveries hear of it (an operator may re-send),
+    and the complainant's tracking page if no other channel got through."""
     delivery = _record_unsent(session, job, error, DeliveryStatus.FAILED)
     if delivery is not None:
-        tell_workflow(session, load_notification(session, job.notification_id), delivery)
+        report_outcome(session, load_notification(session, job.notification_id), delivery)
 
 
 def _record_unsent(

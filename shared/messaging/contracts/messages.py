@@ -183,6 +183,28 @@ class NotificationDeliveredV1(Message):
     attempts: int | None = None  # tries it took, retries and re-sends included
 
 
+class NoticeUndeliverableV1(Message):
+    """notifier -> intake: a notification to the complainant failed for good on every channel
+    they chose (refused, or its retries used up), so the tracking page tells them: nothing else
+    will. ``occurred_at`` is when the last channel gave up."""
+
+    version: Literal[1] = 1
+    tracking_code: str
+    notification_id: uuid.UUID
+    kind: NotificationKind
+    channels: tuple[Channel, ...]  # the channels tried, every one failed
+
+
+class NoticeDeliveredV1(Message):
+    """notifier -> intake: a notice once told undeliverable reached the complainant after all,
+    on ``channel`` (an operator's re-send): the tracking page stops saying it did not."""
+
+    version: Literal[1] = 1
+    tracking_code: str
+    notification_id: uuid.UUID
+    channel: Channel
+
+
 class ResendRequestedV1(Message):
     """workflow -> notifier: an operator asks to deliver a failed notification again."""
 

@@ -5,6 +5,10 @@ The SOP's own step tasks are named by ``shared.sop.Step.arrive_task``.
 
 INTAKE_STATUS_TASK = "intake.complaint.status_changed"
 INTAKE_ANSWERED_TASK = "intake.complaint.answered"
+# notifier -> intake: a notice reached the complainant on none of their channels.
+INTAKE_UNDELIVERABLE_TASK = "intake.notice.undeliverable"
+# ... and when an operator's re-send of such a notice got through after all.
+INTAKE_DELIVERED_TASK = "intake.notice.delivered"
 NOTIFY_TASK = "notifier.notification.send"
 WORKFLOW_NOTIFIED_TASK = "workflow.record.notification"
 # Fired by Celery beat (``shared.messaging.celery_app``): warn and escalate the steps past

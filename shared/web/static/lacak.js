@@ -1,68 +1,111 @@
 // The tracking page, live: listen to the complaint's events (Server-Sent Events, opened by the
-// access cookie) and, when the status changes or a new message arrives, fetch the page again
-// and swap its content, then say so in the polite live region. Without this file the page
-// shows the same by reloading.
+// access cookie) and, when the status changes or a new notice arrives, fetch the page again
+// and replace only the parts ([data-bagian]) whose content changed, then say so on the polite
+// status line under the heading. What the citizen just did stays: the confirmation of a reply
+// is outside the parts and stays until its "Tutup" is pressed, and a reply being typed keeps
+// its text and focus. Without this file the page shows the same by reloading, and "Tutup" is
+// a link to the page without the confirmation.
 (function () {
   "use strict";
   var root = document.getElementById("perkembangan");
   var live = document.getElementById("pembaruan");
-  if (!root || !live || !window.EventSource || !window.fetch || !window.DOMParser) {
+  if (!root) {
+    return;
+  }
+
+  function dismissible() {
+    var notice = document.getElementById("konfirmasi");
+    var close = notice ? notice.querySelector(".tutup") : null;
+    if (!close) {
+      return;
+    }
+    close.addEventListener("click", function (event) {
+      event.preventDefault();
+      notice.parentNode.removeChild(notice);
+      if (window.history && window.history.replaceState) {
+        // A reload must not bring it back.
+        window.history.replaceState(null, "", root.getAttribute("data-page"));
+      }
+      var heading = root.querySelector("h1");
+      heading.setAttribute("tabindex", "-1");
+      heading.focus();
+    });
+  }
+
+  dismissible();
+  if (!live || !window.EventSource || !window.fetch || !window.DOMParser) {
     return;
   }
   var source = new EventSource(root.getAttribute("data-events"));
   var fetching = false;
   var pending = null;
+  var shown = {};
+
+  // The form's CSRF token is not content: a part differing only there is unchanged.
+  function content(part) {
+    return part.innerHTML.replace(/name="csrftoken" value="[^"]*"/g, "");
+  }
+
+  Array.prototype.forEach.call(root.querySelectorAll("[data-bagian]"), function (part) {
+    shown[part.id] = content(part);
+  });
 
   function currentStatus() {
     var status = document.getElementById("status");
     return status ? status.getAttribute("data-status") : null;
   }
 
-  function hasMessage(id) {
+  function hasNotice(id) {
     return document.querySelector('[data-pesan="' + String(id) + '"]') !== null;
   }
 
-  function announce(text) {
-    live.textContent = "";
-    window.setTimeout(function () {
-      live.textContent = text;
-    }, 100);
-    window.setTimeout(function () {
-      if (live.textContent === text) {
-        live.textContent = "";
-      }
-    }, 8000);
-  }
-
-  function swap(html) {
-    var fresh = new DOMParser().parseFromString(html, "text/html").getElementById("isi");
-    var main = document.getElementById("isi");
-    if (!fresh || !main) {
-      return false;
-    }
-    // A reply being typed survives the swap.
-    var typing = document.getElementById("message");
+  function replace(part, fresh) {
+    // A reply being typed survives the swap of its part.
+    var typing = part.querySelector("#message");
     var typed = typing ? typing.value : "";
     var hadFocus = typing !== null && document.activeElement === typing;
-    main.innerHTML = fresh.innerHTML;
-    var again = document.getElementById("message");
+    part.innerHTML = fresh.innerHTML;
+    var again = part.querySelector("#message");
     if (again && typed) {
       again.value = typed;
     }
     if (again && hadFocus) {
       again.focus();
     }
-    return true;
+  }
+
+  // The ids of the parts replaced.
+  function update(html) {
+    var doc = new DOMParser().parseFromString(html, "text/html");
+    var changed = [];
+    Array.prototype.forEach.call(doc.querySelectorAll("[data-bagian]"), function (fresh) {
+      var part = document.getElementById(fresh.id);
+      var now = content(fresh);
+      if (part && shown[fresh.id] !== now) {
+        shown[fresh.id] = now;
+        replace(part, fresh);
+        changed.push(fresh.id);
+      }
+    });
+    return changed;
+  }
+
+  function said(text, changed) {
+    var warning = document.getElementById("gagal-judul");
+    if (!text && changed.indexOf("bagian-gagal") !== -1 && warning) {
+      return warning.textContent;
+    }
+    return text || "Halaman diperbarui";
   }
 
   function refresh(text) {
     if (fetching) {
-      pending = text;
+      pending = text || pending || "";
       return;
     }
     fetching = true;
     window
-      .fetch(window.location.pathname, {
+      .fetch(root.getAttribute("data-page"), {
         credentials: "same-origin",
         cache: "no-store",
         headers: { Accept: "text/html" },
@@ -77,8 +120,9 @@
         return response.text();
       })
       .then(function (html) {
-        if (html !== null && swap(html)) {
-          announce(text);
+        var changed = html === null ? [] : update(html);
+        if (changed.length) {
+          live.textContent = said(text, changed);
         }
       })
       .catch(function () {
@@ -98,12 +142,16 @@
     var data = JSON.parse(event.data);
     if (data.status !== currentStatus()) {
       refresh("Status diperbarui: " + data.status_label);
+    } else {
+      // Same status, on connecting or when something else changed (a notice that did not
+      // reach the citizen): say what changed, if anything did.
+      refresh("");
     }
   });
   source.addEventListener("message", function (event) {
     var data = JSON.parse(event.data);
-    if (!hasMessage(data.id)) {
-      refresh("Pesan baru dari petugas: " + data.title);
+    if (!hasNotice(data.id)) {
+      refresh("Pemberitahuan baru: " + data.title);
     }
   });
 })();

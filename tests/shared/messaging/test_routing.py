@@ -7,7 +7,9 @@ import pytest
 from shared.messaging.celery_app import ALL_QUEUES, make_celery
 from shared.messaging.contracts import (
     INTAKE_ANSWERED_TASK,
+    INTAKE_DELIVERED_TASK,
     INTAKE_STATUS_TASK,
+    INTAKE_UNDELIVERABLE_TASK,
     NOTIFY_TASK,
     SLA_SWEEP_TASK,
 )
@@ -33,6 +35,11 @@ def test_status_updates_go_to_intake_and_answers_to_the_notifier(router) -> None
     assert _queue(router, INTAKE_STATUS_TASK) == "intake"
     assert _queue(router, INTAKE_ANSWERED_TASK) == "intake"
     assert _queue(router, NOTIFY_TASK) == "notifier"
+
+
+def test_what_became_of_a_notice_goes_to_intake(router) -> None:
+    assert _queue(router, INTAKE_UNDELIVERABLE_TASK) == "intake"
+    assert _queue(router, INTAKE_DELIVERED_TASK) == "intake"
 
 
 def test_every_queue_is_named_for_a_role_or_a_service() -> None:
