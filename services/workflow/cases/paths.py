@@ -35,7 +35,7 @@ from shared.messaging.contracts import (
     NotificationKind,
 )
 from shared.messaging.outbox import enqueue
-from shared.sop import CLOSED, PATHS, PATHS_BY_STEP, STEP_BY_NUMBER, Path
+from shared.sop import ANSWERED, PATHS, PATHS_BY_STEP, STEP_BY_NUMBER, Path
 
 log = logging.getLogger(__name__)
 
@@ -109,7 +109,7 @@ def _move(session: Session, case: Case, sop_path: Path, now: datetime) -> None:
         case.status = sop_path.status or case.status
     elif sop_path.closes:
         case.current_step = None
-        case.status = sop_path.status or CLOSED
+        case.status = sop_path.status or ANSWERED
         case.closed_at = now
 
 
@@ -137,7 +137,7 @@ def _link_duplicate(session: Session, case: Case, data: dict[str, Any]) -> None:
             f"Laporan pengaduan {code} ditolak; telaah laporan ini sendiri di langkah berikutnya"
         )
     case.duplicate_of = original.id
-    if original.status == CLOSED and original.answer:
+    if original.status == ANSWERED and original.answer:
         # The original was answered already: this complainant gets that answer at once.
         enqueue(
             session,

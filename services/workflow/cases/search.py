@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timedelta
 from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
@@ -19,19 +19,19 @@ from services.workflow.errors import CaseNotFound, InvalidFilter
 from services.workflow.models import Case
 from services.workflow.sla import clock
 from shared.runtime.log_context import annotate
-from shared.sop import CLOSED, STATUS_LABELS, STEPS, Role
+from shared.sop import STAFF_STATUS_LABELS, STEPS, Role
+from shared.wording.time_words import WIB
 
-WIB = timezone(timedelta(hours=7), "WIB")
-KNOWN_STATUSES: tuple[str, ...] = (*STATUS_LABELS, CLOSED)
+# The statuses a case in the workflow holds (the SOP's codes, the same as intake's).
+KNOWN_STATUSES: tuple[str, ...] = tuple(STAFF_STATUS_LABELS)
 MAX_LIMIT = 100
 MAX_OFFSET = 1_000_000_000  # beyond any real page; keeps OFFSET inside the database's integer
 MAX_QUERY_LENGTH = 200
-CLOSED_LABEL = "Laporan pengaduan selesai diproses; jawaban diteruskan kepada pengadu"
 
 
 def status_label(status: str) -> str:
     """A case's status as staff read it, in the API's answers and on the console alike."""
-    return STATUS_LABELS.get(status, CLOSED_LABEL)
+    return STAFF_STATUS_LABELS.get(status, status)
 
 
 def get_case(session: Session, case_id: str) -> Case:

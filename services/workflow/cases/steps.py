@@ -38,7 +38,16 @@ from shared.messaging.contracts import (
 from shared.messaging.outbox import enqueue
 from shared.runtime.log_context import annotate
 from shared.runtime.settings import get_settings
-from shared.sop import CLOSED, FIRST_STEP, ROLE_LABELS, STEP_BY_NUMBER, STEPS, Role, Step, next_step
+from shared.sop import (
+    ANSWERED,
+    FIRST_STEP,
+    ROLE_LABELS,
+    STEP_BY_NUMBER,
+    STEPS,
+    Role,
+    Step,
+    next_step,
+)
 
 log = logging.getLogger(__name__)
 
@@ -230,7 +239,7 @@ def _complete(
     else:
         case.current_step = None
         step_clock.stop(case)
-        case.status = CLOSED
+        case.status = ANSWERED
         case.closed_at = now
         send_answer(session, case)
     flush_or_conflict(session, case, step)
