@@ -34,6 +34,7 @@ from shared.messaging.contracts import (
     ComplainantReplyV1,
     NotificationKind,
 )
+from shared.messaging.contracts.codes import normalise_tracking_code
 from shared.messaging.outbox import enqueue
 from shared.sop import ANSWERED, PATHS, PATHS_BY_STEP, STEP_BY_NUMBER, Path
 
@@ -124,10 +125,11 @@ def note_for_complainant(sop_path: Path, data: dict[str, Any]) -> str | None:
 
 
 def _link_duplicate(session: Session, case: Case, data: dict[str, Any]) -> None:
-    code = data["original_tracking_code"].strip().upper()
+    typed = data["original_tracking_code"].strip()
+    code = normalise_tracking_code(typed)
     original = session.scalar(select(Case).where(Case.tracking_code == code))
     if original is None:
-        raise InvalidOriginal(f"Laporan pengaduan asli {code} tidak ditemukan")
+        raise InvalidOriginal(f"Laporan pengaduan asli {typed} tidak ditemukan")
     while original.duplicate_of is not None:  # link to the root, never to another duplicate
         original = session.get_one(Case, original.duplicate_of)
     if original.id == case.id:

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from services.workflow.errors import CaseNotFound, InvalidFilter
 from services.workflow.models import Case
 from services.workflow.sla import clock
+from shared.messaging.contracts.codes import CODE_PATTERN, normalise_tracking_code
 from shared.runtime.log_context import annotate
 from shared.sop import STAFF_STATUS_LABELS, STEPS, Role
 from shared.wording.time_words import WIB
@@ -147,7 +148,11 @@ class CaseFilter(BaseModel):
         str | None,
         AfterValidator(_search_text),
         WithJsonSchema({"type": "string", "maxLength": MAX_QUERY_LENGTH}),
-    ] = Field(None, description="Cari teks dalam perihal dan uraian (tanpa membedakan huruf besar)")
+    ] = Field(
+        None,
+        description="Cari teks dalam perihal dan uraian (tanpa membedakan huruf besar), atau kode "
+        "pelacakan seperti diketik (dengan atau tanpa tanda hubung, huruf kecil, O untuk 0)",
+    )
     limit: Annotated[int, _in_range(1, MAX_LIMIT), _bounded(1, MAX_LIMIT, 20)] = Field(
         20, description="Jumlah laporan per halaman"
     )
@@ -197,10 +202,12 @@ def _conditions(f: CaseFilter, now: datetime) -> list[ColumnElement[bool]]:
         conditions.append(late if f.overdue else on_time)
     if f.q is not None:
         pattern = f"%{_escape_like(f.q)}%"
+        code = normalise_tracking_code(f.q)
         conditions.append(
             or_(
                 Case.subject.ilike(pattern, escape="\\"),
                 Case.description.ilike(pattern, escape="\\"),
+                *([Case.tracking_code == code] if CODE_PATTERN.fullmatch(code) else []),
             )
         )
     return conditions
