@@ -192,7 +192,8 @@ class Path:
 
     name: str
     step: int  # the step it is taken from; that step's role takes it
-    label: str  # as staff read it
+    label: str  # as staff read it, the heading of its form
+    action: str  # its button, in other words than the heading
     inputs: tuple[InputField, ...]
     returns_to: int | None  # the step the case goes back to; None: it leaves the steps
     status: str | None  # the case's status afterwards (None: the status of ``returns_to``)
@@ -215,6 +216,7 @@ PATHS: tuple[Path, ...] = (
         name="mark_duplicate",
         step=1,
         label="Tandai sebagai duplikat laporan lain",
+        action="Gabungkan dengan laporan asli",
         inputs=(
             InputField(
                 "original_tracking_code",
@@ -235,6 +237,7 @@ PATHS: tuple[Path, ...] = (
         name="request_information",
         step=2,
         label="Minta kelengkapan data kepada pengadu",
+        action="Kirim permintaan kepada pengadu",
         inputs=(REASON,),
         returns_to=None,
         status="information_requested",
@@ -247,6 +250,7 @@ PATHS: tuple[Path, ...] = (
         name="decline",
         step=2,
         label="Tolak: bukan pengaduan atau di luar kewenangan DPMPTSP",
+        action="Tolak laporan pengaduan",
         inputs=(
             REASON,
             InputField(
@@ -268,6 +272,7 @@ PATHS: tuple[Path, ...] = (
         name="return_for_verification",
         step=3,
         label="Kembalikan kepada Kasi untuk diverifikasi ulang",
+        action="Kembalikan kepada Kasi",
         inputs=(REASON,),
         returns_to=2,
         status=None,
@@ -279,6 +284,7 @@ PATHS: tuple[Path, ...] = (
         name="return_answer",
         step=5,
         label="Kembalikan jawaban kepada Tim Koordinasi (belum layak dikirim)",
+        action="Kembalikan kepada Tim Koordinasi",
         inputs=(REASON,),
         returns_to=4,
         status=None,

@@ -35,7 +35,7 @@ COMPLAINT_LABELS = {
 CHANNEL_CHOICES = (
     (Channel.EMAIL.value, "Email"),
     (Channel.SMS.value, "SMS"),
-    (Channel.APP.value, "Aplikasi (kotak masuk di halaman ini)"),
+    (Channel.APP.value, "Aplikasi (kotak masuk di halaman lacak laporan)"),
 )
 REPLY_LABELS = {"message": "Balasan Anda"}
 # Where a pydantic error of ComplaintIn lands on the form.

@@ -14,10 +14,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from services.workflow.cases.claims import clear_claim
-from services.workflow.cases.history import record
+from services.workflow.cases.history import CITIZEN_ACTOR, record
 from services.workflow.cases.step_inputs import validate_input
 from services.workflow.cases.steps import (
-    CITIZEN_ACTOR,
     actionable,
     arrive_at,
     flush_or_conflict,

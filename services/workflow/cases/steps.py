@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from services.workflow.cases.claims import clear_claim, ensure_may_act
-from services.workflow.cases.history import record
+from services.workflow.cases.history import CITIZEN_ACTOR, SYSTEM_ACTOR, record
 from services.workflow.cases.search import get_case
 from services.workflow.cases.step_inputs import validate_input
 from services.workflow.errors import StepNotFound, StepOutOfOrder, WrongRole
@@ -50,9 +50,6 @@ from shared.sop import (
 )
 
 log = logging.getLogger(__name__)
-
-SYSTEM_ACTOR = "sistem"
-CITIZEN_ACTOR = "pengadu"
 
 
 @dataclass(frozen=True)
