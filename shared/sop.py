@@ -73,7 +73,8 @@ class Step:
     standard_minutes: int
     inputs: tuple[InputField, ...]
     status: str  # the case's status while it waits at this step (stable English code)
-    status_label: str  # the same, as the complainant reads it
+    status_label: str  # the same, as the complainant reads it ("Laporan pengaduan Anda ...")
+    staff_status_label: str  # the same, as staff read it in the console and the staff API
     action: str  # the step's complete button says "Selesaikan langkah 2: <action>"
     # The notification kind (``shared.messaging.contracts.NotificationKind``) the complainant is
     # sent when the step is completed, if the step's completion is news to them.
@@ -103,8 +104,9 @@ STEPS: tuple[Step, ...] = (
         status="received",
         # The SOP's record keeping ("Teregister pada Sistem/Aplikasi Pengaduan") happens here,
         # when the workflow takes the case in; intake alone has only received it.
-        status_label="Laporan pengaduan telah teregister pada Sistem Pengaduan dan diteruskan "
-        "kepada Admin Pengaduan",
+        status_label="Laporan pengaduan Anda telah teregister pada Sistem Pengaduan dan "
+        "diteruskan kepada Admin Pengaduan",
+        staff_status_label="Menunggu diterima Admin Pengaduan",
         action="terima dan laporkan kepada Kasi",
     ),
     Step(
@@ -116,7 +118,8 @@ STEPS: tuple[Step, ...] = (
         standard_minutes=5,
         inputs=(InputField("verification", "Hasil telaah dan verifikasi", required=True),),
         status="verifying",
-        status_label="Laporan pengaduan sedang ditelaah dan diverifikasi oleh Kasi",
+        status_label="Laporan pengaduan Anda sedang ditelaah dan diverifikasi oleh Kasi",
+        staff_status_label="Menunggu verifikasi Kasi",
         tells_complainant="verified",
         action="verifikasi",
         told=Telling(
@@ -135,7 +138,8 @@ STEPS: tuple[Step, ...] = (
         standard_minutes=5,
         inputs=(InputField("disposition", "Disposisi dan arahan", required=True),),
         status="disposition",
-        status_label="Laporan pengaduan menunggu disposisi Koordinator",
+        status_label="Laporan pengaduan Anda menunggu disposisi Koordinator",
+        staff_status_label="Menunggu disposisi Koordinator",
         action="beri disposisi",
         told=Telling(
             done="didisposisi",
@@ -153,7 +157,8 @@ STEPS: tuple[Step, ...] = (
         standard_minutes=5,
         inputs=(InputField("answer", "Jawaban pengaduan", required=True, max_length=10000),),
         status="follow_up",
-        status_label="Laporan pengaduan sedang ditindaklanjuti oleh Tim Koordinasi",
+        status_label="Laporan pengaduan Anda sedang ditindaklanjuti oleh Tim Koordinasi",
+        staff_status_label="Menunggu tindak lanjut Tim Koordinasi",
         action="kirim jawaban kepada Admin",
         answer_input="answer",
         told=Telling(
@@ -172,7 +177,8 @@ STEPS: tuple[Step, ...] = (
         standard_minutes=5,
         inputs=(),
         status="answer_ready",
-        status_label="Jawaban pengaduan sedang dikirim kepada pengadu",
+        status_label="Jawaban pengaduan Anda sedang disiapkan untuk dikirim",
+        staff_status_label="Jawaban menunggu diteruskan Admin Pengaduan",
         action="teruskan jawaban kepada pengadu",
     ),
 )
@@ -186,11 +192,13 @@ class Path:
 
     name: str
     step: int  # the step it is taken from; that step's role takes it
-    label: str  # as staff read it
+    label: str  # as staff read it, the heading of its form
+    action: str  # its button, in other words than the heading
     inputs: tuple[InputField, ...]
     returns_to: int | None  # the step the case goes back to; None: it leaves the steps
     status: str | None  # the case's status afterwards (None: the status of ``returns_to``)
-    status_label: str | None
+    status_label: str | None  # as the complainant reads it
+    staff_status_label: str | None  # as staff read it
     tells_complainant: bool
     waits_for_complainant: bool = False  # the complainant's reply brings it back to ``step``
     closes: bool = False
@@ -208,6 +216,7 @@ PATHS: tuple[Path, ...] = (
         name="mark_duplicate",
         step=1,
         label="Tandai sebagai duplikat laporan lain",
+        action="Gabungkan dengan laporan asli",
         inputs=(
             InputField(
                 "original_tracking_code",
@@ -218,8 +227,9 @@ PATHS: tuple[Path, ...] = (
         ),
         returns_to=None,
         status="duplicate",
-        status_label="Laporan pengaduan digabungkan dengan laporan yang sama; jawabannya akan "
-        "dikirim kepada Anda",
+        status_label="Laporan pengaduan Anda digabungkan dengan laporan yang sama; jawabannya "
+        "akan dikirim kepada Anda",
+        staff_status_label="Digabungkan dengan laporan asli (duplikat)",
         tells_complainant=True,
         closes=True,
     ),
@@ -227,10 +237,12 @@ PATHS: tuple[Path, ...] = (
         name="request_information",
         step=2,
         label="Minta kelengkapan data kepada pengadu",
+        action="Kirim permintaan kepada pengadu",
         inputs=(REASON,),
         returns_to=None,
         status="information_requested",
-        status_label="Laporan pengaduan memerlukan kelengkapan data dari Anda",
+        status_label="Laporan pengaduan Anda memerlukan kelengkapan data",
+        staff_status_label="Menunggu kelengkapan data dari pengadu",
         tells_complainant=True,
         waits_for_complainant=True,
     ),
@@ -238,6 +250,7 @@ PATHS: tuple[Path, ...] = (
         name="decline",
         step=2,
         label="Tolak: bukan pengaduan atau di luar kewenangan DPMPTSP",
+        action="Tolak laporan pengaduan",
         inputs=(
             REASON,
             InputField(
@@ -250,7 +263,8 @@ PATHS: tuple[Path, ...] = (
         ),
         returns_to=None,
         status="declined",
-        status_label="Laporan pengaduan tidak dapat ditindaklanjuti oleh DPMPTSP Kota Madiun",
+        status_label="Laporan pengaduan Anda tidak dapat ditindaklanjuti oleh DPMPTSP Kota Madiun",
+        staff_status_label="Ditolak: bukan pengaduan atau di luar kewenangan DPMPTSP",
         tells_complainant=True,
         closes=True,
     ),
@@ -258,20 +272,24 @@ PATHS: tuple[Path, ...] = (
         name="return_for_verification",
         step=3,
         label="Kembalikan kepada Kasi untuk diverifikasi ulang",
+        action="Kembalikan kepada Kasi",
         inputs=(REASON,),
         returns_to=2,
         status=None,
         status_label=None,
+        staff_status_label=None,
         tells_complainant=False,
     ),
     Path(
         name="return_answer",
         step=5,
         label="Kembalikan jawaban kepada Tim Koordinasi (belum layak dikirim)",
+        action="Kembalikan kepada Tim Koordinasi",
         inputs=(REASON,),
         returns_to=4,
         status=None,
         status_label=None,
+        staff_status_label=None,
         tells_complainant=False,
     ),
 )
@@ -300,10 +318,11 @@ HEAD_OF_OFFICE_LABEL = "Kepala Dinas DPMPTSP"
 FIRST_STEP = STEPS[0]
 STEP_BY_NUMBER: dict[int, Step] = {step.number: step for step in STEPS}
 
-# Statuses outside the steps: before the workflow has the case, and after the answer went out.
+# Statuses outside the steps: before the workflow has the case (intake's own), after the
+# complainant replied (intake's own), and after the answer went out (the workflow's final status
+# after the last step, and intake's once the notifier delivered it).
 SUBMITTED = "submitted"
 ANSWERED = "answered"
-CLOSED = "closed"  # the workflow's own: the case left the steps (the answer went to the notifier)
 INFORMATION_SUPPLIED = "information_supplied"
 
 
@@ -314,18 +333,32 @@ def reply_reader(steps: tuple[Step, ...], paths: tuple[Path, ...]) -> Role:
 
 
 def status_labels(steps: tuple[Step, ...], paths: tuple[Path, ...]) -> dict[str, str]:
+    """Every status as the complainant reads it, in the second person, on their pages, API
+    answers and notifications."""
     reader = ROLE_SHORT_LABELS[reply_reader(steps, paths)]
     return {
-        SUBMITTED: "Laporan pengaduan telah diterima dan menunggu diregister pada Sistem Pengaduan",
+        SUBMITTED: "Laporan pengaduan Anda telah diterima dan menunggu diregister pada Sistem "
+        "Pengaduan",
         **{step.status: step.status_label for step in steps},
         **{p.status: p.status_label for p in paths if p.status and p.status_label},
         INFORMATION_SUPPLIED: "Kelengkapan data dari Anda telah dikirim dan akan ditelaah "
         + reader,
-        ANSWERED: "Jawaban pengaduan telah dikirim kepada pengadu",
+        ANSWERED: "Jawaban pengaduan telah dikirim kepada Anda",
+    }
+
+
+def staff_status_labels(steps: tuple[Step, ...], paths: tuple[Path, ...]) -> dict[str, str]:
+    """The statuses a case in the workflow holds, as staff read them (console, staff API), in the
+    order of the SOP; the keys are the search's choices."""
+    return {
+        **{step.status: step.staff_status_label for step in steps},
+        **{p.status: p.staff_status_label for p in paths if p.status and p.staff_status_label},
+        ANSWERED: "Jawaban terkirim kepada pengadu",
     }
 
 
 STATUS_LABELS = status_labels(STEPS, PATHS)
+STAFF_STATUS_LABELS = staff_status_labels(STEPS, PATHS)
 
 
 def path(step_number: int, name: str) -> Path:
@@ -362,24 +395,3 @@ def complainant_desk() -> Role:
 def reply_reader_label() -> str:
     """Who reads a complainant's reply, as the complainant reads it ("Kasi")."""
     return ROLE_SHORT_LABELS[reply_reader(STEPS, PATHS)]
-
-
-def uniform_standard_minutes() -> int | None:
-    """The standard time every step shares, or ``None`` when the steps' standards differ."""
-    minutes = {s.standard_minutes for s in STEPS}
-    return minutes.pop() if len(minutes) == 1 else None
-
-
-def standard_minutes_each() -> str:
-    """Each step's standard time, one figure per step, as staff read it."""
-    each = ", ".join(f"langkah {s.number}: {s.standard_minutes} menit" for s in STEPS)
-    return f"{each} (jam kerja)"
-
-
-NUMBER_WORDS = ("nol", "satu", "dua", "tiga", "empat", "lima", "enam", "tujuh", "delapan")
-
-
-def step_count_words() -> str:
-    """How many steps the SOP has, as a sentence says it ("lima langkah")."""
-    count = len(STEPS)
-    return f"{NUMBER_WORDS[count] if count < len(NUMBER_WORDS) else count} langkah"

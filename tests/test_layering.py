@@ -1,7 +1,8 @@
 """Packages import downwards only: read every module's imports (``ast``) and check each against
 the table of layers below, so a new upward or cross-service import fails here, with the rule.
 
-Lowest first: ``shared.sop``, ``shared.runtime``, ``shared.database``, ``shared.messaging`` and
+Lowest first: ``shared.sop``, ``shared.wording`` (words built from it) and ``shared.runtime``
+(side by side), ``shared.database``, ``shared.messaging`` and
 ``shared.web`` (side by side), ``shared.process``, then the services (each its domain, then its
 ``api``/``console``/``portal``/``tasks``/``worker``), then ``tools``; ``tests`` above them all.
 """
@@ -25,7 +26,7 @@ class Layer:
     exact: bool = False  # the package itself only, not the modules below it
 
 
-SHARED = ("shared.sop", "shared.runtime", "shared.database")
+SHARED = ("shared.sop", "shared.wording", "shared.runtime", "shared.database")
 SHARED_ALL = (*SHARED, "shared.messaging", "shared.web", "shared.process")
 # A service's entry points: what a process or a person starts. Its domain never imports them.
 ENTRY = ("api", "console", "portal", "tasks", "worker", "migrations")
@@ -33,6 +34,7 @@ ENTRY = ("api", "console", "portal", "tasks", "worker", "migrations")
 # First match wins: the more specific patterns come first.
 LAYERS = (
     Layer("shared.sop", ("shared.sop",), ()),
+    Layer("shared.wording", ("shared.wording",), ("shared.sop",)),
     Layer("shared.runtime", ("shared.runtime",), ("shared.sop",)),
     Layer("shared.database", ("shared.database",), ("shared.sop", "shared.runtime")),
     Layer("shared.messaging", ("shared.messaging",), SHARED),

@@ -80,3 +80,40 @@ def test_the_migrations_build_the_models_and_go_down_and_up(
 
     upgrade(service, url=url)
     assert differences(url, service) == []
+
+
+def _case_statuses(url: str) -> dict[str, str]:
+    engine = create_engine(url)
+    try:
+        with engine.connect() as connection:
+            rows = connection.execute(text("SELECT tracking_code, status FROM cases"))
+            return {row.tracking_code: row.status for row in rows}
+    finally:
+        engine.dispose()
+
+
+def test_a_closed_case_becomes_answered_and_back(empty_database: str) -> None:
+    """0010: the workflow's old final status "closed" is the SOP's "answered", both ways."""
+    url = empty_database
+    config = alembic_config("workflow", url)
+    command.upgrade(config, "0009")
+    engine = create_engine(url)
+    try:
+        with engine.begin() as connection:
+            for code, status in (("PGD-OLD-DONE", "closed"), ("PGD-OLD-WAIT", "verifying")):
+                connection.execute(
+                    text(
+                        "INSERT INTO cases (id, tracking_code, subject, description, "
+                        "reporter_name, channels, status, minutes_before_pause, filed_at, "
+                        "version, event_count) VALUES (:id, :code, 's', 'd', 'n', '[]', "
+                        ":status, 0, '2026-12-01 01:00:00', 1, 0)"
+                    ),
+                    {"id": str(uuid.uuid4()), "code": code, "status": status},
+                )
+    finally:
+        engine.dispose()
+
+    command.upgrade(config, "0010")
+    assert _case_statuses(url) == {"PGD-OLD-DONE": "answered", "PGD-OLD-WAIT": "verifying"}
+    command.downgrade(config, "0009")
+    assert _case_statuses(url) == {"PGD-OLD-DONE": "closed", "PGD-OLD-WAIT": "verifying"}

@@ -20,6 +20,7 @@ from shared.sop import (
     INFORMATION_SUPPLIED,
     PATHS,
     ROLE_LABELS,
+    STAFF_STATUS_LABELS,
     STATUS_LABELS,
     STEP_BY_NUMBER,
     STEPS,
@@ -69,16 +70,20 @@ def _escalation_table() -> list[str]:
 
 
 def _status_table() -> list[str]:
-    lines = ["| status | the complainant reads | when |", "|---|---|---|"]
+    lines = ["| status | staff read | the complainant reads | when |", "|---|---|---|---|"]
     when = {SUBMITTED: "filed at intake (received), before the workflow registered it"}
     when |= {s.status: f"the case arrived at step {s.number} ({s.role.value})" for s in STEPS}
     when[FIRST_STEP.status] += ": registered, and the complainant is told (`registered`)"
     when |= {p.status: f"path `{p.name}` taken at step {p.step}" for p in PATHS if p.status}
     asking = next(p.step for p in PATHS if p.waits_for_complainant)
     when[INFORMATION_SUPPLIED] = f"the complainant replied; on its way back to step {asking}"
-    when[ANSWERED] = "the notifier delivered the answer"
+    when[ANSWERED] = (
+        f"workflow: step {STEPS[-1].number} completed, the answer went to the notifier; "
+        "intake: the notifier delivered the answer"
+    )
     for status, label in STATUS_LABELS.items():
-        lines.append(f"| `{status}` | {label} | {when[status]} |")
+        staff = STAFF_STATUS_LABELS.get(status, "(intake only)")
+        lines.append(f"| `{status}` | {staff} | {label} | {when[status]} |")
     return lines
 
 
@@ -98,7 +103,7 @@ def _paths_table() -> list[str]:
         elif p.waits_for_complainant:
             then = f"waits for the complainant's reply, then back to step {p.step}"
         else:
-            then = "closed"
+            then = f"leaves the steps (`{p.status}`)"
         told = f"yes (`{p.status}`)" if p.tells_complainant else "no"
         lines.append(
             f"| {p.step} | `{p.name}` ({p.label}) "
@@ -156,7 +161,10 @@ def render() -> str:
         *_paths_table(),
         "\n#### When a step runs past its standard (Mutu Baku)\n",
         *_escalation_table(),
-        "\n#### Statuses the complainant sees\n",
+        "\n#### Statuses: one code each, in the staff's words and the complainant's\n",
+        "The workflow and intake store the same codes; the console and the staff API show the "
+        "staff's wording, the complainant's pages, API and notifications the second person "
+        "(`STAFF_STATUS_LABELS` and `STATUS_LABELS`, each built from the steps and paths).\n",
         *_status_table(),
         "\n#### Queues\n",
         *_queue_table(),

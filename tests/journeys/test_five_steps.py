@@ -74,7 +74,7 @@ def test_complaint_is_answered_by_email_after_all_five_steps(system: Desk) -> No
         "uji_tim_koordinasi",
         "uji_admin",
     ]
-    assert case["status"] == "closed"
+    assert case["status"] == "answered"
 
     def notified() -> list[tuple[str, str, str]]:
         return [

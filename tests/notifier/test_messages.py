@@ -83,7 +83,7 @@ def test_staff_arrival_email_links_the_console_never_the_tracking_page() -> None
 SLA_NOTE = (
     "Langkah 2: Menelaah dan memverifikasi pengaduan serta melaporkan kepada Kabid.\n"
     "Peran: Kepala Seksi (Kasi).\n"
-    "Batas waktu: 30-11-2026 pukul 09.05 WIB (standar 5 menit).\n"
+    "Batas waktu: 30 November 2026, 09.05 WIB (standar 5 menit).\n"
     "Terlambat: 3 menit melewati batas waktu."
 )
 
@@ -115,7 +115,7 @@ def test_mutu_baku_emails_to_staff_carry_the_note_and_link_the_console(
     assert composed.subject == subject
     assert composed.body.startswith("Yth. Bambang Kabid,")
     assert SLA_NOTE in composed.body  # verbatim, its lines kept
-    assert "Batas waktu: 30-11-2026 pukul 09.05 WIB (standar 5 menit).<br>" in composed.html
+    assert "Batas waktu: 30 November 2026, 09.05 WIB (standar 5 menit).<br>" in composed.html
     for part in (composed.body, composed.html):
         assert said in part
         assert SETTINGS.web.console_url in part

@@ -10,9 +10,9 @@ from services.intake.models import Complaint, TimelineEntry
 from services.notifier.models import Delivery
 from services.workflow.models import Case, CaseEvent
 from shared.messaging.contracts import Channel, NotificationKind
-from shared.sop import CLOSED, STATUS_LABELS, Role
+from shared.sop import STAFF_STATUS_LABELS, STATUS_LABELS, Role
 
-STATUSES = [*STATUS_LABELS, CLOSED]
+STATUSES = [*STATUS_LABELS, *STAFF_STATUS_LABELS]
 
 
 def _length(column: Column) -> int:

@@ -47,7 +47,8 @@ CHECK = Step(
     standard_minutes=7,
     inputs=(sop.InputField("check_note", "Catatan pemeriksaan", required=False),),
     status="answer_check",
-    status_label="Jawaban pengaduan sedang diperiksa oleh Koordinator",
+    status_label="Jawaban pengaduan Anda sedang diperiksa oleh Koordinator",
+    staff_status_label="Menunggu pemeriksaan jawaban oleh Koordinator",
     action="setujui jawaban",
     told=Telling(
         done="diperiksa kelayakan jawabannya",
@@ -94,6 +95,7 @@ def use_sop(
         "STEP_BY_NUMBER": {s.number: s for s in steps},
         "PATHS_BY_STEP": sop.paths_by_step(steps, paths),
         "STATUS_LABELS": sop.status_labels(steps, paths),
+        "STAFF_STATUS_LABELS": sop.staff_status_labels(steps, paths),
     }
     old = {name: getattr(sop, name) for name in new}
     for module in list(sys.modules.values()):
@@ -182,7 +184,7 @@ def test_the_console_shows_the_changed_steps_and_walks_the_sixth(
         case = session.scalars(select(Case).where(Case.id == case_id)).one()
         assert (case.current_step, case.status, case.answer) == (
             None,
-            sop.CLOSED,
+            sop.ANSWERED,
             "Izin Anda terbit hari ini.",
         )
     assert [m["kind"] for m in queued_payloads(get_db(), NOTIFY_TASK)].count("answer") == 1
@@ -223,7 +225,10 @@ def test_the_readme_tables_follow_the_changed_sop(changed_sop: None) -> None:
     assert "Total standard time: 36 minutes." in tables
     assert "(after step 6: the notifier)" in tables
     assert "| 6 | `return_answer`" in tables
-    assert "`answer_check` | Jawaban pengaduan sedang diperiksa oleh Koordinator" in tables
+    assert (
+        "`answer_check` | Menunggu pemeriksaan jawaban oleh Koordinator "
+        "| Jawaban pengaduan Anda sedang diperiksa oleh Koordinator"
+    ) in tables
     assert "akan ditelaah Kasi Pelayanan" in tables
 
 

@@ -24,18 +24,18 @@ from shared.process.service_wiring import relay_lifespan
 from shared.runtime.log_setup import install_request_logging
 from shared.runtime.metrics_server import metrics_router
 from shared.runtime.production_checks import require_production_ready
-from shared.sop import (
-    standard_minutes_each,
-    step_count_words,
-    total_standard_minutes,
-    uniform_standard_minutes,
-)
+from shared.sop import total_standard_minutes
 from shared.web.api_docs import api_app
 from shared.web.api_errors import install_error_handlers
 from shared.web.error_pages import install_error_pages
 from shared.web.health import readiness_router
 from shared.web.icons import favicon_router, manifest_router
 from shared.web.pages import OFFICE, install_pages
+from shared.wording.sop_figures import (
+    standard_minutes_each,
+    step_count_words,
+    uniform_standard_minutes,
+)
 
 log = logging.getLogger(__name__)
 

@@ -29,7 +29,7 @@ from shared.messaging.contracts import Channel
 from shared.sop import STATUS_LABELS
 
 PHONE_REGION = "ID"
-IN_PROGRESS_LABEL = "Laporan pengaduan sedang diproses"
+IN_PROGRESS_LABEL = "Laporan pengaduan Anda sedang diproses"
 CHANNEL_VALUES = frozenset(c.value for c in Channel)
 CHANNEL_CHOICES = ", ".join(c.value for c in Channel)
 # Line breaks may structure a description; in a name or subject they could forge mail headers.

@@ -5,7 +5,6 @@ goes through ``idempotency.file_once``, exactly as the JSON API does."""
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -27,37 +26,15 @@ from services.intake.portal.forms import (
 )
 from shared.messaging.contracts import Channel
 from shared.web.pages import csrf_token, page_templates
-
-# Madiun keeps Western Indonesia Time (WIB), UTC+7, with no daylight saving.
-WIB = timezone(timedelta(hours=7), "WIB")
-MONTHS = (
-    "Januari",
-    "Februari",
-    "Maret",
-    "April",
-    "Mei",
-    "Juni",
-    "Juli",
-    "Agustus",
-    "September",
-    "Oktober",
-    "November",
-    "Desember",
-)
+from shared.wording.time_words import time_words
 
 FormDep = Annotated[FormFields, Depends(form_fields)]
 FILING_KEY_FIELD = "filing_key"
 router = APIRouter(include_in_schema=False)
 
 
-def local_time(moment: datetime) -> str:
-    """``29 November 2026, 17.20 WIB``: as the office writes a time."""
-    local = moment.astimezone(WIB)
-    return f"{local.day} {MONTHS[local.month - 1]} {local.year}, {local:%H.%M} WIB"
-
-
 TEMPLATES = page_templates(Path(__file__).parent / "templates")
-TEMPLATES.env.filters["waktu"] = local_time
+TEMPLATES.env.filters["waktu"] = time_words
 TEMPLATES.env.globals["limits"] = FORM_LIMITS
 TEMPLATES.env.filters["ribuan"] = lambda number: f"{number:,}".replace(",", ".")  # 5.000
 

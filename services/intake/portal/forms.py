@@ -36,7 +36,7 @@ COMPLAINT_LABELS = {
 CHANNEL_CHOICES = (
     (Channel.EMAIL.value, "Email"),
     (Channel.SMS.value, "SMS"),
-    (Channel.APP.value, "Aplikasi (kotak masuk di halaman ini)"),
+    (Channel.APP.value, "Aplikasi (kotak masuk di halaman lacak laporan)"),
 )
 REPLY_LABELS = {"message": "Balasan Anda"}
 # What the forms' fields say of their length (maxlength, minlength): the models' own limits.

@@ -8,24 +8,40 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import re
 import secrets
 from collections.abc import Callable
 from typing import TypeVar
 
-# Crockford's base32: digits and capitals without I, L, O and U, so nothing reads as another
-# character (and no accidental words). Eight symbols give 40 random bits per code.
-ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
-PREFIX = "PGD"
-GROUPS = 2
-GROUP_LENGTH = 4
-CODE_PATTERN = re.compile(rf"^{PREFIX}(-[{ALPHABET}]{{{GROUP_LENGTH}}}){{{GROUPS}}}\Z")
+# The code's format and its reading are shared with the workflow (staff type codes too);
+# re-exported here, where intake's modules look for them.
+from shared.messaging.contracts.codes import (
+    ALPHABET,
+    CODE_PATTERN,
+    GROUP_LENGTH,
+    GROUPS,
+    PREFIX,
+    normalise_tracking_code,
+)
+
+__all__ = [
+    "ALPHABET",
+    "CODE_PATTERN",
+    "GROUPS",
+    "GROUP_LENGTH",
+    "MAX_ATTEMPTS",
+    "PREFIX",
+    "CodeSpaceExhausted",
+    "hash_access_token",
+    "new_access_token",
+    "new_tracking_code",
+    "normalise_tracking_code",
+    "token_matches",
+    "under_unused_code",
+]
+
 MAX_ATTEMPTS = 10
 
 T = TypeVar("T")
-
-# What a person may type for each symbol Crockford's alphabet leaves out.
-_LOOKALIKES = str.maketrans({"O": "0", "I": "1", "L": "1"})
 
 
 class CodeSpaceExhausted(RuntimeError):
@@ -46,15 +62,6 @@ def under_unused_code(take: Callable[[str], T | None]) -> T:
         if taken is not None:
             return taken
     raise CodeSpaceExhausted("no unused tracking code found")
-
-
-def normalise_tracking_code(typed: str) -> str:
-    """The code as stored, from what a person typed: any case, spaces, O for 0, I or L for 1."""
-    compact = typed.strip().upper().replace(" ", "")
-    prefix, sep, rest = compact.partition("-")
-    if not sep:
-        return compact
-    return f"{prefix}{sep}{rest.translate(_LOOKALIKES)}"
 
 
 def new_access_token() -> str:

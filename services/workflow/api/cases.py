@@ -19,7 +19,7 @@ from services.workflow.api.schemas import (
     HistoryOut,
 )
 from services.workflow.cases import claims, search
-from services.workflow.cases.history import events_of
+from services.workflow.cases.history import actor_names, events_of
 from services.workflow.dependencies import SessionDep
 from services.workflow.models import Case
 from services.workflow.sla import clock, step_clock
@@ -54,7 +54,7 @@ def read_history(case_id: CaseId, _user: CurrentUser, session: SessionDep) -> Hi
     return HistoryOut(
         case_id=case.id,
         tracking_code=case.tracking_code,
-        events=[EventOut.model_validate(e) for e in events_of(session, case.id)],
+        events=history_out(session, case.id),
     )
 
 
@@ -145,5 +145,15 @@ def _case_out(session: Session, case: Case) -> CaseOut:
         held_at=case.held_at,
         duplicate_of=search.tracking_code_of(session, case.duplicate_of),
         duplicates=search.duplicates_of(session, case.id),
-        history=[EventOut.model_validate(e) for e in events_of(session, case.id)],
+        history=history_out(session, case.id),
     )
+
+
+def history_out(session: Session, case_id: str) -> list[EventOut]:
+    """The record with each actor named as staff read it, beside the actor's stable code."""
+    events = events_of(session, case_id)
+    names = actor_names(session, events)
+    return [
+        EventOut.model_validate(e).model_copy(update={"actor_label": names[e.actor]})
+        for e in events
+    ]

@@ -31,7 +31,12 @@ class EventOut(BaseModel):
     sequence: int
     kind: str
     step: int | None
-    actor: str
+    actor: str = Field(description="Pelaku: nama akun petugas, atau sistem, notifier, pengadu")
+    actor_label: str = Field(
+        default="",
+        description="Pelaku untuk dibaca petugas: nama dan peran petugas, Sistem Pengaduan, "
+        "Layanan notifikasi, Pengadu",
+    )
     role: str | None
     occurred_at: datetime
     input: dict[str, Any] | None

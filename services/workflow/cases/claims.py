@@ -12,10 +12,11 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from services.workflow.cases.history import record
-from services.workflow.cases.search import WIB, get_case
+from services.workflow.cases.search import get_case
 from services.workflow.errors import CaseNotWaiting, ConcurrentChange, HeldByOther, WrongRole
 from services.workflow.models import Case, StaffUser
 from services.workflow.sla import clock
+from services.workflow.sla.notes import office_time
 from services.workflow.staff.accounts import get_by_username
 from shared.sop import ROLE_LABELS, STEP_BY_NUMBER, Role, Step
 
@@ -105,7 +106,7 @@ def _waiting_step(case: Case, user: StaffUser) -> Step:
 
 
 def _held_message(case: Case) -> str:
-    since = f" sejak {case.held_at.astimezone(WIB):%d-%m-%Y %H.%M} WIB" if case.held_at else ""
+    since = f" sejak {office_time(case.held_at)}" if case.held_at else ""
     return (
         f"Laporan pengaduan {case.tracking_code} sedang ditangani oleh {case.held_by}{since}; "
         f"hanya {case.held_by} yang dapat memprosesnya sampai dilepas"

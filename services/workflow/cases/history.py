@@ -12,7 +12,18 @@ from typing import Any
 from sqlalchemy import event, select, update
 from sqlalchemy.orm import Mapper, Session
 
-from services.workflow.models import Case, CaseEvent
+from services.workflow.models import Case, CaseEvent, StaffUser
+from shared.sop import ROLE_LABELS, Role
+
+# Who acts besides staff, as stored in ``case_events.actor`` (stable codes) and as staff read it.
+SYSTEM_ACTOR = "sistem"
+CITIZEN_ACTOR = "pengadu"
+NOTIFIER_ACTOR = "notifier"
+ACTOR_NAMES = {
+    SYSTEM_ACTOR: "Sistem Pengaduan",
+    CITIZEN_ACTOR: "Pengadu",
+    NOTIFIER_ACTOR: "Layanan notifikasi",
+}
 
 
 class AppendOnlyViolation(RuntimeError):
@@ -81,3 +92,17 @@ def events_of(session: Session, case_id: str) -> list[CaseEvent]:
             select(CaseEvent).where(CaseEvent.case_id == case_id).order_by(CaseEvent.sequence)
         )
     )
+
+
+def actor_names(session: Session, events: list[CaseEvent]) -> dict[str, str]:
+    """Each actor of ``events`` as staff read it: the system's parts in words, a person by name
+    and role ("Sri Wahyuni, Kepala Seksi (Kasi)"); an account since removed by its username."""
+    usernames = {e.actor for e in events} - set(ACTOR_NAMES)
+    people = session.scalars(select(StaffUser).where(StaffUser.username.in_(usernames)))
+    named = {
+        u.username: f"{u.full_name or u.username}, {ROLE_LABELS[Role(u.role)]}" for u in people
+    }
+    return {
+        actor: ACTOR_NAMES.get(actor) or named.get(actor, actor)
+        for actor in {e.actor for e in events}
+    }

@@ -11,7 +11,7 @@ import uuid
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from services.workflow.cases.history import record
+from services.workflow.cases.history import NOTIFIER_ACTOR, record
 from services.workflow.errors import DeliveryNotFound, NotResendable, WrongRole
 from services.workflow.models import Case, NotificationOutcome, StaffUser
 from services.workflow.sla import clock
@@ -24,7 +24,6 @@ from shared.messaging.contracts import (
 from shared.messaging.outbox import enqueue
 from shared.sop import ROLE_LABELS, complainant_desk
 
-NOTIFIER_ACTOR = "notifier"
 FAILED = "failed"
 RESEND_REQUESTED = "resend_requested"
 

@@ -14,10 +14,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from services.workflow.cases.claims import clear_claim
-from services.workflow.cases.history import record
+from services.workflow.cases.history import CITIZEN_ACTOR, record
 from services.workflow.cases.step_inputs import validate_input
 from services.workflow.cases.steps import (
-    CITIZEN_ACTOR,
     actionable,
     arrive_at,
     flush_or_conflict,
@@ -34,8 +33,9 @@ from shared.messaging.contracts import (
     ComplainantReplyV1,
     NotificationKind,
 )
+from shared.messaging.contracts.codes import normalise_tracking_code
 from shared.messaging.outbox import enqueue
-from shared.sop import CLOSED, PATHS, PATHS_BY_STEP, STEP_BY_NUMBER, Path
+from shared.sop import ANSWERED, PATHS, PATHS_BY_STEP, STEP_BY_NUMBER, Path
 
 log = logging.getLogger(__name__)
 
@@ -109,7 +109,7 @@ def _move(session: Session, case: Case, sop_path: Path, now: datetime) -> None:
         case.status = sop_path.status or case.status
     elif sop_path.closes:
         case.current_step = None
-        case.status = sop_path.status or CLOSED
+        case.status = sop_path.status or ANSWERED
         case.closed_at = now
 
 
@@ -124,10 +124,11 @@ def note_for_complainant(sop_path: Path, data: dict[str, Any]) -> str | None:
 
 
 def _link_duplicate(session: Session, case: Case, data: dict[str, Any]) -> None:
-    code = data["original_tracking_code"].strip().upper()
+    typed = data["original_tracking_code"].strip()
+    code = normalise_tracking_code(typed)
     original = session.scalar(select(Case).where(Case.tracking_code == code))
     if original is None:
-        raise InvalidOriginal(f"Laporan pengaduan asli {code} tidak ditemukan")
+        raise InvalidOriginal(f"Laporan pengaduan asli {typed} tidak ditemukan")
     while original.duplicate_of is not None:  # link to the root, never to another duplicate
         original = session.get_one(Case, original.duplicate_of)
     if original.id == case.id:
@@ -137,7 +138,7 @@ def _link_duplicate(session: Session, case: Case, data: dict[str, Any]) -> None:
             f"Laporan pengaduan {code} ditolak; telaah laporan ini sendiri di langkah berikutnya"
         )
     case.duplicate_of = original.id
-    if original.status == CLOSED and original.answer:
+    if original.status == ANSWERED and original.answer:
         # The original was answered already: this complainant gets that answer at once.
         enqueue(
             session,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timedelta
 from typing import Annotated, Any
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
@@ -18,20 +18,21 @@ from sqlalchemy.orm import Session
 from services.workflow.errors import CaseNotFound, InvalidFilter
 from services.workflow.models import Case
 from services.workflow.sla import clock
+from shared.messaging.contracts.codes import CODE_PATTERN, normalise_tracking_code
 from shared.runtime.log_context import annotate
-from shared.sop import CLOSED, STATUS_LABELS, STEPS, Role
+from shared.sop import STAFF_STATUS_LABELS, STEPS, Role
+from shared.wording.time_words import WIB
 
-WIB = timezone(timedelta(hours=7), "WIB")
-KNOWN_STATUSES: tuple[str, ...] = (*STATUS_LABELS, CLOSED)
+# The statuses a case in the workflow holds (the SOP's codes, the same as intake's).
+KNOWN_STATUSES: tuple[str, ...] = tuple(STAFF_STATUS_LABELS)
 MAX_LIMIT = 100
 MAX_OFFSET = 1_000_000_000  # beyond any real page; keeps OFFSET inside the database's integer
 MAX_QUERY_LENGTH = 200
-CLOSED_LABEL = "Laporan pengaduan selesai diproses; jawaban diteruskan kepada pengadu"
 
 
 def status_label(status: str) -> str:
     """A case's status as staff read it, in the API's answers and on the console alike."""
-    return STATUS_LABELS.get(status, CLOSED_LABEL)
+    return STAFF_STATUS_LABELS.get(status, status)
 
 
 def get_case(session: Session, case_id: str) -> Case:
@@ -147,7 +148,11 @@ class CaseFilter(BaseModel):
         str | None,
         AfterValidator(_search_text),
         WithJsonSchema({"type": "string", "maxLength": MAX_QUERY_LENGTH}),
-    ] = Field(None, description="Cari teks dalam perihal dan uraian (tanpa membedakan huruf besar)")
+    ] = Field(
+        None,
+        description="Cari teks dalam perihal dan uraian (tanpa membedakan huruf besar), atau kode "
+        "pelacakan seperti diketik (dengan atau tanpa tanda hubung, huruf kecil, O untuk 0)",
+    )
     limit: Annotated[int, _in_range(1, MAX_LIMIT), _bounded(1, MAX_LIMIT, 20)] = Field(
         20, description="Jumlah laporan per halaman"
     )
@@ -197,10 +202,12 @@ def _conditions(f: CaseFilter, now: datetime) -> list[ColumnElement[bool]]:
         conditions.append(late if f.overdue else on_time)
     if f.q is not None:
         pattern = f"%{_escape_like(f.q)}%"
+        code = normalise_tracking_code(f.q)
         conditions.append(
             or_(
                 Case.subject.ilike(pattern, escape="\\"),
                 Case.description.ilike(pattern, escape="\\"),
+                *([Case.tracking_code == code] if CODE_PATTERN.fullmatch(code) else []),
             )
         )
     return conditions

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from services.workflow.cases.claims import clear_claim, ensure_may_act
-from services.workflow.cases.history import record
+from services.workflow.cases.history import CITIZEN_ACTOR, SYSTEM_ACTOR, record
 from services.workflow.cases.search import get_case
 from services.workflow.cases.step_inputs import validate_input
 from services.workflow.errors import StepNotFound, StepOutOfOrder, WrongRole
@@ -38,12 +38,18 @@ from shared.messaging.contracts import (
 from shared.messaging.outbox import enqueue
 from shared.runtime.log_context import annotate
 from shared.runtime.settings import get_settings
-from shared.sop import CLOSED, FIRST_STEP, ROLE_LABELS, STEP_BY_NUMBER, STEPS, Role, Step, next_step
+from shared.sop import (
+    ANSWERED,
+    FIRST_STEP,
+    ROLE_LABELS,
+    STEP_BY_NUMBER,
+    STEPS,
+    Role,
+    Step,
+    next_step,
+)
 
 log = logging.getLogger(__name__)
-
-SYSTEM_ACTOR = "sistem"
-CITIZEN_ACTOR = "pengadu"
 
 
 @dataclass(frozen=True)
@@ -230,7 +236,7 @@ def _complete(
     else:
         case.current_step = None
         step_clock.stop(case)
-        case.status = CLOSED
+        case.status = ANSWERED
         case.closed_at = now
         send_answer(session, case)
     flush_or_conflict(session, case, step)

@@ -82,7 +82,7 @@ def step_actions(case: Case, step: Step) -> tuple[Action, ...]:
         Action(
             key=p.name,
             title=p.label,
-            button=p.label,
+            button=p.action,
             url=f"{base}/jalur/{p.name}",
             fields=_fields(p.name, p.inputs),
             primary=False,

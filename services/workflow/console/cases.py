@@ -14,7 +14,7 @@ from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from services.workflow.cases import claims, paths, search, steps
-from services.workflow.cases.history import events_of
+from services.workflow.cases.history import actor_names, events_of
 from services.workflow.console.actions import COMPLETE, actions_for, case_url
 from services.workflow.console.history import CHANNEL_LABELS, timeline
 from services.workflow.console.pages import page, redirect
@@ -58,6 +58,7 @@ def _case_page(
     now = clock.now()
     step = STEP_BY_NUMBER.get(case.current_step) if case.current_step else None
     waiting = step is not None and case.step_arrived_at is not None
+    events = events_of(session, case.id)
     context: dict[str, Any] = {
         "case": case,
         "status_label": search.status_label(case.status),
@@ -74,7 +75,7 @@ def _case_page(
         "duplicate_of": search.tracking_code_of(session, case.duplicate_of),
         "duplicates": search.duplicates_of(session, case.id),
         "actions": actions_for(session, case, user),
-        "timeline": timeline(events_of(session, case.id)),
+        "timeline": timeline(events, actor_names(session, events)),
         "failed": failed,
         "values": values or {},
         "problem": problem,

@@ -112,11 +112,12 @@ def _details(event: CaseEvent) -> tuple[tuple[str, str], ...]:
     return tuple((labels.get(name, name), str(value)) for name, value in given.items())
 
 
-def timeline(events: list[CaseEvent]) -> list[Entry]:
+def timeline(events: list[CaseEvent], actors: dict[str, str]) -> list[Entry]:
+    """``actors``: each event's actor as staff read it (``history.actor_names``)."""
     return [
         Entry(
             when=e.occurred_at,
-            actor=e.actor,
+            actor=actors.get(e.actor, e.actor),
             role=role_label(e.role) if e.role else None,
             text=_describe(e),
             details=_details(e),

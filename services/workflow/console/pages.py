@@ -17,15 +17,10 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 
 from services.workflow.console.session import staff_of
 from shared.runtime.settings import get_settings
-from shared.sop import (
-    PATHS,
-    ROLE_LABELS,
-    STEPS,
-    next_step,
-    standard_minutes_each,
-    uniform_standard_minutes,
-)
+from shared.sop import PATHS, ROLE_LABELS, STEPS, next_step
 from shared.web.pages import csrf_token, page_templates
+from shared.wording.sop_figures import standard_minutes_each, uniform_standard_minutes
+from shared.wording.time_words import day_words, time_words
 
 TEMPLATES = page_templates(Path(__file__).parent / "templates")
 NO_STORE = {"Cache-Control": "no-store"}
@@ -91,11 +86,10 @@ def redirect(url: str) -> RedirectResponse:
 
 
 def office_time(moment: datetime | None) -> str:
-    """A moment as the office reads it: ``30-11-2026 09.05 WIB``."""
+    """A moment as the office reads it: ``30 November 2026, 09.05 WIB``."""
     if moment is None:
         return "-"
-    local = moment.astimezone(ZoneInfo(get_settings().office.timezone))
-    return f"{local:%d-%m-%Y %H.%M} {local.tzname() or ''}".strip()
+    return time_words(moment, ZoneInfo(get_settings().office.timezone))
 
 
 def time_left(minutes_left: float, *, overdue: bool) -> str:
@@ -120,7 +114,7 @@ def percent(share: float | None) -> str:
     return f"{round(share * 100)}%"
 
 
-TEMPLATES.env.filters.update(wib=office_time, menit=minutes, persen=percent)
+TEMPLATES.env.filters.update(wib=office_time, tanggal=day_words, menit=minutes, persen=percent)
 TEMPLATES.env.globals.update(
     time_left=time_left,
     uniform_standard_minutes=uniform_standard_minutes,

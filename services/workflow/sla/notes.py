@@ -10,6 +10,7 @@ from datetime import datetime
 from services.workflow.models import Case
 from services.workflow.sla.office_calendar import office_calendar
 from shared.sop import ROLE_LABELS, Step, supervisor_label
+from shared.wording.time_words import time_words
 
 
 def warning_note(case: Case, step: Step, minutes_left: float) -> str:
@@ -34,9 +35,8 @@ def _facts(case: Case, step: Step) -> list[str]:
 
 
 def office_time(moment: datetime) -> str:
-    """``30-11-2026 pukul 09.05 WIB``: the date and time as the office writes them."""
-    local = moment.astimezone(office_calendar().zone)
-    return f"{local:%d-%m-%Y} pukul {local:%H.%M} {local.tzname()}"
+    """``30 November 2026, 09.05 WIB``: the date and time as the office writes them."""
+    return time_words(moment, office_calendar().zone)
 
 
 def duration(minutes: float) -> str:

@@ -21,8 +21,7 @@ from sqlalchemy import ColumnElement, select, update
 from sqlalchemy.orm import InstrumentedAttribute, Session
 from sqlalchemy.orm.attributes import set_committed_value
 
-from services.workflow.cases.history import record
-from services.workflow.cases.steps import SYSTEM_ACTOR
+from services.workflow.cases.history import SYSTEM_ACTOR, record
 from services.workflow.models import Case
 from services.workflow.sla import step_clock
 from services.workflow.sla.notes import breach_note, warning_note

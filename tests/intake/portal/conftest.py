@@ -24,7 +24,7 @@ LABELS = {
     "phone": "Nomor HP",
     "channels": "Email",
     "channels-sms": "SMS",
-    "channels-app": "Aplikasi (kotak masuk di halaman ini)",
+    "channels-app": "Aplikasi (kotak masuk di halaman lacak laporan)",
     "subject": "Pokok pengaduan",
     "description": "Uraian pengaduan",
     "licence_reference": "Nomor izin atau permohonan (NIB / nomor permohonan)",

@@ -110,7 +110,7 @@ def test_the_timeline_shows_every_step_in_indonesian_and_then_the_answer(
     body = track(client, code, filed["access_token"])
 
     assert body["status"] == "answered"
-    assert body["status_label"] == "Jawaban pengaduan telah dikirim kepada pengadu"
+    assert body["status_label"] == "Jawaban pengaduan telah dikirim kepada Anda"
     assert body["answer"] == ANSWER
     assert datetime.fromisoformat(body["answered_at"]) == answered_at
     assert [e["status"] for e in body["timeline"]] == ["submitted", *statuses, "answered"]
@@ -127,4 +127,4 @@ def test_a_status_this_version_does_not_know_reads_as_in_progress(client: TestCl
     body = track(client, filed["tracking_code"], filed["access_token"])
 
     assert body["status"] == "escalated"
-    assert body["status_label"] == "Laporan pengaduan sedang diproses"
+    assert body["status_label"] == "Laporan pengaduan Anda sedang diproses"

@@ -49,6 +49,30 @@ def test_letters_that_look_like_digits_are_read_as_the_digits() -> None:
     assert codes.normalise_tracking_code("pgd-o1il-abcd") == "PGD-0111-ABCD"
 
 
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "PGD05HF7RZG",  # without dashes
+        "pgd05hf7rzg",
+        "PGD 05HF 7RZG",  # spaces for dashes
+        "  pgd-05hf-7rzg\n",
+        "PGD\u201305HF\u20137RZG",  # en dashes, as a phone's keyboard makes them
+        "PGD.05HF.7RZG",
+        "05HF-7RZG",  # without the prefix
+        "05hf7rzg",
+        "PGD-O5HF-7RZG",  # O for 0
+        "pgd o5hf 7rzg",
+    ],
+)
+def test_every_way_a_person_types_a_code_reads_as_the_code(typed: str) -> None:
+    assert codes.normalise_tracking_code(typed) == "PGD-05HF-7RZG"
+
+
+@pytest.mark.parametrize("typed", ["", "PGD", "PGD-05HF-7RZ", "PGD-05HF-7RZGX", "PGD-05HF-7RZ\x00"])
+def test_what_cannot_be_a_code_matches_no_code(typed: str) -> None:
+    assert not codes.CODE_PATTERN.fullmatch(codes.normalise_tracking_code(typed))
+
+
 def test_an_access_token_has_256_bits_and_is_checked_by_its_sha256() -> None:
     token = codes.new_access_token()
     assert len(token) == 43  # 32 bytes, URL-safe base64 without padding

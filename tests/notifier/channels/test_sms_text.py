@@ -90,13 +90,13 @@ def test_sms_for_a_mutu_baku_warning_and_breach_runs_the_note_into_one_line() ->
     settings = Settings(
         web={"public_intake_url": URL, "public_workflow_url": "https://petugas.example.id"}
     )
-    note = "Langkah 3: Memberikan disposisi.\nBatas waktu: 30-11-2026 pukul 09.05 WIB."
+    note = "Langkah 3: Memberikan disposisi.\nBatas waktu: 30 November 2026, 09.05 WIB."
     for kind, opening in (
         (NotificationKind.SLA_WARNING, "Peringatan Mutu Baku: laporan pengaduan PGD-2026-0042"),
         (NotificationKind.SLA_BREACH, "Pelanggaran standar waktu: laporan pengaduan PGD-2026-0042"),
     ):
         text = sms_text(notification(kind).model_copy(update={"note": note}), settings=settings)
         assert text.startswith(opening)
-        assert "disposisi. Batas waktu: 30-11-2026 pukul 09.05 WIB." in text
+        assert "disposisi. Batas waktu: 30 November 2026, 09.05 WIB." in text
         assert settings.web.console_url in text and "/lacak" not in text
         assert measure(text).encoding == "GSM-7"

@@ -6,11 +6,16 @@ import re
 
 from fastapi.routing import iter_route_contexts
 from fastapi.testclient import TestClient
+from sqlalchemy import update
 
 from services.workflow.api.app import create_app
-from services.workflow.models import Case
+from services.workflow.cases.history import NOTIFIER_ACTOR, record
+from services.workflow.database import get_db
+from services.workflow.models import Case, StaffUser
+from services.workflow.sla import clock
 from shared.sop import Role
 from tests.workflow.conftest import login
+from tests.workflow.console_client import log_in, open_console
 
 WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
 
@@ -109,3 +114,37 @@ def test_every_write_route_only_appends_to_the_history(
     after = _history(client, case_at_step_1)
     assert len(after) > len(before)  # the routes did act on the case (claims, step 1)
     assert after[: len(before)] == before
+
+
+def test_the_record_names_the_system_in_words_and_people_by_name_and_role(
+    client: TestClient, staff: dict, case_at_step_1: Case
+) -> None:
+    """Issue 21: no "notifier" or "sistem (Admin Pengaduan)" where staff read who acted."""
+    with get_db().transaction() as session:
+        session.execute(
+            update(StaffUser)
+            .where(StaffUser.username == "petugas_admin")
+            .values(full_name="Sri Wahyuni")
+        )
+        case = session.get_one(Case, case_at_step_1.id)
+        record(session, case, "notified", actor=NOTIFIER_ACTOR, occurred_at=clock.now())
+    admin = login(client, Role.ADMIN)
+    client.post(f"/api/v1/cases/{case_at_step_1.id}/claim", headers=admin)
+
+    events = _history(client, case_at_step_1, Role.KASI)
+    assert [(e["actor"], e["actor_label"]) for e in events] == [
+        ("pengadu", "Pengadu"),
+        ("sistem", "Sistem Pengaduan"),
+        ("notifier", "Layanan notifikasi"),
+        ("petugas_admin", "Sri Wahyuni, Admin Pengaduan"),
+    ]
+    with open_console() as console:
+        log_in(console, Role.KASI)
+        page = console.get(f"/console/kasus/{case_at_step_1.id}").text
+    who = re.findall(r'<p class="who">([^<]*)</p>', page)
+    assert who == [
+        "Pengadu",
+        "Sistem Pengaduan",
+        "Layanan notifikasi",
+        "Sri Wahyuni, Admin Pengaduan",
+    ]

@@ -132,7 +132,7 @@ def test_all_five_steps_record_who_what_and_minutes(case_at_step_1: Case, staff:
         _complete(case_at_step_1.id, sop_step.number, staff[sop_step.role])
     with get_db().sessions() as session:
         case = session.get(Case, case_at_step_1.id)
-        assert case is not None and case.status == "closed" and case.current_step is None
+        assert case is not None and case.status == "answered" and case.current_step is None
         completed = [e for e in events_of(session, case.id) if e.kind == "completed"]
     assert [e.step for e in completed] == [1, 2, 3, 4, 5]
     assert [e.actor for e in completed] == [staff[s.role].username for s in STEPS]

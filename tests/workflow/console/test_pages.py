@@ -208,3 +208,17 @@ def test_every_page_carries_the_policy_no_store_one_h1_and_labelled_fields(
         assert "/static/console.css?v=" in html, url
         for field_id in FIELD.findall(html):
             assert f'for="{field_id}"' in html, (url, field_id)
+
+
+def test_times_and_days_read_as_on_the_portal(
+    console: TestClient, staff: dict[Role, StaffUser], case_at_step_1: Case
+) -> None:
+    """One format for people (issue 21, item 8): "30 November 2026, 09.00 WIB", not 30-11-2026."""
+    log_in(console, Role.ADMIN)
+    case_page = console.get(f"/console/kasus/{case_at_step_1.id}").text
+    assert "<dd>30 November 2026, 09.00 WIB</dd>" in case_page  # filed on the office clock
+    assert "30-11-2026" not in case_page
+    found = console.get("/console/cari?q=izin").text
+    assert "30 November 2026, 09.00 WIB" in found
+    report = console.get("/console/laporan?from=2026-11-01&to=2026-11-30").text
+    assert "1 November 2026 sampai 30 November 2026" in report

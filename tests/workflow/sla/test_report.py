@@ -32,7 +32,7 @@ def wib(day: int, hour: int, minute: int = 0, second: int = 0) -> datetime:
 def answered(session: Session, case: Case, minutes: float, at: datetime) -> None:
     completed(session, case, 5, minutes, at)
     case.closed_at = at
-    case.status = "closed"
+    case.status = "answered"
     case.current_step = None
 
 

@@ -102,7 +102,7 @@ def test_the_role_is_warned_once_at_80_percent_of_the_standard(
     assert warning["note"] == (
         "Langkah 1: Menerima pengaduan secara online dan melaporkan kepada Kasi.\n"
         "Peran: Admin Pengaduan.\n"
-        "Batas waktu: 30-11-2026 pukul 09.05 WIB (standar 5 menit).\n"
+        "Batas waktu: 30 November 2026, 09.05 WIB (standar 5 menit).\n"
         "Sisa waktu: 1 menit."
     )
     assert case_row(case_id).warned_at == wib(2026, 11, 30, 9, 4)
@@ -135,7 +135,7 @@ def test_a_breach_is_recorded_once_and_escalated_to_the_supervising_role(
     assert escalation["note"] == (
         "Langkah 1: Menerima pengaduan secara online dan melaporkan kepada Kasi.\n"
         "Peran: Admin Pengaduan.\n"
-        "Batas waktu: 30-11-2026 pukul 09.05 WIB (standar 5 menit).\n"
+        "Batas waktu: 30 November 2026, 09.05 WIB (standar 5 menit).\n"
         "Terlambat: 3 menit melewati batas waktu.\n"
         "Dilaporkan kepada: Kepala Seksi (Kasi)."
     )
