@@ -13,7 +13,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from services.intake.app_channel.live_events import Note, announce_after_commit
-from services.intake.models import Complaint, InboxMessage, PushSubscription
+from services.intake.models import InboxMessage, PushSubscription
+from services.intake.tracking.applied import complaint_for_message
 from shared.database.engine import utcnow
 from shared.messaging.contracts import INTAKE_PUSH_TASK, InboxMessageV1, PushDeliveryV1
 from shared.messaging.outbox import enqueue
@@ -27,17 +28,8 @@ PUSH_NAMESPACE = uuid.UUID("6f1d3c64-1f7e-4d55-9a1e-2b8f0c7d4a11")
 def deliver_to_inbox(session: Session, msg: InboxMessageV1) -> None:
     """Keep the message for its complaint and queue a push to every current subscription; the
     live event follows the commit."""
-    code = msg.tracking_code
-    complaint = session.scalar(select(Complaint).where(Complaint.tracking_code == code))
+    complaint = complaint_for_message(session, msg.tracking_code, msg.message_id, InboxMessage)
     if complaint is None:
-        # Intake files its complaints itself, before any notification leaves: none can appear.
-        log.error("inbox message %s for unknown tracking code dropped", msg.message_id)
-        return
-    seen = session.scalar(
-        select(InboxMessage.id).where(InboxMessage.message_id == str(msg.message_id))
-    )
-    if seen is not None:
-        log.info("inbox message %s already kept as %s", msg.message_id, seen)
         return
     message = InboxMessage(
         complaint_id=complaint.id,

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, make_transient_to_detached
 from services.intake.app_channel.live_events import Note, announce_after_commit
 from services.intake.filing.schemas import ComplaintIn
 from services.intake.models import Complaint, TimelineEntry
+from services.intake.tracking.applied import complaint_for_message
 from services.intake.tracking.codes import (
     CODE_PATTERN,
     hash_access_token,
@@ -154,7 +155,7 @@ def apply_status_change(session: Session, msg: CaseStatusChangedV1) -> None:
     """The workflow moved the case. Updates may arrive out of order: each one is on the
     timeline, but only a newer one (higher sequence) moves the status, and nothing moves it
     away from "answered"."""
-    complaint = _target(session, msg.tracking_code, msg.message_id)
+    complaint = complaint_for_message(session, msg.tracking_code, msg.message_id, TimelineEntry)
     if complaint is None:
         return
     _add_entry(session, complaint, msg.status, msg.message_id, msg.occurred_at, note=msg.note)
@@ -181,7 +182,7 @@ def apply_status_change(session: Session, msg: CaseStatusChangedV1) -> None:
 
 def apply_answer(session: Session, msg: ComplaintAnsweredV1) -> None:
     """The jawaban reached the complainant: the tracking page shows it from now on."""
-    complaint = _target(session, msg.tracking_code, msg.message_id)
+    complaint = complaint_for_message(session, msg.tracking_code, msg.message_id, TimelineEntry)
     if complaint is None:
         return
     complaint.status = ANSWERED
@@ -218,22 +219,6 @@ def _insert_unless_taken(session: Session, **values: Any) -> Complaint | None:
 
 def _by_code(session: Session, tracking_code: str) -> Complaint | None:
     return session.scalar(select(Complaint).where(Complaint.tracking_code == tracking_code))
-
-
-def _target(session: Session, tracking_code: str, message_id: uuid.UUID) -> Complaint | None:
-    """The complaint a message is about, unless the message was applied already."""
-    complaint = _by_code(session, tracking_code)
-    if complaint is None:
-        # Intake commits a complaint before its filing leaves: no retry can make this appear.
-        log.error("message %s for unknown tracking code %s dropped", message_id, tracking_code)
-        return None
-    seen = session.scalar(
-        select(TimelineEntry.id).where(TimelineEntry.message_id == str(message_id))
-    )
-    if seen is not None:
-        log.info("message %s already on the timeline of %s", message_id, tracking_code)
-        return None
-    return complaint
 
 
 def _add_entry(

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from services.intake.app_channel.live_events import Note, announce_after_commit
 from services.intake.models import Complaint, UndeliverableNotice
+from services.intake.tracking.applied import complaint_for_message
 from shared.messaging.contracts import Channel, NoticeDeliveredV1, NoticeUndeliverableV1
 
 log = logging.getLogger(__name__)
@@ -41,17 +42,10 @@ CHANNEL_WORDS = {
 
 def record_undeliverable(session: Session, msg: NoticeUndeliverableV1) -> None:
     """Keep the failed notice for its complaint, once per message."""
-    complaint = session.scalar(
-        select(Complaint).where(Complaint.tracking_code == msg.tracking_code)
+    complaint = complaint_for_message(
+        session, msg.tracking_code, msg.message_id, UndeliverableNotice
     )
     if complaint is None:
-        # Intake files its complaints before any notice leaves: no retry can make this appear.
-        log.error("undeliverable notice %s for unknown tracking code dropped", msg.message_id)
-        return
-    seen = session.scalar(
-        select(UndeliverableNotice.id).where(UndeliverableNotice.message_id == str(msg.message_id))
-    )
-    if seen is not None:
         return
     session.add(
         UndeliverableNotice(
