@@ -10,6 +10,7 @@ Fixtures:
 - ``page``: one such page, no base URL
 - ``live_system``: the whole system, as in tests/journeys (both APIs, the three workers, Redis,
   SMTP): ``.desk`` (tools.harness.desk.Desk), ``.intake_url``, ``.workflow_url``
+- ``api_urls``: the two APIs alone (no workers), ``{"intake": url, "workflow": url}``
 - ``citizen_page`` / ``staff_page``: a page whose ``goto("/...")`` is relative to the intake
   (citizens' portal) or workflow (staff console) API of ``live_system``
 """
@@ -125,6 +126,20 @@ def running_system(
     finally:
         for process in [*apis, *workers.values()]:
             process.stop()
+
+
+@pytest.fixture
+def api_urls(service_env: dict[str, str], tmp_path: Path) -> Iterator[dict[str, str]]:
+    """The two APIs alone, no workers: their addresses by service, for pages that need no case
+    to travel (the API docs, the error pages)."""
+    apis = {name: ApiProcess(name, service_env, tmp_path) for name in ("intake", "workflow")}
+    try:
+        for api in apis.values():
+            api.start()
+        yield {name: api.url for name, api in apis.items()}
+    finally:
+        for api in apis.values():
+            api.stop()
 
 
 @pytest.fixture

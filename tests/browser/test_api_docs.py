@@ -8,8 +8,6 @@ the width is not asserted here.)"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
 from urllib.parse import urljoin
 
 import pytest
@@ -17,7 +15,6 @@ from playwright.sync_api import ConsoleMessage, Page, Route
 
 from tests.browser.conftest import NewPage
 from tests.support.browser import WINDOW_SIZES
-from tools.harness.processes import ApiProcess
 
 # A summary each document holds, as the page must show it.
 SHOWN = {
@@ -29,18 +26,6 @@ RENDERED = {
     "/docs": (".opblock-summary-description", ".opblock-summary-description"),
     "/redoc": ("[data-section-id^='operation/']", "[data-section-id^='operation/'] h2"),
 }
-
-
-@pytest.fixture
-def api_urls(service_env: dict[str, str], tmp_path: Path) -> Iterator[dict[str, str]]:
-    apis = {name: ApiProcess(name, service_env, tmp_path) for name in SHOWN}
-    try:
-        for api in apis.values():
-            api.start()
-        yield {name: api.url for name, api in apis.items()}
-    finally:
-        for api in apis.values():
-            api.stop()
 
 
 def _offline(page: Page, service_url: str) -> list[str]:

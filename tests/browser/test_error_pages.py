@@ -5,29 +5,13 @@ Indonesian heading and a way back, no wider than the window, and clean under axe
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import NewPage
 from tests.support.browser import WINDOW_SIZES, assert_fits_width, check_accessibility
-from tools.harness.processes import ApiProcess
 
 TOO_LARGE = 200_000  # characters: a description pasted from a long document
-
-
-@pytest.fixture
-def urls(service_env: dict[str, str], tmp_path: Path) -> Iterator[dict[str, str]]:
-    apis = {name: ApiProcess(name, service_env, tmp_path) for name in ("intake", "workflow")}
-    try:
-        for api in apis.values():
-            api.start()
-        yield {name: api.url for name, api in apis.items()}
-    finally:
-        for api in apis.values():
-            api.stop()
 
 
 def assert_error_page(page: Page, heading: str, back: str) -> None:
@@ -49,9 +33,9 @@ def _fill_complaint(page: Page, description: str) -> None:
 
 @pytest.mark.parametrize("size", WINDOW_SIZES)
 def test_error_pages_have_the_sites_design(
-    urls: dict[str, str], new_page: NewPage, size: str
+    api_urls: dict[str, str], new_page: NewPage, size: str
 ) -> None:
-    portal = new_page(urls["intake"], size)
+    portal = new_page(api_urls["intake"], size)
     response = portal.goto("/tidak-ada")
     assert response is not None
     assert response.status == 404
@@ -72,7 +56,7 @@ def test_error_pages_have_the_sites_design(
     portal.locator("#kembali").click()
     expect(portal.locator("h1")).to_have_text("Ajukan laporan pengaduan")
 
-    console = new_page(urls["workflow"], size)
+    console = new_page(api_urls["workflow"], size)
     for path, heading in (
         ("/", "Halaman tidak ditemukan"),
         ("/console/tidak-ada", "Tidak ditemukan"),
