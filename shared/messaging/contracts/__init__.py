@@ -7,6 +7,8 @@ consumers cannot ignore means a new version (``...V2``) and a new task name. Imp
 
 from shared.messaging.contracts.messages import (
     STAFF_KINDS,
+    AttachmentAddedV1,
+    AttachmentRefV1,
     CaseStatusChangedV1,
     Channel,
     ChannelDeliveryV1,
@@ -39,6 +41,7 @@ from shared.messaging.contracts.tasks import (
     NOTIFY_TASK,
     RESEND_TASK,
     SLA_SWEEP_TASK,
+    WORKFLOW_ATTACHMENT_TASK,
     WORKFLOW_NOTIFIED_TASK,
 )
 
@@ -57,7 +60,10 @@ __all__ = [
     "RESEND_TASK",
     "SLA_SWEEP_TASK",
     "STAFF_KINDS",
+    "WORKFLOW_ATTACHMENT_TASK",
     "WORKFLOW_NOTIFIED_TASK",
+    "AttachmentAddedV1",
+    "AttachmentRefV1",
     "CaseStatusChangedV1",
     "Channel",
     "ChannelDeliveryV1",

@@ -70,6 +70,31 @@ class ComplaintFiledV1(Message):
     licence_reference: str | None = None  # NIB or application number, as the citizen gave it
 
 
+class AttachmentRefV1(BaseModel):
+    """A file the complainant attached (a *lampiran*), as it travels: ids and a digest only. The
+    bytes stay in the attachment store (``shared.attachments``), never in Redis; the workflow
+    reads them by ``attachment_id`` and checks them against ``sha256``."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    attachment_id: uuid.UUID
+    filename: str  # the display name, already made safe by intake
+    media_type: str  # decided from the content: image/jpeg, image/png, image/webp, application/pdf
+    size: int  # bytes of the stored (re-encoded) file
+    sha256: str  # hex digest of the stored file
+    thumbnail_sha256: str | None = None  # images only: the stored thumbnail's digest
+
+
+class AttachmentAddedV1(Message):
+    """intake -> workflow: the complainant attached a file to their complaint (at filing or
+    while the office asked for information). May arrive before the case exists (the filing
+    travels on another queue): the consumer waits for it."""
+
+    version: Literal[1] = 1
+    tracking_code: str
+    attachment: AttachmentRefV1
+
+
 class StepHandoffV1(Message):
     """workflow -> workflow: the case arrives at ``step`` (on that step's role queue)."""
 

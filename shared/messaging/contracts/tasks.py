@@ -9,6 +9,8 @@ INTAKE_ANSWERED_TASK = "intake.complaint.answered"
 INTAKE_UNDELIVERABLE_TASK = "intake.notice.undeliverable"
 # ... and when an operator's re-send of such a notice got through after all.
 INTAKE_DELIVERED_TASK = "intake.notice.delivered"
+# intake -> workflow: a file the complainant attached (ids and digest; the bytes are in the store).
+WORKFLOW_ATTACHMENT_TASK = "workflow.case.attachment_added"
 NOTIFY_TASK = "notifier.notification.send"
 WORKFLOW_NOTIFIED_TASK = "workflow.record.notification"
 # Fired by Celery beat (``shared.messaging.celery_app``): warn and escalate the steps past
