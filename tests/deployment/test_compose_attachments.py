@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from shared.runtime.production_checks import attachment_store_problems
 from shared.runtime.settings import Settings
 from tests.deployment.conftest import WORKER_SERVICES, env
 
@@ -57,7 +58,9 @@ def test_intake_and_the_workflow_keep_attachments_in_minio(
     service = services[name]
     for variable, value in attachment_env(service).items():
         monkeypatch.setenv(variable, resolved(value))  # an empty one counts as unset
-    store = Settings().attachments
+    settings = Settings()
+    store = settings.attachments
+    assert attachment_store_problems(settings) == []
     assert store.backend == "s3"
     assert store.s3_endpoint_url == "http://minio:9000"
     assert store.s3_bucket == "pengaduan-attachments"
