@@ -32,6 +32,7 @@ pillow_heif.register_heif_opener()  # HEIC/HEIF (iPhones' default) opens as any 
 FORMATS = {
     "image/jpeg": ("JPEG", "image/jpeg"),
     "image/png": ("PNG", "image/png"),
+    "image/apng": ("PNG", "image/png"),  # an animated PNG: its first frame
     "image/webp": ("WEBP", "image/webp"),
     "image/heic": ("HEIF", "image/jpeg"),
     "image/heif": ("HEIF", "image/jpeg"),
@@ -82,6 +83,9 @@ def _srgb(image: Image.Image) -> Image.Image:
 
 def _pixels_only(image: Image.Image, media_type: str) -> Image.Image:
     """A new image holding only the pixels, in a mode the output format writes."""
+    if image.mode.startswith("I"):
+        # 16-bit greyscale (scanners): scaled to 8 bits; a plain conversion clips it to white.
+        image = image.convert("I").point(lambda value: value * (1 / 256)).convert("L")
     has_alpha = image.mode in {"RGBA", "LA", "PA"} or "transparency" in image.info
     if media_type == "image/jpeg":
         mode = "L" if image.mode in {"1", "L"} else "RGB"

@@ -15,13 +15,19 @@ class MissingAttachment(KeyError):
     """No file is stored under the key."""
 
 
+class StoreUnavailable(RuntimeError):
+    """The store could not be reached or refused the operation (the object store is down, the
+    disk is full): a 503 for a request, a retry for a task; never half a file kept."""
+
+
 class AttachmentCorrupt(RuntimeError):
     """The stored file's digest is not the one it was written with."""
 
 
 class AttachmentStore(Protocol):
     """Keeps bytes under a key (``shared.attachments.keys``). ``put`` replaces whole or not at
-    all (a reader never sees half a file); ``delete`` of a missing key is no error."""
+    all (a reader never sees half a file); ``get`` of a missing key is ``MissingAttachment``,
+    ``delete`` of one no error; a store that cannot answer raises ``StoreUnavailable``."""
 
     def put(self, key: str, data: bytes, media_type: str) -> None: ...
 
@@ -39,7 +45,7 @@ def open_store(settings: AttachmentSettings | None = None) -> AttachmentStore:
     if settings.backend == "s3":
         from shared.attachments.s3_store import S3Store  # noqa: PLC0415 - boto3 only when used
 
-        return S3Store.from_settings(settings)
+        return S3Store.shared(settings)
     from shared.attachments.directory_store import DirectoryStore  # noqa: PLC0415
 
     if settings.directory is None:

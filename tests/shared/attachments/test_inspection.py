@@ -187,3 +187,36 @@ def test_a_truncated_pdf_is_422() -> None:
     assert (error.status_code, error.code) == (422, "corrupt_file")
     error = rejected(b"%PDF-1.7\n%%EOF\n", "surat.pdf")
     assert (error.status_code, error.code) == (422, "corrupt_file")
+
+
+def _saved(image: Image.Image, image_format: str, **options: object) -> bytes:
+    out = io.BytesIO()
+    image.save(out, image_format, **options)
+    return out.getvalue()
+
+
+def test_a_16_bit_greyscale_scan_keeps_its_greys() -> None:
+    scan = Image.new("I;16", (4, 1))
+    for x, value in enumerate([0, 20_000, 40_000, 65_535]):
+        scan.putpixel((x, 0), value)
+    result = inspected(_saved(scan, "PNG"), "scan.png")
+    with Image.open(io.BytesIO(result.content)) as image:
+        assert image.mode == "L"
+        assert [image.getpixel((x, 0)) for x in range(4)] == [0, 78, 156, 255]
+
+
+def test_odd_modes_come_out_in_one_the_format_writes() -> None:
+    palette = Image.new("P", (8, 8))
+    cmyk = Image.new("CMYK", (8, 8), (0, 255, 255, 0))
+    frames = [Image.new("RGB", (8, 8), colour) for colour in ("red", "blue")]
+    animated = _saved(frames[0], "PNG", save_all=True, append_images=frames[1:])
+    for data, media_type, mode in [
+        (_saved(palette, "PNG", transparency=0), "image/png", "RGBA"),
+        (_saved(cmyk, "JPEG"), "image/jpeg", "RGB"),
+        (animated, "image/png", "RGB"),  # an animated PNG: its first frame
+    ]:
+        result = inspected(data, "x.png")
+        assert result.media_type == media_type
+        with Image.open(io.BytesIO(result.content)) as image:
+            assert image.mode == mode
+            assert getattr(image, "n_frames", 1) == 1
