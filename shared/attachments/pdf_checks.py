@@ -19,9 +19,18 @@ from shared.attachments import rejections
 ACTIVE_KEYS = frozenset(
     {"/JS", "/JavaScript", "/AA", "/Launch", "/EmbeddedFiles", "/EF", "/RichMedia", "/XFA"}
 )
-# Action types (an action dictionary's /S) that run or fetch something.
+# Action types (an action dictionary's /S) that run, send or fetch something (GoToR opens
+# another file, on Windows a UNC path that hands out the user's credentials).
 ACTIVE_ACTIONS = frozenset(
-    {"/JavaScript", "/Launch", "/ImportData", "/SubmitForm", "/GoToE", "/RichMediaExecute"}
+    {
+        "/JavaScript",
+        "/Launch",
+        "/ImportData",
+        "/SubmitForm",
+        "/GoToE",
+        "/GoToR",
+        "/RichMediaExecute",
+    }
 )
 MAX_OBJECTS = 200_000  # more is no scanned letter: refused rather than walked for long
 # The end of a complete PDF; a truncated upload lacks it (pypdf alone would repair around it).
