@@ -7,8 +7,10 @@ from __future__ import annotations
 import hashlib
 from typing import TYPE_CHECKING, Protocol
 
+from shared.runtime.settings.groups import AttachmentSettings
+
 if TYPE_CHECKING:
-    from shared.runtime.settings.groups import AttachmentSettings
+    from shared.runtime.settings import Settings
 
 
 class MissingAttachment(KeyError):
@@ -36,12 +38,15 @@ class AttachmentStore(Protocol):
     def delete(self, key: str) -> None: ...
 
 
-def open_store(settings: AttachmentSettings | None = None) -> AttachmentStore:
-    """The store the settings name (``get_settings().attachments`` when none are given)."""
+def open_store(settings: Settings | AttachmentSettings | None = None) -> AttachmentStore:
+    """The store the settings name: the whole settings or their ``attachments`` group, and
+    ``get_settings()`` when none are given."""
     if settings is None:
         from shared.runtime.settings import get_settings  # noqa: PLC0415 - settings load late
 
-        settings = get_settings().attachments
+        settings = get_settings()
+    if not isinstance(settings, AttachmentSettings):
+        settings = settings.attachments
     if settings.backend == "s3":
         from shared.attachments.s3_store import S3Store  # noqa: PLC0415 - boto3 only when used
 

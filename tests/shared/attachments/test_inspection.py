@@ -166,13 +166,29 @@ def test_a_decompression_bomb_is_refused_before_decoding(width: int, height: int
         samples.pdf(attachment=True),
         samples.pdf_with_open_action("/Launch"),
         samples.pdf_with_open_action("/GoTo"),  # any action run on opening
+        samples.pdf_with_link({"/S": "/GoToR", "/F": "\\\\attacker\\share\\x.pdf"}),
+        samples.pdf_with_link({"/S": "/JavaScript", "/JS": "app.launchURL('x')"}),
+        samples.pdf_with_link({"/S": "/Launch", "/F": "cmd.exe"}),
     ],
-    ids=["javascript", "embedded-file", "launch", "open-action"],
+    ids=[
+        "javascript",
+        "embedded-file",
+        "launch",
+        "open-action",
+        "link-gotor",
+        "link-js",
+        "link-launch",
+    ],
 )
 def test_a_pdf_with_active_or_hidden_content_is_422(data: bytes) -> None:
     error = rejected(data, "surat.pdf")
     assert (error.status_code, error.code) == (422, "pdf_active_content")
     assert "PDF" in error.message
+
+
+def test_a_pdf_with_a_plain_web_link_is_kept() -> None:
+    data = samples.pdf_with_link({"/S": "/URI", "/URI": "https://oss.go.id"})
+    assert inspected(data, "surat.pdf").content == data
 
 
 def test_an_encrypted_pdf_is_422_saying_so() -> None:

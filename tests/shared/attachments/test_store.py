@@ -107,7 +107,9 @@ def test_the_embedded_default_keeps_files_under_the_data_directory(tmp_path: Pat
     settings = Settings(deployment={"data_dir": tmp_path})
     assert settings.attachments.backend == "directory"
     assert settings.attachments.directory == tmp_path / "attachments"
-    store = open_store(settings.attachments)
+    store = open_store(settings)  # the whole settings, or their attachments group
+    assert isinstance(store, DirectoryStore)
+    assert store.root == open_store(settings.attachments).root == tmp_path / "attachments"
     store.put(original_key(uuid.uuid4()), b"x", "image/png")
     assert len(list((tmp_path / "attachments" / "originals").iterdir())) == 1
 
