@@ -11,6 +11,8 @@ import warnings
 
 import pytest
 from PIL import Image
+from pypdf import PdfWriter
+from pypdf.generic import ArrayObject, NameObject
 
 from shared.attachments import Inspected, UploadRejected, inspect_upload
 from shared.attachments.images import MAX_PIXELS, THUMBNAIL_SIZE
@@ -197,9 +199,18 @@ def test_a_pdf_with_active_or_hidden_content_is_422(data: bytes) -> None:
     assert "PDF" in error.message
 
 
-def test_a_pdf_with_a_plain_web_link_is_kept() -> None:
+def test_a_pdf_with_a_plain_web_link_or_opening_at_a_page_is_kept() -> None:
     data = samples.pdf_with_link({"/S": "/URI", "/URI": "https://oss.go.id"})
     assert inspected(data, "surat.pdf").content == data
+    # /OpenAction as a destination (open at page 1, fit): what office suites write.
+    writer = PdfWriter()
+    page = writer.add_blank_page(width=200, height=200)
+    writer._root_object[NameObject("/OpenAction")] = ArrayObject(
+        [page.indirect_reference, NameObject("/Fit")]
+    )
+    out = io.BytesIO()
+    writer.write(out)
+    assert inspected(out.getvalue(), "surat.pdf").media_type == "application/pdf"
 
 
 def test_an_encrypted_pdf_is_422_saying_so() -> None:
