@@ -11,6 +11,7 @@ import httpx
 from services.workflow.staff.accounts import create_user
 from shared.database.engine import ServiceDatabase
 from shared.sop import STEPS, Role
+from shared.web.pages import CSRF_COOKIE
 from tools.harness.processes import ApiProcess, ServiceProcess, start_worker, wait_for
 from tools.harness.smtp import SmtpServer
 
@@ -84,6 +85,35 @@ class Desk:
             headers={"X-Access-Token": filed["access_token"]},
         )
 
+    def inbox(self, filed: dict[str, Any]) -> list[dict[str, Any]]:
+        """The complaint's in-app inbox (the ``app`` channel), as the citizen's app reads it."""
+        response = self.intake.get(
+            f"/api/v1/complaints/{filed['tracking_code']}/messages",
+            headers={"X-Access-Token": filed["access_token"]},
+        )
+        assert response.status_code == 200, response.text
+        answer: list[dict[str, Any]] = response.json()
+        return answer
+
+    def tracking_page(self, filed: dict[str, Any]) -> str:
+        """The portal's tracking page as a browser opens it: the form with the code and token
+        (and the CSRF cookie's token), then the page it leads to. Needs cookies the test's
+        plain http may carry (``PENGADUAN_SECURE_COOKIES=false``)."""
+        with httpx.Client(base_url=str(self.intake.base_url), timeout=30) as browser:
+            browser.get("/lacak")
+            opened = browser.post(
+                "/lacak",
+                data={
+                    "kode": filed["tracking_code"],
+                    "token": filed["access_token"],
+                    "csrftoken": browser.cookies[CSRF_COOKIE],
+                },
+                follow_redirects=True,
+            )
+        assert opened.status_code == 200, opened.text
+        assert filed["tracking_code"] in opened.text
+        return opened.text
+
     def wait_for_status(
         self, filed: dict[str, Any], status: str, timeout: float = 60
     ) -> dict[str, Any]:
@@ -132,6 +162,20 @@ class Desk:
             f"/api/v1/cases/{case_id}/steps/{step}/paths/{path}",
             json=payload,
             headers=self.headers(role),
+        )
+
+    def find_cases(self, role: Role, q: str, **filters: Any) -> dict[str, Any]:
+        """The staff search (``GET /api/v1/cases``): the page of cases ``q`` finds."""
+        response = self.workflow.get(
+            "/api/v1/cases", params={"q": q, **filters}, headers=self.headers(role)
+        )
+        assert response.status_code == 200, response.text
+        answer: dict[str, Any] = response.json()
+        return answer
+
+    def add_note(self, role: Role, case_id: str, text: str) -> httpx.Response:
+        return self.workflow.post(
+            f"/api/v1/cases/{case_id}/notes", json={"text": text}, headers=self.headers(role)
         )
 
     def worklist(self, role: Role) -> list[dict[str, Any]]:

@@ -29,7 +29,11 @@ class EventOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
     sequence: int
-    kind: str
+    kind: str = Field(
+        description="Jenis catatan: filed, arrived, completed, path, claimed, released, notified, "
+        "resend_requested, complainant_replied, breached, note (catatan internal petugas: "
+        "input.text; tidak pernah untuk pengadu)"
+    )
     step: int | None
     actor: str = Field(description="Pelaku: nama akun petugas, atau sistem, notifier, pengadu")
     actor_label: str = Field(

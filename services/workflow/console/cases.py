@@ -13,9 +13,9 @@ from fastapi import APIRouter, Depends, Path, Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
-from services.workflow.cases import claims, paths, search, steps
+from services.workflow.cases import claims, notes, paths, search, steps
 from services.workflow.cases.history import actor_names, events_of
-from services.workflow.console.actions import COMPLETE, actions_for, case_url
+from services.workflow.console.actions import COMPLETE, NOTE, actions_for, case_url, note_action
 from services.workflow.console.history import CHANNEL_LABELS, timeline
 from services.workflow.console.pages import page, redirect
 from services.workflow.console.session import ConsoleUser
@@ -75,6 +75,7 @@ def _case_page(
         "duplicate_of": search.tracking_code_of(session, case.duplicate_of),
         "duplicates": search.duplicates_of(session, case.id),
         "actions": actions_for(session, case, user),
+        "note_action": note_action(case),
         "timeline": timeline(events, actor_names(session, events)),
         "failed": failed,
         "values": values or {},
@@ -165,3 +166,15 @@ def claim(case_id: CaseId, user: ConsoleUser, session: SessionDep) -> Response:
 def release(case_id: CaseId, user: ConsoleUser, session: SessionDep) -> Response:
     case = claims.release(session, case_id, user)
     return redirect(f"{case_url(case.id)}?pesan=dilepas")
+
+
+@router.post("/{case_id}/catatan")
+def add_note(
+    case_id: CaseId, request: Request, user: ConsoleUser, session: SessionDep, form: FormFields
+) -> Response:
+    try:
+        with session.begin_nested():
+            notes.add_note(session, case_id=case_id, user=user, payload=_payload(("text",), form))
+    except InvalidInput as exc:
+        return _refused_input(request, session, case_id, user, NOTE, form, exc)
+    return redirect(f"{case_url(case_id)}?pesan=catatan#riwayat")

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from services.workflow.cases.notes import NOTE_KIND, NOTE_LABEL
 from services.workflow.models import CaseEvent
 from services.workflow.sla.report import role_label
 from shared.sop import PATHS, STEP_BY_NUMBER, STEPS
@@ -33,6 +34,7 @@ def input_labels() -> dict[str, str]:
         **{f.name: f.label for s in STEPS for f in s.inputs},
         **{f.name: f.label for p in PATHS for f in p.inputs},
         "message": "Pesan pengadu",
+        "text": "Isi catatan",
     }
 
 
@@ -44,6 +46,7 @@ class Entry:
     text: str
     details: tuple[tuple[str, str], ...]
     late: bool  # the step took longer than its standard
+    note: bool  # an internal note: for staff only
 
 
 def _step_text(step: int | None) -> str:
@@ -96,6 +99,7 @@ DESCRIPTIONS: dict[str, Callable[[CaseEvent, dict[str, Any]], str]] = {
     "resend_requested": _resend,
     "complainant_replied": lambda _e, _o: "Pengadu mengirim kelengkapan data",
     "breached": lambda e, _o: f"Melewati waktu baku di {_step_text(e.step)}",
+    NOTE_KIND: lambda e, _o: f"{NOTE_LABEL}" + (f" di {_step_text(e.step)}" if e.step else ""),
 }
 
 
@@ -105,7 +109,7 @@ def _describe(event: CaseEvent) -> str:
 
 
 def _details(event: CaseEvent) -> tuple[tuple[str, str], ...]:
-    if event.kind not in ("completed", "path", "complainant_replied"):
+    if event.kind not in ("completed", "path", "complainant_replied", NOTE_KIND):
         return ()
     given = event.input or {}
     labels = input_labels()
@@ -122,6 +126,7 @@ def timeline(events: list[CaseEvent], actors: dict[str, str]) -> list[Entry]:
             text=_describe(e),
             details=_details(e),
             late=e.within_standard is False,
+            note=e.kind == NOTE_KIND,
         )
         for e in events
     ]

@@ -51,6 +51,7 @@ def confirmations() -> dict[str, str]:
         **{f"jalur-{p.name}": f"Tercatat: {p.label}." for p in PATHS},
         "diambil": "Laporan pengaduan ini sekarang Anda tangani.",
         "dilepas": "Laporan pengaduan dilepas dan kembali ke daftar kerja bersama.",
+        "catatan": "Catatan internal tersimpan. Catatan ini hanya untuk petugas.",
         "kirim-ulang": "Pemberitahuan akan dikirim ulang.",
         "keluar": "Anda sudah keluar.",
     }
