@@ -12,8 +12,9 @@ from urllib.parse import parse_qsl
 from fastapi import Request
 from pydantic import BaseModel, ValidationError
 
-from services.intake.filing.schemas import ComplaintIn, ReplyIn, ReporterIn
+from services.intake.filing.schemas import ReplyIn
 from shared.messaging.contracts import Channel
+from shared.messaging.contracts.filing import ComplaintIn, ReporterIn
 from shared.web.api_errors import translate_error
 from shared.web.form_limits import text_limits
 from shared.web.pages import FORM_BODY
