@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from typing import Annotated, Any
 
 import phonenumbers
@@ -201,3 +202,44 @@ class ComplaintIn(Strict):
         if Channel.SMS in value and reporter.phone is None:
             raise ValueError("saluran sms dipilih, tetapi nomor telepon pelapor tidak diisi")
         return value
+
+
+# The complaint as a form (the portal's, the console's): each field's label, the choices of
+# channel, and where a pydantic error of ComplaintIn lands.
+COMPLAINT_LABELS = {
+    "name": "Nama lengkap",
+    "email": "Email",
+    "phone": "Nomor HP",
+    "channels": "Saluran jawaban",
+    "subject": "Pokok pengaduan",
+    "description": "Uraian pengaduan",
+    "licence_reference": "Nomor izin atau permohonan",
+}
+CHANNEL_FORM_CHOICES = (
+    (Channel.EMAIL.value, "Email"),
+    (Channel.SMS.value, "SMS"),
+    (Channel.APP.value, "Aplikasi (kotak masuk di halaman lacak laporan)"),
+)
+_COMPLAINT_FIELDS = {
+    ("reporter", "name"): "name",
+    ("reporter", "email"): "email",
+    ("reporter", "phone"): "phone",
+}
+
+
+def complaint_field(loc: tuple[Any, ...]) -> str:
+    """The form field an error of ComplaintIn at ``loc`` belongs to."""
+    return _COMPLAINT_FIELDS.get(tuple(loc[:2]), str(loc[0]))
+
+
+def complaint_data(
+    get: Callable[[str], str], getlist: Callable[[str], list[str]]
+) -> dict[str, Any]:
+    """ComplaintIn's input from a form's fields (``get`` one value, ``getlist`` every value)."""
+    return {
+        "reporter": {"name": get("name"), "email": get("email"), "phone": get("phone")},
+        "subject": get("subject"),
+        "description": get("description"),
+        "channels": getlist("channels"),
+        "licence_reference": get("licence_reference"),
+    }
