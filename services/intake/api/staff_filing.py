@@ -7,8 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import Depends, Request
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from fastapi import Depends, Header, Request
 
 from services.intake.api.client_limits import count
 from services.intake.filing.complaints import TakenBy
@@ -16,7 +15,12 @@ from shared.messaging.contracts.filing import ComplaintIn
 from shared.runtime.settings import get_settings
 from shared.sop import ROLE_LABELS, complainant_desk
 from shared.web.api_errors import Forbidden, Unauthorized
-from shared.web.staff_tokens import StaffClaims, StaffTokenRejected, staff_claims
+from shared.web.staff_tokens import (
+    INVALID_MESSAGE,
+    StaffClaims,
+    StaffTokenRejected,
+    staff_claims,
+)
 
 STAFF_ONLY_MESSAGE = (
     "Isian received_via (telepon, loket, surat) hanya untuk laporan pengaduan yang dicatat "
@@ -27,11 +31,17 @@ WRONG_ROLE_MESSAGE = (
     "atau surat"
 )
 
-_bearer = HTTPBearer(
-    auto_error=False,
-    description="Token petugas (POST /api/v1/auth/token pada layanan petugas): hanya untuk "
-    "Admin Pengaduan yang mencatat laporan pengaduan dengan received_via",
-)
+# A plain optional header rather than a security scheme: OpenAPI would call a scheme required
+# for the route, and citizens file without one.
+Authorization = Annotated[
+    str | None,
+    Header(
+        alias="Authorization",
+        description="Opsional: `Bearer <token petugas>` (POST /api/v1/auth/token pada layanan "
+        "petugas), hanya untuk Admin Pengaduan yang mencatat laporan pengaduan dengan "
+        "received_via",
+    ),
+]
 
 
 class StaffTokenRequired(Forbidden):
@@ -59,12 +69,9 @@ class Filer:
         return self.staff is not None and self.staff.role == complainant_desk().value
 
 
-def filer(
-    request: Request,
-    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
-) -> Filer:
+def filer(request: Request, authorization: Authorization = None) -> Filer:
     """The filer, counted against the client's filing limit unless it is the complaint desk."""
-    found = _read(credentials)
+    found = _read(authorization)
     if not found.is_desk:
         count("filing", request)
     return found
@@ -85,11 +92,14 @@ def taken_by(body: ComplaintIn, found: Filer) -> TakenBy | None:
     return TakenBy(username=found.staff.username, received_via=body.received_via)
 
 
-def _read(credentials: HTTPAuthorizationCredentials | None) -> Filer:
-    if credentials is None:
+def _read(authorization: str | None) -> Filer:
+    if authorization is None:
         return Filer()
+    scheme, _, token = authorization.strip().partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        return Filer(refused=INVALID_MESSAGE)
     try:
-        return Filer(staff=staff_claims(credentials.credentials, get_settings()))
+        return Filer(staff=staff_claims(token.strip(), get_settings()))
     except StaffTokenRejected as exc:
         return Filer(refused=exc.message)
 

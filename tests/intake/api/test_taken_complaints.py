@@ -189,3 +189,14 @@ def test_a_walk_in_without_email_or_phone_is_told_by_the_app_channel_only(
 
     assert response.status_code == 202, response.text
     assert response.json()["received_via"] == "loket"
+
+
+def test_another_authorization_scheme_is_401(client: TestClient) -> None:
+    response = client.post(
+        "/api/v1/complaints",
+        json=complaint_body(received_via="telepon"),
+        headers={"Authorization": "Basic YWRtaW46ZGVtbzEyMzQ1"},
+    )
+
+    assert response.status_code == 401, response.text
+    assert response.json()["code"] == "invalid_token"
