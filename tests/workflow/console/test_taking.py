@@ -18,6 +18,7 @@ from services.workflow.cases.steps import receive_complaint
 from services.workflow.database import get_db
 from services.workflow.models import Case, StaffUser, TakenComplaint
 from shared.messaging.contracts import INTAKE_TAKEN_TASK, ReceivedVia
+from shared.messaging.contracts import codes as drawing
 from shared.messaging.contracts.codes import CODE_PATTERN, hash_access_token
 from shared.sop import Role
 from tests.support.outbox import queued_payloads
@@ -161,3 +162,38 @@ def test_the_case_shows_who_took_it_and_how(console: TestClient) -> None:
         assert (case.received_via, case.taken_by) == ("telepon", "petugas_admin")
         first = events_of(session, case_id)[0]
     assert (first.kind, first.actor, first.role) == ("filed", "petugas_admin", "admin")
+
+
+def test_a_code_the_workflow_knows_is_not_drawn_for_a_receipt(
+    console: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with get_db().transaction() as session:
+        receive_complaint(session, filed_message("PGD-AAAA-AAAA"))
+    draws = iter(["PGD-AAAA-AAAA", "PGD-BBBB-BBBB"])
+    monkeypatch.setattr(drawing, "new_tracking_code", lambda: next(draws))
+    log_in(console, Role.ADMIN)
+
+    response = post_form(console, "/console/catat", taking_form())
+
+    assert response.status_code == 200, response.text
+    assert 'id="kode-pelacakan">PGD-BBBB-BBBB<' in response.text
+
+
+def test_the_record_says_when_intake_filed_under_another_code_than_the_receipts(
+    console: TestClient,
+) -> None:
+    message = filed_message("PGD-CCCC-CCCC").model_copy(
+        update={
+            "received_via": ReceivedVia.LOKET,
+            "taken_by": "petugas_admin",
+            "receipt_code": "PGD-AAAA-AAAA",
+        }
+    )
+    with get_db().transaction() as session:
+        case_id = receive_complaint(session, message).id
+    log_in(console, Role.ADMIN)
+
+    page = console.get(f"/console/kasus/{case_id}").text
+
+    assert "Kode pada tanda terima (PGD-AAAA-AAAA) ternyata sudah dipakai" in page
+    assert "beri tahu pengadu kode barunya" in page
