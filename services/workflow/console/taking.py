@@ -29,6 +29,7 @@ from shared.messaging.contracts.filing import (
     complaint_field,
 )
 from shared.runtime.settings import get_settings
+from shared.sop import ROLE_LABELS, complainant_desk
 from shared.web.form_limits import text_limits
 from shared.web.forms import FormFields, form_fields, judge
 from shared.wording.received_via import RECEIVED_VIA_LABELS
@@ -128,6 +129,7 @@ def _receipt(request: Request, session: Session, done: Taken) -> Response:
             "access_token": done.access_token,
             "way": RECEIVED_VIA_LABELS.get(record.received_via, record.received_via),
             "taker": (taker.full_name or taker.username) if taker else record.taken_by,
+            "desk": ROLE_LABELS[complainant_desk()],
             "tracking_page": f"{web.public_intake_url.rstrip('/')}/lacak",
             "tracking_url": web.tracking_url(record.tracking_code),
         },
