@@ -3,6 +3,7 @@ the intake API, staff over the workflow API, real workers in between."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -122,6 +123,56 @@ class Desk:
             timeout,
             f"tracking status {status}",
         )
+
+    def taken_by_api(self, received_via: str, **overrides: Any) -> dict[str, Any]:
+        """The Admin Pengaduan files a complaint taken by telephone, at the desk or by letter
+        through intake's API, with their staff token; the answer is the receipt."""
+        body = {
+            "reporter": {"name": "Pak Slamet", "phone": "081234567890"},
+            "subject": "Izin usaha belum terbit",
+            "description": "Pengadu menyampaikan izin usahanya belum terbit sejak sebulan lalu.",
+            "channels": ["sms"],
+            "received_via": received_via,
+            **overrides,
+        }
+        response = self.intake.post(
+            "/api/v1/complaints", json=body, headers=self.headers(Role.ADMIN)
+        )
+        assert response.status_code == 202, response.text
+        answer: dict[str, Any] = response.json()
+        return answer
+
+    def taken_in_console(self, form: dict[str, Any]) -> dict[str, str]:
+        """The Admin Pengaduan takes a complaint in the console ("Catat pengaduan") as a browser
+        does; the receipt's tracking code and access token, as printed."""
+        # The console's cookies are Secure outside the embedded mode, and these processes speak
+        # plain http on 127.0.0.1: the cookies are carried by hand, as the browser would.
+        jar: dict[str, str] = {}
+
+        def send(method: str, url: str, data: dict[str, Any] | None = None) -> httpx.Response:
+            cookie = "; ".join(f"{name}={value}" for name, value in jar.items())
+            answer = self.workflow.request(method, url, data=data, headers={"Cookie": cookie})
+            for header in answer.headers.get_list("set-cookie"):
+                name, _, rest = header.partition("=")
+                jar[name] = rest.split(";", 1)[0]
+            return answer
+
+        send("GET", "/console/masuk")
+        csrf = {"csrftoken": jar["pgd_csrf"]}
+        login = {"username": f"uji_{Role.ADMIN.value}", "password": STAFF_PASSWORD}
+        logged_in = send("POST", "/console/masuk", {**login, **csrf})
+        assert logged_in.status_code == 303, logged_in.text
+        page = send("GET", "/console/catat").text
+        [taking_id] = re.findall(r'name="taking_id" value="([^"]+)"', page)
+        response = send("POST", "/console/catat", {**form, "taking_id": taking_id, **csrf})
+        assert response.status_code == 200, response.text
+        anchors = {"tracking_code": "kode-pelacakan", "access_token": "token-akses"}
+        found = {
+            name: re.search(rf'id="{anchor}">([^<]+)<', response.text)
+            for name, anchor in anchors.items()
+        }
+        assert all(found.values()), response.text
+        return {name: match[1] for name, match in found.items() if match}
 
     # staff
     def headers(self, role: Role) -> dict[str, str]:

@@ -17,7 +17,6 @@ from services.intake.api.dependencies import NO_STORE, SessionDep
 from services.intake.filing import complaints, idempotency
 from services.intake.filing.schemas import status_label
 from services.intake.portal.forms import (
-    CHANNEL_CHOICES,
     FORM_LIMITS,
     FormFields,
     complaint_values,
@@ -25,6 +24,7 @@ from services.intake.portal.forms import (
     judge_complaint,
 )
 from shared.messaging.contracts import Channel
+from shared.messaging.contracts.filing import CHANNEL_FORM_CHOICES
 from shared.web.pages import csrf_token, page_templates
 from shared.wording.time_words import time_words
 
@@ -63,7 +63,7 @@ def _form_page(
             "section": "ajukan",
             "values": values,
             "errors": errors,
-            "channel_choices": CHANNEL_CHOICES,
+            "channel_choices": CHANNEL_FORM_CHOICES,
         },
         status_code=status_code,
     )

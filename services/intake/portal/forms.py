@@ -1,99 +1,44 @@
-"""The portal's forms as the browser sends them: read strictly (UTF-8, a bounded number of
-fields), then judged by the very models the JSON API uses, with each error put on its field in
-the words the API already uses."""
+"""The portal's forms: a laporan pengaduan and a reply to the office, read and judged as
+``shared.web.forms`` reads every form, by the models the JSON API uses."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Any, Generic, TypeVar
-from urllib.parse import parse_qsl
+from typing import Any
 
-from fastapi import Request
-from pydantic import BaseModel, ValidationError
-
-from services.intake.filing.schemas import ComplaintIn, ReplyIn, ReporterIn
-from shared.messaging.contracts import Channel
-from shared.web.api_errors import translate_error
+from services.intake.filing.schemas import ReplyIn
+from shared.messaging.contracts.filing import (
+    COMPLAINT_LABELS,
+    ComplaintIn,
+    ReporterIn,
+    complaint_data,
+    complaint_field,
+)
 from shared.web.form_limits import text_limits
-from shared.web.pages import FORM_BODY
+from shared.web.forms import (
+    UNREADABLE_MESSAGE,
+    FormFields,
+    Judged,
+    first_part,
+    form_fields,
+    judge,
+)
 
-# More fields than any form here has, with room for a repeated checkbox: a flood is not a form.
-MAX_FIELDS = 30
-UNREADABLE_MESSAGE = (
-    "Isian formulir tidak dapat dibaca karena berisi karakter yang tidak valid. "
-    "Periksa kembali isian Anda, lalu kirim lagi."
-)
-COMPLAINT_LABELS = {
-    "name": "Nama lengkap",
-    "email": "Email",
-    "phone": "Nomor HP",
-    "channels": "Saluran jawaban",
-    "subject": "Pokok pengaduan",
-    "description": "Uraian pengaduan",
-    "licence_reference": "Nomor izin atau permohonan",
-}
-CHANNEL_CHOICES = (
-    (Channel.EMAIL.value, "Email"),
-    (Channel.SMS.value, "SMS"),
-    (Channel.APP.value, "Aplikasi (kotak masuk di halaman lacak laporan)"),
-)
+__all__ = [
+    "FORM_LIMITS",
+    "UNREADABLE_MESSAGE",
+    "FormFields",
+    "complaint_values",
+    "form_fields",
+    "judge_complaint",
+    "judge_reply",
+]
+
 REPLY_LABELS = {"message": "Balasan Anda"}
 # What the forms' fields say of their length (maxlength, minlength): the models' own limits.
 FORM_LIMITS = {
     "complaint": {**text_limits(ReporterIn), **text_limits(ComplaintIn)},
     "reply": text_limits(ReplyIn),
 }
-# Where a pydantic error of ComplaintIn lands on the form.
-_COMPLAINT_FIELDS = {
-    ("reporter", "name"): "name",
-    ("reporter", "email"): "email",
-    ("reporter", "phone"): "phone",
-}
-_BLANK_KINDS = frozenset({"missing", "string_too_short"})
-
-
-@dataclass
-class FormFields:
-    """What a form sent: each name with its values in order; ``readable`` False when the body
-    was not UTF-8 text (or not a form at all)."""
-
-    values: dict[str, list[str]] = field(default_factory=dict)
-    readable: bool = True
-
-    def get(self, name: str) -> str:
-        return self.values.get(name, [""])[0]
-
-    def getlist(self, name: str) -> list[str]:
-        return self.values.get(name, [])
-
-
-async def form_fields(request: Request) -> FormFields:
-    """The posted form (the CSRF layer kept its body as sent; read it directly otherwise)."""
-    raw = request.scope.get(FORM_BODY)
-    body: bytes = raw if isinstance(raw, bytes) else await request.body()
-    try:
-        pairs = parse_qsl(
-            body.decode("utf-8"),
-            keep_blank_values=True,
-            errors="strict",  # a percent-encoded byte that is not UTF-8 too
-            max_num_fields=MAX_FIELDS,
-        )
-    except ValueError:  # UnicodeDecodeError included; also too many fields
-        return FormFields(readable=False)
-    fields = FormFields()
-    for name, value in pairs:
-        fields.values.setdefault(name, []).append(value)
-    return fields
-
-
-ModelT = TypeVar("ModelT", bound=BaseModel)
-
-
-@dataclass
-class Judged(Generic[ModelT]):
-    model: ModelT | None
-    errors: dict[str, str]
 
 
 def complaint_values(form: FormFields) -> dict[str, Any]:
@@ -104,62 +49,10 @@ def complaint_values(form: FormFields) -> dict[str, Any]:
 
 
 def judge_complaint(form: FormFields) -> Judged[ComplaintIn]:
-    if not form.readable:
-        return Judged(None, {"name": UNREADABLE_MESSAGE})
-    data = {
-        "reporter": {
-            "name": form.get("name"),
-            "email": form.get("email"),
-            "phone": form.get("phone"),
-        },
-        "subject": form.get("subject"),
-        "description": form.get("description"),
-        "channels": form.getlist("channels"),
-        "licence_reference": form.get("licence_reference"),
-    }
-    try:
-        return Judged(ComplaintIn.model_validate(data), {})
-    except ValidationError as exc:
-        return Judged(None, _errors(exc, COMPLAINT_LABELS, _complaint_field, form))
+    data = complaint_data(form.get, form.getlist)
+    return judge(ComplaintIn, data, COMPLAINT_LABELS, complaint_field, form)
 
 
 def judge_reply(form: FormFields) -> Judged[ReplyIn]:
-    if not form.readable:
-        return Judged(None, {"message": UNREADABLE_MESSAGE})
-    try:
-        return Judged(ReplyIn.model_validate({"message": form.get("message")}), {})
-    except ValidationError as exc:
-        return Judged(None, _errors(exc, REPLY_LABELS, _first, form))
-
-
-def _first(loc: tuple[Any, ...]) -> str:
-    return str(loc[0])
-
-
-def _complaint_field(loc: tuple[Any, ...]) -> str:
-    return _COMPLAINT_FIELDS.get(tuple(loc[:2]), str(loc[0]))
-
-
-def _errors(
-    exc: ValidationError,
-    labels: dict[str, str],
-    field_of: Callable[[tuple[Any, ...]], str],
-    form: FormFields,
-) -> dict[str, str]:
-    """One message per field (its first error), in the form's order."""
-    found: dict[str, str] = {}
-    for error in exc.errors():
-        name = field_of(error["loc"]) if error["loc"] else ""
-        if name not in labels:
-            name = next(iter(labels))
-        if name not in found:
-            found[name] = _message(labels[name], name, error, form)
-    return {name: found[name] for name in labels if name in found}
-
-
-def _message(label: str, name: str, error: Any, form: FormFields) -> str:
-    if name == "channels" and error["type"] == "too_short":
-        return "Pilih minimal satu saluran jawaban"
-    if error["type"] in _BLANK_KINDS and not form.get(name).strip():
-        return f"{label} wajib diisi"
-    return f"{label}: {translate_error(error)['message']}"
+    data = {"message": form.get("message")}
+    return judge(ReplyIn, data, REPLY_LABELS, first_part, form)

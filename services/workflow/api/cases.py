@@ -163,6 +163,8 @@ def _case_out(session: Session, case: Case) -> CaseOut:
         reporter_name=case.reporter_name,
         licence_reference=case.licence_reference,
         channels=case.channels,
+        received_via=case.received_via,
+        taken_by=case.taken_by,
         current_step=case.current_step,
         current_role=current.role.value if current else None,
         arrived_at=case.step_arrived_at,

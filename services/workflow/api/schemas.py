@@ -62,6 +62,14 @@ class CaseOut(BaseModel):
         default=None, description="Nomor izin atau permohonan (NIB / nomor permohonan) dari pengadu"
     )
     channels: list[str]
+    received_via: str | None = Field(
+        default=None,
+        description="Dicatat Admin Pengaduan: diterima melalui telepon, loket atau surat; "
+        "kosong bila diajukan sendiri oleh pengadu",
+    )
+    taken_by: str | None = Field(
+        default=None, description="Nama pengguna Admin Pengaduan yang mencatatnya"
+    )
     current_step: int | None
     current_role: str | None
     arrived_at: datetime | None

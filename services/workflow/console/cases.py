@@ -24,6 +24,7 @@ from services.workflow.models import Case, StaffUser
 from services.workflow.sla import clock, step_clock
 from shared.sop import PATHS_BY_STEP, STEP_BY_NUMBER
 from shared.web.api_errors import InvalidInput
+from shared.wording.received_via import received_via_label
 
 router = APIRouter(prefix="/console/kasus", include_in_schema=False)
 CaseId = Annotated[str, Path(max_length=64)]
@@ -72,6 +73,7 @@ def _case_page(
         ),
         "channels": [CHANNEL_LABELS.get(c, c) for c in case.channels],
         "licence_reference": case.licence_reference,
+        "received_via": received_via_label(case.received_via),
         "duplicate_of": search.tracking_code_of(session, case.duplicate_of),
         "duplicates": search.duplicates_of(session, case.id),
         "actions": actions_for(session, case, user),

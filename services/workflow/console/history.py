@@ -11,6 +11,7 @@ from services.workflow.cases.notes import NOTE_KIND, NOTE_LABEL
 from services.workflow.models import CaseEvent
 from services.workflow.sla.report import role_label
 from shared.sop import PATHS, STEP_BY_NUMBER, STEPS
+from shared.wording.received_via import received_via_label
 
 CHANNEL_LABELS = {"email": "Email", "sms": "SMS", "app": "Aplikasi"}
 NOTIFICATION_LABELS = {
@@ -82,6 +83,20 @@ def _notified(_e: CaseEvent, out: dict[str, Any]) -> str:
     return f"{what} melalui {channel}: {_label(DELIVERY_STATUS, out.get('status'))}"
 
 
+def _filed(_e: CaseEvent, out: dict[str, Any]) -> str:
+    if "received_via" not in out:
+        return "Laporan pengaduan diajukan oleh pengadu"
+    way = received_via_label(out["received_via"]).lower()
+    text = f"Mencatat laporan pengaduan yang diterima melalui {way}"
+    receipt = out.get("receipt_code")
+    if receipt:
+        text += (
+            f". Kode pada tanda terima ({receipt}) ternyata sudah dipakai: laporan ini teregister "
+            "dengan kode di atas; beri tahu pengadu kode barunya"
+        )
+    return text
+
+
 def _resend(_e: CaseEvent, out: dict[str, Any]) -> str:
     channel = _label(CHANNEL_LABELS, out.get("channel"))
     return f"Meminta pengiriman ulang pemberitahuan melalui {channel}"
@@ -89,7 +104,7 @@ def _resend(_e: CaseEvent, out: dict[str, Any]) -> str:
 
 # What each kind of event says, from the event and its output.
 DESCRIPTIONS: dict[str, Callable[[CaseEvent, dict[str, Any]], str]] = {
-    "filed": lambda _e, _o: "Laporan pengaduan diajukan oleh pengadu",
+    "filed": _filed,
     "arrived": lambda e, _o: f"Laporan pengaduan tiba di {_step_text(e.step)}",
     "completed": lambda e, _o: f"Menyelesaikan {_step_text(e.step)}{_minutes(e)}",
     "path": _path,
