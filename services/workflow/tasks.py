@@ -13,6 +13,7 @@ from services.workflow.cases.paths import receive_reply
 from services.workflow.cases.steps import arrive, receive_complaint
 from services.workflow.database import get_db
 from services.workflow.sla import clock
+from services.workflow.sla.reply_sweep import sweep_replies
 from services.workflow.sla.sweep import sweep
 from shared.messaging.celery_app import get_celery
 from shared.messaging.consumer import consumer
@@ -77,8 +78,15 @@ def notified(session: Session, message: NotificationDeliveredV1) -> None:
 # and an operator, or a redelivery) is safe: every warning and breach is claimed once.
 @app.task(name=SLA_SWEEP_TASK)  # type: ignore[untyped-decorator]
 def sla_sweep() -> str:
+    now = clock.now()
     with get_db().transaction() as session:
-        result = sweep(session, clock.now())
+        result = sweep(session, now)
+        replies = sweep_replies(session, now)
     if result.warned or result.breached:
         log.info("Mutu Baku sweep: warned %s, breached %s", result.warned, result.breached)
-    return f"warned {len(result.warned)}, breached {len(result.breached)}"
+    if replies.reminded or replies.closed:
+        log.info("reply sweep: reminded %s, closed %s", replies.reminded, replies.closed)
+    return (
+        f"warned {len(result.warned)}, breached {len(result.breached)}, "
+        f"reminded {len(replies.reminded)}, closed {len(replies.closed)}"
+    )

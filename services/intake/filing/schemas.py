@@ -26,7 +26,7 @@ from pydantic import (
 from services.intake.models import Complaint, InboxMessage, TimelineEntry
 from services.intake.tracking.notices import UndeliveredNoticeOut
 from shared.messaging.contracts import Channel
-from shared.sop import STATUS_LABELS
+from shared.sop import PATHS, STATUS_LABELS
 
 PHONE_REGION = "ID"
 IN_PROGRESS_LABEL = "Laporan pengaduan Anda sedang diproses"
@@ -197,6 +197,11 @@ class FiledOut(BaseModel):
     message: str = Field(description="Keterangan untuk pelapor")
 
 
+def awaits_reply(status: str) -> bool:
+    """The complainant is asked for something (a reply deadline then applies)."""
+    return any(p.status == status for p in PATHS if p.waits_for_complainant)
+
+
 def status_label(status: str) -> str:
     """The status as the complainant reads it; one this version does not know is "in progress"."""
     return STATUS_LABELS.get(status, IN_PROGRESS_LABEL)
@@ -243,6 +248,11 @@ class ComplaintOut(BaseModel):
     undelivered_notices: list[UndeliveredNoticeOut] = Field(
         default=[], description="Pemberitahuan yang tidak sampai melalui saluran mana pun"
     )
+    reply_due_at: datetime | None = Field(
+        default=None,
+        description="Batas waktu tanggapan Anda atas permintaan kelengkapan data; sesudahnya "
+        "laporan pengaduan ditutup (kosong bila tidak ada permintaan yang menunggu)",
+    )
 
     @classmethod
     def of(cls, complaint: Complaint, timeline: list[TimelineEntry]) -> ComplaintOut:
@@ -262,6 +272,7 @@ class ComplaintOut(BaseModel):
             answer=complaint.answer,
             answered_at=complaint.answered_at,
             licence_reference=complaint.licence_reference,
+            reply_due_at=complaint.reply_due_at if awaits_reply(complaint.status) else None,
         )
 
 

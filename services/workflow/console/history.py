@@ -18,6 +18,8 @@ NOTIFICATION_LABELS = {
     "verified": "Hasil verifikasi",
     "answer": "Jawaban pengaduan",
     "information_requested": "Permintaan kelengkapan data",
+    "information_reminder": "Pengingat batas waktu tanggapan",
+    "closed_no_response": "Penutupan: tidak ada tanggapan",
     "declined": "Penolakan",
     "duplicate": "Pemberitahuan laporan duplikat",
     "worklist_arrival": "Pemberitahuan daftar kerja",
@@ -96,6 +98,10 @@ DESCRIPTIONS: dict[str, Callable[[CaseEvent, dict[str, Any]], str]] = {
     "resend_requested": _resend,
     "complainant_replied": lambda _e, _o: "Pengadu mengirim kelengkapan data",
     "breached": lambda e, _o: f"Melewati waktu baku di {_step_text(e.step)}",
+    "reply_reminded": lambda _e, _o: "Mengirim pengingat batas waktu tanggapan kepada pengadu",
+    "closed_no_response": lambda _e, _o: (
+        "Ditutup: tidak ada tanggapan dari pengadu sampai batas waktu"
+    ),
 }
 
 
