@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from services.notifier.channels.sms import sms_text
 from services.notifier.messages import IncompleteNotification, compose
 from shared.messaging.contracts import STAFF_KINDS, NotificationKind, Reporter
 from shared.runtime.settings import Settings
-from services.notifier.channels.sms import sms_text
 from tests.notifier.conftest import NOTE, REPLY_DUE, notification
 
 URL = "https://pengaduan.example.id"

@@ -19,7 +19,7 @@ from services.workflow.sla.office_calendar import calendar_from
 from services.workflow.sla.reply_sweep import ReplySweepResult, sweep_replies
 from services.workflow.tasks import sla_sweep
 from shared.messaging.contracts import INTAKE_STATUS_TASK, ComplainantReplyV1, NotificationKind
-from shared.runtime.settings import Settings
+from shared.runtime.settings import Settings, get_settings
 from shared.sop import Role
 from tests.support.clock import TestClock
 from tests.support.outbox import queued_payloads
@@ -89,8 +89,6 @@ def test_the_request_sets_the_deadline_and_tells_it(
 def test_the_deadline_follows_the_setting(
     staff: dict[Role, StaffUser], office_clock: TestClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from shared.runtime.settings import get_settings
-
     monkeypatch.setenv("PENGADUAN_SLA_REPLY_OFFICE_DAYS", "3")
     get_settings.cache_clear()
     try:
