@@ -24,6 +24,7 @@ from shared.sop import Role
 from tests.support.clock import TestClock
 from tests.support.outbox import queued_payloads
 from tests.workflow.conftest import login
+from tests.workflow.console_client import log_in, open_console
 from tests.workflow.sla.sweep_cases import (
     ask_for_information,
     case_row,
@@ -243,3 +244,22 @@ def test_the_worklist_filter_lists_the_cases_waiting_for_the_complainant(
     run_replies(DUE)
     closed = client.get("/api/v1/worklist?filter=waiting_for_complainant", headers=headers)
     assert closed.json() == []
+
+
+def test_the_console_worklist_links_to_the_cases_waiting_for_the_complainant(
+    staff: dict[Role, StaffUser], office_clock: TestClock
+) -> None:
+    case_id = asked_case(office_clock, staff)
+    with open_console() as console:
+        assert log_in(console, Role.ADMIN).status_code == 303
+        worklist_page = console.get("/console").text
+        assert '<a href="/console?tampil=menunggu-pengadu">Menunggu tanggapan pengadu</a>' in (
+            worklist_page
+        )
+
+        page = " ".join(console.get("/console?tampil=menunggu-pengadu").text.split())
+
+    assert 'id="menunggu-pengadu"' in page
+    assert f'href="/console/kasus/{case_id}">{CODE}</a>' in page
+    assert "18 Desember 2026, 16.00 WIB" in page
+    assert 'aria-current="page">Menunggu tanggapan pengadu</a>' in page
