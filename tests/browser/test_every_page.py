@@ -151,6 +151,13 @@ PAGES = (
     Shown("notifikasi-gagal", ADMIN, "/console/notifikasi", "#notifikasi-gagal"),
     Shown("notifikasi-gagal-kasi", KASI, "/console/notifikasi", "#notifikasi-gagal"),
     Shown("antrean", TIM, "/console/antrean", "#antrean"),
+    Shown(
+        "menunggu-tanggapan-pengadu",
+        ADMIN,
+        "/console?tampil=menunggu-pengadu",
+        "#menunggu-pengadu",
+        shoot="#menunggu-pengadu",
+    ),
     Shown("halaman-tidak-ada", ADMIN, f"/console/kasus/{MISSING_CASE}", "#galat", status=404),
     # The errors a browser can meet outside the pages' own forms, in the sites' designs.
     Shown("portal-tidak-ada", CITIZEN, "/tidak-ada", "#kembali", status=404),
