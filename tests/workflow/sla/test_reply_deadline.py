@@ -237,6 +237,8 @@ def test_the_worklist_filter_lists_the_cases_waiting_for_the_complainant(
     assert datetime.fromisoformat(item["reply_due_at"]) == DUE
     assert item["reminded"] is False
     assert client.get("/api/v1/worklist", headers=headers).json() == []  # not the Admin's step
+    detail = client.get(f"/api/v1/cases/{case_id}", headers=headers).json()
+    assert datetime.fromisoformat(detail["reply_due_at"]) == DUE
 
     unknown = client.get("/api/v1/worklist?filter=semua", headers=headers)
     assert unknown.status_code == 422
@@ -258,6 +260,12 @@ def test_the_console_worklist_links_to_the_cases_waiting_for_the_complainant(
         )
 
         page = " ".join(console.get("/console?tampil=menunggu-pengadu").text.split())
+        case_page = " ".join(console.get(f"/console/kasus/{case_id}").text.split())
+
+    assert (
+        "<dt>Batas waktu tanggapan pengadu</dt>"
+        '<dd id="batas-tanggapan">18 Desember 2026, 16.00 WIB</dd>' in case_page
+    )
 
     assert 'id="menunggu-pengadu"' in page
     assert f'href="/console/kasus/{case_id}">{CODE}</a>' in page
