@@ -7,6 +7,7 @@ import logging
 
 from celery import Task
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
 from services.workflow.cases.notifications import CaseNotYetRegistered, record_delivery
 from services.workflow.cases.paths import receive_reply
@@ -54,8 +55,16 @@ def _reply(session: Session, message: ComplainantReplyV1) -> None:
     receive_reply(session, message)
 
 
+# A reply consumed while the sweep closes the case (its deadline passed) loses the optimistic
+# check (the close bumps the version): the retry finds the case closed and ignores the reply.
 REPLY_TASKS: dict[str, Task] = {
-    p.name: consumer(app, name=p.reply_task, contract=ComplainantReplyV1, database=get_db)(_reply)
+    p.name: consumer(
+        app,
+        name=p.reply_task,
+        contract=ComplainantReplyV1,
+        database=get_db,
+        retry_for=(StaleDataError,),
+    )(_reply)
     for p in PATHS
     if p.waits_for_complainant
 }
