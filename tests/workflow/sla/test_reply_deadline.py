@@ -271,4 +271,3 @@ def test_the_console_worklist_links_to_the_cases_waiting_for_the_complainant(
     assert f'href="/console/kasus/{case_id}">{CODE}</a>' in page
     assert "18 Desember 2026, 16.00 WIB" in page
     assert 'aria-current="page">Menunggu tanggapan pengadu</a>' in page
-
