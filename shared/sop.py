@@ -185,6 +185,18 @@ STEPS: tuple[Step, ...] = (
 
 
 @dataclass(frozen=True)
+class NoReply:
+    """How waiting for the complainant ends when they do not answer: a reminder halfway to the
+    reply deadline (``settings.sla.reply_office_days``), and at the deadline the case closes with
+    ``status``. Both are notification kinds of their own (``reminder``; ``status``)."""
+
+    reminder: str  # the notification kind sent halfway
+    status: str  # the case's status after the deadline; also the kind of the closing message
+    status_label: str  # as the complainant reads it
+    staff_status_label: str  # as staff read it
+
+
+@dataclass(frozen=True)
 class Path:
     """A way out of a step other than completing it. The SOP leaves these open (invalid,
     incomplete, out-of-authority, duplicated complaints; an answer not fit to send); the office's
@@ -202,6 +214,7 @@ class Path:
     tells_complainant: bool
     waits_for_complainant: bool = False  # the complainant's reply brings it back to ``step``
     closes: bool = False
+    no_reply: NoReply | None = None  # a waiting path: what the reply deadline does
 
     @property
     def reply_task(self) -> str:
@@ -245,6 +258,13 @@ PATHS: tuple[Path, ...] = (
         staff_status_label="Menunggu kelengkapan data dari pengadu",
         tells_complainant=True,
         waits_for_complainant=True,
+        no_reply=NoReply(
+            reminder="information_reminder",
+            status="closed_no_response",
+            status_label="Laporan pengaduan Anda ditutup \N{EN DASH} tidak ada tanggapan dari Anda "
+            "sampai batas waktu",
+            staff_status_label="Ditutup \N{EN DASH} tidak ada tanggapan dari pengadu",
+        ),
     ),
     Path(
         name="decline",
@@ -341,6 +361,7 @@ def status_labels(steps: tuple[Step, ...], paths: tuple[Path, ...]) -> dict[str,
         "Pengaduan",
         **{step.status: step.status_label for step in steps},
         **{p.status: p.status_label for p in paths if p.status and p.status_label},
+        **{p.no_reply.status: p.no_reply.status_label for p in paths if p.no_reply},
         INFORMATION_SUPPLIED: "Kelengkapan data dari Anda telah dikirim dan akan ditelaah "
         + reader,
         ANSWERED: "Jawaban pengaduan telah dikirim kepada Anda",
@@ -353,6 +374,7 @@ def staff_status_labels(steps: tuple[Step, ...], paths: tuple[Path, ...]) -> dic
     return {
         **{step.status: step.staff_status_label for step in steps},
         **{p.status: p.staff_status_label for p in paths if p.status and p.staff_status_label},
+        **{p.no_reply.status: p.no_reply.staff_status_label for p in paths if p.no_reply},
         ANSWERED: "Jawaban terkirim kepada pengadu",
     }
 

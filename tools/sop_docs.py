@@ -77,6 +77,12 @@ def _status_table() -> list[str]:
     when |= {p.status: f"path `{p.name}` taken at step {p.step}" for p in PATHS if p.status}
     asking = next(p.step for p in PATHS if p.waits_for_complainant)
     when[INFORMATION_SUPPLIED] = f"the complainant replied; on its way back to step {asking}"
+    when |= {
+        p.no_reply.status: f"no reply to path `{p.name}` by its reply deadline "
+        "(`PENGADUAN_SLA_REPLY_OFFICE_DAYS` office days; a reminder halfway): closed by the sweep"
+        for p in PATHS
+        if p.no_reply
+    }
     when[ANSWERED] = (
         f"workflow: step {STEPS[-1].number} completed, the answer went to the notifier; "
         "intake: the notifier delivered the answer"
@@ -105,6 +111,9 @@ def _paths_table() -> list[str]:
         else:
             then = f"leaves the steps (`{p.status}`)"
         told = f"yes (`{p.status}`)" if p.tells_complainant else "no"
+        if p.no_reply is not None:
+            then += f"; no reply by the deadline: closed (`{p.no_reply.status}`)"
+            told += f"; reminder halfway (`{p.no_reply.reminder}`), close (`{p.no_reply.status}`)"
         lines.append(
             f"| {p.step} | `{p.name}` ({p.label}) "
             f"| `{STEP_BY_NUMBER[p.step].role.value}` | {fields} "

@@ -43,6 +43,9 @@ class Complaint(Base):
     answer: Mapped[str | None] = mapped_column(Text)
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # While the office waits for the complainant: the reply deadline the workflow set (shown to
+    # them; a reply after it is refused). Kept after a close without reply, for its message.
+    reply_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class TimelineEntry(Base):

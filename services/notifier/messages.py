@@ -11,6 +11,7 @@ import re
 import textwrap
 from dataclasses import dataclass
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup, escape
@@ -18,6 +19,7 @@ from markupsafe import Markup, escape
 from services.notifier.sop_words import sop_words
 from shared.messaging.contracts import NotificationKind, NotificationRequestedV1
 from shared.runtime.settings import Settings, get_settings
+from shared.wording.time_words import time_words
 
 OFFICE = "DPMPTSP Kota Madiun"
 
@@ -42,6 +44,12 @@ SUBJECTS: dict[NotificationKind, str] = {
     NotificationKind.ANSWER: "Jawaban pengaduan {tracking_code}: {subject}",
     NotificationKind.INFORMATION_REQUESTED: (
         "Laporan pengaduan {tracking_code} memerlukan kelengkapan data"
+    ),
+    NotificationKind.INFORMATION_REMINDER: (
+        "Pengingat: laporan pengaduan {tracking_code} menunggu kelengkapan data"
+    ),
+    NotificationKind.CLOSED_NO_RESPONSE: (
+        "Laporan pengaduan {tracking_code} ditutup: tidak ada tanggapan"
     ),
     NotificationKind.DECLINED: "Laporan pengaduan {tracking_code} tidak dapat ditindaklanjuti",
     NotificationKind.DUPLICATE: (
@@ -92,9 +100,15 @@ _templates = Environment(
 _templates.filters["lines"] = _lines
 
 
+# Kinds that are about the reply deadline of a request for information and must name it.
+NEEDS_REPLY_DUE = (NotificationKind.INFORMATION_REMINDER, NotificationKind.CLOSED_NO_RESPONSE)
+
+
 def check_complete(msg: NotificationRequestedV1) -> None:
     if msg.kind is NotificationKind.ANSWER and not msg.answer:
         raise IncompleteNotification(f"notification {msg.message_id} of kind answer has no answer")
+    if msg.kind in NEEDS_REPLY_DUE and msg.reply_due_at is None:
+        raise IncompleteNotification(f"notification {msg.message_id} ({msg.kind}) has no deadline")
     if msg.kind in NEEDS_NOTE and not msg.note:
         raise IncompleteNotification(f"notification {msg.message_id} ({msg.kind}) has no note")
 
@@ -109,10 +123,12 @@ def compose(
     ``settings`` (the tracking page, or the console for staff); ``intake_url``, the older way
     of calling, stands for the settings with that public intake address."""
     check_complete(msg)
-    web = (settings or get_settings()).web
+    settings = settings or get_settings()
+    web = settings.web
     if intake_url is not None:
         web = web.model_copy(update={"public_intake_url": intake_url})
     fields = {
+        "reply_due": reply_due_words(msg, settings),
         "name": msg.recipient.name,
         "tracking_code": msg.tracking_code,
         "subject": msg.subject,
@@ -131,6 +147,13 @@ def compose(
         fields | verbatim, title=subject
     )
     return Composed(subject=subject, body=text, html=html)
+
+
+def reply_due_words(msg: NotificationRequestedV1, settings: Settings) -> str:
+    """The reply deadline as people read it ("18 Desember 2026, 16.00 WIB"), or ""."""
+    if msg.reply_due_at is None:
+        return ""
+    return time_words(msg.reply_due_at, ZoneInfo(settings.office.timezone))
 
 
 def _wrap(text: str, width: int = 76) -> str:

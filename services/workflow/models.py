@@ -71,6 +71,13 @@ class Case(Base):
     # Office minutes already spent at the current step before the clock stopped for the
     # complainant (a request for information); the clock resumes from there on their reply.
     minutes_before_pause: Mapped[float] = mapped_column(Float, default=0.0, server_default="0")
+    # While the office waits for the complainant (a request for information): their reply
+    # deadline and the reminder halfway, in office time; each acted on once (the sweep sets the
+    # marks). Cleared when they reply.
+    reply_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    reply_remind_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    reply_reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reply_closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     answer: Mapped[str | None] = mapped_column(Text)
     filed_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -7,12 +7,14 @@ import logging
 
 from celery import Task
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
 from services.workflow.cases.notifications import CaseNotYetRegistered, record_delivery
 from services.workflow.cases.paths import receive_reply
 from services.workflow.cases.steps import arrive, receive_complaint
 from services.workflow.database import get_db
 from services.workflow.sla import clock
+from services.workflow.sla.reply_sweep import sweep_replies
 from services.workflow.sla.sweep import sweep
 from shared.messaging.celery_app import get_celery
 from shared.messaging.consumer import consumer
@@ -53,8 +55,16 @@ def _reply(session: Session, message: ComplainantReplyV1) -> None:
     receive_reply(session, message)
 
 
+# A reply consumed while the sweep closes the case (its deadline passed) loses the optimistic
+# check (the close bumps the version): the retry finds the case closed and ignores the reply.
 REPLY_TASKS: dict[str, Task] = {
-    p.name: consumer(app, name=p.reply_task, contract=ComplainantReplyV1, database=get_db)(_reply)
+    p.name: consumer(
+        app,
+        name=p.reply_task,
+        contract=ComplainantReplyV1,
+        database=get_db,
+        retry_for=(StaleDataError,),
+    )(_reply)
     for p in PATHS
     if p.waits_for_complainant
 }
@@ -77,8 +87,15 @@ def notified(session: Session, message: NotificationDeliveredV1) -> None:
 # and an operator, or a redelivery) is safe: every warning and breach is claimed once.
 @app.task(name=SLA_SWEEP_TASK)  # type: ignore[untyped-decorator]
 def sla_sweep() -> str:
+    now = clock.now()
     with get_db().transaction() as session:
-        result = sweep(session, clock.now())
+        result = sweep(session, now)
+        replies = sweep_replies(session, now)
     if result.warned or result.breached:
         log.info("Mutu Baku sweep: warned %s, breached %s", result.warned, result.breached)
-    return f"warned {len(result.warned)}, breached {len(result.breached)}"
+    if replies.reminded or replies.closed:
+        log.info("reply sweep: reminded %s, closed %s", replies.reminded, replies.closed)
+    return (
+        f"warned {len(result.warned)}, breached {len(result.breached)}, "
+        f"reminded {len(replies.reminded)}, closed {len(replies.closed)}"
+    )

@@ -191,6 +191,13 @@ PAGES = (
         then=take_a_telephone_complaint,
         check=only_the_receipt_prints,
     ),
+    Shown(
+        "menunggu-tanggapan-pengadu",
+        ADMIN,
+        "/console?tampil=menunggu-pengadu",
+        "#menunggu-pengadu",
+        shoot="#menunggu-pengadu",
+    ),
     Shown("halaman-tidak-ada", ADMIN, f"/console/kasus/{MISSING_CASE}", "#galat", status=404),
     # The errors a browser can meet outside the pages' own forms, in the sites' designs.
     Shown("portal-tidak-ada", CITIZEN, "/tidak-ada", "#kembali", status=404),

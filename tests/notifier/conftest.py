@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -8,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from services.notifier.database import get_db
-from services.notifier.messages import NEEDS_NOTE
+from services.notifier.messages import NEEDS_NOTE, NEEDS_REPLY_DUE
 from services.notifier.models import Delivery
 from services.notifier.tasks import deliver, notify
 from shared.database.shared_tables import OutboxMessage, ProcessedMessage
@@ -33,6 +34,8 @@ ANSWER = "Izin usaha Anda telah terbit — silakan unduh melalui OSS dengan NIB 
 
 
 NOTE = "Mohon lampirkan nomor permohonan izin {dan} tanggal pengajuannya."
+# A reply deadline: Friday 18 December 2026 at the office's closing time (16.00 WIB).
+REPLY_DUE = datetime(2026, 12, 18, 9, 0, tzinfo=UTC)
 
 
 def notification(
@@ -50,6 +53,7 @@ def notification(
         subject="Izin usaha belum terbit",
         answer=ANSWER if kind is NotificationKind.ANSWER else None,
         note=NOTE if kind in NEEDS_NOTE else None,
+        reply_due_at=REPLY_DUE if kind in NEEDS_REPLY_DUE else None,
     )
 
 

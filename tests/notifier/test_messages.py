@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from services.notifier.channels.sms import sms_text
 from services.notifier.messages import IncompleteNotification, compose
 from shared.messaging.contracts import STAFF_KINDS, NotificationKind, Reporter
 from shared.runtime.settings import Settings
-from tests.notifier.conftest import NOTE, notification
+from tests.notifier.conftest import NOTE, REPLY_DUE, notification
 
 URL = "https://pengaduan.example.id"
 SETTINGS = Settings(
@@ -43,6 +44,35 @@ def test_a_reason_is_reproduced_verbatim_in_the_request_and_the_refusal() -> Non
     for kind in (NotificationKind.INFORMATION_REQUESTED, NotificationKind.DECLINED):
         body = compose(notification(kind), intake_url=URL).body
         assert NOTE in body  # braces in staff text are not template fields
+
+
+def test_the_reminder_the_close_and_the_request_name_the_reply_deadline() -> None:
+    asked = notification(NotificationKind.INFORMATION_REQUESTED).model_copy(
+        update={"reply_due_at": REPLY_DUE}
+    )
+    kinds = (NotificationKind.INFORMATION_REMINDER, NotificationKind.CLOSED_NO_RESPONSE)
+    for msg in (asked, *(notification(kind) for kind in kinds)):
+        composed = compose(msg, settings=SETTINGS)
+        for part in (composed.body, composed.html, sms_text(msg, settings=SETTINGS)):
+            assert "18 Desember 2026, 16.00 WIB" in " ".join(part.split()), (msg.kind, part)
+    reminder = compose(notification(NotificationKind.INFORMATION_REMINDER), settings=SETTINGS)
+    assert "Pengingat" in reminder.subject
+    assert "Batas waktu tanggapan: 18 Desember 2026, 16.00 WIB" in reminder.body
+    closed = compose(notification(NotificationKind.CLOSED_NO_RESPONSE), settings=SETTINGS)
+    assert "ditutup" in closed.subject
+    assert "ditutup karena" in closed.body
+
+
+def test_a_request_without_a_deadline_still_reads_whole() -> None:
+    body = compose(notification(NotificationKind.INFORMATION_REQUESTED), settings=SETTINGS).body
+    assert "Batas waktu" not in body  # a message queued before deadlines existed
+
+
+def test_a_reminder_or_close_without_its_deadline_is_incomplete() -> None:
+    for kind in (NotificationKind.INFORMATION_REMINDER, NotificationKind.CLOSED_NO_RESPONSE):
+        msg = notification(kind).model_copy(update={"reply_due_at": None})
+        with pytest.raises(IncompleteNotification):
+            compose(msg, settings=SETTINGS)
 
 
 def test_a_request_or_refusal_without_its_reason_is_incomplete() -> None:

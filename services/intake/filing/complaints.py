@@ -45,6 +45,7 @@ from shared.messaging.outbox import enqueue
 from shared.runtime.log_context import annotate
 from shared.sop import ANSWERED, FIRST_STEP, INFORMATION_SUPPLIED, PATHS, SUBMITTED
 from shared.web.api_errors import Conflict, NotFound
+from shared.wording.time_words import time_words
 
 log = logging.getLogger(__name__)
 
@@ -243,6 +244,7 @@ def apply_status_change(session: Session, msg: CaseStatusChangedV1) -> None:
     else:
         complaint.status = msg.status
         complaint.status_sequence = msg.sequence
+        complaint.reply_due_at = msg.reply_due_at
         announce_after_commit(session, complaint.tracking_code, Note("status"))
     session.flush()
 
@@ -310,14 +312,30 @@ def _add_entry(
 
 # Statuses in which the case waits for the complainant, and the path that waits in each.
 WAITING_PATHS = {p.status: p for p in PATHS if p.waits_for_complainant}
+# Statuses a wait ends in when the complainant did not reply by the deadline.
+CLOSED_WITHOUT_REPLY = frozenset(p.no_reply.status for p in PATHS if p.no_reply)
+
+
+class ReplyTooLate(Conflict):
+    """The reply deadline passed: the case is closed (or closes at the next sweep)."""
+
+    code = "reply_deadline_passed"
 
 
 def submit_reply(session: Session, complaint: Complaint, message: str) -> None:
     """The complainant supplies what the Kasi asked for; the case goes back to the step that
-    asked (through the outbox). Only while a request is open: a second reply is a conflict."""
+    asked (through the outbox). Only while a request is open: a second reply is a conflict,
+    and so is one after the reply deadline (the case closed as no reply came)."""
+    if complaint.status in CLOSED_WITHOUT_REPLY or (
+        complaint.status in WAITING_PATHS
+        and complaint.reply_due_at is not None
+        and utcnow() >= complaint.reply_due_at
+    ):
+        raise ReplyTooLate(too_late_message(complaint))
     waiting = WAITING_PATHS.get(complaint.status)
     if waiting is None:
         raise Conflict("Laporan pengaduan ini tidak sedang menunggu kelengkapan data dari Anda")
+    complaint.reply_due_at = None
     reply = ComplainantReplyV1(tracking_code=complaint.tracking_code, message=message)
     complaint.status = INFORMATION_SUPPLIED  # the workflow's next update (newer sequence) follows
     _add_entry(
@@ -326,3 +344,11 @@ def submit_reply(session: Session, complaint: Complaint, message: str) -> None:
     enqueue(session, waiting.reply_task, reply)
     announce_after_commit(session, complaint.tracking_code, Note("status"))
     session.flush()
+
+
+def too_late_message(complaint: Complaint) -> str:
+    due = f" ({time_words(complaint.reply_due_at)})" if complaint.reply_due_at else ""
+    return (
+        f"Batas waktu tanggapan{due} telah lewat dan laporan pengaduan ini ditutup karena tidak "
+        "ada tanggapan. Bila masih diperlukan, silakan ajukan laporan pengaduan baru."
+    )

@@ -18,7 +18,7 @@ from shared.messaging.contracts import ReceivedVia
 # The complaint as filed (ComplaintIn, ReporterIn) is in shared.messaging.contracts.filing: the
 # workflow's console files complaints taken by telephone with the same model.
 from shared.messaging.contracts.filing import OneLine, Paragraphs, Strict
-from shared.sop import STATUS_LABELS
+from shared.sop import PATHS, STATUS_LABELS
 
 IN_PROGRESS_LABEL = "Laporan pengaduan Anda sedang diproses"
 
@@ -33,6 +33,11 @@ class FiledOut(BaseModel):
     )
     taken_by: str | None = Field(default=None, description="Petugas yang mencatat (nama pengguna)")
     filed_at: datetime | None = Field(default=None, description="Waktu laporan diterima")
+
+
+def awaits_reply(status: str) -> bool:
+    """The complainant is asked for something (a reply deadline then applies)."""
+    return any(p.status == status for p in PATHS if p.waits_for_complainant)
 
 
 def status_label(status: str) -> str:
@@ -81,6 +86,11 @@ class ComplaintOut(BaseModel):
     undelivered_notices: list[UndeliveredNoticeOut] = Field(
         default=[], description="Pemberitahuan yang tidak sampai melalui saluran mana pun"
     )
+    reply_due_at: datetime | None = Field(
+        default=None,
+        description="Batas waktu tanggapan Anda atas permintaan kelengkapan data; sesudahnya "
+        "laporan pengaduan ditutup (kosong bila tidak ada permintaan yang menunggu)",
+    )
 
     @classmethod
     def of(cls, complaint: Complaint, timeline: list[TimelineEntry]) -> ComplaintOut:
@@ -100,6 +110,7 @@ class ComplaintOut(BaseModel):
             answer=complaint.answer,
             answered_at=complaint.answered_at,
             licence_reference=complaint.licence_reference,
+            reply_due_at=complaint.reply_due_at if awaits_reply(complaint.status) else None,
         )
 
 

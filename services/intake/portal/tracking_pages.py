@@ -158,6 +158,7 @@ def _complaint_page(
             "notices": inbox.messages_after(session, complaint.id),
             "undelivered": undelivered(session, complaint),
             "waiting": waiting is not None,
+            "reply_due_at": complaint.reply_due_at if waiting is not None else None,
             "request_note": request_note,
             "reply_sent": False,
             "problem": None,

@@ -29,6 +29,8 @@ KIND_LABELS = {
     "registered": "laporan teregister",
     "verified": "laporan diverifikasi",
     "information_requested": "permintaan kelengkapan data",
+    "information_reminder": "pengingat batas waktu tanggapan",
+    "closed_no_response": "laporan ditutup karena tidak ada tanggapan",
     "declined": "laporan tidak dapat ditindaklanjuti",
     "duplicate": "laporan digabungkan",
     "answer": "jawaban pengaduan",

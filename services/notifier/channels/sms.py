@@ -16,7 +16,7 @@ from typing import Any, Protocol
 import httpx
 
 from services.notifier.channels.sms_text import fit
-from services.notifier.messages import OFFICE, check_complete
+from services.notifier.messages import OFFICE, check_complete, reply_due_words
 from services.notifier.sop_words import sop_words
 from shared.messaging.contracts import STAFF_KINDS, NotificationKind, NotificationRequestedV1
 from shared.runtime.settings import Settings, get_settings
@@ -190,10 +190,12 @@ def sms_text(
     """The SMS wording, in Indonesian and short: at most three segments, the rest on the
     tracking page (the console, for staff). ``intake_url`` as in ``messages.compose``."""
     check_complete(msg)
-    web = (settings or get_settings()).web
+    settings = settings or get_settings()
+    web = settings.web
     if intake_url is not None:
         web = web.model_copy(update={"public_intake_url": intake_url})
     code = msg.tracking_code
+    due = reply_due_words(msg, settings)
     page = web.tracking_url(code)
     sop = sop_words(msg.kind)
     texts = {
@@ -204,7 +206,11 @@ def sms_text(
         NotificationKind.VERIFIED: f"Pengaduan {code} telah {sop.done_short}. Pantau di {page}",
         NotificationKind.ANSWER: f"Jawaban pengaduan {code}: {msg.answer}",
         NotificationKind.INFORMATION_REQUESTED: f"Pengaduan {code} memerlukan kelengkapan "
-        f"data: {msg.note} Kirim melalui {page}",
+        f"data: {msg.note} Kirim melalui {page}{f' paling lambat {due}' if due else ''}",
+        NotificationKind.INFORMATION_REMINDER: f"Pengingat: pengaduan {code} menunggu "
+        f"kelengkapan data dari Anda sampai {due}. Kirim melalui {page}",
+        NotificationKind.CLOSED_NO_RESPONSE: f"Pengaduan {code} ditutup karena tidak ada "
+        f"tanggapan sampai {due}. Silakan ajukan pengaduan baru bila masih diperlukan.",
         NotificationKind.DECLINED: f"Pengaduan {code} tidak dapat ditindaklanjuti: {msg.note}",
         NotificationKind.DUPLICATE: f"Pengaduan {code} digabungkan dengan laporan yang sama; "
         "jawaban akan dikirimkan begitu tersedia.",

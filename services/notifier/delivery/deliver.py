@@ -70,6 +70,7 @@ def fan_out(session: Session, msg: NotificationRequestedV1) -> list[ChannelDeliv
                 subject=msg.subject,
                 answer=msg.answer,
                 note=msg.note,
+                reply_due_at=msg.reply_due_at,
                 created_at=utcnow(),
             )
         )
@@ -122,6 +123,7 @@ def load_notification(session: Session, notification_id: uuid.UUID) -> Notificat
         subject=row.subject,
         answer=row.answer,
         note=row.note,
+        reply_due_at=row.reply_due_at,
     )
 
 

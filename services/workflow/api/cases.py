@@ -169,6 +169,7 @@ def _case_out(session: Session, case: Case) -> CaseOut:
         current_role=current.role.value if current else None,
         arrived_at=case.step_arrived_at,
         due_at=case.due_at,
+        reply_due_at=case.reply_due_at,
         answer=case.answer,
         filed_at=case.filed_at,
         closed_at=case.closed_at,

@@ -74,6 +74,11 @@ class CaseOut(BaseModel):
     current_role: str | None
     arrived_at: datetime | None
     due_at: datetime | None
+    reply_due_at: datetime | None = Field(
+        default=None,
+        description="Batas waktu tanggapan pengadu atas permintaan kelengkapan data (kosong bila "
+        "tidak ada yang ditunggu); sesudahnya laporan ditutup otomatis",
+    )
     answer: str | None
     filed_at: datetime
     closed_at: datetime | None

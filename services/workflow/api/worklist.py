@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query
 
 from services.workflow.api.dependencies import CurrentUser
+from services.workflow.cases.waiting import WAITING_FOR_COMPLAINANT, WaitingItem, waiting_items
 from services.workflow.cases.work_items import WorkItem, work_items
 from services.workflow.dependencies import SessionDep
 from services.workflow.sla import clock
@@ -14,10 +17,25 @@ from shared.web.api_errors import error_responses
 router = APIRouter(prefix="/api/v1", tags=["daftar kerja"])
 
 
-@router.get("/worklist", summary="Daftar kerja peran Anda", responses=error_responses(401))
-def worklist(user: CurrentUser, session: SessionDep) -> list[WorkItem]:
+@router.get("/worklist", summary="Daftar kerja peran Anda", responses=error_responses(401, 422))
+def worklist(
+    user: CurrentUser,
+    session: SessionDep,
+    view: Annotated[
+        Literal["waiting_for_complainant"] | None,
+        Query(
+            alias="filter",
+            description="`waiting_for_complainant`: laporan yang menunggu tanggapan pengadu "
+            "(permintaan kelengkapan data), batas waktu terdekat lebih dulu, sebagai pengganti "
+            "daftar kerja peran Anda",
+        ),
+    ] = None,
+) -> list[WorkItem] | list[WaitingItem]:
     """Laporan pengaduan yang menunggu di langkah-langkah peran Anda: yang melewati batas waktu
     lebih dulu (yang paling lama terlambat paling atas), lalu sisanya menurut waktu tiba, yang
     terlama lebih dulu; masing-masing dengan sisa waktu terhadap waktu baku langkahnya dalam
-    menit kerja, dan siapa yang sedang memegangnya."""
+    menit kerja, dan siapa yang sedang memegangnya. Dengan `filter=waiting_for_complainant`:
+    laporan yang menunggu tanggapan pengadu, dengan batas waktu tanggapannya."""
+    if view == WAITING_FOR_COMPLAINANT:
+        return waiting_items(session)
     return work_items(session, Role(user.role), clock.now())

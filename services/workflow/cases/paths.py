@@ -25,7 +25,7 @@ from services.workflow.cases.steps import (
 )
 from services.workflow.errors import InvalidOriginal, PathNotFound
 from services.workflow.models import Case, StaffUser
-from services.workflow.sla import clock, step_clock
+from services.workflow.sla import clock, reply_deadline, step_clock
 from shared.messaging.contracts import (
     INTAKE_STATUS_TASK,
     NOTIFY_TASK,
@@ -87,11 +87,13 @@ def take_path(
                 status=sop_path.status,
                 sequence=event.sequence,
                 note=note,
+                reply_due_at=case.reply_due_at,
             ),
         )
         if sop_path.tells_complainant:
             kind = NotificationKind(sop_path.status)
-            enqueue(session, NOTIFY_TASK, notification_for(case, kind, note=note))
+            told = notification_for(case, kind, note=note, reply_due_at=case.reply_due_at)
+            enqueue(session, NOTIFY_TASK, told)
     flush_or_conflict(session, case, step)
     return PathTaken(case=case, path=sop_path, taken_at=now)
 
@@ -107,6 +109,8 @@ def _move(session: Session, case: Case, sop_path: Path, now: datetime) -> None:
         # Parked at the step it came from, not on any worklist, until the complainant replies.
         case.current_step = sop_path.step
         case.status = sop_path.status or case.status
+        if sop_path.no_reply is not None:
+            reply_deadline.start(case, now)
     elif sop_path.closes:
         case.current_step = None
         case.status = sop_path.status or ANSWERED
@@ -170,5 +174,6 @@ def receive_reply(session: Session, msg: ComplainantReplyV1) -> None:
         occurred_at=msg.occurred_at,
         input={"message": msg.message},
     )
+    reply_deadline.cancel(case)  # neither the reminder nor the close is due any more
     # The clock resumes where it stopped when the Kasi asked.
     arrive_at(session, case, STEP_BY_NUMBER[sop_path.step], resumed_after=case.minutes_before_pause)

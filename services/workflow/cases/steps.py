@@ -261,7 +261,12 @@ def _complete(
 
 
 def notification_for(
-    case: Case, kind: NotificationKind, *, answer: str | None = None, note: str | None = None
+    case: Case,
+    kind: NotificationKind,
+    *,
+    answer: str | None = None,
+    note: str | None = None,
+    reply_due_at: datetime | None = None,
 ) -> NotificationRequestedV1:
     return NotificationRequestedV1(
         kind=kind,
@@ -273,6 +278,7 @@ def notification_for(
         subject=case.subject,
         answer=answer,
         note=note,
+        reply_due_at=reply_due_at,
     )
 
 

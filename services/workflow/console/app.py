@@ -9,12 +9,13 @@ import inspect
 from collections.abc import Callable
 from typing import Annotated, Any, cast
 
-from fastapi import APIRouter, FastAPI, Form, Request
+from fastapi import APIRouter, FastAPI, Form, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from services.workflow.cases.backlog import backlogs
+from services.workflow.cases.waiting import waiting_items
 from services.workflow.cases.work_items import work_items
 from services.workflow.console import backlog as console_backlog
 from services.workflow.console import cases as console_cases
@@ -92,12 +93,27 @@ def logout(settings: SettingsDep) -> Response:
     return response
 
 
+# The worklist's filter link: the cases waiting for the complainant instead of the role's own.
+WAITING_VIEW = "menunggu-pengadu"
+
+
 @router.get("")
-def worklist(request: Request, user: ConsoleUser, session: SessionDep) -> Response:
+def worklist(
+    request: Request,
+    user: ConsoleUser,
+    session: SessionDep,
+    tampil: Annotated[str, Query(max_length=32)] = "",
+) -> Response:
     role, now = Role(user.role), clock.now()
-    items = work_items(session, role, now)
     [backlog] = [row for row in backlogs(session, now) if row.role == role]
-    return page(request, "daftar_kerja.html", {"items": items, "backlog": backlog})
+    waiting = tampil == WAITING_VIEW
+    context = {
+        "items": [] if waiting else work_items(session, role, now),
+        "waiting": waiting_items(session) if waiting else None,
+        "waiting_view": WAITING_VIEW,
+        "backlog": backlog,
+    }
+    return page(request, "daftar_kerja.html", context)
 
 
 def _is_console(request: Request) -> bool:

@@ -20,6 +20,8 @@ NOTIFICATION_LABELS = {
     "verified": "Hasil verifikasi",
     "answer": "Jawaban pengaduan",
     "information_requested": "Permintaan kelengkapan data",
+    "information_reminder": "Pengingat batas waktu tanggapan",
+    "closed_no_response": "Penutupan: tidak ada tanggapan",
     "declined": "Penolakan",
     "duplicate": "Pemberitahuan laporan duplikat",
     "worklist_arrival": "Pemberitahuan daftar kerja",
@@ -115,6 +117,10 @@ DESCRIPTIONS: dict[str, Callable[[CaseEvent, dict[str, Any]], str]] = {
     "complainant_replied": lambda _e, _o: "Pengadu mengirim kelengkapan data",
     "breached": lambda e, _o: f"Melewati waktu baku di {_step_text(e.step)}",
     NOTE_KIND: lambda e, _o: f"{NOTE_LABEL}" + (f" di {_step_text(e.step)}" if e.step else ""),
+    "reply_reminded": lambda _e, _o: "Mengirim pengingat batas waktu tanggapan kepada pengadu",
+    "closed_no_response": lambda _e, _o: (
+        "Ditutup: tidak ada tanggapan dari pengadu sampai batas waktu"
+    ),
 }
 
 

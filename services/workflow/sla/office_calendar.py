@@ -69,6 +69,23 @@ class OfficeCalendar:
             left -= closes - opens
         raise AssertionError("unreachable: periods_from never ends")  # pragma: no cover
 
+    def close_of_office_days(self, start: datetime, days: int) -> datetime:
+        """The end of the ``days``-th office day after the day of ``start`` (its last period's
+        close): a request on Friday with 10 office days is due at closing time two Fridays on,
+        weekends, holidays and the office's closed dates not counted."""
+        day = _utc(start).astimezone(self.zone).date()
+        counted = closed_run = 0
+        while counted < days:
+            day += timedelta(days=1)
+            if self.is_open_on(day):
+                counted += 1
+                closed_run = 0
+            else:
+                closed_run += 1
+                if closed_run > MAX_CLOSED_DAYS:
+                    raise ValueError(f"the office is closed for over {MAX_CLOSED_DAYS} days")
+        return _at(day, self.hours[day.weekday()][-1][1], self.zone)
+
     def minutes_between(self, start: datetime, end: datetime) -> float:
         """Office minutes from ``start`` to ``end`` (0 when ``end`` is not after ``start``)."""
         end = _utc(end)

@@ -144,6 +144,8 @@ class CaseStatusChangedV1(Message):
     status: str
     sequence: int
     note: str | None = None  # what the complainant should read with it (a reason, a request)
+    # Added later, optional: a request for information's reply deadline (old messages validate).
+    reply_due_at: datetime | None = None
 
 
 class NotificationKind(StrEnum):
@@ -156,6 +158,9 @@ class NotificationKind(StrEnum):
     INFORMATION_REQUESTED = "information_requested"
     DECLINED = "declined"
     DUPLICATE = "duplicate"
+    # A request for information: halfway to the reply deadline, and the close at it.
+    INFORMATION_REMINDER = "information_reminder"
+    CLOSED_NO_RESPONSE = "closed_no_response"
     # To staff: a case arrived in the recipient's worklist (``note`` names the step).
     WORKLIST_ARRIVAL = "worklist_arrival"
     # To staff: a case of the recipient's role nears its step's due time (Mutu Baku), and a
@@ -172,6 +177,9 @@ def sop_kinds() -> frozenset[NotificationKind]:
     kind for fails here, when any service starts, with what to add."""
     told = {s.tells_complainant for s in sop.STEPS if s.tells_complainant}
     told |= {p.status for p in sop.PATHS if p.tells_complainant and p.status}
+    for p in sop.PATHS:  # a wait for the complainant ends with a reminder and a close
+        if p.no_reply is not None:
+            told |= {p.no_reply.reminder, p.no_reply.status}
     missing = told - {kind.value for kind in NotificationKind}
     if missing:
         raise ValueError(
@@ -199,6 +207,8 @@ class NotificationRequestedV1(Message):
     subject: str
     answer: str | None = None
     note: str | None = None  # the reason or request, for the kinds that carry one
+    # Added later, optional: the reply deadline of a request for information and its reminder.
+    reply_due_at: datetime | None = None
 
 
 class ChannelDeliveryV1(Message):

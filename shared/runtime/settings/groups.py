@@ -323,6 +323,15 @@ class SlaSettings(Group):
         "How often the sweep runs (Celery beat, one scheduler).",
         gt=0,
     )
+    reply_office_days: int = setting(
+        "PENGADUAN_SLA_REPLY_OFFICE_DAYS",
+        10,
+        "Office days a complainant has to reply to a request for information (on the office "
+        "calendar); a reminder goes out halfway, and at the deadline the case closes as "
+        "ditutup \N{EN DASH} tidak ada tanggapan.",
+        ge=1,
+        le=60,
+    )
     head_of_office_emails: list[str] = setting(
         "PENGADUAN_HEAD_OF_OFFICE_EMAILS",
         [],

@@ -78,6 +78,19 @@ def test_answer_email_reaches_the_complainant_in_indonesian(
     assert delivery.sent_at is not None
 
 
+def test_the_reminder_email_names_the_reply_deadline_kept_with_the_notification(
+    configured: dict[str, str], smtp_server: SmtpServer
+) -> None:
+    """Each channel's task reads the notification back from the notifier's table: the deadline
+    must be stored with it, or the reminder would go out without its point."""
+    assert consume(notification(NotificationKind.INFORMATION_REMINDER)) == "applied"
+
+    [mail] = smtp_server.inbox.to(CITIZEN_EMAIL)
+    assert "Pengingat" in mail["Subject"]
+    body = " ".join(mail.get_content().split())
+    assert "Batas waktu tanggapan: 18 Desember 2026, 16.00 WIB" in body
+
+
 def test_filing_acknowledgement_gives_tracking_code_and_where_to_follow_it(
     configured: dict[str, str], smtp_server: SmtpServer
 ) -> None:

@@ -12,7 +12,8 @@ from fastapi.testclient import TestClient
 from services.workflow.cases.paths import take_path
 from services.workflow.cases.steps import arrive, complete_step, receive_complaint
 from services.workflow.database import get_db
-from services.workflow.models import StaffUser
+from services.workflow.models import Case, StaffUser
+from services.workflow.sla.reply_sweep import sweep_replies
 from shared.messaging.contracts import StepHandoffV1
 from shared.sop import ANSWERED, PATHS, STAFF_STATUS_LABELS, STATUS_LABELS, STEPS, Role
 from tests.workflow.conftest import filed_message, login
@@ -59,7 +60,8 @@ def case_holding(status: str, staff: dict[Role, StaffUser]) -> None:
     if step is not None:
         _walk_to(staff, case_id, step.number)
         return
-    sop_path = next(p for p in PATHS if p.status == status)
+    unanswered = next((p for p in PATHS if p.no_reply and p.no_reply.status == status), None)
+    sop_path = unanswered or next(p for p in PATHS if p.status == status)
     if sop_path.name == "mark_duplicate":
         with get_db().transaction() as session:
             receive_complaint(session, filed_message(ORIGINAL))
@@ -76,6 +78,11 @@ def case_holding(status: str, staff: dict[Role, StaffUser]) -> None:
             user=staff[STEPS[sop_path.step - 1].role],
             payload=payload,
         )
+    if unanswered is not None:  # no reply by the deadline: the sweep closes it
+        with get_db().transaction() as session:
+            case = session.get_one(Case, case_id)
+            assert case.reply_due_at is not None
+            sweep_replies(session, case.reply_due_at)
 
 
 @pytest.mark.parametrize("status", list(STAFF_STATUS_LABELS))
