@@ -1,6 +1,6 @@
 """Intake tables: the complaint as the citizen filed it, what the citizen sees of its way (and
-the notices that never reached them), the files the complainant attached, and the app channel (the in-app inbox and the Web Push
-subscriptions it is pushed to)."""
+the notices that never reached them), the files the complainant attached, and the app channel
+(the in-app inbox and the Web Push subscriptions it is pushed to)."""
 
 from __future__ import annotations
 

@@ -86,7 +86,6 @@ class BodyLimit:
         declared: bytes = dict(scope["headers"]).get(b"content-length", b"")
         return declared.isdigit() and int(declared) > self.max_bytes
 
-
     async def _upload_too_large(self, send: Send) -> None:
         await _refuse(send, 413, "payload_too_large", self.upload_message, close=True)
 

@@ -237,4 +237,3 @@ def _delete(session: Session) -> None:
             log.exception("attachment %s left in the store after a rollback", key)
         else:
             log.info("attachment %s deleted: its transaction rolled back", key)
-

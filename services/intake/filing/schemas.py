@@ -232,7 +232,9 @@ class ReplyOut(BaseModel):
 
 class AttachmentOut(BaseModel):
     id: str = Field(description="Nomor lampiran", examples=["3f1c2b9e-8d7a-4c55-9a0e-2b1d6f4e7a10"])
-    filename: str = Field(description="Nama berkas (aman untuk ditampilkan)", examples=["kwitansi.jpg"])
+    filename: str = Field(
+        description="Nama berkas (aman untuk ditampilkan)", examples=["kwitansi.jpg"]
+    )
     media_type: str = Field(
         description="Jenis berkas menurut isinya: image/jpeg, image/png, image/webp atau "
         "application/pdf",
