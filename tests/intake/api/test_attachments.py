@@ -187,7 +187,9 @@ def test_another_token_gets_the_same_404_as_the_tracking_read(api: TestClient) -
 
 
 @pytest.fixture
-def small_files(configured: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> Iterator[TestClient]:
+def small_files(
+    configured: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> Iterator[TestClient]:
     set_settings(monkeypatch, attachments_max_bytes=str(64 * 1024))
     with TestClient(create_app()) as client:
         yield client
