@@ -13,6 +13,7 @@ from fastapi import Request, UploadFile
 from pydantic import BaseModel, ValidationError
 from starlette.datastructures import FormData
 from starlette.datastructures import UploadFile as StarletteUploadFile
+from starlette.exceptions import HTTPException
 
 from services.intake.filing.schemas import ComplaintIn, ReplyIn, ReporterIn
 from shared.messaging.contracts import Channel
@@ -81,11 +82,17 @@ async def form_fields(request: Request) -> AsyncIterator[FormFields]:
     """The posted form (the CSRF layer kept its body as sent; read it directly otherwise); a
     form's spooled files are closed once the request is answered."""
     if request.headers.get("content-type", "").startswith("multipart/form-data"):
-        form = await request.form(
-            max_files=2 * get_settings().attachments.max_files,
-            max_fields=MAX_FIELDS,
-            max_part_size=MAX_TEXT_PART_BYTES,
-        )
+        try:
+            form = await request.form(
+                max_files=2 * get_settings().attachments.max_files,
+                max_fields=MAX_FIELDS,
+                max_part_size=MAX_TEXT_PART_BYTES,
+            )
+        except HTTPException as exc:
+            # Starlette's 400 for a text field past its size is a form too large, as the
+            # urlencoded form's is (413); too many fields or files stays a 400.
+            too_large = "exceeded maximum size" in str(exc.detail)
+            raise HTTPException(413 if too_large else 400) from exc
         try:
             yield _multipart_fields(form)
         finally:

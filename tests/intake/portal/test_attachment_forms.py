@@ -191,3 +191,12 @@ def test_a_form_body_past_its_files_limit_is_refused_with_413(small_portal: Test
     assert refused.status_code == 413
     assert "Berkas yang dilampirkan terlalu besar" in refused.text
     assert row_counts() == before and stored_files() == []
+
+
+def test_a_text_field_past_its_size_in_a_form_with_files_is_413(portal: TestClient) -> None:
+    before = row_counts()
+    refused = file_with_attachments(
+        portal, ("foto.jpg", photo_with_gps()), description="a" * 200_000
+    )
+    assert refused.status_code == 413
+    assert row_counts() == before and stored_files() == []
