@@ -206,7 +206,8 @@ def office(
 
 def put_cases_in_place(system: LiveSystem) -> dict[str, str]:
     """One case waiting at each role's step, one answered, one waiting for the citizen, one filed
-    with a photo and a PDF, and a notification that failed for good; their codes and case ids by name for ``PAGES``."""
+    with a photo and a PDF, and a notification that failed for good; their codes and case ids by
+    name for ``PAGES``."""
     desk = system.desk
     names = (*(role.value for role in Role), "answered", "asked")
     filed = {name: desk.file_complaint() for name in names}
