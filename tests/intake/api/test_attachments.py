@@ -231,3 +231,22 @@ def test_a_transaction_that_fails_leaves_no_file_in_the_store(
     assert failed.status_code == 500
     assert attachment_rows() == []
     assert stored_files() == []
+
+
+def test_two_files_or_a_stray_field_in_one_upload_are_refused_in_indonesian(
+    api: TestClient,
+) -> None:
+    filed = file(api)
+    path = f"/api/v1/complaints/{filed['tracking_code']}/attachments"
+    photo = ("foto.jpg", photo_with_gps(), "image/jpeg")
+    for parts in (
+        [("file", photo), ("file", photo)],
+        [("file", photo), ("catatan", (None, "x"))],
+    ):
+        refused = api.post(path, files=parts, headers=headers(filed))
+        assert refused.status_code == 400
+        assert refused.json()["message"].startswith("Isi permintaan multipart tidak dapat dibaca")
+    missing = api.post(path, files=[("berkas", photo)], headers=headers(filed))
+    assert missing.status_code == 422
+    assert missing.json()["errors"][0]["field"] == "file"
+    assert attachment_rows() == [] and stored_files() == []
