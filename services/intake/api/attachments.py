@@ -18,13 +18,6 @@ router = APIRouter(prefix="/api/v1/complaints/{tracking_code}/attachments")
 FILE_TYPES = ("image/jpeg", "image/png", "image/webp", "application/pdf")
 
 
-async def read_upload(upload: UploadFile) -> tuple[bytes, str | None]:
-    """The file's bytes (one more than the limit at most: that is enough to refuse it) and the
-    name the client gave."""
-    data = await upload.read(attachments.max_bytes() + 1)
-    return data, upload.filename
-
-
 @router.post(
     "",
     status_code=status.HTTP_201_CREATED,
@@ -33,7 +26,7 @@ async def read_upload(upload: UploadFile) -> tuple[bytes, str | None]:
     # One file and nothing else; a text field is a name, never more than a few bytes.
     form_limits={"max_files": 1, "max_fields": 0, "max_part_size": 1024},
 )
-async def add_attachment(
+def add_attachment(
     file: Annotated[
         UploadFile, File(description="Foto (JPEG, PNG, WebP, HEIC) atau PDF, satu berkas")
     ],
@@ -47,9 +40,9 @@ async def add_attachment(
     juga ditolak. Foto disimpan ulang tanpa metadata (termasuk lokasi GPS). Hanya saat
     pengaduan diajukan dan saat petugas meminta kelengkapan data (selain itu 409), dan
     paling banyak sejumlah berkas yang ditetapkan per laporan pengaduan (409)."""
-    data, name = await read_upload(file)
-    inspected = attachments.inspect(data, name)
-    attachments.check_room(session, complaint, 1)
+    attachments.check_room(session, complaint, 1)  # before the work of checking the file
+    # A worker thread's work (the route is sync): checking and re-encoding a photo takes a while.
+    inspected = attachments.inspect(attachments.read_upload(file.file), file.filename)
     attachment = attachments.attach(session, complaint, inspected)
     response.headers.update(NO_STORE)
     code = complaint.tracking_code

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import logging
 import uuid
+from typing import IO
 
 from sqlalchemy import event, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, SessionTransaction
 
 from services.intake.filing.complaints import WAITING_PATHS
 from services.intake.models import Attachment, Complaint
@@ -90,6 +91,13 @@ def max_bytes() -> int:
 
 def too_many_message() -> str:
     return f"Lampiran paling banyak {max_files()} berkas untuk setiap laporan pengaduan"
+
+
+def read_upload(file: IO[bytes]) -> bytes:
+    """An upload's bytes from its spooled file, one more than the limit at most: enough to
+    refuse it."""
+    file.seek(0)
+    return file.read(max_bytes() + 1)
 
 
 def inspect(data: bytes, filename: str | None) -> Inspected:
@@ -229,7 +237,7 @@ def _delete_on_rollback(session: Session, store: AttachmentStore, key: str) -> N
     if _DELETE_ON_ROLLBACK not in session.info:
         session.info[_DELETE_ON_ROLLBACK] = []
         event.listen(session, "after_commit", _keep)
-        event.listen(session, "after_rollback", _delete)
+        event.listen(session, "after_transaction_end", _delete_unless_kept)
     session.info[_DELETE_ON_ROLLBACK].append((store, key))
 
 
@@ -237,7 +245,11 @@ def _keep(session: Session) -> None:
     session.info[_DELETE_ON_ROLLBACK] = []
 
 
-def _delete(session: Session) -> None:
+def _delete_unless_kept(session: Session, transaction: SessionTransaction) -> None:
+    # The outermost transaction's end, whatever ended it (a savepoint's rollback is not the
+    # request's): after a commit nothing is pending any more.
+    if transaction.parent is not None:
+        return
     pending: list[tuple[AttachmentStore, str]] = session.info.get(_DELETE_ON_ROLLBACK, [])
     session.info[_DELETE_ON_ROLLBACK] = []
     for store, key in pending:

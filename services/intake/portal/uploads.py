@@ -26,10 +26,8 @@ def judge_files(form: FormFields) -> tuple[list[Inspected], dict[str, str]]:
         return [], {FILES_FIELD: attachments.too_many_message()}
     kept: list[Inspected] = []
     for upload in form.files:
-        upload.file.seek(0)
-        data = upload.file.read(attachments.max_bytes() + 1)
         try:
-            kept.append(attachments.inspect(data, upload.filename))
+            kept.append(attachments.inspect(attachments.read_upload(upload.file), upload.filename))
         except attachments.UploadRefused as exc:
             return [], {FILES_FIELD: f"{_shown(upload.filename)}: {exc.message}"}
     return kept, {}
