@@ -130,7 +130,9 @@ PAGES = (
     Shown("lacak-formulir", CITIZEN, "/lacak", "[name=kode]"),
     Shown("lacak-pengaduan", CITIZEN, "/lacak/{answered}", "#jawaban"),
     Shown("lacak-permintaan-informasi", CITIZEN, "/lacak/{asked}", "[name=message]"),
-    Shown("lacak-lampiran", CITIZEN, "/lacak/{attached}", "#lampiran-anda img"),
+    Shown(
+        "lacak-lampiran", CITIZEN, "/lacak/{attached}", "#lampiran-anda img", shoot="#lampiran-anda"
+    ),
     Shown("terlalu-banyak-permintaan", CITIZEN, "/lacak", then=look_up_until_limited),  # 429
     Shown("masuk", GUEST, "/console/masuk", "#form-masuk"),
     Shown("daftar-kerja-admin", ADMIN, "/console", WORKLIST, check=codes_open_cases, shoot=LIST),
