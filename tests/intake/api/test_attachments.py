@@ -250,3 +250,17 @@ def test_two_files_or_a_stray_field_in_one_upload_are_refused_in_indonesian(
     assert missing.status_code == 422
     assert missing.json()["errors"][0]["field"] == "file"
     assert attachment_rows() == [] and stored_files() == []
+
+
+def test_uploads_count_against_the_clients_tracking_limit(
+    configured: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    set_settings(monkeypatch, tracking_limit="3/minute")
+    with TestClient(create_app()) as client:
+        filed = file(client)
+        track(client, filed["tracking_code"], filed["access_token"])
+        statuses = [
+            upload(client, filed, f"foto-{n}.jpg", photo_with_gps()).status_code for n in range(3)
+        ]
+    assert statuses == [201, 201, 429]
+    assert len(attachment_rows()) == 2
