@@ -64,9 +64,12 @@ class _TokenReader:
             raise _Found(self.token)
 
 
-async def multipart_token(boundary: bytes, receive: Receive) -> tuple[str | None, list[Message]]:
-    """The form's ``csrftoken`` (None: none before the first file, or not UTF-8) and the messages
-    read to find it, for the app to receive again."""
+async def multipart_token(
+    boundary: bytes, receive: Receive, *, within: int
+) -> tuple[str | None, list[Message]]:
+    """The form's ``csrftoken`` (None: none before the first file or within the first
+    ``within`` bytes, or not UTF-8) and the messages read to find it, for the app to receive
+    again: what is held here stays small, whatever the body's size."""
     reader = _TokenReader()
     parser = MultipartParser(
         boundary,
@@ -81,14 +84,17 @@ async def multipart_token(boundary: bytes, receive: Receive) -> tuple[str | None
         },
     )
     read: list[Message] = []
+    seen = 0
     try:
         while True:
             message = await receive()
             read.append(message)
             if message["type"] != "http.request":
                 return None, read
-            parser.write(message.get("body", b""))
-            if not message.get("more_body", False):
+            body = message.get("body", b"")
+            parser.write(body[: max(0, within - seen)])
+            seen += len(body)
+            if seen > within or not message.get("more_body", False):
                 return None, read
     except _Found as found:
         try:

@@ -237,7 +237,8 @@ class Csrf:
         """The form's token found before any file (``multipart_token``) and checked against the
         signed cookie; asgi-csrf then sees it as its header, and the app the body as sent."""
         boundary = _content_type(scope).split(b"; boundary=")[1]
-        token, read = await multipart_token(boundary, receive)
+        # The token is the form's first field: it is within the size of a plain form, or absent.
+        token, read = await multipart_token(boundary, receive, within=MAX_FORM_BYTES)
         if token is None or not self._is_cookie_token(scope, token):
             await self._csrf_failed(scope, send, None)
             return

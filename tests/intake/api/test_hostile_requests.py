@@ -457,9 +457,20 @@ def test_a_sixth_file_where_five_are_allowed_is_refused_and_stores_nothing(
     assert stored_files() == files
 
 
-def test_a_multipart_form_with_a_token_that_is_not_utf8_is_refused(browser: TestClient) -> None:
+def test_a_multipart_form_unlike_our_pages_is_refused_unread(browser: TestClient) -> None:
+    """A token that is not UTF-8, a header no browser writes, and a token hidden behind 200 kB
+    of other fields (read that far, a flood would be held in memory): 403, nothing filed."""
     before = row_counts()
+    token = browser.cookies[CSRF_COOKIE].encode()
+    padding = b'--b\r\nContent-Disposition: form-data; name="x"\r\n\r\n' + b"x" * 1000 + b"\r\n"
+    late_token = (
+        padding * 200
+        + b'--b\r\nContent-Disposition: form-data; name="csrftoken"\r\n\r\n'
+        + token
+        + b"\r\n--b--\r\n"
+    )
     for content_type, body in (
+        ("multipart/form-data; boundary=b", late_token),
         (
             "multipart/form-data; boundary=b",
             b'--b\r\nContent-Disposition: form-data; name="csrftoken"\r\n\r\n\xff\xfe\r\n--b--\r\n',
