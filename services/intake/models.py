@@ -33,6 +33,10 @@ class Complaint(Base):
     # The NIB or application number the complaint is about, when the complainant gave one.
     licence_reference: Mapped[str | None] = mapped_column(String(64))
     channels: Mapped[list[str]] = mapped_column(JSON)
+    # Filed by the Admin Pengaduan for the complainant: how it came in (telepon, loket, surat)
+    # and the staff member's username. Both null: the complainant filed it themselves.
+    received_via: Mapped[str | None] = mapped_column(String(16))
+    taken_by: Mapped[str | None] = mapped_column(String(64))
     status: Mapped[str] = mapped_column(String(32))
     # The workflow's sequence of the status shown: a late, older update never overrides it.
     status_sequence: Mapped[int] = mapped_column(Integer, default=0)

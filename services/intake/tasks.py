@@ -1,6 +1,6 @@
-"""Intake's consumers: the workflow's status changes, the notifier's "answer sent" and "notice
-reached no channel", the app channel's inbox messages, and the Web Push of each to each
-subscribed browser.
+"""Intake's consumers: the complaints the Admin Pengaduan took in the console, the workflow's
+status changes, the notifier's "answer sent" and "notice reached no channel", the app
+channel's inbox messages, and the Web Push of each to each subscribed browser.
 
 ``shared.messaging.consumer`` gives each one transaction and drops a message it already applied; the
 logic lives in ``complaints``, ``inbox`` and ``push_delivery`` as plain functions.
@@ -16,7 +16,7 @@ from services.intake.app_channel.push_delivery import (
     send_push,
 )
 from services.intake.database import get_db
-from services.intake.filing.complaints import apply_answer, apply_status_change
+from services.intake.filing.complaints import apply_answer, apply_status_change, file_taken
 from services.intake.tracking.notices import record_delivered, record_undeliverable
 from shared.messaging.celery_app import get_celery
 from shared.messaging.consumer import TaskOptions, consumer
@@ -26,9 +26,11 @@ from shared.messaging.contracts import (
     INTAKE_INBOX_TASK,
     INTAKE_PUSH_TASK,
     INTAKE_STATUS_TASK,
+    INTAKE_TAKEN_TASK,
     INTAKE_UNDELIVERABLE_TASK,
     CaseStatusChangedV1,
     ComplaintAnsweredV1,
+    ComplaintTakenV1,
     InboxMessageV1,
     NoticeDeliveredV1,
     NoticeUndeliverableV1,
@@ -36,6 +38,12 @@ from shared.messaging.contracts import (
 )
 
 app = get_celery()
+
+# A complaint the Admin Pengaduan took in the console: filed here as any other (its message id,
+# in the consumer's inbox, files it once).
+taken = consumer(app, name=INTAKE_TAKEN_TASK, contract=ComplaintTakenV1, database=get_db)(
+    file_taken
+)
 
 status_changed = consumer(
     app, name=INTAKE_STATUS_TASK, contract=CaseStatusChangedV1, database=get_db

@@ -54,6 +54,10 @@ class Case(Base):
     # The NIB or application number the complainant named, if any.
     licence_reference: Mapped[str | None] = mapped_column(String(64))
     channels: Mapped[list[str]] = mapped_column(JSON)
+    # Filed by the Admin Pengaduan for the complainant: how it came in (telepon, loket, surat)
+    # and the staff member's username. Both null: the complainant filed it themselves.
+    received_via: Mapped[str | None] = mapped_column(String(16))
+    taken_by: Mapped[str | None] = mapped_column(String(64))
     status: Mapped[str] = mapped_column(String(32), index=True)
     current_step: Mapped[int | None] = mapped_column(Integer, index=True)
     # Null while the case travels to ``current_step``: it is on the worklist only once arrived.
@@ -127,3 +131,20 @@ class NotificationOutcome(Base):
     reported_at: Mapped[datetime] = mapped_column(UTCDateTime)
     resend_requested_by: Mapped[str | None] = mapped_column(String(64))
     resend_requested_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class TakenComplaint(Base):
+    """A complaint the Admin Pengaduan took by telephone, at the desk or by letter: who took it,
+    how, and under which code, written with the ComplaintTakenV1 to intake in one transaction.
+    The id is that message's id, drawn with the form, so a form sent twice files once; the
+    receipt is read back from here (the access token is kept nowhere)."""
+
+    __tablename__ = "taken_complaints"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    tracking_code: Mapped[str] = mapped_column(String(32), unique=True)
+    reporter_name: Mapped[str] = mapped_column(String(200))
+    subject: Mapped[str] = mapped_column(String(200))
+    received_via: Mapped[str] = mapped_column(String(16))
+    taken_by: Mapped[str] = mapped_column(String(64))
+    taken_at: Mapped[datetime] = mapped_column(UTCDateTime)

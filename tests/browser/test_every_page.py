@@ -99,6 +99,37 @@ def chart_labels_readable(page: Page) -> None:
     assert not cut, f"chart text cut off at the edge: {cut}"
 
 
+def take_a_telephone_complaint(page: Page, ids: dict[str, str]) -> None:
+    """The Admin Pengaduan types a caller's complaint into "Catat pengaduan"."""
+    page.get_by_label("Telepon").check()
+    page.fill("[name=name]", "Pak Slamet")
+    page.fill("[name=phone]", "0812 3456 7890")
+    page.locator("#channels-sms").check()
+    page.fill("[name=subject]", "Izin reklame belum terbit")
+    page.fill("[name=description]", "Penelepon menyampaikan izin reklamenya belum ada kabar.")
+    page.get_by_role("button", name="Catat laporan pengaduan").click()
+
+
+def only_the_receipt_prints(page: Page) -> None:
+    """Printed, the receipt alone fills an A5 sheet: the console's menu, header, footer and
+    links are not on paper; on screen again, they are back."""
+    page_sizes = page.evaluate(
+        """() => [...document.styleSheets].flatMap(sheet => [...sheet.cssRules])
+            .filter(rule => rule instanceof CSSPageRule).map(rule => rule.style.size)"""
+    )
+    assert "a5" in [size.lower() for size in page_sizes]
+    page.emulate_media(media="print")
+    try:
+        expect(page.locator("#tanda-terima")).to_be_visible()
+        expect(page.locator("#token-akses")).to_be_visible()
+        for hidden in (".site-header", ".site-footer", ".console-nav", ".no-print"):
+            for part in page.locator(hidden).all():
+                expect(part).to_be_hidden()
+    finally:
+        page.emulate_media(media="screen")
+    expect(page.locator(".console-nav")).to_be_visible()
+
+
 def codes_open_cases(page: Page) -> None:
     link = page.locator("#daftar-kerja tbody tr td.code a").first
     expect(link).to_have_attribute("href", re.compile(r"^/console/kasus/[0-9a-f-]{36}$"))
@@ -157,6 +188,15 @@ PAGES = (
     Shown("notifikasi-gagal", ADMIN, "/console/notifikasi", "#notifikasi-gagal"),
     Shown("notifikasi-gagal-kasi", KASI, "/console/notifikasi", "#notifikasi-gagal"),
     Shown("antrean", TIM, "/console/antrean", "#antrean"),
+    Shown("catat-pengaduan", ADMIN, "/console/catat", "#form-catat"),
+    Shown(
+        "tanda-terima-petugas",
+        ADMIN,
+        "/console/catat",
+        "#tanda-terima",
+        then=take_a_telephone_complaint,
+        check=only_the_receipt_prints,
+    ),
     Shown("halaman-tidak-ada", ADMIN, f"/console/kasus/{MISSING_CASE}", "#galat", status=404),
     # The errors a browser can meet outside the pages' own forms, in the sites' designs.
     Shown("portal-tidak-ada", CITIZEN, "/tidak-ada", "#kembali", status=404),

@@ -10,7 +10,6 @@ from sqlalchemy import func, select
 
 from services.intake.database import get_db
 from services.intake.filing.complaints import apply_answer, apply_status_change, file_complaint
-from services.intake.filing.schemas import ComplaintIn
 from services.intake.models import Complaint, TimelineEntry
 from services.intake.tasks import answered, status_changed
 from shared.database.shared_tables import ProcessedMessage
@@ -22,6 +21,7 @@ from shared.messaging.contracts import (
     CaseStatusChangedV1,
     ComplaintAnsweredV1,
 )
+from shared.messaging.contracts.filing import ComplaintIn
 from tests.intake.conftest import complaint_body
 
 ANSWER = "Izin usaha Anda telah terbit dan dapat diunduh melalui OSS."

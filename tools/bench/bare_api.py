@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from services.intake.filing.schemas import ComplaintIn
+from shared.messaging.contracts.filing import ComplaintIn
 
 
 def create_app() -> FastAPI:

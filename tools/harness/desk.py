@@ -3,6 +3,7 @@ the intake API, staff over the workflow API, real workers in between."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +12,7 @@ import httpx
 from services.workflow.staff.accounts import create_user
 from shared.database.engine import ServiceDatabase
 from shared.sop import STEPS, Role
+from shared.web.pages import CSRF_COOKIE
 from tools.harness.processes import ApiProcess, ServiceProcess, start_worker, wait_for
 from tools.harness.smtp import SmtpServer
 
@@ -84,6 +86,35 @@ class Desk:
             headers={"X-Access-Token": filed["access_token"]},
         )
 
+    def inbox(self, filed: dict[str, Any]) -> list[dict[str, Any]]:
+        """The complaint's in-app inbox (the ``app`` channel), as the citizen's app reads it."""
+        response = self.intake.get(
+            f"/api/v1/complaints/{filed['tracking_code']}/messages",
+            headers={"X-Access-Token": filed["access_token"]},
+        )
+        assert response.status_code == 200, response.text
+        answer: list[dict[str, Any]] = response.json()
+        return answer
+
+    def tracking_page(self, filed: dict[str, Any]) -> str:
+        """The portal's tracking page as a browser opens it: the form with the code and token
+        (and the CSRF cookie's token), then the page it leads to. Needs cookies the test's
+        plain http may carry (``PENGADUAN_SECURE_COOKIES=false``)."""
+        with httpx.Client(base_url=str(self.intake.base_url), timeout=30) as browser:
+            browser.get("/lacak")
+            opened = browser.post(
+                "/lacak",
+                data={
+                    "kode": filed["tracking_code"],
+                    "token": filed["access_token"],
+                    "csrftoken": browser.cookies[CSRF_COOKIE],
+                },
+                follow_redirects=True,
+            )
+        assert opened.status_code == 200, opened.text
+        assert filed["tracking_code"] in opened.text
+        return opened.text
+
     def wait_for_status(
         self, filed: dict[str, Any], status: str, timeout: float = 60
     ) -> dict[str, Any]:
@@ -92,6 +123,56 @@ class Desk:
             timeout,
             f"tracking status {status}",
         )
+
+    def taken_by_api(self, received_via: str, **overrides: Any) -> dict[str, Any]:
+        """The Admin Pengaduan files a complaint taken by telephone, at the desk or by letter
+        through intake's API, with their staff token; the answer is the receipt."""
+        body = {
+            "reporter": {"name": "Pak Slamet", "phone": "081234567890"},
+            "subject": "Izin usaha belum terbit",
+            "description": "Pengadu menyampaikan izin usahanya belum terbit sejak sebulan lalu.",
+            "channels": ["sms"],
+            "received_via": received_via,
+            **overrides,
+        }
+        response = self.intake.post(
+            "/api/v1/complaints", json=body, headers=self.headers(Role.ADMIN)
+        )
+        assert response.status_code == 202, response.text
+        answer: dict[str, Any] = response.json()
+        return answer
+
+    def taken_in_console(self, form: dict[str, Any]) -> dict[str, str]:
+        """The Admin Pengaduan takes a complaint in the console ("Catat pengaduan") as a browser
+        does; the receipt's tracking code and access token, as printed."""
+        # The console's cookies are Secure outside the embedded mode, and these processes speak
+        # plain http on 127.0.0.1: the cookies are carried by hand, as the browser would.
+        jar: dict[str, str] = {}
+
+        def send(method: str, url: str, data: dict[str, Any] | None = None) -> httpx.Response:
+            cookie = "; ".join(f"{name}={value}" for name, value in jar.items())
+            answer = self.workflow.request(method, url, data=data, headers={"Cookie": cookie})
+            for header in answer.headers.get_list("set-cookie"):
+                name, _, rest = header.partition("=")
+                jar[name] = rest.split(";", 1)[0]
+            return answer
+
+        send("GET", "/console/masuk")
+        csrf = {"csrftoken": jar["pgd_csrf"]}
+        login = {"username": f"uji_{Role.ADMIN.value}", "password": STAFF_PASSWORD}
+        logged_in = send("POST", "/console/masuk", {**login, **csrf})
+        assert logged_in.status_code == 303, logged_in.text
+        page = send("GET", "/console/catat").text
+        [taking_id] = re.findall(r'name="taking_id" value="([^"]+)"', page)
+        response = send("POST", "/console/catat", {**form, "taking_id": taking_id, **csrf})
+        assert response.status_code == 200, response.text
+        anchors = {"tracking_code": "kode-pelacakan", "access_token": "token-akses"}
+        found = {
+            name: re.search(rf'id="{anchor}">([^<]+)<', response.text)
+            for name, anchor in anchors.items()
+        }
+        assert all(found.values()), response.text
+        return {name: match[1] for name, match in found.items() if match}
 
     # staff
     def headers(self, role: Role) -> dict[str, str]:
@@ -132,6 +213,20 @@ class Desk:
             f"/api/v1/cases/{case_id}/steps/{step}/paths/{path}",
             json=payload,
             headers=self.headers(role),
+        )
+
+    def find_cases(self, role: Role, q: str, **filters: Any) -> dict[str, Any]:
+        """The staff search (``GET /api/v1/cases``): the page of cases ``q`` finds."""
+        response = self.workflow.get(
+            "/api/v1/cases", params={"q": q, **filters}, headers=self.headers(role)
+        )
+        assert response.status_code == 200, response.text
+        answer: dict[str, Any] = response.json()
+        return answer
+
+    def add_note(self, role: Role, case_id: str, text: str) -> httpx.Response:
+        return self.workflow.post(
+            f"/api/v1/cases/{case_id}/notes", json={"text": text}, headers=self.headers(role)
         )
 
     def worklist(self, role: Role) -> list[dict[str, Any]]:

@@ -6,24 +6,19 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Response, status
 
 from services.intake.api.body_limit import TOO_LARGE_RESPONSE
-from services.intake.api.client_limits import limit_filing, limit_tracking
+from services.intake.api.client_limits import limit_tracking
 from services.intake.api.dependencies import (
     MISSING_HEADER_MESSAGE,
     NO_STORE,
     AccessToken,
     SessionDep,
 )
+from services.intake.api.staff_filing import FilerDep, taken_by
 from services.intake.filing import attachments, complaints, idempotency
 from services.intake.filing.idempotency import IdempotencyKey
-from services.intake.filing.schemas import (
-    AttachmentOut,
-    ComplaintIn,
-    ComplaintOut,
-    FiledOut,
-    ReplyIn,
-    ReplyOut,
-)
+from services.intake.filing.schemas import AttachmentOut, ComplaintOut, FiledOut, ReplyIn, ReplyOut
 from services.intake.tracking import notices
+from shared.messaging.contracts.filing import ComplaintIn
 from shared.sop import reply_reader_label
 from shared.web.api_errors import Unauthorized, error_responses
 
@@ -34,17 +29,25 @@ router = APIRouter(prefix="/api/v1/complaints")
     "",
     status_code=status.HTTP_202_ACCEPTED,
     summary="Ajukan laporan pengaduan",
-    responses={**error_responses(400, 409, 422, 429, 503), **TOO_LARGE_RESPONSE},
-    dependencies=[Depends(limit_filing)],
+    responses={**error_responses(400, 401, 403, 409, 422, 429, 503), **TOO_LARGE_RESPONSE},
 )
 def file_complaint(
-    body: ComplaintIn, session: SessionDep, response: Response, key: IdempotencyKey
+    body: ComplaintIn,
+    session: SessionDep,
+    response: Response,
+    key: IdempotencyKey,
+    filer: FilerDep,
 ) -> FiledOut:
     """Laporan pengaduan diterima dan diteruskan ke langkah pertama SOP. Jawabannya memuat
     **kode pelacakan** dan **token akses**; token akses hanya ditampilkan sekali. Kirim ulang
     permintaan yang sama dengan header `Idempotency-Key` yang sama bila jawaban tidak sampai:
-    Anda menerima jawaban pertama lagi, bukan laporan kedua."""
-    answer = idempotency.file_once(session, body, key)
+    Anda menerima jawaban pertama lagi, bukan laporan kedua.
+
+    **Admin Pengaduan** mencatat laporan yang diterima melalui telepon, loket atau surat dengan
+    `received_via` dan token petugasnya (`Authorization: Bearer`, dari
+    `POST /api/v1/auth/token` layanan petugas); laporan itu tidak dihitung dalam batas
+    pengiriman per alamat, dan jawabannya adalah tanda terima bagi pengadu."""
+    answer = idempotency.file_once(session, body, key, taken_by(body, filer))
     response.headers.update(NO_STORE)
     response.headers["Location"] = f"/api/v1/complaints/{answer.tracking_code}"
     return answer

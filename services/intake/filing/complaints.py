@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
@@ -16,7 +17,6 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, make_transient_to_detached
 
 from services.intake.app_channel.live_events import Note, announce_after_commit
-from services.intake.filing.schemas import ComplaintIn
 from services.intake.models import Complaint, TimelineEntry
 from services.intake.tracking.applied import complaint_for_message
 from services.intake.tracking.codes import (
@@ -34,10 +34,13 @@ from shared.messaging.contracts import (
     ComplainantReplyV1,
     ComplaintAnsweredV1,
     ComplaintFiledV1,
+    ComplaintTakenV1,
     NotificationKind,
     NotificationRequestedV1,
+    ReceivedVia,
     Reporter,
 )
+from shared.messaging.contracts.filing import ComplaintIn
 from shared.messaging.outbox import enqueue
 from shared.runtime.log_context import annotate
 from shared.sop import ANSWERED, FIRST_STEP, INFORMATION_SUPPLIED, PATHS, SUBMITTED
@@ -62,30 +65,92 @@ NOT_FOUND_MESSAGE = (
 _DECOY_HASH = hash_access_token(new_access_token())
 
 
-def file_complaint(session: Session, data: ComplaintIn) -> tuple[Complaint, str]:
+@dataclass(frozen=True)
+class TakenBy:
+    """The Admin Pengaduan who filed a complaint for the complainant, and how it came in."""
+
+    username: str
+    received_via: ReceivedVia
+
+
+def file_complaint(
+    session: Session, data: ComplaintIn, taken: TakenBy | None = None
+) -> tuple[Complaint, str]:
     """Register the complaint and, in the same transaction, hand it to the workflow's first step
     and ask the notifier to acknowledge it. Returns the complaint and its access token, which
     exists only in this return value from now on."""
-    now = utcnow()
     token = new_access_token()
+    digest = hash_access_token(token)
     complaint = under_unused_code(
-        lambda code: _insert_unless_taken(
-            session,
-            id=str(uuid.uuid4()),
-            tracking_code=code,
-            access_token_hash=hash_access_token(token),
-            reporter_name=data.reporter.name,
-            reporter_email=data.reporter.email,
-            reporter_phone=data.reporter.phone,
-            subject=data.subject,
-            description=data.description,
-            licence_reference=data.licence_reference,
-            channels=[channel.value for channel in data.channels],
-            status=SUBMITTED,
-            status_sequence=0,
-            created_at=now,
-        )
+        lambda code: _insert_unless_taken(session, **_columns(data, code, digest, taken))
     )
+    _send_on(session, complaint, data, taken)
+    return complaint, token
+
+
+def file_taken(session: Session, msg: ComplaintTakenV1) -> None:
+    """A complaint the Admin Pengaduan took in the console, filed under the code and token the
+    workflow drew and printed on the receipt. The consumer's inbox files a message once.
+
+    Codes are drawn at random in two places, so the receipt's code may (once in a trillion
+    filings) already name a complaint filed here meanwhile. The complainant's token must still
+    work, so the complaint is filed under a fresh code and the workflow is told the receipt's
+    code (``receipt_code``): the case shows both, the Admin Pengaduan tells the complainant, and
+    the notifier's acknowledgement carries the new code on every channel they gave."""
+    data = ComplaintIn.model_validate(
+        {
+            "reporter": msg.reporter.model_dump(),
+            "subject": msg.subject,
+            "description": msg.description,
+            "channels": list(msg.channels),
+            "licence_reference": msg.licence_reference,
+        }
+    )
+    taken = TakenBy(username=msg.taken_by, received_via=msg.received_via)
+    columns = _columns(data, msg.tracking_code, msg.access_token_hash, taken)
+    complaint = _insert_unless_taken(session, **columns)
+    receipt_code = None
+    if complaint is None:
+        log.error("receipt code %s is taken; filing under a fresh code", msg.tracking_code)
+        receipt_code = msg.tracking_code
+        complaint = under_unused_code(
+            lambda code: _insert_unless_taken(session, **{**columns, "tracking_code": code})
+        )
+    _send_on(session, complaint, data, taken, receipt_code=receipt_code)
+
+
+def _columns(
+    data: ComplaintIn, code: str, access_token_hash: str, taken: TakenBy | None
+) -> dict[str, Any]:
+    return {
+        "id": str(uuid.uuid4()),
+        "tracking_code": code,
+        "access_token_hash": access_token_hash,
+        "reporter_name": data.reporter.name,
+        "reporter_email": data.reporter.email,
+        "reporter_phone": data.reporter.phone,
+        "subject": data.subject,
+        "description": data.description,
+        "licence_reference": data.licence_reference,
+        "channels": [channel.value for channel in data.channels],
+        "received_via": taken.received_via.value if taken else None,
+        "taken_by": taken.username if taken else None,
+        "status": SUBMITTED,
+        "status_sequence": 0,
+        "created_at": utcnow(),
+    }
+
+
+def _send_on(
+    session: Session,
+    complaint: Complaint,
+    data: ComplaintIn,
+    taken: TakenBy | None,
+    *,
+    receipt_code: str | None = None,
+) -> None:
+    """The filing's timeline entry, its hand-off to step 1 and its acknowledgement."""
+    now = complaint.created_at
     session.add(TimelineEntry(complaint_id=complaint.id, status=SUBMITTED, occurred_at=now))
     reporter = Reporter(
         name=data.reporter.name, email=data.reporter.email, phone=data.reporter.phone
@@ -102,6 +167,9 @@ def file_complaint(session: Session, data: ComplaintIn) -> tuple[Complaint, str]
             reporter=reporter,
             channels=channels,
             licence_reference=data.licence_reference,
+            received_via=taken.received_via if taken else None,
+            taken_by=taken.username if taken else None,
+            receipt_code=receipt_code,
         ),
     )
     enqueue(
@@ -119,7 +187,6 @@ def file_complaint(session: Session, data: ComplaintIn) -> tuple[Complaint, str]
     session.flush()
     annotate(tracking_code=complaint.tracking_code)
     log.info("complaint %s filed as %s", complaint.id, complaint.tracking_code)
-    return complaint, token
 
 
 def status_now(session: Session, tracking_code: str) -> str:

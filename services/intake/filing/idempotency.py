@@ -25,9 +25,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from services.intake.filing import complaints
-from services.intake.filing.schemas import ComplaintIn, FiledOut
+from services.intake.filing.complaints import TakenBy
+from services.intake.filing.schemas import FiledOut
 from services.intake.models import Complaint, FilingKey
 from shared.database.engine import utcnow
+from shared.messaging.contracts.filing import ComplaintIn
 from shared.runtime.settings import get_settings
 from shared.web.api_errors import Conflict, InvalidInput, TooManyRequests
 
@@ -93,6 +95,7 @@ def file_once(
     session: Session,
     body: ComplaintIn,
     key: str | None,
+    taken: TakenBy | None = None,
     then: Callable[[Complaint], None] | None = None,
 ) -> FiledOut:
     """File ``body``; with a ``key`` that filed it already, the first answer again instead.
@@ -101,7 +104,7 @@ def file_once(
     claimed = claim(session, key, body) if key is not None else None
     if isinstance(claimed, FiledOut):
         return claimed  # a retry: the first answer again, and no second complaint
-    complaint, token = complaints.file_complaint(session, body)
+    complaint, token = complaints.file_complaint(session, body, taken)
     if then is not None:
         then(complaint)
     answer = FiledOut(
@@ -109,6 +112,9 @@ def file_once(
         access_token=token,
         status=complaint.status,
         message=complaints.FILED_MESSAGE,
+        received_via=complaint.received_via,
+        taken_by=complaint.taken_by,
+        filed_at=complaint.created_at,
     )
     if claimed is not None:
         remember(claimed, complaint.id, answer)

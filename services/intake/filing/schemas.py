@@ -6,188 +6,21 @@ from __future__ import annotations
 import base64
 import binascii
 import re
-import unicodedata
 from datetime import datetime
-from typing import Annotated, Any
 
-import phonenumbers
 from cryptography.hazmat.primitives.asymmetric import ec
-from email_validator import EmailNotValidError, validate_email
-from pydantic import (
-    AfterValidator,
-    BaseModel,
-    ConfigDict,
-    Field,
-    StringConstraints,
-    ValidationInfo,
-    field_validator,
-)
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from services.intake.models import Attachment, Complaint, InboxMessage, TimelineEntry
 from services.intake.tracking.notices import UndeliveredNoticeOut
-from shared.messaging.contracts import Channel
+from shared.messaging.contracts import ReceivedVia
+
+# The complaint as filed (ComplaintIn, ReporterIn) is in shared.messaging.contracts.filing: the
+# workflow's console files complaints taken by telephone with the same model.
+from shared.messaging.contracts.filing import OneLine, Paragraphs, Strict
 from shared.sop import STATUS_LABELS
 
-PHONE_REGION = "ID"
 IN_PROGRESS_LABEL = "Laporan pengaduan Anda sedang diproses"
-CHANNEL_VALUES = frozenset(c.value for c in Channel)
-CHANNEL_CHOICES = ", ".join(c.value for c in Channel)
-# Line breaks may structure a description; in a name or subject they could forge mail headers.
-_LAYOUT = frozenset("\n\r\t")
-# A NIB is 13 digits; application numbers look like "503/0123/IUMK/2026": ASCII only, so no
-# look-alike letter from another script can pass for one.
-LICENCE_REFERENCE_MAX = 64
-_LICENCE_REFERENCE = re.compile(r"[A-Za-z0-9 ./-]+")
-
-
-def _plain_text(allowed: frozenset[str]) -> AfterValidator:
-    def check(value: str) -> str:
-        try:
-            value.encode("utf-8")
-        except UnicodeEncodeError:  # a lone surrogate from a JSON "\ud800" escape
-            raise ValueError("berisi karakter yang tidak valid") from None
-        if any(unicodedata.category(ch) == "Cc" and ch not in allowed for ch in value):
-            raise ValueError("tidak boleh berisi karakter kontrol")
-        return value
-
-    return AfterValidator(check)
-
-
-_ONE_LINE = _plain_text(frozenset())
-OneLine = Annotated[str, _ONE_LINE]
-LicenceReference = Annotated[str, StringConstraints(max_length=LICENCE_REFERENCE_MAX), _ONE_LINE]
-Paragraphs = Annotated[str, _plain_text(_LAYOUT)]
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-
-# Who files the laporan pengaduan, and where the jawaban can reach them. The schemas' texts
-# (json_schema_extra, descriptions) are what citizens read in /docs: Bahasa Indonesia.
-class ReporterIn(_Strict):
-    model_config = ConfigDict(json_schema_extra={"description": "Identitas dan kontak pelapor"})
-
-    name: OneLine = Field(
-        min_length=1, max_length=200, description="Nama pelapor", examples=["Budi Santoso"]
-    )
-    # The length limit sits before the text check: after it, pydantic reports a long value as
-    # a list's "too_long" ("maksimal 320 pilihan").
-    email: Annotated[str, StringConstraints(max_length=320), _ONE_LINE] | None = Field(
-        default=None,
-        description="Alamat email; wajib bila saluran email dipilih",
-        examples=["budi@example.id"],
-    )
-    phone: Annotated[str, StringConstraints(max_length=32), _ONE_LINE] | None = Field(
-        default=None,
-        description="Nomor telepon Indonesia atau internasional; wajib bila saluran sms dipilih",
-        examples=["0812-3456-7890"],
-    )
-
-    @field_validator("email", "phone", mode="before")
-    @classmethod
-    def _blank_is_absent(cls, value: Any) -> Any:
-        return None if isinstance(value, str) and not value.strip() else value
-
-    @field_validator("email")
-    @classmethod
-    def _email(cls, value: str | None) -> str | None:
-        if value is None:
-            return None
-        try:
-            return validate_email(value, check_deliverability=False).normalized
-        except EmailNotValidError:
-            raise ValueError(f"alamat email {value!r} tidak valid") from None
-
-    @field_validator("phone")
-    @classmethod
-    def _phone(cls, value: str | None) -> str | None:
-        if value is None:
-            return None
-        try:
-            number = phonenumbers.parse(value, PHONE_REGION)
-        except phonenumbers.NumberParseException:
-            number = None
-        if number is None or not phonenumbers.is_valid_number(number):
-            raise ValueError(
-                f"nomor telepon {value!r} tidak valid "
-                "(contoh: 0812-3456-7890 atau +62 812 3456 7890)"
-            )
-        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-
-
-# A laporan pengaduan as the citizen files it.
-class ComplaintIn(_Strict):
-    model_config = ConfigDict(json_schema_extra={"description": "Laporan pengaduan baru"})
-
-    reporter: ReporterIn
-    subject: OneLine = Field(
-        min_length=5,
-        max_length=200,
-        description="Perihal pengaduan",
-        examples=["Izin usaha belum terbit"],
-    )
-    description: Paragraphs = Field(
-        min_length=10,
-        max_length=5000,
-        description="Uraian pengaduan",
-        examples=["Permohonan izin usaha kami sudah tiga minggu belum ada kabar."],
-    )
-    channels: list[Channel] = Field(
-        min_length=1,
-        max_length=len(Channel),
-        description="Saluran penyampaian jawaban: email, sms, app",
-        examples=[["email", "app"]],
-    )
-    licence_reference: LicenceReference | None = Field(
-        default=None,
-        description="Nomor izin atau permohonan yang diadukan (NIB / nomor permohonan), bila ada: "
-        "huruf, angka, spasi, tanda hubung, titik dan garis miring",
-        examples=["1234567890123", "503/0123/IUMK/2026"],
-    )
-
-    @field_validator("licence_reference", mode="before")
-    @classmethod
-    def _blank_reference_is_absent(cls, value: Any) -> Any:
-        return None if isinstance(value, str) and not value.strip() else value
-
-    @field_validator("licence_reference")
-    @classmethod
-    def _reference(cls, value: str | None) -> str | None:
-        if value is not None and not _LICENCE_REFERENCE.fullmatch(value):
-            raise ValueError(
-                "nomor izin atau permohonan hanya boleh berisi huruf, angka, spasi, "
-                "tanda hubung (-), titik (.) dan garis miring (/)"
-            )
-        return value
-
-    @field_validator("channels", mode="before")
-    @classmethod
-    def _known_channels(cls, value: Any) -> Any:
-        # Pydantic's own enum error ends in English ("'email', 'sms' or 'app'"): say it here.
-        if isinstance(value, list):
-            unknown = [v for v in value if not (isinstance(v, str) and v in CHANNEL_VALUES)]
-            if unknown:
-                raise ValueError(
-                    f"saluran {', '.join(map(repr, unknown))} tidak dikenal "
-                    f"(pilihan: {CHANNEL_CHOICES})"
-                )
-        return value
-
-    @field_validator("channels")
-    @classmethod
-    def _reachable(cls, value: list[Channel], info: ValidationInfo) -> list[Channel]:
-        repeated = sorted({c.value for c in value if value.count(c) > 1})
-        if repeated:
-            raise ValueError(f"saluran {', '.join(repeated)} dipilih lebih dari sekali")
-        reporter = info.data.get("reporter")
-        if reporter is None:  # the reporter's own errors are reported already
-            return value
-        if Channel.EMAIL in value and reporter.email is None:
-            raise ValueError("saluran email dipilih, tetapi alamat email pelapor tidak diisi")
-        if Channel.SMS in value and reporter.phone is None:
-            raise ValueError("saluran sms dipilih, tetapi nomor telepon pelapor tidak diisi")
-        return value
 
 
 class FiledOut(BaseModel):
@@ -195,6 +28,11 @@ class FiledOut(BaseModel):
     access_token: str = Field(description="Token akses; hanya ditampilkan sekali ini")
     status: str = Field(description="Status laporan pengaduan", examples=["submitted"])
     message: str = Field(description="Keterangan untuk pelapor")
+    received_via: ReceivedVia | None = Field(
+        default=None, description="Dicatat Admin Pengaduan: diterima melalui telepon, loket, surat"
+    )
+    taken_by: str | None = Field(default=None, description="Petugas yang mencatat (nama pengguna)")
+    filed_at: datetime | None = Field(default=None, description="Waktu laporan diterima")
 
 
 def status_label(status: str) -> str:
@@ -211,7 +49,7 @@ class TimelineEntryOut(BaseModel):
     )
 
 
-class ReplyIn(_Strict):
+class ReplyIn(Strict):
     model_config = ConfigDict(
         json_schema_extra={"description": "Kelengkapan data yang diminta petugas"}
     )
@@ -346,7 +184,7 @@ def _is_p256_point(raw: bytes | None) -> bool:
     return True
 
 
-class PushKeysIn(_Strict):
+class PushKeysIn(Strict):
     p256dh: str = Field(
         max_length=100, description="Kunci publik P-256 peramban (base64url, 65 byte)"
     )
@@ -372,7 +210,7 @@ class PushKeysIn(_Strict):
         return value
 
 
-class PushSubscriptionIn(_Strict):
+class PushSubscriptionIn(Strict):
     """The browser's ``PushSubscription.toJSON()``."""
 
     model_config = ConfigDict(

@@ -19,7 +19,6 @@ from services.intake.filing import attachments, complaints, idempotency
 from services.intake.filing.schemas import status_label
 from services.intake.models import Complaint
 from services.intake.portal.forms import (
-    CHANNEL_CHOICES,
     FORM_LIMITS,
     FormFields,
     complaint_values,
@@ -28,6 +27,7 @@ from services.intake.portal.forms import (
 )
 from services.intake.portal.uploads import ACCEPT, attachment_hint, choose_again, judge_files
 from shared.messaging.contracts import Channel
+from shared.messaging.contracts.filing import CHANNEL_FORM_CHOICES
 from shared.web.pages import csrf_token, page_templates
 from shared.wording.file_sizes import size_words
 from shared.wording.time_words import time_words
@@ -70,7 +70,7 @@ def _form_page(
             "section": "ajukan",
             "values": values,
             "errors": errors,
-            "channel_choices": CHANNEL_CHOICES,
+            "channel_choices": CHANNEL_FORM_CHOICES,
         },
         status_code=status_code,
     )
@@ -113,10 +113,10 @@ def file_from_form(request: Request, form: FormDep, session: SessionDep) -> HTML
         attachments.attach_all(session, complaint, files)
 
     try:
-        filed = idempotency.file_once(session, judged.model, _filing_key(form), attach_files)
+        filed = idempotency.file_once(session, judged.model, _filing_key(form), then=attach_files)
     except idempotency.KeyReused:
         # Back in the browser, changed, sent again: a different complaint, filed as one.
-        filed = idempotency.file_once(session, judged.model, None, attach_files)
+        filed = idempotency.file_once(session, judged.model, None, then=attach_files)
     except idempotency.KeyInUse as exc:  # a double click: the first is still being filed
         return render(
             request,

@@ -4,9 +4,9 @@ read any case; claiming is for the role of the step the case waits at."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Body, Path, Query, status
 from sqlalchemy.orm import Session
 
 from services.workflow.api.dependencies import CurrentUser
@@ -18,10 +18,10 @@ from services.workflow.api.schemas import (
     EventOut,
     HistoryOut,
 )
-from services.workflow.cases import claims, search
+from services.workflow.cases import claims, notes, search
 from services.workflow.cases.history import actor_names, events_of
 from services.workflow.dependencies import SessionDep
-from services.workflow.models import Case
+from services.workflow.models import Case, CaseEvent
 from services.workflow.sla import clock, step_clock
 from shared.sop import ROLE_LABELS, STEP_BY_NUMBER
 from shared.web.api_errors import error_responses
@@ -56,6 +56,35 @@ def read_history(case_id: CaseId, _user: CurrentUser, session: SessionDep) -> Hi
         tracking_code=case.tracking_code,
         events=history_out(session, case.id),
     )
+
+
+@router.post(
+    "/{case_id}/notes",
+    status_code=status.HTTP_201_CREATED,
+    summary="Tambah catatan internal",
+    responses=error_responses(401, 404, 422),
+)
+def add_note(
+    case_id: CaseId,
+    user: CurrentUser,
+    session: SessionDep,
+    payload: Annotated[
+        dict[str, Any],
+        Body(
+            openapi_examples={
+                "catatan": {
+                    "summary": "Catatan internal",
+                    "value": {"text": "Pengadu menelepon: berkas sudah dikirim ulang lewat OSS"},
+                }
+            }
+        ),
+    ],
+) -> EventOut:
+    """Catatan untuk sesama petugas (`text`, paling banyak 2000 karakter), dari peran mana pun
+    di langkah mana pun; dicatat dalam riwayat laporan (`kind` `note`) bersama langkah saat
+    itu, dan tidak mengubah laporan. Catatan internal tidak pernah ditampilkan atau dikirim
+    kepada pengadu. Teks kosong atau terlalu panjang: 422."""
+    return event_out(session, notes.add_note(session, case_id=case_id, user=user, payload=payload))
 
 
 @router.post(
@@ -134,6 +163,8 @@ def _case_out(session: Session, case: Case) -> CaseOut:
         reporter_name=case.reporter_name,
         licence_reference=case.licence_reference,
         channels=case.channels,
+        received_via=case.received_via,
+        taken_by=case.taken_by,
         current_step=case.current_step,
         current_role=current.role.value if current else None,
         arrived_at=case.step_arrived_at,
@@ -153,7 +184,12 @@ def history_out(session: Session, case_id: str) -> list[EventOut]:
     """The record with each actor named as staff read it, beside the actor's stable code."""
     events = events_of(session, case_id)
     names = actor_names(session, events)
-    return [
-        EventOut.model_validate(e).model_copy(update={"actor_label": names[e.actor]})
-        for e in events
-    ]
+    return [_event_out(e, names) for e in events]
+
+
+def event_out(session: Session, event: CaseEvent) -> EventOut:
+    return _event_out(event, actor_names(session, [event]))
+
+
+def _event_out(event: CaseEvent, names: dict[str, str]) -> EventOut:
+    return EventOut.model_validate(event).model_copy(update={"actor_label": names[event.actor]})

@@ -29,7 +29,11 @@ class EventOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
     sequence: int
-    kind: str
+    kind: str = Field(
+        description="Jenis catatan: filed, arrived, completed, path, claimed, released, notified, "
+        "resend_requested, complainant_replied, breached, note (catatan internal petugas: "
+        "input.text; tidak pernah untuk pengadu)"
+    )
     step: int | None
     actor: str = Field(description="Pelaku: nama akun petugas, atau sistem, notifier, pengadu")
     actor_label: str = Field(
@@ -58,6 +62,14 @@ class CaseOut(BaseModel):
         default=None, description="Nomor izin atau permohonan (NIB / nomor permohonan) dari pengadu"
     )
     channels: list[str]
+    received_via: str | None = Field(
+        default=None,
+        description="Dicatat Admin Pengaduan: diterima melalui telepon, loket atau surat; "
+        "kosong bila diajukan sendiri oleh pengadu",
+    )
+    taken_by: str | None = Field(
+        default=None, description="Nama pengguna Admin Pengaduan yang mencatatnya"
+    )
     current_step: int | None
     current_role: str | None
     arrived_at: datetime | None

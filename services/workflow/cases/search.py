@@ -1,7 +1,8 @@
 """Finding cases: one case by id, or many by one parameterised filter.
 
 Any staff member may read any case; only the step's role may act on it (see ``steps``).
-Dates given without a time zone are read as the office's time, WIB (UTC+7).
+Dates given without a time zone are read as the office's time, WIB (UTC+7). What the search
+text ``q`` matches (text, tracking code, phone, email, name, NIB) is said in ``lookup``.
 """
 
 from __future__ import annotations
@@ -15,10 +16,10 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import Session
 
+from services.workflow.cases import lookup
 from services.workflow.errors import CaseNotFound, InvalidFilter
 from services.workflow.models import Case
 from services.workflow.sla import clock
-from shared.messaging.contracts.codes import CODE_PATTERN, normalise_tracking_code
 from shared.runtime.log_context import annotate
 from shared.sop import STAFF_STATUS_LABELS, STEPS, Role
 from shared.wording.time_words import WIB
@@ -150,8 +151,11 @@ class CaseFilter(BaseModel):
         WithJsonSchema({"type": "string", "maxLength": MAX_QUERY_LENGTH}),
     ] = Field(
         None,
-        description="Cari teks dalam perihal dan uraian (tanpa membedakan huruf besar), atau kode "
-        "pelacakan seperti diketik (dengan atau tanpa tanda hubung, huruf kecil, O untuk 0)",
+        description="Cari teks dalam perihal, uraian atau nama pengadu (tanpa membedakan huruf "
+        "besar); kode pelacakan seperti diketik (dengan atau tanpa tanda hubung, huruf kecil, O "
+        "untuk 0); nomor telepon pengadu dalam bentuk apa pun (0812..., +62812..., 62812..., "
+        "dengan spasi atau tanda hubung; nomor lengkap); alamat email pengadu (lengkap); NIB atau "
+        "nomor permohonan (lengkap, tanpa membedakan huruf besar, spasi, tanda hubung dan titik)",
     )
     limit: Annotated[int, _in_range(1, MAX_LIMIT), _bounded(1, MAX_LIMIT, 20)] = Field(
         20, description="Jumlah laporan per halaman"
@@ -201,20 +205,8 @@ def _conditions(f: CaseFilter, now: datetime) -> list[ColumnElement[bool]]:
         on_time = or_(Case.step_arrived_at.is_(None), Case.due_at.is_(None), Case.due_at > now)
         conditions.append(late if f.overdue else on_time)
     if f.q is not None:
-        pattern = f"%{_escape_like(f.q)}%"
-        code = normalise_tracking_code(f.q)
-        conditions.append(
-            or_(
-                Case.subject.ilike(pattern, escape="\\"),
-                Case.description.ilike(pattern, escape="\\"),
-                *([Case.tracking_code == code] if CODE_PATTERN.fullmatch(code) else []),
-            )
-        )
+        conditions.append(lookup.query_matches(f.q))
     return conditions
-
-
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def tracking_code_of(session: Session, case_id: str | None) -> str | None:

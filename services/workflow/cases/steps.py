@@ -79,23 +79,40 @@ def receive_complaint(session: Session, msg: ComplaintFiledV1) -> Case:
         reporter_phone=msg.reporter.phone,
         licence_reference=msg.licence_reference,
         channels=[c.value for c in msg.channels],
+        received_via=msg.received_via.value if msg.received_via else None,
+        taken_by=msg.taken_by,
         status="submitted",
         current_step=FIRST_STEP.number,
         filed_at=msg.occurred_at,
         event_count=0,
     )
     session.add(case)
+    _record_filing(session, case, msg)
+    arrive_at(session, case, FIRST_STEP)
+    enqueue(session, NOTIFY_TASK, notification_for(case, NotificationKind.REGISTERED))
+    return case
+
+
+def _record_filing(session: Session, case: Case, msg: ComplaintFiledV1) -> None:
+    """The record's first line: the complainant filed it, or the Admin Pengaduan took it (by
+    telephone, at the desk, by letter) under their own name; and, should intake have had to
+    file it under another code than the receipt's, that code, for the Admin to tell them."""
+    taken = msg.taken_by is not None and msg.received_via is not None
+    output: dict[str, Any] | None = None
+    if taken:
+        output = {"received_via": case.received_via}
+        if msg.receipt_code is not None:
+            output["receipt_code"] = msg.receipt_code
     record(
         session,
         case,
         "filed",
-        actor=CITIZEN_ACTOR,
+        actor=msg.taken_by if taken and msg.taken_by else CITIZEN_ACTOR,
+        role=FIRST_STEP.role.value if taken else None,
         occurred_at=msg.occurred_at,
         input={"subject": msg.subject, "description": msg.description},
+        output=output,
     )
-    arrive_at(session, case, FIRST_STEP)
-    enqueue(session, NOTIFY_TASK, notification_for(case, NotificationKind.REGISTERED))
-    return case
 
 
 def arrive(session: Session, msg: StepHandoffV1) -> None:

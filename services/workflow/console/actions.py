@@ -1,5 +1,6 @@
 """What the person looking at a case may do with it now, as forms: complete the current step,
-take one of the step's other SOP paths, claim or release the case. Whether the step is theirs
+take one of the step's other SOP paths, claim or release the case; any of them may add an
+internal note at any time (``note_action``). Whether the step is theirs
 is asked of ``steps.actionable``, the check completing it runs, so the page never offers what
 the API would refuse."""
 
@@ -9,6 +10,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
+from services.workflow.cases.notes import NOTE_FIELDS
 from services.workflow.cases.steps import actionable
 from services.workflow.models import Case, StaffUser
 from services.workflow.staff.accounts import get_by_username
@@ -16,6 +18,7 @@ from shared.sop import PATHS_BY_STEP, STEP_BY_NUMBER, InputField, Step
 from shared.web.api_errors import DomainError
 
 COMPLETE = "complete"
+NOTE = "note"
 
 
 @dataclass(frozen=True)
@@ -90,6 +93,19 @@ def step_actions(case: Case, step: Step) -> tuple[Action, ...]:
         for p in PATHS_BY_STEP.get(step.number, {}).values()
     )
     return (complete, *others)
+
+
+def note_action(case: Case) -> Action:
+    """The form every staff member has on a case: a note for the other staff, never for the
+    complainant."""
+    return Action(
+        key=NOTE,
+        title="Catatan internal",
+        button="Simpan catatan internal",
+        url=f"{case_url(case.id)}/catatan",
+        fields=_fields(NOTE, NOTE_FIELDS),
+        primary=False,
+    )
 
 
 def actions_for(session: Session, case: Case, user: StaffUser) -> CaseActions:

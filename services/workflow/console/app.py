@@ -21,6 +21,7 @@ from services.workflow.console import cases as console_cases
 from services.workflow.console import notifications as console_notifications
 from services.workflow.console import reports as console_reports
 from services.workflow.console import search as console_search
+from services.workflow.console import taking as console_taking
 from services.workflow.console.pages import TEMPLATES, page, redirect
 from services.workflow.console.session import (
     LOGIN_URL,
@@ -144,6 +145,7 @@ def install(app: FastAPI) -> None:
         console_reports,
         console_notifications,
         console_backlog,
+        console_taking,
     ):
         app.include_router(module.router)
 

@@ -13,9 +13,9 @@ from fastapi import APIRouter, Depends, Path, Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
-from services.workflow.cases import claims, paths, search, steps
+from services.workflow.cases import claims, notes, paths, search, steps
 from services.workflow.cases.history import actor_names, events_of
-from services.workflow.console.actions import COMPLETE, actions_for, case_url
+from services.workflow.console.actions import COMPLETE, NOTE, actions_for, case_url, note_action
 from services.workflow.console.history import CHANNEL_LABELS, timeline
 from services.workflow.console.pages import page, redirect
 from services.workflow.console.session import ConsoleUser
@@ -24,6 +24,7 @@ from services.workflow.models import Case, StaffUser
 from services.workflow.sla import clock, step_clock
 from shared.sop import PATHS_BY_STEP, STEP_BY_NUMBER
 from shared.web.api_errors import InvalidInput
+from shared.wording.received_via import received_via_label
 
 router = APIRouter(prefix="/console/kasus", include_in_schema=False)
 CaseId = Annotated[str, Path(max_length=64)]
@@ -72,9 +73,11 @@ def _case_page(
         ),
         "channels": [CHANNEL_LABELS.get(c, c) for c in case.channels],
         "licence_reference": case.licence_reference,
+        "received_via": received_via_label(case.received_via),
         "duplicate_of": search.tracking_code_of(session, case.duplicate_of),
         "duplicates": search.duplicates_of(session, case.id),
         "actions": actions_for(session, case, user),
+        "note_action": note_action(case),
         "timeline": timeline(events, actor_names(session, events)),
         "failed": failed,
         "values": values or {},
@@ -165,3 +168,15 @@ def claim(case_id: CaseId, user: ConsoleUser, session: SessionDep) -> Response:
 def release(case_id: CaseId, user: ConsoleUser, session: SessionDep) -> Response:
     case = claims.release(session, case_id, user)
     return redirect(f"{case_url(case.id)}?pesan=dilepas")
+
+
+@router.post("/{case_id}/catatan")
+def add_note(
+    case_id: CaseId, request: Request, user: ConsoleUser, session: SessionDep, form: FormFields
+) -> Response:
+    try:
+        with session.begin_nested():
+            notes.add_note(session, case_id=case_id, user=user, payload=_payload(("text",), form))
+    except InvalidInput as exc:
+        return _refused_input(request, session, case_id, user, NOTE, form, exc)
+    return redirect(f"{case_url(case_id)}?pesan=catatan#riwayat")

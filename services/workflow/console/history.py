@@ -7,9 +7,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from services.workflow.cases.notes import NOTE_KIND, NOTE_LABEL
 from services.workflow.models import CaseEvent
 from services.workflow.sla.report import role_label
 from shared.sop import PATHS, STEP_BY_NUMBER, STEPS
+from shared.wording.received_via import received_via_label
 
 CHANNEL_LABELS = {"email": "Email", "sms": "SMS", "app": "Aplikasi"}
 NOTIFICATION_LABELS = {
@@ -33,6 +35,7 @@ def input_labels() -> dict[str, str]:
         **{f.name: f.label for s in STEPS for f in s.inputs},
         **{f.name: f.label for p in PATHS for f in p.inputs},
         "message": "Pesan pengadu",
+        "text": "Isi catatan",
     }
 
 
@@ -44,6 +47,7 @@ class Entry:
     text: str
     details: tuple[tuple[str, str], ...]
     late: bool  # the step took longer than its standard
+    note: bool  # an internal note: for staff only
 
 
 def _step_text(step: int | None) -> str:
@@ -79,6 +83,20 @@ def _notified(_e: CaseEvent, out: dict[str, Any]) -> str:
     return f"{what} melalui {channel}: {_label(DELIVERY_STATUS, out.get('status'))}"
 
 
+def _filed(_e: CaseEvent, out: dict[str, Any]) -> str:
+    if "received_via" not in out:
+        return "Laporan pengaduan diajukan oleh pengadu"
+    way = received_via_label(out["received_via"]).lower()
+    text = f"Mencatat laporan pengaduan yang diterima melalui {way}"
+    receipt = out.get("receipt_code")
+    if receipt:
+        text += (
+            f". Kode pada tanda terima ({receipt}) ternyata sudah dipakai: laporan ini teregister "
+            "dengan kode di atas; beri tahu pengadu kode barunya"
+        )
+    return text
+
+
 def _resend(_e: CaseEvent, out: dict[str, Any]) -> str:
     channel = _label(CHANNEL_LABELS, out.get("channel"))
     return f"Meminta pengiriman ulang pemberitahuan melalui {channel}"
@@ -86,7 +104,7 @@ def _resend(_e: CaseEvent, out: dict[str, Any]) -> str:
 
 # What each kind of event says, from the event and its output.
 DESCRIPTIONS: dict[str, Callable[[CaseEvent, dict[str, Any]], str]] = {
-    "filed": lambda _e, _o: "Laporan pengaduan diajukan oleh pengadu",
+    "filed": _filed,
     "arrived": lambda e, _o: f"Laporan pengaduan tiba di {_step_text(e.step)}",
     "completed": lambda e, _o: f"Menyelesaikan {_step_text(e.step)}{_minutes(e)}",
     "path": _path,
@@ -96,6 +114,7 @@ DESCRIPTIONS: dict[str, Callable[[CaseEvent, dict[str, Any]], str]] = {
     "resend_requested": _resend,
     "complainant_replied": lambda _e, _o: "Pengadu mengirim kelengkapan data",
     "breached": lambda e, _o: f"Melewati waktu baku di {_step_text(e.step)}",
+    NOTE_KIND: lambda e, _o: f"{NOTE_LABEL}" + (f" di {_step_text(e.step)}" if e.step else ""),
 }
 
 
@@ -105,7 +124,7 @@ def _describe(event: CaseEvent) -> str:
 
 
 def _details(event: CaseEvent) -> tuple[tuple[str, str], ...]:
-    if event.kind not in ("completed", "path", "complainant_replied"):
+    if event.kind not in ("completed", "path", "complainant_replied", NOTE_KIND):
         return ()
     given = event.input or {}
     labels = input_labels()
@@ -122,6 +141,7 @@ def timeline(events: list[CaseEvent], actors: dict[str, str]) -> list[Entry]:
             text=_describe(e),
             details=_details(e),
             late=e.within_standard is False,
+            note=e.kind == NOTE_KIND,
         )
         for e in events
     ]

@@ -17,7 +17,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 
 from services.workflow.console.session import staff_of
 from shared.runtime.settings import get_settings
-from shared.sop import PATHS, ROLE_LABELS, STEPS, next_step
+from shared.sop import PATHS, ROLE_LABELS, STEPS, complainant_desk, next_step
 from shared.web.pages import csrf_token, page_templates
 from shared.wording.sop_figures import standard_minutes_each, uniform_standard_minutes
 from shared.wording.time_words import day_words, time_words
@@ -32,6 +32,8 @@ NAV = (
     ("/console/notifikasi", "Notifikasi gagal"),
     ("/console/antrean", "Antrean"),
 )
+# Only for the role that speaks with complainants (``sop.complainant_desk``).
+DESK_NAV = (("/console/catat", "Catat pengaduan"),)
 
 
 def _step_done(number: int) -> str:
@@ -51,6 +53,7 @@ def confirmations() -> dict[str, str]:
         **{f"jalur-{p.name}": f"Tercatat: {p.label}." for p in PATHS},
         "diambil": "Laporan pengaduan ini sekarang Anda tangani.",
         "dilepas": "Laporan pengaduan dilepas dan kembali ke daftar kerja bersama.",
+        "catatan": "Catatan internal tersimpan. Catatan ini hanya untuk petugas.",
         "kirim-ulang": "Pemberitahuan akan dikirim ulang.",
         "keluar": "Anda sudah keluar.",
     }
@@ -68,10 +71,12 @@ def page(
     status_code: int = 200,
     headers: Mapping[str, str] | None = None,
 ) -> HTMLResponse:
+    staff = staff_of(request)
+    desk = staff is not None and staff.role == complainant_desk().value
     values = {
         "csrf": csrf_token(request.scope),
-        "staff": staff_of(request),
-        "nav": NAV,
+        "staff": staff,
+        "nav": NAV + DESK_NAV if desk else NAV,
         "here": request.url.path,
         "confirmation": confirmation(request),
         **(context or {}),

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import uuid
 from datetime import timedelta
-from typing import Any
 
 import jwt
 from argon2 import PasswordHasher
@@ -15,9 +14,9 @@ from services.workflow.errors import InvalidToken
 from services.workflow.models import StaffUser
 from shared.database.engine import utcnow
 from shared.runtime.settings import Settings
+from shared.web.staff_tokens import ALGORITHM, StaffTokenRejected, staff_claims
 
 _hasher = PasswordHasher()
-ALGORITHM = "HS256"
 # Verified against when the username is unknown, so a wrong name costs as long as a wrong password.
 _DUMMY_HASH = _hasher.hash("pengaduan-dummy-password")
 
@@ -49,11 +48,9 @@ def issue_token(user: StaffUser, settings: Settings) -> tuple[str, int]:
 
 def user_id_from_token(token: str, settings: Settings) -> int:
     try:
-        return int(_verified_claims(token, settings)["sub"])
-    except jwt.ExpiredSignatureError as exc:
-        raise InvalidToken("Sesi telah berakhir, silakan masuk kembali") from exc
-    except (jwt.InvalidTokenError, ValueError) as exc:
-        raise InvalidToken("Token tidak valid, silakan masuk kembali") from exc
+        return staff_claims(token, settings).user_id
+    except StaffTokenRejected as exc:
+        raise InvalidToken(exc.message) from exc
 
 
 def staff_for_token(session: Session, token: str, settings: Settings) -> StaffUser:
@@ -64,16 +61,3 @@ def staff_for_token(session: Session, token: str, settings: Settings) -> StaffUs
     if user is None or not user.active:
         raise InvalidToken("Akun tidak aktif atau tidak ditemukan")
     return user
-
-
-def _verified_claims(token: str, settings: Settings) -> dict[str, Any]:
-    """The claims of a token signed with the current key or, while it is retired, the previous
-    one (``jwt_previous_secret``); a token signed with neither is refused."""
-    for key in settings.jwt_verification_keys():
-        try:
-            return jwt.decode(
-                token, key, algorithms=[ALGORITHM], options={"require": ["exp", "sub"]}
-            )
-        except jwt.InvalidSignatureError:
-            continue
-    raise jwt.InvalidSignatureError("Signature verification failed")

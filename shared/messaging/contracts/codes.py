@@ -1,13 +1,19 @@
 """The tracking code every message carries, and how a person's typing of it is read.
 
-Intake draws the codes (``services.intake.tracking.codes``); the citizen types them on the
+Codes and access tokens are drawn here: by intake for a citizen's filing
+(``services.intake.tracking.codes``), by the workflow for a complaint the Admin Pengaduan takes
+(its receipt is printed before intake has filed it). The citizen types them on the
 portal and in the API's path, staff type them in the console's search and in a duplicate's
 ``original_tracking_code``. Every one of those goes through ``normalise_tracking_code``.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
+import secrets
+from collections.abc import Callable
+from typing import TypeVar
 
 # Crockford's base32: digits and capitals without I, L, O and U, so nothing reads as another
 # character (and no accidental words). Eight symbols give 40 random bits per code.
@@ -35,3 +41,44 @@ def normalise_tracking_code(typed: str) -> str:
     body = body.translate(_LOOKALIKES)
     groups = (body[i : i + GROUP_LENGTH] for i in range(0, symbols, GROUP_LENGTH))
     return "-".join((PREFIX, *groups))
+
+
+MAX_ATTEMPTS = 10
+
+T = TypeVar("T")
+
+
+class CodeSpaceExhausted(RuntimeError):
+    """Ten random codes in a row were taken: the code space is far fuller than it should be."""
+
+
+def new_tracking_code() -> str:
+    """A random code such as ``PGD-7KQ2-M9XD``: not sequential, so it says nothing about others."""
+    groups = ("".join(secrets.choice(ALPHABET) for _ in range(GROUP_LENGTH)) for _ in range(GROUPS))
+    return "-".join((PREFIX, *groups))
+
+
+def under_unused_code(take: Callable[[str], T | None]) -> T:
+    """What ``take`` makes of a fresh code: it returns None when the code is already in use
+    (the one in a trillion chance), and a new code is drawn."""
+    for _ in range(MAX_ATTEMPTS):
+        taken = take(new_tracking_code())
+        if taken is not None:
+            return taken
+    raise CodeSpaceExhausted("no unused tracking code found")
+
+
+def new_access_token() -> str:
+    """256 random bits, URL-safe: the citizen's only key to their complaint."""
+    return secrets.token_urlsafe(32)
+
+
+def hash_access_token(token: str) -> str:
+    """SHA-256 of the token, hex.
+
+    A fast hash is right here, unlike for passwords: slow hashes (argon2, bcrypt) exist to make
+    guessing *low-entropy* human passwords from a stolen hash expensive. This token is 256 bits
+    from ``secrets``; no amount of guessing finds a preimage, however fast each guess is. A
+    fast hash also keeps every tracking request cheap, so it gives no lever for exhausting CPU.
+    """
+    return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()

@@ -32,6 +32,14 @@ class Channel(StrEnum):
     APP = "app"
 
 
+class ReceivedVia(StrEnum):
+    """How the Admin Pengaduan received a complaint they file for the complainant."""
+
+    TELEPON = "telepon"
+    LOKET = "loket"  # at the office's desk
+    SURAT = "surat"  # by letter
+
+
 class Reporter(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -68,6 +76,31 @@ class ComplaintFiledV1(Message):
     channels: tuple[Channel, ...]
     # Added later, optional: a message filed before it existed still validates.
     licence_reference: str | None = None  # NIB or application number, as the citizen gave it
+    # Set when the Admin Pengaduan filed it for the complainant (telephone, desk, letter): how
+    # it came in and the staff member's username. Absent: the complainant filed it themselves.
+    received_via: ReceivedVia | None = None
+    taken_by: str | None = None
+    # Only when intake had to file it under another code than the receipt's (see
+    # ComplaintTakenV1): the code written on the receipt the complainant holds.
+    receipt_code: str | None = None
+
+
+class ComplaintTakenV1(Message):
+    """workflow -> intake: the Admin Pengaduan took a complaint by telephone, at the desk or by
+    letter in the console. The workflow drew the code and the access token (the token travels
+    only as its hash); intake files it as any complaint and sends it on as ComplaintFiledV1.
+    The message id is the filing's identity: a redelivery files nothing twice."""
+
+    version: Literal[1] = 1
+    tracking_code: str
+    access_token_hash: str
+    subject: str
+    description: str
+    reporter: SealedReporter
+    channels: tuple[Channel, ...]
+    licence_reference: str | None = None
+    received_via: ReceivedVia
+    taken_by: str
 
 
 class AttachmentRefV1(BaseModel):

@@ -5,6 +5,8 @@ The SOP's own step tasks are named by ``shared.sop.Step.arrive_task``.
 
 INTAKE_STATUS_TASK = "intake.complaint.status_changed"
 INTAKE_ANSWERED_TASK = "intake.complaint.answered"
+# workflow -> intake: a complaint the Admin Pengaduan took by telephone, at the desk or by letter.
+INTAKE_TAKEN_TASK = "intake.complaint.taken"
 # notifier -> intake: a notice reached the complainant on none of their channels.
 INTAKE_UNDELIVERABLE_TASK = "intake.notice.undeliverable"
 # ... and when an operator's re-send of such a notice got through after all.

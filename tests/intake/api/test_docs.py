@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
-from services.intake.tracking import codes
+from shared.messaging.contracts import codes as drawing
 from tests.intake.conftest import complaint_body, file, row_counts
 
 
@@ -35,7 +35,7 @@ def test_a_code_space_that_seems_full_ends_in_a_503_to_retry(
     client: TestClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     first = file(client)
-    monkeypatch.setattr(codes, "new_tracking_code", lambda: first["tracking_code"])
+    monkeypatch.setattr(drawing, "new_tracking_code", lambda: first["tracking_code"])
 
     response = client.post("/api/v1/complaints", json=complaint_body())
 

@@ -14,7 +14,6 @@ from sqlalchemy import select
 
 from services.intake.database import get_db
 from services.intake.models import Complaint, TimelineEntry
-from services.intake.tracking import codes
 from services.intake.tracking.codes import CODE_PATTERN
 from services.notifier.channels.sms import sms_text
 from services.notifier.messages import compose
@@ -24,6 +23,7 @@ from shared.messaging.contracts import (
     NotificationKind,
     NotificationRequestedV1,
 )
+from shared.messaging.contracts import codes as drawing
 from shared.sop import FIRST_STEP
 from tests.intake.conftest import CITIZEN_EMAIL, file, outbox_rows, queued, row_counts
 from tools.harness.processes import wait_for
@@ -69,7 +69,7 @@ def test_a_code_already_in_use_is_never_given_again(
 ) -> None:
     first = file(client)
     draws = iter([first["tracking_code"], "PGD-NEW0-C0DE"])
-    monkeypatch.setattr(codes, "new_tracking_code", lambda: next(draws))
+    monkeypatch.setattr(drawing, "new_tracking_code", lambda: next(draws))
 
     second = file(client)
 

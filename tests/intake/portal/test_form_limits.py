@@ -12,7 +12,8 @@ import pytest
 from fastapi.testclient import TestClient
 from pydantic import ValidationError
 
-from services.intake.filing.schemas import ComplaintIn, ReplyIn
+from services.intake.filing.schemas import ReplyIn
+from shared.messaging.contracts.filing import ComplaintIn
 from tests.intake.portal.conftest import complaint_form, set_status
 
 REQUIRED = {"name", "subject", "description"}

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
-from services.intake.tracking import codes
+from shared.messaging.contracts import codes as drawing
 from tests.intake.conftest import file, track
 from tests.intake.portal.conftest import file_through_form, open_tracking
 
@@ -16,7 +16,7 @@ TYPED = ["PGD01107RZG", "pgd 0110 7rzg", "pgd-oilo-7rzg", "PGDOIL07RZG", "0110-7
 
 @pytest.fixture
 def fixed_code(monkeypatch: pytest.MonkeyPatch) -> str:
-    monkeypatch.setattr(codes, "new_tracking_code", lambda: CODE)
+    monkeypatch.setattr(drawing, "new_tracking_code", lambda: CODE)
     return CODE
 
 

@@ -8,6 +8,7 @@ from collections import Counter
 import pytest
 
 from services.intake.tracking import codes
+from shared.messaging.contracts import codes as drawing
 
 
 def test_a_tracking_code_is_pgd_and_two_groups_of_unambiguous_symbols() -> None:
@@ -27,7 +28,7 @@ def test_tracking_codes_are_random_not_sequential() -> None:
 
 def test_a_taken_code_is_drawn_again(monkeypatch: pytest.MonkeyPatch) -> None:
     draws = iter(["PGD-AAAA-AAAA", "PGD-BBBB-BBBB", "PGD-CCCC-CCCC"])
-    monkeypatch.setattr(codes, "new_tracking_code", lambda: next(draws))
+    monkeypatch.setattr(drawing, "new_tracking_code", lambda: next(draws))
     taken = {"PGD-AAAA-AAAA", "PGD-BBBB-BBBB"}
 
     assert codes.under_unused_code(lambda code: None if code in taken else code) == "PGD-CCCC-CCCC"

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from services.intake.portal.forms import CHANNEL_CHOICES
+from shared.messaging.contracts.filing import CHANNEL_FORM_CHOICES
 from shared.runtime.settings.project import PROJECT_ROOT
 from shared.sop import STATUS_LABELS
 
@@ -32,5 +32,5 @@ def test_registration_is_the_sops_teregister_everywhere() -> None:
 
 
 def test_the_app_channel_names_the_tracking_page() -> None:
-    label = dict(CHANNEL_CHOICES)["app"]
+    label = dict(CHANNEL_FORM_CHOICES)["app"]
     assert label == "Aplikasi (kotak masuk di halaman lacak laporan)"

@@ -86,7 +86,7 @@ def test_a_case_page_offers_only_the_actions_of_the_logged_in_role(
     log_in(console, Role.KASI)
     kasi = console.get(url)
     assert kasi.status_code == 200
-    assert form_paths(kasi.text) == []
+    assert form_paths(kasi.text) == ["note"]  # an internal note: any role, any step
     assert "tugas peran lain" in kasi.text
     assert "PGD-TEST-0001" in kasi.text
     assert "Sudah tiga minggu izin usaha kami belum terbit" in kasi.text
@@ -96,7 +96,7 @@ def test_a_case_page_offers_only_the_actions_of_the_logged_in_role(
 
     log_in(console, Role.ADMIN)
     admin = console.get(url).text
-    assert form_paths(admin) == ["claim", "complete", "mark_duplicate"]
+    assert form_paths(admin) == ["claim", "complete", "mark_duplicate", "note"]
     assert "Selesaikan langkah 1: terima dan laporkan kepada Kasi" in admin
     assert f'action="{url}/langkah/1/jalur/mark_duplicate"' in admin
 
@@ -122,7 +122,7 @@ def test_completing_a_step_through_the_form_hands_the_case_on_as_the_api_does(
     log_in(console, Role.KASI)
     assert _rows(console.get("/console").text) == ["PGD-TEST-0001"]
     page = console.get(f"/console/kasus/{case_id}").text
-    assert form_paths(page) == ["claim", "complete", "request_information", "decline"]
+    assert form_paths(page) == ["claim", "complete", "request_information", "decline", "note"]
     assert "Selesaikan langkah 2: verifikasi" in page
     assert 'name="verification"' in page
     assert "Catatan admin" in page and "Lengkap" in page  # step 1's input, on the record
@@ -222,7 +222,7 @@ def test_declining_through_its_form_closes_the_case(
     assert response.headers["location"] == "/console?pesan=jalur-decline"
     assert _state(case_at_step_1.id)[:2] == (None, "declined")
     page = console.get(f"/console/kasus/{case_at_step_1.id}").text
-    assert form_paths(page) == []
+    assert form_paths(page) == ["note"]
     assert "Bukan pengaduan perizinan" in page
 
 
@@ -235,7 +235,7 @@ def test_claiming_shows_the_holder_and_releasing_frees_the_case(
     assert claimed.status_code == 303
     assert claimed.headers["location"] == f"{url}?pesan=diambil"
     page = console.get(url).text
-    assert form_paths(page) == ["release", "complete", "mark_duplicate"]
+    assert form_paths(page) == ["release", "complete", "mark_duplicate", "note"]
     assert "Dipegang oleh" in page
     assert post_form(console, f"{url}/lepas").status_code == 303
     assert form_paths(console.get(url).text)[0] == "claim"

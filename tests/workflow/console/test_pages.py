@@ -177,6 +177,20 @@ def test_search_finds_cases_by_text_and_refuses_a_bad_date(
     assert unknown.status_code == 422
 
 
+@pytest.mark.parametrize(
+    "typed", ["0812-3456-7890", "+62 812 3456 7890", "6281234567890", "SITI@example.id", "aminah"]
+)
+def test_search_finds_a_case_by_the_complainants_phone_email_or_name(
+    console: TestClient, staff: dict[Role, StaffUser], case_at_step_1: Case, typed: str
+) -> None:
+    log_in(console, Role.KASI)
+    found = console.get("/console/cari", params={"q": typed})
+    assert found.status_code == 200
+    assert f'href="/console/kasus/{case_at_step_1.id}"' in found.text
+    assert "Hasil: 1 laporan pengaduan" in found.text
+    assert "Hasil: 0 laporan pengaduan" in console.get("/console/cari?q=0812-3456").text
+
+
 INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>", re.IGNORECASE)
 STYLE_ATTRIBUTE = re.compile(r"\sstyle=", re.IGNORECASE)
 FIELD = re.compile(r'<(?:input|textarea|select)\b(?![^>]*type="hidden")[^>]*\bid="([^"]+)"')

@@ -1,0 +1,91 @@
+"""What the search box's one query (``q``) matches: a caller on the telephone quotes a tracking
+code, their phone number, email or name, or the NIB or application number of the licence.
+
+Each kind is tried on its own column, and a case matching any of them is found:
+
+- text: contained in the subject, the description or the complainant's name (any case);
+- tracking code: as ``normalise_tracking_code`` reads it (any case, with or without dashes);
+- phone: an Indonesian number in any form (0812…, +62812…, 62812…, spaces, dashes, dots,
+  brackets) read by ``phonenumbers`` and compared whole with the stored E.164; only a valid
+  number is compared, so a few digits never match everyone's phone;
+- email: the whole address, any case;
+- licence reference (NIB or application number): the whole reference, any case, spaces, dashes
+  and dots not counting.
+
+The workflow keeps the complainant's contacts in clear in its own database (intake seals them
+only on their way through Redis), so the columns are compared as they are. No index serves
+the search: the contained-text branches read every row anyway, and an index would only be used
+were all the branches exact.
+"""
+
+from __future__ import annotations
+
+import re
+
+import phonenumbers
+from sqlalchemy import ColumnElement, func, or_
+
+from services.workflow.models import Case
+from shared.messaging.contracts.codes import CODE_PATTERN, normalise_tracking_code
+
+# Numbers without a country code are Indonesian (as intake reads them at filing).
+PHONE_REGION = "ID"
+# What a typed phone number may hold: digits, a leading plus and the usual separators. Letters
+# are refused before phonenumbers sees them, which would read them as a keypad's digits.
+_PHONE_TYPED = re.compile(r"\+?[\d\s().\-]+")
+# The separators a licence reference is compared without.
+_REFERENCE_SEPARATORS = re.compile(r"[\s.\-]+")
+_REFERENCE_KEY = re.compile(r"[A-Z0-9/]+")
+
+
+def query_matches(q: str) -> ColumnElement[bool]:
+    """The condition a case meets when ``q`` names it in any of the ways above."""
+    pattern = f"%{escape_like(q)}%"
+    branches: list[ColumnElement[bool]] = [
+        Case.subject.ilike(pattern, escape="\\"),
+        Case.description.ilike(pattern, escape="\\"),
+        Case.reporter_name.ilike(pattern, escape="\\"),
+    ]
+    code = normalise_tracking_code(q)
+    if CODE_PATTERN.fullmatch(code):
+        branches.append(Case.tracking_code == code)
+    phone = phone_e164(q)
+    if phone is not None:
+        branches.append(Case.reporter_phone == phone)
+    if "@" in q:
+        branches.append(func.lower(Case.reporter_email) == func.lower(q))
+    reference = reference_key(q)
+    if reference is not None:
+        branches.append(_reference_column() == reference)
+    return or_(*branches)
+
+
+def phone_e164(typed: str) -> str | None:
+    """The number as stored (``+6281234567890``) when ``typed`` is a valid phone number."""
+    if not _PHONE_TYPED.fullmatch(typed) or sum(ch.isdigit() for ch in typed) < 6:
+        return None
+    try:
+        number = phonenumbers.parse(typed, PHONE_REGION)
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_valid_number(number):
+        return None
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def reference_key(typed: str) -> str | None:
+    """A licence reference as compared: upper case, without spaces, dashes or dots. Intake
+    accepts only ASCII letters, digits and those signs (and ``/``), so nothing else can match."""
+    key = _REFERENCE_SEPARATORS.sub("", typed).upper()
+    return key if _REFERENCE_KEY.fullmatch(key) else None
+
+
+def _reference_column() -> ColumnElement[str]:
+    column: ColumnElement[str] = Case.licence_reference  # type: ignore[assignment]
+    for sign in (" ", "-", "."):
+        column = func.replace(column, sign, "")
+    return func.upper(column)
+
+
+def escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

@@ -1,0 +1,245 @@
+"""A laporan pengaduan as it is filed: by a citizen (intake's API and portal) and by the Admin
+Pengaduan for a complainant who telephoned, came to the desk or wrote (the workflow's console).
+One model, validated wherever a complaint is filed, so both front doors accept and refuse the
+same; every message a person may read is in Bahasa Indonesia (``shared.web.api_errors`` passes
+the ``ValueError`` sentences through as they are)."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+from typing import Annotated, Any
+
+import phonenumbers
+from email_validator import EmailNotValidError, validate_email
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationInfo,
+    field_validator,
+)
+
+from shared.messaging.contracts.messages import Channel, ReceivedVia
+
+PHONE_REGION = "ID"
+CHANNEL_VALUES = frozenset(c.value for c in Channel)
+CHANNEL_CHOICES = ", ".join(c.value for c in Channel)
+RECEIVED_VIA_VALUES = frozenset(v.value for v in ReceivedVia)
+RECEIVED_VIA_CHOICES = ", ".join(v.value for v in ReceivedVia)
+# Line breaks may structure a description; in a name or subject they could forge mail headers.
+_LAYOUT = frozenset("\n\r\t")
+# A NIB is 13 digits; application numbers look like "503/0123/IUMK/2026": ASCII only, so no
+# look-alike letter from another script can pass for one.
+LICENCE_REFERENCE_MAX = 64
+_LICENCE_REFERENCE = re.compile(r"[A-Za-z0-9 ./-]+")
+
+
+def _plain_text(allowed: frozenset[str]) -> AfterValidator:
+    def check(value: str) -> str:
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:  # a lone surrogate from a JSON "\ud800" escape
+            raise ValueError("berisi karakter yang tidak valid") from None
+        if any(unicodedata.category(ch) == "Cc" and ch not in allowed for ch in value):
+            raise ValueError("tidak boleh berisi karakter kontrol")
+        return value
+
+    return AfterValidator(check)
+
+
+_ONE_LINE = _plain_text(frozenset())
+OneLine = Annotated[str, _ONE_LINE]
+LicenceReference = Annotated[str, StringConstraints(max_length=LICENCE_REFERENCE_MAX), _ONE_LINE]
+Paragraphs = Annotated[str, _plain_text(_LAYOUT)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+# Who files the laporan pengaduan, and where the jawaban can reach them. The schemas' texts
+# (json_schema_extra, descriptions) are what citizens read in /docs: Bahasa Indonesia.
+class ReporterIn(Strict):
+    model_config = ConfigDict(json_schema_extra={"description": "Identitas dan kontak pelapor"})
+
+    name: OneLine = Field(
+        min_length=1, max_length=200, description="Nama pelapor", examples=["Budi Santoso"]
+    )
+    # The length limit sits before the text check: after it, pydantic reports a long value as
+    # a list's "too_long" ("maksimal 320 pilihan").
+    email: Annotated[str, StringConstraints(max_length=320), _ONE_LINE] | None = Field(
+        default=None,
+        description="Alamat email; wajib bila saluran email dipilih",
+        examples=["budi@example.id"],
+    )
+    phone: Annotated[str, StringConstraints(max_length=32), _ONE_LINE] | None = Field(
+        default=None,
+        description="Nomor telepon Indonesia atau internasional; wajib bila saluran sms dipilih",
+        examples=["0812-3456-7890"],
+    )
+
+    @field_validator("email", "phone", mode="before")
+    @classmethod
+    def _blank_is_absent(cls, value: Any) -> Any:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("email")
+    @classmethod
+    def _email(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        try:
+            return validate_email(value, check_deliverability=False).normalized
+        except EmailNotValidError:
+            raise ValueError(f"alamat email {value!r} tidak valid") from None
+
+    @field_validator("phone")
+    @classmethod
+    def _phone(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        try:
+            number = phonenumbers.parse(value, PHONE_REGION)
+        except phonenumbers.NumberParseException:
+            number = None
+        if number is None or not phonenumbers.is_valid_number(number):
+            raise ValueError(
+                f"nomor telepon {value!r} tidak valid "
+                "(contoh: 0812-3456-7890 atau +62 812 3456 7890)"
+            )
+        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+# A laporan pengaduan as the citizen files it.
+class ComplaintIn(Strict):
+    model_config = ConfigDict(json_schema_extra={"description": "Laporan pengaduan baru"})
+
+    reporter: ReporterIn
+    subject: OneLine = Field(
+        min_length=5,
+        max_length=200,
+        description="Perihal pengaduan",
+        examples=["Izin usaha belum terbit"],
+    )
+    description: Paragraphs = Field(
+        min_length=10,
+        max_length=5000,
+        description="Uraian pengaduan",
+        examples=["Permohonan izin usaha kami sudah tiga minggu belum ada kabar."],
+    )
+    channels: list[Channel] = Field(
+        min_length=1,
+        max_length=len(Channel),
+        description="Saluran penyampaian jawaban: email, sms, app",
+        examples=[["email", "app"]],
+    )
+    licence_reference: LicenceReference | None = Field(
+        default=None,
+        description="Nomor izin atau permohonan yang diadukan (NIB / nomor permohonan), bila ada: "
+        "huruf, angka, spasi, tanda hubung, titik dan garis miring",
+        examples=["1234567890123", "503/0123/IUMK/2026"],
+    )
+
+    received_via: ReceivedVia | None = Field(
+        default=None,
+        description="Hanya untuk Admin Pengaduan (dengan token petugas): laporan diterima "
+        "melalui telepon, loket atau surat",
+        examples=["telepon"],
+    )
+
+    @field_validator("licence_reference", mode="before")
+    @classmethod
+    def _blank_reference_is_absent(cls, value: Any) -> Any:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("licence_reference")
+    @classmethod
+    def _reference(cls, value: str | None) -> str | None:
+        if value is not None and not _LICENCE_REFERENCE.fullmatch(value):
+            raise ValueError(
+                "nomor izin atau permohonan hanya boleh berisi huruf, angka, spasi, "
+                "tanda hubung (-), titik (.) dan garis miring (/)"
+            )
+        return value
+
+    @field_validator("received_via", mode="before")
+    @classmethod
+    def _known_way_in(cls, value: Any) -> Any:
+        if value is not None and not (isinstance(value, str) and value in RECEIVED_VIA_VALUES):
+            raise ValueError(
+                f"cara penerimaan {value!r} tidak dikenal (pilihan: {RECEIVED_VIA_CHOICES})"
+            )
+        return value
+
+    @field_validator("channels", mode="before")
+    @classmethod
+    def _known_channels(cls, value: Any) -> Any:
+        # Pydantic's own enum error ends in English ("'email', 'sms' or 'app'"): say it here.
+        if isinstance(value, list):
+            unknown = [v for v in value if not (isinstance(v, str) and v in CHANNEL_VALUES)]
+            if unknown:
+                raise ValueError(
+                    f"saluran {', '.join(map(repr, unknown))} tidak dikenal "
+                    f"(pilihan: {CHANNEL_CHOICES})"
+                )
+        return value
+
+    @field_validator("channels")
+    @classmethod
+    def _reachable(cls, value: list[Channel], info: ValidationInfo) -> list[Channel]:
+        repeated = sorted({c.value for c in value if value.count(c) > 1})
+        if repeated:
+            raise ValueError(f"saluran {', '.join(repeated)} dipilih lebih dari sekali")
+        reporter = info.data.get("reporter")
+        if reporter is None:  # the reporter's own errors are reported already
+            return value
+        if Channel.EMAIL in value and reporter.email is None:
+            raise ValueError("saluran email dipilih, tetapi alamat email pelapor tidak diisi")
+        if Channel.SMS in value and reporter.phone is None:
+            raise ValueError("saluran sms dipilih, tetapi nomor telepon pelapor tidak diisi")
+        return value
+
+
+# The complaint as a form (the portal's, the console's): each field's label, the choices of
+# channel, and where a pydantic error of ComplaintIn lands.
+COMPLAINT_LABELS = {
+    "name": "Nama lengkap",
+    "email": "Email",
+    "phone": "Nomor HP",
+    "channels": "Saluran jawaban",
+    "subject": "Pokok pengaduan",
+    "description": "Uraian pengaduan",
+    "licence_reference": "Nomor izin atau permohonan",
+}
+CHANNEL_FORM_CHOICES = (
+    (Channel.EMAIL.value, "Email"),
+    (Channel.SMS.value, "SMS"),
+    (Channel.APP.value, "Aplikasi (kotak masuk di halaman lacak laporan)"),
+)
+_COMPLAINT_FIELDS = {
+    ("reporter", "name"): "name",
+    ("reporter", "email"): "email",
+    ("reporter", "phone"): "phone",
+}
+
+
+def complaint_field(loc: tuple[Any, ...]) -> str:
+    """The form field an error of ComplaintIn at ``loc`` belongs to."""
+    return _COMPLAINT_FIELDS.get(tuple(loc[:2]), str(loc[0]))
+
+
+def complaint_data(
+    get: Callable[[str], str], getlist: Callable[[str], list[str]]
+) -> dict[str, Any]:
+    """ComplaintIn's input from a form's fields (``get`` one value, ``getlist`` every value)."""
+    return {
+        "reporter": {"name": get("name"), "email": get("email"), "phone": get("phone")},
+        "subject": get("subject"),
+        "description": get("description"),
+        "channels": getlist("channels"),
+        "licence_reference": get("licence_reference"),
+    }
