@@ -93,6 +93,12 @@ _RETRY_AFTER = {
 _ALWAYS = {
     "503": "Layanan sedang sibuk (basis data tidak tersedia sesaat); coba lagi",
 }
+# Starlette's (English) words for a multipart body it would not read, and what is said instead.
+_MULTIPART_REFUSALS = ("Too many files", "Too many fields", "Field exceeded", "Part exceeded")
+UNREADABLE_MULTIPART = (
+    "Isi permintaan multipart tidak dapat dibaca: kirim satu berkas pada field `file`, tanpa "
+    "field lain"
+)
 # What a client that sent a body no JSON parser should read (not UTF-8, not JSON) is told.
 UNREADABLE_BODY = "Isi permintaan tidak dapat dibaca; kirim JSON dalam UTF-8"
 _WITH_JSON_BODY = {"400": "Isi permintaan tidak dapat dibaca (bukan JSON dalam UTF-8)"}
@@ -227,6 +233,8 @@ def install_error_handlers(app: FastAPI) -> None:
             401: "Perlu masuk terlebih dahulu",
         }
         message = exc.detail if isinstance(exc.detail, str) else messages.get(exc.status_code, "")
+        if exc.status_code == 400 and message.startswith(_MULTIPART_REFUSALS):
+            message = UNREADABLE_MULTIPART
         if exc.status_code in messages and message in (
             "Not Found",
             "Method Not Allowed",

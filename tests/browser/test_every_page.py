@@ -24,6 +24,7 @@ from shared.database.engine import ServiceDatabase
 from shared.messaging.contracts.messages import Channel, NotificationDeliveredV1, NotificationKind
 from shared.sop import STEPS, Role
 from tests.browser.conftest import LiveSystem, running_system
+from tests.support.attachment_files import pdf, photo_with_gps
 from tests.support.browser import WINDOW_SIZES, browser_context, check_page, screenshot, watch
 from tools.harness.databases import PostgresDatabases, SqliteDatabases, fresh_set
 from tools.harness.desk import CITIZEN_EMAIL, STAFF_PASSWORD
@@ -35,7 +36,9 @@ GUEST = "tamu"  # the console before signing in
 Who = Role | str
 
 QUESTION = "Mohon lampirkan nomor permohonan OSS Anda."
-TRACKING_LIMIT = 5  # lookups an hour from one address, so the "wait" page can be reached
+# Lookups an hour from one address, so the "wait" page can be reached: the citizen's three
+# openings and the two files attached (each counts as a lookup) fit below it.
+TRACKING_LIMIT = 8
 MISSING_CASE = uuid.UUID(int=0)
 
 
@@ -158,6 +161,9 @@ PAGES = (
     Shown("lacak-formulir", CITIZEN, "/lacak", "[name=kode]"),
     Shown("lacak-pengaduan", CITIZEN, "/lacak/{answered}", "#jawaban"),
     Shown("lacak-permintaan-informasi", CITIZEN, "/lacak/{asked}", "[name=message]"),
+    Shown(
+        "lacak-lampiran", CITIZEN, "/lacak/{attached}", "#lampiran-anda img", shoot="#lampiran-anda"
+    ),
     Shown("terlalu-banyak-permintaan", CITIZEN, "/lacak", then=look_up_until_limited),  # 429
     Shown("masuk", GUEST, "/console/masuk", "#form-masuk"),
     Shown("daftar-kerja-admin", ADMIN, "/console", WORKLIST, check=codes_open_cases, shoot=LIST),
@@ -248,11 +254,14 @@ def office(
 
 
 def put_cases_in_place(system: LiveSystem) -> dict[str, str]:
-    """One case waiting at each role's step, one answered, one waiting for the citizen, and a
-    notification that failed for good; their codes and case ids by name for ``PAGES``."""
+    """One case waiting at each role's step, one answered, one waiting for the citizen, one filed
+    with a photo and a PDF, and a notification that failed for good; their codes and case ids by
+    name for ``PAGES``."""
     desk = system.desk
     names = (*(role.value for role in Role), "answered", "asked")
     filed = {name: desk.file_complaint() for name in names}
+    filed["attached"] = desk.file_complaint()
+    attach_at_filing(system, filed["attached"])
     last_step = {"kasi": 1, "koordinator": 2, "tim_koordinasi": 3, "answered": 5, "asked": 1}
     ids = {name: f["tracking_code"] for name, f in filed.items()}
     case_ids: dict[str, str] = {}
@@ -288,10 +297,21 @@ def put_cases_in_place(system: LiveSystem) -> dict[str, str]:
     return ids
 
 
+def attach_at_filing(system: LiveSystem, filed: dict[str, str]) -> None:
+    """A photo and a PDF sent with a new complaint: its tracking page lists them."""
+    for name, data in (("foto kwitansi.jpg", photo_with_gps()), ("surat OSS.pdf", pdf())):
+        sent = system.desk.intake.post(
+            f"/api/v1/complaints/{filed['tracking_code']}/attachments",
+            files={"file": (name, data)},
+            headers={"X-Access-Token": filed["access_token"]},
+        )
+        assert sent.status_code == 201, sent.text
+
+
 @contextmanager
 def people(chromium: Browser, system: LiveSystem, ids: dict[str, str]) -> Iterator[dict[Who, Page]]:
-    """A browser of its own for the citizen (the answered and the asked case opened with their
-    codes and tokens), for the guest, and for each role, signed in."""
+    """A browser of its own for the citizen (the answered, the asked and the attached case opened
+    with their codes and tokens), for the guest, and for each role, signed in."""
     with ExitStack() as stack:
         pages: dict[Who, Page] = {}
         for who in (CITIZEN, GUEST, *Role):
@@ -305,7 +325,7 @@ def people(chromium: Browser, system: LiveSystem, ids: dict[str, str]) -> Iterat
                 page.get_by_role("button", name="Masuk").click()
                 expect(page).to_have_url(re.compile(r"/console$"))
         citizen = pages[CITIZEN]
-        for name in ("answered", "asked"):
+        for name in ("answered", "asked", "attached"):
             citizen.goto("/lacak")
             citizen.fill("[name=kode]", ids[name])
             citizen.fill("[name=token]", ids[f"{name}_token"])

@@ -11,7 +11,7 @@ from datetime import datetime
 from cryptography.hazmat.primitives.asymmetric import ec
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from services.intake.models import Complaint, InboxMessage, TimelineEntry
+from services.intake.models import Attachment, Complaint, InboxMessage, TimelineEntry
 from services.intake.tracking.notices import UndeliveredNoticeOut
 from shared.messaging.contracts import ReceivedVia
 
@@ -73,6 +73,28 @@ class ReplyOut(BaseModel):
     message: str
 
 
+class AttachmentOut(BaseModel):
+    id: str = Field(description="Nomor lampiran", examples=["3f1c2b9e-8d7a-4c55-9a0e-2b1d6f4e7a10"])
+    filename: str = Field(
+        description="Nama berkas (aman untuk ditampilkan)", examples=["kwitansi.jpg"]
+    )
+    media_type: str = Field(
+        description="Jenis berkas menurut isinya: image/jpeg, image/png, image/webp atau "
+        "application/pdf",
+        examples=["image/jpeg"],
+    )
+    size: int = Field(description="Ukuran berkas yang disimpan, dalam byte", examples=[182044])
+
+    @classmethod
+    def of(cls, attachment: Attachment) -> AttachmentOut:
+        return cls(
+            id=attachment.id,
+            filename=attachment.filename,
+            media_type=attachment.media_type,
+            size=attachment.size,
+        )
+
+
 class ComplaintOut(BaseModel):
     tracking_code: str
     status: str = Field(description="Status laporan pengaduan (kode tetap)")
@@ -90,6 +112,9 @@ class ComplaintOut(BaseModel):
         default=None,
         description="Batas waktu tanggapan Anda atas permintaan kelengkapan data; sesudahnya "
         "laporan pengaduan ditutup (kosong bila tidak ada permintaan yang menunggu)",
+    )
+    attachments: list[AttachmentOut] = Field(
+        default=[], description="Lampiran yang Anda kirim, yang terlama lebih dulu"
     )
 
     @classmethod

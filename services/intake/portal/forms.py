@@ -24,6 +24,7 @@ from shared.web.forms import (
 )
 
 __all__ = [
+    "FILES_FIELD",
     "FORM_LIMITS",
     "UNREADABLE_MESSAGE",
     "FormFields",
@@ -34,6 +35,8 @@ __all__ = [
 ]
 
 REPLY_LABELS = {"message": "Balasan Anda"}
+# The file input of the forms that take attachments (the filing form, the reply form).
+FILES_FIELD = "lampiran"
 # What the forms' fields say of their length (maxlength, minlength): the models' own limits.
 FORM_LIMITS = {
     "complaint": {**text_limits(ReporterIn), **text_limits(ComplaintIn)},

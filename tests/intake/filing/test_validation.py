@@ -10,7 +10,7 @@ from fastapi.testclient import TestClient
 
 from tests.intake.conftest import complaint_body, row_counts, set_settings
 
-NOTHING = {"complaints": 0, "timeline_entries": 0, "outbox": 0}
+NOTHING = {"complaints": 0, "timeline_entries": 0, "outbox": 0, "attachments": 0}
 
 BAD_BODIES: dict[str, tuple[dict[str, Any], str, str]] = {
     # case: (body, field, words the citizen reads)
