@@ -12,9 +12,13 @@ from celery import Celery
 from kombu.entity import Exchange, Queue
 
 from shared.messaging import broker_transport
-from shared.messaging.contracts.tasks import DELIVERY_SWEEP_TASK, SLA_SWEEP_TASK
+from shared.messaging.contracts.tasks import (
+    DELIVERY_SWEEP_TASK,
+    SLA_SWEEP_TASK,
+    WORKFLOW_ATTACHMENT_TASK,
+)
 from shared.runtime.settings import Settings, get_settings
-from shared.sop import STEPS, Role
+from shared.sop import STEPS, Role, complainant_desk
 
 INTAKE_QUEUE = "intake"
 NOTIFIER_QUEUE = "notifier"
@@ -30,6 +34,8 @@ def task_routes() -> dict[str, dict[str, str]]:
     # So is the Mutu Baku sweep (warnings and breaches of every role's steps): the workflow's
     # periodic bookkeeping, on a queue the workflow worker consumes.
     routes["workflow.sla.*"] = {"queue": Role.ADMIN.value}
+    # A file the complainant attached is the complainant desk's, as their replies are.
+    routes[WORKFLOW_ATTACHMENT_TASK] = {"queue": complainant_desk().value}
     routes["intake.*"] = {"queue": INTAKE_QUEUE}
     routes["notifier.*"] = {"queue": NOTIFIER_QUEUE}
     return routes

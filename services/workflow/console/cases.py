@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from services.workflow.cases import claims, paths, search, steps
 from services.workflow.cases.history import actor_names, events_of
+from services.workflow.console import attachments as console_attachments
 from services.workflow.console.actions import COMPLETE, actions_for, case_url
 from services.workflow.console.history import CHANNEL_LABELS, timeline
 from services.workflow.console.pages import page, redirect
@@ -75,6 +76,7 @@ def _case_page(
         "duplicate_of": search.tracking_code_of(session, case.duplicate_of),
         "duplicates": search.duplicates_of(session, case.id),
         "actions": actions_for(session, case, user),
+        "attachments": console_attachments.views(session, case.id),
         "timeline": timeline(events, actor_names(session, events)),
         "failed": failed,
         "values": values or {},
