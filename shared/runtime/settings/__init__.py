@@ -16,7 +16,7 @@ from pathlib import Path
 
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
-from pydantic import Field
+from pydantic import Field, model_validator
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -31,6 +31,7 @@ from shared.runtime.settings.channels import (
     WebPushSettings,
 )
 from shared.runtime.settings.groups import (
+    AttachmentSettings,
     AuthSettings,
     BrokerSettings,
     DatabaseSettings,
@@ -87,9 +88,17 @@ class Settings(BaseSettings):
     delivery: DeliverySettings = Field(default_factory=DeliverySettings)
     office: OfficeSettings = Field(default_factory=OfficeSettings)
     sla: SlaSettings = Field(default_factory=SlaSettings)
+    attachments: AttachmentSettings = Field(default_factory=AttachmentSettings)
     logs: LogSettings = Field(default_factory=LogSettings)
     metrics: MetricsSettings = Field(default_factory=MetricsSettings)
     faults: FaultSettings = Field(default_factory=FaultSettings)
+
+    @model_validator(mode="after")
+    def _attachments_under_data_dir(self) -> Settings:
+        # The directory backend's default follows the data directory, as every embedded file does.
+        if self.attachments.directory is None:
+            self.attachments.directory = self.deployment.data_dir / "attachments"
+        return self
 
     @classmethod
     def settings_customise_sources(

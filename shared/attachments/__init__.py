@@ -1,0 +1,28 @@
+"""Attachments (*lampiran*): what an upload is and what of it is kept (``inspection``), and the
+store the files are kept in (``store``: a directory or an S3-compatible object store). Shared by
+intake, which checks and writes them, and the workflow, which reads them by id and digest."""
+
+from shared.attachments.inspection import Inspected, inspect_upload
+from shared.attachments.keys import InvalidKey, original_key, thumbnail_key
+from shared.attachments.rejections import UploadRejected
+from shared.attachments.store import (
+    AttachmentCorrupt,
+    AttachmentStore,
+    MissingAttachment,
+    open_store,
+    read_verified,
+)
+
+__all__ = [
+    "AttachmentCorrupt",
+    "AttachmentStore",
+    "Inspected",
+    "InvalidKey",
+    "MissingAttachment",
+    "UploadRejected",
+    "inspect_upload",
+    "open_store",
+    "original_key",
+    "read_verified",
+    "thumbnail_key",
+]

@@ -1,0 +1,82 @@
+"""A PDF is stored as sent, so it must be one that only shows pages: complete, not encrypted
+(staff could not open it), and without what a reader runs or unpacks on its own (JavaScript,
+launch and other actions, embedded files, XFA forms, rich media). Checked with pypdf by walking
+every object reachable from the file's trailer."""
+
+from __future__ import annotations
+
+import io
+import logging
+
+from pypdf import PdfReader
+from pypdf.errors import PyPdfError
+from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, PdfObject
+
+from shared.attachments import rejections
+
+# Keys whose presence anywhere means active or hidden content (pypdf's names compare equal to
+# plain strings, escapes such as /J#53 already decoded).
+ACTIVE_KEYS = frozenset(
+    {"/JS", "/JavaScript", "/AA", "/Launch", "/EmbeddedFiles", "/EF", "/RichMedia", "/XFA"}
+)
+# Action types (an action dictionary's /S) that run or fetch something.
+ACTIVE_ACTIONS = frozenset(
+    {"/JavaScript", "/Launch", "/ImportData", "/SubmitForm", "/GoToE", "/RichMediaExecute"}
+)
+MAX_OBJECTS = 200_000  # more is no scanned letter: refused rather than walked for long
+# The end of a complete PDF; a truncated upload lacks it (pypdf alone would repair around it).
+EOF_MARKER = b"%%EOF"
+EOF_WINDOW = 1024
+
+# pypdf logs each repair it makes of a sloppy but readable file; those are no news here.
+logging.getLogger("pypdf").setLevel(logging.ERROR)
+
+
+def _has_active_content(reader: PdfReader) -> bool:
+    root = reader.trailer["/Root"].get_object()
+    # /OpenAction as a destination (open at a page) is common and harmless; as an action
+    # dictionary it runs something when the file is opened.
+    open_action = root.get("/OpenAction")
+    if open_action is not None and isinstance(open_action.get_object(), DictionaryObject):
+        return True
+    seen: set[tuple[int, int]] = set()
+    pending: list[PdfObject] = [reader.trailer]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, IndirectObject):
+            ident = (item.idnum, item.generation)
+            if ident in seen:
+                continue
+            seen.add(ident)
+            if len(seen) > MAX_OBJECTS:
+                return True
+            pending.append(item.get_object())
+        elif isinstance(item, DictionaryObject):
+            if ACTIVE_KEYS.intersection(item.keys()):
+                return True
+            if item.get("/S") in ACTIVE_ACTIONS or item.get("/Type") == "/EmbeddedFile":
+                return True
+            pending.extend(value for key, value in item.items() if key != "/Parent")
+        elif isinstance(item, ArrayObject):
+            pending.extend(item)
+    return False
+
+
+def check_pdf(data: bytes) -> None:
+    """Returns when ``data`` is a PDF the office may store; else ``UploadRejected`` (422)."""
+    if EOF_MARKER not in data[-EOF_WINDOW:]:
+        raise rejections.corrupt()
+    try:
+        reader = PdfReader(io.BytesIO(data), strict=False)
+        if reader.is_encrypted:
+            raise rejections.pdf_encrypted()
+        if len(reader.pages) == 0:
+            raise rejections.corrupt()
+        active = _has_active_content(reader)
+    except rejections.UploadRejected:
+        raise
+    except (PyPdfError, OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError):
+        # pypdf's own errors, and what a malformed object graph makes it raise on the way.
+        raise rejections.corrupt() from None
+    if active:
+        raise rejections.pdf_active_content()

@@ -1,0 +1,56 @@
+"""The attachment store: one interface, two backends (a directory, an S3-compatible object
+store), chosen by the settings. Shared infrastructure as Redis is: intake writes a file, the
+workflow reads it by the key and digest a message gave it; the bytes never travel in a message."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from shared.runtime.settings import AttachmentSettings
+
+
+class MissingAttachment(KeyError):
+    """No file is stored under the key."""
+
+
+class AttachmentCorrupt(RuntimeError):
+    """The stored file's digest is not the one it was written with."""
+
+
+class AttachmentStore(Protocol):
+    """Keeps bytes under a key (``shared.attachments.keys``). ``put`` replaces whole or not at
+    all (a reader never sees half a file); ``delete`` of a missing key is no error."""
+
+    def put(self, key: str, data: bytes, media_type: str) -> None: ...
+
+    def get(self, key: str) -> bytes: ...
+
+    def delete(self, key: str) -> None: ...
+
+
+def open_store(settings: AttachmentSettings | None = None) -> AttachmentStore:
+    """The store the settings name (``get_settings().attachments`` when none are given)."""
+    if settings is None:
+        from shared.runtime.settings import get_settings  # noqa: PLC0415 - settings load late
+
+        settings = get_settings().attachments
+    if settings.backend == "s3":
+        from shared.attachments.s3_store import S3Store  # noqa: PLC0415 - boto3 only when used
+
+        return S3Store.from_settings(settings)
+    from shared.attachments.directory_store import DirectoryStore  # noqa: PLC0415
+
+    if settings.directory is None:
+        raise ValueError("the attachments directory is unset (Settings fills it in)")
+    return DirectoryStore(settings.directory)
+
+
+def read_verified(store: AttachmentStore, key: str, sha256: str) -> bytes:
+    """The file under ``key``, when its SHA-256 is ``sha256`` (hex); else ``AttachmentCorrupt``:
+    the workflow serves staff only the file intake checked and announced."""
+    data = store.get(key)
+    if hashlib.sha256(data).hexdigest() != sha256.lower():
+        raise AttachmentCorrupt(f"{key}: the stored file's digest differs from {sha256}")
+    return data
