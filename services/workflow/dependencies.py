@@ -6,10 +6,10 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import Depends
-from shared.attachments import AttachmentStore, open_store
 from sqlalchemy.orm import Session
 
 from services.workflow.database import get_db
+from shared.attachments import AttachmentStore, open_store
 from shared.process.service_wiring import request_session
 from shared.runtime.settings import Settings, get_settings
 

@@ -70,9 +70,7 @@ def test_the_kasi_reads_the_photo_without_its_gps_and_the_pdf_as_sent(system: De
 
     case_id = system.walk(filed["tracking_code"], range(1, 2))
     system.wait_for_work(Role.KASI, filed["tracking_code"], 2)
-    files = {
-        f["filename"]: f for f in system.wait_for_attachments(Role.KASI, case_id, count=2)
-    }
+    files = {f["filename"]: f for f in system.wait_for_attachments(Role.KASI, case_id, count=2)}
     assert files.keys() == {"foto-loket.jpg", "bukti pendaftaran.pdf"}
 
     got_pdf = system.download(Role.KASI, files["bukti pendaftaran.pdf"]["links"]["content"])

@@ -7,14 +7,6 @@ from __future__ import annotations
 import logging
 import uuid
 
-from shared.attachments import (
-    AttachmentCorrupt,
-    AttachmentStore,
-    original_key,
-    read_verified,
-    thumbnail_key,
-)
-from shared.attachments.store import MissingAttachment
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -23,6 +15,14 @@ from services.workflow.cases.notifications import CaseNotYetRegistered
 from services.workflow.cases.search import get_case
 from services.workflow.errors import AttachmentNotFound, AttachmentStoreDown, AttachmentUnavailable
 from services.workflow.models import Case, CaseAttachment
+from shared.attachments import (
+    AttachmentCorrupt,
+    AttachmentStore,
+    MissingAttachment,
+    original_key,
+    read_verified,
+    thumbnail_key,
+)
 from shared.messaging.contracts import AttachmentAddedV1
 
 log = logging.getLogger(__name__)
@@ -133,7 +133,9 @@ def _read(store: AttachmentStore, key: str, sha256: str, attachment: CaseAttachm
             "Berkas lampiran rusak: isinya tidak sama dengan yang dikirim pengadu. "
             "Hubungi pengelola sistem."
         ) from None
-    except (OSError, ConnectionError, TimeoutError):
+    # Whatever else the backend raises (a directory unreadable, an object store unreachable or
+    # refusing): the store is down for us, which is not the staff member's doing.
+    except Exception:
         log.exception("attachment %s: the store did not answer", attachment.attachment_id)
         raise AttachmentStoreDown(
             "Penyimpanan lampiran sedang tidak dapat dihubungi. Coba lagi sebentar lagi."

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 import pytest
 from fastapi.testclient import TestClient
 from PIL import Image
-from shared.attachments import open_store, original_key, thumbnail_key
 from sqlalchemy import func, select
 
 from services.workflow.cases.attachments import attach
@@ -22,6 +21,7 @@ from services.workflow.cases.steps import receive_complaint
 from services.workflow.database import get_db
 from services.workflow.models import Case, CaseAttachment, CaseEvent, StaffUser
 from services.workflow.tasks import attachment_added
+from shared.attachments import open_store, original_key, thumbnail_key
 from shared.messaging.celery_app import get_celery
 from shared.messaging.consumer import consume_once
 from shared.messaging.contracts import (
