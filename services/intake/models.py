@@ -1,6 +1,6 @@
 """Intake tables: the complaint as the citizen filed it, what the citizen sees of its way (and
-the notices that never reached them), and the app channel (the in-app inbox and the Web Push
-subscriptions it is pushed to)."""
+the notices that never reached them), the files the complainant attached, and the app channel
+(the in-app inbox and the Web Push subscriptions it is pushed to)."""
 
 from __future__ import annotations
 
@@ -72,6 +72,25 @@ class UndeliverableNotice(Base):
     failed_at: Mapped[datetime] = mapped_column(UTCDateTime)
     # Set when an operator's re-send got through after all: the page no longer says it.
     delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class Attachment(Base):
+    """A file the complainant attached (a *lampiran*). The bytes are in the attachment store
+    (``shared.attachments``) under ``original_key(id)`` and, for an image, ``thumbnail_key(id)``;
+    the row holds what the complainant and the workflow's message are told of them."""
+
+    __tablename__ = "attachments"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    complaint_id: Mapped[str] = mapped_column(ForeignKey("complaints.id"), index=True)
+    filename: Mapped[str] = mapped_column(String(255))  # the safe display name, never a path
+    media_type: Mapped[str] = mapped_column(String(100))  # decided from the content
+    size: Mapped[int] = mapped_column(Integer)  # bytes of the stored (re-encoded) file
+    sha256: Mapped[str] = mapped_column(String(64))
+    thumbnail_sha256: Mapped[str | None] = mapped_column(String(64))
+    # The AttachmentAddedV1 that announced it to the workflow (the outbox row's id).
+    message_id: Mapped[str] = mapped_column(String(36), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 class InboxMessage(Base):

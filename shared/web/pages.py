@@ -8,6 +8,7 @@ content security policy can forbid both.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 from collections.abc import Callable
@@ -22,7 +23,7 @@ from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined,
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shared.runtime.settings import get_settings
-from shared.web.request_body import read_at_most, replay
+from shared.web.request_body import read_at_most, replay, run_capped
 
 SHARED_TEMPLATES = Path(__file__).parent / "templates"
 STATIC_DIR = Path(__file__).parent / "static"
@@ -143,6 +144,10 @@ class SecurityHeaders:
 # longest, a complaint of 5,000 characters, percent-encoded, stays well below).
 MAX_FORM_BYTES = 100_000
 FORM_BODY = "pengaduan.form_body"
+MULTIPART_TOO_LARGE_MESSAGE = (
+    "Berkas yang dilampirkan terlalu besar untuk dikirim. Kurangi jumlah atau ukuran lampiran, "
+    "lalu kirim lagi."
+)
 FORM_TOO_LARGE_PAGE = (
     "<!doctype html><html lang=id><meta charset=utf-8><title>Isian terlalu besar</title>"
     "<p>Isian formulir terlalu besar untuk dikirim. Persingkat isian Anda, lalu kirim lagi."
@@ -159,14 +164,25 @@ class Csrf:
     size), and asgi-csrf sees it with invalid UTF-8 replaced (it decodes strictly and would
     fail with a 500); the page itself receives the body exactly as sent, to judge it.
 
+    A multipart form (one that carries files) is not read ahead: asgi-csrf reads it only up to
+    its token (which the page puts before any file), and the whole body streams to the route
+    under ``max_multipart_bytes`` (``run_capped``), refused with 413 once past it.
+
     Both refusals are pages of the service's design when it gives ``error_page`` (bare ones
     otherwise): they come before any route, so the service's renderer is handed in here."""
 
     def __init__(
-        self, app: ASGIApp, *, secret: str, secure: bool, error_page: ErrorPage | None = None
+        self,
+        app: ASGIApp,
+        *,
+        secret: str,
+        secure: bool,
+        error_page: ErrorPage | None = None,
+        max_multipart_bytes: int = MAX_FORM_BYTES,
     ) -> None:
         self.app = app
         self.error_page = error_page
+        self.max_multipart_bytes = max_multipart_bytes
         self.checked = asgi_csrf(
             self._with_original_body,
             cookie_name=CSRF_COOKIE,
@@ -200,7 +216,39 @@ class Csrf:
                 return
             scope = {**scope, FORM_BODY: body}
             receive = replay(body.decode("utf-8", "replace").encode("utf-8"), receive)
+        elif scope["type"] == "http" and _is_multipart_post(scope):
+            if not _has_boundary(scope):  # asgi-csrf would fail on it with a 500
+                await self._csrf_failed(scope, send, None)
+                return
+            too_large = functools.partial(self._multipart_too_large, scope)
+            await run_capped(
+                self._checked_multipart, scope, receive, send, self.max_multipart_bytes, too_large
+            )
+            return
         await self.checked(scope, receive, send)
+
+    async def _checked_multipart(self, scope: Scope, receive: Receive, send: Send) -> None:
+        started = False
+
+        async def answer(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.checked(scope, receive, answer)
+        except UnicodeDecodeError:  # a token field that is not UTF-8: asgi-csrf decodes it
+            if started:
+                raise
+            await self._csrf_failed(scope, send, None)
+
+    async def _multipart_too_large(self, scope: Scope, send: Send) -> None:
+        page = (
+            FORM_TOO_LARGE_PAGE
+            if self.error_page is None
+            else self.error_page(413, MULTIPART_TOO_LARGE_MESSAGE, scope)
+        )
+        await _send_page(send, 413, page)
 
     async def _csrf_failed(self, scope: Scope, send: Send, _reason: Any) -> None:
         await self._refuse(scope, send, 403, CSRF_FAILED_PAGE)
@@ -212,6 +260,23 @@ class Csrf:
     async def _with_original_body(self, scope: Scope, receive: Receive, send: Send) -> None:
         body = scope.get(FORM_BODY)
         await self.app(scope, receive if body is None else replay(body, receive), send)
+
+
+def _is_multipart_post(scope: Scope) -> bool:
+    if scope["method"] in SAFE_METHODS or _is_api(scope):
+        return False
+    return _content_type(scope).split(b";", 1)[0].strip() == b"multipart/form-data"
+
+
+def _has_boundary(scope: Scope) -> bool:
+    # asgi-csrf splits the header on exactly "; boundary=", as every browser writes it.
+    parts = _content_type(scope).split(b"; boundary=")
+    return len(parts) == 2 and 0 < len(parts[1]) <= 200
+
+
+def _content_type(scope: Scope) -> bytes:
+    value: bytes = dict(scope["headers"]).get(b"content-type", b"")
+    return value
 
 
 def _is_form_post(scope: Scope) -> bool:
@@ -255,12 +320,21 @@ def csrf_token(request_scope: Scope) -> str:
     return get()
 
 
-def install_pages(app: FastAPI, error_page: ErrorPage | None = None) -> None:
+def install_pages(
+    app: FastAPI, error_page: ErrorPage | None = None, *, max_multipart_bytes: int = MAX_FORM_BYTES
+) -> None:
     """Static files, CSRF on forms and the security headers, for a service that serves pages;
-    ``error_page`` draws the forms' refusals in the service's design."""
+    ``error_page`` draws the forms' refusals in the service's design; ``max_multipart_bytes``
+    bounds a form that carries files."""
     settings = get_settings()
     # A key of its own, derived from the service's secret: a CSRF token opens nothing else.
     secret = hmac.new(settings.jwt_key().encode(), b"pengaduan-csrf", hashlib.sha256).hexdigest()
-    app.add_middleware(Csrf, secret=secret, secure=settings.cookies_secure, error_page=error_page)
+    app.add_middleware(
+        Csrf,
+        secret=secret,
+        secure=settings.cookies_secure,
+        error_page=error_page,
+        max_multipart_bytes=max_multipart_bytes,
+    )
     app.add_middleware(SecurityHeaders, https=settings.cookies_secure)
     app.mount(STATIC_PREFIX, StaticFiles(directory=STATIC_DIR), name="static")

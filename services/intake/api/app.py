@@ -13,7 +13,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import IntegrityError
 
-from services.intake.api import app_channel, complaints
+from services.intake.api import app_channel, attachments, complaints
 from services.intake.api.body_limit import BodyLimit
 from services.intake.database import get_db
 from services.intake.metrics import registry_for
@@ -24,13 +24,14 @@ from shared.process.service_wiring import relay_lifespan
 from shared.runtime.log_setup import install_request_logging
 from shared.runtime.metrics_server import metrics_router
 from shared.runtime.production_checks import require_production_ready
+from shared.runtime.settings import get_settings
 from shared.sop import total_standard_minutes
 from shared.web.api_docs import api_app
 from shared.web.api_errors import install_error_handlers
 from shared.web.error_pages import install_error_pages
 from shared.web.health import readiness_router
 from shared.web.icons import favicon_router, manifest_router
-from shared.web.pages import OFFICE, install_pages
+from shared.web.pages import MAX_FORM_BYTES, OFFICE, install_pages
 from shared.wording.sop_figures import (
     standard_minutes_each,
     step_count_words,
@@ -48,9 +49,10 @@ pelayanan perizinan berusaha dan non berusaha.
 
 1. Ajukan laporan pengaduan dengan `POST /api/v1/complaints`. Anda menerima **kode pelacakan**
    dan **token akses**. Token akses hanya ditampilkan sekali: simpan baik-baik.
-2. Ikuti perkembangannya dengan `GET /api/v1/complaints/{{kode_pelacakan}}` dan header
+2. Lampirkan foto atau PDF (bila ada) dengan `POST .../attachments`, satu berkas setiap kali.
+3. Ikuti perkembangannya dengan `GET /api/v1/complaints/{{kode_pelacakan}}` dan header
    `X-Access-Token`. Jawaban pengaduan tampil di sana setelah dikirim kepada Anda.
-3. Bila memilih saluran `app`: baca kotak masuk di `GET .../messages`, pantau secara langsung
+4. Bila memilih saluran `app`: baca kotak masuk di `GET .../messages`, pantau secara langsung
    di `GET .../events` (Server-Sent Events), atau aktifkan notifikasi push peramban dengan
    kunci dari `GET /api/v1/push/public-key` dan `POST .../push-subscriptions`.
 
@@ -90,7 +92,8 @@ def create_app() -> FastAPI:
     app.add_exception_handler(CodeSpaceExhausted, _busy)  # type: ignore[arg-type]
     install_error_pages(app, error_page)  # a citizen's browser gets the portal's pages
     # Inside the request logging: a refused body is logged with its request id too.
-    app.add_middleware(BodyLimit)
+    limits = get_settings().attachments
+    app.add_middleware(BodyLimit, max_file_bytes=limits.max_bytes)
     install_request_logging(app, "intake-api")
 
     @app.get("/healthz", include_in_schema=False)
@@ -99,10 +102,14 @@ def create_app() -> FastAPI:
 
     app.include_router(readiness_router(get_db))
     app.include_router(complaints.router)
+    app.include_router(attachments.router)
     app.include_router(app_channel.router)
     app.include_router(metrics_router(registry_for(get_db)))
     # The citizens' portal: server-rendered pages over the same functions as the API's routes.
-    install_pages(app, error_page)
+    # The filing form carries up to max_files files of max_bytes, beside its text.
+    install_pages(
+        app, error_page, max_multipart_bytes=limits.max_files * limits.max_bytes + MAX_FORM_BYTES
+    )
     app.include_router(filing_pages.router)
     app.include_router(tracking_pages.router)
     app.include_router(favicon_router())

@@ -13,9 +13,16 @@ from services.intake.api.dependencies import (
     AccessToken,
     SessionDep,
 )
-from services.intake.filing import complaints, idempotency
+from services.intake.filing import attachments, complaints, idempotency
 from services.intake.filing.idempotency import IdempotencyKey
-from services.intake.filing.schemas import ComplaintIn, ComplaintOut, FiledOut, ReplyIn, ReplyOut
+from services.intake.filing.schemas import (
+    AttachmentOut,
+    ComplaintIn,
+    ComplaintOut,
+    FiledOut,
+    ReplyIn,
+    ReplyOut,
+)
 from services.intake.tracking import notices
 from shared.sop import reply_reader_label
 from shared.web.api_errors import Unauthorized, error_responses
@@ -55,9 +62,9 @@ def track_complaint(
     response: Response,
     x_access_token: AccessToken = None,
 ) -> ComplaintOut:
-    """Status terkini, riwayat status dan, setelah dikirim, jawaban pengaduan. Hanya untuk
-    pemegang token akses (header `X-Access-Token`): kode yang tidak dikenal dan token yang
-    salah sama-sama dijawab 404."""
+    """Status terkini, riwayat status, lampiran Anda dan, setelah dikirim, jawaban pengaduan.
+    Hanya untuk pemegang token akses (header `X-Access-Token`): kode yang tidak dikenal dan
+    token yang salah sama-sama dijawab 404."""
     if not x_access_token:
         raise Unauthorized(MISSING_HEADER_MESSAGE)
     complaint = complaints.find_for_citizen(session, tracking_code, x_access_token)
@@ -65,6 +72,9 @@ def track_complaint(
     answer = ComplaintOut.of(complaint, complaints.timeline(session, complaint))
     # Said so the citizen can check the address or number they gave (docs/PORTAL.md).
     answer.undelivered_notices = [n.out for n in notices.undelivered(session, complaint)]
+    answer.attachments = [
+        AttachmentOut.of(a) for a in attachments.attachments_of(session, complaint)
+    ]
     return answer
 
 

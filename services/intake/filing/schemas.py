@@ -23,7 +23,7 @@ from pydantic import (
     field_validator,
 )
 
-from services.intake.models import Complaint, InboxMessage, TimelineEntry
+from services.intake.models import Attachment, Complaint, InboxMessage, TimelineEntry
 from services.intake.tracking.notices import UndeliveredNoticeOut
 from shared.messaging.contracts import Channel
 from shared.sop import STATUS_LABELS
@@ -230,6 +230,28 @@ class ReplyOut(BaseModel):
     message: str
 
 
+class AttachmentOut(BaseModel):
+    id: str = Field(description="Nomor lampiran", examples=["3f1c2b9e-8d7a-4c55-9a0e-2b1d6f4e7a10"])
+    filename: str = Field(
+        description="Nama berkas (aman untuk ditampilkan)", examples=["kwitansi.jpg"]
+    )
+    media_type: str = Field(
+        description="Jenis berkas menurut isinya: image/jpeg, image/png, image/webp atau "
+        "application/pdf",
+        examples=["image/jpeg"],
+    )
+    size: int = Field(description="Ukuran berkas yang disimpan, dalam byte", examples=[182044])
+
+    @classmethod
+    def of(cls, attachment: Attachment) -> AttachmentOut:
+        return cls(
+            id=attachment.id,
+            filename=attachment.filename,
+            media_type=attachment.media_type,
+            size=attachment.size,
+        )
+
+
 class ComplaintOut(BaseModel):
     tracking_code: str
     status: str = Field(description="Status laporan pengaduan (kode tetap)")
@@ -242,6 +264,9 @@ class ComplaintOut(BaseModel):
     )
     undelivered_notices: list[UndeliveredNoticeOut] = Field(
         default=[], description="Pemberitahuan yang tidak sampai melalui saluran mana pun"
+    )
+    attachments: list[AttachmentOut] = Field(
+        default=[], description="Lampiran yang Anda kirim, yang terlama lebih dulu"
     )
 
     @classmethod
