@@ -24,6 +24,7 @@ from shared.database.engine import ServiceDatabase
 from shared.messaging.contracts.messages import Channel, NotificationDeliveredV1, NotificationKind
 from shared.sop import STEPS, Role
 from tests.browser.conftest import LiveSystem, running_system
+from tests.support.attachment_files import pdf, photo_with_gps
 from tests.support.browser import WINDOW_SIZES, browser_context, check_page, screenshot, watch
 from tools.harness.databases import PostgresDatabases, SqliteDatabases, fresh_set
 from tools.harness.desk import CITIZEN_EMAIL, STAFF_PASSWORD
@@ -37,6 +38,14 @@ Who = Role | str
 QUESTION = "Mohon lampirkan nomor permohonan OSS Anda."
 TRACKING_LIMIT = 5  # lookups an hour from one address, so the "wait" page can be reached
 MISSING_CASE = uuid.UUID(int=0)
+LAMPIRAN = (
+    (
+        "foto-papan-nama-usaha-di-depan-toko-jalan-pahlawan-madiun.jpg",
+        photo_with_gps(),
+        "image/jpeg",
+    ),
+    ("bukti-pendaftaran-oss.pdf", pdf(), "application/pdf"),
+)
 
 
 def fill_the_form(page: Page, ids: dict[str, str]) -> None:
@@ -135,6 +144,8 @@ PAGES = (
     Shown("daftar-kerja-tim-koordinasi", TIM, "/console", WORKLIST, shoot=LIST),
     Shown("kasus-admin", ADMIN, "/console/kasus/{admin}", ACTIONS),
     Shown("kasus-kasi", KASI, "/console/kasus/{kasi}", ACTIONS),
+    # Its files: a thumbnail that loads, and a long name that wraps instead of scrolling.
+    Shown("kasus-lampiran", KASI, "/console/kasus/{kasi}", "#lampiran img", shoot="#lampiran"),
     Shown("kasus-koordinator", KOORDINATOR, "/console/kasus/{koordinator}", ACTIONS),
     Shown("kasus-tim-koordinasi", TIM, "/console/kasus/{tim_koordinasi}", ACTIONS),
     Shown("kasus-selesai", ADMIN, "/console/kasus/{answered_case}", "#jawaban", shoot="#riwayat"),
@@ -206,6 +217,8 @@ def put_cases_in_place(system: LiveSystem) -> dict[str, str]:
     desk = system.desk
     names = (*(role.value for role in Role), "answered", "asked")
     filed = {name: desk.file_complaint() for name in names}
+    for name, data, media_type in LAMPIRAN:
+        assert desk.upload(filed["kasi"], name, data, media_type).status_code == 201
     last_step = {"kasi": 1, "koordinator": 2, "tim_koordinasi": 3, "answered": 5, "asked": 1}
     ids = {name: f["tracking_code"] for name, f in filed.items()}
     case_ids: dict[str, str] = {}
@@ -221,6 +234,7 @@ def put_cases_in_place(system: LiveSystem) -> dict[str, str]:
     places = {"admin": 1, "kasi": 2, "koordinator": 3, "tim_koordinasi": 4}
     for name, number in places.items():
         case_ids[name] = desk.wait_for_work(STEPS[number - 1].role, ids[name], number)["case_id"]
+    desk.wait_for_attachments(Role.KASI, case_ids["kasi"], count=len(LAMPIRAN))
     failed = NotificationDeliveredV1(
         tracking_code=ids["admin"],
         kind=NotificationKind.REGISTERED,
