@@ -2,8 +2,9 @@
 the table of layers below, so a new upward or cross-service import fails here, with the rule.
 
 Lowest first: ``shared.sop``, ``shared.wording`` (words built from it) and ``shared.runtime``
-(side by side), ``shared.database``, ``shared.messaging`` and
-``shared.web`` (side by side), ``shared.process``, then the services (each its domain, then its
+(side by side), ``shared.database`` and ``shared.attachments`` (side by side, the attachment
+store on the settings alone), ``shared.messaging`` and ``shared.web`` (side by side),
+``shared.process``, then the services (each its domain, then its
 ``api``/``console``/``portal``/``tasks``/``worker``), then ``tools``; ``tests`` above them all.
 """
 
@@ -27,7 +28,7 @@ class Layer:
 
 
 SHARED = ("shared.sop", "shared.wording", "shared.runtime", "shared.database")
-SHARED_ALL = (*SHARED, "shared.messaging", "shared.web", "shared.process")
+SHARED_ALL = (*SHARED, "shared.attachments", "shared.messaging", "shared.web", "shared.process")
 # A service's entry points: what a process or a person starts. Its domain never imports them.
 ENTRY = ("api", "console", "portal", "tasks", "worker", "migrations")
 
@@ -37,6 +38,7 @@ LAYERS = (
     Layer("shared.wording", ("shared.wording",), ("shared.sop",)),
     Layer("shared.runtime", ("shared.runtime",), ("shared.sop",)),
     Layer("shared.database", ("shared.database",), ("shared.sop", "shared.runtime")),
+    Layer("shared.attachments", ("shared.attachments",), ("shared.runtime",)),
     Layer("shared.messaging", ("shared.messaging",), SHARED),
     Layer("shared.web", ("shared.web",), SHARED),
     Layer("shared.process", ("shared.process",), (*SHARED, "shared.messaging", "shared.web")),

@@ -2,6 +2,7 @@
 store the files are kept in (``store``: a directory or an S3-compatible object store). Shared by
 intake, which checks and writes them, and the workflow, which reads them by id and digest."""
 
+from shared.attachments.headers import download_headers
 from shared.attachments.inspection import Inspected, inspect_upload
 from shared.attachments.keys import InvalidKey, original_key, thumbnail_key
 from shared.attachments.rejections import UploadRejected
@@ -20,6 +21,7 @@ __all__ = [
     "InvalidKey",
     "MissingAttachment",
     "UploadRejected",
+    "download_headers",
     "inspect_upload",
     "open_store",
     "original_key",

@@ -20,8 +20,9 @@ def safe_filename(raw: str | None, extension: str) -> str:
     """``raw``'s last path segment, NFC, without control or bidi characters, bounded, ending in
     ``.extension``; ``lampiran.<extension>`` when nothing is left."""
     name = unicodedata.normalize("NFC", raw or "").replace("\\", "/").rsplit("/", 1)[-1]
-    name = "".join(character for character in name if _kept(character))
-    name = " ".join(name.split())  # any run of whitespace (tabs, NBSP) is one space
+    # Any run of whitespace (tab, newline, NBSP) is one space; then the invisible characters go.
+    name = "".join(" " if c.isspace() else c for c in name if c.isspace() or _kept(c))
+    name = " ".join(name.split())
     stem = name.rsplit(".", 1)[0] if "." in name.lstrip(".") else name
     stem = stem.strip(" .")[:MAX_STEM].rstrip(" .")
     return f"{stem or FALLBACK_STEM}.{extension}"

@@ -42,8 +42,8 @@ class Inspected:
 def detected_type(data: bytes) -> str:
     """The media type ``data``'s signature shows, or ``UploadRejected`` (415) if none allowed."""
     guess = filetype.guess(data)
-    media_type = guess.mime if guess is not None else None
-    if media_type not in ACCEPTED:
+    media_type = str(guess.mime) if guess is not None else None
+    if media_type is None or media_type not in ACCEPTED:
         raise rejections.unsupported()
     return media_type
 
@@ -61,6 +61,7 @@ def inspect_upload(data: bytes, filename: str | None, *, max_bytes: int) -> Insp
     if len(data) > max_bytes:
         raise rejections.too_large(max_bytes)
     media_type = detected_type(data)
+    kind: Literal["image", "pdf"]
     if media_type == PDF:
         check_pdf(data)
         content, thumbnail, kind = data, None, "pdf"

@@ -34,6 +34,8 @@ logging.getLogger("pypdf").setLevel(logging.ERROR)
 
 def _has_active_content(reader: PdfReader) -> bool:
     root = reader.trailer["/Root"].get_object()
+    if not isinstance(root, DictionaryObject):
+        raise rejections.corrupt()  # no catalogue: no PDF a reader would show
     # /OpenAction as a destination (open at a page) is common and harmless; as an action
     # dictionary it runs something when the file is opened.
     open_action = root.get("/OpenAction")
@@ -50,7 +52,9 @@ def _has_active_content(reader: PdfReader) -> bool:
             seen.add(ident)
             if len(seen) > MAX_OBJECTS:
                 return True
-            pending.append(item.get_object())
+            target = item.get_object()
+            if target is not None:
+                pending.append(target)
         elif isinstance(item, DictionaryObject):
             if ACTIVE_KEYS.intersection(item.keys()):
                 return True

@@ -8,7 +8,7 @@ import hashlib
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
-    from shared.runtime.settings import AttachmentSettings
+    from shared.runtime.settings.groups import AttachmentSettings
 
 
 class MissingAttachment(KeyError):

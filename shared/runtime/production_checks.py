@@ -90,6 +90,25 @@ def cookie_problems(settings: Settings) -> list[str]:
     return []
 
 
+def attachment_store_problems(settings: Settings) -> list[str]:
+    """Intake writes attachments and the workflow reads them, from processes of their own: the
+    store must be one both reach (an object store, or a directory named for a shared volume)."""
+    store = settings.attachments
+    if store.backend == "directory":
+        if "directory" in store.model_fields_set:
+            return []
+        return [
+            "PENGADUAN_ATTACHMENTS_BACKEND is directory without PENGADUAN_ATTACHMENTS_DIRECTORY: "
+            "each container would keep its own files (use s3, or a directory on a shared volume)"
+        ]
+    problems = []
+    if not store.s3_access_key:
+        problems.append("PENGADUAN_ATTACHMENTS_S3_ACCESS_KEY is not set")
+    if store.s3_secret_key is None or not store.s3_secret_key.get_secret_value():
+        problems.append("PENGADUAN_ATTACHMENTS_S3_SECRET_KEY is not set")
+    return problems
+
+
 def require_production_ready(
     process: str,
     *,
@@ -97,12 +116,14 @@ def require_production_ready(
     jwt: bool = True,
     redis: bool = True,
     cookies: bool = True,
+    attachments: bool = False,
     extra_checks: Iterable[ProductionCheck] = (),
     settings: Settings | None = None,
 ) -> None:
     """Raise ``ProductionConfigError`` naming every problem, when in production mode.
 
-    ``services``: whose databases this process uses. ``extra_checks``: the service's own
+    ``services``: whose databases this process uses. ``attachments``: it reads or writes the
+    attachment store. ``extra_checks``: the service's own
     concerns, asked only once the settings themselves are sound (so never of a SQLite file).
     """
     settings = settings or get_settings()
@@ -115,6 +136,8 @@ def require_production_ready(
         problems += redis_problems(settings)
     if cookies:
         problems += cookie_problems(settings)
+    if attachments:
+        problems += attachment_store_problems(settings)
     if not problems:
         for check in extra_checks:
             problems += check()

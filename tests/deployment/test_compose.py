@@ -32,6 +32,7 @@ def test_compose_has_every_service_of_the_deployment(services: dict[str, Any]) -
     assert set(services) == {
         "postgres",
         "redis",
+        "minio",
         "migrate",
         "intake-api",
         "workflow-api",

@@ -96,8 +96,10 @@ class Settings(BaseSettings):
     @model_validator(mode="after")
     def _attachments_under_data_dir(self) -> Settings:
         # The directory backend's default follows the data directory, as every embedded file does.
+        # Written past pydantic's assignment so the field still counts as unset (not in
+        # model_fields_set): production checks tell a chosen directory from the default.
         if self.attachments.directory is None:
-            self.attachments.directory = self.deployment.data_dir / "attachments"
+            self.attachments.__dict__["directory"] = self.deployment.data_dir / "attachments"
         return self
 
     @classmethod
