@@ -4,39 +4,39 @@ complainant's download): always a download, never rendered by the browser in our
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import quote
 
 from fastapi.responses import Response
+
+from shared.attachments import download_headers
 
 # What OpenAPI says of a file answer's headers (``responses={200: file_answer_doc(...)}``).
 FILE_HEADERS_DOC: dict[str, Any] = {
     "Content-Disposition": {
-        "description": "Selalu unduhan: attachment; filename*=UTF-8''<nama berkas>",
+        "description": 'Selalu unduhan: attachment; filename="<nama ASCII>"; '
+        "filename*=UTF-8''<nama berkas>",
         "schema": {"type": "string"},
     },
     "X-Content-Type-Options": {
         "description": "nosniff: peramban memakai jenis berkas yang disimpan",
         "schema": {"type": "string"},
     },
+    "Content-Security-Policy": {
+        "description": "default-src 'none'; sandbox: berkas tidak dijalankan sebagai halaman",
+        "schema": {"type": "string"},
+    },
+    "Cache-Control": {
+        "description": "private, no-store: lampiran adalah data pribadi",
+        "schema": {"type": "string"},
+    },
 }
 
 
-def content_disposition(filename: str) -> str:
-    """``attachment`` with the name in RFC 5987 form, so any name (spaces, non-ASCII, quotes)
-    travels intact and cannot break out of the header."""
-    return f"attachment; filename*=UTF-8''{quote(filename, safe='')}"
-
-
 def file_response(data: bytes, media_type: str, filename: str) -> Response:
-    """The bytes with their stored media type, as a download the browser does not sniff."""
-    return Response(
-        content=data,
-        media_type=media_type,
-        headers={
-            "Content-Disposition": content_disposition(filename),
-            "X-Content-Type-Options": "nosniff",
-        },
-    )
+    """The bytes with their stored media type and the attachment headers of
+    ``shared.attachments.download_headers``: a download the browser neither sniffs nor runs."""
+    headers = download_headers(filename, media_type)
+    del headers["Content-Type"]  # the response's own media type sets it
+    return Response(content=data, media_type=media_type, headers=headers)
 
 
 def file_answer_doc(description: str, media_types: tuple[str, ...]) -> dict[str, Any]:

@@ -86,21 +86,24 @@ def test_a_photo_and_a_pdf_are_attached_listed_and_downloaded(api: TestClient) -
     got = api.get(f"/api/v1/complaints/{code}/attachments/{body['id']}", headers=auth)
     assert got.status_code == 200
     assert got.headers["content-type"] == "image/jpeg"
-    assert got.headers["content-disposition"] == "attachment; filename*=UTF-8''IMG_2041.jpg"
+    assert got.headers["content-disposition"] == (
+        "attachment; filename=\"IMG_2041.jpg\"; filename*=UTF-8''IMG_2041.jpg"
+    )
     assert got.headers["x-content-type-options"] == "nosniff"
     assert len(got.content) == body["size"]
     assert not has_gps(got.content)
     thumb = api.get(f"/api/v1/complaints/{code}/attachments/{body['id']}/thumbnail", headers=auth)
     assert thumb.status_code == 200
     assert thumb.headers["content-type"] == "image/jpeg"
-    assert thumb.headers["content-disposition"].startswith("attachment; filename*=UTF-8''")
+    assert thumb.headers["content-disposition"].startswith("attachment; filename=")
     assert thumb.headers["x-content-type-options"] == "nosniff"
 
     pdf_id = letter.json()["id"]
     got_pdf = api.get(f"/api/v1/complaints/{code}/attachments/{pdf_id}", headers=auth)
     assert got_pdf.content == pdf()
     assert got_pdf.headers["content-disposition"] == (
-        f"attachment; filename*=UTF-8''{quote('surat balasan OSS.pdf', safe='')}"
+        'attachment; filename="surat balasan OSS.pdf"; '
+        f"filename*=UTF-8''{quote('surat balasan OSS.pdf', safe='')}"
     )
     assert (
         api.get(f"/api/v1/complaints/{code}/attachments/{pdf_id}/thumbnail", headers=auth)

@@ -10,6 +10,7 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+import httpx
 import pytest
 from fastapi.testclient import TestClient
 from PIL import Image
@@ -152,12 +153,16 @@ def _file_url(case_id: str, item: Stored, suffix: str = "") -> str:
     return f"/api/v1/cases/{case_id}/attachments/{item.message.attachment.attachment_id}{suffix}"
 
 
-def _assert_download(response: object, media_type: str, disposition: str) -> None:
-    assert response.status_code == 200, response.text  # type: ignore[attr-defined]
-    headers = response.headers  # type: ignore[attr-defined]
+def _assert_download(response: httpx.Response, media_type: str, disposition: str) -> None:
+    """A download with the stored type, never sniffed, run or kept in a shared cache."""
+    assert response.status_code == 200, response.text
+    headers = response.headers
     assert headers["content-type"] == media_type
-    assert headers["content-disposition"] == disposition
+    assert headers["content-disposition"].startswith("attachment; filename=")
+    assert headers["content-disposition"].endswith(f"; {disposition}")
     assert headers["x-content-type-options"] == "nosniff"
+    assert headers["content-security-policy"] == "default-src 'none'; sandbox"
+    assert "no-store" in headers["cache-control"]
 
 
 def test_staff_list_and_download_the_files(
@@ -180,18 +185,16 @@ def test_staff_list_and_download_the_files(
     )
 
     got = client.get(_file_url(case_id, pdf), headers=headers)
-    _assert_download(got, "application/pdf", "attachment; filename*=UTF-8''surat%20izin.pdf")
+    _assert_download(got, "application/pdf", "filename*=UTF-8''surat%20izin.pdf")
     assert got.content == PDF
     got = client.get(_file_url(case_id, photo), headers=headers)
-    _assert_download(
-        got, "image/jpeg", "attachment; filename*=UTF-8''foto%20toko%20%E2%80%94%20depan.jpg"
-    )
+    _assert_download(got, "image/jpeg", "filename*=UTF-8''foto%20toko%20%E2%80%94%20depan.jpg")
     assert got.content == photo.content
     small = client.get(_file_url(case_id, photo, "/thumbnail"), headers=headers)
     _assert_download(
         small,
         "image/jpeg",
-        "attachment; filename*=UTF-8''foto%20toko%20%E2%80%94%20depan-kecil.jpg",
+        "filename*=UTF-8''foto%20toko%20%E2%80%94%20depan-kecil.jpg",
     )
     assert small.content == photo.thumbnail
     assert client.get(_file_url(case_id, pdf, "/thumbnail"), headers=headers).status_code == 404
@@ -261,10 +264,10 @@ def test_the_case_page_shows_the_files_and_serves_them_to_a_logged_in_member(
         _assert_download(
             small,
             "image/jpeg",
-            "attachment; filename*=UTF-8''foto%20toko%20%E2%80%94%20depan-kecil.jpg",
+            "filename*=UTF-8''foto%20toko%20%E2%80%94%20depan-kecil.jpg",
         )
         got = console.get(pdf_url)
-        _assert_download(got, "application/pdf", "attachment; filename*=UTF-8''surat%20izin.pdf")
+        _assert_download(got, "application/pdf", "filename*=UTF-8''surat%20izin.pdf")
         assert got.content == PDF
         assert console.get(f"{pdf_url}/gambar-kecil").status_code == 404
 
