@@ -16,6 +16,7 @@ from fastapi.testclient import TestClient
 from PIL import Image
 from sqlalchemy import func, select
 
+from services.workflow import dependencies
 from services.workflow.cases.attachments import attach
 from services.workflow.cases.notifications import CaseNotYetRegistered
 from services.workflow.cases.steps import receive_complaint
@@ -281,3 +282,21 @@ def test_a_case_without_files_says_so(
         log_in(console, Role.ADMIN)
         page = console.get(f"/console/kasus/{case.id}").text
     assert "Pengadu tidak melampirkan berkas." in page
+
+
+class UnreachableStore:
+    """An object store that does not answer (its backend's own error, not one of ours)."""
+
+    def get(self, key: str) -> bytes:
+        raise ConnectionRefusedError(key)
+
+
+def test_a_store_that_does_not_answer_is_a_503_to_retry(
+    client: TestClient, case_with_files: tuple[str, Stored, Stored]
+) -> None:
+    case_id, _photo, pdf = case_with_files
+    client.app.dependency_overrides[dependencies._store] = UnreachableStore  # type: ignore[attr-defined]
+    response = client.get(_file_url(case_id, pdf), headers=login(client, Role.KASI))
+    assert response.status_code == 503
+    assert response.json()["code"] == "attachment_store_down"
+    assert response.headers["retry-after"] == "30"
