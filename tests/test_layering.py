@@ -40,7 +40,8 @@ LAYERS = (
     Layer("shared.database", ("shared.database",), ("shared.sop", "shared.runtime")),
     Layer("shared.attachments", ("shared.attachments",), ("shared.runtime",)),
     Layer("shared.messaging", ("shared.messaging",), SHARED),
-    Layer("shared.web", ("shared.web",), SHARED),
+    # A stored file as an HTTP answer (shared.web.downloads) sends the attachments' headers.
+    Layer("shared.web", ("shared.web",), (*SHARED, "shared.attachments")),
     Layer("shared.process", ("shared.process",), (*SHARED, "shared.messaging", "shared.web")),
     Layer("shared", ("shared",), (), exact=True),
     Layer(
