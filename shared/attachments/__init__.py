@@ -10,6 +10,7 @@ from shared.attachments.store import (
     AttachmentCorrupt,
     AttachmentStore,
     MissingAttachment,
+    StoreUnavailable,
     open_store,
     read_verified,
 )
@@ -20,6 +21,7 @@ __all__ = [
     "Inspected",
     "InvalidKey",
     "MissingAttachment",
+    "StoreUnavailable",
     "UploadRejected",
     "download_headers",
     "inspect_upload",

@@ -9,7 +9,7 @@ import tempfile
 from pathlib import Path
 
 from shared.attachments.keys import checked_key
-from shared.attachments.store import MissingAttachment
+from shared.attachments.store import MissingAttachment, StoreUnavailable
 
 
 class DirectoryStore:
@@ -27,8 +27,11 @@ class DirectoryStore:
 
     def put(self, key: str, data: bytes, media_type: str) -> None:  # noqa: ARG002 - protocol
         path = self.path(key)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        descriptor, draft = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            descriptor, draft = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+        except OSError as exc:
+            raise StoreUnavailable(f"{key}: {exc}") from exc
         try:
             with os.fdopen(descriptor, "wb") as file:
                 file.write(data)
@@ -36,9 +39,11 @@ class DirectoryStore:
                 os.fsync(file.fileno())
             Path(draft).chmod(0o640)
             Path(draft).replace(path)
-        except BaseException:
+        except BaseException as exc:
             with contextlib.suppress(FileNotFoundError):
                 Path(draft).unlink()
+            if isinstance(exc, OSError):
+                raise StoreUnavailable(f"{key}: {exc}") from exc
             raise
 
     def get(self, key: str) -> bytes:
@@ -46,7 +51,11 @@ class DirectoryStore:
             return self.path(key).read_bytes()
         except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
             raise MissingAttachment(key) from None
+        except OSError as exc:
+            raise StoreUnavailable(f"{key}: {exc}") from exc
 
     def delete(self, key: str) -> None:
-        with contextlib.suppress(FileNotFoundError):
-            self.path(key).unlink()
+        try:
+            self.path(key).unlink(missing_ok=True)
+        except OSError as exc:
+            raise StoreUnavailable(f"{key}: {exc}") from exc

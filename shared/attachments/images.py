@@ -9,10 +9,12 @@ rides along (Pillow's savers fall back to the opened file's comment and colour p
 from __future__ import annotations
 
 import io
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import pillow_heif
-from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageCms, ImageOps
 
 from shared.attachments import rejections
 
@@ -32,6 +34,7 @@ pillow_heif.register_heif_opener()  # HEIC/HEIF (iPhones' default) opens as any 
 FORMATS = {
     "image/jpeg": ("JPEG", "image/jpeg"),
     "image/png": ("PNG", "image/png"),
+    "image/apng": ("PNG", "image/png"),  # an animated PNG: its first frame
     "image/webp": ("WEBP", "image/webp"),
     "image/heic": ("HEIF", "image/jpeg"),
     "image/heif": ("HEIF", "image/jpeg"),
@@ -48,21 +51,30 @@ class Reencoded:
     thumbnail: bytes
 
 
-def _opened(data: bytes, pillow_format: str) -> Image.Image:
-    """The image decoded, or the upload refused: bombs before decoding, broken files after."""
+@contextmanager
+def _refused_when_broken() -> Iterator[None]:
+    """What a decoder raises on hostile bytes, as the upload's refusal: a decompression bomb
+    (Pillow raises past twice MAX_PIXELS, warns past it), or truncated data, a broken header or
+    container, and whatever else it throws (struct.error, IndexError...): never a 500."""
     try:
-        # Pillow warns (a process running with warnings as errors raises) past MAX_PIXELS and
-        # raises past twice it; the explicit check refuses it either way, before decoding. No
-        # warnings.catch_warnings here: it changes process-wide state under concurrent requests.
-        image = Image.open(io.BytesIO(data), formats=[pillow_format])
-        if image.width * image.height > MAX_PIXELS:
-            raise rejections.too_many_pixels()
-        image.load()
+        yield
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise rejections.too_many_pixels() from None
-    except (UnidentifiedImageError, OSError, ValueError, SyntaxError, EOFError):
-        # Truncated data ("image file is truncated"), a broken header, a bad HEIF container.
+    except Exception:
         raise rejections.corrupt() from None
+
+
+def _opened(data: bytes, pillow_format: str) -> Image.Image:
+    """The image decoded, or the upload refused: bombs before decoding, broken files after."""
+    # The header alone first. No warnings.catch_warnings to raise Pillow's warning: it changes
+    # process-wide state under concurrent requests; the explicit check refuses the bomb anyway.
+    with _refused_when_broken():
+        image = Image.open(io.BytesIO(data), formats=[pillow_format])
+    if image.width * image.height > MAX_PIXELS:
+        image.close()
+        raise rejections.too_many_pixels()
+    with _refused_when_broken():
+        image.load()
     return image
 
 
@@ -82,6 +94,9 @@ def _srgb(image: Image.Image) -> Image.Image:
 
 def _pixels_only(image: Image.Image, media_type: str) -> Image.Image:
     """A new image holding only the pixels, in a mode the output format writes."""
+    if image.mode.startswith("I"):
+        # 16-bit greyscale (scanners): scaled to 8 bits; a plain conversion clips it to white.
+        image = image.convert("I").point(lambda value: value * (1 / 256)).convert("L")
     has_alpha = image.mode in {"RGBA", "LA", "PA"} or "transparency" in image.info
     if media_type == "image/jpeg":
         mode = "L" if image.mode in {"1", "L"} else "RGB"
@@ -120,11 +135,7 @@ def reencode(data: bytes, detected: str) -> Reencoded:
     """The image re-written without metadata (only its first frame, for an animation) and its
     thumbnail; ``detected`` is a key of ``FORMATS``."""
     pillow_format, media_type = FORMATS[detected]
-    with _opened(data, pillow_format) as opened:
-        try:
-            clean = _pixels_only(_srgb(ImageOps.exif_transpose(opened)), media_type)
-            return Reencoded(_encoded(clean, media_type), media_type, _thumbnail(clean))
-        except (OSError, ValueError):
-            # Decoded but not convertible (an odd mode, a broken EXIF block): not an image the
-            # office can be shown.
-            raise rejections.corrupt() from None
+    # Decoded but not convertible (an odd mode, a broken EXIF block) is refused as well.
+    with _opened(data, pillow_format) as opened, _refused_when_broken():
+        clean = _pixels_only(_srgb(ImageOps.exif_transpose(opened)), media_type)
+        return Reencoded(_encoded(clean, media_type), media_type, _thumbnail(clean))

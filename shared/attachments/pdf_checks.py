@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import io
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from pypdf import PdfReader
-from pypdf.errors import PyPdfError
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, PdfObject
 
 from shared.attachments import rejections
@@ -19,9 +20,18 @@ from shared.attachments import rejections
 ACTIVE_KEYS = frozenset(
     {"/JS", "/JavaScript", "/AA", "/Launch", "/EmbeddedFiles", "/EF", "/RichMedia", "/XFA"}
 )
-# Action types (an action dictionary's /S) that run or fetch something.
+# Action types (an action dictionary's /S) that run, send or fetch something (GoToR opens
+# another file, on Windows a UNC path that hands out the user's credentials).
 ACTIVE_ACTIONS = frozenset(
-    {"/JavaScript", "/Launch", "/ImportData", "/SubmitForm", "/GoToE", "/RichMediaExecute"}
+    {
+        "/JavaScript",
+        "/Launch",
+        "/ImportData",
+        "/SubmitForm",
+        "/GoToE",
+        "/GoToR",
+        "/RichMediaExecute",
+    }
 )
 MAX_OBJECTS = 200_000  # more is no scanned letter: refused rather than walked for long
 # The end of a complete PDF; a truncated upload lacks it (pypdf alone would repair around it).
@@ -66,21 +76,31 @@ def _has_active_content(reader: PdfReader) -> bool:
     return False
 
 
+@contextmanager
+def _corrupt_when_broken() -> Iterator[None]:
+    """pypdf's errors, and whatever a malformed object graph makes it raise on the way
+    (KeyError, RecursionError, zlib.error...), as the upload's refusal: never a 500."""
+    try:
+        yield
+    except rejections.UploadRejected:
+        raise
+    except Exception:
+        raise rejections.corrupt() from None
+
+
 def check_pdf(data: bytes) -> None:
     """Returns when ``data`` is a PDF the office may store; else ``UploadRejected`` (422)."""
     if EOF_MARKER not in data[-EOF_WINDOW:]:
         raise rejections.corrupt()
-    try:
+    with _corrupt_when_broken():
         reader = PdfReader(io.BytesIO(data), strict=False)
-        if reader.is_encrypted:
-            raise rejections.pdf_encrypted()
-        if len(reader.pages) == 0:
-            raise rejections.corrupt()
-        active = _has_active_content(reader)
-    except rejections.UploadRejected:
-        raise
-    except (PyPdfError, OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError):
-        # pypdf's own errors, and what a malformed object graph makes it raise on the way.
-        raise rejections.corrupt() from None
+        encrypted = reader.is_encrypted
+    if encrypted:
+        raise rejections.pdf_encrypted()
+    with _corrupt_when_broken():
+        pages = len(reader.pages)
+        active = pages > 0 and _has_active_content(reader)
+    if pages == 0:
+        raise rejections.corrupt()
     if active:
         raise rejections.pdf_active_content()

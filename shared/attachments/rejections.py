@@ -8,8 +8,9 @@ UNSUPPORTED_MESSAGE = (
 )
 
 
-class UploadRejected(ValueError):
-    """An upload that is not stored, and why."""
+class UploadRejected(Exception):
+    """An upload that is not stored, and why. No ``ValueError``: a handler catching a decoder's
+    errors must not swallow the verdict."""
 
     def __init__(self, status_code: int, code: str, message: str) -> None:
         super().__init__(f"{code}: {message}")

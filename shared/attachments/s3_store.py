@@ -5,14 +5,16 @@ never sees half a file; the bucket is created at first use when missing."""
 from __future__ import annotations
 
 import threading
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import boto3
 from botocore.config import Config
-from botocore.exceptions import ClientError
+from botocore.exceptions import BotoCoreError, ClientError
 
 from shared.attachments.keys import checked_key
-from shared.attachments.store import MissingAttachment
+from shared.attachments.store import MissingAttachment, StoreUnavailable
 
 if TYPE_CHECKING:
     from shared.runtime.settings.groups import AttachmentSettings
@@ -21,7 +23,7 @@ _MISSING_OBJECT = {"NoSuchKey", "404", "NotFound"}
 _MISSING_BUCKET = {"NoSuchBucket", "404", "NotFound"}
 _OWNED_ALREADY = {"BucketAlreadyOwnedByYou", "BucketAlreadyExists"}
 # Path-style addresses (http://minio:9000/bucket/key): MinIO behind one host name has no
-# per-bucket DNS names. Short timeouts: an API request waits on this.
+# per-bucket DNS names. Short timeouts and few retries: an API request waits on this.
 _CLIENT_CONFIG = Config(
     s3={"addressing_style": "path"},
     connect_timeout=5,
@@ -34,8 +36,22 @@ def _code(error: ClientError) -> str:
     return str(error.response.get("Error", {}).get("Code", ""))
 
 
+@contextmanager
+def _reachable(key: str) -> Iterator[None]:
+    """The store's own failures (down, refusing the credentials) as ``StoreUnavailable``."""
+    try:
+        yield
+    except (BotoCoreError, ClientError) as exc:
+        raise StoreUnavailable(f"{key}: {exc}") from exc
+
+
 class S3Store:
     """Objects in ``bucket``, their media type as the object's Content-Type."""
+
+    # One store per configuration and process: a boto3 client is thread-safe and costly to
+    # make, and the bucket need be checked once.
+    _shared: ClassVar[dict[tuple[str | None, ...], S3Store]] = {}
+    _shared_lock = threading.Lock()
 
     def __init__(self, client: Any, bucket: str) -> None:
         self.client = client
@@ -56,11 +72,27 @@ class S3Store:
         )
         return cls(client, settings.s3_bucket)
 
+    @classmethod
+    def shared(cls, settings: AttachmentSettings) -> S3Store:
+        """The process's store for these settings, made at first use."""
+        secret = settings.s3_secret_key
+        identity = (
+            settings.s3_endpoint_url,
+            settings.s3_bucket,
+            settings.s3_access_key,
+            secret.get_secret_value() if secret is not None else None,
+            settings.s3_region,
+        )
+        with cls._shared_lock:
+            if identity not in cls._shared:
+                cls._shared[identity] = cls.from_settings(settings)
+            return cls._shared[identity]
+
     def ensure_bucket(self) -> None:
         """Creates the bucket if it is missing (once per store; safe to race other processes)."""
         if self._bucket_ready:
             return
-        with self._lock:
+        with self._lock, _reachable(self.bucket):
             if self._bucket_ready:
                 return
             try:
@@ -76,22 +108,26 @@ class S3Store:
             self._bucket_ready = True
 
     def put(self, key: str, data: bytes, media_type: str) -> None:
+        key = checked_key(key)
         self.ensure_bucket()
-        self.client.put_object(
-            Bucket=self.bucket, Key=checked_key(key), Body=data, ContentType=media_type
-        )
+        with _reachable(key):
+            self.client.put_object(Bucket=self.bucket, Key=key, Body=data, ContentType=media_type)
 
     def get(self, key: str) -> bytes:
+        key = checked_key(key)
         self.ensure_bucket()
-        try:
-            answer = self.client.get_object(Bucket=self.bucket, Key=checked_key(key))
-        except ClientError as error:
-            if _code(error) in _MISSING_OBJECT:
-                raise MissingAttachment(key) from None
-            raise
-        body: bytes = answer["Body"].read()
+        with _reachable(key):
+            try:
+                answer = self.client.get_object(Bucket=self.bucket, Key=key)
+            except ClientError as error:
+                if _code(error) in _MISSING_OBJECT:
+                    raise MissingAttachment(key) from None
+                raise
+            body: bytes = answer["Body"].read()
         return body
 
     def delete(self, key: str) -> None:
+        key = checked_key(key)
         self.ensure_bucket()
-        self.client.delete_object(Bucket=self.bucket, Key=checked_key(key))
+        with _reachable(key):
+            self.client.delete_object(Bucket=self.bucket, Key=key)

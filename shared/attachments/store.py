@@ -7,12 +7,19 @@ from __future__ import annotations
 import hashlib
 from typing import TYPE_CHECKING, Protocol
 
+from shared.runtime.settings.groups import AttachmentSettings
+
 if TYPE_CHECKING:
-    from shared.runtime.settings.groups import AttachmentSettings
+    from shared.runtime.settings import Settings
 
 
 class MissingAttachment(KeyError):
     """No file is stored under the key."""
+
+
+class StoreUnavailable(RuntimeError):
+    """The store could not be reached or refused the operation (the object store is down, the
+    disk is full): a 503 for a request, a retry for a task; never half a file kept."""
 
 
 class AttachmentCorrupt(RuntimeError):
@@ -21,7 +28,8 @@ class AttachmentCorrupt(RuntimeError):
 
 class AttachmentStore(Protocol):
     """Keeps bytes under a key (``shared.attachments.keys``). ``put`` replaces whole or not at
-    all (a reader never sees half a file); ``delete`` of a missing key is no error."""
+    all (a reader never sees half a file); ``get`` of a missing key is ``MissingAttachment``,
+    ``delete`` of one no error; a store that cannot answer raises ``StoreUnavailable``."""
 
     def put(self, key: str, data: bytes, media_type: str) -> None: ...
 
@@ -30,16 +38,19 @@ class AttachmentStore(Protocol):
     def delete(self, key: str) -> None: ...
 
 
-def open_store(settings: AttachmentSettings | None = None) -> AttachmentStore:
-    """The store the settings name (``get_settings().attachments`` when none are given)."""
+def open_store(settings: Settings | AttachmentSettings | None = None) -> AttachmentStore:
+    """The store the settings name: the whole settings or their ``attachments`` group, and
+    ``get_settings()`` when none are given."""
     if settings is None:
         from shared.runtime.settings import get_settings  # noqa: PLC0415 - settings load late
 
-        settings = get_settings().attachments
+        settings = get_settings()
+    if not isinstance(settings, AttachmentSettings):
+        settings = settings.attachments
     if settings.backend == "s3":
         from shared.attachments.s3_store import S3Store  # noqa: PLC0415 - boto3 only when used
 
-        return S3Store.from_settings(settings)
+        return S3Store.shared(settings)
     from shared.attachments.directory_store import DirectoryStore  # noqa: PLC0415
 
     if settings.directory is None:

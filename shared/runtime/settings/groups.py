@@ -1,6 +1,7 @@
 """The settings of how the project runs, one group per thing an operator sets up: the mode and
 data, the databases, the broker, the outbox, staff login, the web addresses, the citizens'
-limits, the office calendar and its SLA, logs, metrics and the test-only fault injection.
+limits, the office calendar and its SLA, the attachments and their store, logs, metrics and the
+test-only fault injection.
 
 Each field reads the variable its ``validation_alias`` names (``PENGADUAN_*``, unchanged since
 the settings were one flat class); its ``description`` is what docs/CONFIGURATION.md says of

@@ -8,10 +8,12 @@ import sys
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from shared.attachments import AttachmentStore, open_store
+from shared.attachments.s3_store import S3Store
 from shared.runtime.settings import Settings
 from tools.harness.processes import ServiceProcess
 from tools.harness.redis_server import free_port
@@ -51,13 +53,17 @@ def s3_settings(endpoint: str, bucket: str) -> Settings:
     )
 
 
+@pytest.fixture(scope="session")
+def s3_client(s3_endpoint: str) -> Any:
+    """One boto3 client for the session's tests (making one takes half a second)."""
+    return S3Store.from_settings(s3_settings(s3_endpoint, "unused").attachments).client
+
+
 @pytest.fixture(params=["directory", "s3"])
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> AttachmentStore:
     """Each backend in turn, empty: a fresh directory, or a bucket of the test's own that does
     not exist yet (the store creates it at first use)."""
     if request.param == "directory":
         settings = Settings(attachments={"backend": "directory", "directory": tmp_path / "files"})
-    else:
-        endpoint = request.getfixturevalue("s3_endpoint")
-        settings = s3_settings(endpoint, f"test-{uuid.uuid4().hex}")
-    return open_store(settings.attachments)
+        return open_store(settings.attachments)
+    return S3Store(request.getfixturevalue("s3_client"), f"test-{uuid.uuid4().hex}")

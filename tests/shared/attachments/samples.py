@@ -12,7 +12,13 @@ from PIL import Image
 from PIL.PngImagePlugin import PngInfo
 from pypdf import PdfWriter
 from pypdf.actions import JavaScript
-from pypdf.generic import DictionaryObject, NameObject, TextStringObject
+from pypdf.generic import (
+    ArrayObject,
+    DictionaryObject,
+    NameObject,
+    NumberObject,
+    TextStringObject,
+)
 
 ORIENTATION, GPS_IFD, GPS_LATITUDE_REF, GPS_LATITUDE = 0x0112, 0x8825, 1, 2
 SECRET = b"SECRET-COMMENT"
@@ -87,6 +93,31 @@ def pdf_with_open_action(action_type: str) -> bytes:
         {NameObject("/S"): NameObject(action_type), NameObject("/F"): TextStringObject("cmd.exe")}
     )
     writer._root_object[NameObject("/OpenAction")] = action
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def pdf_with_link(action: dict[str, str]) -> bytes:
+    """A one-page PDF whose page has a link annotation running ``action`` when clicked."""
+    writer = PdfWriter()
+    page = writer.add_blank_page(width=200, height=200)
+    link = DictionaryObject(
+        {
+            NameObject("/Type"): NameObject("/Annot"),
+            NameObject("/Subtype"): NameObject("/Link"),
+            NameObject("/Rect"): ArrayObject([NumberObject(n) for n in (10, 10, 100, 40)]),
+            NameObject("/A"): DictionaryObject(
+                {
+                    NameObject(key): NameObject(value)
+                    if value.startswith("/")
+                    else TextStringObject(value)
+                    for key, value in action.items()
+                }
+            ),
+        }
+    )
+    page[NameObject("/Annots")] = ArrayObject([writer._add_object(link)])
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()

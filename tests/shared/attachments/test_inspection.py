@@ -6,9 +6,13 @@ from __future__ import annotations
 
 import hashlib
 import io
+import random
+import warnings
 
 import pytest
 from PIL import Image
+from pypdf import PdfWriter
+from pypdf.generic import ArrayObject, NameObject
 
 from shared.attachments import Inspected, UploadRejected, inspect_upload
 from shared.attachments.images import MAX_PIXELS, THUMBNAIL_SIZE
@@ -159,6 +163,15 @@ def test_a_decompression_bomb_is_refused_before_decoding(width: int, height: int
     assert (error.status_code, error.code) == (422, "image_too_large")
 
 
+def test_a_bomb_is_refused_where_pillow_only_warns() -> None:
+    """Production does not raise warnings: past the limit but short of twice it, Pillow only
+    warns, and the explicit check must refuse it all the same."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+        error = rejected(samples.png_claiming(8_000, 8_000), "bom.png")
+    assert (error.status_code, error.code) == (422, "image_too_large")
+
+
 @pytest.mark.parametrize(
     "data",
     [
@@ -166,13 +179,38 @@ def test_a_decompression_bomb_is_refused_before_decoding(width: int, height: int
         samples.pdf(attachment=True),
         samples.pdf_with_open_action("/Launch"),
         samples.pdf_with_open_action("/GoTo"),  # any action run on opening
+        samples.pdf_with_link({"/S": "/GoToR", "/F": "\\\\attacker\\share\\x.pdf"}),
+        samples.pdf_with_link({"/S": "/JavaScript", "/JS": "app.launchURL('x')"}),
+        samples.pdf_with_link({"/S": "/Launch", "/F": "cmd.exe"}),
     ],
-    ids=["javascript", "embedded-file", "launch", "open-action"],
+    ids=[
+        "javascript",
+        "embedded-file",
+        "launch",
+        "open-action",
+        "link-gotor",
+        "link-js",
+        "link-launch",
+    ],
 )
 def test_a_pdf_with_active_or_hidden_content_is_422(data: bytes) -> None:
     error = rejected(data, "surat.pdf")
     assert (error.status_code, error.code) == (422, "pdf_active_content")
     assert "PDF" in error.message
+
+
+def test_a_pdf_with_a_plain_web_link_or_opening_at_a_page_is_kept() -> None:
+    data = samples.pdf_with_link({"/S": "/URI", "/URI": "https://oss.go.id"})
+    assert inspected(data, "surat.pdf").content == data
+    # /OpenAction as a destination (open at page 1, fit): what office suites write.
+    writer = PdfWriter()
+    page = writer.add_blank_page(width=200, height=200)
+    writer._root_object[NameObject("/OpenAction")] = ArrayObject(
+        [page.indirect_reference, NameObject("/Fit")]
+    )
+    out = io.BytesIO()
+    writer.write(out)
+    assert inspected(out.getvalue(), "surat.pdf").media_type == "application/pdf"
 
 
 def test_an_encrypted_pdf_is_422_saying_so() -> None:
@@ -187,3 +225,58 @@ def test_a_truncated_pdf_is_422() -> None:
     assert (error.status_code, error.code) == (422, "corrupt_file")
     error = rejected(b"%PDF-1.7\n%%EOF\n", "surat.pdf")
     assert (error.status_code, error.code) == (422, "corrupt_file")
+
+
+def _saved(image: Image.Image, image_format: str, **options: object) -> bytes:
+    out = io.BytesIO()
+    image.save(out, image_format, **options)
+    return out.getvalue()
+
+
+def test_a_16_bit_greyscale_scan_keeps_its_greys() -> None:
+    scan = Image.new("I;16", (4, 1))
+    for x, value in enumerate([0, 20_000, 40_000, 65_535]):
+        scan.putpixel((x, 0), value)
+    result = inspected(_saved(scan, "PNG"), "scan.png")
+    with Image.open(io.BytesIO(result.content)) as image:
+        assert image.mode == "L"
+        assert [image.getpixel((x, 0)) for x in range(4)] == [0, 78, 156, 255]
+
+
+def test_odd_modes_come_out_in_one_the_format_writes() -> None:
+    palette = Image.new("P", (8, 8))
+    cmyk = Image.new("CMYK", (8, 8), (0, 255, 255, 0))
+    frames = [Image.new("RGB", (8, 8), colour) for colour in ("red", "blue")]
+    animated = _saved(frames[0], "PNG", save_all=True, append_images=frames[1:])
+    for data, media_type, mode in [
+        (_saved(palette, "PNG", transparency=0), "image/png", "RGBA"),
+        (_saved(cmyk, "JPEG"), "image/jpeg", "RGB"),
+        (animated, "image/png", "RGB"),  # an animated PNG: its first frame
+    ]:
+        result = inspected(data, "x.png")
+        assert result.media_type == media_type
+        with Image.open(io.BytesIO(result.content)) as image:
+            assert image.mode == mode
+            assert getattr(image, "n_frames", 1) == 1
+
+
+def test_mangled_files_are_kept_or_refused_never_an_error() -> None:
+    """Real files with bytes overwritten and cut short (a seeded generator, so a failure
+    repeats): each is either accepted or an ``UploadRejected``, never another exception that
+    would answer 500."""
+    rng = random.Random(22)
+    originals = [samples.jpeg(size=(80, 60)), samples.png(), samples.webp(), samples.heic()]
+    originals += [samples.pdf(), samples.pdf(script=True)]
+    outcomes: set[str] = set()
+    for _ in range(400):
+        data = bytearray(rng.choice(originals))
+        for _ in range(rng.randint(1, 6)):
+            data[rng.randrange(len(data))] = rng.randrange(256)
+        if rng.random() < 0.3:
+            data = data[: rng.randrange(1, len(data))]
+        try:
+            inspected(bytes(data))
+            outcomes.add("kept")
+        except UploadRejected as refused:
+            outcomes.add(refused.code)
+    assert {"kept", "corrupt_file", "unsupported_media_type"} <= outcomes

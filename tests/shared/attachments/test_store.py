@@ -16,13 +16,17 @@ from shared.attachments import (
     AttachmentStore,
     InvalidKey,
     MissingAttachment,
+    StoreUnavailable,
     open_store,
     original_key,
     read_verified,
     thumbnail_key,
 )
 from shared.attachments.directory_store import DirectoryStore
+from shared.attachments.s3_store import S3Store
 from shared.runtime.settings import Settings
+from tests.shared.attachments.conftest import s3_settings
+from tools.harness.redis_server import free_port
 
 
 def test_a_file_put_is_read_back_whole_and_replaced_whole(store: AttachmentStore) -> None:
@@ -92,7 +96,7 @@ def test_the_directory_backend_keeps_the_old_file_when_a_write_fails(
         raise OSError("disk full")
 
     monkeypatch.setattr(Path, "replace", failing_replace)
-    with pytest.raises(OSError, match="disk full"):
+    with pytest.raises(StoreUnavailable, match="disk full"):
         store.put(key, b"half", "image/png")
     monkeypatch.undo()
     assert store.get(key) == b"kept"
@@ -103,6 +107,32 @@ def test_the_embedded_default_keeps_files_under_the_data_directory(tmp_path: Pat
     settings = Settings(deployment={"data_dir": tmp_path})
     assert settings.attachments.backend == "directory"
     assert settings.attachments.directory == tmp_path / "attachments"
-    store = open_store(settings.attachments)
+    store = open_store(settings)  # the whole settings, or their attachments group
+    assert isinstance(store, DirectoryStore)
+    assert store.root == open_store(settings.attachments).root == tmp_path / "attachments"
     store.put(original_key(uuid.uuid4()), b"x", "image/png")
     assert len(list((tmp_path / "attachments" / "originals").iterdir())) == 1
+
+
+def test_the_object_store_keeps_the_media_type_and_one_client_per_process(
+    s3_endpoint: str,
+) -> None:
+    settings = s3_settings(s3_endpoint, f"test-{uuid.uuid4().hex}").attachments
+    store = open_store(settings)
+    assert open_store(settings) is store
+    assert isinstance(store, S3Store)
+    key = thumbnail_key(uuid.uuid4())
+    store.put(key, b"\xff\xd8thumb", "image/jpeg")
+    head = store.client.head_object(Bucket=settings.s3_bucket, Key=key)
+    assert head["ContentType"] == "image/jpeg"
+    assert head["ContentLength"] == 7
+
+
+def test_a_store_that_cannot_answer_is_unavailable_not_missing(tmp_path: Path) -> None:
+    nobody = s3_settings(f"http://127.0.0.1:{free_port()}", "pengaduan-attachments")
+    with pytest.raises(StoreUnavailable):
+        S3Store.from_settings(nobody.attachments).get(original_key(uuid.uuid4()))
+    (tmp_path / "not-a-directory").write_text("a file where the store should be")
+    store = DirectoryStore(tmp_path / "not-a-directory")
+    with pytest.raises(StoreUnavailable):
+        store.put(original_key(uuid.uuid4()), b"x", "image/png")
