@@ -15,21 +15,26 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from asgi_csrf import asgi_csrf
+from asgi_csrf import DEFAULT_SIGNING_NAMESPACE as CSRF_SIGNING_NAMESPACE
+from asgi_csrf import asgi_csrf, cookies_from_scope
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from itsdangerous import BadSignature
+from itsdangerous.url_safe import URLSafeSerializer
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shared.runtime.settings import get_settings
-from shared.web.request_body import read_at_most, replay, run_capped
+from shared.web.multipart_token import multipart_token
+from shared.web.request_body import read_at_most, replay, replay_messages, run_capped
 
 SHARED_TEMPLATES = Path(__file__).parent / "templates"
 STATIC_DIR = Path(__file__).parent / "static"
 STATIC_PREFIX = "/static"
 CSRF_COOKIE = "pgd_csrf"
 CSRF_FIELD = "csrftoken"  # the hidden form field asgi-csrf looks for
+CSRF_HEADER = b"x-csrftoken"  # and the header it takes instead
 
 OFFICE = "DPMPTSP Kota Madiun"
 OFFICE_FULL = "Dinas Penanaman Modal dan Pelayanan Terpadu Satu Pintu Kota Madiun"
@@ -164,9 +169,9 @@ class Csrf:
     size), and asgi-csrf sees it with invalid UTF-8 replaced (it decodes strictly and would
     fail with a 500); the page itself receives the body exactly as sent, to judge it.
 
-    A multipart form (one that carries files) is not read ahead: asgi-csrf reads it only up to
-    its token (which the page puts before any file), and the whole body streams to the route
-    under ``max_multipart_bytes`` (``run_capped``), refused with 413 once past it.
+    A multipart form (one that carries files) is not read ahead: only up to its token (which
+    the page puts before any file; ``multipart_token``), and the whole body streams to the
+    route under ``max_multipart_bytes`` (``run_capped``), refused with 413 once past it.
 
     Both refusals are pages of the service's design when it gives ``error_page`` (bare ones
     otherwise): they come before any route, so the service's renderer is handed in here."""
@@ -183,6 +188,7 @@ class Csrf:
         self.app = app
         self.error_page = error_page
         self.max_multipart_bytes = max_multipart_bytes
+        self.signer = URLSafeSerializer(secret)
         self.checked = asgi_csrf(
             self._with_original_body,
             cookie_name=CSRF_COOKIE,
@@ -228,19 +234,24 @@ class Csrf:
         await self.checked(scope, receive, send)
 
     async def _checked_multipart(self, scope: Scope, receive: Receive, send: Send) -> None:
-        started = False
-
-        async def answer(message: Message) -> None:
-            nonlocal started
-            started = started or message["type"] == "http.response.start"
-            await send(message)
-
-        try:
-            await self.checked(scope, receive, answer)
-        except UnicodeDecodeError:  # a token field that is not UTF-8: asgi-csrf decodes it
-            if started:
-                raise
+        """The form's token found before any file (``multipart_token``) and checked against the
+        signed cookie; asgi-csrf then sees it as its header, and the app the body as sent."""
+        boundary = _content_type(scope).split(b"; boundary=")[1]
+        token, read = await multipart_token(boundary, receive)
+        if token is None or not self._is_cookie_token(scope, token):
             await self._csrf_failed(scope, send, None)
+            return
+        headers = [(k, v) for k, v in scope["headers"] if k != CSRF_HEADER]
+        scope = {**scope, "headers": [*headers, (CSRF_HEADER, token.encode())]}
+        await self.checked(scope, replay_messages(read, receive), send)
+
+    def _is_cookie_token(self, scope: Scope, token: str) -> bool:
+        cookie = cookies_from_scope(scope).get(CSRF_COOKIE, "")
+        try:
+            self.signer.loads(cookie, CSRF_SIGNING_NAMESPACE)
+        except BadSignature:
+            return False
+        return hmac.compare_digest(cookie.encode(), token.encode())
 
     async def _multipart_too_large(self, scope: Scope, send: Send) -> None:
         page = (

@@ -101,3 +101,15 @@ async def run_capped(
             raise
         if not started:
             await refuse(send)
+
+
+def replay_messages(messages: list[Message], receive: Receive) -> Receive:
+    """A ``receive`` that gives ``messages`` again, then whatever comes after them."""
+    pending = list(messages)
+
+    async def replayed() -> Message:
+        if pending:
+            return pending.pop(0)
+        return await receive()
+
+    return replayed

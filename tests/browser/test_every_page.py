@@ -36,16 +36,10 @@ GUEST = "tamu"  # the console before signing in
 Who = Role | str
 
 QUESTION = "Mohon lampirkan nomor permohonan OSS Anda."
-TRACKING_LIMIT = 5  # lookups an hour from one address, so the "wait" page can be reached
+# Lookups an hour from one address, so the "wait" page can be reached: the citizen's three
+# openings and the two files attached (each counts as a lookup) fit below it.
+TRACKING_LIMIT = 8
 MISSING_CASE = uuid.UUID(int=0)
-LAMPIRAN = (
-    (
-        "foto-papan-nama-usaha-di-depan-toko-jalan-pahlawan-madiun.jpg",
-        photo_with_gps(),
-        "image/jpeg",
-    ),
-    ("bukti-pendaftaran-oss.pdf", pdf(), "application/pdf"),
-)
 
 
 def fill_the_form(page: Page, ids: dict[str, str]) -> None:
@@ -136,6 +130,7 @@ PAGES = (
     Shown("lacak-formulir", CITIZEN, "/lacak", "[name=kode]"),
     Shown("lacak-pengaduan", CITIZEN, "/lacak/{answered}", "#jawaban"),
     Shown("lacak-permintaan-informasi", CITIZEN, "/lacak/{asked}", "[name=message]"),
+    Shown("lacak-lampiran", CITIZEN, "/lacak/{attached}", "#lampiran-anda img"),
     Shown("terlalu-banyak-permintaan", CITIZEN, "/lacak", then=look_up_until_limited),  # 429
     Shown("masuk", GUEST, "/console/masuk", "#form-masuk"),
     Shown("daftar-kerja-admin", ADMIN, "/console", WORKLIST, check=codes_open_cases, shoot=LIST),
@@ -144,8 +139,14 @@ PAGES = (
     Shown("daftar-kerja-tim-koordinasi", TIM, "/console", WORKLIST, shoot=LIST),
     Shown("kasus-admin", ADMIN, "/console/kasus/{admin}", ACTIONS),
     Shown("kasus-kasi", KASI, "/console/kasus/{kasi}", ACTIONS),
-    # Its files: a thumbnail that loads, and a long name that wraps instead of scrolling.
-    Shown("kasus-lampiran", KASI, "/console/kasus/{kasi}", "#lampiran img", shoot="#lampiran"),
+    # The case filed with a photo and a PDF: its files, the photo's thumbnail loaded.
+    Shown(
+        "kasus-lampiran",
+        ADMIN,
+        "/console/kasus/{attached_case}",
+        "#lampiran img",
+        shoot="#lampiran",
+    ),
     Shown("kasus-koordinator", KOORDINATOR, "/console/kasus/{koordinator}", ACTIONS),
     Shown("kasus-tim-koordinasi", TIM, "/console/kasus/{tim_koordinasi}", ACTIONS),
     Shown("kasus-selesai", ADMIN, "/console/kasus/{answered_case}", "#jawaban", shoot="#riwayat"),
@@ -212,13 +213,14 @@ def office(
 
 
 def put_cases_in_place(system: LiveSystem) -> dict[str, str]:
-    """One case waiting at each role's step, one answered, one waiting for the citizen, and a
-    notification that failed for good; their codes and case ids by name for ``PAGES``."""
+    """One case waiting at each role's step, one answered, one waiting for the citizen, one filed
+    with a photo and a PDF, and a notification that failed for good; their codes and case ids by
+    name for ``PAGES``."""
     desk = system.desk
     names = (*(role.value for role in Role), "answered", "asked")
     filed = {name: desk.file_complaint() for name in names}
-    for name, data, media_type in LAMPIRAN:
-        assert desk.upload(filed["kasi"], name, data, media_type).status_code == 201
+    filed["attached"] = desk.file_complaint()
+    attach_at_filing(system, filed["attached"])
     last_step = {"kasi": 1, "koordinator": 2, "tim_koordinasi": 3, "answered": 5, "asked": 1}
     ids = {name: f["tracking_code"] for name, f in filed.items()}
     case_ids: dict[str, str] = {}
@@ -234,7 +236,8 @@ def put_cases_in_place(system: LiveSystem) -> dict[str, str]:
     places = {"admin": 1, "kasi": 2, "koordinator": 3, "tim_koordinasi": 4}
     for name, number in places.items():
         case_ids[name] = desk.wait_for_work(STEPS[number - 1].role, ids[name], number)["case_id"]
-    desk.wait_for_attachments(Role.KASI, case_ids["kasi"], count=len(LAMPIRAN))
+    case_ids["attached"] = desk.wait_for_work(Role.ADMIN, ids["attached"], 1)["case_id"]
+    desk.wait_for_attachments(Role.ADMIN, case_ids["attached"], count=2)  # each its own task
     failed = NotificationDeliveredV1(
         tracking_code=ids["admin"],
         kind=NotificationKind.REGISTERED,
@@ -255,10 +258,21 @@ def put_cases_in_place(system: LiveSystem) -> dict[str, str]:
     return ids
 
 
+def attach_at_filing(system: LiveSystem, filed: dict[str, str]) -> None:
+    """A photo and a PDF sent with a new complaint: its tracking page lists them."""
+    for name, data in (("foto kwitansi.jpg", photo_with_gps()), ("surat OSS.pdf", pdf())):
+        sent = system.desk.intake.post(
+            f"/api/v1/complaints/{filed['tracking_code']}/attachments",
+            files={"file": (name, data)},
+            headers={"X-Access-Token": filed["access_token"]},
+        )
+        assert sent.status_code == 201, sent.text
+
+
 @contextmanager
 def people(chromium: Browser, system: LiveSystem, ids: dict[str, str]) -> Iterator[dict[Who, Page]]:
-    """A browser of its own for the citizen (the answered and the asked case opened with their
-    codes and tokens), for the guest, and for each role, signed in."""
+    """A browser of its own for the citizen (the answered, the asked and the attached case opened
+    with their codes and tokens), for the guest, and for each role, signed in."""
     with ExitStack() as stack:
         pages: dict[Who, Page] = {}
         for who in (CITIZEN, GUEST, *Role):
@@ -272,7 +286,7 @@ def people(chromium: Browser, system: LiveSystem, ids: dict[str, str]) -> Iterat
                 page.get_by_role("button", name="Masuk").click()
                 expect(page).to_have_url(re.compile(r"/console$"))
         citizen = pages[CITIZEN]
-        for name in ("answered", "asked"):
+        for name in ("answered", "asked", "attached"):
             citizen.goto("/lacak")
             citizen.fill("[name=kode]", ids[name])
             citizen.fill("[name=token]", ids[f"{name}_token"])

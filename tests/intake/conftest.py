@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from services.intake.api.app import create_app
 from services.intake.app_channel.inbox import deliver_to_inbox
 from services.intake.database import get_db
-from services.intake.models import Complaint, TimelineEntry
+from services.intake.models import Attachment, Complaint, TimelineEntry
 from shared.database.shared_tables import OutboxMessage
 from shared.messaging.consumer import consume_once
 from shared.messaging.contracts import INTAKE_INBOX_TASK, InboxMessageV1, NotificationKind
@@ -57,8 +57,31 @@ def row_counts() -> dict[str, int]:
     with get_db().sessions() as session:
         return {
             model.__tablename__: session.scalar(select(func.count()).select_from(model)) or 0
-            for model in (Complaint, TimelineEntry, OutboxMessage)
+            for model in (Complaint, TimelineEntry, OutboxMessage, Attachment)
         }
+
+
+def upload(
+    client: TestClient, filed: dict[str, Any], name: str, data: bytes, token: str | None = None
+) -> Any:
+    """One file attached through the API (multipart field ``file``), as a phone's app sends it."""
+    return client.post(
+        f"/api/v1/complaints/{filed['tracking_code']}/attachments",
+        files={"file": (name, data, "application/octet-stream")},
+        headers={"X-Access-Token": token or filed["access_token"]},
+    )
+
+
+def stored_files() -> list[Path]:
+    """Every file in the attachment store (the directory backend the tests run with)."""
+    root = get_settings().attachments.directory
+    assert root is not None
+    return sorted(p for p in root.rglob("*") if p.is_file()) if root.exists() else []
+
+
+def attachment_rows() -> list[Attachment]:
+    with get_db().sessions() as session:
+        return list(session.scalars(select(Attachment)))
 
 
 def outbox_rows() -> list[OutboxMessage]:

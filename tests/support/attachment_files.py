@@ -8,6 +8,7 @@ import io
 from PIL import Image
 from PIL.ExifTags import GPS, IFD, Base
 from pypdf import PdfWriter
+from pypdf.generic import DictionaryObject, NameObject, TextStringObject
 
 # Madiun's town square, as a phone would record it.
 GPS_LATITUDE = (7.0, 37.0, 45.12)
@@ -39,7 +40,12 @@ def pdf(*, javascript: str | None = None) -> bytes:
     writer = PdfWriter()
     writer.add_blank_page(width=595, height=842)
     if javascript is not None:
-        writer.add_js(javascript)
+        writer._root_object[NameObject("/OpenAction")] = DictionaryObject(
+            {
+                NameObject("/S"): NameObject("/JavaScript"),
+                NameObject("/JS"): TextStringObject(javascript),
+            }
+        )
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()

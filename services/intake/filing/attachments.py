@@ -166,6 +166,16 @@ def attach(
     return attachment
 
 
+def attach_all(session: Session, complaint: Complaint, inspected: list[Inspected]) -> None:
+    """A form's files, all or none: room for every one is checked before the first is kept."""
+    if not inspected:
+        return
+    check_room(session, complaint, len(inspected))
+    store = open_store()
+    for upload in inspected:
+        attach(session, complaint, upload, store)
+
+
 def attachments_of(session: Session, complaint: Complaint) -> list[Attachment]:
     """The complaint's attachments, in the order they came."""
     return list(

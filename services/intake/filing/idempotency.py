@@ -14,6 +14,7 @@ import base64
 import hashlib
 import hmac
 import re
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Annotated
 
@@ -25,7 +26,7 @@ from sqlalchemy.orm import Session
 
 from services.intake.filing import complaints
 from services.intake.filing.schemas import ComplaintIn, FiledOut
-from services.intake.models import FilingKey
+from services.intake.models import Complaint, FilingKey
 from shared.database.engine import utcnow
 from shared.runtime.settings import get_settings
 from shared.web.api_errors import Conflict, InvalidInput, TooManyRequests
@@ -88,12 +89,21 @@ def request_hash(body: ComplaintIn) -> str:
     return hashlib.sha256(body.model_dump_json().encode()).hexdigest()
 
 
-def file_once(session: Session, body: ComplaintIn, key: str | None) -> FiledOut:
-    """File ``body``; with a ``key`` that filed it already, the first answer again instead."""
+def file_once(
+    session: Session,
+    body: ComplaintIn,
+    key: str | None,
+    then: Callable[[Complaint], None] | None = None,
+) -> FiledOut:
+    """File ``body``; with a ``key`` that filed it already, the first answer again instead.
+    ``then`` runs on the complaint just filed, in the same transaction (the portal's form
+    attaches its files there); a retry, which files nothing, does not run it again."""
     claimed = claim(session, key, body) if key is not None else None
     if isinstance(claimed, FiledOut):
         return claimed  # a retry: the first answer again, and no second complaint
     complaint, token = complaints.file_complaint(session, body)
+    if then is not None:
+        then(complaint)
     answer = FiledOut(
         tracking_code=complaint.tracking_code,
         access_token=token,

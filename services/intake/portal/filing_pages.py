@@ -1,6 +1,7 @@
-"""The citizens' portal, filing: the complaint form at ``/`` and the page that hands over the
-tracking code and the access token (once). Server-rendered, usable without JavaScript; filing
-goes through ``idempotency.file_once``, exactly as the JSON API does."""
+"""The citizens' portal, filing: the complaint form at ``/`` (with its attachments, multipart)
+and the page that hands over the tracking code and the access token (once). Server-rendered,
+usable without JavaScript; filing goes through ``idempotency.file_once``, exactly as the JSON API
+does."""
 
 from __future__ import annotations
 
@@ -14,8 +15,9 @@ from fastapi.responses import HTMLResponse
 from services.intake.api import client_limits
 from services.intake.api.client_limits import Kind, RateLimited
 from services.intake.api.dependencies import NO_STORE, SessionDep
-from services.intake.filing import complaints, idempotency
+from services.intake.filing import attachments, complaints, idempotency
 from services.intake.filing.schemas import status_label
+from services.intake.models import Complaint
 from services.intake.portal.forms import (
     CHANNEL_CHOICES,
     FORM_LIMITS,
@@ -24,8 +26,10 @@ from services.intake.portal.forms import (
     form_fields,
     judge_complaint,
 )
+from services.intake.portal.uploads import ACCEPT, attachment_hint, choose_again, judge_files
 from shared.messaging.contracts import Channel
 from shared.web.pages import csrf_token, page_templates
+from shared.wording.file_sizes import size_words
 from shared.wording.time_words import time_words
 
 FormDep = Annotated[FormFields, Depends(form_fields)]
@@ -36,6 +40,9 @@ router = APIRouter(include_in_schema=False)
 TEMPLATES = page_templates(Path(__file__).parent / "templates")
 TEMPLATES.env.filters["waktu"] = time_words
 TEMPLATES.env.globals["limits"] = FORM_LIMITS
+TEMPLATES.env.filters["ukuran"] = size_words  # 1,2 MB
+TEMPLATES.env.globals["attachment_hint"] = attachment_hint  # read when drawn: settings change
+TEMPLATES.env.globals["attachment_types"] = ACCEPT
 TEMPLATES.env.filters["ribuan"] = lambda number: f"{number:,}".replace(",", ".")  # 5.000
 
 
@@ -96,14 +103,20 @@ def file_from_form(request: Request, form: FormDep, session: SessionDep) -> HTML
     if (limited := limited_page(request, "filing", "/")) is not None:
         return limited
     judged = judge_complaint(form)
-    if judged.model is None:
+    files, file_errors = judge_files(form)
+    if judged.model is None or file_errors:
         values = {**complaint_values(form), FILING_KEY_FIELD: _filing_key(form) or _new_key()}
-        return _form_page(request, values, judged.errors, status_code=422)
+        errors = choose_again(form, {**judged.errors, **file_errors})
+        return _form_page(request, values, errors, status_code=422)
+
+    def attach_files(complaint: Complaint) -> None:
+        attachments.attach_all(session, complaint, files)
+
     try:
-        filed = idempotency.file_once(session, judged.model, _filing_key(form))
+        filed = idempotency.file_once(session, judged.model, _filing_key(form), attach_files)
     except idempotency.KeyReused:
         # Back in the browser, changed, sent again: a different complaint, filed as one.
-        filed = idempotency.file_once(session, judged.model, None)
+        filed = idempotency.file_once(session, judged.model, None, attach_files)
     except idempotency.KeyInUse as exc:  # a double click: the first is still being filed
         return render(
             request,

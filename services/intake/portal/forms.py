@@ -4,22 +4,30 @@ the words the API already uses."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 from urllib.parse import parse_qsl
 
-from fastapi import Request
+from fastapi import Request, UploadFile
 from pydantic import BaseModel, ValidationError
+from starlette.datastructures import FormData
+from starlette.datastructures import UploadFile as StarletteUploadFile
+from starlette.exceptions import HTTPException
 
 from services.intake.filing.schemas import ComplaintIn, ReplyIn, ReporterIn
 from shared.messaging.contracts import Channel
+from shared.runtime.settings import get_settings
 from shared.web.api_errors import translate_error
 from shared.web.form_limits import text_limits
 from shared.web.pages import FORM_BODY
 
 # More fields than any form here has, with room for a repeated checkbox: a flood is not a form.
 MAX_FIELDS = 30
+# The file input of the forms that take attachments (the filing form, the reply form).
+FILES_FIELD = "lampiran"
+# Any text field of a form (the longest, a description, is 5,000 characters).
+MAX_TEXT_PART_BYTES = 64 * 1024
 UNREADABLE_MESSAGE = (
     "Isian formulir tidak dapat dibaca karena berisi karakter yang tidak valid. "
     "Periksa kembali isian Anda, lalu kirim lagi."
@@ -60,6 +68,8 @@ class FormFields:
 
     values: dict[str, list[str]] = field(default_factory=dict)
     readable: bool = True
+    # The files chosen in the form's file input (a form that carries files is multipart).
+    files: list[UploadFile] = field(default_factory=list)
 
     def get(self, name: str) -> str:
         return self.values.get(name, [""])[0]
@@ -68,8 +78,30 @@ class FormFields:
         return self.values.get(name, [])
 
 
-async def form_fields(request: Request) -> FormFields:
-    """The posted form (the CSRF layer kept its body as sent; read it directly otherwise)."""
+async def form_fields(request: Request) -> AsyncIterator[FormFields]:
+    """The posted form (the CSRF layer kept its body as sent; read it directly otherwise); a
+    form's spooled files are closed once the request is answered."""
+    if request.headers.get("content-type", "").startswith("multipart/form-data"):
+        try:
+            form = await request.form(
+                max_files=2 * get_settings().attachments.max_files,
+                max_fields=MAX_FIELDS,
+                max_part_size=MAX_TEXT_PART_BYTES,
+            )
+        except HTTPException as exc:
+            # Starlette's 400 for a text field past its size is a form too large, as the
+            # urlencoded form's is (413); too many fields or files stays a 400.
+            too_large = "exceeded maximum size" in str(exc.detail)
+            raise HTTPException(413 if too_large else 400) from exc
+        try:
+            yield _multipart_fields(form)
+        finally:
+            await form.close()
+        return
+    yield await _urlencoded_fields(request)
+
+
+async def _urlencoded_fields(request: Request) -> FormFields:
     raw = request.scope.get(FORM_BODY)
     body: bytes = raw if isinstance(raw, bytes) else await request.body()
     try:
@@ -84,6 +116,22 @@ async def form_fields(request: Request) -> FormFields:
     fields = FormFields()
     for name, value in pairs:
         fields.values.setdefault(name, []).append(value)
+    return fields
+
+
+def _multipart_fields(form: FormData) -> FormFields:
+    """A form with a file input: its files spool to disk as they stream in (the CSRF layer caps
+    the body); up to twice the allowed number are taken, so one too many is said on the form.
+    A text field that is not UTF-8 is read as Latin-1 (Starlette's way), never refused as a
+    whole: the browser sends the page's UTF-8."""
+    fields = FormFields()
+    for name, value in form.multi_items():
+        if isinstance(value, StarletteUploadFile):
+            # An input left empty still sends a part: no name, no bytes.
+            if name == FILES_FIELD and (value.filename or value.size):
+                fields.files.append(value)
+        else:
+            fields.values.setdefault(name, []).append(value)
     return fields
 
 

@@ -6,7 +6,9 @@ the token never appears in an address.
 The page shows the case's events and the officers' own words (a request for information and
 its reason, a decline with its reason and the body to turn to, the answer), each a short line
 of the timeline; a notice that reached none of the complainant's channels, with what to do;
-and the reply form while the office waits for the complainant. The automatic notices
+the complainant's own attachments (each a download, a photo with its thumbnail, opened by the
+access cookie as the page is); and the reply form, with its files, while the office waits for
+the complainant. The automatic notices
 themselves are not pasted in: an email's text (hard wraps, "mohon tidak membalas", a link to
 this very page) says again what the page already says. For a complainant who chose the app
 channel, the page lists its notices one line each (title and time): the page is where that
@@ -31,17 +33,19 @@ from services.intake.app_channel.event_stream import (
     complaint_events,
     parse_last_event_id,
 )
-from services.intake.filing import complaints
+from services.intake.filing import attachments, complaints
 from services.intake.filing.schemas import status_label
 from services.intake.models import Complaint
 from services.intake.portal.filing_pages import FormDep, limited_page, render
 from services.intake.portal.forms import UNREADABLE_MESSAGE, judge_reply
+from services.intake.portal.uploads import choose_again, judge_files
 from services.intake.tracking import access as tracking_access
 from services.intake.tracking.codes import CODE_PATTERN, normalise_tracking_code
 from services.intake.tracking.notices import channel_words, undelivered
 from shared.messaging.contracts import Channel
 from shared.sop import INFORMATION_SUPPLIED, PATHS, reply_reader_label
 from shared.web.api_errors import Conflict, NotFound, Unauthorized
+from shared.web.downloads import file_response
 
 router = APIRouter(include_in_schema=False)
 REPLY_SENT = "terkirim"
@@ -156,6 +160,7 @@ def _complaint_page(
             "channels": _sentence_case(channel_words(complaint.channels)),
             "app_channel": Channel.APP.value in complaint.channels,
             "notices": inbox.messages_after(session, complaint.id),
+            "attachments": attachments.attachments_of(session, complaint),
             "undelivered": undelivered(session, complaint),
             "waiting": waiting is not None,
             "request_note": request_note,
@@ -189,16 +194,50 @@ def reply_from_form(request: Request, kode: str, form: FormDep, session: Session
     if complaint is None:
         return _to_tracking_form(kode if CODE_PATTERN.fullmatch(kode) else "")
     judged = judge_reply(form)
-    if judged.model is None:
+    files, file_errors = judge_files(form)
+    if judged.model is None or file_errors:
         values = {"message": form.get("message")}
+        errors = choose_again(form, {**judged.errors, **file_errors})
         return _complaint_page(
-            request, session, complaint, errors=judged.errors, values=values, status_code=422
+            request, session, complaint, errors=errors, values=values, status_code=422
         )
     try:
+        # The files first: while the request is open, and before the reply closes it.
+        if complaint.status in complaints.WAITING_PATHS:
+            attachments.attach_all(session, complaint, files)
         complaints.submit_reply(session, complaint, judged.model.message)
     except Conflict as exc:
         return _complaint_page(request, session, complaint, problem=exc.message, status_code=409)
     return _redirect(f"/lacak/{complaint.tracking_code}?{urlencode({'balasan': REPLY_SENT})}")
+
+
+@router.get("/lacak/{kode}/lampiran/{attachment_id}")
+def attachment_download(
+    request: Request, kode: str, attachment_id: str, session: SessionDep
+) -> Response:
+    """One of the complainant's own attachments, opened by the access cookie."""
+    return _attachment_file(request, kode, attachment_id, session, thumbnail=False)
+
+
+@router.get("/lacak/{kode}/lampiran/{attachment_id}/kecil")
+def attachment_thumbnail(
+    request: Request, kode: str, attachment_id: str, session: SessionDep
+) -> Response:
+    """A photo attachment's thumbnail, for the tracking page's list."""
+    return _attachment_file(request, kode, attachment_id, session, thumbnail=True)
+
+
+def _attachment_file(
+    request: Request, kode: str, attachment_id: str, session: SessionDep, *, thumbnail: bool
+) -> Response:
+    complaint = tracking_access.complaint_for(session, request, kode)
+    if complaint is None:  # as for a missing file: no hint that the code exists
+        raise NotFound(attachments.NOT_FOUND_MESSAGE)
+    attachment = attachments.attachment_of(session, complaint, attachment_id)
+    data, media_type, name = attachments.content(attachment, thumbnail=thumbnail)
+    answer = file_response(data, media_type, name)
+    answer.headers.update(NO_STORE)
+    return answer
 
 
 @router.get("/lacak/{kode}/events")

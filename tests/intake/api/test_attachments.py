@@ -7,45 +7,31 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import select, update
+from sqlalchemy import update
 
 from services.intake.api.app import create_app
 from services.intake.database import get_db
 from services.intake.filing import attachments as attachments_module
-from services.intake.models import Attachment, Complaint
+from services.intake.models import Complaint
 from shared.messaging.celery_app import task_routes
 from shared.messaging.contracts import WORKFLOW_ATTACHMENT_TASK, AttachmentAddedV1
-from shared.runtime.settings import get_settings
 from shared.sop import FIRST_STEP, complainant_desk
-from tests.intake.conftest import file, headers, outbox_rows, set_settings, track
+from tests.intake.conftest import (
+    attachment_rows,
+    file,
+    headers,
+    outbox_rows,
+    set_settings,
+    stored_files,
+    track,
+    upload,
+)
 from tests.support.attachment_files import has_gps, pdf, photo_with_gps
-
-
-def upload(
-    client: TestClient, filed: dict[str, Any], name: str, data: bytes, token: str | None = None
-) -> Any:
-    return client.post(
-        f"/api/v1/complaints/{filed['tracking_code']}/attachments",
-        files={"file": (name, data, "application/octet-stream")},
-        headers={"X-Access-Token": token or filed["access_token"]},
-    )
-
-
-def stored_files() -> list[Path]:
-    root = get_settings().attachments.directory
-    assert root is not None
-    return sorted(p for p in root.rglob("*") if p.is_file()) if root.exists() else []
-
-
-def attachment_rows() -> list[Attachment]:
-    with get_db().sessions() as session:
-        return list(session.scalars(select(Attachment)))
 
 
 def set_status(tracking_code: str, status: str) -> None:

@@ -1,15 +1,20 @@
 """Hostile requests, by hand: each gets a 4xx (never a 5xx) and changes nothing — the rows of
-complaints, timeline and outbox stay as they were. Oversized bodies, wrong content types,
-invalid UTF-8, nesting bombs, forged or replayed access tokens, forged request ids, and an
-enumeration of tracking codes, which ends in 429 and never tells a real code from a missing one.
+complaints, timeline, outbox and attachments stay as they were, and the attachment store empty.
+Oversized bodies, wrong content types, invalid UTF-8, nesting bombs, forged or replayed access
+tokens, forged request ids, an enumeration of tracking codes, which ends in 429 and never tells a
+real code from a missing one,
+and hostile uploads (a script named .jpg, a PDF with JavaScript, a decompression bomb, an empty
+file, a path for a name, a sixth file, another complaint's token).
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 import pytest
@@ -17,8 +22,19 @@ from fastapi.testclient import TestClient
 
 from services.intake.api.app import create_app
 from services.intake.tracking.codes import new_tracking_code
+from shared.runtime.settings import get_settings
 from shared.web.pages import CSRF_COOKIE
-from tests.intake.conftest import complaint_body, file, row_counts, set_settings
+from tests.intake.conftest import (
+    attachment_rows,
+    complaint_body,
+    file,
+    headers,
+    row_counts,
+    set_settings,
+    stored_files,
+    upload,
+)
+from tests.support.attachment_files import SCRIPT, decompression_bomb, pdf, photo_with_gps
 
 FILING = "/api/v1/complaints"
 VALID = json.dumps(complaint_body()).encode()
@@ -354,3 +370,110 @@ def test_a_complaint_in_utf16_is_refused_in_indonesian_and_in_utf8_accepted(
         headers={"Content-Type": "application/json"},
     )
     assert accepted.status_code == 202, accepted.text
+
+
+@dataclass(frozen=True)
+class HostileUpload:
+    """One file sent to ``POST .../attachments``; ``token`` names whose access token goes with
+    it (``other_token``: another complaint's)."""
+
+    name: str
+    filename: str
+    data: Callable[[], bytes]
+    status: int
+    token: str = "token"
+
+
+HOSTILE_UPLOADS = [
+    HostileUpload("script-renamed-jpg", "foto.jpg", lambda: SCRIPT, 415),
+    HostileUpload(
+        "pdf-with-javascript", "surat.pdf", lambda: pdf(javascript="app.alert('x')"), 422
+    ),
+    HostileUpload("decompression-bomb", "foto.png", decompression_bomb, 422),
+    HostileUpload("empty-file", "foto.jpg", lambda: b"", 422),
+    HostileUpload("traversal-name-script", "../../etc/cron.d/x\r\n.jpg", lambda: SCRIPT, 415),
+    HostileUpload("another-complaints-token", "foto.jpg", photo_with_gps, 404, "other_token"),
+]
+
+
+@pytest.mark.parametrize("hostile", HOSTILE_UPLOADS, ids=[h.name for h in HOSTILE_UPLOADS])
+def test_a_hostile_upload_is_a_4xx_and_stores_nothing(
+    browser: TestClient, hostile: HostileUpload
+) -> None:
+    mine, other = file(browser), file(browser)
+    before = row_counts()
+    token = (other if hostile.token == "other_token" else mine)["access_token"]
+
+    response = upload(browser, mine, hostile.filename, hostile.data(), token=token)
+
+    assert response.status_code == hostile.status, response.text
+    assert response.json()["message"]  # said in words, never a bare status
+    assert row_counts() == before  # no attachment row, no outbox message
+    assert stored_files() == []
+
+
+def test_a_filename_with_traversal_and_control_characters_is_only_a_display_name(
+    browser: TestClient, tmp_path: Path
+) -> None:
+    filed = file(browser)
+    hostile_name = "../../../../tmp/x\x00\x1b[31m\u202egpj.sh\r\n..\\..\\evil.jpg"
+
+    response = upload(browser, filed, hostile_name, photo_with_gps())
+
+    assert response.status_code == 201, response.text
+    name = response.json()["filename"]
+    assert "/" not in name and "\\" not in name and ".." not in name
+    assert not any(ord(c) < 0x20 or c in "\x7f\u202e" for c in name)
+    assert name.endswith(".jpg")
+    # Kept under its id only: no path of the store comes from the name.
+    [row] = attachment_rows()
+    assert {
+        p.relative_to(get_settings().attachments.directory).as_posix() for p in stored_files()
+    } == {
+        f"originals/{row.id}",
+        f"thumbnails/{row.id}",
+    }
+    got = browser.get(
+        f"/api/v1/complaints/{filed['tracking_code']}/attachments/{row.id}", headers=headers(filed)
+    )
+    assert (
+        got.headers["content-disposition"] == f"attachment; filename*=UTF-8''{quote(name, safe='')}"
+    )
+
+
+def test_a_sixth_file_where_five_are_allowed_is_refused_and_stores_nothing(
+    browser: TestClient,
+) -> None:
+    filed = file(browser)
+    for n in range(5):
+        assert upload(browser, filed, f"foto-{n}.jpg", photo_with_gps()).status_code == 201
+    before, files = row_counts(), stored_files()
+
+    sixth = upload(browser, filed, "foto-6.jpg", photo_with_gps())
+
+    assert sixth.status_code == 409
+    assert sixth.json()["code"] == "too_many_attachments"
+    assert row_counts() == before
+    assert stored_files() == files
+
+
+def test_a_multipart_form_with_a_token_that_is_not_utf8_is_refused(browser: TestClient) -> None:
+    before = row_counts()
+    for content_type, body in (
+        (
+            "multipart/form-data; boundary=b",
+            b'--b\r\nContent-Disposition: form-data; name="csrftoken"\r\n\r\n\xff\xfe\r\n--b--\r\n',
+        ),
+        ("multipart/form-data;boundary=b", b"--b--\r\n"),  # no space: not a browser's header
+        ("multipart/form-data", b"--b--\r\n"),
+    ):
+        response = browser.post(
+            "/",
+            content=body,
+            headers={
+                "Content-Type": content_type,
+                "Cookie": f"{CSRF_COOKIE}={browser.cookies[CSRF_COOKIE]}",
+            },
+        )
+        assert response.status_code == 403, (content_type, response.status_code)
+    assert row_counts() == before
