@@ -57,7 +57,9 @@ def test_the_kasi_reads_the_photo_without_its_gps_and_the_pdf_as_sent(system: De
     assert got_pdf.status_code == 200, got_pdf.text
     assert got_pdf.headers["content-type"] == "application/pdf"
     assert got_pdf.headers["x-content-type-options"] == "nosniff"
-    assert got_pdf.headers["content-disposition"].startswith("attachment; filename*=UTF-8''")
+    assert got_pdf.headers["content-disposition"] == (
+        "attachment; filename=\"bukti pendaftaran.pdf\"; filename*=UTF-8''bukti%20pendaftaran.pdf"
+    )
     assert got_pdf.content == document
 
     got_photo = system.download(Role.KASI, files["foto-loket.jpg"]["links"]["content"])
