@@ -19,6 +19,7 @@ from shared.attachments import (
     AttachmentCorrupt,
     AttachmentStore,
     MissingAttachment,
+    StoreUnavailable,
     original_key,
     read_verified,
     thumbnail_key,
@@ -133,9 +134,7 @@ def _read(store: AttachmentStore, key: str, sha256: str, attachment: CaseAttachm
             "Berkas lampiran rusak: isinya tidak sama dengan yang dikirim pengadu. "
             "Hubungi pengelola sistem."
         ) from None
-    # Whatever else the backend raises (a directory unreadable, an object store unreachable or
-    # refusing): the store is down for us, which is not the staff member's doing.
-    except Exception:
+    except StoreUnavailable:  # the object store down, a disk unreadable: not the reader's doing
         log.exception("attachment %s: the store did not answer", attachment.attachment_id)
         raise AttachmentStoreDown(
             "Penyimpanan lampiran sedang tidak dapat dihubungi. Coba lagi sebentar lagi."

@@ -23,7 +23,7 @@ from services.workflow.cases.steps import receive_complaint
 from services.workflow.database import get_db
 from services.workflow.models import Case, CaseAttachment, CaseEvent, StaffUser
 from services.workflow.tasks import attachment_added
-from shared.attachments import open_store, original_key, thumbnail_key
+from shared.attachments import StoreUnavailable, open_store, original_key, thumbnail_key
 from shared.messaging.celery_app import get_celery
 from shared.messaging.consumer import consume_once
 from shared.messaging.contracts import (
@@ -285,10 +285,10 @@ def test_a_case_without_files_says_so(
 
 
 class UnreachableStore:
-    """An object store that does not answer (its backend's own error, not one of ours)."""
+    """An object store that does not answer, as the library's backends report it."""
 
     def get(self, key: str) -> bytes:
-        raise ConnectionRefusedError(key)
+        raise StoreUnavailable(key)
 
 
 def test_a_store_that_does_not_answer_is_a_503_to_retry(
