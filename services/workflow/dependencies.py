@@ -9,6 +9,7 @@ from fastapi import Depends
 from sqlalchemy.orm import Session
 
 from services.workflow.database import get_db
+from shared.attachments import AttachmentStore, open_store
 from shared.process.service_wiring import request_session
 from shared.runtime.settings import Settings, get_settings
 
@@ -17,3 +18,11 @@ _session = request_session(get_db)
 # scope="function": commit before the response is sent, so a 202 means it is on record.
 SessionDep = Annotated[Session, Depends(_session, scope="function")]
 SettingsDep = Annotated[Settings, Depends(get_settings)]
+
+
+def _store(settings: SettingsDep) -> AttachmentStore:
+    return open_store(settings.attachments)
+
+
+# The attachment store the settings name: intake writes there, the workflow reads.
+StoreDep = Annotated[AttachmentStore, Depends(_store)]

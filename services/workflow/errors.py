@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from shared.web.api_errors import Conflict, Forbidden, InvalidInput, NotFound, Unauthorized
+from shared.web.api_errors import (
+    Conflict,
+    DomainError,
+    Forbidden,
+    InvalidInput,
+    NotFound,
+    Unauthorized,
+)
 
 
 class CaseNotFound(NotFound):
@@ -67,3 +74,27 @@ class NotResendable(Conflict):
 
 class InvalidReportRange(InvalidInput):
     code = "invalid_report_range"
+
+
+class AttachmentNotFound(NotFound):
+    code = "attachment_not_found"
+
+
+class AttachmentUnavailable(DomainError):
+    """The record knows the file but the store cannot give it back as it was stored: the
+    object is gone, or its bytes no longer match the digest intake sent. Not the client's
+    fault and not a crash of ours: the store's answer was bad (502), and operators are told."""
+
+    status_code = 502
+    code = "attachment_unavailable"
+
+
+class AttachmentStoreDown(DomainError):
+    """The store did not answer (an object store unreachable for a moment): try again."""
+
+    status_code = 503
+    code = "attachment_store_down"
+
+    @property
+    def headers(self) -> dict[str, str] | None:
+        return {"Retry-After": "30"}

@@ -155,3 +155,22 @@ class TakenComplaint(Base):
     received_via: Mapped[str] = mapped_column(String(16))
     taken_by: Mapped[str] = mapped_column(String(64))
     taken_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class CaseAttachment(Base):
+    """A file the complainant attached (a *lampiran*), as intake announced it: the bytes stay in
+    the attachment store (``shared.attachments``) under the id; the digests are what intake
+    stored, so a file read back is checked against them. ``message_id`` is unique: a redelivered
+    announcement adds nothing."""
+
+    __tablename__ = "case_attachments"
+
+    attachment_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"), index=True)
+    filename: Mapped[str] = mapped_column(String(255))
+    media_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    thumbnail_sha256: Mapped[str | None] = mapped_column(String(64))
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    message_id: Mapped[str] = mapped_column(String(36), unique=True)

@@ -9,6 +9,7 @@ from celery import Task
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
+from services.workflow.cases.attachments import attach
 from services.workflow.cases.notifications import CaseNotYetRegistered, record_delivery
 from services.workflow.cases.paths import receive_reply
 from services.workflow.cases.steps import arrive, receive_complaint
@@ -17,10 +18,12 @@ from services.workflow.sla import clock
 from services.workflow.sla.reply_sweep import sweep_replies
 from services.workflow.sla.sweep import sweep
 from shared.messaging.celery_app import get_celery
-from shared.messaging.consumer import consumer
+from shared.messaging.consumer import TaskOptions, consumer
 from shared.messaging.contracts import (
     SLA_SWEEP_TASK,
+    WORKFLOW_ATTACHMENT_TASK,
     WORKFLOW_NOTIFIED_TASK,
+    AttachmentAddedV1,
     ComplainantReplyV1,
     ComplaintFiledV1,
     NotificationDeliveredV1,
@@ -49,6 +52,9 @@ ARRIVAL_TASKS: dict[int, Task] = {
     for step in STEPS
     if step is not FIRST_STEP
 }
+
+
+ATTACHMENT_RETRIES = TaskOptions(max_retries=60, retry_backoff=1, retry_backoff_max=10)
 
 
 def _reply(session: Session, message: ComplainantReplyV1) -> None:
@@ -81,6 +87,23 @@ REPLY_TASKS: dict[str, Task] = {
 )
 def notified(session: Session, message: NotificationDeliveredV1) -> None:
     record_delivery(session, message)
+
+
+@consumer(
+    app,
+    name=WORKFLOW_ATTACHMENT_TASK,
+    contract=AttachmentAddedV1,
+    database=get_db,
+    # The filing travels as another task: a file announced before its case is registered
+    # waits for it with Celery's own retry. Countdowns stay short (a long countdown on Redis
+    # outlives the visibility timeout and is delivered twice, see DESIGN.md), and many: the
+    # file waits some ten minutes (a worker restarting, a backlog of filings) before it goes
+    # to the failed messages, from which operators send it again.
+    options=ATTACHMENT_RETRIES,
+    retry_for=(CaseNotYetRegistered,),
+)
+def attachment_added(session: Session, message: AttachmentAddedV1) -> None:
+    attach(session, message)
 
 
 # No retries: the next sweep, ``sla_sweep_seconds`` later, is the retry. Firing it twice (beat

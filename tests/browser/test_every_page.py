@@ -172,6 +172,14 @@ PAGES = (
     Shown("daftar-kerja-tim-koordinasi", TIM, "/console", WORKLIST, shoot=LIST),
     Shown("kasus-admin", ADMIN, "/console/kasus/{admin}", ACTIONS),
     Shown("kasus-kasi", KASI, "/console/kasus/{kasi}", ACTIONS),
+    # The case filed with a photo and a PDF: its files, the photo's thumbnail loaded.
+    Shown(
+        "kasus-lampiran",
+        ADMIN,
+        "/console/kasus/{attached_case}",
+        "#lampiran img",
+        shoot="#lampiran",
+    ),
     Shown("kasus-koordinator", KOORDINATOR, "/console/kasus/{koordinator}", ACTIONS),
     Shown("kasus-tim-koordinasi", TIM, "/console/kasus/{tim_koordinasi}", ACTIONS),
     Shown("kasus-selesai", ADMIN, "/console/kasus/{answered_case}", "#jawaban", shoot="#riwayat"),
@@ -277,6 +285,8 @@ def put_cases_in_place(system: LiveSystem) -> dict[str, str]:
     places = {"admin": 1, "kasi": 2, "koordinator": 3, "tim_koordinasi": 4}
     for name, number in places.items():
         case_ids[name] = desk.wait_for_work(STEPS[number - 1].role, ids[name], number)["case_id"]
+    case_ids["attached"] = desk.wait_for_work(Role.ADMIN, ids["attached"], 1)["case_id"]
+    desk.wait_for_attachments(Role.ADMIN, case_ids["attached"], count=2)  # each its own task
     failed = NotificationDeliveredV1(
         tracking_code=ids["admin"],
         kind=NotificationKind.REGISTERED,

@@ -115,6 +115,16 @@ class Desk:
         assert filed["tracking_code"] in opened.text
         return opened.text
 
+    def upload(
+        self, filed: dict[str, Any], filename: str, data: bytes, content_type: str
+    ) -> httpx.Response:
+        """Attach a file to the complaint as the citizen does: multipart ``file``, their token."""
+        return self.intake.post(
+            f"/api/v1/complaints/{filed['tracking_code']}/attachments",
+            files={"file": (filename, data, content_type)},
+            headers={"X-Access-Token": filed["access_token"]},
+        )
+
     def wait_for_status(
         self, filed: dict[str, Any], status: str, timeout: float = 60
     ) -> dict[str, Any]:
@@ -248,6 +258,28 @@ class Desk:
         assert response.status_code == 200, response.text
         answer: dict[str, Any] = response.json()
         return answer
+
+    def attachments(self, role: Role, case_id: str) -> list[dict[str, Any]]:
+        response = self.workflow.get(
+            f"/api/v1/cases/{case_id}/attachments", headers=self.headers(role)
+        )
+        assert response.status_code == 200, response.text
+        answer: list[dict[str, Any]] = response.json()
+        return answer
+
+    def wait_for_attachments(
+        self, role: Role, case_id: str, count: int, timeout: float = 60
+    ) -> list[dict[str, Any]]:
+        """The case's files once ``count`` have reached the workflow (each on a task of its own)."""
+        return wait_for(  # type: ignore[return-value]
+            lambda: len(found := self.attachments(role, case_id)) >= count and found,
+            timeout,
+            f"{count} attachments on {case_id}",
+        )
+
+    def download(self, role: Role, url: str) -> httpx.Response:
+        """A file the staff API links to (``links.content``, ``links.thumbnail``)."""
+        return self.workflow.get(url, headers=self.headers(role))
 
     # operators
     def restart_worker(self, name: str, extra_env: dict[str, str] | None = None) -> ServiceProcess:

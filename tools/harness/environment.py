@@ -14,7 +14,11 @@ import redis
 def service_environment(
     data_dir: Path, broker_url: str, database_urls: dict[str, str], **settings: str
 ) -> dict[str, str]:
-    """This machine's environment without any ``PENGADUAN_*`` of its own, plus the test's."""
+    """This machine's environment without any ``PENGADUAN_*`` of its own, plus the test's.
+
+    Every process of one system shares ``data_dir``, so their attachment store is one directory
+    (``data_dir/attachments``, the ``directory`` backend's default): intake writes there and the
+    workflow reads there, and no two tests share one."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("PENGADUAN_")}
     env.update(
         {

@@ -8,7 +8,16 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from services.workflow.api import auth, cases, deliveries, paths, reports, steps, worklist
+from services.workflow.api import (
+    attachments,
+    auth,
+    cases,
+    deliveries,
+    paths,
+    reports,
+    steps,
+    worklist,
+)
 from services.workflow.console import app as console
 from services.workflow.console.error_pages import error_page
 from services.workflow.database import get_db
@@ -42,7 +51,7 @@ def create_app() -> FastAPI:
     install_request_logging(app, "workflow-api")
     install_pages(app, error_page)
     console.install(app)
-    for module in (auth, worklist, cases, steps, paths, deliveries, reports):
+    for module in (auth, worklist, cases, attachments, steps, paths, deliveries, reports):
         app.include_router(module.router)
     app.include_router(metrics_router(registry_for(get_db)))
     app.include_router(favicon_router())

@@ -137,3 +137,17 @@ class CasePage(BaseModel):
     total: int
     limit: int
     offset: int
+
+
+class AttachmentLinks(BaseModel):
+    content: str = Field(description="Alamat isi berkas (unduhan)")
+    thumbnail: str | None = Field(default=None, description="Alamat gambar kecil; hanya untuk foto")
+
+
+class AttachmentOut(BaseModel):
+    attachment_id: str
+    filename: str = Field(description="Nama berkas seperti yang dikirim pengadu (dibersihkan)")
+    media_type: str = Field(description="Jenis berkas menurut isinya, mis. image/jpeg")
+    size: int = Field(description="Ukuran berkas tersimpan, dalam bita")
+    added_at: datetime
+    links: AttachmentLinks

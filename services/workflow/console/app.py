@@ -17,6 +17,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from services.workflow.cases.backlog import backlogs
 from services.workflow.cases.waiting import waiting_items
 from services.workflow.cases.work_items import work_items
+from services.workflow.console import attachments as console_attachments
 from services.workflow.console import backlog as console_backlog
 from services.workflow.console import cases as console_cases
 from services.workflow.console import notifications as console_notifications
@@ -157,6 +158,7 @@ def install(app: FastAPI) -> None:
     app.include_router(router)
     for module in (
         console_cases,
+        console_attachments,
         console_search,
         console_reports,
         console_notifications,

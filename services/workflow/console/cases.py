@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from services.workflow.cases import claims, notes, paths, search, steps
 from services.workflow.cases.history import actor_names, events_of
+from services.workflow.console import attachments as console_attachments
 from services.workflow.console.actions import COMPLETE, NOTE, actions_for, case_url, note_action
 from services.workflow.console.history import CHANNEL_LABELS, timeline
 from services.workflow.console.pages import page, redirect
@@ -78,6 +79,7 @@ def _case_page(
         "duplicates": search.duplicates_of(session, case.id),
         "actions": actions_for(session, case, user),
         "note_action": note_action(case),
+        "attachments": console_attachments.views(session, case.id),
         "timeline": timeline(events, actor_names(session, events)),
         "failed": failed,
         "values": values or {},

@@ -115,6 +115,7 @@ DESCRIPTIONS: dict[str, Callable[[CaseEvent, dict[str, Any]], str]] = {
     "notified": _notified,
     "resend_requested": _resend,
     "complainant_replied": lambda _e, _o: "Pengadu mengirim kelengkapan data",
+    "attachment_added": lambda _e, o: f"Pengadu melampirkan berkas {o.get('filename', '')}",
     "breached": lambda e, _o: f"Melewati waktu baku di {_step_text(e.step)}",
     NOTE_KIND: lambda e, _o: f"{NOTE_LABEL}" + (f" di {_step_text(e.step)}" if e.step else ""),
     "reply_reminded": lambda _e, _o: "Mengirim pengingat batas waktu tanggapan kepada pengadu",
