@@ -16,6 +16,18 @@ def _kept(character: str) -> bool:
     return not unicodedata.category(character).startswith("C") and character not in _FORBIDDEN
 
 
+# Bidi embeddings, overrides and isolates, and the marks: they make "gpj.sh" read as "hs.jpg".
+_BIDI = frozenset("\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def is_hostile_filename(raw: str | None) -> bool:
+    """A name no browser sends for a file a person picked: a path (a browser sends the last
+    segment only), a control character (a header split, a terminal escape) or a bidi control.
+    Such an upload is refused whole rather than renamed (issue 22's hostile uploads)."""
+    name = raw or ""
+    return any(c in "/\\" or c in _BIDI or unicodedata.category(c) == "Cc" for c in name)
+
+
 def safe_filename(raw: str | None, extension: str) -> str:
     """``raw``'s last path segment, NFC, without control or bidi characters, bounded, ending in
     ``.extension``; ``lampiran.<extension>`` when nothing is left."""

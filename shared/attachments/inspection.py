@@ -16,7 +16,7 @@ from typing import Literal
 import filetype
 
 from shared.attachments import images, rejections
-from shared.attachments.filenames import safe_filename
+from shared.attachments.filenames import is_hostile_filename, safe_filename
 from shared.attachments.pdf_checks import check_pdf
 from shared.attachments.rejections import UploadRejected
 
@@ -53,9 +53,11 @@ def _digest(data: bytes) -> str:
 
 
 def inspect_upload(data: bytes, filename: str | None, *, max_bytes: int) -> Inspected:
-    """The upload checked and made safe to keep, or ``UploadRejected``: 422 empty, 413 over
-    ``max_bytes``, 415 not a photo or PDF, 422 truncated, corrupt, a decompression bomb, an
-    encrypted PDF or one with active content."""
+    """The upload checked and made safe to keep, or ``UploadRejected``: 422 a name that is a path
+    or hides characters, 422 empty, 413 over ``max_bytes``, 415 not a photo or PDF, 422
+    truncated, corrupt, a decompression bomb, an encrypted PDF or one with active content."""
+    if is_hostile_filename(filename):
+        raise rejections.unsafe_filename()
     if not data:
         raise rejections.empty()
     if len(data) > max_bytes:

@@ -23,6 +23,15 @@ def empty() -> UploadRejected:
     return UploadRejected(422, "empty_file", "Berkas kosong. Lampirkan foto atau PDF yang berisi.")
 
 
+def unsafe_filename() -> UploadRejected:
+    return UploadRejected(
+        422,
+        "unsafe_filename",
+        "Nama berkas tidak boleh memuat garis miring (/ atau \\) atau karakter kontrol. Ganti "
+        "nama berkasnya, lalu lampirkan lagi.",
+    )
+
+
 def too_large(max_bytes: int) -> UploadRejected:
     megabytes = max_bytes / (1024 * 1024)
     size = f"{megabytes:g} MB" if megabytes >= 1 else f"{max_bytes // 1024} KB"

@@ -17,7 +17,7 @@ from shared.attachments.keys import checked_key
 from shared.attachments.store import MissingAttachment, StoreUnavailable
 
 if TYPE_CHECKING:
-    from shared.runtime.settings.groups import AttachmentSettings
+    from shared.runtime.settings.attachments import AttachmentSettings
 
 _MISSING_OBJECT = {"NoSuchKey", "404", "NotFound"}
 _MISSING_BUCKET = {"NoSuchBucket", "404", "NotFound"}

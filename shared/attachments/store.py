@@ -7,7 +7,7 @@ from __future__ import annotations
 import hashlib
 from typing import TYPE_CHECKING, Protocol
 
-from shared.runtime.settings.groups import AttachmentSettings
+from shared.runtime.settings.attachments import AttachmentSettings
 
 if TYPE_CHECKING:
     from shared.runtime.settings import Settings

@@ -24,6 +24,7 @@ from pydantic_settings import (
     SettingsConfigDict,
 )
 
+from shared.runtime.settings.attachments import AttachmentSettings
 from shared.runtime.settings.channels import (
     DeliverySettings,
     MailSettings,
@@ -31,7 +32,6 @@ from shared.runtime.settings.channels import (
     WebPushSettings,
 )
 from shared.runtime.settings.groups import (
-    AttachmentSettings,
     AuthSettings,
     BrokerSettings,
     DatabaseSettings,

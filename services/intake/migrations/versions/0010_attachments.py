@@ -1,7 +1,7 @@
 """attachments
 
-Revision ID: 0010_attachments
-Revises: 0011
+Revision ID: 0010
+Revises: 0009
 Create Date: 2026-12-07 03:00:00.000000
 
 """
@@ -14,8 +14,8 @@ import shared.database.engine  # noqa: F401 - column types render through it
 
 
 # revision identifiers, used by Alembic.
-revision: str = '0010_attachments'
-down_revision: Union[str, Sequence[str], None] = '0011'
+revision: str = '0010'
+down_revision: Union[str, Sequence[str], None] = '0009'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 

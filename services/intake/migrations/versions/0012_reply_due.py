@@ -3,8 +3,8 @@
 The workflow's reply deadline of a request for information, as it came with the status: the
 tracking page and API show it, and a reply after it is refused.
 
-Revision ID: 0012_reply_due
-Revises: 0009
+Revision ID: 0012
+Revises: 0011
 Create Date: 2026-12-07 03:10:00.000000
 
 """
@@ -17,8 +17,8 @@ import shared.database.engine  # noqa: F401 - column types render through it
 
 
 # revision identifiers, used by Alembic.
-revision: str = '0012_reply_due'
-down_revision: Union[str, Sequence[str], None] = '0009'
+revision: str = '0012'
+down_revision: Union[str, Sequence[str], None] = '0011'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 

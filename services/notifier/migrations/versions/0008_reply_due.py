@@ -3,7 +3,7 @@
 The reminder and the close of a request for information (and the request itself) name the
 complainant's reply deadline; each channel's delivery reads it from the stored notification.
 
-Revision ID: 0008_reply_due
+Revision ID: 0008
 Revises: 0007
 Create Date: 2026-12-07 03:20:00.000000
 
@@ -17,7 +17,7 @@ import shared.database.engine  # noqa: F401 - column types render through it
 
 
 # revision identifiers, used by Alembic.
-revision: str = '0008_reply_due'
+revision: str = '0008'
 down_revision: Union[str, Sequence[str], None] = '0007'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None

@@ -3,8 +3,8 @@
 Only what intake announced (name, type, size, digests); the bytes are in the attachment store.
 ``message_id`` is unique, so a redelivered announcement cannot add a second row.
 
-Revision ID: 0013_case_attachments
-Revises: 0010
+Revision ID: 0013
+Revises: 0012
 Create Date: 2026-12-07 03:10:00.000000
 
 """
@@ -17,8 +17,8 @@ import shared.database.engine  # noqa: F401 - column types render through it
 
 
 # revision identifiers, used by Alembic.
-revision: str = '0013_case_attachments'
-down_revision: Union[str, Sequence[str], None] = '0010'
+revision: str = '0013'
+down_revision: Union[str, Sequence[str], None] = '0012'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 

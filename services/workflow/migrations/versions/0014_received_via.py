@@ -1,7 +1,7 @@
 """received via: complaints the Admin Pengaduan took by telephone, at the desk or by letter
 
 Revision ID: 0014
-Revises: 0010
+Revises: 0013
 Create Date: 2026-12-07 03:00:00.000000
 
 """
@@ -16,7 +16,7 @@ import shared.database.engine  # noqa: F401 - column types render through it
 
 # revision identifiers, used by Alembic.
 revision: str = '0014'
-down_revision: Union[str, Sequence[str], None] = '0010'
+down_revision: Union[str, Sequence[str], None] = '0013'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
