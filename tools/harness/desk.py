@@ -16,10 +16,13 @@ from tools.harness.smtp import SmtpServer
 
 STAFF_PASSWORD = "kata-sandi-uji-123"
 CITIZEN_EMAIL = "budi.santoso@example.id"
-STEP_INPUTS: dict[int, dict[str, str]] = {
+STEP_INPUTS: dict[int, dict[str, Any]] = {
     1: {"note": "Laporan lengkap, diteruskan ke Kasi"},
     2: {"verification": "Terverifikasi: izin tertahan di verifikasi teknis"},
-    3: {"disposition": "Tim Koordinasi agar menindaklanjuti dengan bidang teknis"},
+    3: {
+        "disposition": "Tim Koordinasi agar menindaklanjuti dengan bidang teknis",
+        "assignees": ["uji_tim_koordinasi"],
+    },
     4: {"answer": "Izin usaha Anda telah terbit dan dapat diunduh melalui OSS."},
     5: {},
 }

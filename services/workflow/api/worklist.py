@@ -16,8 +16,9 @@ router = APIRouter(prefix="/api/v1", tags=["daftar kerja"])
 
 @router.get("/worklist", summary="Daftar kerja peran Anda", responses=error_responses(401))
 def worklist(user: CurrentUser, session: SessionDep) -> list[WorkItem]:
-    """Laporan pengaduan yang menunggu di langkah-langkah peran Anda: yang melewati batas waktu
-    lebih dulu (yang paling lama terlambat paling atas), lalu sisanya menurut waktu tiba, yang
-    terlama lebih dulu; masing-masing dengan sisa waktu terhadap waktu baku langkahnya dalam
-    menit kerja, dan siapa yang sedang memegangnya."""
-    return work_items(session, Role(user.role), clock.now())
+    """Laporan pengaduan yang menunggu di langkah-langkah peran Anda: yang didisposisikan
+    kepada Anda (``assigned_to_me``) paling atas, lalu yang lain; di masing-masing, yang
+    melewati batas waktu lebih dulu (yang paling lama terlambat paling atas), lalu sisanya
+    menurut waktu tiba, yang terlama lebih dulu; masing-masing dengan sisa waktu terhadap waktu
+    baku langkahnya dalam menit kerja, dan siapa yang sedang memegangnya."""
+    return work_items(session, Role(user.role), clock.now(), user.username)

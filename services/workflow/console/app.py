@@ -94,7 +94,7 @@ def logout(settings: SettingsDep) -> Response:
 @router.get("")
 def worklist(request: Request, user: ConsoleUser, session: SessionDep) -> Response:
     role, now = Role(user.role), clock.now()
-    items = work_items(session, role, now)
+    items = work_items(session, role, now, user.username)
     [backlog] = [row for row in backlogs(session, now) if row.role == role]
     return page(request, "daftar_kerja.html", {"items": items, "backlog": backlog})
 

@@ -23,6 +23,7 @@ NOTIFICATION_LABELS = {
     "worklist_arrival": "Pemberitahuan daftar kerja",
     "sla_warning": "Peringatan Mutu Baku",
     "sla_breach": "Pelanggaran Mutu Baku",
+    "disposition_assigned": "Pemberitahuan disposisi",
 }
 DELIVERY_STATUS = {"sent": "terkirim", "failed": "gagal"}
 
