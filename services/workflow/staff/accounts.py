@@ -45,7 +45,10 @@ def active_staff(session: Session, role: Role) -> list[StaffUser]:
         session.scalars(
             select(StaffUser)
             .where(StaffUser.role == role.value, StaffUser.active.is_(True))
-            .order_by(StaffUser.unit, StaffUser.full_name, StaffUser.username)
+            # Members without a unit last on SQLite and PostgreSQL alike (their NULLs sort apart).
+            .order_by(
+                StaffUser.unit.is_(None), StaffUser.unit, StaffUser.full_name, StaffUser.username
+            )
         )
     )
 
