@@ -19,7 +19,13 @@ from services.workflow.sla.office_calendar import office_calendar
 from shared.sop import ROLE_LABELS, InputField, InputKind
 from shared.wording.time_words import day_words
 
-USERNAME = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
+# No control characters: PostgreSQL refuses a NUL in a query parameter (a 500, not a 422).
+USERNAME = Annotated[
+    str,
+    StringConstraints(
+        strip_whitespace=True, min_length=1, max_length=64, pattern=r"^[^\x00-\x1f\x7f]+$"
+    ),
+]
 MAX_ASSIGNEES = 20
 EMPTY = {"missing", "too_short"}  # pydantic's error types for a field left out or left empty
 

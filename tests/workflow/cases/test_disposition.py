@@ -37,6 +37,7 @@ def dispose(client: TestClient, case_id: str, body: dict[str, Any]) -> Any:
         ({"assignees": []}, "Didisposisikan kepada (assignees) wajib diisi"),
         ({}, "Didisposisikan kepada (assignees) wajib diisi"),
         ({"assignees": "rina"}, "Didisposisikan kepada (assignees) harus daftar nama pengguna"),
+        ({"assignees": ["ri\x00na"]}, "Didisposisikan kepada (assignees) harus daftar nama"),
         (
             {"assignees": ["rina"], "due_date": "2026-11-29"},
             "Batas waktu tindak lanjut (due_date) 29 November 2026 sudah lewat; paling awal "

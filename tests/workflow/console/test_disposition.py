@@ -87,6 +87,7 @@ def test_ticked_members_receive_the_case_and_the_pages_say_so(
         "Didisposisikan kepada: Rina Kartika (Bidang Perizinan), Joko Susilo (Seksi Pengaduan), "
         "batas waktu 2 Desember 2026"
     ) in page
+    assert "rina, joko" in page  # the record's step 3, as the timeline tells it
 
     post_form(console, "/console/masuk", {"username": "joko", "password": PASSWORD})
     worklist = console.get("/console").text
