@@ -133,13 +133,23 @@ def test_the_named_member_sees_the_case_first_and_others_still_see_it(
         with get_db().transaction() as session:
             arrive(session, StepHandoffV1(case_id=case_id, step=4))
 
-    def worklist(username: str) -> list[tuple[str, bool]]:
+    def as_member(username: str) -> dict[str, str]:
         token = client.post(
             "/api/v1/auth/token", data={"username": username, "password": PASSWORD}
         ).json()["access_token"]
-        items = client.get("/api/v1/worklist", headers={"Authorization": f"Bearer {token}"}).json()
+        return {"Authorization": f"Bearer {token}"}
+
+    def worklist(username: str) -> list[tuple[str, bool]]:
+        items = client.get("/api/v1/worklist", headers=as_member(username)).json()
         return [(i["case_id"], i["assigned_to_me"]) for i in items]
 
     assert worklist("joko") == [(newer, True), (older, False)]
     assert worklist("rina") == [(older, True), (newer, False)]
     assert worklist("petugas_tim_koordinasi") == [(older, False), (newer, False)]
+    # Joko takes it up; the record names him with his role and unit.
+    assert client.post(f"/api/v1/cases/{newer}/claim", headers=as_member("joko")).status_code == 200
+    history = client.get(f"/api/v1/cases/{newer}", headers=as_member("rina")).json()["history"]
+    [claimed] = [e for e in history if e["kind"] == "claimed"]
+    assert (
+        claimed["actor_label"] == "Joko Susilo, Tim Koordinasi Perizinan DPMPTSP, Seksi Pengaduan"
+    )

@@ -92,6 +92,7 @@ def test_ticked_members_receive_the_case_and_the_pages_say_so(
     post_form(console, "/console/masuk", {"username": "joko", "password": PASSWORD})
     worklist = console.get("/console").text
     assert 'data-assigned-to-me="true"' in worklist
+    assert "Tim Koordinasi Perizinan DPMPTSP, Seksi Pengaduan</span>" in worklist  # who is in
     assert "Disposisi untuk Anda, batas 2 Desember 2026" in worklist
 
     report = console.get("/console/laporan?from=2026-11-30&to=2026-11-30").text
