@@ -78,10 +78,10 @@ def validate_input(
     try:
         data = _model_for(fields).model_validate(payload)
     except ValidationError as exc:
-        problems = dict.fromkeys(_problem(e, by_name) for e in exc.errors())
-        raise MissingInput(f"{what} belum lengkap: " + "; ".join(problems)) from exc
+        said = dict.fromkeys(_problem(e, by_name) for e in exc.errors())
+        raise MissingInput(f"{what} belum lengkap: " + "; ".join(said)) from exc
     cleaned = data.model_dump(mode="json", exclude_none=True)
-    problems = []
+    problems: list[str] = []
     for field in fields:
         if field.name not in cleaned:
             continue

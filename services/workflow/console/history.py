@@ -29,7 +29,10 @@ NOTIFICATION_LABELS = {
 }
 DELIVERY_STATUS = {"sent": "terkirim", "failed": "gagal"}
 DATE_INPUTS = frozenset(
-    f.name for s in (*STEPS, *PATHS) for f in s.inputs if f.kind is InputKind.DATE
+    f.name
+    for inputs in [*(s.inputs for s in STEPS), *(p.inputs for p in PATHS)]
+    for f in inputs
+    if f.kind is InputKind.DATE
 )
 
 

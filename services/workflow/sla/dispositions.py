@@ -69,7 +69,7 @@ def dispositions(session: Session, start: datetime, end: datetime) -> list[Dispo
         DispositionRow(
             case_id=event.case_id,
             tracking_code=code,
-            step=event.step,
+            step=event.step or 0,  # selected on a step
             disposed_at=event.occurred_at,
             disposed_by=event.actor,
             assignees=usernames,

@@ -69,15 +69,15 @@ def csv_text(report: SlaReport) -> str:
         # A second table below an empty row: to whom each case in the range was disposed.
         writer.writerow(())
         writer.writerow(DISPOSITION_HEADER)
-        for row in report.dispositions:
+        for disposed in report.dispositions:
             writer.writerow(
                 (
-                    row.tracking_code,
-                    row.step,
-                    office_time(row.disposed_at),
-                    row.disposed_by,
-                    "; ".join(row.assignee_labels),
-                    day_words(row.due_date) if row.due_date else "",
+                    disposed.tracking_code,
+                    disposed.step,
+                    office_time(disposed.disposed_at),
+                    disposed.disposed_by,
+                    "; ".join(disposed.assignee_labels),
+                    day_words(disposed.due_date) if disposed.due_date else "",
                 )
             )
     return out.getvalue()
