@@ -41,6 +41,14 @@ ROLE_SHORT_LABELS: dict[Role, str] = {
 }
 
 
+class InputKind(StrEnum):
+    """What an input holds, so the API, the console's form and the record read it alike."""
+
+    TEXT = "text"
+    STAFF = "staff"  # a list of usernames: active staff of ``InputField.staff_role``
+    DATE = "date"  # an ISO date, not before today in the office's time zone
+
+
 @dataclass(frozen=True)
 class InputField:
     """One field of what a person submits to complete a step."""
@@ -50,6 +58,8 @@ class InputField:
     required: bool
     max_length: int = 5000
     for_complainant: bool = False  # also shown to the complainant (a reason, the body to turn to)
+    kind: InputKind = InputKind.TEXT
+    staff_role: Role | None = None  # for ``InputKind.STAFF``: whom the field may name
 
 
 @dataclass(frozen=True)
@@ -136,7 +146,21 @@ STEPS: tuple[Step, ...] = (
         kelengkapan="Disposisi laporan",
         output="Laporan tindak lanjut pengaduan dan jawaban pengaduan",
         standard_minutes=5,
-        inputs=(InputField("disposition", "Disposisi dan arahan", required=True),),
+        inputs=(
+            InputField("disposition", "Disposisi dan arahan", required=True),
+            # Whom the disposition is addressed to (the licensing unit's members are Tim
+            # Koordinasi accounts with a unit) and by when they follow it up.
+            InputField(
+                "assignees",
+                "Didisposisikan kepada",
+                required=True,
+                kind=InputKind.STAFF,
+                staff_role=Role.TIM_KOORDINASI,
+            ),
+            InputField(
+                "due_date", "Batas waktu tindak lanjut", required=False, kind=InputKind.DATE
+            ),
+        ),
         status="disposition",
         status_label="Laporan pengaduan Anda menunggu disposisi Koordinator",
         staff_status_label="Menunggu disposisi Koordinator",

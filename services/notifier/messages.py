@@ -64,6 +64,9 @@ SUBJECTS: dict[NotificationKind, str] = {
     NotificationKind.SLA_BREACH: (
         "Pelanggaran standar waktu: laporan pengaduan {tracking_code} terlambat"
     ),
+    NotificationKind.DISPOSITION_ASSIGNED: (
+        "Disposisi untuk Anda: laporan pengaduan {tracking_code}"
+    ),
 }
 
 # Kinds whose ``note`` is the point of the message: the reason or request for the complainant;
@@ -73,6 +76,7 @@ NEEDS_NOTE = (
     NotificationKind.DECLINED,
     NotificationKind.SLA_WARNING,
     NotificationKind.SLA_BREACH,
+    NotificationKind.DISPOSITION_ASSIGNED,
 )
 
 # The office's own words (the answer, a reason or request) are reproduced verbatim: the plain

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import (
     JSON,
     Boolean,
+    Date,
     Float,
     ForeignKey,
     Index,
@@ -34,6 +35,8 @@ class StaffUser(Base):
     # Where the worklist-arrival emails go (``notify_staff_on_arrival``); none: not emailed.
     email: Mapped[str | None] = mapped_column(String(320))
     role: Mapped[str] = mapped_column(String(32))
+    # The bidang or seksi the member works in, as the office writes it; shown beside the name.
+    unit: Mapped[str | None] = mapped_column(String(120))
     password_hash: Mapped[str] = mapped_column(String(200))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -84,6 +87,10 @@ class Case(Base):
     # Who holds the case at its current step (a claim); others of the role see it.
     held_by: Mapped[str | None] = mapped_column(String(64))
     held_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Whom the Koordinator's disposition (step 3) is addressed to (usernames) and by which day
+    # they follow it up: their worklist shows the case first. The step's event keeps the same.
+    assignees: Mapped[list[str] | None] = mapped_column(JSON)
+    due_date: Mapped[date | None] = mapped_column(Date)
     # A case marked as a duplicate points at the original, whose answer it receives.
     duplicate_of: Mapped[str | None] = mapped_column(ForeignKey("cases.id"), index=True)
     # SQLAlchemy's optimistic lock: every UPDATE checks it, so of two racing writers the second

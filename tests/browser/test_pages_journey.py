@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import uuid
 from collections.abc import Callable
+from typing import Any
 
 from playwright.sync_api import Page, expect
 
@@ -94,15 +95,20 @@ def open_case_from_worklist(page: Page, code: str) -> None:
     checked(page)
 
 
-def take_action(page: Page, path: str, fields: dict[str, str]) -> None:
-    """Claim the case if the console asks for it, fill the action's fields, send it."""
+def take_action(page: Page, path: str, fields: dict[str, Any]) -> None:
+    """Claim the case if the console asks for it, fill the action's fields (a list ticks the
+    boxes of those values), send it."""
     claim = page.locator("form[data-path=claim]")
     if claim.count():
         claim.get_by_role("button").click()
     form = page.locator(f"form[data-path={path}]")
     expect(form).to_be_visible()
     for name, value in fields.items():
-        form.locator(f"[name={name}]").fill(value)
+        if isinstance(value, list):
+            for ticked in value:
+                form.locator(f"input[name={name}][value={ticked}]").check()
+        else:
+            form.locator(f"[name={name}]").fill(value)
     form.locator("button[type=submit]").click()
     expect(page.locator(f"form[data-path={path}]")).to_have_count(0)
 

@@ -152,6 +152,33 @@ def test_mutu_baku_emails_to_staff_carry_the_note_and_link_the_console(
         assert "/lacak" not in part
 
 
+DISPOSITION_NOTE = (
+    "Disposisi dan arahan:\nPeriksa berkas di OSS & hubungi pengadu <hari ini>.\n\n"
+    "Didisposisikan kepada: Rina Kartika (Bidang Perizinan).\n"
+    "Batas waktu tindak lanjut: 4 Desember 2026."
+)
+
+
+def test_a_disposition_email_gives_the_member_the_directions_and_due_date() -> None:
+    msg = notification(NotificationKind.DISPOSITION_ASSIGNED).model_copy(
+        update={"recipient": Reporter(name="Rina Kartika", email="rina@dpmptsp.madiun.go.id")}
+        | {"note": DISPOSITION_NOTE}
+    )
+    composed = compose(msg, settings=SETTINGS)
+
+    assert composed.subject == "Disposisi untuk Anda: laporan pengaduan PGD-2026-0042"
+    assert composed.body.startswith("Yth. Rina Kartika,")
+    assert DISPOSITION_NOTE in composed.body  # verbatim, its lines kept
+    assert "&amp; hubungi pengadu &lt;hari ini&gt;.<br>" in composed.html
+    assert "Batas waktu tindak lanjut: 4 Desember 2026." in composed.html
+    for part in (composed.body, composed.html):
+        assert "memberikan" in part and "disposisi" in part
+        assert SETTINGS.web.console_url in part
+        assert "/lacak" not in part
+    with pytest.raises(IncompleteNotification):
+        compose(msg.model_copy(update={"note": None}), settings=SETTINGS)
+
+
 def test_a_mutu_baku_email_without_its_note_is_incomplete() -> None:
     for kind in (NotificationKind.SLA_WARNING, NotificationKind.SLA_BREACH):
         with pytest.raises(IncompleteNotification):

@@ -14,6 +14,7 @@ from __future__ import annotations
 import dataclasses
 import sys
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from sqlalchemy import select
@@ -131,7 +132,10 @@ def staff(configured: dict[str, str]) -> dict[Role, StaffUser]:
 
 def _walk(case_id: str, staff: dict[Role, StaffUser], first: int, last: int) -> None:
     """Complete steps ``first``..``last`` of the SOP in force, arriving at each next one."""
-    inputs = {2: {"verification": "Valid"}, 3: {"disposition": "Tindak lanjuti"}}
+    inputs: dict[int, dict[str, Any]] = {
+        2: {"verification": "Valid"},
+        3: {"disposition": "Tindak lanjuti", "assignees": ["petugas_tim_koordinasi"]},
+    }
     inputs[4] = {"answer": "Izin Anda terbit hari ini."}
     for step in sop.STEPS[first - 1 : last]:
         with get_db().transaction() as session:

@@ -7,12 +7,12 @@ from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from services.workflow.api.app import create_app
-from services.workflow.cases.steps import receive_complaint
+from services.workflow.cases.steps import arrive, complete_step, receive_complaint
 from services.workflow.database import get_db
 from services.workflow.models import Case, StaffUser
 from services.workflow.sla import clock
 from services.workflow.staff.accounts import create_user
-from shared.messaging.contracts import ComplaintFiledV1, Reporter
+from shared.messaging.contracts import ComplaintFiledV1, Reporter, StepHandoffV1
 from shared.sop import Role
 from tests.support.clock import TestClock
 
@@ -76,3 +76,54 @@ def office_clock() -> Iterator[TestClock]:
     test_clock = TestClock()
     with clock.driven_by(test_clock):
         yield test_clock
+
+
+BEFORE_3: dict[int, dict[str, str]] = {1: {}, 2: {"verification": "Terverifikasi"}}
+
+
+@pytest.fixture
+def members(staff: dict[Role, StaffUser]) -> dict[str, StaffUser]:
+    """Tim Koordinasi members of the licensing unit, one inactive, and a Kasi."""
+    with get_db().transaction() as session:
+        made = {
+            "rina": create_user(
+                session,
+                username="rina",
+                password=PASSWORD,
+                role=Role.TIM_KOORDINASI,
+                full_name="Rina Kartika",
+                email="rina@dpmptsp.example.id",
+                unit="Bidang Perizinan",
+            ),
+            "joko": create_user(
+                session,
+                username="joko",
+                password=PASSWORD,
+                role=Role.TIM_KOORDINASI,
+                full_name="Joko Susilo",
+                unit="Seksi Pengaduan",
+            ),
+            "lama": create_user(
+                session, username="lama", password=PASSWORD, role=Role.TIM_KOORDINASI
+            ),
+            "sari": create_user(session, username="sari", password=PASSWORD, role=Role.KASI),
+        }
+        made["lama"].active = False
+        return made
+
+
+def at_step_3(staff: dict[Role, StaffUser], code: str = "PGD-DISP-0001") -> str:
+    with get_db().transaction() as session:
+        case_id = receive_complaint(session, filed_message(code)).id
+    for number, role in ((1, Role.ADMIN), (2, Role.KASI)):
+        with get_db().transaction() as session:
+            complete_step(
+                session,
+                case_id=case_id,
+                step_number=number,
+                user=session.get(StaffUser, staff[role].id),
+                payload=BEFORE_3[number],
+            )
+        with get_db().transaction() as session:
+            arrive(session, StepHandoffV1(case_id=case_id, step=number + 1))
+    return case_id

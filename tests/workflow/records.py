@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -30,13 +31,21 @@ def seed_case(session: Session, code: str, filed_at: datetime) -> Case:
     return case
 
 
-def completed(session: Session, case: Case, step: int, minutes: float, at: datetime) -> None:
+def completed(
+    session: Session,
+    case: Case,
+    step: int,
+    minutes: float,
+    at: datetime,
+    input: dict[str, Any] | None = None,
+) -> None:
     history.record(
         session,
         case,
         "completed",
         actor="petugas",
         occurred_at=at,
+        input=input,
         step=step,
         role=STEP_BY_NUMBER[step].role.value,
         minutes_taken=minutes,

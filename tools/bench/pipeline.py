@@ -59,10 +59,18 @@ def staff_loop(db: ServiceDatabase, role: Role, stop: threading.Event, errors: C
                     assert user is not None  # created by make_staff
                     complete_step(
                         session, case_id=case_id, step_number=step, user=user,
-                        payload=STEP_INPUTS[step],
+                        payload=bench_input(step),
                     )  # fmt: skip
             except Exception as exc:  # a conflict with a stale read: the next loop reads again
                 errors.add(type(exc).__name__)
+
+
+def bench_input(step: int) -> dict[str, Any]:
+    """The desk's input for ``step``, a disposition addressed to the bench's own member."""
+    payload = dict(STEP_INPUTS[step])
+    if "assignees" in payload:
+        payload["assignees"] = [f"bench_{Role.TIM_KOORDINASI.value}"]
+    return payload
 
 
 def deliveries(notifier_url: str) -> dict[str, int]:

@@ -18,10 +18,13 @@ from tools.harness.smtp import SmtpServer
 
 STAFF_PASSWORD = "kata-sandi-uji-123"
 CITIZEN_EMAIL = "budi.santoso@example.id"
-STEP_INPUTS: dict[int, dict[str, str]] = {
+STEP_INPUTS: dict[int, dict[str, Any]] = {
     1: {"note": "Laporan lengkap, diteruskan ke Kasi"},
     2: {"verification": "Terverifikasi: izin tertahan di verifikasi teknis"},
-    3: {"disposition": "Tim Koordinasi agar menindaklanjuti dengan bidang teknis"},
+    3: {
+        "disposition": "Tim Koordinasi agar menindaklanjuti dengan bidang teknis",
+        "assignees": ["uji_tim_koordinasi"],
+    },
     4: {"answer": "Izin usaha Anda telah terbit dan dapat diunduh melalui OSS."},
     5: {},
 }
@@ -43,14 +46,9 @@ class Desk:
         self.env = env
         self.logs = logs
         self.smtp = smtp
-        self._tokens: dict[Role, str] = {}
-        db = ServiceDatabase("workflow", env["PENGADUAN_WORKFLOW_DATABASE_URL"])
-        with db.transaction() as session:
-            for role in Role:
-                create_user(
-                    session, username=f"uji_{role.value}", password=STAFF_PASSWORD, role=role
-                )
-        db.engine.dispose()
+        self._tokens: dict[str, str] = {}
+        for role in Role:
+            self.add_staff(f"uji_{role.value}", role)
 
     def close(self) -> None:
         self.intake.close()
@@ -185,15 +183,41 @@ class Desk:
         return {name: match[1] for name, match in found.items() if match}
 
     # staff
-    def headers(self, role: Role) -> dict[str, str]:
-        if role not in self._tokens:
+    def add_staff(
+        self,
+        username: str,
+        role: Role,
+        *,
+        full_name: str = "",
+        email: str | None = None,
+        unit: str | None = None,
+    ) -> None:
+        """A staff account in the workflow's database, as ``pengaduan-staff create`` makes it;
+        its password is ``STAFF_PASSWORD``."""
+        db = ServiceDatabase("workflow", self.env["PENGADUAN_WORKFLOW_DATABASE_URL"])
+        with db.transaction() as session:
+            create_user(
+                session,
+                username=username,
+                password=STAFF_PASSWORD,
+                role=role,
+                full_name=full_name,
+                email=email,
+                unit=unit,
+            )
+        db.engine.dispose()
+
+    def headers(self, role: Role | str) -> dict[str, str]:
+        """A bearer token's header for the desk's member of ``role``, or for a username."""
+        username = f"uji_{role.value}" if isinstance(role, Role) else role
+        if username not in self._tokens:
             response = self.workflow.post(
                 "/api/v1/auth/token",
-                data={"username": f"uji_{role.value}", "password": STAFF_PASSWORD},
+                data={"username": username, "password": STAFF_PASSWORD},
             )
             assert response.status_code == 200, response.text
-            self._tokens[role] = response.json()["access_token"]
-        return {"Authorization": f"Bearer {self._tokens[role]}"}
+            self._tokens[username] = response.json()["access_token"]
+        return {"Authorization": f"Bearer {self._tokens[username]}"}
 
     def wait_for_work(
         self, role: Role, tracking_code: str, step: int, timeout: float = 60
@@ -239,7 +263,7 @@ class Desk:
             f"/api/v1/cases/{case_id}/notes", json={"text": text}, headers=self.headers(role)
         )
 
-    def worklist(self, role: Role) -> list[dict[str, Any]]:
+    def worklist(self, role: Role | str) -> list[dict[str, Any]]:
         return self.workflow.get("/api/v1/worklist", headers=self.headers(role)).json()  # type: ignore[no-any-return]
 
     def walk(self, tracking_code: str, steps: range = range(1, 6)) -> str:

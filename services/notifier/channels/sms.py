@@ -220,6 +220,8 @@ def sms_text(
         f"batas waktu. {msg.note} Buka {web.console_url}",
         NotificationKind.SLA_BREACH: f"Pelanggaran standar waktu: laporan pengaduan {code} "
         f"terlambat. {msg.note} Buka {web.console_url}",
+        NotificationKind.DISPOSITION_ASSIGNED: f"Disposisi untuk Anda: laporan pengaduan {code}. "
+        f"{msg.note} Buka {web.console_url}",
     }
     link = web.console_url if msg.kind in STAFF_KINDS else page
     return fit(" ".join(texts[msg.kind].split()) + SIGN, link=link)

@@ -42,4 +42,6 @@ def login(
 def me(user: CurrentUser) -> StaffOut:
     """Nama pengguna, nama lengkap dan peran pemilik token. Akun yang dinonaktifkan langsung
     tidak dapat masuk lagi, juga dengan token yang belum berakhir."""
-    return StaffOut(username=user.username, full_name=user.full_name, role=user.role)
+    return StaffOut(
+        username=user.username, full_name=user.full_name, role=user.role, unit=user.unit
+    )

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from services.workflow.api.dependencies import CurrentUser
 from services.workflow.api.schemas import (
+    AssigneeOut,
     CaseOut,
     CasePage,
     CaseSummary,
@@ -19,6 +20,7 @@ from services.workflow.api.schemas import (
     HistoryOut,
 )
 from services.workflow.cases import claims, notes, search
+from services.workflow.cases.disposition import staff_by_username
 from services.workflow.cases.history import actor_names, events_of
 from services.workflow.dependencies import SessionDep
 from services.workflow.models import Case, CaseEvent
@@ -177,6 +179,8 @@ def _case_out(session: Session, case: Case) -> CaseOut:
         held_at=case.held_at,
         duplicate_of=search.tracking_code_of(session, case.duplicate_of),
         duplicates=search.duplicates_of(session, case.id),
+        assignees=_assignees(session, case),
+        due_date=case.due_date,
         history=history_out(session, case.id),
     )
 
@@ -194,3 +198,13 @@ def event_out(session: Session, event: CaseEvent) -> EventOut:
 
 def _event_out(event: CaseEvent, names: dict[str, str]) -> EventOut:
     return EventOut.model_validate(event).model_copy(update={"actor_label": names[event.actor]})
+
+
+def _assignees(session: Session, case: Case) -> list[AssigneeOut]:
+    members = staff_by_username(session, list(case.assignees or []))
+    return [
+        AssigneeOut(username=u, full_name=m.full_name, unit=m.unit)
+        if (m := members.get(u))
+        else AssigneeOut(username=u, full_name="")
+        for u in case.assignees or []
+    ]

@@ -3,7 +3,7 @@ for a spreadsheet (``report_csv``). Any staff member may read them."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response
@@ -63,12 +63,27 @@ class TotalRow(BaseModel):
     within_standard_share: float | None
 
 
+class DispositionOut(BaseModel):
+    case_id: str
+    tracking_code: str
+    step: int
+    disposed_at: datetime
+    disposed_by: str = Field(description="Nama pengguna Koordinator yang memberi disposisi")
+    assignees: list[str] = Field(description="Nama pengguna petugas yang ditunjuk")
+    assignee_labels: list[str] = Field(description="Nama dan bidang/seksi petugas yang ditunjuk")
+    due_date: date | None = Field(description="Batas waktu tindak lanjut (tanggal, WIB)")
+
+
 class SlaReportOut(BaseModel):
     from_: date = Field(serialization_alias="from")
     to: date
     timezone: str
     steps: list[StepRow]
     total: TotalRow
+    dispositions: list[DispositionOut] = Field(
+        default_factory=list,
+        description="Kepada siapa setiap laporan didisposisikan dalam rentang (langkah 3)",
+    )
 
 
 @router.get("/sla", summary="Laporan Mutu Baku", responses=error_responses(401, 422))
@@ -125,6 +140,19 @@ def _out(report: SlaReport) -> SlaReportOut:
             answered=report.total.count,
             **_figures(report.total),
         ),
+        dispositions=[
+            DispositionOut(
+                case_id=row.case_id,
+                tracking_code=row.tracking_code,
+                step=row.step,
+                disposed_at=row.disposed_at,
+                disposed_by=row.disposed_by,
+                assignees=list(row.assignees),
+                assignee_labels=list(row.assignee_labels),
+                due_date=row.due_date,
+            )
+            for row in report.dispositions
+        ],
     )
 
 

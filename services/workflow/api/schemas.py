@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -50,6 +50,12 @@ class EventOut(BaseModel):
     within_standard: bool | None
 
 
+class AssigneeOut(BaseModel):
+    username: str
+    full_name: str = Field(description="Nama lengkap; kosong bila akun sudah dihapus")
+    unit: str | None = Field(default=None, description="Bidang atau seksi petugas")
+
+
 class CaseOut(BaseModel):
     case_id: str
     tracking_code: str
@@ -90,6 +96,14 @@ class CaseOut(BaseModel):
     duplicates: list[str] = Field(
         default_factory=list, description="Kode pelacakan laporan yang digabungkan ke laporan ini"
     )
+    assignees: list[AssigneeOut] = Field(
+        default_factory=list,
+        description="Petugas yang ditunjuk disposisi Koordinator (langkah 3) untuk "
+        "menindaklanjuti laporan ini",
+    )
+    due_date: date | None = Field(
+        default=None, description="Batas waktu tindak lanjut dari disposisi (tanggal, WIB)"
+    )
     history: list[EventOut]
 
 
@@ -97,6 +111,7 @@ class StaffOut(BaseModel):
     username: str
     full_name: str
     role: str
+    unit: str | None = Field(default=None, description="Bidang atau seksi petugas, bila diisi")
 
 
 class HistoryOut(BaseModel):

@@ -31,11 +31,13 @@ def worklist(
         ),
     ] = None,
 ) -> list[WorkItem] | list[WaitingItem]:
-    """Laporan pengaduan yang menunggu di langkah-langkah peran Anda: yang melewati batas waktu
-    lebih dulu (yang paling lama terlambat paling atas), lalu sisanya menurut waktu tiba, yang
-    terlama lebih dulu; masing-masing dengan sisa waktu terhadap waktu baku langkahnya dalam
-    menit kerja, dan siapa yang sedang memegangnya. Dengan `filter=waiting_for_complainant`:
-    laporan yang menunggu tanggapan pengadu, dengan batas waktu tanggapannya."""
+    """Laporan pengaduan yang menunggu di langkah-langkah peran Anda: yang didisposisikan
+    kepada Anda (``assigned_to_me``) paling atas, lalu yang lain; di masing-masing, yang
+    melewati batas waktu lebih dulu (yang paling lama terlambat paling atas), lalu sisanya
+    menurut waktu tiba, yang terlama lebih dulu; masing-masing dengan sisa waktu terhadap waktu
+    baku langkahnya dalam menit kerja, dan siapa yang sedang memegangnya. Dengan
+    `filter=waiting_for_complainant`: laporan yang menunggu tanggapan pengadu, dengan batas
+    waktu tanggapannya."""
     if view == WAITING_FOR_COMPLAINANT:
         return waiting_items(session)
-    return work_items(session, Role(user.role), clock.now())
+    return work_items(session, Role(user.role), clock.now(), user.username)

@@ -95,12 +95,15 @@ def events_of(session: Session, case_id: str) -> list[CaseEvent]:
 
 
 def actor_names(session: Session, events: list[CaseEvent]) -> dict[str, str]:
-    """Each actor of ``events`` as staff read it: the system's parts in words, a person by name
-    and role ("Sri Wahyuni, Kepala Seksi (Kasi)"); an account since removed by its username."""
+    """Each actor of ``events`` as staff read it: the system's parts in words, a person by name,
+    role and unit if any ("Sri Wahyuni, Kepala Seksi (Kasi)"; "Rina Kartika, Tim Koordinasi
+    Perizinan DPMPTSP, Bidang Perizinan"); an account since removed by its username."""
     usernames = {e.actor for e in events} - set(ACTOR_NAMES)
     people = session.scalars(select(StaffUser).where(StaffUser.username.in_(usernames)))
     named = {
-        u.username: f"{u.full_name or u.username}, {ROLE_LABELS[Role(u.role)]}" for u in people
+        u.username: f"{u.full_name or u.username}, {ROLE_LABELS[Role(u.role)]}"
+        + (f", {u.unit}" if u.unit else "")
+        for u in people
     }
     return {
         actor: ACTOR_NAMES.get(actor) or named.get(actor, actor)

@@ -57,7 +57,9 @@ def take_path(
     if sop_path is None:
         available = ", ".join(PATHS_BY_STEP.get(step.number, {})) or "tidak ada"
         raise PathNotFound(f"Langkah {step.number} tidak memiliki jalur '{name}' ({available})")
-    data = validate_input(sop_path.inputs, payload, f"Jalur '{name}' langkah {step.number}")
+    data = validate_input(
+        sop_path.inputs, payload, f"Jalur '{name}' langkah {step.number}", session=session
+    )
     now = clock.now()
     event = record(
         session,

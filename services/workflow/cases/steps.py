@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
+from services.workflow.cases import disposition
 from services.workflow.cases.claims import clear_claim, ensure_may_act
 from services.workflow.cases.history import CITIZEN_ACTOR, SYSTEM_ACTOR, record
 from services.workflow.cases.search import get_case
@@ -170,7 +171,9 @@ def complete_step(
     waiting at this step (409), the step's input (422).
     """
     case, step = actionable(session, case_id=case_id, step_number=step_number, user=user)
-    data = validate_input(step.inputs, payload, f"Langkah {step.number} ({step.name})")
+    data = validate_input(
+        step.inputs, payload, f"Langkah {step.number} ({step.name})", session=session
+    )
     return _complete(session, case, step, user, data)
 
 
@@ -242,6 +245,7 @@ def _complete(
         minutes_taken=minutes,
         standard_minutes=step.standard_minutes,
     )
+    disposition.address(session, case, step, data)
     following = next_step(step)
     clear_claim(case)  # a claim is for one step
     if step.tells_complainant is not None:
@@ -311,9 +315,12 @@ def send_answer(session: Session, case: Case) -> None:
         )
 
 
-def worklist(session: Session, role: Role, now: datetime | None = None) -> list[Case]:
-    """Cases that arrived at one of ``role``'s steps: the overdue first, the longest overdue at
-    the top, then the rest by arrival, oldest first."""
+def worklist(
+    session: Session, role: Role, now: datetime | None = None, *, username: str | None = None
+) -> list[Case]:
+    """Cases that arrived at one of ``role``'s steps: those a disposition addressed to
+    ``username`` first, then the others; in each, the overdue first, the longest overdue at the
+    top, then the rest by arrival, oldest first."""
     now = now or clock.now()
     numbers = [s.number for s in STEPS if s.role == role]
     cases = session.scalars(
@@ -322,13 +329,19 @@ def worklist(session: Session, role: Role, now: datetime | None = None) -> list[
         .order_by(Case.step_arrived_at, Case.id)
     )
 
-    def place(case: Case) -> tuple[bool, datetime]:
+    def place(case: Case) -> tuple[bool, bool, datetime]:
         # Sorted here rather than in SQL so "overdue" means exactly what each item shows; the
         # sort is stable, so ties keep the query's order.
+        others = not is_addressed_to(case, username)
         if step_clock.is_overdue(case, now):
             assert case.due_at is not None  # noqa: S101 - is_overdue checked it
-            return (False, case.due_at)
+            return (others, False, case.due_at)
         assert case.step_arrived_at is not None  # noqa: S101 - selected on it
-        return (True, case.step_arrived_at)
+        return (others, True, case.step_arrived_at)
 
     return sorted(cases, key=place)
+
+
+def is_addressed_to(case: Case, username: str | None) -> bool:
+    """Whether the case's disposition names ``username`` among those who follow it up."""
+    return username is not None and username in (case.assignees or [])

@@ -4,7 +4,7 @@ so the row's shape (``WorkItem``) lives here, below both."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
@@ -29,12 +29,27 @@ class WorkItem(BaseModel):
     )
     held_by: str | None
     held_at: datetime | None
+    assigned_to_me: bool = Field(
+        default=False,
+        description="Disposisi Koordinator (langkah 3) menunjuk Anda untuk menindaklanjutinya; "
+        "laporan ini di urutan teratas",
+    )
+    assignees: list[str] = Field(
+        default_factory=list,
+        description="Nama pengguna petugas yang ditunjuk disposisi Koordinator (langkah 3)",
+    )
+    due_date: date | None = Field(
+        default=None, description="Batas waktu tindak lanjut dari disposisi (tanggal, WIB)"
+    )
 
 
-def work_items(session: Session, role: Role, now: datetime) -> list[WorkItem]:
-    """``steps.worklist``'s order: the overdue first, the longest overdue at the top."""
+def work_items(
+    session: Session, role: Role, now: datetime, username: str | None = None
+) -> list[WorkItem]:
+    """``steps.worklist``'s order: those addressed to ``username`` first, then the overdue
+    first, the longest overdue at the top."""
     items = []
-    for case in steps.worklist(session, role, now):
+    for case in steps.worklist(session, role, now, username=username):
         assert case.current_step and case.step_arrived_at and case.due_at  # noqa: S101
         step = STEP_BY_NUMBER[case.current_step]
         items.append(
@@ -50,6 +65,9 @@ def work_items(session: Session, role: Role, now: datetime) -> list[WorkItem]:
                 minutes_left=round(step.standard_minutes - step_clock.minutes_taken(case, now), 2),
                 held_by=case.held_by,
                 held_at=case.held_at,
+                assigned_to_me=steps.is_addressed_to(case, username),
+                assignees=list(case.assignees or []),
+                due_date=case.due_date,
             )
         )
     return items

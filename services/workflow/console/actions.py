@@ -10,15 +10,23 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
+from services.workflow.cases.disposition import member_label
 from services.workflow.cases.notes import NOTE_FIELDS
+from services.workflow.cases.step_inputs import office_today
 from services.workflow.cases.steps import actionable
 from services.workflow.models import Case, StaffUser
-from services.workflow.staff.accounts import get_by_username
-from shared.sop import PATHS_BY_STEP, STEP_BY_NUMBER, InputField, Step
+from services.workflow.staff.accounts import active_staff, get_by_username
+from shared.sop import PATHS_BY_STEP, STEP_BY_NUMBER, InputField, InputKind, Step
 from shared.web.api_errors import DomainError
 
 COMPLETE = "complete"
 NOTE = "note"
+
+
+@dataclass(frozen=True)
+class Choice:
+    value: str  # the username
+    label: str  # "Rina Kartika (Bidang Perizinan)"
 
 
 @dataclass(frozen=True)
@@ -28,6 +36,9 @@ class Field:
     label: str
     required: bool
     max_length: int
+    kind: str = InputKind.TEXT.value
+    choices: tuple[Choice, ...] = ()  # a staff field's members to tick
+    earliest: str = ""  # a date field's first allowed day (ISO), the input's ``min``
 
 
 @dataclass(frozen=True)
@@ -54,7 +65,16 @@ def case_url(case_id: str) -> str:
     return f"/console/kasus/{case_id}"
 
 
-def _fields(key: str, inputs: tuple[InputField, ...]) -> tuple[Field, ...]:
+def _choices(session: Session, field: InputField) -> tuple[Choice, ...]:
+    if field.kind is not InputKind.STAFF or field.staff_role is None:
+        return ()
+    return tuple(
+        Choice(value=u.username, label=member_label(u.username, u))
+        for u in active_staff(session, field.staff_role)
+    )
+
+
+def _fields(session: Session, key: str, inputs: tuple[InputField, ...]) -> tuple[Field, ...]:
     return tuple(
         Field(
             id=f"{key}-{f.name}".replace("_", "-"),
@@ -62,6 +82,9 @@ def _fields(key: str, inputs: tuple[InputField, ...]) -> tuple[Field, ...]:
             label=f.label,
             required=f.required,
             max_length=f.max_length,
+            kind=f.kind.value,
+            choices=_choices(session, f),
+            earliest=office_today().isoformat() if f.kind is InputKind.DATE else "",
         )
         for f in inputs
     )
@@ -71,14 +94,14 @@ def complete_button(step: Step) -> str:
     return f"Selesaikan langkah {step.number}: {step.action}"
 
 
-def step_actions(case: Case, step: Step) -> tuple[Action, ...]:
+def step_actions(session: Session, case: Case, step: Step) -> tuple[Action, ...]:
     base = f"{case_url(case.id)}/langkah/{step.number}"
     complete = Action(
         key=COMPLETE,
         title=f"Langkah {step.number}: {step.name}",
         button=complete_button(step),
         url=base,
-        fields=_fields(COMPLETE, step.inputs),
+        fields=_fields(session, COMPLETE, step.inputs),
         primary=True,
     )
     others = tuple(
@@ -87,7 +110,7 @@ def step_actions(case: Case, step: Step) -> tuple[Action, ...]:
             title=p.label,
             button=p.action,
             url=f"{base}/jalur/{p.name}",
-            fields=_fields(p.name, p.inputs),
+            fields=_fields(session, p.name, p.inputs),
             primary=False,
         )
         for p in PATHS_BY_STEP.get(step.number, {}).values()
@@ -123,7 +146,7 @@ def actions_for(session: Session, case: Case, user: StaffUser) -> CaseActions:
             may_release=may_release,
         )
     return CaseActions(
-        step_actions=step_actions(case, step),
+        step_actions=step_actions(session, case, step),
         may_claim=case.held_by is None,
         may_release=may_release,
     )

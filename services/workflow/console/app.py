@@ -109,7 +109,7 @@ def worklist(
     [backlog] = [row for row in backlogs(session, now) if row.role == role]
     waiting = tampil == WAITING_VIEW
     context = {
-        "items": [] if waiting else work_items(session, role, now),
+        "items": [] if waiting else work_items(session, role, now, user.username),
         "waiting": waiting_items(session) if waiting else None,
         "waiting_view": WAITING_VIEW,
         "backlog": backlog,

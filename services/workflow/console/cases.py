@@ -14,6 +14,7 @@ from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from services.workflow.cases import claims, notes, paths, search, steps
+from services.workflow.cases.disposition import assignee_labels
 from services.workflow.cases.history import actor_names, events_of
 from services.workflow.console import attachments as console_attachments
 from services.workflow.console.actions import COMPLETE, NOTE, actions_for, case_url, note_action
@@ -23,7 +24,7 @@ from services.workflow.console.session import ConsoleUser
 from services.workflow.dependencies import SessionDep
 from services.workflow.models import Case, StaffUser
 from services.workflow.sla import clock, step_clock
-from shared.sop import PATHS_BY_STEP, STEP_BY_NUMBER
+from shared.sop import PATHS_BY_STEP, STEP_BY_NUMBER, InputField, InputKind
 from shared.web.api_errors import InvalidInput
 from shared.wording.received_via import received_via_label
 
@@ -33,18 +34,34 @@ StepNumber = Annotated[int, Path(ge=1, le=100)]
 PathName = Annotated[str, Path(max_length=64)]
 
 
-async def _form_fields(request: Request) -> dict[str, str]:
+async def _form_fields(request: Request) -> dict[str, list[str]]:
+    """Every value of each name: a staff field's ticked boxes share one name."""
     form = await request.form()
-    return {name: value for name, value in form.items() if isinstance(value, str)}
+    values: dict[str, list[str]] = {}
+    for name, value in form.multi_items():
+        if isinstance(value, str):
+            values.setdefault(name, []).append(value)
+    return values
 
 
-FormFields = Annotated[dict[str, str], Depends(_form_fields)]
+FormFields = Annotated[dict[str, list[str]], Depends(_form_fields)]
 
 
-def _payload(fields: tuple[str, ...], form: Mapping[str, str]) -> dict[str, str]:
+def _payload(fields: tuple[InputField, ...], form: Mapping[str, list[str]]) -> dict[str, Any]:
     """The fields the action takes, as the API's JSON would carry them: an empty box is a
-    field not given (required ones are then reported missing by the step's own validation)."""
-    return {name: form[name] for name in fields if form.get(name, "").strip()}
+    field not given (required ones are then reported missing by the step's own validation);
+    a staff field is the list of its ticked members."""
+    payload: dict[str, Any] = {}
+    for field in fields:
+        given = [v for v in form.get(field.name, []) if v.strip()]
+        if given:
+            payload[field.name] = given if field.kind is InputKind.STAFF else given[0]
+    return payload
+
+
+def _shown(form: Mapping[str, list[str]]) -> dict[str, Any]:
+    """The form as it is shown again: a text as typed, ticked members as their list."""
+    return {name: values if len(values) > 1 else values[0] for name, values in form.items()}
 
 
 def _case_page(
@@ -54,7 +71,7 @@ def _case_page(
     user: StaffUser,
     *,
     failed: str | None = None,
-    values: Mapping[str, str] | None = None,
+    values: Mapping[str, Any] | None = None,
     problem: str | None = None,
 ) -> Response:
     now = clock.now()
@@ -77,6 +94,7 @@ def _case_page(
         "received_via": received_via_label(case.received_via),
         "duplicate_of": search.tracking_code_of(session, case.duplicate_of),
         "duplicates": search.duplicates_of(session, case.id),
+        "assignees": assignee_labels(session, case.assignees),
         "actions": actions_for(session, case, user),
         "note_action": note_action(case),
         "attachments": console_attachments.views(session, case.id),
@@ -101,11 +119,13 @@ def _refused_input(
     case_id: str,
     user: StaffUser,
     action: str,
-    form: Mapping[str, str],
+    form: Mapping[str, list[str]],
     exc: InvalidInput,
 ) -> Response:
     case = search.get_case(session, case_id)
-    return _case_page(request, session, case, user, failed=action, values=form, problem=exc.message)
+    return _case_page(
+        request, session, case, user, failed=action, values=_shown(form), problem=exc.message
+    )
 
 
 @router.post("/{case_id}/langkah/{step}")
@@ -118,7 +138,7 @@ def complete(
     form: FormFields,
 ) -> Response:
     sop_step = STEP_BY_NUMBER.get(step)
-    names = tuple(f.name for f in sop_step.inputs) if sop_step else ()
+    names = sop_step.inputs if sop_step else ()
     try:
         with session.begin_nested():
             steps.complete_step(
@@ -144,7 +164,7 @@ def take_path(
     form: FormFields,
 ) -> Response:
     sop_path = PATHS_BY_STEP.get(step, {}).get(path)
-    names = tuple(f.name for f in sop_path.inputs) if sop_path else ()
+    names = sop_path.inputs if sop_path else ()
     try:
         with session.begin_nested():
             paths.take_path(

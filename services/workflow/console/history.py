@@ -5,13 +5,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from services.workflow.cases.notes import NOTE_KIND, NOTE_LABEL
 from services.workflow.models import CaseEvent
 from services.workflow.sla.report import role_label
-from shared.sop import PATHS, STEP_BY_NUMBER, STEPS
+from shared.sop import PATHS, STEP_BY_NUMBER, STEPS, InputKind
 from shared.wording.received_via import received_via_label
+from shared.wording.time_words import day_words
 
 CHANNEL_LABELS = {"email": "Email", "sms": "SMS", "app": "Aplikasi"}
 NOTIFICATION_LABELS = {
@@ -27,8 +29,15 @@ NOTIFICATION_LABELS = {
     "worklist_arrival": "Pemberitahuan daftar kerja",
     "sla_warning": "Peringatan Mutu Baku",
     "sla_breach": "Pelanggaran Mutu Baku",
+    "disposition_assigned": "Pemberitahuan disposisi",
 }
 DELIVERY_STATUS = {"sent": "terkirim", "failed": "gagal"}
+DATE_INPUTS = frozenset(
+    f.name
+    for inputs in [*(s.inputs for s in STEPS), *(p.inputs for p in PATHS)]
+    for f in inputs
+    if f.kind is InputKind.DATE
+)
 
 
 def input_labels() -> dict[str, str]:
@@ -135,7 +144,19 @@ def _details(event: CaseEvent) -> tuple[tuple[str, str], ...]:
         return ()
     given = event.input or {}
     labels = input_labels()
-    return tuple((labels.get(name, name), str(value)) for name, value in given.items())
+    return tuple((labels.get(name, name), _value(name, value)) for name, value in given.items())
+
+
+def _value(name: str, value: Any) -> str:
+    """An input as staff read it: named members one after another, a date in words."""
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    if name in DATE_INPUTS and isinstance(value, str):
+        try:
+            return day_words(date.fromisoformat(value))
+        except ValueError:
+            return value
+    return str(value)
 
 
 def timeline(events: list[CaseEvent], actors: dict[str, str]) -> list[Entry]:

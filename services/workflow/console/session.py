@@ -35,6 +35,7 @@ class StaffView:
     name: str
     role: str
     role_label: str
+    unit: str | None = None  # the bidang or seksi, shown beside the role
 
 
 def start_session(response: Response, token: str, max_age: int, settings: Settings) -> None:
@@ -72,6 +73,7 @@ def _console_user(request: Request, session: SessionDep, settings: SettingsDep) 
         name=user.full_name or user.username,
         role=user.role,
         role_label=ROLE_LABELS[Role(user.role)],
+        unit=user.unit,
     )
     return user
 

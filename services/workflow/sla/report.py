@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from services.workflow.errors import InvalidReportRange
 from services.workflow.models import Case, CaseEvent
+from services.workflow.sla.dispositions import DispositionRow, dispositions
 from services.workflow.sla.office_calendar import office_calendar
 from shared.runtime.settings import get_settings
 from shared.sop import ROLE_LABELS, STEP_BY_NUMBER, STEPS, Role, total_standard_minutes
@@ -74,6 +75,7 @@ class SlaReport:
     steps: list[StepFigures]
     total_standard_minutes: int
     total: Durations  # filing to answer, of the cases answered in the range
+    dispositions: list[DispositionRow] = field(default_factory=list)  # to whom, in the range
 
 
 def parse_range(first: str, last: str) -> ReportRange:
@@ -112,6 +114,7 @@ def sla_report(session: Session, report_range: ReportRange) -> SlaReport:
         steps=step_figures(session, start, end),
         total_standard_minutes=total_standard_minutes(),
         total=filing_to_answer(session, start, end),
+        dispositions=dispositions(session, start, end),
     )
 
 

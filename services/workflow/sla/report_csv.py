@@ -6,8 +6,10 @@ from __future__ import annotations
 import csv
 import io
 
+from services.workflow.sla.notes import office_time
 from services.workflow.sla.report import Durations, SlaReport, role_label, step_name
 from shared.sop import STEPS
+from shared.wording.time_words import day_words
 
 CSV_MEDIA_TYPE = "text/csv; charset=utf-8"
 CSV_HEADER = (
@@ -22,6 +24,14 @@ CSV_HEADER = (
     "Melewati waktu baku",
 )
 TOTAL_LABEL = "Total: sejak pengaduan diajukan sampai jawaban terkirim"
+DISPOSITION_HEADER = (
+    "Kode pelacakan",
+    "Langkah",
+    "Didisposisikan pada",
+    "Oleh",
+    "Didisposisikan kepada",
+    "Batas waktu tindak lanjut",
+)
 
 
 def csv_filename(report: SlaReport) -> str:
@@ -55,6 +65,21 @@ def csv_text(report: SlaReport) -> str:
             "",
         )
     )
+    if report.dispositions:
+        # A second table below an empty row: to whom each case in the range was disposed.
+        writer.writerow(())
+        writer.writerow(DISPOSITION_HEADER)
+        for disposed in report.dispositions:
+            writer.writerow(
+                (
+                    disposed.tracking_code,
+                    disposed.step,
+                    office_time(disposed.disposed_at),
+                    disposed.disposed_by,
+                    "; ".join(disposed.assignee_labels),
+                    day_words(disposed.due_date) if disposed.due_date else "",
+                )
+            )
     return out.getvalue()
 
 

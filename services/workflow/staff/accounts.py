@@ -38,6 +38,21 @@ def emailed_staff(session: Session, role: Role) -> list[StaffUser]:
     )
 
 
+def active_staff(session: Session, role: Role) -> list[StaffUser]:
+    """The active members of ``role``, by unit and then name: whom a step may name (the
+    disposition's addressees)."""
+    return list(
+        session.scalars(
+            select(StaffUser)
+            .where(StaffUser.role == role.value, StaffUser.active.is_(True))
+            # Members without a unit last on SQLite and PostgreSQL alike (their NULLs sort apart).
+            .order_by(
+                StaffUser.unit.is_(None), StaffUser.unit, StaffUser.full_name, StaffUser.username
+            )
+        )
+    )
+
+
 def create_user(
     session: Session,
     *,
@@ -46,11 +61,13 @@ def create_user(
     role: Role,
     full_name: str = "",
     email: str | None = None,
+    unit: str | None = None,
 ) -> StaffUser:
     user = StaffUser(
         username=username,
         full_name=full_name,
         email=email,
+        unit=unit,
         role=role.value,
         password_hash=hash_password(password),
         active=True,

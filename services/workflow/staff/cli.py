@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import getpass
 import sys
+from collections.abc import Callable
 
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import select
@@ -24,6 +25,7 @@ from shared.runtime.preflight import SECRET_RECIPE, Wording, settings_or_exit
 from shared.sop import ROLE_LABELS, Role
 
 MIN_PASSWORD = 10
+MAX_UNIT = 120  # staff_users.unit
 # Unusable PENGADUAN_* settings, said in this command's language; each problem itself (one line
 # naming its variable) is worded by pydantic, in English, as an invalid email address is.
 SETTINGS_WORDING = Wording(
@@ -60,6 +62,14 @@ def _email(address: str | None) -> str | None:
         raise CliError(f"Alamat email tidak valid: {exc}") from exc
 
 
+def _unit(text: str | None) -> str | None:
+    """The bidang or seksi as the office writes it; ``None`` when none is given."""
+    unit = " ".join((text or "").split())
+    if len(unit) > MAX_UNIT:
+        raise CliError(f"Nama bidang/seksi paling panjang {MAX_UNIT} karakter")
+    return unit or None
+
+
 def _user(session: Session, username: str) -> StaffUser:
     user = get_by_username(session, username)
     if user is None:
@@ -67,40 +77,71 @@ def _user(session: Session, username: str) -> StaffUser:
     return user
 
 
+def _create(session: Session, args: argparse.Namespace) -> str:
+    if get_by_username(session, args.username) is not None:
+        raise CliError(f"Pengguna '{args.username}' sudah ada")
+    password = _read_password(from_stdin=args.password_stdin)
+    create_user(
+        session,
+        username=args.username,
+        password=password,
+        role=Role(args.role),
+        full_name=args.full_name,
+        email=_email(args.email),
+        unit=_unit(args.unit),
+    )
+    return f"Pengguna '{args.username}' dibuat dengan peran {ROLE_LABELS[Role(args.role)]}"
+
+
+def _reset_password(session: Session, args: argparse.Namespace) -> str:
+    user = _user(session, args.username)
+    user.password_hash = hash_password(_read_password(from_stdin=args.password_stdin))
+    return f"Kata sandi '{args.username}' diganti"
+
+
+def _set_email(session: Session, args: argparse.Namespace) -> str:
+    user = _user(session, args.username)
+    user.email = _email(args.email)
+    if user.email is None:
+        return f"Email '{args.username}' dihapus; tidak lagi menerima pemberitahuan"
+    return f"Email '{args.username}' diganti menjadi {user.email}"
+
+
+def _set_unit(session: Session, args: argparse.Namespace) -> str:
+    user = _user(session, args.username)
+    user.unit = _unit(args.unit)
+    if user.unit is None:
+        return f"Bidang/seksi '{args.username}' dihapus"
+    return f"Bidang/seksi '{args.username}' diganti menjadi {user.unit}"
+
+
+def _deactivate(session: Session, args: argparse.Namespace) -> str:
+    _user(session, args.username).active = False
+    return f"Pengguna '{args.username}' dinonaktifkan; tokennya tidak berlaku lagi"
+
+
+def _list(session: Session, _args: argparse.Namespace) -> str:
+    users = session.scalars(select(StaffUser).order_by(StaffUser.username))
+    return "\n".join(
+        f"{u.username}\t{u.role}\t{'aktif' if u.active else 'nonaktif'}\t{u.full_name}"
+        f"\t{u.email or '-'}\t{u.unit or '-'}"
+        for u in users
+    )
+
+
+COMMANDS: dict[str, Callable[[Session, argparse.Namespace], str]] = {
+    "create": _create,
+    "reset-password": _reset_password,
+    "set-email": _set_email,
+    "set-unit": _set_unit,
+    "deactivate": _deactivate,
+    "list": _list,
+}
+
+
 def run(args: argparse.Namespace) -> str:
     with get_db().transaction() as session:
-        if args.command == "create":
-            if get_by_username(session, args.username) is not None:
-                raise CliError(f"Pengguna '{args.username}' sudah ada")
-            password = _read_password(from_stdin=args.password_stdin)
-            create_user(
-                session,
-                username=args.username,
-                password=password,
-                role=Role(args.role),
-                full_name=args.full_name,
-                email=_email(args.email),
-            )
-            return f"Pengguna '{args.username}' dibuat dengan peran {ROLE_LABELS[Role(args.role)]}"
-        if args.command == "reset-password":
-            user = _user(session, args.username)
-            user.password_hash = hash_password(_read_password(from_stdin=args.password_stdin))
-            return f"Kata sandi '{args.username}' diganti"
-        if args.command == "set-email":
-            user = _user(session, args.username)
-            user.email = _email(args.email)
-            if user.email is None:
-                return f"Email '{args.username}' dihapus; tidak lagi menerima pemberitahuan"
-            return f"Email '{args.username}' diganti menjadi {user.email}"
-        if args.command == "deactivate":
-            _user(session, args.username).active = False
-            return f"Pengguna '{args.username}' dinonaktifkan; tokennya tidak berlaku lagi"
-        users = session.scalars(select(StaffUser).order_by(StaffUser.username))
-        return "\n".join(
-            f"{u.username}\t{u.role}\t{'aktif' if u.active else 'nonaktif'}\t{u.full_name}"
-            f"\t{u.email or '-'}"
-            for u in users
-        )
+        return COMMANDS[args.command](session, args)
 
 
 def parser() -> argparse.ArgumentParser:
@@ -111,6 +152,7 @@ def parser() -> argparse.ArgumentParser:
     create.add_argument("--role", required=True, choices=[r.value for r in Role])
     create.add_argument("--full-name", default="")
     create.add_argument("--email", help="alamat untuk pemberitahuan laporan masuk")
+    create.add_argument("--unit", help="bidang atau seksi petugas, mis. 'Bidang Perizinan'")
     create.add_argument("--password-stdin", action="store_true")
     reset = sub.add_parser("reset-password", help="ganti kata sandi")
     reset.add_argument("username")
@@ -118,6 +160,9 @@ def parser() -> argparse.ArgumentParser:
     set_email = sub.add_parser("set-email", help="ganti email pemberitahuan (kosong: hapus)")
     set_email.add_argument("username")
     set_email.add_argument("email", nargs="?", default=None)
+    set_unit = sub.add_parser("set-unit", help="ganti bidang/seksi petugas (kosong: hapus)")
+    set_unit.add_argument("username")
+    set_unit.add_argument("unit", nargs="?", default=None)
     sub.add_parser("deactivate", help="nonaktifkan akun").add_argument("username")
     sub.add_parser("list", help="daftar akun")
     return p

@@ -168,6 +168,9 @@ class NotificationKind(StrEnum):
     # names the step, the due time and how late.
     SLA_WARNING = "sla_warning"
     SLA_BREACH = "sla_breach"
+    # To staff: the Koordinator's disposition names the recipient to follow the case up;
+    # ``note`` holds the directions, the members named and the due date.
+    DISPOSITION_ASSIGNED = "disposition_assigned"
 
 
 def sop_kinds() -> frozenset[NotificationKind]:
@@ -192,7 +195,12 @@ def sop_kinds() -> frozenset[NotificationKind]:
 SOP_KINDS = sop_kinds()
 
 STAFF_KINDS = frozenset(
-    {NotificationKind.WORKLIST_ARRIVAL, NotificationKind.SLA_WARNING, NotificationKind.SLA_BREACH}
+    {
+        NotificationKind.WORKLIST_ARRIVAL,
+        NotificationKind.SLA_WARNING,
+        NotificationKind.SLA_BREACH,
+        NotificationKind.DISPOSITION_ASSIGNED,
+    }
 )
 
 

@@ -21,7 +21,12 @@ from tests.workflow.console_client import log_in, open_console
 
 CODE = "PGD-STAT-0001"
 ORIGINAL = "PGD-STAT-0000"
-FILLED = {"verification": "Lengkap", "disposition": "Tindak lanjuti", "answer": "Izin terbit"}
+FILLED = {
+    "verification": "Lengkap",
+    "disposition": "Tindak lanjuti",
+    "assignees": ["petugas_tim_koordinasi"],
+    "answer": "Izin terbit",
+}
 
 
 def _walk_to(staff: dict[Role, StaffUser], case_id: str, number: int) -> None:

@@ -25,7 +25,10 @@ from tests.workflow.conftest import filed_message
 INPUTS = {
     1: {"note": "Diterima lengkap"},
     2: {"verification": "Terverifikasi"},
-    3: {"disposition": "Tindak lanjuti bersama bidang perizinan"},
+    3: {
+        "disposition": "Tindak lanjuti bersama bidang perizinan",
+        "assignees": ["petugas_tim_koordinasi"],
+    },
     4: {"answer": "Izin Anda terbit hari ini."},
     5: {},
 }

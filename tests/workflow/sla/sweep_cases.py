@@ -18,10 +18,13 @@ from tests.support.clock import WIB, TestClock
 from tests.support.outbox import queued_payloads
 from tests.workflow.conftest import filed_message
 
-STEP_INPUTS: dict[int, dict[str, str]] = {
+STEP_INPUTS: dict[int, dict[str, Any]] = {
     1: {},
     2: {"verification": "Terverifikasi: izin belum terbit"},
-    3: {"disposition": "Koordinasikan dengan bidang perizinan"},
+    3: {
+        "disposition": "Koordinasikan dengan bidang perizinan",
+        "assignees": ["petugas_tim_koordinasi"],
+    },
     4: {"answer": "Izin Anda terbit hari ini."},
 }
 HEAD_OF_OFFICE = ["kadis@dpmptsp.example.id", "sekdin@dpmptsp.example.id"]

@@ -206,6 +206,18 @@ def test_csv_export_has_the_same_figures_under_indonesian_headers(
             "66.67",
             "",
         ],
+        # Below an empty row, to whom each case was disposed: C's step 3, recorded before
+        # dispositions named anyone, names no one.
+        [],
+        [
+            "Kode pelacakan",
+            "Langkah",
+            "Didisposisikan pada",
+            "Oleh",
+            "Didisposisikan kepada",
+            "Batas waktu tindak lanjut",
+        ],
+        ["PGD-C", "3", "2 Desember 2026, 11.00 WIB", "petugas", "", ""],
     ]
 
 

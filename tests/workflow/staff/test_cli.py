@@ -129,3 +129,39 @@ def test_staff_email_is_set_checked_and_cleared_from_the_cli(configured: dict[st
     assert "Alamat email tidak valid" in bad.stderr
     assert _cli(configured, "set-email", "ani").returncode == 0
     assert "ani\tadmin\taktif\t\t-" in _cli(configured, "list").stdout
+
+
+def test_a_unit_is_set_at_creation_changed_and_cleared_and_shown(
+    configured: dict[str, str],
+) -> None:
+    created = _cli(
+        configured,
+        "create",
+        "rina",
+        "--role",
+        "tim_koordinasi",
+        "--full-name",
+        "Rina Kartika",
+        "--unit",
+        "  Bidang   Perizinan ",
+        "--password-stdin",
+        password="tim-rahasia-001\n",
+    )
+    assert created.returncode == 0, created.stderr
+    assert _cli(configured, "list").stdout.splitlines()[0].endswith("\tBidang Perizinan")
+    with TestClient(create_app()) as client:
+        token = client.post(
+            "/api/v1/auth/token", data={"username": "rina", "password": "tim-rahasia-001"}
+        ).json()["access_token"]
+        me = client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"})
+        assert me.json()["unit"] == "Bidang Perizinan"
+    changed = _cli(configured, "set-unit", "rina", "Seksi Pengaduan")
+    assert changed.returncode == 0 and "Seksi Pengaduan" in changed.stdout
+    assert "\tSeksi Pengaduan" in _cli(configured, "list").stdout
+    cleared = _cli(configured, "set-unit", "rina")
+    assert cleared.returncode == 0 and "dihapus" in cleared.stdout
+    assert _cli(configured, "list").stdout.splitlines()[0].endswith("\t-")
+    unknown = _cli(configured, "set-unit", "siapa", "Bidang Perizinan")
+    assert unknown.returncode == 1 and "'siapa' tidak ditemukan" in unknown.stderr
+    too_long = _cli(configured, "set-unit", "rina", "x" * 121)
+    assert too_long.returncode == 1 and "paling panjang 120" in too_long.stderr

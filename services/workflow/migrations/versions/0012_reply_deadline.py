@@ -4,7 +4,7 @@ A case waiting for the complainant gets a reply deadline and a reminder halfway,
 once by the sweep (``reply_reminded_at``, ``reply_closed_at``).
 
 Revision ID: 0012
-Revises: 0010
+Revises: 0011
 Create Date: 2026-12-07 03:10:00.000000
 
 """
@@ -18,7 +18,7 @@ import shared.database.engine  # noqa: F401 - column types render through it
 
 # revision identifiers, used by Alembic.
 revision: str = '0012'
-down_revision: Union[str, Sequence[str], None] = '0010'
+down_revision: Union[str, Sequence[str], None] = '0011'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 

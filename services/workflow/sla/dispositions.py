@@ -1,0 +1,80 @@
+"""To whom each case was disposed: the completions of a step that names staff (the Koordinator's
+step 3, ``InputKind.STAFF``) in a range of the Mutu Baku report, read from the record, so a case
+disposed twice (returned and disposed again) shows each disposition."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from services.workflow.cases.disposition import member_label, staff_by_username
+from services.workflow.models import Case, CaseEvent
+from shared.sop import STEPS, InputKind
+
+COMPLETED = "completed"
+
+
+@dataclass(frozen=True)
+class DispositionRow:
+    case_id: str
+    tracking_code: str
+    step: int
+    disposed_at: datetime
+    disposed_by: str  # the username
+    assignees: tuple[str, ...]  # usernames
+    assignee_labels: tuple[str, ...]  # "Rina Kartika (Bidang Perizinan)"
+    due_date: date | None
+
+
+def _naming_fields() -> dict[int, tuple[str, str | None]]:
+    """Per step that names staff: its staff field and its date field (if any)."""
+    named = {}
+    for step in STEPS:
+        staff = next((f.name for f in step.inputs if f.kind is InputKind.STAFF), None)
+        due = next((f.name for f in step.inputs if f.kind is InputKind.DATE), None)
+        if staff is not None:
+            named[step.number] = (staff, due)
+    return named
+
+
+def dispositions(session: Session, start: datetime, end: datetime) -> list[DispositionRow]:
+    """The dispositions recorded in ``[start, end)``, oldest first."""
+    fields = _naming_fields()
+    if not fields:
+        return []
+    rows = session.execute(
+        select(CaseEvent, Case.tracking_code)
+        .join(Case, Case.id == CaseEvent.case_id)
+        .where(
+            CaseEvent.kind == COMPLETED,
+            CaseEvent.step.in_(fields),
+            CaseEvent.occurred_at >= start,
+            CaseEvent.occurred_at < end,
+        )
+        .order_by(CaseEvent.occurred_at, CaseEvent.id)
+    ).all()
+    found = []
+    for event, code in rows:
+        assert event.step is not None  # noqa: S101 - selected on it
+        staff_field, due_field = fields[event.step]
+        data = event.input or {}
+        usernames = tuple(data.get(staff_field) or ())
+        due = data.get(due_field) if due_field else None
+        found.append((event, code, usernames, date.fromisoformat(due) if due else None))
+    members = staff_by_username(session, sorted({u for row in found for u in row[2]}))
+    return [
+        DispositionRow(
+            case_id=event.case_id,
+            tracking_code=code,
+            step=event.step or 0,  # selected on a step
+            disposed_at=event.occurred_at,
+            disposed_by=event.actor,
+            assignees=usernames,
+            assignee_labels=tuple(member_label(u, members.get(u)) for u in usernames),
+            due_date=due,
+        )
+        for event, code, usernames, due in found
+    ]
