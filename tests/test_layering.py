@@ -34,7 +34,7 @@ ENTRY = ("api", "console", "portal", "tasks", "worker", "migrations")
 
 # First match wins: the more specific patterns come first.
 LAYERS = (
-    Layer("shared.sop", ("shared.sop",), ()),
+    Layer("shared.sop", ("shared.sop", "shared.sop_shapes"), ()),
     Layer("shared.wording", ("shared.wording",), ("shared.sop",)),
     Layer("shared.runtime", ("shared.runtime",), ("shared.sop",)),
     Layer("shared.database", ("shared.database",), ("shared.sop", "shared.runtime")),

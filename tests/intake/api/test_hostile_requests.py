@@ -2,15 +2,13 @@
 complaints, timeline, outbox and attachments stay as they were, and the attachment store empty.
 Oversized bodies, wrong content types, invalid UTF-8, nesting bombs, forged or replayed access
 tokens, forged request ids, an enumeration of tracking codes, which ends in 429 and never tells a
-real code from a missing one,
-and hostile uploads (a script named .jpg, a PDF with JavaScript, a decompression bomb, an empty
-file, a path for a name, a sixth file, another complaint's token).
+real code from a missing one. Hostile uploads are in test_hostile_uploads.py.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,10 +24,7 @@ from tests.intake.conftest import (
     file,
     row_counts,
     set_settings,
-    stored_files,
-    upload,
 )
-from tests.support.attachment_files import SCRIPT, decompression_bomb, pdf, photo_with_gps
 
 FILING = "/api/v1/complaints"
 VALID = json.dumps(complaint_body()).encode()
@@ -237,25 +232,6 @@ def _fill(text: str | bytes, values: dict[str, str]) -> Any:
     return text
 
 
-@pytest.fixture
-def generous(configured: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
-    # The list is long: room for it within the limits (the limits have their own tests).
-    return {
-        **configured,
-        **set_settings(monkeypatch, filing_limit="1000/hour", tracking_limit="1000/minute"),
-    }
-
-
-@pytest.fixture
-def browser(generous: dict[str, str]) -> Iterator[TestClient]:
-    # raise_server_exceptions=False: a bug must show as the 500 a client would get.
-    with TestClient(
-        create_app(), base_url="https://testserver", raise_server_exceptions=False
-    ) as client:
-        client.get("/")  # holds the CSRF cookie, as a browser would
-        yield client
-
-
 @pytest.mark.parametrize("hostile", HOSTILE, ids=[h.name for h in HOSTILE])
 def test_a_hostile_request_is_a_4xx_and_changes_nothing(
     browser: TestClient, hostile: Hostile
@@ -365,119 +341,3 @@ def test_a_complaint_in_utf16_is_refused_in_indonesian_and_in_utf8_accepted(
         headers={"Content-Type": "application/json"},
     )
     assert accepted.status_code == 202, accepted.text
-
-
-@dataclass(frozen=True)
-class HostileUpload:
-    """One file sent to ``POST .../attachments``; ``token`` names whose access token goes with
-    it (``other_token``: another complaint's)."""
-
-    name: str
-    filename: str
-    data: Callable[[], bytes]
-    status: int
-    token: str = "token"
-
-
-HOSTILE_UPLOADS = [
-    HostileUpload("script-renamed-jpg", "foto.jpg", lambda: SCRIPT, 415),
-    HostileUpload(
-        "pdf-with-javascript", "surat.pdf", lambda: pdf(javascript="app.alert('x')"), 422
-    ),
-    HostileUpload("decompression-bomb", "foto.png", decompression_bomb, 422),
-    HostileUpload("empty-file", "foto.jpg", lambda: b"", 422),
-    HostileUpload("traversal-name-script", "../../etc/cron.d/x\r\n.jpg", lambda: SCRIPT, 422),
-    HostileUpload("another-complaints-token", "foto.jpg", photo_with_gps, 404, "other_token"),
-]
-
-
-@pytest.mark.parametrize("hostile", HOSTILE_UPLOADS, ids=[h.name for h in HOSTILE_UPLOADS])
-def test_a_hostile_upload_is_a_4xx_and_stores_nothing(
-    browser: TestClient, hostile: HostileUpload
-) -> None:
-    mine, other = file(browser), file(browser)
-    before = row_counts()
-    token = (other if hostile.token == "other_token" else mine)["access_token"]
-
-    response = upload(browser, mine, hostile.filename, hostile.data(), token=token)
-
-    assert response.status_code == hostile.status, response.text
-    assert response.json()["message"]  # said in words, never a bare status
-    assert row_counts() == before  # no attachment row, no outbox message
-    assert stored_files() == []
-
-
-@pytest.mark.parametrize(
-    "hostile_name",
-    [
-        "../../../../tmp/x\x00\x1b[31m\u202egpj.sh\r\n..\\..\\evil.jpg",
-        "../../etc/foto.jpg",
-        "foto\r\nContent-Type: text/html.jpg",
-        "foto\u202egpj.exe",
-    ],
-    ids=["everything", "traversal", "header-split", "bidi-override"],
-)
-def test_a_filename_with_traversal_or_control_characters_is_refused_and_stores_nothing(
-    browser: TestClient, hostile_name: str
-) -> None:
-    """A real photo under a name no browser sends (a path, a control or bidi character): the
-    whole upload is refused, not renamed, and nothing is kept."""
-    filed = file(browser)
-    before = row_counts()
-
-    response = upload(browser, filed, hostile_name, photo_with_gps())
-
-    assert response.status_code == 422, response.text
-    assert response.json()["code"] == "unsafe_filename"
-    assert "garis miring" in response.json()["message"]
-    assert row_counts() == before
-    assert stored_files() == []
-
-
-def test_a_sixth_file_where_five_are_allowed_is_refused_and_stores_nothing(
-    browser: TestClient,
-) -> None:
-    filed = file(browser)
-    for n in range(5):
-        assert upload(browser, filed, f"foto-{n}.jpg", photo_with_gps()).status_code == 201
-    before, files = row_counts(), stored_files()
-
-    sixth = upload(browser, filed, "foto-6.jpg", photo_with_gps())
-
-    assert sixth.status_code == 409
-    assert sixth.json()["code"] == "too_many_attachments"
-    assert row_counts() == before
-    assert stored_files() == files
-
-
-def test_a_multipart_form_unlike_our_pages_is_refused_unread(browser: TestClient) -> None:
-    """A token that is not UTF-8, a header no browser writes, and a token hidden behind 200 kB
-    of other fields (read that far, a flood would be held in memory): 403, nothing filed."""
-    before = row_counts()
-    token = browser.cookies[CSRF_COOKIE].encode()
-    padding = b'--b\r\nContent-Disposition: form-data; name="x"\r\n\r\n' + b"x" * 1000 + b"\r\n"
-    late_token = (
-        padding * 200
-        + b'--b\r\nContent-Disposition: form-data; name="csrftoken"\r\n\r\n'
-        + token
-        + b"\r\n--b--\r\n"
-    )
-    for content_type, body in (
-        ("multipart/form-data; boundary=b", late_token),
-        (
-            "multipart/form-data; boundary=b",
-            b'--b\r\nContent-Disposition: form-data; name="csrftoken"\r\n\r\n\xff\xfe\r\n--b--\r\n',
-        ),
-        ("multipart/form-data;boundary=b", b"--b--\r\n"),  # no space: not a browser's header
-        ("multipart/form-data", b"--b--\r\n"),
-    ):
-        response = browser.post(
-            "/",
-            content=body,
-            headers={
-                "Content-Type": content_type,
-                "Cookie": f"{CSRF_COOKIE}={browser.cookies[CSRF_COOKIE]}",
-            },
-        )
-        assert response.status_code == 403, (content_type, response.status_code)
-    assert row_counts() == before
