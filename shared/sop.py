@@ -11,6 +11,9 @@ from __future__ import annotations
 # The shapes are beside it (shared/sop_shapes.py), so this file is the SOP alone.
 from shared.sop_shapes import InputField, InputKind, NoReply, Path, Role, Step, Telling
 
+# The shapes are read from here too (``from shared.sop import Role``), as before they moved.
+__all__ = ["InputField", "InputKind", "NoReply", "Path", "Role", "Step", "Telling"]
+
 ROLE_LABELS: dict[Role, str] = {
     Role.ADMIN: "Admin Pengaduan",
     Role.KASI: "Kepala Seksi (Kasi)",

@@ -10,10 +10,9 @@ from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 from urllib.parse import parse_qsl
 
-from fastapi import Request, UploadFile
+from fastapi import Request
 from pydantic import BaseModel, ValidationError
-from starlette.datastructures import FormData
-from starlette.datastructures import UploadFile as StarletteUploadFile
+from starlette.datastructures import FormData, UploadFile
 from starlette.exceptions import HTTPException
 
 from shared.runtime.settings import get_settings
@@ -78,7 +77,7 @@ def _multipart_fields(form: FormData) -> FormFields:
     whole: the browser sends the page's UTF-8."""
     fields = FormFields()
     for name, value in form.multi_items():
-        if isinstance(value, StarletteUploadFile):
+        if isinstance(value, UploadFile):
             # An input left empty still sends a part: no name, no bytes.
             if value.filename or value.size:
                 fields.files.append(value)

@@ -73,7 +73,7 @@ async def multipart_token(
     reader = _TokenReader()
     parser = MultipartParser(
         boundary,
-        {  # type: ignore[arg-type]  # python-multipart's TypedDict of callbacks
+        {
             "on_part_begin": reader.part_begin,
             "on_header_field": reader.header_field,
             "on_header_value": reader.header_value,

@@ -30,7 +30,7 @@ def add_note(session: Session, *, case_id: str, user: StaffUser, payload: Any) -
     is empty (or only spaces) or longer than ``NOTE_MAX_LENGTH``. The case's step at the time
     is kept with it; the case itself does not change (a note never races a completion)."""
     case = get_case(session, case_id)
-    given = validate_input(NOTE_FIELDS, payload, NOTE_LABEL)
+    given = validate_input(NOTE_FIELDS, payload, NOTE_LABEL, session=session)
     note = record(
         session,
         case,

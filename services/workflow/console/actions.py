@@ -118,7 +118,7 @@ def step_actions(session: Session, case: Case, step: Step) -> tuple[Action, ...]
     return (complete, *others)
 
 
-def note_action(case: Case) -> Action:
+def note_action(session: Session, case: Case) -> Action:
     """The form every staff member has on a case: a note for the other staff, never for the
     complainant."""
     return Action(
@@ -126,7 +126,7 @@ def note_action(case: Case) -> Action:
         title="Catatan internal",
         button="Simpan catatan internal",
         url=f"{case_url(case.id)}/catatan",
-        fields=_fields(NOTE, NOTE_FIELDS),
+        fields=_fields(session, NOTE, NOTE_FIELDS),
         primary=False,
     )
 

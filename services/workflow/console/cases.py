@@ -96,7 +96,7 @@ def _case_page(
         "duplicates": search.duplicates_of(session, case.id),
         "assignees": assignee_labels(session, case.assignees),
         "actions": actions_for(session, case, user),
-        "note_action": note_action(case),
+        "note_action": note_action(session, case),
         "attachments": console_attachments.views(session, case.id),
         "timeline": timeline(events, actor_names(session, events)),
         "failed": failed,
@@ -198,7 +198,9 @@ def add_note(
 ) -> Response:
     try:
         with session.begin_nested():
-            notes.add_note(session, case_id=case_id, user=user, payload=_payload(("text",), form))
+            notes.add_note(
+                session, case_id=case_id, user=user, payload=_payload(notes.NOTE_FIELDS, form)
+            )
     except InvalidInput as exc:
         return _refused_input(request, session, case_id, user, NOTE, form, exc)
     return redirect(f"{case_url(case_id)}?pesan=catatan#riwayat")
