@@ -123,12 +123,14 @@ def test_the_installed_notifier_writes_every_kind_of_message(
     """The email templates are data files beside the code: a wheel without them would install
     and start, then fail at the first email."""
     code = """
+from datetime import UTC, datetime
 from services.notifier.messages import compose
 from shared.messaging.contracts import Channel, NotificationKind, NotificationRequestedV1, Reporter
 for kind in NotificationKind:
     composed = compose(NotificationRequestedV1(
         kind=kind, tracking_code="PGD-7KQ2-M9XD", recipient=Reporter(name="Siti", email="s@x.id"),
         channels=(Channel.EMAIL,), subject="Izin usaha", answer="Jawaban", note="Catatan",
+        reply_due_at=datetime(2026, 12, 18, 9, 0, tzinfo=UTC),
     ))
     assert "PGD-7KQ2-M9XD" in composed.body and "PGD-7KQ2-M9XD" in composed.html, kind
     print(kind.value)
