@@ -14,19 +14,29 @@ from shared.attachments.store import (
     open_store,
     read_verified,
 )
+from shared.attachments.stored_files import (
+    STORED_MEDIA_TYPES,
+    THUMBNAIL_MEDIA_TYPE,
+    StoredFile,
+    stored_file,
+)
 
 __all__ = [
+    "STORED_MEDIA_TYPES",
+    "THUMBNAIL_MEDIA_TYPE",
     "AttachmentCorrupt",
     "AttachmentStore",
     "Inspected",
     "InvalidKey",
     "MissingAttachment",
     "StoreUnavailable",
+    "StoredFile",
     "UploadRejected",
     "download_headers",
     "inspect_upload",
     "open_store",
     "original_key",
     "read_verified",
+    "stored_file",
     "thumbnail_key",
 ]

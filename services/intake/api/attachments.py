@@ -11,11 +11,11 @@ from fastapi import APIRouter, File, Response, UploadFile, status
 from services.intake.api.dependencies import NO_STORE, CitizenComplaint, SessionDep
 from services.intake.filing import attachments
 from services.intake.filing.schemas import AttachmentOut
+from shared.attachments import STORED_MEDIA_TYPES, THUMBNAIL_MEDIA_TYPE
 from shared.web.api_errors import error_responses
 from shared.web.downloads import file_answer_doc, file_response
 
 router = APIRouter(prefix="/api/v1/complaints/{tracking_code}/attachments")
-FILE_TYPES = ("image/jpeg", "image/png", "image/webp", "application/pdf")
 
 
 @router.post(
@@ -68,7 +68,7 @@ def list_attachments(
     summary="Unduh lampiran",
     response_class=Response,
     responses={
-        200: file_answer_doc("Berkas lampiran", FILE_TYPES),
+        200: file_answer_doc("Berkas lampiran", STORED_MEDIA_TYPES),
         **error_responses(401, 404, 429, 503),
     },
 )
@@ -84,7 +84,7 @@ def download_attachment(
     summary="Unduh gambar kecil lampiran foto",
     response_class=Response,
     responses={
-        200: file_answer_doc("Gambar kecil (JPEG)", ("image/jpeg",)),
+        200: file_answer_doc("Gambar kecil (JPEG)", (THUMBNAIL_MEDIA_TYPE,)),
         **error_responses(401, 404, 429, 503),
     },
 )

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, SessionTransaction
 from services.intake.filing.complaints import WAITING_PATHS
 from services.intake.models import Attachment, Complaint
 from shared.attachments import (
+    THUMBNAIL_MEDIA_TYPE,
     AttachmentCorrupt,
     AttachmentStore,
     Inspected,
@@ -28,6 +29,7 @@ from shared.attachments import (
     open_store,
     original_key,
     read_verified,
+    stored_file,
     thumbnail_key,
 )
 from shared.database.engine import utcnow
@@ -46,7 +48,6 @@ log = logging.getLogger(__name__)
 # At filing (before the Admin has taken the complaint further than receiving it), and while the
 # office waits for information from the complainant.
 ATTACHABLE = frozenset({SUBMITTED, FIRST_STEP.status, *WAITING_PATHS})
-THUMBNAIL_MEDIA_TYPE = "image/jpeg"
 NOT_NOW_MESSAGE = (
     "Lampiran hanya dapat ditambahkan saat laporan pengaduan diajukan atau saat petugas meminta "
     "kelengkapan data"
@@ -212,26 +213,25 @@ def attachment_of(session: Session, complaint: Complaint, attachment_id: str) ->
 def content(attachment: Attachment, *, thumbnail: bool = False) -> tuple[bytes, str, str]:
     """The stored bytes (checked against the digest they were kept with), their media type and
     the name to download them under; ``NotFound`` for a PDF's (missing) thumbnail."""
-    if thumbnail:
-        if attachment.thumbnail_sha256 is None:
-            raise NotFound(NOT_FOUND_MESSAGE)
-        key, digest = thumbnail_key(attachment.id), attachment.thumbnail_sha256
-        media_type, name = THUMBNAIL_MEDIA_TYPE, thumbnail_name(attachment.filename)
-    else:
-        key, digest = original_key(attachment.id), attachment.sha256
-        media_type, name = attachment.media_type, attachment.filename
+    stored = stored_file(
+        attachment.id,
+        filename=attachment.filename,
+        media_type=attachment.media_type,
+        sha256=attachment.sha256,
+        thumbnail_sha256=attachment.thumbnail_sha256,
+        thumbnail=thumbnail,
+    )
+    if stored is None:
+        raise NotFound(NOT_FOUND_MESSAGE)
     try:
-        return read_verified(open_store(), key, digest), media_type, name
+        data = read_verified(open_store(), stored.key, stored.sha256)
     except (MissingAttachment, AttachmentCorrupt):
-        log.exception("attachment %s unreadable from the store", key)
+        log.exception("attachment %s unreadable from the store", stored.key)
         raise NotFound(NOT_FOUND_MESSAGE) from None
     except StoreUnavailable as exc:
-        log.exception("attachment store unavailable reading %s", key)
+        log.exception("attachment store unavailable reading %s", stored.key)
         raise AttachmentsUnavailable(UNAVAILABLE_MESSAGE) from exc
-
-
-def thumbnail_name(filename: str) -> str:
-    return f"kecil-{filename.rsplit('.', 1)[0]}.jpg"
+    return data, stored.media_type, stored.filename
 
 
 def _delete_on_rollback(session: Session, store: AttachmentStore, key: str) -> None:

@@ -13,13 +13,9 @@ from services.workflow.api.cases import CaseId
 from services.workflow.api.dependencies import CurrentUser
 from services.workflow.api.schemas import AttachmentLinks, AttachmentOut
 from services.workflow.cases import attachments, search
-from services.workflow.cases.attachments import (
-    STORED_MEDIA_TYPES,
-    THUMBNAIL_MEDIA_TYPE,
-    thumbnail_name,
-)
 from services.workflow.dependencies import SessionDep, StoreDep
 from services.workflow.models import CaseAttachment
+from shared.attachments import STORED_MEDIA_TYPES, THUMBNAIL_MEDIA_TYPE
 from shared.web.api_errors import error_responses
 from shared.web.downloads import file_answer_doc, file_response
 
@@ -77,8 +73,7 @@ def download(
     """Isi berkas lampiran, persis seperti yang disimpan (foto tanpa metadata). Berkas yang
     hilang atau rusak di penyimpanan dijawab 502 dengan penjelasan, bukan berkas yang salah."""
     attachment = attachments.get_attachment(session, case_id, attachment_id)
-    data = attachments.read_original(store, attachment)
-    return file_response(data, attachment.media_type, attachment.filename)
+    return file_response(*attachments.content(store, attachment))
 
 
 @router.get(
@@ -96,5 +91,4 @@ def thumbnail(
 ) -> Response:
     """Gambar kecil sebuah foto lampiran (404 untuk PDF, yang tidak memilikinya)."""
     attachment = attachments.get_attachment(session, case_id, attachment_id)
-    data = attachments.read_thumbnail(store, attachment)
-    return file_response(data, THUMBNAIL_MEDIA_TYPE, thumbnail_name(attachment.filename))
+    return file_response(*attachments.content(store, attachment, thumbnail=True))

@@ -20,19 +20,14 @@ from shared.attachments import (
     AttachmentStore,
     MissingAttachment,
     StoreUnavailable,
-    original_key,
     read_verified,
-    thumbnail_key,
+    stored_file,
 )
 from shared.messaging.contracts import AttachmentAddedV1
 
 log = logging.getLogger(__name__)
 
 ATTACHMENT_ADDED = "attachment_added"
-# What ``shared.attachments`` stores: images re-encoded as one of these, PDF as sent; every
-# thumbnail a JPEG.
-STORED_MEDIA_TYPES = ("image/jpeg", "image/png", "image/webp", "application/pdf")
-THUMBNAIL_MEDIA_TYPE = "image/jpeg"
 NOT_FOUND = "Lampiran tidak ditemukan pada laporan pengaduan ini"
 
 
@@ -101,21 +96,23 @@ def get_attachment(session: Session, case_id: str, attachment_id: str) -> CaseAt
     return attachment
 
 
-def read_original(store: AttachmentStore, attachment: CaseAttachment) -> bytes:
-    return _read(store, original_key(attachment.attachment_id), attachment.sha256, attachment)
-
-
-def read_thumbnail(store: AttachmentStore, attachment: CaseAttachment) -> bytes:
-    if attachment.thumbnail_sha256 is None:
+def content(
+    store: AttachmentStore, attachment: CaseAttachment, *, thumbnail: bool = False
+) -> tuple[bytes, str, str]:
+    """The file's (or its thumbnail's) stored bytes, checked against the digest intake sent,
+    with the media type and name to answer them under; 404 for a PDF's thumbnail."""
+    stored = stored_file(
+        attachment.attachment_id,
+        filename=attachment.filename,
+        media_type=attachment.media_type,
+        sha256=attachment.sha256,
+        thumbnail_sha256=attachment.thumbnail_sha256,
+        thumbnail=thumbnail,
+    )
+    if stored is None:
         raise AttachmentNotFound("Lampiran ini tidak memiliki gambar kecil")
-    key = thumbnail_key(attachment.attachment_id)
-    return _read(store, key, attachment.thumbnail_sha256, attachment)
-
-
-def thumbnail_name(filename: str) -> str:
-    """The name a thumbnail downloads under: the file's own, marked small, as a JPEG."""
-    stem = filename.rsplit(".", 1)[0] or "lampiran"
-    return f"{stem}-kecil.jpg"
+    data = _read(store, stored.key, stored.sha256, attachment)
+    return data, stored.media_type, stored.filename
 
 
 def _read(store: AttachmentStore, key: str, sha256: str, attachment: CaseAttachment) -> bytes:

@@ -12,7 +12,6 @@ from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from services.workflow.cases import attachments
-from services.workflow.cases.attachments import THUMBNAIL_MEDIA_TYPE, thumbnail_name
 from services.workflow.console.session import ConsoleUser
 from services.workflow.dependencies import SessionDep, StoreDep
 from services.workflow.models import CaseAttachment
@@ -66,8 +65,7 @@ def download(
     store: StoreDep,
 ) -> Response:
     attachment = attachments.get_attachment(session, case_id, attachment_id)
-    data = attachments.read_original(store, attachment)
-    return file_response(data, attachment.media_type, attachment.filename)
+    return file_response(*attachments.content(store, attachment))
 
 
 @router.get("/{case_id}/lampiran/{attachment_id}/gambar-kecil")
@@ -79,5 +77,4 @@ def thumbnail(
     store: StoreDep,
 ) -> Response:
     attachment = attachments.get_attachment(session, case_id, attachment_id)
-    data = attachments.read_thumbnail(store, attachment)
-    return file_response(data, THUMBNAIL_MEDIA_TYPE, thumbnail_name(attachment.filename))
+    return file_response(*attachments.content(store, attachment, thumbnail=True))
