@@ -18,14 +18,14 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, select, update
+from sqlalchemy import ColumnElement, update
 from sqlalchemy.orm import InstrumentedAttribute, Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from services.workflow.cases.history import SYSTEM_ACTOR, record
 from services.workflow.cases.steps import notification_for
 from services.workflow.models import Case
-from services.workflow.sla.sweep import BATCH
+from services.workflow.sla.sweep import BATCH, come_due
 from shared.messaging.contracts import (
     INTAKE_STATUS_TASK,
     NOTIFY_TASK,
@@ -89,21 +89,15 @@ def _due(
     waiting: dict[str, tuple[Path, NoReply]],
     *conditions: ColumnElement[bool],
 ) -> list[Case]:
-    """Cases waiting for the complainant whose ``moment`` has come, oldest first; locked and
-    skipped as in ``sweep._waiting``."""
-    return list(
-        session.scalars(
-            select(Case)
-            .where(
-                Case.status.in_(waiting),
-                moment <= now,
-                Case.reply_closed_at.is_(None),
-                *conditions,
-            )
-            .order_by(moment, Case.id)
-            .limit(batch)
-            .with_for_update(skip_locked=True)
-        )
+    """Cases waiting for the complainant whose ``moment`` has come, oldest first."""
+    return come_due(
+        session,
+        moment,
+        now,
+        batch,
+        Case.status.in_(waiting),
+        Case.reply_closed_at.is_(None),
+        *conditions,
     )
 
 

@@ -82,7 +82,28 @@ def _waiting(
     *conditions: ColumnElement[bool],
 ) -> list[Case]:
     """Cases waiting at a step (not travelling, not paused for the complainant) whose
-    ``moment`` has come and that are not yet breached, the longest-passed first.
+    ``moment`` has come and that are not yet breached, the longest-passed first."""
+    return come_due(
+        session,
+        moment,
+        now,
+        batch,
+        Case.step_arrived_at.is_not(None),
+        Case.current_step.is_not(None),
+        Case.breached_at.is_(None),
+        *conditions,
+    )
+
+
+def come_due(
+    session: Session,
+    moment: InstrumentedAttribute[datetime | None],
+    now: datetime,
+    batch: int,
+    *conditions: ColumnElement[bool],
+) -> list[Case]:
+    """At most ``batch`` cases meeting ``conditions`` whose ``moment`` has come, the
+    longest-passed first: what a sweep acts on.
 
     On PostgreSQL the rows are locked as they are read, skipping those another transaction
     holds (a second sweep, a staff member acting): two sweeps then split the work instead of
@@ -91,13 +112,7 @@ def _waiting(
     return list(
         session.scalars(
             select(Case)
-            .where(
-                Case.step_arrived_at.is_not(None),
-                Case.current_step.is_not(None),
-                moment <= now,
-                Case.breached_at.is_(None),
-                *conditions,
-            )
+            .where(moment <= now, *conditions)
             .order_by(moment, Case.id)
             .limit(batch)
             .with_for_update(skip_locked=True)
