@@ -10,15 +10,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from services.workflow.cases.staff_mail import email_staff
 from services.workflow.models import Case, StaffUser
 from shared.messaging.contracts import (
-    NOTIFY_TASK,
-    Channel,
     NotificationKind,
-    NotificationRequestedV1,
-    Reporter,
 )
-from shared.messaging.outbox import enqueue
 from shared.sop import InputField, InputKind, Step
 from shared.wording.time_words import day_words
 
@@ -45,21 +41,8 @@ def address(session: Session, case: Case, step: Step, data: dict[str, Any]) -> N
     members = staff_by_username(session, case.assignees)
     note = disposition_note(step, data, members, case.due_date)
     for username in case.assignees:
-        member = members.get(username)
-        if member is None or not member.email:
-            continue
-        enqueue(
-            session,
-            NOTIFY_TASK,
-            NotificationRequestedV1(
-                kind=NotificationKind.DISPOSITION_ASSIGNED,
-                tracking_code=case.tracking_code,
-                recipient=Reporter(name=member.full_name or member.username, email=member.email),
-                channels=(Channel.EMAIL,),
-                subject=case.subject,
-                note=note,
-            ),
-        )
+        if (member := members.get(username)) is not None:
+            email_staff(session, case, member, NotificationKind.DISPOSITION_ASSIGNED, note)
 
 
 def staff_by_username(session: Session, usernames: list[str]) -> dict[str, StaffUser]:

@@ -20,6 +20,7 @@ from services.workflow.cases import disposition
 from services.workflow.cases.claims import clear_claim, ensure_may_act
 from services.workflow.cases.history import CITIZEN_ACTOR, SYSTEM_ACTOR, record
 from services.workflow.cases.search import get_case
+from services.workflow.cases.staff_mail import email_staff
 from services.workflow.cases.step_inputs import validate_input
 from services.workflow.errors import StepNotFound, StepOutOfOrder, WrongRole
 from services.workflow.models import Case, StaffUser
@@ -288,19 +289,9 @@ def notification_for(
 
 def tell_role(session: Session, case: Case, step: Step) -> None:
     """Email each active member of the step's role who has an address: a case is waiting."""
+    note = f"Langkah {step.number}: {step.name} (standar {step.standard_minutes} menit)"
     for user in emailed_staff(session, step.role):
-        enqueue(
-            session,
-            NOTIFY_TASK,
-            NotificationRequestedV1(
-                kind=NotificationKind.WORKLIST_ARRIVAL,
-                tracking_code=case.tracking_code,
-                recipient=Reporter(name=user.full_name or user.username, email=user.email),
-                channels=(Channel.EMAIL,),
-                subject=case.subject,
-                note=f"Langkah {step.number}: {step.name} (standar {step.standard_minutes} menit)",
-            ),
-        )
+        email_staff(session, case, user, NotificationKind.WORKLIST_ARRIVAL, note)
 
 
 def send_answer(session: Session, case: Case) -> None:
