@@ -80,12 +80,31 @@ def postgres_pool(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Postgres
         yield pool
 
 
+BOTH_DATABASES = ("sqlite", "postgresql")
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    # A test marked both_databases runs once per backend (``database_urls``'s param).
+    if metafunc.definition.get_closest_marker("both_databases"):
+        metafunc.parametrize("database_urls", BOTH_DATABASES, indirect=True)
+
+
 @pytest.fixture
 def database_urls(
-    postgres_pool: PostgresDatabases | None, sqlite_pool: SqliteDatabases
+    request: pytest.FixtureRequest,
+    postgres_pool: PostgresDatabases | None,
+    sqlite_pool: SqliteDatabases,
 ) -> dict[str, str]:
-    """Fresh databases on PostgreSQL when the machine has one configured, SQLite otherwise."""
-    return fresh_set(postgres_pool or sqlite_pool)
+    """Fresh databases on PostgreSQL when the machine has one configured, SQLite otherwise; on
+    the backend named by the ``both_databases`` marker's parametrisation when there is one."""
+    backend = getattr(request, "param", None)
+    if backend is None:
+        return fresh_set(postgres_pool or sqlite_pool)
+    if backend == "postgresql":
+        if postgres_pool is None:
+            pytest.skip("PENGADUAN_TEST_DATABASE_URL is not set")
+        return fresh_set(postgres_pool)
+    return fresh_set(sqlite_pool)
 
 
 @pytest.fixture

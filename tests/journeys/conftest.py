@@ -1,5 +1,6 @@
 """Journeys run every real part: both APIs (uvicorn), the three Celery workers, Redis and SMTP,
-on the configured backend (test_five_steps runs on SQLite and PostgreSQL both)."""
+on the configured backend; a module marked ``both_databases`` runs on SQLite and PostgreSQL both
+(tests/conftest.py)."""
 
 from __future__ import annotations
 

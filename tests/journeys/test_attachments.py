@@ -21,22 +21,9 @@ from shared.messaging.contracts import (
 )
 from shared.sop import FIRST_STEP, Role
 from tests.support.attachment_files import has_gps, pdf, photo_with_gps
-from tools.harness.databases import PostgresDatabases, SqliteDatabases, fresh_set
 from tools.harness.desk import Desk
 
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database_urls(
-    request: pytest.FixtureRequest,
-    postgres_pool: PostgresDatabases | None,
-    sqlite_pool: SqliteDatabases,
-) -> dict[str, str]:
-    """Both backends, as the issue asks of this journey."""
-    if request.param == "postgresql":
-        if postgres_pool is None:
-            pytest.skip("PENGADUAN_TEST_DATABASE_URL is not set")
-        return fresh_set(postgres_pool)
-    return fresh_set(sqlite_pool)
+pytestmark = pytest.mark.both_databases
 
 
 def test_the_kasi_reads_the_photo_without_its_gps_and_the_pdf_as_sent(system: Desk) -> None:

@@ -10,7 +10,6 @@ import pytest
 
 from shared.sop import Role
 from shared.wording.time_words import WIB, day_words
-from tools.harness.databases import PostgresDatabases, SqliteDatabases, fresh_set
 from tools.harness.desk import Desk
 from tools.harness.processes import wait_for
 
@@ -19,17 +18,7 @@ MEMBER_EMAIL = "rina.kartika@dpmptsp.example.id"
 DIRECTIONS = "Periksa berkas di OSS bersama Bidang Perizinan dan hubungi pengadu."
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database_urls(
-    request: pytest.FixtureRequest,
-    postgres_pool: PostgresDatabases | None,
-    sqlite_pool: SqliteDatabases,
-) -> dict[str, str]:
-    if request.param == "postgresql":
-        if postgres_pool is None:
-            pytest.skip("PENGADUAN_TEST_DATABASE_URL is not set")
-        return fresh_set(postgres_pool)
-    return fresh_set(sqlite_pool)
+pytestmark = pytest.mark.both_databases
 
 
 def test_a_disposition_to_a_named_member_reaches_them_first(system: Desk) -> None:

@@ -5,23 +5,10 @@ from __future__ import annotations
 import pytest
 
 from shared.sop import STATUS_LABELS
-from tools.harness.databases import PostgresDatabases, SqliteDatabases, fresh_set
 from tools.harness.desk import STEP_INPUTS, Desk
 from tools.harness.processes import wait_for
 
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database_urls(
-    request: pytest.FixtureRequest,
-    postgres_pool: PostgresDatabases | None,
-    sqlite_pool: SqliteDatabases,
-) -> dict[str, str]:
-    """The whole journey on both backends; the other journeys run on the configured one."""
-    if request.param == "postgresql":
-        if postgres_pool is None:
-            pytest.skip("PENGADUAN_TEST_DATABASE_URL is not set")
-        return fresh_set(postgres_pool)
-    return fresh_set(sqlite_pool)
+pytestmark = pytest.mark.both_databases
 
 
 def test_complaint_is_answered_by_email_after_all_five_steps(system: Desk) -> None:

@@ -12,7 +12,6 @@ from pathlib import Path
 import pytest
 
 from shared.sop import Role
-from tools.harness.databases import PostgresDatabases, SqliteDatabases, fresh_set
 from tools.harness.desk import STEP_INPUTS, Desk
 from tools.harness.environment import service_environment
 from tools.harness.processes import wait_for
@@ -24,18 +23,7 @@ MARKER = "CATATAN-RAHASIA-7Q4"
 NOTE = f"{MARKER}: pengadu kerabat pejabat, mohon hati-hati"
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database_urls(
-    request: pytest.FixtureRequest,
-    postgres_pool: PostgresDatabases | None,
-    sqlite_pool: SqliteDatabases,
-) -> dict[str, str]:
-    """Both journeys on both backends, as the five steps' journey."""
-    if request.param == "postgresql":
-        if postgres_pool is None:
-            pytest.skip("PENGADUAN_TEST_DATABASE_URL is not set")
-        return fresh_set(postgres_pool)
-    return fresh_set(sqlite_pool)
+pytestmark = pytest.mark.both_databases
 
 
 @pytest.fixture

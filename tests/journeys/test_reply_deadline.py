@@ -30,7 +30,6 @@ from services.workflow.tasks import sla_sweep
 from shared.sop import STATUS_LABELS, Role
 from shared.web.pages import CSRF_COOKIE
 from tests.support.clock import TestClock
-from tools.harness.databases import PostgresDatabases, SqliteDatabases, fresh_set
 from tools.harness.desk import Desk
 from tools.harness.processes import wait_for
 
@@ -38,17 +37,7 @@ REASON = "Mohon lampirkan nomor permohonan izin dan tanggal pengajuannya."
 CLOSED = "closed_no_response"
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database_urls(
-    request: pytest.FixtureRequest,
-    postgres_pool: PostgresDatabases | None,
-    sqlite_pool: SqliteDatabases,
-) -> dict[str, str]:
-    if request.param == "postgresql":
-        if postgres_pool is None:
-            pytest.skip("PENGADUAN_TEST_DATABASE_URL is not set")
-        return fresh_set(postgres_pool)
-    return fresh_set(sqlite_pool)
+pytestmark = pytest.mark.both_databases
 
 
 def sweep_at(moment: datetime) -> str:

@@ -7,22 +7,10 @@ from __future__ import annotations
 import pytest
 
 from shared.sop import Role
-from tools.harness.databases import PostgresDatabases, SqliteDatabases, fresh_set
 from tools.harness.desk import Desk
 from tools.harness.processes import wait_for
 
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database_urls(
-    request: pytest.FixtureRequest,
-    postgres_pool: PostgresDatabases | None,
-    sqlite_pool: SqliteDatabases,
-) -> dict[str, str]:
-    if request.param == "postgresql":
-        if postgres_pool is None:
-            pytest.skip("PENGADUAN_TEST_DATABASE_URL is not set")
-        return fresh_set(postgres_pool)
-    return fresh_set(sqlite_pool)
+pytestmark = pytest.mark.both_databases
 
 
 def test_a_telephone_complaint_taken_in_the_console_reaches_the_kasi(system: Desk) -> None:
