@@ -25,7 +25,9 @@ class Complaint(Base):
     tracking_code: Mapped[str] = mapped_column(String(16), unique=True)
     # SHA-256 hex of the access token; the token itself is never stored (see codes.py).
     access_token_hash: Mapped[str] = mapped_column(String(64))
-    reporter_name: Mapped[str] = mapped_column(String(200))
+    # shown, confidential (*rahasia*) or anonymous (*anonim*): shared.messaging.contracts.Identity
+    identity: Mapped[str] = mapped_column(String(16), default="shown", server_default="shown")
+    reporter_name: Mapped[str | None] = mapped_column(String(200))  # None: anonymous
     reporter_email: Mapped[str | None] = mapped_column(String(320))
     reporter_phone: Mapped[str | None] = mapped_column(String(32))  # E.164
     subject: Mapped[str] = mapped_column(String(200))

@@ -51,7 +51,10 @@ class Case(Base):
     tracking_code: Mapped[str] = mapped_column(String(32), unique=True)
     subject: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text)
-    reporter_name: Mapped[str] = mapped_column(String(200))
+    # shown, confidential (*rahasia*: only the Admin Pengaduan reads the reporter) or anonymous
+    # (*anonim*: no reporter): shared.messaging.contracts.Identity
+    identity: Mapped[str] = mapped_column(String(16), default="shown", server_default="shown")
+    reporter_name: Mapped[str | None] = mapped_column(String(200))  # None: anonymous
     reporter_email: Mapped[str | None] = mapped_column(String(320))
     reporter_phone: Mapped[str | None] = mapped_column(String(32))
     # The NIB or application number the complainant named, if any.
@@ -157,7 +160,7 @@ class TakenComplaint(Base):
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     tracking_code: Mapped[str] = mapped_column(String(32), unique=True)
-    reporter_name: Mapped[str] = mapped_column(String(200))
+    reporter_name: Mapped[str | None] = mapped_column(String(200))  # None: anonymous
     subject: Mapped[str] = mapped_column(String(200))
     received_via: Mapped[str] = mapped_column(String(16))
     taken_by: Mapped[str] = mapped_column(String(64))

@@ -100,7 +100,7 @@ def file_taken(session: Session, msg: ComplaintTakenV1) -> None:
     the notifier's acknowledgement carries the new code on every channel they gave."""
     data = ComplaintIn.model_validate(
         {
-            "reporter": msg.reporter.model_dump(),
+            "reporter": msg.reporter.model_dump() if msg.reporter else None,
             "subject": msg.subject,
             "description": msg.description,
             "channels": list(msg.channels),

@@ -32,6 +32,15 @@ class Channel(StrEnum):
     APP = "app"
 
 
+class Identity(StrEnum):
+    """How much of themselves the complainant lets the office see (SP4N-LAPOR!'s modes; Perpres
+    76/2013 asks that a complainant's identity be protected)."""
+
+    SHOWN = "shown"  # the default: every role reads the name and contacts
+    CONFIDENTIAL = "confidential"  # *rahasia*: only the Admin Pengaduan reads them
+    ANONYMOUS = "anonymous"  # *anonim*: no name, no contact; the tracking page is the way back
+
+
 class ReceivedVia(StrEnum):
     """How the Admin Pengaduan received a complaint they file for the complainant."""
 
@@ -72,7 +81,8 @@ class ComplaintFiledV1(Message):
     tracking_code: str
     subject: str
     description: str
-    reporter: SealedReporter
+    # None: an anonymous complaint (``identity`` anonymous), which has no name and no contact.
+    reporter: SealedReporter | None
     channels: tuple[Channel, ...]
     # Added later, optional: a message filed before it existed still validates.
     licence_reference: str | None = None  # NIB or application number, as the citizen gave it
@@ -83,6 +93,8 @@ class ComplaintFiledV1(Message):
     # Only when intake had to file it under another code than the receipt's (see
     # ComplaintTakenV1): the code written on the receipt the complainant holds.
     receipt_code: str | None = None
+    # Added later, optional: an older message is a complaint with its identity shown.
+    identity: Identity = Identity.SHOWN
 
 
 class ComplaintTakenV1(Message):
@@ -96,11 +108,12 @@ class ComplaintTakenV1(Message):
     access_token_hash: str
     subject: str
     description: str
-    reporter: SealedReporter
+    reporter: SealedReporter | None  # None: anonymous
     channels: tuple[Channel, ...]
     licence_reference: str | None = None
     received_via: ReceivedVia
     taken_by: str
+    identity: Identity = Identity.SHOWN
 
 
 class AttachmentRefV1(BaseModel):
@@ -217,6 +230,9 @@ class NotificationRequestedV1(Message):
     note: str | None = None  # the reason or request, for the kinds that carry one
     # Added later, optional: the reply deadline of a request for information and its reminder.
     reply_due_at: datetime | None = None
+    # Added later, optional: with an answer, until when the complainant may rate it and ask for
+    # the case to be reopened (the workflow reckons it in office days).
+    reopen_until: datetime | None = None
 
 
 class ChannelDeliveryV1(Message):
@@ -243,6 +259,29 @@ class ComplaintAnsweredV1(Message):
     tracking_code: str
     answer: str
     answered_at: datetime
+    # Added later, optional: until when the complainant may rate the answer and ask to reopen
+    # (from the workflow, through the notifier's NotificationRequestedV1.reopen_until).
+    reopen_until: datetime | None = None
+
+
+class ComplaintRatedV1(Message):
+    """intake -> workflow: the complainant rated the answer (once per answer): ``score`` on the
+    SKM survey's 1-4 scale (3 and 4 are *puas*). A *tidak puas* rating within the reopening
+    window reopens the case, with ``comment`` as its reason."""
+
+    version: Literal[1] = 1
+    tracking_code: str
+    score: int = Field(ge=1, le=4)
+    comment: str | None = None
+
+
+class ReopenRequestedV1(Message):
+    """intake -> workflow: the complainant asks, with ``reason``, for the answered case to be
+    reopened (*dibuka kembali*) within the reopening window."""
+
+    version: Literal[1] = 1
+    tracking_code: str
+    reason: str
 
 
 class NotificationDeliveredV1(Message):

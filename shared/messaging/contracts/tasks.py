@@ -13,6 +13,9 @@ INTAKE_UNDELIVERABLE_TASK = "intake.notice.undeliverable"
 INTAKE_DELIVERED_TASK = "intake.notice.delivered"
 # intake -> workflow: a file the complainant attached (ids and digest; the bytes are in the store).
 WORKFLOW_ATTACHMENT_TASK = "workflow.case.attachment_added"
+# intake -> workflow: the complainant rated the answer, or asked for the case to be reopened.
+WORKFLOW_RATED_TASK = "workflow.case.rated"
+WORKFLOW_REOPEN_TASK = "workflow.case.reopen_requested"
 NOTIFY_TASK = "notifier.notification.send"
 WORKFLOW_NOTIFIED_TASK = "workflow.record.notification"
 # Fired by Celery beat (``shared.messaging.celery_app``): warn and escalate the steps past
