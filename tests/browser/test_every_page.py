@@ -52,6 +52,22 @@ def fill_the_form(page: Page, ids: dict[str, str]) -> None:
     page.get_by_role("button", name="Kirim laporan pengaduan").click()
 
 
+def choose_anonymous(page: Page, ids: dict[str, str]) -> None:
+    """The form with *anonim* chosen: the name and contact fields, and the channels that need
+    them, put away by portal.js; the app's channel ticked."""
+    page.get_by_label("Anonim: tanpa nama dan kontak").check()
+    for hidden in ("#name", "#email", "#phone", "#channels", "#channels-sms"):
+        expect(page.locator(hidden)).to_be_hidden()
+    expect(page.locator("#channels-app")).to_be_checked()
+
+
+def file_anonymously(page: Page, ids: dict[str, str]) -> None:
+    choose_anonymous(page, ids)
+    page.fill("[name=subject]", "Pungutan di loket perizinan")
+    page.fill("[name=description]", "Petugas loket meminta uang tambahan agar izin cepat terbit.")
+    page.get_by_role("button", name="Kirim laporan pengaduan").click()
+
+
 def send_a_forged_form(page: Page, ids: dict[str, str]) -> None:
     """A form whose CSRF token is not the one the page was given (an old tab, a forged post)."""
     page.locator("[name=csrftoken]").first.evaluate("field => { field.value = 'palsu'; }")
@@ -158,6 +174,8 @@ ACTIONS, WORKLIST, LIST = "#tindakan form", "#daftar-kerja", "#antrean-peran"
 PAGES = (
     Shown("formulir-pengaduan", CITIZEN, "/", "form"),
     Shown("tanda-terima", CITIZEN, "/", "#kode-pelacakan", then=fill_the_form),
+    Shown("formulir-pengaduan-anonim", CITIZEN, "/", "#identity-anonymous", then=choose_anonymous),
+    Shown("tanda-terima-anonim", CITIZEN, "/", "#jalan-kembali", then=file_anonymously),
     Shown("lacak-formulir", CITIZEN, "/lacak", "[name=kode]"),
     Shown("lacak-pengaduan", CITIZEN, "/lacak/{answered}", "#jawaban"),
     Shown("lacak-permintaan-informasi", CITIZEN, "/lacak/{asked}", "[name=message]"),

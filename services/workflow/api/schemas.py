@@ -63,7 +63,7 @@ class CaseOut(BaseModel):
     status_label: str
     subject: str
     description: str
-    reporter_name: str
+    reporter_name: str | None = Field(description="Nama pengadu; kosong untuk laporan anonim")
     licence_reference: str | None = Field(
         default=None, description="Nomor izin atau permohonan (NIB / nomor permohonan) dari pengadu"
     )
