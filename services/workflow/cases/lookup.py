@@ -12,6 +12,9 @@ Each kind is tried on its own column, and a case matching any of them is found:
 - licence reference (NIB or application number): the whole reference, any case, spaces, dashes
   and dots not counting.
 
+The complainant's name, phone and email find a confidential (*rahasia*) case only for the Admin
+Pengaduan: for any other role, finding it by them would tell who complained (``identity``).
+
 The workflow keeps the complainant's contacts in clear in its own database (intake seals them
 only on their way through Redis), so the columns are compared as they are. No index serves
 the search: the contained-text branches read every row anyway, and an index would only be used
@@ -23,8 +26,9 @@ from __future__ import annotations
 import re
 
 import phonenumbers
-from sqlalchemy import ColumnElement, func, or_
+from sqlalchemy import ColumnElement, and_, func, or_
 
+from services.workflow.cases import identity
 from services.workflow.models import Case
 from shared.messaging.contracts.codes import CODE_PATTERN, normalise_tracking_code
 
@@ -38,25 +42,32 @@ _REFERENCE_SEPARATORS = re.compile(r"[\s.\-]+")
 _REFERENCE_KEY = re.compile(r"[A-Z0-9/]+")
 
 
-def query_matches(q: str) -> ColumnElement[bool]:
-    """The condition a case meets when ``q`` names it in any of the ways above."""
+def query_matches(q: str, reader: identity.Reader | None = None) -> ColumnElement[bool]:
+    """The condition a case meets when ``q`` names it in any of the ways above. The
+    complainant's name, email and phone find a confidential case only for a ``reader`` who may
+    read its identity (``identity.identity_searchable``); no reader: none does."""
     pattern = f"%{escape_like(q)}%"
     branches: list[ColumnElement[bool]] = [
         Case.subject.ilike(pattern, escape="\\"),
         Case.description.ilike(pattern, escape="\\"),
-        Case.reporter_name.ilike(pattern, escape="\\"),
     ]
+    by_identity: list[ColumnElement[bool]] = [Case.reporter_name.ilike(pattern, escape="\\")]
     code = normalise_tracking_code(q)
     if CODE_PATTERN.fullmatch(code):
         branches.append(Case.tracking_code == code)
     phone = phone_e164(q)
     if phone is not None:
-        branches.append(Case.reporter_phone == phone)
+        by_identity.append(Case.reporter_phone == phone)
     if "@" in q:
-        branches.append(func.lower(Case.reporter_email) == func.lower(q))
+        by_identity.append(func.lower(Case.reporter_email) == func.lower(q))
     reference = reference_key(q)
     if reference is not None:
         branches.append(_reference_column() == reference)
+    allowed = identity.identity_searchable(reader if reader is not None else identity.NOBODY)
+    if allowed is None:
+        branches.extend(by_identity)
+    else:
+        branches.append(and_(allowed, or_(*by_identity)))
     return or_(*branches)
 
 
