@@ -103,7 +103,7 @@ def _case_page(
         "assignees": assignee_labels(session, case.assignees),
         "actions": actions_for(session, case, user),
         "note_action": note_action(session, case),
-        "attachments": console_attachments.views(session, case.id),
+        "attachments": console_attachments.views(session, case, user),
         "timeline": timeline(events, actor_names(session, events), scrub),
         "failed": failed,
         "values": values or {},
