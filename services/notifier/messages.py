@@ -22,6 +22,8 @@ from shared.runtime.settings import Settings, get_settings
 from shared.wording.time_words import time_words
 
 OFFICE = "DPMPTSP Kota Madiun"
+# How a complainant with no name (an anonymous complaint, *anonim*) is addressed.
+NAMELESS = "Bapak/Ibu"
 
 
 @dataclass(frozen=True)
@@ -133,7 +135,7 @@ def compose(
         web = web.model_copy(update={"public_intake_url": intake_url})
     fields = {
         "reply_due": reply_due_words(msg, settings),
-        "name": msg.recipient.name,
+        "name": msg.recipient.name if msg.recipient else NAMELESS,
         "tracking_code": msg.tracking_code,
         "subject": msg.subject,
         "office": OFFICE,

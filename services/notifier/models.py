@@ -25,7 +25,8 @@ class Notification(Base):
     message_id: Mapped[str] = mapped_column(String(36), primary_key=True)
     kind: Mapped[str] = mapped_column(String(32))
     tracking_code: Mapped[str] = mapped_column(String(32), index=True)
-    recipient: Mapped[dict[str, Any]] = mapped_column(JSON)  # a Reporter: name, email, phone
+    # A Reporter (name, email, phone); None for an anonymous complainant (the app channel only).
+    recipient: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     channels: Mapped[list[str]] = mapped_column(JSON)
     subject: Mapped[str] = mapped_column(Text)
     answer: Mapped[str | None] = mapped_column(Text)

@@ -31,10 +31,12 @@ from shared.database.engine import utcnow
 from shared.messaging.contracts import (
     NOTIFY_TASK,
     CaseStatusChangedV1,
+    Channel,
     ComplainantReplyV1,
     ComplaintAnsweredV1,
     ComplaintFiledV1,
     ComplaintTakenV1,
+    Identity,
     NotificationKind,
     NotificationRequestedV1,
     ReceivedVia,
@@ -56,6 +58,20 @@ FILED_MESSAGE = (
     "kode pelacakan dan token akses ini: token akses hanya ditampilkan sekali dan diperlukan "
     "untuk melihat perkembangan laporan Anda."
 )
+# An anonymous complainant left no contact: nothing can send them a way back in.
+ANONYMOUS_ONLY_WAY_BACK = (
+    "Laporan ini anonim: kode pelacakan dan token akses ini adalah SATU-SATUNYA jalan untuk "
+    "melihat perkembangan dan membaca jawaban laporan Anda. Karena Anda tidak memberikan nama "
+    "maupun kontak, kami tidak dapat mengirimkannya kembali atau memulihkan akses bila "
+    "keduanya hilang."
+)
+FILED_MESSAGE_ANONYMOUS = f"{FILED_MESSAGE} {ANONYMOUS_ONLY_WAY_BACK}"
+
+
+def filed_message(identity: str) -> str:
+    """What the receipt says: for an anonymous complaint, that the code and token are all."""
+    return FILED_MESSAGE_ANONYMOUS if identity == Identity.ANONYMOUS else FILED_MESSAGE
+
 
 # One message for an unknown code and for a wrong token: the answer must not tell a guesser
 # that a tracking code exists.
@@ -105,6 +121,7 @@ def file_taken(session: Session, msg: ComplaintTakenV1) -> None:
             "description": msg.description,
             "channels": list(msg.channels),
             "licence_reference": msg.licence_reference,
+            "identity": msg.identity.value,
         }
     )
     taken = TakenBy(username=msg.taken_by, received_via=msg.received_via)
@@ -127,9 +144,10 @@ def _columns(
         "id": str(uuid.uuid4()),
         "tracking_code": code,
         "access_token_hash": access_token_hash,
-        "reporter_name": data.reporter.name,
-        "reporter_email": data.reporter.email,
-        "reporter_phone": data.reporter.phone,
+        "identity": data.identity.value,
+        "reporter_name": data.reporter.name if data.reporter else None,
+        "reporter_email": data.reporter.email if data.reporter else None,
+        "reporter_phone": data.reporter.phone if data.reporter else None,
         "subject": data.subject,
         "description": data.description,
         "licence_reference": data.licence_reference,
@@ -153,8 +171,10 @@ def _send_on(
     """The filing's timeline entry, its hand-off to step 1 and its acknowledgement."""
     now = complaint.created_at
     session.add(TimelineEntry(complaint_id=complaint.id, status=SUBMITTED, occurred_at=now))
-    reporter = Reporter(
-        name=data.reporter.name, email=data.reporter.email, phone=data.reporter.phone
+    reporter = (
+        Reporter(name=data.reporter.name, email=data.reporter.email, phone=data.reporter.phone)
+        if data.reporter is not None
+        else None  # anonymous: no name, no contact
     )
     channels = tuple(data.channels)
     enqueue(
@@ -171,6 +191,7 @@ def _send_on(
             received_via=taken.received_via if taken else None,
             taken_by=taken.username if taken else None,
             receipt_code=receipt_code,
+            identity=data.identity,
         ),
     )
     enqueue(
@@ -181,7 +202,8 @@ def _send_on(
             kind=NotificationKind.FILED,
             tracking_code=complaint.tracking_code,
             recipient=reporter,
-            channels=channels,
+            # An anonymous complainant is reached in the app only (ComplaintIn allows no other).
+            channels=channels if reporter is not None else (Channel.APP,),
             subject=data.subject,
         ),
     )

@@ -29,6 +29,7 @@ from services.intake.filing.complaints import TakenBy
 from services.intake.filing.schemas import FiledOut
 from services.intake.models import Complaint, FilingKey
 from shared.database.engine import utcnow
+from shared.messaging.contracts import Identity
 from shared.messaging.contracts.filing import ComplaintIn
 from shared.runtime.settings import get_settings
 from shared.web.api_errors import Conflict, InvalidInput, TooManyRequests
@@ -111,7 +112,11 @@ def file_once(
         tracking_code=complaint.tracking_code,
         access_token=token,
         status=complaint.status,
-        message=complaints.FILED_MESSAGE,
+        message=complaints.filed_message(complaint.identity),
+        identity=Identity(complaint.identity),
+        access_warning=complaints.ANONYMOUS_ONLY_WAY_BACK
+        if complaint.identity == Identity.ANONYMOUS
+        else None,
         received_via=complaint.received_via,
         taken_by=complaint.taken_by,
         filed_at=complaint.created_at,

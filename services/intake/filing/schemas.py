@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from services.intake.models import Attachment, Complaint, InboxMessage, TimelineEntry
 from services.intake.tracking.notices import UndeliveredNoticeOut
-from shared.messaging.contracts import ReceivedVia
+from shared.messaging.contracts import Identity, ReceivedVia
 
 # The complaint as filed (ComplaintIn, ReporterIn) is in shared.messaging.contracts.filing: the
 # workflow's console files complaints taken by telephone with the same model.
@@ -33,6 +33,16 @@ class FiledOut(BaseModel):
     )
     taken_by: str | None = Field(default=None, description="Petugas yang mencatat (nama pengguna)")
     filed_at: datetime | None = Field(default=None, description="Waktu laporan diterima")
+    identity: Identity = Field(
+        default=Identity.SHOWN,
+        description="Identitas pelapor: shown (ditampilkan), confidential (rahasia) atau "
+        "anonymous (anonim)",
+    )
+    access_warning: str | None = Field(
+        default=None,
+        description="Hanya untuk laporan anonim: kode pelacakan dan token akses adalah "
+        "satu-satunya jalan kembali ke laporan, karena tidak ada kontak untuk memulihkan akses",
+    )
 
 
 def awaits_reply(status: str) -> bool:

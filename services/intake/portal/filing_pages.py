@@ -26,8 +26,8 @@ from services.intake.portal.forms import (
     judge_complaint,
 )
 from services.intake.portal.uploads import ACCEPT, attachment_hint, choose_again, judge_files
-from shared.messaging.contracts import Channel
-from shared.messaging.contracts.filing import CHANNEL_FORM_CHOICES
+from shared.messaging.contracts import Channel, Identity
+from shared.messaging.contracts.filing import CHANNEL_FORM_CHOICES, IDENTITY_FORM_CHOICES
 from shared.web.pages import csrf_token, page_templates
 from shared.wording.file_sizes import size_words
 from shared.wording.time_words import time_words
@@ -71,6 +71,7 @@ def _form_page(
             "values": values,
             "errors": errors,
             "channel_choices": CHANNEL_FORM_CHOICES,
+            "identity_choices": IDENTITY_FORM_CHOICES,
         },
         status_code=status_code,
     )
@@ -79,7 +80,12 @@ def _form_page(
 @router.get("/", response_class=HTMLResponse)
 def complaint_form(request: Request) -> HTMLResponse:
     # The portal is itself the app channel's inbox: offered ticked. A new key for each form.
-    return _form_page(request, {"channels": [Channel.APP.value], FILING_KEY_FIELD: _new_key()}, {})
+    fresh = {
+        "identity": Identity.SHOWN.value,
+        "channels": [Channel.APP.value],
+        FILING_KEY_FIELD: _new_key(),
+    }
+    return _form_page(request, fresh, {})
 
 
 def _new_key() -> str:
@@ -131,6 +137,7 @@ def file_from_form(request: Request, form: FormDep, session: SessionDep) -> HTML
             "section": "ajukan",
             "tracking_code": filed.tracking_code,
             "access_token": filed.access_token,
+            "access_warning": filed.access_warning,
             "status_label": status_label(complaints.status_now(session, filed.tracking_code)),
         },
     )

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from services.intake.filing.schemas import ReplyIn
+from shared.messaging.contracts import Identity
 from shared.messaging.contracts.filing import (
     COMPLAINT_LABELS,
     ComplaintIn,
@@ -48,6 +49,7 @@ def complaint_values(form: FormFields) -> dict[str, Any]:
     """What the citizen typed, to show it again."""
     values: dict[str, Any] = {name: form.get(name) for name in COMPLAINT_LABELS}
     values["channels"] = form.getlist("channels")
+    values["identity"] = form.get("identity") or Identity.SHOWN.value
     return values
 
 

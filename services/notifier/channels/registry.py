@@ -46,7 +46,8 @@ class ChannelRoute:
     is one; it may add outbox rows to ``session`` (the app channel's whole send is one)."""
 
     task: str
-    address: Callable[[Reporter, str], str | None]  # (recipient, tracking code) -> address
+    # (recipient, tracking code) -> address; the recipient is None for an anonymous complainant
+    address: Callable[[Reporter | None, str], str | None]
     send: Callable[[Session, NotificationRequestedV1, str], str | None]
     missing_address: str  # the detail recorded when the recipient gave no address for it
 
@@ -63,7 +64,7 @@ def _send_email(_: Session, msg: NotificationRequestedV1, address: str) -> str |
     email_sender(settings).send(
         build_email(
             mail_from=settings.mail.from_address,
-            to_name=msg.recipient.name,
+            to_name=msg.recipient.name if msg.recipient else "",
             to_address=address,
             subject=content.subject,
             body=content.body,
@@ -106,13 +107,13 @@ def _send_to_inbox(session: Session, msg: NotificationRequestedV1, _: str) -> st
 ROUTES: dict[Channel, ChannelRoute] = {
     Channel.EMAIL: ChannelRoute(
         task=DELIVER_EMAIL_TASK,
-        address=lambda recipient, _: recipient.email,
+        address=lambda recipient, _: recipient.email if recipient else None,
         send=_send_email,
         missing_address="pengadu tidak memberikan alamat email",
     ),
     Channel.SMS: ChannelRoute(
         task=DELIVER_SMS_TASK,
-        address=lambda recipient, _: recipient.phone,  # E.164 since intake
+        address=lambda recipient, _: recipient.phone if recipient else None,  # E.164
         send=_send_sms,
         missing_address="pengadu tidak memberikan nomor telepon",
     ),

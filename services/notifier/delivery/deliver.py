@@ -65,7 +65,7 @@ def fan_out(session: Session, msg: NotificationRequestedV1) -> list[ChannelDeliv
                 message_id=str(msg.message_id),
                 kind=msg.kind.value,
                 tracking_code=msg.tracking_code,
-                recipient=msg.recipient.model_dump(mode="json"),
+                recipient=msg.recipient.model_dump(mode="json") if msg.recipient else None,
                 channels=[c.value for c in msg.channels],
                 subject=msg.subject,
                 answer=msg.answer,
@@ -84,8 +84,13 @@ def fan_out(session: Session, msg: NotificationRequestedV1) -> list[ChannelDeliv
 
 
 def routed_channels(msg: NotificationRequestedV1) -> tuple[Channel, ...]:
-    """The channels ``msg`` goes out on: those with a route, a channel listed twice once."""
-    return tuple(c for c in dict.fromkeys(msg.channels) if c in ROUTES)
+    """The channels ``msg`` goes out on: those with a route, a channel listed twice once; for an
+    anonymous complainant (no recipient) the app channel only, the one that needs no contact."""
+    return tuple(
+        c
+        for c in dict.fromkeys(msg.channels)
+        if c in ROUTES and (msg.recipient is not None or c is Channel.APP)
+    )
 
 
 def channel_job(
@@ -118,7 +123,7 @@ def load_notification(session: Session, notification_id: uuid.UUID) -> Notificat
         occurred_at=row.created_at,
         kind=NotificationKind(row.kind),
         tracking_code=row.tracking_code,
-        recipient=Reporter.model_validate(row.recipient),
+        recipient=Reporter.model_validate(row.recipient) if row.recipient is not None else None,
         channels=tuple(Channel(c) for c in row.channels),
         subject=row.subject,
         answer=row.answer,

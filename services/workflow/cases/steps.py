@@ -279,7 +279,9 @@ def notification_for(
         tracking_code=case.tracking_code,
         recipient=Reporter(
             name=case.reporter_name, email=case.reporter_email, phone=case.reporter_phone
-        ),
+        )
+        if case.reporter_name is not None
+        else None,  # anonymous: the notifier reaches them in the app only
         channels=tuple(Channel(c) for c in case.channels),
         subject=case.subject,
         answer=answer,

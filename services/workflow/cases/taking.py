@@ -108,7 +108,10 @@ def take_complaint(
             description=data.description,
             reporter=Reporter(
                 name=data.reporter.name, email=data.reporter.email, phone=data.reporter.phone
-            ),
+            )
+            if data.reporter
+            else None,  # anonymous
+            identity=data.identity,
             channels=tuple(data.channels),
             licence_reference=data.licence_reference,
             received_via=received_via,
@@ -135,7 +138,7 @@ def _record(
     return TakenComplaint(
         id=str(taking_id),
         tracking_code=code,
-        reporter_name=data.reporter.name,
+        reporter_name=data.reporter.name if data.reporter else None,
         subject=data.subject,
     )
 

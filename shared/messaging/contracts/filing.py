@@ -22,14 +22,35 @@ from pydantic import (
     ValidationInfo,
     field_validator,
 )
+from pydantic_core import PydanticCustomError
 
-from shared.messaging.contracts.messages import Channel, ReceivedVia
+from shared.messaging.contracts.messages import Channel, Identity, ReceivedVia
 
 PHONE_REGION = "ID"
 CHANNEL_VALUES = frozenset(c.value for c in Channel)
 CHANNEL_CHOICES = ", ".join(c.value for c in Channel)
 RECEIVED_VIA_VALUES = frozenset(v.value for v in ReceivedVia)
 RECEIVED_VIA_CHOICES = ", ".join(v.value for v in ReceivedVia)
+IDENTITY_VALUES = frozenset(i.value for i in Identity)
+IDENTITY_CHOICES = ", ".join(i.value for i in Identity)
+# What /docs says of each identity mode (citizens read it: Bahasa Indonesia).
+IDENTITY_DESCRIPTION = (
+    "Identitas pelapor: `shown` (bawaan) nama dan kontak Anda terbaca oleh petugas yang "
+    "menangani laporan; `confidential` (*rahasia*) Anda tetap mengisi nama dan kontak, tetapi "
+    'hanya Admin Pengaduan yang dapat membacanya, petugas lain melihat "Identitas '
+    'dirahasiakan"; `anonymous` (*anonim*) tanpa nama dan tanpa kontak: `reporter` tidak '
+    "diisi, saluran jawaban hanya `app` (kotak masuk di halaman lacak laporan), dan kode "
+    "pelacakan serta token akses adalah satu-satunya jalan kembali ke laporan Anda"
+)
+ANONYMOUS_REPORTER_MESSAGE = (
+    "laporan anonim tidak boleh menyertakan nama, email atau nomor telepon pelapor: kosongkan "
+    "semuanya, atau pilih identitas ditampilkan atau dirahasiakan"
+)
+ANONYMOUS_CHANNELS_MESSAGE = (
+    "laporan anonim hanya dapat menerima kabar dan jawaban melalui aplikasi (kotak masuk di "
+    "halaman lacak laporan): tanpa email dan nomor telepon, saluran {channels} tidak dapat "
+    "dipakai"
+)
 # Line breaks may structure a description; in a name or subject they could forge mail headers.
 _LAYOUT = frozenset("\n\r\t")
 # A NIB is 13 digits; application numbers look like "503/0123/IUMK/2026": ASCII only, so no
@@ -118,7 +139,18 @@ class ReporterIn(Strict):
 class ComplaintIn(Strict):
     model_config = ConfigDict(json_schema_extra={"description": "Laporan pengaduan baru"})
 
-    reporter: ReporterIn
+    # Before the reporter: the reporter's check reads it (pydantic validates in field order).
+    identity: Identity = Field(
+        default=Identity.SHOWN, description=IDENTITY_DESCRIPTION, examples=["shown"]
+    )
+    # Required unless anonymous, and then refused: said by _reporter_fits_identity, not by the
+    # schema, so each mistake gets its own sentence.
+    reporter: ReporterIn | None = Field(
+        default=None,
+        validate_default=True,
+        description="Identitas dan kontak pelapor; wajib, kecuali untuk laporan anonim "
+        "(identity `anonymous`), yang tidak boleh menyertakannya",
+    )
     subject: OneLine = Field(
         min_length=5,
         max_length=200,
@@ -166,6 +198,28 @@ class ComplaintIn(Strict):
             )
         return value
 
+    @field_validator("identity", mode="before")
+    @classmethod
+    def _known_identity(cls, value: Any) -> Any:
+        # Pydantic's own enum error ends in English: say it here, as for the channels.
+        if not (isinstance(value, str) and value in IDENTITY_VALUES):
+            raise ValueError(f"identitas {value!r} tidak dikenal (pilihan: {IDENTITY_CHOICES})")
+        return value
+
+    @field_validator("reporter", mode="before")
+    @classmethod
+    def _reporter_fits_identity(cls, value: Any, info: ValidationInfo) -> Any:
+        identity = info.data.get("identity")
+        if identity is None:  # the identity's own error is reported already
+            return value
+        if identity is Identity.ANONYMOUS:
+            # Refused rather than dropped: a citizen who typed a name believes it was sent.
+            if value is not None:
+                raise ValueError(ANONYMOUS_REPORTER_MESSAGE)
+        elif value is None:
+            raise PydanticCustomError("missing", "Field required")
+        return value
+
     @field_validator("received_via", mode="before")
     @classmethod
     def _known_way_in(cls, value: Any) -> Any:
@@ -194,6 +248,11 @@ class ComplaintIn(Strict):
         repeated = sorted({c.value for c in value if value.count(c) > 1})
         if repeated:
             raise ValueError(f"saluran {', '.join(repeated)} dipilih lebih dari sekali")
+        if info.data.get("identity") is Identity.ANONYMOUS:
+            unreachable = [c.value for c in value if c is not Channel.APP]
+            if unreachable:
+                raise ValueError(ANONYMOUS_CHANNELS_MESSAGE.format(channels=", ".join(unreachable)))
+            return value
         reporter = info.data.get("reporter")
         if reporter is None:  # the reporter's own errors are reported already
             return value
@@ -207,6 +266,7 @@ class ComplaintIn(Strict):
 # The complaint as a form (the portal's, the console's): each field's label, the choices of
 # channel, and where a pydantic error of ComplaintIn lands.
 COMPLAINT_LABELS = {
+    "identity": "Identitas pelapor",
     "name": "Nama lengkap",
     "email": "Email",
     "phone": "Nomor HP",
@@ -215,12 +275,18 @@ COMPLAINT_LABELS = {
     "description": "Uraian pengaduan",
     "licence_reference": "Nomor izin atau permohonan",
 }
+IDENTITY_FORM_CHOICES = (
+    (Identity.SHOWN.value, "Ditampilkan: nama dan kontak saya terbaca oleh petugas"),
+    (Identity.CONFIDENTIAL.value, "Rahasia: nama dan kontak saya hanya dibaca Admin Pengaduan"),
+    (Identity.ANONYMOUS.value, "Anonim: tanpa nama dan kontak"),
+)
 CHANNEL_FORM_CHOICES = (
     (Channel.EMAIL.value, "Email"),
     (Channel.SMS.value, "SMS"),
     (Channel.APP.value, "Aplikasi (kotak masuk di halaman lacak laporan)"),
 )
 _COMPLAINT_FIELDS = {
+    ("reporter",): "identity",  # a name or contact given with an anonymous complaint
     ("reporter", "name"): "name",
     ("reporter", "email"): "email",
     ("reporter", "phone"): "phone",
@@ -235,9 +301,18 @@ def complaint_field(loc: tuple[Any, ...]) -> str:
 def complaint_data(
     get: Callable[[str], str], getlist: Callable[[str], list[str]]
 ) -> dict[str, Any]:
-    """ComplaintIn's input from a form's fields (``get`` one value, ``getlist`` every value)."""
+    """ComplaintIn's input from a form's fields (``get`` one value, ``getlist`` every value).
+    A form without the identity choice (or with none chosen) files with the identity shown; an
+    anonymous one with name and contact left empty has no reporter, and one with any of them
+    typed is refused (``ANONYMOUS_REPORTER_MESSAGE``) rather than silently stripped."""
+    identity = get("identity") or Identity.SHOWN.value
+    reporter = {"name": get("name"), "email": get("email"), "phone": get("phone")}
+    anonymous = identity == Identity.ANONYMOUS.value
     return {
-        "reporter": {"name": get("name"), "email": get("email"), "phone": get("phone")},
+        "identity": identity,
+        "reporter": None
+        if anonymous and not any(v.strip() for v in reporter.values())
+        else reporter,
         "subject": get("subject"),
         "description": get("description"),
         "channels": getlist("channels"),

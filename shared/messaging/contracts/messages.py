@@ -223,7 +223,8 @@ class NotificationRequestedV1(Message):
     version: Literal[1] = 1
     kind: NotificationKind
     tracking_code: str
-    recipient: SealedReporter
+    # None: an anonymous complainant (no name, no contact), reached on the app channel only.
+    recipient: SealedReporter | None
     channels: tuple[Channel, ...]
     subject: str
     answer: str | None = None
