@@ -26,7 +26,7 @@ from __future__ import annotations
 import re
 
 import phonenumbers
-from sqlalchemy import ColumnElement, and_, func, or_
+from sqlalchemy import ColumnElement, and_, func, not_, or_
 
 from services.workflow.cases import identity
 from services.workflow.models import Case
@@ -47,17 +47,24 @@ def query_matches(q: str, reader: identity.Reader | None = None) -> ColumnElemen
     complainant's name, email and phone find a confidential case only for a ``reader`` who may
     read its identity (``identity.identity_searchable``); no reader: none does."""
     pattern = f"%{escape_like(q)}%"
-    branches: list[ColumnElement[bool]] = [
+    by_text: list[ColumnElement[bool]] = [
         Case.subject.ilike(pattern, escape="\\"),
         Case.description.ilike(pattern, escape="\\"),
     ]
+    branches: list[ColumnElement[bool]] = []
     by_identity: list[ColumnElement[bool]] = [Case.reporter_name.ilike(pattern, escape="\\")]
+    # q is (a part of) the complainant's name, email or phone.
+    names_them: list[ColumnElement[bool]] = [
+        func.coalesce(Case.reporter_name, "").ilike(pattern, escape="\\"),
+        func.coalesce(Case.reporter_email, "").ilike(pattern, escape="\\"),
+    ]
     code = normalise_tracking_code(q)
     if CODE_PATTERN.fullmatch(code):
         branches.append(Case.tracking_code == code)
     phone = phone_e164(q)
     if phone is not None:
         by_identity.append(Case.reporter_phone == phone)
+        names_them.append(func.coalesce(Case.reporter_phone, "") == phone)
     if "@" in q:
         by_identity.append(func.lower(Case.reporter_email) == func.lower(q))
     reference = reference_key(q)
@@ -65,10 +72,15 @@ def query_matches(q: str, reader: identity.Reader | None = None) -> ColumnElemen
         branches.append(_reference_column() == reference)
     allowed = identity.identity_searchable(reader if reader is not None else identity.NOBODY)
     if allowed is None:
-        branches.extend(by_identity)
-    else:
-        branches.append(and_(allowed, or_(*by_identity)))
-    return or_(*branches)
+        return or_(*branches, *by_text, *by_identity)
+    # A confidential case's own texts may hold its complainant's name or contacts too (they
+    # write "Saya Ratna, 0813..."): a search that names them finds it there no more than in
+    # the columns.
+    return or_(
+        *branches,
+        and_(allowed, or_(*by_identity)),
+        and_(or_(*by_text), or_(allowed, not_(or_(*names_them)))),
+    )
 
 
 def phone_e164(typed: str) -> str | None:
