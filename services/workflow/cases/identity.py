@@ -146,7 +146,7 @@ def _phone_pattern(e164: str) -> re.Pattern[str] | None:
         return re.compile(re.escape(e164))
     national = str(number.national_number)
     digits = r"[\s.()\-]*".join(national)
-    prefix = rf"(?:\+?\(?{number.country_code}\)?[\s.\-]*0?|0)?"
+    prefix = rf"\(?(?:\+?\(?{number.country_code}\)?[\s.\-]*\(?0?|0)?"
     return re.compile(rf"(?<!\d){prefix}[\s.()\-]*{digits}(?!\d)")
 
 
