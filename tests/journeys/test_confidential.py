@@ -15,6 +15,7 @@ import httpx
 import pytest
 
 from shared.sop import STEPS, Role
+from tests.support.attachment_files import photo_with_gps
 from tests.workflow.identity_sweep import Answer, leaked_to, leaks, particulars, sweep, urls
 from tools.harness.desk import STAFF_PASSWORD, STEP_INPUTS, Desk
 from tools.harness.processes import wait_for
@@ -96,18 +97,21 @@ def test_a_confidential_complainant_is_known_to_the_admin_alone(
         channels=["email", "app"],
     )
     code = filed["tracking_code"]
+    uploaded = system.upload(filed, f"KTP {NAME}.jpg", photo_with_gps(), "image/jpeg")
+    assert uploaded.status_code == 201, uploaded.text
     get = _reader(system)
     inputs = {**STEP_INPUTS, 3: {**STEP_INPUTS[3], "assignees": ["surel_tim_koordinasi"]}}
     case_id = ""
     for step in STEPS:
         item = system.wait_for_work(step.role, code, step.number)
         case_id = item["case_id"]
-        ids = {"case_id": case_id, "attachment_id": "-", "taking_id": "-"}
+        [attachment] = system.wait_for_attachments(Role.ADMIN, case_id, 1)
+        ids = {"case_id": case_id, "attachment_id": attachment["attachment_id"], "taking_id": "-"}
         _read_everything(system, get, ids)
         done = system.complete(step.role, case_id, step.number, inputs[step.number])
         assert done.status_code == 202, done.text
     system.wait_for_status(filed, "answered")
-    _read_everything(system, get, {"case_id": case_id, "attachment_id": "-", "taking_id": "-"})
+    _read_everything(system, get, ids)
 
     # Staff mail: an arrival for each step's role and the disposition, none naming who complained.
     def staff_mail() -> list[EmailMessage]:

@@ -39,6 +39,13 @@ IDENTITY_LABELS = {
     Identity.ANONYMOUS: "Anonim (pengadu tidak memberikan identitas)",
 }
 
+# The same, as the complainant reads it on the receipt of a complaint the Admin took.
+RECEIPT_LABELS = {
+    Identity.SHOWN: "Ditampilkan kepada petugas yang menangani laporan",
+    Identity.CONFIDENTIAL: "Rahasia: hanya Admin Pengaduan yang membaca nama dan kontak Anda",
+    Identity.ANONYMOUS: "Anonim: tanpa nama dan kontak",
+}
+
 T = TypeVar("T")
 Reader = StaffUser | Role | str  # a staff member, or their role (its value)
 NOBODY = ""  # a reader of no role: a confidential identity is withheld from them
@@ -57,10 +64,18 @@ class ReporterView:
 
 
 def identity_of(case: Case) -> Identity:
+    return _mode(case.identity)
+
+
+def _mode(value: str) -> Identity:
     try:
-        return Identity(case.identity)
+        return Identity(value)
     except ValueError:  # an unknown mode: the strictest reading
         return Identity.CONFIDENTIAL
+
+
+def receipt_label(value: str) -> str:
+    return RECEIPT_LABELS[_mode(value)]
 
 
 def _role(reader: Reader) -> str:

@@ -133,6 +133,7 @@ def _receipt(request: Request, session: Session, done: Taken) -> Response:
             "record": record,
             "access_token": done.access_token,
             "anonymous_name": identity.ANONYMOUS_NAME,
+            "identity_label": identity.receipt_label(record.identity),
             "way": RECEIVED_VIA_LABELS.get(record.received_via, record.received_via),
             "taker": (taker.full_name or taker.username) if taker else record.taken_by,
             "desk": ROLE_LABELS[complainant_desk()],

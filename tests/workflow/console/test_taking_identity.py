@@ -43,6 +43,7 @@ def test_a_confidential_complaint_is_taken_with_its_identity(console: TestClient
     assert sent["identity"] == "confidential"
     assert sent["reporter"]["name"] == "Pak Slamet"
     assert "Pak Slamet" in response.text  # the receipt is the complainant's own paper
+    assert "Rahasia: hanya Admin Pengaduan yang membaca nama dan kontak Anda" in response.text
     assert 'id="jalan-kembali"' not in response.text
 
 
@@ -55,6 +56,7 @@ def test_an_anonymous_complaint_is_taken_without_reporter(console: TestClient) -
     [sent] = queued_payloads(get_db(), INTAKE_TAKEN_TASK)
     assert (sent["identity"], sent["reporter"]) == ("anonymous", None)
     assert 'id="nama-pengadu">Anonim<' in response.text
+    assert 'id="identitas">Anonim: tanpa nama dan kontak<' in response.text
     assert "satu-satunya jalan kembali" in response.text
     again = console.get(f"/console/catat/{form['taking_id']}/tanda-terima").text
     assert "satu-satunya jalan kembali" in again
