@@ -161,6 +161,8 @@ class TakenComplaint(Base):
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     tracking_code: Mapped[str] = mapped_column(String(32), unique=True)
     reporter_name: Mapped[str | None] = mapped_column(String(200))  # None: anonymous
+    # As on the case (``Case.identity``): the receipt says it to the complainant.
+    identity: Mapped[str] = mapped_column(String(16), default="shown", server_default="shown")
     subject: Mapped[str] = mapped_column(String(200))
     received_via: Mapped[str] = mapped_column(String(16))
     taken_by: Mapped[str] = mapped_column(String(64))

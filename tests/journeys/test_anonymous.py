@@ -75,7 +75,12 @@ def test_an_anonymous_complaint_is_answered_on_the_tracking_page_and_in_the_inbo
 
     case = system.case(case_id)
     assert case["status"] == "answered"
-    assert case["reporter_name"] is None
+    # The office reads "Anonim" where a name would be (services/workflow/cases/identity.py).
+    assert (case["identity"], case["reporter_name"], case["reporter_email"]) == (
+        "anonymous",
+        "Anonim",
+        None,
+    )
     assert case["channels"] == ["app"]
 
     def notified() -> list[tuple[str, str, str]]:

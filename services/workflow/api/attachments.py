@@ -4,17 +4,19 @@ digest intake sent; every file answer is a download the browser does not sniff."
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import APIRouter, Path
 from fastapi.responses import Response
+from sqlalchemy.orm import Session
 
 from services.workflow.api.cases import CaseId
 from services.workflow.api.dependencies import CurrentUser
 from services.workflow.api.schemas import AttachmentLinks, AttachmentOut
-from services.workflow.cases import attachments, search
+from services.workflow.cases import attachments, identity, search
 from services.workflow.dependencies import SessionDep, StoreDep
-from services.workflow.models import CaseAttachment
+from services.workflow.models import CaseAttachment, StaffUser
 from shared.attachments import STORED_MEDIA_TYPES, THUMBNAIL_MEDIA_TYPE
 from shared.web.api_errors import error_responses
 from shared.web.downloads import file_answer_doc, file_response
@@ -24,15 +26,20 @@ AttachmentId = Annotated[str, Path(max_length=64, description="attachment_id lam
 FILE_ERRORS = error_responses(401, 404, 502)
 
 
+def _named_for(session: Session, case_id: str, user: StaffUser) -> Callable[[str], str]:
+    """A file's name as ``user`` may read it (``identity.scrubber``)."""
+    return identity.scrubber(search.get_case(session, case_id), user)
+
+
 def content_url(attachment: CaseAttachment) -> str:
     return f"/api/v1/cases/{attachment.case_id}/attachments/{attachment.attachment_id}"
 
 
-def _out(attachment: CaseAttachment) -> AttachmentOut:
+def _out(attachment: CaseAttachment, scrub: Callable[[str], str]) -> AttachmentOut:
     url = content_url(attachment)
     return AttachmentOut(
         attachment_id=attachment.attachment_id,
-        filename=attachment.filename,
+        filename=scrub(attachment.filename),
         media_type=attachment.media_type,
         size=attachment.size,
         added_at=attachment.added_at,
@@ -49,12 +56,14 @@ def _out(attachment: CaseAttachment) -> AttachmentOut:
     responses=error_responses(401, 404),
 )
 def list_attachments(
-    case_id: CaseId, _user: CurrentUser, session: SessionDep
+    case_id: CaseId, user: CurrentUser, session: SessionDep
 ) -> list[AttachmentOut]:
     """Berkas yang dilampirkan pengadu (foto dan PDF), dari yang terlama, dengan alamat
-    unduhannya dan, untuk foto, alamat gambar kecilnya."""
+    unduhannya dan, untuk foto, alamat gambar kecilnya. Pada laporan rahasia, nama dan kontak
+    pengadu dalam nama berkas hanya terbaca oleh Admin Pengaduan."""
     case = search.get_case(session, case_id)
-    return [_out(a) for a in attachments.attachments_of(session, case.id)]
+    scrub = identity.scrubber(case, user)
+    return [_out(a, scrub) for a in attachments.attachments_of(session, case.id)]
 
 
 @router.get(
@@ -66,14 +75,15 @@ def list_attachments(
 def download(
     case_id: CaseId,
     attachment_id: AttachmentId,
-    _user: CurrentUser,
+    user: CurrentUser,
     session: SessionDep,
     store: StoreDep,
 ) -> Response:
     """Isi berkas lampiran, persis seperti yang disimpan (foto tanpa metadata). Berkas yang
     hilang atau rusak di penyimpanan dijawab 502 dengan penjelasan, bukan berkas yang salah."""
     attachment = attachments.get_attachment(session, case_id, attachment_id)
-    return file_response(*attachments.content(store, attachment))
+    data, media_type, name = attachments.content(store, attachment)
+    return file_response(data, media_type, _named_for(session, case_id, user)(name))
 
 
 @router.get(
@@ -85,10 +95,11 @@ def download(
 def thumbnail(
     case_id: CaseId,
     attachment_id: AttachmentId,
-    _user: CurrentUser,
+    user: CurrentUser,
     session: SessionDep,
     store: StoreDep,
 ) -> Response:
     """Gambar kecil sebuah foto lampiran (404 untuk PDF, yang tidak memilikinya)."""
     attachment = attachments.get_attachment(session, case_id, attachment_id)
-    return file_response(*attachments.content(store, attachment, thumbnail=True))
+    data, media_type, name = attachments.content(store, attachment, thumbnail=True)
+    return file_response(data, media_type, _named_for(session, case_id, user)(name))

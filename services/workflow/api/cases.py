@@ -3,6 +3,7 @@ read any case; claiming is for the role of the step the case waits at."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Annotated, Any
 
@@ -19,11 +20,11 @@ from services.workflow.api.schemas import (
     EventOut,
     HistoryOut,
 )
-from services.workflow.cases import claims, notes, search
+from services.workflow.cases import claims, identity, notes, search
 from services.workflow.cases.disposition import staff_by_username
 from services.workflow.cases.history import actor_names, events_of
 from services.workflow.dependencies import SessionDep
-from services.workflow.models import Case, CaseEvent
+from services.workflow.models import Case, CaseEvent, StaffUser
 from services.workflow.sla import clock, step_clock
 from shared.sop import ROLE_LABELS, STEP_BY_NUMBER
 from shared.web.api_errors import error_responses
@@ -34,13 +35,13 @@ CaseId = Annotated[str, Path(max_length=64, description="case_id laporan pengadu
 
 @router.get("", summary="Cari laporan pengaduan", responses=error_responses(401, 422))
 def find_cases(
-    filters: Annotated[search.CaseFilter, Query()], _user: CurrentUser, session: SessionDep
+    filters: Annotated[search.CaseFilter, Query()], user: CurrentUser, session: SessionDep
 ) -> CasePage:
     """Laporan pengaduan yang memenuhi semua filter, terbaru lebih dulu, per halaman."""
     now = clock.now()
-    found = search.find_cases(session, filters, now=now)
+    found = search.find_cases(session, filters, now=now, reader=user)
     return CasePage(
-        items=[_summary(case, now) for case in found.cases],
+        items=[_summary(case, now, user) for case in found.cases],
         total=found.total,
         limit=filters.limit,
         offset=filters.offset,
@@ -50,13 +51,15 @@ def find_cases(
 @router.get(
     "/{case_id}/history", summary="Catatan laporan pengaduan", responses=error_responses(401, 404)
 )
-def read_history(case_id: CaseId, _user: CurrentUser, session: SessionDep) -> HistoryOut:
-    """Seluruh catatan laporan pengaduan, dari yang terlama. Catatan tidak dapat diubah."""
+def read_history(case_id: CaseId, user: CurrentUser, session: SessionDep) -> HistoryOut:
+    """Seluruh catatan laporan pengaduan, dari yang terlama. Catatan tidak dapat diubah. Pada
+    laporan rahasia, nama, email dan nomor telepon pengadu dalam catatan hanya terbaca oleh
+    Admin Pengaduan."""
     case = search.get_case(session, case_id)
     return HistoryOut(
         case_id=case.id,
         tracking_code=case.tracking_code,
-        events=history_out(session, case.id),
+        events=history_out(session, case, user),
     )
 
 
@@ -86,7 +89,8 @@ def add_note(
     di langkah mana pun; dicatat dalam riwayat laporan (`kind` `note`) bersama langkah saat
     itu, dan tidak mengubah laporan. Catatan internal tidak pernah ditampilkan atau dikirim
     kepada pengadu. Teks kosong atau terlalu panjang: 422."""
-    return event_out(session, notes.add_note(session, case_id=case_id, user=user, payload=payload))
+    event = notes.add_note(session, case_id=case_id, user=user, payload=payload)
+    return event_out(session, event, search.get_case(session, case_id), user)
 
 
 @router.post(
@@ -113,12 +117,15 @@ def release(case_id: CaseId, user: CurrentUser, session: SessionDep) -> ClaimOut
 
 @router.get("/{case_id}", summary="Lihat laporan pengaduan", responses=error_responses(401, 404))
 def read_case(
-    case_id: Annotated[str, Path(max_length=64)], _user: CurrentUser, session: SessionDep
+    case_id: Annotated[str, Path(max_length=64)], user: CurrentUser, session: SessionDep
 ) -> CaseOut:
     """Data laporan pengaduan lengkap: langkah dan peran yang sedang menanganinya, batas
     waktunya, siapa yang memegangnya, jawabannya, laporan duplikatnya, serta seluruh
-    catatannya."""
-    return _case_out(session, search.get_case(session, case_id))
+    catatannya. Identitas pengadu menurut pilihannya (`identity`): laporan rahasia
+    (`confidential`) menampilkan nama, email dan nomor telepon pengadu hanya kepada Admin
+    Pengaduan, kepada peran lain "Identitas dirahasiakan"; laporan anonim (`anonymous`):
+    "Anonim", tanpa kontak."""
+    return _case_out(session, search.get_case(session, case_id), user)
 
 
 def _claim_out(case: Case, message: str) -> ClaimOut:
@@ -132,14 +139,17 @@ def _claim_out(case: Case, message: str) -> ClaimOut:
     )
 
 
-def _summary(case: Case, now: datetime) -> CaseSummary:
+def _summary(case: Case, now: datetime, user: StaffUser) -> CaseSummary:
     step = STEP_BY_NUMBER.get(case.current_step) if case.current_step else None
+    reporter = identity.reporter_view(case, user)
     return CaseSummary(
         case_id=case.id,
         tracking_code=case.tracking_code,
         status=case.status,
         status_label=search.status_label(case.status),
-        subject=case.subject,
+        subject=identity.scrubber(case, user)(case.subject),
+        identity=reporter.identity.value,
+        reporter_name=reporter.name,
         current_step=case.current_step,
         current_role=step.role.value if step else None,
         current_role_label=ROLE_LABELS[step.role] if step else None,
@@ -153,16 +163,22 @@ def _summary(case: Case, now: datetime) -> CaseSummary:
     )
 
 
-def _case_out(session: Session, case: Case) -> CaseOut:
+def _case_out(session: Session, case: Case, user: StaffUser) -> CaseOut:
     current = STEP_BY_NUMBER.get(case.current_step) if case.current_step else None
+    reporter = identity.reporter_view(case, user)
+    scrub = identity.scrubber(case, user)
     return CaseOut(
         case_id=case.id,
         tracking_code=case.tracking_code,
         status=case.status,
         status_label=search.status_label(case.status),
-        subject=case.subject,
-        description=case.description,
-        reporter_name=case.reporter_name,
+        subject=scrub(case.subject),
+        description=scrub(case.description),
+        identity=reporter.identity.value,
+        identity_label=reporter.identity_label,
+        reporter_name=reporter.name,
+        reporter_email=reporter.email,
+        reporter_phone=reporter.phone,
         licence_reference=case.licence_reference,
         channels=case.channels,
         received_via=case.received_via,
@@ -172,7 +188,7 @@ def _case_out(session: Session, case: Case) -> CaseOut:
         arrived_at=case.step_arrived_at,
         due_at=case.due_at,
         reply_due_at=case.reply_due_at,
-        answer=case.answer,
+        answer=scrub(case.answer),
         filed_at=case.filed_at,
         closed_at=case.closed_at,
         held_by=case.held_by,
@@ -181,23 +197,31 @@ def _case_out(session: Session, case: Case) -> CaseOut:
         duplicates=search.duplicates_of(session, case.id),
         assignees=_assignees(session, case),
         due_date=case.due_date,
-        history=history_out(session, case.id),
+        history=history_out(session, case, user),
     )
 
 
-def history_out(session: Session, case_id: str) -> list[EventOut]:
-    """The record with each actor named as staff read it, beside the actor's stable code."""
-    events = events_of(session, case_id)
+def history_out(session: Session, case: Case, user: StaffUser) -> list[EventOut]:
+    """The record with each actor named as staff read it, beside the actor's stable code; what
+    the reader may not know of the complainant taken out (``identity.scrubber``)."""
+    events = events_of(session, case.id)
     names = actor_names(session, events)
-    return [_event_out(e, names) for e in events]
+    scrub = identity.scrubber(case, user)
+    return [_event_out(e, names, scrub) for e in events]
 
 
-def event_out(session: Session, event: CaseEvent) -> EventOut:
-    return _event_out(event, actor_names(session, [event]))
+def event_out(session: Session, event: CaseEvent, case: Case, user: StaffUser) -> EventOut:
+    return _event_out(event, actor_names(session, [event]), identity.scrubber(case, user))
 
 
-def _event_out(event: CaseEvent, names: dict[str, str]) -> EventOut:
-    return EventOut.model_validate(event).model_copy(update={"actor_label": names[event.actor]})
+def _event_out(event: CaseEvent, names: dict[str, str], scrub: Callable[[Any], Any]) -> EventOut:
+    return EventOut.model_validate(event).model_copy(
+        update={
+            "actor_label": names[event.actor],
+            "input": scrub(event.input),
+            "output": scrub(event.output),
+        }
+    )
 
 
 def _assignees(session: Session, case: Case) -> list[AssigneeOut]:

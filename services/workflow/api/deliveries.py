@@ -11,6 +11,7 @@ from fastapi import APIRouter, Query, status
 from pydantic import BaseModel
 
 from services.workflow.api.dependencies import CurrentUser
+from services.workflow.cases import identity
 from services.workflow.cases.notifications import (
     ensure_may_resend,
     failed_deliveries,
@@ -48,12 +49,13 @@ class ResendOut(BaseModel):
     responses=error_responses(401, 422),
 )
 def list_failed(
-    user: CurrentUser,  # noqa: ARG001 - any staff member may look; a stranger gets 401
+    user: CurrentUser,  # any staff member may look; a stranger gets 401
     session: SessionDep,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> list[FailedDeliveryOut]:
     """Pemberitahuan kepada pengadu yang tetap tidak terkirim setelah semua percobaan ulang,
-    yang terlama lebih dulu. Setiap petugas boleh melihatnya."""
+    yang terlama lebih dulu. Setiap petugas boleh melihatnya; pada laporan rahasia, kontak
+    pengadu dalam keterangannya hanya terbaca oleh Admin Pengaduan."""
     return [
         FailedDeliveryOut(
             notification_id=outcome.notification_id,
@@ -61,7 +63,7 @@ def list_failed(
             kind=outcome.kind,
             case_id=case.id,
             tracking_code=case.tracking_code,
-            detail=outcome.detail,
+            detail=identity.scrubber(case, user)(outcome.detail),
             attempts=outcome.attempts,
             reported_at=outcome.reported_at,
         )

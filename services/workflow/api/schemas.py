@@ -63,7 +63,24 @@ class CaseOut(BaseModel):
     status_label: str
     subject: str
     description: str
-    reporter_name: str | None = Field(description="Nama pengadu; kosong untuk laporan anonim")
+    identity: str = Field(
+        default="shown",
+        description="Pilihan identitas pengadu: shown (ditampilkan), confidential (rahasia: "
+        "hanya Admin Pengaduan yang membaca nama dan kontaknya) atau anonymous (anonim)",
+    )
+    identity_label: str = Field(default="", description="Pilihan identitas, untuk dibaca")
+    reporter_name: str = Field(
+        description='Nama pengadu; "Identitas dirahasiakan" pada laporan rahasia bagi peran '
+        'selain Admin Pengaduan; "Anonim" pada laporan anonim'
+    )
+    reporter_email: str | None = Field(
+        default=None,
+        description="Email pengadu, hanya untuk Admin Pengaduan; kosong bila tidak ada",
+    )
+    reporter_phone: str | None = Field(
+        default=None,
+        description="Nomor telepon pengadu, hanya untuk Admin Pengaduan; kosong bila tidak ada",
+    )
     licence_reference: str | None = Field(
         default=None, description="Nomor izin atau permohonan (NIB / nomor permohonan) dari pengadu"
     )
@@ -135,6 +152,13 @@ class CaseSummary(BaseModel):
     status: str
     status_label: str
     subject: str
+    identity: str = Field(
+        default="shown", description="Pilihan identitas pengadu: shown, confidential, anonymous"
+    )
+    reporter_name: str = Field(
+        default="",
+        description='Nama pengadu, atau "Identitas dirahasiakan" / "Anonim" (lihat CaseOut)',
+    )
     current_step: int | None
     current_role: str | None
     current_role_label: str | None

@@ -39,5 +39,5 @@ def worklist(
     `filter=waiting_for_complainant`: laporan yang menunggu tanggapan pengadu, dengan batas
     waktu tanggapannya."""
     if view == WAITING_FOR_COMPLAINANT:
-        return waiting_items(session)
+        return waiting_items(session, user)
     return work_items(session, Role(user.role), clock.now(), user.username)

@@ -12,6 +12,9 @@ Each kind is tried on its own column, and a case matching any of them is found:
 - licence reference (NIB or application number): the whole reference, any case, spaces, dashes
   and dots not counting.
 
+The complainant's name, phone and email find a confidential (*rahasia*) case only for the Admin
+Pengaduan: for any other role, finding it by them would tell who complained (``identity``).
+
 The workflow keeps the complainant's contacts in clear in its own database (intake seals them
 only on their way through Redis), so the columns are compared as they are. No index serves
 the search: the contained-text branches read every row anyway, and an index would only be used
@@ -23,8 +26,9 @@ from __future__ import annotations
 import re
 
 import phonenumbers
-from sqlalchemy import ColumnElement, func, or_
+from sqlalchemy import ColumnElement, and_, func, not_, or_
 
+from services.workflow.cases import identity
 from services.workflow.models import Case
 from shared.messaging.contracts.codes import CODE_PATTERN, normalise_tracking_code
 
@@ -38,26 +42,45 @@ _REFERENCE_SEPARATORS = re.compile(r"[\s.\-]+")
 _REFERENCE_KEY = re.compile(r"[A-Z0-9/]+")
 
 
-def query_matches(q: str) -> ColumnElement[bool]:
-    """The condition a case meets when ``q`` names it in any of the ways above."""
+def query_matches(q: str, reader: identity.Reader | None = None) -> ColumnElement[bool]:
+    """The condition a case meets when ``q`` names it in any of the ways above. The
+    complainant's name, email and phone find a confidential case only for a ``reader`` who may
+    read its identity (``identity.identity_searchable``); no reader: none does."""
     pattern = f"%{escape_like(q)}%"
-    branches: list[ColumnElement[bool]] = [
+    by_text: list[ColumnElement[bool]] = [
         Case.subject.ilike(pattern, escape="\\"),
         Case.description.ilike(pattern, escape="\\"),
-        Case.reporter_name.ilike(pattern, escape="\\"),
+    ]
+    branches: list[ColumnElement[bool]] = []
+    by_identity: list[ColumnElement[bool]] = [Case.reporter_name.ilike(pattern, escape="\\")]
+    # q is (a part of) the complainant's name, email or phone.
+    names_them: list[ColumnElement[bool]] = [
+        func.coalesce(Case.reporter_name, "").ilike(pattern, escape="\\"),
+        func.coalesce(Case.reporter_email, "").ilike(pattern, escape="\\"),
     ]
     code = normalise_tracking_code(q)
     if CODE_PATTERN.fullmatch(code):
         branches.append(Case.tracking_code == code)
     phone = phone_e164(q)
     if phone is not None:
-        branches.append(Case.reporter_phone == phone)
+        by_identity.append(Case.reporter_phone == phone)
+        names_them.append(func.coalesce(Case.reporter_phone, "") == phone)
     if "@" in q:
-        branches.append(func.lower(Case.reporter_email) == func.lower(q))
+        by_identity.append(func.lower(Case.reporter_email) == func.lower(q))
     reference = reference_key(q)
     if reference is not None:
         branches.append(_reference_column() == reference)
-    return or_(*branches)
+    allowed = identity.identity_searchable(reader if reader is not None else identity.NOBODY)
+    if allowed is None:
+        return or_(*branches, *by_text, *by_identity)
+    # A confidential case's own texts may hold its complainant's name or contacts too (they
+    # write "Saya Ratna, 0813..."): a search that names them finds it there no more than in
+    # the columns.
+    return or_(
+        *branches,
+        and_(allowed, or_(*by_identity)),
+        and_(or_(*by_text), or_(allowed, not_(or_(*names_them)))),
+    )
 
 
 def phone_e164(typed: str) -> str | None:

@@ -16,7 +16,7 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import Session
 
-from services.workflow.cases import lookup
+from services.workflow.cases import identity, lookup
 from services.workflow.errors import CaseNotFound, InvalidFilter
 from services.workflow.models import Case
 from services.workflow.sla import clock
@@ -155,7 +155,9 @@ class CaseFilter(BaseModel):
         "besar); kode pelacakan seperti diketik (dengan atau tanpa tanda hubung, huruf kecil, O "
         "untuk 0); nomor telepon pengadu dalam bentuk apa pun (0812..., +62812..., 62812..., "
         "dengan spasi atau tanda hubung; nomor lengkap); alamat email pengadu (lengkap); NIB atau "
-        "nomor permohonan (lengkap, tanpa membedakan huruf besar, spasi, tanda hubung dan titik)",
+        "nomor permohonan (lengkap, tanpa membedakan huruf besar, spasi, tanda hubung dan titik). "
+        "Nama, nomor telepon dan email pengadu laporan rahasia hanya ditemukan oleh Admin "
+        "Pengaduan",
     )
     limit: Annotated[int, _in_range(1, MAX_LIMIT), _bounded(1, MAX_LIMIT, 20)] = Field(
         20, description="Jumlah laporan per halaman"
@@ -171,11 +173,19 @@ class Found:
     total: int
 
 
-def find_cases(session: Session, filters: CaseFilter, *, now: datetime | None = None) -> Found:
-    """The page of cases ``filters`` asks for, newest filing first, and how many match in all."""
+def find_cases(
+    session: Session,
+    filters: CaseFilter,
+    *,
+    now: datetime | None = None,
+    reader: identity.Reader | None = None,
+) -> Found:
+    """The page of cases ``filters`` asks for, newest filing first, and how many match in all.
+    ``reader``: who searches (a confidential complainant's identity finds the case only for
+    the role that may read it; no reader, for nobody)."""
     if filters.filed_from and filters.filed_to and filters.filed_from > filters.filed_to:
         raise InvalidFilter("Data tidak valid. filed_from: tidak boleh setelah filed_to")
-    conditions = _conditions(filters, now or clock.now())
+    conditions = _conditions(filters, now or clock.now(), reader)
     total = session.scalar(select(func.count()).select_from(Case).where(*conditions)) or 0
     page = session.scalars(
         select(Case)
@@ -187,7 +197,9 @@ def find_cases(session: Session, filters: CaseFilter, *, now: datetime | None = 
     return Found(cases=list(page), total=total)
 
 
-def _conditions(f: CaseFilter, now: datetime) -> list[ColumnElement[bool]]:
+def _conditions(
+    f: CaseFilter, now: datetime, reader: identity.Reader | None
+) -> list[ColumnElement[bool]]:
     conditions: list[ColumnElement[bool]] = []
     if f.status:
         conditions.append(Case.status.in_(f.status))
@@ -205,7 +217,7 @@ def _conditions(f: CaseFilter, now: datetime) -> list[ColumnElement[bool]]:
         on_time = or_(Case.step_arrived_at.is_(None), Case.due_at.is_(None), Case.due_at > now)
         conditions.append(late if f.overdue else on_time)
     if f.q is not None:
-        conditions.append(lookup.query_matches(f.q))
+        conditions.append(lookup.query_matches(f.q, reader))
     return conditions
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
+from services.workflow.cases import identity
 from services.workflow.models import Case, StaffUser
 from shared.messaging.contracts import (
     NOTIFY_TASK,
@@ -31,7 +32,7 @@ def email_staff(
             tracking_code=case.tracking_code,
             recipient=Reporter(name=member.full_name or member.username, email=member.email),
             channels=(Channel.EMAIL,),
-            subject=case.subject,
+            subject=identity.mail_subject(case),
             note=note,
         ),
     )

@@ -139,6 +139,7 @@ def _record(
         id=str(taking_id),
         tracking_code=code,
         reporter_name=data.reporter.name if data.reporter else None,
+        identity=data.identity.value,
         subject=data.subject,
     )
 

@@ -9,6 +9,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from services.workflow.cases import identity
 from services.workflow.cases.search import status_label
 from services.workflow.models import Case
 from shared.sop import PATHS, STEP_BY_NUMBER
@@ -21,6 +22,9 @@ class WaitingItem(BaseModel):
     case_id: str
     tracking_code: str
     subject: str
+    identity: str = Field(
+        default="shown", description="Pilihan identitas pengadu: shown, confidential, anonymous"
+    )
     status: str
     status_label: str = Field(description="Status sebagaimana dibaca petugas")
     step: int = Field(description="Langkah yang meminta kelengkapan data (dan menerima balasan)")
@@ -35,8 +39,9 @@ def waiting_statuses() -> list[str]:
     return [p.status for p in PATHS if p.waits_for_complainant and p.status]
 
 
-def waiting_items(session: Session) -> list[WaitingItem]:
-    """Every case waiting for its complainant, the nearest reply deadline first."""
+def waiting_items(session: Session, reader: identity.Reader) -> list[WaitingItem]:
+    """Every case waiting for its complainant, the nearest reply deadline first, as ``reader``
+    may read it (``identity``)."""
     cases = session.scalars(
         select(Case)
         .where(Case.status.in_(waiting_statuses()))
@@ -49,7 +54,8 @@ def waiting_items(session: Session) -> list[WaitingItem]:
             WaitingItem(
                 case_id=case.id,
                 tracking_code=case.tracking_code,
-                subject=case.subject,
+                subject=identity.scrubber(case, reader)(case.subject),
+                identity=case.identity,
                 status=case.status,
                 status_label=status_label(case.status),
                 step=case.current_step,

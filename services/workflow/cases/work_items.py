@@ -9,7 +9,7 @@ from datetime import date, datetime
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
-from services.workflow.cases import steps
+from services.workflow.cases import identity, steps
 from services.workflow.sla import step_clock
 from shared.sop import STEP_BY_NUMBER, Role
 
@@ -20,6 +20,14 @@ class WorkItem(BaseModel):
     step: int
     step_name: str
     subject: str
+    identity: str = Field(
+        default="shown", description="Pilihan identitas pengadu: shown, confidential, anonymous"
+    )
+    reporter_name: str = Field(
+        default="",
+        description='Nama pengadu, atau "Identitas dirahasiakan" (laporan rahasia, bagi peran '
+        'selain Admin Pengaduan) atau "Anonim"',
+    )
     arrived_at: datetime
     due_at: datetime
     overdue: bool = Field(description="Melewati batas waktu (due_at) langkahnya")
@@ -52,13 +60,16 @@ def work_items(
     for case in steps.worklist(session, role, now, username=username):
         assert case.current_step and case.step_arrived_at and case.due_at  # noqa: S101
         step = STEP_BY_NUMBER[case.current_step]
+        reporter = identity.reporter_view(case, role)
         items.append(
             WorkItem(
                 case_id=case.id,
                 tracking_code=case.tracking_code,
                 step=case.current_step,
                 step_name=step.name,
-                subject=case.subject,
+                subject=identity.scrubber(case, role)(case.subject),
+                identity=reporter.identity.value,
+                reporter_name=reporter.name,
                 arrived_at=case.step_arrived_at,
                 due_at=case.due_at,
                 overdue=step_clock.is_overdue(case, now),

@@ -110,7 +110,7 @@ def worklist(
     waiting = tampil == WAITING_VIEW
     context = {
         "items": [] if waiting else work_items(session, role, now, user.username),
-        "waiting": waiting_items(session) if waiting else None,
+        "waiting": waiting_items(session, user) if waiting else None,
         "waiting_view": WAITING_VIEW,
         "backlog": backlog,
     }

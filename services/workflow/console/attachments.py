@@ -4,6 +4,7 @@ page cannot use the API's Bearer routes). Both read through the same checks as t
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated
 
@@ -11,10 +12,10 @@ from fastapi import APIRouter, Path
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
-from services.workflow.cases import attachments
+from services.workflow.cases import attachments, identity, search
 from services.workflow.console.session import ConsoleUser
 from services.workflow.dependencies import SessionDep, StoreDep
-from services.workflow.models import CaseAttachment
+from services.workflow.models import Case, CaseAttachment, StaffUser
 from shared.web.downloads import file_response
 from shared.wording.file_sizes import size_words
 
@@ -39,20 +40,26 @@ class AttachmentView:
     thumbnail_url: str | None
 
 
+def _named_for(session: Session, case_id: str, user: StaffUser) -> Callable[[str], str]:
+    """A file's name as ``user`` may read it (``identity.scrubber``)."""
+    return identity.scrubber(search.get_case(session, case_id), user)
+
+
 def file_url(attachment: CaseAttachment) -> str:
     return f"/console/kasus/{attachment.case_id}/lampiran/{attachment.attachment_id}"
 
 
-def views(session: Session, case_id: str) -> list[AttachmentView]:
+def views(session: Session, case: Case, user: StaffUser) -> list[AttachmentView]:
+    scrub = identity.scrubber(case, user)
     return [
         AttachmentView(
-            filename=a.filename,
+            filename=scrub(a.filename),
             type_label=TYPE_LABELS.get(a.media_type, a.media_type),
             size=size_words(a.size),
             download_url=file_url(a),
             thumbnail_url=f"{file_url(a)}/gambar-kecil" if a.thumbnail_sha256 else None,
         )
-        for a in attachments.attachments_of(session, case_id)
+        for a in attachments.attachments_of(session, case.id)
     ]
 
 
@@ -60,21 +67,23 @@ def views(session: Session, case_id: str) -> list[AttachmentView]:
 def download(
     case_id: CaseId,
     attachment_id: AttachmentId,
-    _user: ConsoleUser,
+    user: ConsoleUser,
     session: SessionDep,
     store: StoreDep,
 ) -> Response:
     attachment = attachments.get_attachment(session, case_id, attachment_id)
-    return file_response(*attachments.content(store, attachment))
+    data, media_type, name = attachments.content(store, attachment)
+    return file_response(data, media_type, _named_for(session, case_id, user)(name))
 
 
 @router.get("/{case_id}/lampiran/{attachment_id}/gambar-kecil")
 def thumbnail(
     case_id: CaseId,
     attachment_id: AttachmentId,
-    _user: ConsoleUser,
+    user: ConsoleUser,
     session: SessionDep,
     store: StoreDep,
 ) -> Response:
     attachment = attachments.get_attachment(session, case_id, attachment_id)
-    return file_response(*attachments.content(store, attachment, thumbnail=True))
+    data, media_type, name = attachments.content(store, attachment, thumbnail=True)
+    return file_response(data, media_type, _named_for(session, case_id, user)(name))

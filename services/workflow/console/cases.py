@@ -13,7 +13,7 @@ from fastapi import APIRouter, Depends, Path, Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
-from services.workflow.cases import claims, notes, paths, search, steps
+from services.workflow.cases import claims, identity, notes, paths, search, steps
 from services.workflow.cases.disposition import assignee_labels
 from services.workflow.cases.history import actor_names, events_of
 from services.workflow.console import attachments as console_attachments
@@ -78,8 +78,14 @@ def _case_page(
     step = STEP_BY_NUMBER.get(case.current_step) if case.current_step else None
     waiting = step is not None and case.step_arrived_at is not None
     events = events_of(session, case.id)
+    scrub = identity.scrubber(case, user)
     context: dict[str, Any] = {
         "case": case,
+        # What this reader may read of the complainant, and the case's texts without it.
+        "reporter": identity.reporter_view(case, user),
+        "subject": scrub(case.subject),
+        "description": scrub(case.description),
+        "answer": scrub(case.answer),
         "status_label": search.status_label(case.status),
         "step": step,
         "waiting": waiting,
@@ -97,8 +103,8 @@ def _case_page(
         "assignees": assignee_labels(session, case.assignees),
         "actions": actions_for(session, case, user),
         "note_action": note_action(session, case),
-        "attachments": console_attachments.views(session, case.id),
-        "timeline": timeline(events, actor_names(session, events)),
+        "attachments": console_attachments.views(session, case, user),
+        "timeline": timeline(events, actor_names(session, events), scrub),
         "failed": failed,
         "values": values or {},
         "problem": problem,

@@ -159,15 +159,21 @@ def _value(name: str, value: Any) -> str:
     return str(value)
 
 
-def timeline(events: list[CaseEvent], actors: dict[str, str]) -> list[Entry]:
-    """``actors``: each event's actor as staff read it (``history.actor_names``)."""
+def timeline(
+    events: list[CaseEvent],
+    actors: dict[str, str],
+    scrub: Callable[[Any], Any] = lambda value: value,
+) -> list[Entry]:
+    """``actors``: each event's actor as staff read it (``history.actor_names``); ``scrub``
+    takes out of the texts what the reader may not know of the complainant
+    (``identity.scrubber``)."""
     return [
         Entry(
             when=e.occurred_at,
             actor=actors.get(e.actor, e.actor),
             role=role_label(e.role) if e.role else None,
-            text=_describe(e),
-            details=_details(e),
+            text=scrub(_describe(e)),
+            details=scrub(_details(e)),
             late=e.within_standard is False,
             note=e.kind == NOTE_KIND,
         )

@@ -10,6 +10,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import Response
 
+from services.workflow.cases import identity
 from services.workflow.cases.notifications import (
     ensure_may_resend,
     failed_deliveries,
@@ -34,7 +35,10 @@ def failed(request: Request, user: ConsoleUser, session: SessionDep) -> Response
         request,
         "notifikasi.html",
         {
-            "failures": failed_deliveries(session, LISTED),
+            "failures": [
+                (outcome, case, identity.scrubber(case, user)(outcome.detail))
+                for outcome, case in failed_deliveries(session, LISTED)
+            ],
             "may_resend": may_resend(user),
             "resender": ROLE_LABELS[complainant_desk()],
             "channels": CHANNEL_LABELS,

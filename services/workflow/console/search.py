@@ -10,7 +10,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from pydantic import ValidationError
 
-from services.workflow.cases import search
+from services.workflow.cases import identity, search
 from services.workflow.console.pages import TEMPLATES, page
 from services.workflow.console.session import ConsoleUser
 from services.workflow.dependencies import SessionDep
@@ -50,7 +50,7 @@ def _problems(exc: ValidationError) -> list[str]:
 
 
 @router.get("/cari")
-def find(request: Request, _user: ConsoleUser, session: SessionDep) -> Response:
+def find(request: Request, user: ConsoleUser, session: SessionDep) -> Response:
     given = _filter_input(request)
     form = {name: request.query_params.get(name, "") for name in FIELDS}
     context: dict[str, Any] = {
@@ -69,7 +69,7 @@ def find(request: Request, _user: ConsoleUser, session: SessionDep) -> Response:
     try:
         filters = search.CaseFilter.model_validate(given)
         now = clock.now()
-        found = search.find_cases(session, filters, now=now)
+        found = search.find_cases(session, filters, now=now, reader=user)
     except ValidationError as exc:
         context["problems"] = _problems(exc)
         return page(request, "cari.html", context, status_code=422)
@@ -78,7 +78,12 @@ def find(request: Request, _user: ConsoleUser, session: SessionDep) -> Response:
         return page(request, "cari.html", context, status_code=422)
     context.update(
         results=[
-            (case, search.status_label(case.status), step_clock.is_overdue(case, now))
+            (
+                case,
+                identity.scrubber(case, user)(case.subject),
+                search.status_label(case.status),
+                step_clock.is_overdue(case, now),
+            )
             for case in found.cases
         ],
         total=found.total,

@@ -13,16 +13,18 @@ from fastapi.responses import Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from services.workflow.cases import identity
 from services.workflow.cases.taking import Taken, ensure_may_take, take_complaint, taken
 from services.workflow.console.pages import page
 from services.workflow.console.session import ConsoleUser
 from services.workflow.dependencies import SessionDep
 from services.workflow.errors import CaseNotFound
 from services.workflow.models import StaffUser
-from shared.messaging.contracts import ReceivedVia
+from shared.messaging.contracts import Identity, ReceivedVia
 from shared.messaging.contracts.filing import (
     CHANNEL_FORM_CHOICES,
     COMPLAINT_LABELS,
+    IDENTITY_FORM_CHOICES,
     ComplaintIn,
     ReporterIn,
     complaint_data,
@@ -46,7 +48,8 @@ LIMITS = {**text_limits(ReporterIn), **text_limits(ComplaintIn)}
 @router.get("")
 def taking_form(request: Request, user: ConsoleUser) -> Response:
     ensure_may_take(user)
-    return _form(request, {"taking_id": str(uuid.uuid4()), "channels": []}, {})
+    fresh = {"taking_id": str(uuid.uuid4()), "identity": Identity.SHOWN.value, "channels": []}
+    return _form(request, fresh, {})
 
 
 @router.post("")
@@ -54,6 +57,7 @@ def take(request: Request, user: ConsoleUser, session: SessionDep, form: Form) -
     ensure_may_take(user)
     values: dict[str, Any] = {name: form.get(name) for name in LABELS}
     values["channels"] = form.getlist("channels")
+    values["identity"] = form.get("identity") or Identity.SHOWN.value
     values["taking_id"] = _taking_id(form.get("taking_id"))
     judged = judge(
         ComplaintIn, complaint_data(form.get, form.getlist), LABELS, complaint_field, form
@@ -111,6 +115,7 @@ def _form(
             "errors": errors,
             "limits": LIMITS,
             "channel_choices": CHANNEL_FORM_CHOICES,
+            "identity_choices": IDENTITY_FORM_CHOICES,
             "ways": RECEIVED_VIA_LABELS,
         },
         status_code=status_code,
@@ -127,6 +132,8 @@ def _receipt(request: Request, session: Session, done: Taken) -> Response:
         {
             "record": record,
             "access_token": done.access_token,
+            "anonymous_name": identity.ANONYMOUS_NAME,
+            "identity_label": identity.receipt_label(record.identity),
             "way": RECEIVED_VIA_LABELS.get(record.received_via, record.received_via),
             "taker": (taker.full_name or taker.username) if taker else record.taken_by,
             "desk": ROLE_LABELS[complainant_desk()],

@@ -21,6 +21,7 @@ from sqlalchemy import ColumnElement, select, update
 from sqlalchemy.orm import InstrumentedAttribute, Session
 from sqlalchemy.orm.attributes import set_committed_value
 
+from services.workflow.cases import identity
 from services.workflow.cases.history import SYSTEM_ACTOR, record
 from services.workflow.models import Case
 from services.workflow.sla import step_clock
@@ -238,7 +239,7 @@ def _tell(
             tracking_code=case.tracking_code,
             recipient=Reporter(name=name, email=email),
             channels=(Channel.EMAIL,),
-            subject=case.subject,
+            subject=identity.mail_subject(case),
             note=note,
         ),
     )
