@@ -8,6 +8,7 @@ complaint's tracking code; uvicorn's and Celery's own lines go the same way.
 from __future__ import annotations
 
 import logging
+import re
 import sys
 from typing import Any, TextIO
 
@@ -32,6 +33,9 @@ REQUEST_ID_HEADER = "X-Request-ID"
 PATH_IDS = ("tracking_code", "case_id", "notification_id")
 MAX_ID_LENGTH = 64
 ACCESS_ARGS = 5
+# Query parameters that carry a secret (the portal's one-time access link): masked in the access
+# log, which otherwise writes the whole address.
+SECRET_QUERY = re.compile(r"([?&]token=)[^&#\s]*")
 # uvicorn's own loggers: their lines go through the root handler like everyone else's.
 UVICORN_LOGGERS = ("uvicorn", "uvicorn.error", "uvicorn.access")
 
@@ -64,13 +68,17 @@ class TextFormatter(logging.Formatter):
 
 
 class AccessFieldsFilter(logging.Filter):
-    """uvicorn's access line as fields (method, path, status) a log query can filter on."""
+    """uvicorn's access line as fields (method, path, status) a log query can filter on, with
+    a secret in its address masked."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         args = record.args
         # uvicorn's arguments: client, method, path, HTTP version, status.
         if record.name == "uvicorn.access" and isinstance(args, tuple) and len(args) == ACCESS_ARGS:
-            _, record.http_method, record.http_path, _, record.http_status = args
+            client, method, path, version, status = args
+            path = SECRET_QUERY.sub(r"\1[redacted]", str(path))
+            record.args = (client, method, path, version, status)
+            record.http_method, record.http_path, record.http_status = method, path, status
         return True
 
 
