@@ -6,16 +6,38 @@ one opens the tracking page."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
+import pytest
 
 from shared.web.pages import CSRF_COOKIE
 from tools.harness.desk import Desk
+from tools.harness.environment import service_environment
 from tools.harness.processes import wait_for
+from tools.harness.smtp import SmtpServer
 
 LINK = re.compile(r"https?://\S+/lacak/pulihkan\?token=[A-Za-z0-9_%-]+")
+
+
+@pytest.fixture
+def service_env(
+    tmp_path: Path, broker_url: str, database_urls: dict[str, str], smtp_server: SmtpServer
+) -> dict[str, str]:
+    """The journeys' environment, with cookies the test's plain http carries (the portal's
+    pages are used as a browser would)."""
+    return service_environment(
+        tmp_path / "var",
+        broker_url,
+        database_urls,
+        smtp_host="127.0.0.1",
+        smtp_port=str(smtp_server.port),
+        secure_cookies="false",
+        broker_visibility_timeout="6",
+        broker_restore_interval="1",
+    )
 
 
 def access_link_email(system: Desk, code: str) -> Any:
