@@ -1,6 +1,7 @@
 """Intake tables: the complaint as the citizen filed it, what the citizen sees of its way (and
 the notices that never reached them), the files the complainant attached, and the app channel
-(the in-app inbox and the Web Push subscriptions it is pushed to)."""
+(the in-app inbox and the Web Push subscriptions it is pushed to), and the one-time links that
+let a complainant who lost their access token set a new one."""
 
 from __future__ import annotations
 
@@ -169,3 +170,20 @@ class FilingKey(Base):
     complaint_id: Mapped[str | None] = mapped_column(ForeignKey("complaints.id"))
     answer: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+
+class AccessLink(Base):
+    """A one-time link that lets a complainant who lost their access token set a new one (see
+    ``tracking.access_links``). The link's token is stored only as its hash, as the access
+    token is; a link works once (``used_at``), until ``expires_at``, and only while no newer
+    link for the same complaint was asked for (``superseded_at``)."""
+
+    __tablename__ = "access_links"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    complaint_id: Mapped[str] = mapped_column(ForeignKey("complaints.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    superseded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -1,12 +1,15 @@
 """Intake's consumers: the complaints the Admin Pengaduan took in the console, the workflow's
 status changes, the notifier's "answer sent" and "notice reached no channel", the app
-channel's inbox messages, and the Web Push of each to each subscribed browser.
+channel's inbox messages, the Web Push of each to each subscribed browser, and the one-time
+access links asked for through the API or the portal.
 
 ``shared.messaging.consumer`` gives each one transaction and drops a message it already applied; the
 logic lives in ``complaints``, ``inbox`` and ``push_delivery`` as plain functions.
 """
 
 from __future__ import annotations
+
+from sqlalchemy.orm import Session
 
 from services.intake.app_channel.inbox import deliver_to_inbox
 from services.intake.app_channel.push_delivery import (
@@ -17,10 +20,12 @@ from services.intake.app_channel.push_delivery import (
 )
 from services.intake.database import get_db
 from services.intake.filing.complaints import apply_answer, apply_status_change, file_taken
+from services.intake.tracking.access_links import issue
 from services.intake.tracking.notices import record_delivered, record_undeliverable
 from shared.messaging.celery_app import get_celery
 from shared.messaging.consumer import TaskOptions, consumer
 from shared.messaging.contracts import (
+    INTAKE_ACCESS_LINK_TASK,
     INTAKE_ANSWERED_TASK,
     INTAKE_DELIVERED_TASK,
     INTAKE_INBOX_TASK,
@@ -28,6 +33,7 @@ from shared.messaging.contracts import (
     INTAKE_STATUS_TASK,
     INTAKE_TAKEN_TASK,
     INTAKE_UNDELIVERABLE_TASK,
+    AccessLinkRequestedV1,
     CaseStatusChangedV1,
     ComplaintAnsweredV1,
     ComplaintTakenV1,
@@ -77,3 +83,13 @@ push = consumer(
     on_retry=record_retry,
     on_given_up=record_given_up,
 )(send_push)
+
+
+def send_access_link(session: Session, message: AccessLinkRequestedV1) -> None:
+    issue(session, message)
+
+
+# A request for an access link: the complaint, if any, found here, off the request's path.
+access_link = consumer(
+    app, name=INTAKE_ACCESS_LINK_TASK, contract=AccessLinkRequestedV1, database=get_db
+)(send_access_link)

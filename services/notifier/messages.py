@@ -17,8 +17,9 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from markupsafe import Markup, escape
 
 from services.notifier.sop_words import sop_words
-from shared.messaging.contracts import NotificationKind, NotificationRequestedV1
+from shared.messaging.contracts import Channel, NotificationKind, NotificationRequestedV1
 from shared.runtime.settings import Settings, get_settings
+from shared.runtime.settings.groups import WebSettings
 from shared.wording.time_words import time_words
 
 OFFICE = "DPMPTSP Kota Madiun"
@@ -69,6 +70,7 @@ SUBJECTS: dict[NotificationKind, str] = {
     NotificationKind.DISPOSITION_ASSIGNED: (
         "Disposisi untuk Anda: laporan pengaduan {tracking_code}"
     ),
+    NotificationKind.ACCESS_LINK: "Tautan token akses baru: laporan pengaduan {tracking_code}",
 }
 
 # Kinds whose ``note`` is the point of the message: the reason or request for the complainant;
@@ -117,6 +119,17 @@ def check_complete(msg: NotificationRequestedV1) -> None:
         raise IncompleteNotification(f"notification {msg.message_id} ({msg.kind}) has no deadline")
     if msg.kind in NEEDS_NOTE and not msg.note:
         raise IncompleteNotification(f"notification {msg.message_id} ({msg.kind}) has no note")
+    if msg.kind is NotificationKind.ACCESS_LINK:
+        check_access_link(msg)
+
+
+def check_access_link(msg: NotificationRequestedV1) -> None:
+    """An access link needs its link, and goes by email or SMS only: the app channel's inbox
+    (intake's table, and the message on its way there) would keep the link in clear."""
+    if msg.access_link is None:
+        raise IncompleteNotification(f"notification {msg.message_id} (access_link) has no link")
+    if Channel.APP in msg.channels:
+        raise IncompleteNotification(f"notification {msg.message_id}: access link to the app")
 
 
 def compose(
@@ -142,6 +155,7 @@ def compose(
         "tracking_url": web.tracking_url(msg.tracking_code),
         "console_url": web.console_url,
         "sop": sop_words(msg.kind),
+        **access_link_words(msg, settings, web),
     }
     verbatim = {"answer": msg.answer or "", "note": msg.note or ""}
     # Only the subject template is parsed by format(); braces in citizens' text are left alone.
@@ -153,6 +167,19 @@ def compose(
         fields | verbatim, title=subject
     )
     return Composed(subject=subject, body=text, html=html)
+
+
+def access_link_words(
+    msg: NotificationRequestedV1, settings: Settings, web: WebSettings
+) -> dict[str, str]:
+    """An access link's address and when it stops working; empty for every other kind."""
+    link = msg.access_link
+    if link is None:
+        return {"access_link_url": "", "link_expires": ""}
+    return {
+        "access_link_url": web.access_link_url(link.token),
+        "link_expires": time_words(link.expires_at, ZoneInfo(settings.office.timezone)),
+    }
 
 
 def reply_due_words(msg: NotificationRequestedV1, settings: Settings) -> str:

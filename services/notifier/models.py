@@ -33,6 +33,8 @@ class Notification(Base):
     note: Mapped[str | None] = mapped_column(Text)
     # A request for information's reply deadline, for the kinds that name it.
     reply_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # An access link's one-time token and expiry, kept sealed as it came (never in clear).
+    access_link: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 

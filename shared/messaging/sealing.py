@@ -5,6 +5,7 @@ and from the workflow to the notifier (``NotificationRequestedV1``). A task's ar
 Redis, in Flower's task view and in a dead-letter record, so they carry those fields sealed
 (Fernet: AES-CBC with an HMAC), never in clear; only the services, which hold the key, open
 them. Flower and the logs show ids only besides (``shared.messaging.outbox.task_summary``).
+An access link's one-time token (``contracts.SealedLink``) travels sealed the same way.
 
 The key is derived from the services' shared secret (``PENGADUAN_JWT_SECRET``), as the other
 keys of this project are, under a label of its own; while the secret is rotated, what was sealed

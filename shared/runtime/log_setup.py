@@ -32,8 +32,9 @@ REQUEST_ID_HEADER = "X-Request-ID"
 PATH_IDS = ("tracking_code", "case_id", "notification_id")
 MAX_ID_LENGTH = 64
 ACCESS_ARGS = 5
-# Query parameters whose value is what a person searched for: never logged.
-SEARCH_PARAMETERS = frozenset({"q"})
+# Query parameters never logged: what a person searched for (``q``: maybe a complainant's name,
+# email or phone) and the portal's one-time access link (``token``).
+REDACTED_PARAMETERS = frozenset({"q", "token"})
 # uvicorn's own loggers: their lines go through the root handler like everyone else's.
 UVICORN_LOGGERS = ("uvicorn", "uvicorn.error", "uvicorn.access")
 
@@ -66,27 +67,27 @@ class TextFormatter(logging.Formatter):
 
 
 class AccessFieldsFilter(logging.Filter):
-    """uvicorn's access line as fields (method, path, status) a log query can filter on; the
-    value of a search (``q``, which may be a complainant's name, email or phone) left out."""
+    """uvicorn's access line as fields (method, path, status) a log query can filter on; a
+    search's value and a one-time link's token left out of its address."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         args = record.args
         # uvicorn's arguments: client, method, path, HTTP version, status.
         if record.name == "uvicorn.access" and isinstance(args, tuple) and len(args) == ACCESS_ARGS:
             client, method, path, version, status = args
-            path = without_search_text(str(path))
+            path = without_secrets(str(path))
             record.args = (client, method, path, version, status)
             record.http_method, record.http_path, record.http_status = method, path, status
         return True
 
 
-def without_search_text(path: str) -> str:
-    """``path`` with the value of each search parameter replaced by ``[redacted]``."""
+def without_secrets(path: str) -> str:
+    """``path`` with the value of each redacted parameter replaced by ``[redacted]``."""
     if "?" not in path:
         return path
     base, _, query = path.partition("?")
     parts = [
-        f"{name}=[redacted]" if name in SEARCH_PARAMETERS else f"{name}{sep}{value}"
+        f"{name}=[redacted]" if name in REDACTED_PARAMETERS else f"{name}{sep}{value}"
         for name, sep, value in (part.partition("=") for part in query.split("&"))
     ]
     return f"{base}?{'&'.join(parts)}"

@@ -27,8 +27,9 @@ from tests.browser.conftest import LiveSystem, running_system
 from tests.support.attachment_files import pdf, photo_with_gps
 from tests.support.browser import WINDOW_SIZES, browser_context, check_page, screenshot, watch
 from tools.harness.databases import PostgresDatabases, SqliteDatabases, fresh_set
-from tools.harness.desk import CITIZEN_EMAIL, STAFF_PASSWORD
+from tools.harness.desk import CITIZEN_EMAIL, STAFF_PASSWORD, Desk
 from tools.harness.environment import emptied_redis_db, service_environment
+from tools.harness.processes import wait_for
 from tools.harness.smtp import SmtpServer
 
 CITIZEN = "warga"  # the portal, no account
@@ -40,6 +41,7 @@ QUESTION = "Mohon lampirkan nomor permohonan OSS Anda."
 # openings and the two files attached (each counts as a lookup) fit below it.
 TRACKING_LIMIT = 8
 MISSING_CASE = uuid.UUID(int=0)
+MISSING_CODE = "PGD-0000-0000"
 
 
 def fill_the_form(page: Page, ids: dict[str, str]) -> None:
@@ -95,6 +97,12 @@ def look_up_until_limited(page: Page, ids: dict[str, str]) -> None:
         if answer.value is not None and answer.value.status == 429:
             return
     raise AssertionError(f"no 429 after {TRACKING_LIMIT + 1} lookups")
+
+
+def ask_for_a_link(page: Page, ids: dict[str, str]) -> None:
+    # A code of no complaint: the same answer, and the link of "pulihkan-akses" stays the latest.
+    page.fill("[name=kode]", MISSING_CODE)
+    page.get_by_role("button", name="Kirim tautan").click()
 
 
 def chart_labels_readable(page: Page) -> None:
@@ -182,6 +190,10 @@ PAGES = (
     Shown(
         "lacak-lampiran", CITIZEN, "/lacak/{attached}", "#lampiran-anda img", shoot="#lampiran-anda"
     ),
+    Shown("lupa-token", CITIZEN, "/lacak/lupa", "[name=kode]"),
+    Shown("lupa-token-terkirim", CITIZEN, "/lacak/lupa", "#pesan-tautan", then=ask_for_a_link),
+    Shown("pulihkan-akses", CITIZEN, "/lacak/pulihkan?token={link_token}", "#kode-pelacakan"),
+    Shown("tautan-tidak-dikenal", CITIZEN, "/lacak/pulihkan?token=x", "#minta-lagi", status=404),
     Shown("terlalu-banyak-permintaan", CITIZEN, "/lacak", then=look_up_until_limited),  # 429
     Shown("masuk", GUEST, "/console/masuk", "#form-masuk"),
     Shown("daftar-kerja-admin", ADMIN, "/console", WORKLIST, check=codes_open_cases, shoot=LIST),
@@ -322,7 +334,24 @@ def put_cases_in_place(system: LiveSystem) -> dict[str, str]:
     ids.update({name: case_ids[name] for name in places})  # the console opens cases by id
     filed_tokens = {name: f["access_token"] for name, f in filed.items()}
     ids.update({f"{name}_token": token for name, token in filed_tokens.items()})
+    ids["recovered"], ids["link_token"] = emailed_link(desk)
     return ids
+
+
+def emailed_link(desk: Desk) -> tuple[str, str]:
+    """A complaint whose complainant asked for a one-time access link; its code and the link's
+    token, read from the email (the link's page only looks at it: it stays usable)."""
+    code = desk.file_complaint()["tracking_code"]
+    assert desk.intake.post(f"/api/v1/complaints/{code}/access-link").status_code == 202
+
+    def token() -> str | None:
+        mails = [m for m in desk.emails_to() if code in str(m["Subject"])]
+        found = [
+            re.search(r"/lacak/pulihkan\?token=([A-Za-z0-9_-]+)", m.get_content()) for m in mails
+        ]
+        return next((f.group(1) for f in found if f is not None), None)
+
+    return code, wait_for(token, 60, "the access link by email")  # type: ignore[no-any-return]
 
 
 def attach_at_filing(system: LiveSystem, filed: dict[str, str]) -> None:

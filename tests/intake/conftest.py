@@ -17,6 +17,8 @@ from services.intake.api.app import create_app
 from services.intake.app_channel.inbox import deliver_to_inbox
 from services.intake.database import get_db
 from services.intake.models import Attachment, Complaint, TimelineEntry
+from services.intake.tracking.codes import hash_access_token, new_access_token
+from shared.database.engine import utcnow
 from shared.database.shared_tables import OutboxMessage
 from shared.messaging.consumer import consume_once
 from shared.messaging.contracts import INTAKE_INBOX_TASK, InboxMessageV1, NotificationKind
@@ -51,6 +53,30 @@ def track(client: TestClient, tracking_code: str, token: str) -> dict[str, Any]:
     response = client.get(f"/api/v1/complaints/{tracking_code}", headers={"X-Access-Token": token})
     assert response.status_code == 200, response.text
     return response.json()
+
+
+def complaint_without_contact(tracking_code: str = "PGD-ANNN-0NYM") -> str:
+    """A complaint with no name and no contact (as an anonymous one is), put straight into the
+    database; its tracking code."""
+    with get_db().transaction() as session:
+        session.add(
+            Complaint(
+                id=str(uuid.uuid4()),
+                tracking_code=tracking_code,
+                access_token_hash=hash_access_token(new_access_token()),
+                identity="anonymous",
+                reporter_name=None,
+                reporter_email=None,
+                reporter_phone=None,
+                subject="Pungutan liar di loket",
+                description="Petugas loket meminta uang tambahan di luar ketentuan.",
+                channels=["app"],
+                status="submitted",
+                status_sequence=0,
+                created_at=utcnow(),
+            )
+        )
+    return tracking_code
 
 
 def row_counts() -> dict[str, int]:

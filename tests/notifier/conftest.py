@@ -23,6 +23,7 @@ from shared.messaging.contracts import (
     ChannelDeliveryV1,
     NotificationKind,
     NotificationRequestedV1,
+    OneTimeLink,
     Reporter,
 )
 from shared.runtime.settings import get_settings
@@ -30,12 +31,18 @@ from shared.runtime.settings.project import SERVICES
 from tools.harness.databases import PostgresDatabases, SqliteDatabases
 
 CITIZEN_EMAIL = "siti.aminah@example.id"
+ACCESS_LINK = NotificationKind.ACCESS_LINK
 ANSWER = "Izin usaha Anda telah terbit — silakan unduh melalui OSS dengan NIB Anda."
 
 
 NOTE = "Mohon lampirkan nomor permohonan izin {dan} tanggal pengajuannya."
 # A reply deadline: Friday 18 December 2026 at the office's closing time (16.00 WIB).
 REPLY_DUE = datetime(2026, 12, 18, 9, 0, tzinfo=UTC)
+# An access link's one-time token, as intake draws it, and its expiry (16.30 WIB).
+LINK = OneTimeLink(
+    token="q9Zs3v8Kx1Lr0Tn5Wm2Yb7Hc4Jd6Fg8Ae1Up3Io5Rk",
+    expires_at=datetime(2026, 12, 18, 9, 30, tzinfo=UTC),
+)
 
 
 def notification(
@@ -49,11 +56,13 @@ def notification(
         kind=kind,
         tracking_code=code,
         recipient=Reporter(name="Siti Aminah", email=email, phone="+6281234567890"),
-        channels=channels,
+        # An access link never goes to the app's inbox (it would sit there in clear).
+        channels=tuple(c for c in channels if c is not Channel.APP or kind is not ACCESS_LINK),
         subject="Izin usaha belum terbit",
         answer=ANSWER if kind is NotificationKind.ANSWER else None,
         note=NOTE if kind in NEEDS_NOTE else None,
         reply_due_at=REPLY_DUE if kind in NEEDS_REPLY_DUE else None,
+        access_link=LINK if kind is ACCESS_LINK else None,
     )
 
 

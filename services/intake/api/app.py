@@ -13,11 +13,11 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import IntegrityError
 
-from services.intake.api import app_channel, attachments, complaints
+from services.intake.api import access_link, app_channel, attachments, complaints
 from services.intake.api.body_limit import BodyLimit
 from services.intake.database import get_db
 from services.intake.metrics import registry_for
-from services.intake.portal import filing_pages, tracking_pages
+from services.intake.portal import filing_pages, recovery_pages, tracking_pages
 from services.intake.portal.error_pages import error_page
 from services.intake.tracking.codes import CodeSpaceExhausted
 from shared.process.service_wiring import relay_lifespan
@@ -55,6 +55,9 @@ pelayanan perizinan berusaha dan non berusaha.
 4. Bila memilih saluran `app`: baca kotak masuk di `GET .../messages`, pantau secara langsung
    di `GET .../events` (Server-Sent Events), atau aktifkan notifikasi push peramban dengan
    kunci dari `GET /api/v1/push/public-key` dan `POST .../push-subscriptions`.
+5. Kehilangan token akses? Minta tautan sekali pakai dengan
+   `POST /api/v1/complaints/{{kode_pelacakan}}/access-link`: bila laporan mencantumkan email
+   atau nomor HP, tautan untuk membuat token akses baru dikirim ke sana.
 
 Laporan pengaduan ditangani dalam {step_count_words()} SOP, {_standards()}
 (total {total_standard_minutes()} menit).
@@ -102,6 +105,7 @@ def create_app() -> FastAPI:
 
     app.include_router(readiness_router(get_db))
     app.include_router(complaints.router)
+    app.include_router(access_link.router)
     app.include_router(attachments.router)
     app.include_router(app_channel.router)
     app.include_router(metrics_router(registry_for(get_db)))
@@ -111,6 +115,7 @@ def create_app() -> FastAPI:
         app, error_page, max_multipart_bytes=limits.max_files * limits.max_bytes + MAX_FORM_BYTES
     )
     app.include_router(filing_pages.router)
+    app.include_router(recovery_pages.router)  # before /lacak/{kode}, which would take its paths
     app.include_router(tracking_pages.router)
     app.include_router(favicon_router())
     app.include_router(manifest_router(f"Pengaduan {OFFICE}", "Pengaduan"))

@@ -1,5 +1,6 @@
 """Requests per client address on the citizens' routes that cost something or could be used to
-guess: filing (``settings.limits.filing``) and tracking lookups (``settings.limits.tracking``).
+guess: filing (``settings.limits.filing``), tracking lookups (``settings.limits.tracking``) and
+access links (``settings.limits.access_link``, and ``access_link_per_code`` per tracking code).
 Counted in Redis (the broker's) in a moving window, so every API process shares the counts.
 
 The client is ``request.client.host``: uvicorn sets it from X-Forwarded-For only for the proxies
@@ -31,10 +32,14 @@ KEY_PREFIX = "pengaduan:intake"
 # A citizen's request must not hang on a broker that does not answer.
 REDIS_TIMEOUT_SECONDS = 1.0
 
-Kind = Literal["filing", "tracking"]
+Kind = Literal["filing", "tracking", "access_link", "access_link_per_code"]
+# One message for both access-link limits: which one was reached must not matter to the asker.
+_ACCESS_LINK_MESSAGE = "Terlalu banyak permintaan tautan akses."
 _MESSAGES: dict[Kind, str] = {
     "filing": "Terlalu banyak laporan pengaduan dikirim dari alamat Anda.",
     "tracking": "Terlalu banyak permintaan pelacakan dari alamat Anda.",
+    "access_link": _ACCESS_LINK_MESSAGE,
+    "access_link_per_code": _ACCESS_LINK_MESSAGE,
 }
 
 
@@ -55,8 +60,8 @@ def _limiter(url: str) -> MovingWindowRateLimiter:
 
 
 def _item(kind: Kind) -> RateLimitItem:
-    settings = get_settings()
-    return _parsed(settings.limits.filing if kind == "filing" else settings.limits.tracking)
+    limit: str = getattr(get_settings().limits, kind)
+    return _parsed(limit)
 
 
 @lru_cache(maxsize=8)
@@ -84,19 +89,22 @@ def wait_text(seconds: int) -> str:
 
 def count(kind: Kind, request: Request) -> None:
     """Count one request of ``kind`` from its client; ``RateLimited`` once over the limit."""
-    client = client_of(request)
+    count_for(kind, client_of(request))
+
+
+def count_for(kind: Kind, key: str) -> None:
+    """Count one request of ``kind`` for ``key`` (a client address, or a tracking code);
+    ``RateLimited`` once over the limit."""
     item = _item(kind)
     try:
         limiter = _limiter(_broker_url())
-        if limiter.hit(item, kind, client):
+        if limiter.hit(item, kind, key):
             return
-        wait = max(
-            1, math.ceil(limiter.get_window_stats(item, kind, client).reset_time - time.time())
-        )
+        wait = max(1, math.ceil(limiter.get_window_stats(item, kind, key).reset_time - time.time()))
     except StorageError as exc:
         log.warning("request limits unavailable, %s not counted: %s", kind, exc.storage_error)
         return
-    log.warning("%s limit reached for client %s", kind, client)
+    log.warning("%s limit reached for %s", kind, key)
     raise RateLimited(f"{_MESSAGES[kind]} Coba lagi dalam {wait_text(wait)}.", retry_after=wait)
 
 

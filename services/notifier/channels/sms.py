@@ -16,7 +16,12 @@ from typing import Any, Protocol
 import httpx
 
 from services.notifier.channels.sms_text import fit
-from services.notifier.messages import OFFICE, check_complete, reply_due_words
+from services.notifier.messages import (
+    OFFICE,
+    access_link_words,
+    check_complete,
+    reply_due_words,
+)
 from services.notifier.sop_words import sop_words
 from shared.messaging.contracts import STAFF_KINDS, NotificationKind, NotificationRequestedV1
 from shared.runtime.settings import Settings, get_settings
@@ -198,6 +203,7 @@ def sms_text(
     due = reply_due_words(msg, settings)
     page = web.tracking_url(code)
     sop = sop_words(msg.kind)
+    words = access_link_words(msg, settings, web)
     texts = {
         NotificationKind.FILED: f"Pengaduan Anda diterima dengan kode {code}. Pantau di {page} "
         "dengan token akses Anda.",
@@ -222,6 +228,9 @@ def sms_text(
         f"terlambat. {msg.note} Buka {web.console_url}",
         NotificationKind.DISPOSITION_ASSIGNED: f"Disposisi untuk Anda: laporan pengaduan {code}. "
         f"{msg.note} Buka {web.console_url}",
+        NotificationKind.ACCESS_LINK: f"Tautan untuk membuat token akses baru pengaduan {code}, "
+        f"sekali pakai, berlaku sampai {words['link_expires']}: {words['access_link_url']} "
+        "Abaikan bila Anda tidak memintanya.",
     }
     link = web.console_url if msg.kind in STAFF_KINDS else page
     return fit(" ".join(texts[msg.kind].split()) + SIGN, link=link)

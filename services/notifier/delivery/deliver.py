@@ -31,7 +31,7 @@ from services.notifier.models import (
 from shared.database.engine import utcnow
 from shared.messaging.contracts import (
     INTAKE_ANSWERED_TASK,
-    STAFF_KINDS,
+    UNRECORDED_KINDS,
     WORKFLOW_NOTIFIED_TASK,
     Channel,
     ChannelDeliveryV1,
@@ -71,6 +71,7 @@ def fan_out(session: Session, msg: NotificationRequestedV1) -> list[ChannelDeliv
                 answer=msg.answer,
                 note=msg.note,
                 reply_due_at=msg.reply_due_at,
+                access_link=msg.model_dump(mode="json", include={"access_link"})["access_link"],
                 created_at=utcnow(),
             )
         )
@@ -129,6 +130,7 @@ def load_notification(session: Session, notification_id: uuid.UUID) -> Notificat
         answer=row.answer,
         note=row.note,
         reply_due_at=row.reply_due_at,
+        access_link=row.access_link,  # sealed: opened by the contract's validator
     )
 
 
@@ -157,8 +159,9 @@ def report_outcome(session: Session, msg: NotificationRequestedV1, delivery: Del
 def tell_workflow(session: Session, msg: NotificationRequestedV1, delivery: Delivery) -> None:
     """Put the outcome on the case's record in the workflow, once per delivery and re-send (the
     message id is derived from the notification, channel and re-send, so a rerun finds the
-    outbox row). Staff notifications are not the case's record: they stay here."""
-    if msg.kind in STAFF_KINDS or delivery.status not in FINAL:
+    outbox row). Staff notifications and access links are not the case's record: they stay
+    here."""
+    if msg.kind in UNRECORDED_KINDS or delivery.status not in FINAL:
         return
     key = f"{msg.message_id}:{delivery.channel}"
     if delivery.resends:

@@ -18,7 +18,7 @@ from services.notifier.models import Delivery, DeliveryStatus, Notification
 from shared.messaging.contracts import (
     INTAKE_DELIVERED_TASK,
     INTAKE_UNDELIVERABLE_TASK,
-    STAFF_KINDS,
+    UNRECORDED_KINDS,
     Channel,
     NoticeDeliveredV1,
     NoticeUndeliverableV1,
@@ -40,7 +40,7 @@ def tell_intake_if_undeliverable(
 
     The notice's row is locked first: two channels failing for good at the same moment would
     otherwise each see the other still trying, and neither would tell."""
-    if msg.kind in STAFF_KINDS or not channels:
+    if msg.kind in UNRECORDED_KINDS or not channels:
         return None
     session.get(Notification, str(msg.message_id), with_for_update=True)
     deliveries = {
@@ -68,7 +68,11 @@ def tell_intake_delivered_after_all(
 ) -> None:
     """A re-send got through: if intake was told the notice reached no channel, it stops saying
     so (intake ignores this for a notice it was never told of). Once per delivery and re-send."""
-    if msg.kind in STAFF_KINDS or delivery.status != DeliveryStatus.SENT or not delivery.resends:
+    if (
+        msg.kind in UNRECORDED_KINDS
+        or delivery.status != DeliveryStatus.SENT
+        or not delivery.resends
+    ):
         return
     key = f"{msg.message_id}:{delivery.channel}:resend-{delivery.resends}"
     delivered = NoticeDeliveredV1(

@@ -174,6 +174,9 @@ class NotificationKind(StrEnum):
     # A request for information: halfway to the reply deadline, and the close at it.
     INFORMATION_REMINDER = "information_reminder"
     CLOSED_NO_RESPONSE = "closed_no_response"
+    # A one-time link to set a new access token, to the contact of a complainant who lost
+    # theirs (``access_link`` carries it, sealed).
+    ACCESS_LINK = "access_link"
     # To staff: a case arrived in the recipient's worklist (``note`` names the step).
     WORKLIST_ARRIVAL = "worklist_arrival"
     # To staff: a case of the recipient's role nears its step's due time (Mutu Baku), and a
@@ -217,6 +220,35 @@ STAFF_KINDS = frozenset(
 )
 
 
+# Kinds kept off the case's record (and so off the operators' re-sends) and off the tracking
+# page's undelivered notices: staff's own mail, and the access link, a secret for someone who
+# cannot open the tracking page; a re-send of an expired link helps no one, a new request does.
+UNRECORDED_KINDS = STAFF_KINDS | {NotificationKind.ACCESS_LINK}
+
+
+class OneTimeLink(BaseModel):
+    """The secret of an ACCESS_LINK notification: the one-time token the link carries (intake
+    keeps only its hash) and when it stops working."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    token: str
+    expires_at: datetime
+
+
+def _seal_link(link: OneTimeLink) -> str:
+    return seal(link.model_dump(mode="json"))
+
+
+# As SealedReporter: a OneTimeLink in Python, one sealed token on the wire, so the link never
+# sits in clear in Redis, Flower's task view, a dead letter or the notifier's table.
+SealedLink = Annotated[
+    OneTimeLink,
+    BeforeValidator(_open),
+    PlainSerializer(_seal_link, return_type=str, when_used="json"),
+]
+
+
 class NotificationRequestedV1(Message):
     """intake or workflow -> notifier: tell the complainant something on their channels."""
 
@@ -234,6 +266,8 @@ class NotificationRequestedV1(Message):
     # Added later, optional: with an answer, until when the complainant may rate it and ask for
     # the case to be reopened (the workflow reckons it in office days).
     reopen_until: datetime | None = None
+    # Added later, optional: an ACCESS_LINK's one-time link, sealed (see SealedLink).
+    access_link: SealedLink | None = None
 
 
 class ChannelDeliveryV1(Message):
@@ -339,6 +373,15 @@ class InboxMessageV1(Message):
     kind: NotificationKind
     title: str
     body: str  # plain text, in Indonesian
+
+
+class AccessLinkRequestedV1(Message):
+    """intake API -> intake worker: someone asked for an access link for ``tracking_code``
+    (which may not exist, or have no contact). The API sends this for every well-formed code
+    alike, so its answer and its work say nothing of the code; the worker finds out."""
+
+    version: Literal[1] = 1
+    tracking_code: str
 
 
 class PushDeliveryV1(Message):

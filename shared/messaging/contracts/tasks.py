@@ -30,3 +30,5 @@ RESEND_TASK = "notifier.delivery.resend"
 DELIVERY_SWEEP_TASK = "notifier.delivery.sweep"
 INTAKE_INBOX_TASK = "intake.inbox.deliver"
 INTAKE_PUSH_TASK = "intake.push.send"
+# intake API -> intake worker: a request for a one-time access link (any well-formed code).
+INTAKE_ACCESS_LINK_TASK = "intake.access_link.requested"

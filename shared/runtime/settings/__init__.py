@@ -37,7 +37,6 @@ from shared.runtime.settings.groups import (
     DatabaseSettings,
     DeploymentSettings,
     FaultSettings,
-    LimitSettings,
     LogSettings,
     MetricsSettings,
     OfficeSettings,
@@ -45,6 +44,7 @@ from shared.runtime.settings.groups import (
     SlaSettings,
     WebSettings,
 )
+from shared.runtime.settings.limits import LimitSettings  # the citizens' limits
 from shared.runtime.settings.sources import VariablesSource
 
 

@@ -1,6 +1,6 @@
 """The settings of how the project runs, one group per thing an operator sets up: the mode and
-data, the databases, the broker, the outbox, staff login, the web addresses, the citizens'
-limits, the office calendar and its SLA, the attachments and their store, logs, metrics and the
+data, the databases, the broker, the outbox, staff login, the web addresses, the office
+calendar and its SLA, the attachments and their store, logs, metrics and the
 test-only fault injection.
 
 Each field reads the variable its ``validation_alias`` names (``PENGADUAN_*``, unchanged since
@@ -244,32 +244,13 @@ class WebSettings(Group):
         """The citizen's tracking page for one complaint (the access token is asked there)."""
         return f"{self.public_intake_url.rstrip('/')}/lacak?kode={quote(tracking_code)}"
 
+    def access_link_url(self, token: str) -> str:
+        """The one-time link that lets a complainant set a new access token."""
+        return f"{self.public_intake_url.rstrip('/')}/lacak/pulihkan?token={quote(token)}"
+
     @property
     def console_url(self) -> str:
         return f"{self.public_workflow_url.rstrip('/')}/console"
-
-
-class LimitSettings(Group):
-    """Citizens' limits: requests per client address, counted in Redis (a moving window, in the
-    `limits` library's syntax such as `10/hour` or `5 per minute`); one more answers `429` with
-    `Retry-After`, and while Redis is down nothing is counted."""
-
-    filing: str = setting(
-        "PENGADUAN_FILING_LIMIT", "10/hour", "Complaints filed (the API and the portal's form)."
-    )
-    tracking: str = setting(
-        "PENGADUAN_TRACKING_LIMIT",
-        "60/minute",
-        "Tracking lookups (the API's reads and the portal's tracking form).",
-    )
-
-    @field_validator("filing", "tracking")
-    @classmethod
-    def _rate_limit(cls, value: str) -> str:
-        from limits import parse  # noqa: PLC0415 - only the validator needs it
-
-        parse(value)  # raises ValueError on a malformed limit: refused at start
-        return value
 
 
 class OfficeSettings(Group):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 
-from shared.runtime.log_setup import AccessFieldsFilter, without_search_text
+from shared.runtime.log_setup import AccessFieldsFilter, without_secrets
 
 
 def test_the_search_text_is_left_out_of_the_access_line() -> None:
@@ -33,8 +33,8 @@ def test_the_search_text_is_left_out_of_the_access_line() -> None:
 
 
 def test_a_path_without_a_search_is_kept_as_it_is() -> None:
-    assert without_search_text("/console") == "/console"
-    assert without_search_text("/console/cari?status=answered") == "/console/cari?status=answered"
-    assert without_search_text("/console/cari?q=Budi+Santoso&offset=20") == (
+    assert without_secrets("/console") == "/console"
+    assert without_secrets("/console/cari?status=answered") == "/console/cari?status=answered"
+    assert without_secrets("/console/cari?q=Budi+Santoso&offset=20") == (
         "/console/cari?q=[redacted]&offset=20"
     )
