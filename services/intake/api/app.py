@@ -13,7 +13,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import IntegrityError
 
-from services.intake.api import app_channel, attachments, complaints
+from services.intake.api import app_channel, attachments, complaints, feedback
 from services.intake.api.body_limit import BodyLimit
 from services.intake.database import get_db
 from services.intake.metrics import registry_for
@@ -103,6 +103,7 @@ def create_app() -> FastAPI:
     app.include_router(readiness_router(get_db))
     app.include_router(complaints.router)
     app.include_router(attachments.router)
+    app.include_router(feedback.router)
     app.include_router(app_channel.router)
     app.include_router(metrics_router(registry_for(get_db)))
     # The citizens' portal: server-rendered pages over the same functions as the API's routes.
