@@ -17,7 +17,7 @@ from services.intake.api import app_channel, attachments, complaints, feedback
 from services.intake.api.body_limit import BodyLimit
 from services.intake.database import get_db
 from services.intake.metrics import registry_for
-from services.intake.portal import filing_pages, tracking_pages
+from services.intake.portal import feedback_pages, filing_pages, tracking_pages
 from services.intake.portal.error_pages import error_page
 from services.intake.tracking.codes import CodeSpaceExhausted
 from shared.process.service_wiring import relay_lifespan
@@ -113,6 +113,7 @@ def create_app() -> FastAPI:
     )
     app.include_router(filing_pages.router)
     app.include_router(tracking_pages.router)
+    app.include_router(feedback_pages.router)
     app.include_router(favicon_router())
     app.include_router(manifest_router(f"Pengaduan {OFFICE}", "Pengaduan"))
     return app

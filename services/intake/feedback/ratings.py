@@ -43,7 +43,9 @@ def rating_of_answer(session: Session, complaint: Complaint) -> Rating | None:
 
 
 def rate(session: Session, complaint: Complaint, score: int, comment: str | None) -> Rating:
-    """Keep the rating and tell the workflow, in the caller's transaction."""
+    """Keep the rating and tell the workflow, in the caller's transaction. A blank comment is
+    none."""
+    comment = comment or None
     check_answered(complaint)
     assert complaint.answered_at is not None  # noqa: S101 - check_answered saw to it
     if rating_of_answer(session, complaint) is not None:

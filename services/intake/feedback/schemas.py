@@ -32,8 +32,9 @@ class RatingIn(Strict):
         "(puas), 2 kurang baik, 1 tidak baik (tidak puas)",
         examples=[4],
     )
-    comment: Paragraphs | None = Field(
-        default=None,
+    # Text, not optional text: pydantic would count a too long optional text in "items".
+    comment: Paragraphs = Field(
+        default="",
         max_length=COMMENT_MAX,
         description="Tanggapan Anda (boleh kosong); bila tidak puas, menjadi alasan laporan "
         "pengaduan dibuka kembali",
@@ -49,10 +50,10 @@ class RatingIn(Strict):
             )
         return value
 
-    @field_validator("comment")
+    @field_validator("comment", mode="before")
     @classmethod
-    def _blank_is_none(cls, value: str | None) -> str | None:
-        return value or None
+    def _null_is_blank(cls, value: object) -> object:
+        return "" if value is None else value
 
 
 class ReopenIn(Strict):
