@@ -52,7 +52,8 @@ class TimelineEntryOut(BaseModel):
     label: str
     occurred_at: datetime
     note: str | None = Field(
-        default=None, description="Keterangan: alasan atau permintaan petugas, atau balasan Anda"
+        default=None,
+        description="Keterangan: alasan atau permintaan petugas, balasan Anda, atau teks jawaban",
     )
 
 
