@@ -150,6 +150,7 @@ class Shown:
 
 ADMIN, KASI, KOORDINATOR, TIM = Role.ADMIN, Role.KASI, Role.KOORDINATOR, Role.TIM_KOORDINASI
 ACTIONS, WORKLIST, LIST = "#tindakan form", "#daftar-kerja", "#antrean-peran"
+REOPENED = "#riwayat li:nth-last-child(2)"  # the answer, then "Dibuka kembali — …"
 
 PAGES = (
     Shown("formulir-pengaduan", CITIZEN, "/", "form"),
@@ -158,7 +159,7 @@ PAGES = (
     Shown("lacak-pengaduan", CITIZEN, "/lacak/{answered}", "#jawaban"),
     # After the answer: the rating given, a reopening (on the timeline), the close.
     Shown("lacak-dinilai", CITIZEN, "/lacak/{rated}", "#penilaian-anda", shoot="#jawaban"),
-    Shown("lacak-dibuka-kembali", CITIZEN, "/lacak/{reopened}", "#riwayat", shoot="#riwayat"),
+    Shown("lacak-dibuka-kembali", CITIZEN, "/lacak/{reopened}", "#riwayat", shoot=REOPENED),
     Shown("lacak-ditutup", CITIZEN, "/lacak/{closed}", "#ditutup", shoot="#jawaban"),
     Shown("lacak-permintaan-informasi", CITIZEN, "/lacak/{asked}", "[name=message]"),
     Shown(

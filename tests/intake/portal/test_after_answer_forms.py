@@ -171,12 +171,14 @@ def test_a_reopening_and_the_new_answer_on_the_page_and_its_timeline(
     status_change(code, "verifying", 12, note=REASON)
     page = shown(portal.get(f"/lacak/{code}").text)
     assert "Dibuka kembali — " in page
+    assert "Jawaban sebelumnya" in page  # the card keeps the answer, said to be the earlier one
     assert f"Alasan dibuka kembali:</span> {REASON}" in page
     assert "/penilaian" not in page and "/dibuka-kembali" not in page
 
     answer(code, SECOND)
     page = shown(portal.get(f"/lacak/{code}").text)
     assert re.search(rf'id="jawaban".*{re.escape(SECOND)}', page)
+    assert "Jawaban sebelumnya" not in page
     assert f"Jawaban:</span> {first}" in page  # the first answer, kept on the timeline
     assert f"Jawaban:</span> {SECOND}" not in page  # the one shown has its own card
     assert f'action="/lacak/{code}/penilaian"' in page
