@@ -31,7 +31,8 @@ class Notification(Base):
     subject: Mapped[str] = mapped_column(Text)
     answer: Mapped[str | None] = mapped_column(Text)
     note: Mapped[str | None] = mapped_column(Text)
-    # A request for information's reply deadline, for the kinds that name it.
+    # The deadline the notice names (``deliver.stored_deadline``): a request for information's
+    # reply deadline, for the kinds that name it; with an answer, its ``reopen_until``.
     reply_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # An access link's one-time token and expiry, kept sealed as it came (never in clear).
     access_link: Mapped[str | None] = mapped_column(Text)
