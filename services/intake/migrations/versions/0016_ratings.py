@@ -4,7 +4,7 @@ The complainant's rating of each answer (the SKM survey's 1-4 score, once per an
 the complaint, until when the answer may be reopened (from the workflow, through the notifier).
 
 Revision ID: 0016
-Revises: 0013
+Revises: 0015
 Create Date: 2026-12-07 06:30:00.000000
 
 """
@@ -18,7 +18,7 @@ import shared.database.engine  # noqa: F401 - column types render through it
 
 # revision identifiers, used by Alembic.
 revision: str = '0016'
-down_revision: Union[str, Sequence[str], None] = '0013'
+down_revision: Union[str, Sequence[str], None] = '0015'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
