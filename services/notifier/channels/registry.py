@@ -19,11 +19,13 @@ from services.notifier.channels.mail import (
     message_id_for,
 )
 from services.notifier.channels.sms import PermanentSmsError, sms_gateway, sms_text
+from services.notifier.channels.whatsapp import PermanentWhatsAppError, send_whatsapp
 from services.notifier.messages import compose
 from shared.messaging.contracts import (
     DELIVER_APP_TASK,
     DELIVER_EMAIL_TASK,
     DELIVER_SMS_TASK,
+    DELIVER_WHATSAPP_TASK,
     INTAKE_INBOX_TASK,
     Channel,
     InboxMessageV1,
@@ -35,7 +37,11 @@ from shared.runtime.settings import get_settings
 
 # Errors after which another try of the same channel cannot succeed: the delivery is recorded as
 # failed, with the reason.
-REFUSALS: tuple[type[Exception], ...] = (PermanentMailError, PermanentSmsError)
+REFUSALS: tuple[type[Exception], ...] = (
+    PermanentMailError,
+    PermanentSmsError,
+    PermanentWhatsAppError,
+)
 
 INBOX_NAMESPACE = uuid.UUID("7d2b9c4e-1f63-4a0b-9e85-c4a1d0f3b672")
 
@@ -84,6 +90,10 @@ def _send_sms(_: Session, msg: NotificationRequestedV1, address: str) -> str | N
     )
 
 
+def _send_whatsapp(_: Session, msg: NotificationRequestedV1, address: str) -> str | None:
+    return send_whatsapp(get_settings(), to=address, msg=msg)
+
+
 def _send_to_inbox(session: Session, msg: NotificationRequestedV1, _: str) -> str | None:
     """The app channel: the message goes to intake's queue (through the outbox, in this very
     transaction), which keeps it in the complainant's inbox, pushes it live over Server-Sent
@@ -115,6 +125,12 @@ ROUTES: dict[Channel, ChannelRoute] = {
         address=lambda recipient, _: recipient.phone,  # E.164 since intake
         send=_send_sms,
         missing_address="pengadu tidak memberikan nomor telepon",
+    ),
+    Channel.WHATSAPP: ChannelRoute(
+        task=DELIVER_WHATSAPP_TASK,
+        address=lambda recipient, _: recipient.phone,  # E.164 since intake
+        send=_send_whatsapp,
+        missing_address="pengadu tidak memberikan nomor telepon (WhatsApp)",
     ),
     Channel.APP: ChannelRoute(
         task=DELIVER_APP_TASK,

@@ -50,6 +50,7 @@ def record_delivery(session: Session, msg: NotificationDeliveredV1) -> None:
             "detail": msg.detail,
             "notification_id": str(msg.notification_id) if msg.notification_id else None,
             "attempts": msg.attempts,
+            "fallback": msg.fallback,
         },
     )
     if msg.notification_id is not None:
@@ -69,6 +70,7 @@ def _keep_outcome(
     outcome.status = msg.status
     outcome.detail = msg.detail
     outcome.attempts = msg.attempts
+    outcome.fallback = msg.fallback
     outcome.reported_at = msg.occurred_at
     session.flush()
 
