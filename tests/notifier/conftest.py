@@ -17,6 +17,7 @@ from shared.messaging.consumer import consume_once
 from shared.messaging.contracts import (
     DELIVER_EMAIL_TASK,
     DELIVER_SMS_TASK,
+    DELIVER_WHATSAPP_TASK,
     INTAKE_ANSWERED_TASK,
     NOTIFY_TASK,
     Channel,
@@ -81,7 +82,7 @@ def channel_jobs(msg: NotificationRequestedV1) -> list[tuple[str, ChannelDeliver
     jobs = [
         (row.task_name, ChannelDeliveryV1.model_validate(row.payload))
         for row in outbox_rows(None)
-        if row.task_name in (DELIVER_EMAIL_TASK, DELIVER_SMS_TASK)
+        if row.task_name in (DELIVER_EMAIL_TASK, DELIVER_SMS_TASK, DELIVER_WHATSAPP_TASK)
     ]
     return sorted(
         ((t, j) for t, j in jobs if j.notification_id == msg.message_id),

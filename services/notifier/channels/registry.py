@@ -18,7 +18,7 @@ from services.notifier.channels.mail import (
     email_sender,
     message_id_for,
 )
-from services.notifier.channels.sms import PermanentSmsError, sms_gateway, sms_text
+from services.notifier.channels.sms import PermanentSmsError, sms_configured, sms_gateway, sms_text
 from services.notifier.channels.whatsapp import PermanentWhatsAppError, send_whatsapp
 from services.notifier.messages import compose
 from shared.messaging.contracts import (
@@ -33,7 +33,7 @@ from shared.messaging.contracts import (
     Reporter,
 )
 from shared.messaging.outbox import enqueue_once
-from shared.runtime.settings import get_settings
+from shared.runtime.settings import Settings, get_settings
 
 # Errors after which another try of the same channel cannot succeed: the delivery is recorded as
 # failed, with the reason.
@@ -55,6 +55,8 @@ class ChannelRoute:
     address: Callable[[Reporter, str], str | None]  # (recipient, tracking code) -> address
     send: Callable[[Session, NotificationRequestedV1, str], str | None]
     missing_address: str  # the detail recorded when the recipient gave no address for it
+    # Whether the office set the channel up: a fallback tries only channels that can deliver.
+    configured: Callable[[Settings], bool]
 
 
 def delivery_key(notification_id: uuid.UUID, channel: Channel) -> str:
@@ -119,23 +121,28 @@ ROUTES: dict[Channel, ChannelRoute] = {
         address=lambda recipient, _: recipient.email,
         send=_send_email,
         missing_address="pengadu tidak memberikan alamat email",
+        # Unset SMTP keeps mail in a local Maildir: kept, but it reaches no complainant.
+        configured=lambda settings: settings.mail.host is not None,
     ),
     Channel.SMS: ChannelRoute(
         task=DELIVER_SMS_TASK,
         address=lambda recipient, _: recipient.phone,  # E.164 since intake
         send=_send_sms,
         missing_address="pengadu tidak memberikan nomor telepon",
+        configured=sms_configured,
     ),
     Channel.WHATSAPP: ChannelRoute(
         task=DELIVER_WHATSAPP_TASK,
         address=lambda recipient, _: recipient.phone,  # E.164 since intake
         send=_send_whatsapp,
         missing_address="pengadu tidak memberikan nomor telepon (WhatsApp)",
+        configured=lambda settings: settings.whatsapp.configured(),
     ),
     Channel.APP: ChannelRoute(
         task=DELIVER_APP_TASK,
         address=lambda _, tracking_code: tracking_code,  # the complaint's own inbox
         send=_send_to_inbox,
         missing_address="",  # never: every complaint has its inbox
+        configured=lambda _: True,
     ),
 }
