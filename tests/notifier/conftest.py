@@ -29,6 +29,7 @@ from shared.messaging.contracts import (
 from shared.runtime.settings import get_settings
 from shared.runtime.settings.project import SERVICES
 from tools.harness.databases import PostgresDatabases, SqliteDatabases
+from tools.harness.smtp import RefusingInbox, SmtpServer
 
 CITIZEN_EMAIL = "siti.aminah@example.id"
 ANSWER = "Izin usaha Anda telah terbit — silakan unduh melalui OSS dengan NIB Anda."
@@ -137,3 +138,14 @@ def setting(monkeypatch: pytest.MonkeyPatch, configured: dict[str, str]) -> Iter
 
     yield apply
     get_settings.cache_clear()
+
+
+@pytest.fixture
+def refusing_smtp(setting: Any) -> Iterator[RefusingInbox]:
+    """An SMTP server that refuses ``GONE`` for good and ``BUSY`` for now, the notifier's."""
+    inbox = RefusingInbox()
+    server = SmtpServer(inbox=inbox)
+    server.start()
+    setting("PENGADUAN_SMTP_PORT", str(server.port))
+    yield inbox
+    server.stop()
