@@ -96,6 +96,23 @@ def failed_deliveries(session: Session, limit: int) -> list[tuple[NotificationOu
     return [(outcome, case) for outcome, case in rows]
 
 
+def tried_channels(
+    session: Session, notification_ids: list[str]
+) -> dict[str, list[NotificationOutcome]]:
+    """Every channel each notification was tried on, in the order they were first reported:
+    the chosen ones and the notifier's fallbacks (``fallback``), each with its latest outcome,
+    so the operator sees what was tried before re-sending."""
+    tried: dict[str, list[NotificationOutcome]] = {n: [] for n in notification_ids}
+    rows = session.scalars(
+        select(NotificationOutcome)
+        .where(NotificationOutcome.notification_id.in_(notification_ids))
+        .order_by(NotificationOutcome.id)
+    )
+    for outcome in rows:
+        tried[outcome.notification_id].append(outcome)
+    return tried
+
+
 def may_resend(user: StaffUser) -> bool:
     """The role that speaks with complainants in the SOP (``sop.complainant_desk``) re-sends."""
     return user.role == complainant_desk().value

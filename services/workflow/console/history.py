@@ -33,7 +33,7 @@ NOTIFICATION_LABELS = {
     "sla_breach": "Pelanggaran Mutu Baku",
     "disposition_assigned": "Pemberitahuan disposisi",
 }
-DELIVERY_STATUS = {"sent": "terkirim", "failed": "gagal"}
+DELIVERY_STATUS = {"sent": "terkirim", "failed": "gagal", "resend_requested": "dikirim ulang"}
 DATE_INPUTS = frozenset(
     f.name
     for inputs in [*(s.inputs for s in STEPS), *(p.inputs for p in PATHS)]

@@ -15,8 +15,14 @@ from services.workflow.cases.notifications import (
     failed_deliveries,
     may_resend,
     request_resend,
+    tried_channels,
 )
-from services.workflow.console.history import CHANNEL_LABELS, NOTIFICATION_LABELS
+from services.workflow.console.history import (
+    CHANNEL_LABELS,
+    DELIVERY_STATUS,
+    FALLBACK_LABEL,
+    NOTIFICATION_LABELS,
+)
 from services.workflow.console.pages import page, redirect
 from services.workflow.console.session import ConsoleUser
 from services.workflow.dependencies import SessionDep
@@ -30,11 +36,15 @@ LISTED = 100
 
 @router.get("")
 def failed(request: Request, user: ConsoleUser, session: SessionDep) -> Response:
+    failures = failed_deliveries(session, LISTED)
     return page(
         request,
         "notifikasi.html",
         {
-            "failures": failed_deliveries(session, LISTED),
+            "failures": failures,
+            "tried": tried_channels(session, [outcome.notification_id for outcome, _ in failures]),
+            "statuses": DELIVERY_STATUS,
+            "fallback_label": FALLBACK_LABEL,
             "may_resend": may_resend(user),
             "resender": ROLE_LABELS[complainant_desk()],
             "channels": CHANNEL_LABELS,
