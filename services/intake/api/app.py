@@ -56,6 +56,10 @@ pelayanan perizinan berusaha dan non berusaha.
    di `GET .../events` (Server-Sent Events), atau aktifkan notifikasi push peramban dengan
    kunci dari `GET /api/v1/push/public-key` dan `POST .../push-subscriptions`.
 
+Saluran jawaban (`channels`): `email`, `sms`, `whatsapp` (ke nomor telepon yang Anda isi) dan
+`app`. Bila semua saluran pilihan Anda gagal terkirim, kami mencoba kontak lain yang Anda isi,
+berurutan email, SMS, lalu WhatsApp, masing-masing sekali.
+
 Laporan pengaduan ditangani dalam {step_count_words()} SOP, {_standards()}
 (total {total_standard_minutes()} menit).
 """
