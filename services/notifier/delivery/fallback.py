@@ -61,6 +61,8 @@ def after_failure(session: Session, msg: NotificationRequestedV1) -> Delivery | 
 
 def next_fallback(msg: NotificationRequestedV1, *, tried: set[Channel]) -> Channel | None:
     """The first channel in ``FALLBACK_ORDER`` not tried, with a contact, set up by the office."""
+    if msg.recipient is None:  # an anonymous complainant: the app channel is their only one
+        return None
     settings = get_settings()
     for channel in FALLBACK_ORDER:
         route = ROUTES[channel]
