@@ -7,7 +7,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Integer, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from shared.database.engine import UTCDateTime, make_metadata, utcnow
@@ -40,6 +40,9 @@ class Notification(Base):
 
 
 class DeliveryStatus(StrEnum):
+    # A fallback channel queued, not yet tried: written with the decision, so the channel is
+    # taken (UNIQUE(message_id, channel)) and never chosen as a fallback twice.
+    PENDING = "pending"
     # Never committed: the row is flushed in this state before the send, so a second worker
     # delivering the same message at the same moment waits on the unique key instead of sending.
     SENDING = "sending"
@@ -66,6 +69,9 @@ class Delivery(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0)  # tries, re-sends included
     # Re-sends operators asked for after it failed for good.
     resends: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # A channel the complainant did not choose, tried because every chosen one failed for good
+    # (``delivery.fallback``).
+    fallback: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 

@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 
 from services.notifier.channels.mail import TransientMailError
 from services.notifier.channels.sms import TransientSmsError
+from services.notifier.channels.whatsapp import TransientWhatsAppError
 from services.notifier.database import get_db
 from services.notifier.delivery.deliver import (
     NothingToResend,
@@ -42,6 +43,7 @@ from shared.messaging.contracts import (
     DELIVER_APP_TASK,
     DELIVER_EMAIL_TASK,
     DELIVER_SMS_TASK,
+    DELIVER_WHATSAPP_TASK,
     DELIVERY_SWEEP_TASK,
     NOTIFY_TASK,
     RESEND_TASK,
@@ -101,6 +103,17 @@ deliver_sms = consumer(
     database=get_db,
     options=OPTIONS,
     retry_for=(TransientSmsError,),
+    on_retry=record_retry,
+    on_given_up=record_given_up,
+)(deliver)
+
+deliver_whatsapp = consumer(
+    app,
+    name=DELIVER_WHATSAPP_TASK,
+    contract=ChannelDeliveryV1,
+    database=get_db,
+    options=OPTIONS,
+    retry_for=(TransientWhatsAppError,),
     on_retry=record_retry,
     on_given_up=record_given_up,
 )(deliver)

@@ -17,6 +17,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
+from sqlalchemy import false as sa_false
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from shared.database.engine import UTCDateTime, make_metadata, utcnow
@@ -145,6 +146,8 @@ class NotificationOutcome(Base):
     status: Mapped[str] = mapped_column(String(16), index=True)  # sent, failed, resend_requested
     detail: Mapped[str | None] = mapped_column(Text)
     attempts: Mapped[int | None] = mapped_column(Integer)
+    # Tried by the notifier's fallback: a channel the complainant did not choose (cadangan).
+    fallback: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())
     reported_at: Mapped[datetime] = mapped_column(UTCDateTime)
     resend_requested_by: Mapped[str | None] = mapped_column(String(64))
     resend_requested_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

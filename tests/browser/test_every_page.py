@@ -53,7 +53,7 @@ def choose_anonymous(page: Page, ids: dict[str, str]) -> None:
     """The form with *anonim* chosen: the name and contact fields, and the channels that need
     them, put away by portal.js; the app's channel ticked."""
     page.get_by_label("Anonim: tanpa nama dan kontak").check()
-    for hidden in ("#name", "#email", "#phone", "#channels", "#channels-sms"):
+    for hidden in ("#name", "#email", "#phone", "#channels", "#channels-sms", "#channels-whatsapp"):
         expect(page.locator(hidden)).to_be_hidden()
     expect(page.locator("#channels-app")).to_be_checked()
 

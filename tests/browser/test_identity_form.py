@@ -10,7 +10,7 @@ from playwright.sync_api import Page, expect
 from tests.browser.conftest import NewPage
 from tests.support.browser import check_page
 
-CONTACTS = ("#name", "#email", "#phone", "#channels", "#channels-sms")
+CONTACTS = ("#name", "#email", "#phone", "#channels", "#channels-sms", "#channels-whatsapp")
 
 
 def describe_the_complaint(page: Page) -> None:

@@ -17,6 +17,7 @@ from shared.messaging.consumer import consume_once
 from shared.messaging.contracts import (
     DELIVER_EMAIL_TASK,
     DELIVER_SMS_TASK,
+    DELIVER_WHATSAPP_TASK,
     INTAKE_ANSWERED_TASK,
     NOTIFY_TASK,
     Channel,
@@ -29,6 +30,7 @@ from shared.messaging.contracts import (
 from shared.runtime.settings import get_settings
 from shared.runtime.settings.project import SERVICES
 from tools.harness.databases import PostgresDatabases, SqliteDatabases
+from tools.harness.smtp import RefusingInbox, SmtpServer
 
 CITIZEN_EMAIL = "siti.aminah@example.id"
 ACCESS_LINK = NotificationKind.ACCESS_LINK
@@ -90,7 +92,7 @@ def channel_jobs(msg: NotificationRequestedV1) -> list[tuple[str, ChannelDeliver
     jobs = [
         (row.task_name, ChannelDeliveryV1.model_validate(row.payload))
         for row in outbox_rows(None)
-        if row.task_name in (DELIVER_EMAIL_TASK, DELIVER_SMS_TASK)
+        if row.task_name in (DELIVER_EMAIL_TASK, DELIVER_SMS_TASK, DELIVER_WHATSAPP_TASK)
     ]
     return sorted(
         ((t, j) for t, j in jobs if j.notification_id == msg.message_id),
@@ -145,3 +147,14 @@ def setting(monkeypatch: pytest.MonkeyPatch, configured: dict[str, str]) -> Iter
 
     yield apply
     get_settings.cache_clear()
+
+
+@pytest.fixture
+def refusing_smtp(setting: Any) -> Iterator[RefusingInbox]:
+    """An SMTP server that refuses ``GONE`` for good and ``BUSY`` for now, the notifier's."""
+    inbox = RefusingInbox()
+    server = SmtpServer(inbox=inbox)
+    server.start()
+    setting("PENGADUAN_SMTP_PORT", str(server.port))
+    yield inbox
+    server.stop()

@@ -1,4 +1,5 @@
-"""A real local HTTP server playing an SMS gateway: the generic JSON webhook or Zenziva.
+"""A real local HTTP server playing an SMS gateway (the generic JSON webhook or Zenziva) or the
+WhatsApp Business Cloud API's message endpoint (``whatsapp``: ``base_url`` is its API address).
 
 It keeps every request as the gateway received it and answers as scripted: the format's success
 answer by default, or a given status and body, possibly held back until the test releases it
@@ -16,7 +17,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Literal
 from urllib.parse import parse_qs
 
-Format = Literal["json", "zenziva"]
+Format = Literal["json", "zenziva", "whatsapp"]
 
 HOLD_LIMIT_SECONDS = 30  # a held answer never outlives a forgotten release
 
@@ -40,7 +41,11 @@ class GatewayServer:
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self._server.server_address[1]}/sms"
+        return f"{self.base_url}/sms"
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self._server.server_address[1]}"
 
     def start(self) -> None:
         self._thread.start()
@@ -68,6 +73,8 @@ class GatewayServer:
     def _body(self, answer: Answer, number: int, request: dict[str, Any]) -> Any:
         if answer.body is not None:
             return answer.body
+        if self.format == "whatsapp":
+            return _cloud_api_body(answer.status, number, request)
         if self.format == "zenziva":
             if answer.status != 200:
                 return {"status": "0", "text": "Gangguan server"}
@@ -78,6 +85,20 @@ class GatewayServer:
                 "text": "Success",
             }
         return {"message_id": f"gw-{number}"} if answer.status == 200 else {"error": "ditolak"}
+
+
+def _cloud_api_body(status: int, number: int, request: dict[str, Any]) -> Any:
+    """The Cloud API's answers: the accepted message's ``wamid``, or a Graph API error."""
+    if status == 200:
+        return {
+            "messaging_product": "whatsapp",
+            "contacts": [{"input": request.get("to"), "wa_id": request.get("to")}],
+            "messages": [{"id": f"wamid.uji-{number}"}],
+        }
+    # 131026 not a WhatsApp number, 190 token refused, 132001 no such template.
+    known = {429: 130429, 400: 131026, 401: 190, 404: 132001}
+    code = known.get(status, 131000 if status >= 500 else 100)
+    return {"error": {"message": f"(#{code}) uji", "type": "OAuthException", "code": code}}
 
 
 def _parse(content_type: str, raw: bytes) -> dict[str, Any]:

@@ -61,12 +61,47 @@ class Inbox:
             return [m for m in self.messages if address in str(m["To"])]
 
 
+GONE = "pindah.alamat@example.id"  # 550: no such mailbox, for good
+BUSY = "kotak.penuh@example.id"  # 450: mailbox busy, try later
+
+
+class RefusingInbox(Inbox):
+    """An SMTP server that refuses some recipients, the way real ones do at RCPT TO: ``GONE``
+    for good (550), ``BUSY`` for now (450)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rcpt_attempts: list[str] = []
+
+    async def handle_RCPT(  # noqa: N802 - aiosmtpd's hook name
+        self,
+        server: Any,  # noqa: ARG002 - aiosmtpd's hook signature
+        session: Any,  # noqa: ARG002
+        envelope: Any,
+        address: str,
+        rcpt_options: list[str],  # noqa: ARG002
+    ) -> str:
+        self.rcpt_attempts.append(address)
+        if address == GONE:
+            return "550 5.1.1 Mailbox tidak ditemukan"
+        if address == BUSY:
+            return "450 4.2.1 Mailbox sedang sibuk"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+
 class SmtpServer:
     """``smtp_parameters`` go to aiosmtpd's SMTP (``tls_context``, ``authenticator``, ...);
-    ``ssl_context`` makes it speak TLS from the first byte."""
+    ``ssl_context`` makes it speak TLS from the first byte; ``inbox`` may be a
+    ``RefusingInbox``."""
 
-    def __init__(self, ssl_context: ssl.SSLContext | None = None, **smtp_parameters: Any) -> None:
-        self.inbox = Inbox()
+    def __init__(
+        self,
+        ssl_context: ssl.SSLContext | None = None,
+        inbox: Inbox | None = None,
+        **smtp_parameters: Any,
+    ) -> None:
+        self.inbox = inbox or Inbox()
         self.port = free_port()
         self.controller = Controller(
             self.inbox,

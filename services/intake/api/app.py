@@ -59,6 +59,10 @@ pelayanan perizinan berusaha dan non berusaha.
    `POST /api/v1/complaints/{{kode_pelacakan}}/access-link`: bila laporan mencantumkan email
    atau nomor HP, tautan untuk membuat token akses baru dikirim ke sana.
 
+Saluran jawaban (`channels`): `email`, `sms`, `whatsapp` (ke nomor telepon yang Anda isi) dan
+`app`. Bila semua saluran pilihan Anda gagal terkirim, kami mencoba kontak lain yang Anda isi,
+berurutan email, SMS, lalu WhatsApp, masing-masing sekali.
+
 Laporan pengaduan ditangani dalam {step_count_words()} SOP, {_standards()}
 (total {total_standard_minutes()} menit).
 """

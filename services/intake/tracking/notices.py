@@ -39,6 +39,7 @@ CHANNEL_WORDS = {
     Channel.EMAIL.value: "email",
     Channel.SMS.value: "SMS",
     Channel.APP.value: "aplikasi",
+    Channel.WHATSAPP.value: "WhatsApp",
 }
 
 

@@ -18,12 +18,14 @@ from services.notifier.channels.mail import (
     email_sender,
     message_id_for,
 )
-from services.notifier.channels.sms import PermanentSmsError, sms_gateway, sms_text
+from services.notifier.channels.sms import PermanentSmsError, sms_configured, sms_gateway, sms_text
+from services.notifier.channels.whatsapp import PermanentWhatsAppError, send_whatsapp
 from services.notifier.messages import compose
 from shared.messaging.contracts import (
     DELIVER_APP_TASK,
     DELIVER_EMAIL_TASK,
     DELIVER_SMS_TASK,
+    DELIVER_WHATSAPP_TASK,
     INTAKE_INBOX_TASK,
     Channel,
     InboxMessageV1,
@@ -31,11 +33,15 @@ from shared.messaging.contracts import (
     Reporter,
 )
 from shared.messaging.outbox import enqueue_once
-from shared.runtime.settings import get_settings
+from shared.runtime.settings import Settings, get_settings
 
 # Errors after which another try of the same channel cannot succeed: the delivery is recorded as
 # failed, with the reason.
-REFUSALS: tuple[type[Exception], ...] = (PermanentMailError, PermanentSmsError)
+REFUSALS: tuple[type[Exception], ...] = (
+    PermanentMailError,
+    PermanentSmsError,
+    PermanentWhatsAppError,
+)
 
 INBOX_NAMESPACE = uuid.UUID("7d2b9c4e-1f63-4a0b-9e85-c4a1d0f3b672")
 
@@ -50,6 +56,8 @@ class ChannelRoute:
     address: Callable[[Reporter | None, str], str | None]
     send: Callable[[Session, NotificationRequestedV1, str], str | None]
     missing_address: str  # the detail recorded when the recipient gave no address for it
+    # Whether the office set the channel up: a fallback tries only channels that can deliver.
+    configured: Callable[[Settings], bool]
 
 
 def delivery_key(notification_id: uuid.UUID, channel: Channel) -> str:
@@ -85,6 +93,10 @@ def _send_sms(_: Session, msg: NotificationRequestedV1, address: str) -> str | N
     )
 
 
+def _send_whatsapp(_: Session, msg: NotificationRequestedV1, address: str) -> str | None:
+    return send_whatsapp(get_settings(), to=address, msg=msg)
+
+
 def _send_to_inbox(session: Session, msg: NotificationRequestedV1, _: str) -> str | None:
     """The app channel: the message goes to intake's queue (through the outbox, in this very
     transaction), which keeps it in the complainant's inbox, pushes it live over Server-Sent
@@ -110,17 +122,28 @@ ROUTES: dict[Channel, ChannelRoute] = {
         address=lambda recipient, _: recipient.email if recipient else None,
         send=_send_email,
         missing_address="pengadu tidak memberikan alamat email",
+        # Unset SMTP keeps mail in a local Maildir: kept, but it reaches no complainant.
+        configured=lambda settings: settings.mail.host is not None,
     ),
     Channel.SMS: ChannelRoute(
         task=DELIVER_SMS_TASK,
         address=lambda recipient, _: recipient.phone if recipient else None,  # E.164
         send=_send_sms,
         missing_address="pengadu tidak memberikan nomor telepon",
+        configured=sms_configured,
+    ),
+    Channel.WHATSAPP: ChannelRoute(
+        task=DELIVER_WHATSAPP_TASK,
+        address=lambda recipient, _: recipient.phone if recipient else None,  # E.164
+        send=_send_whatsapp,
+        missing_address="pengadu tidak memberikan nomor telepon (WhatsApp)",
+        configured=lambda settings: settings.whatsapp.configured(),
     ),
     Channel.APP: ChannelRoute(
         task=DELIVER_APP_TASK,
         address=lambda _, tracking_code: tracking_code,  # the complaint's own inbox
         send=_send_to_inbox,
         missing_address="",  # never: every complaint has its inbox
+        configured=lambda _: True,
     ),
 }

@@ -184,6 +184,15 @@ def sms_gateway(settings: Settings) -> SmsGateway:
     )
 
 
+def sms_configured(settings: Settings) -> bool:
+    """Whether an SMS could go out: a gateway set up with what its format needs."""
+    try:
+        sms_gateway(settings)
+    except PermanentSmsError:
+        return False
+    return True
+
+
 SIGN = f" -{OFFICE}"
 
 

@@ -15,11 +15,10 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from services.notifier.channels.registry import REFUSALS, ROUTES, ChannelRoute, delivery_key
-from services.notifier.delivery.undeliverable import (
-    tell_intake_delivered_after_all,
-    tell_intake_if_undeliverable,
-)
+from services.notifier.channels.registry import REFUSALS, ROUTES, ChannelRoute
+from services.notifier.delivery.fallback import after_failure
+from services.notifier.delivery.jobs import channel_job, routed_channels
+from services.notifier.delivery.undeliverable import tell_intake_delivered_after_all
 from services.notifier.messages import check_complete
 from services.notifier.models import (
     AttemptOutcome,
@@ -51,7 +50,6 @@ log = logging.getLogger(__name__)
 # for the same notification finds the outbox row and adds none.
 ANSWERED_NAMESPACE = uuid.UUID("5f0c3c1e-7b52-4d8e-9a51-3f1f2a7c9d10")
 DELIVERED_NAMESPACE = uuid.UUID("a3d7c0b2-45e1-4f0a-8c52-0e6b9d1f7a24")
-CHANNEL_NAMESPACE = uuid.UUID("0c9e6f4a-2d17-4b8e-b3a5-71d2e8f04c63")
 
 
 def fan_out(session: Session, msg: NotificationRequestedV1) -> list[ChannelDeliveryV1]:
@@ -82,31 +80,6 @@ def fan_out(session: Session, msg: NotificationRequestedV1) -> list[ChannelDeliv
         tell_intake_answered(session, msg, answered_at=utcnow())
     session.flush()
     return jobs
-
-
-def routed_channels(msg: NotificationRequestedV1) -> tuple[Channel, ...]:
-    """The channels ``msg`` goes out on: those with a route, a channel listed twice once; for an
-    anonymous complainant (no recipient) the app channel only, the one that needs no contact."""
-    return tuple(
-        c
-        for c in dict.fromkeys(msg.channels)
-        if c in ROUTES and (msg.recipient is not None or c is Channel.APP)
-    )
-
-
-def channel_job(
-    notification_id: uuid.UUID, channel: Channel, resends: int = 0
-) -> ChannelDeliveryV1:
-    """The message that delivers a notification on a channel (or its ``resends``-th re-send):
-    its id is derived, so every sender of the same delivery sends the same message."""
-    key = delivery_key(notification_id, channel)
-    if resends:
-        key += f":resend-{resends}"
-    return ChannelDeliveryV1(
-        message_id=uuid.uuid5(CHANNEL_NAMESPACE, key),
-        notification_id=notification_id,
-        channel=channel,
-    )
 
 
 class UnknownNotification(LookupError):
@@ -156,10 +129,11 @@ def deliver_channel(session: Session, job: ChannelDeliveryV1) -> Delivery:
 
 def report_outcome(session: Session, msg: NotificationRequestedV1, delivery: Delivery) -> None:
     """A final outcome goes on the case's record; a failure that leaves no channel of the notice
-    delivered goes to the complainant's tracking page too, and so does a re-send that mends it."""
+    delivered sends it on the complainant's other contacts (``fallback``), and when those fail
+    too, goes to the complainant's tracking page; so does a re-send that mends it."""
     tell_workflow(session, msg, delivery)
     if delivery.status == DeliveryStatus.FAILED:
-        tell_intake_if_undeliverable(session, msg, routed_channels(msg))
+        after_failure(session, msg)
     else:
         tell_intake_delivered_after_all(session, msg, delivery)
 
@@ -183,6 +157,7 @@ def tell_workflow(session: Session, msg: NotificationRequestedV1, delivery: Deli
         detail=delivery.detail,
         notification_id=msg.message_id,
         attempts=delivery.attempts,
+        fallback=delivery.fallback,
     )
     enqueue_once(session, WORKFLOW_NOTIFIED_TASK, reported)
 

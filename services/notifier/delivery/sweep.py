@@ -22,7 +22,7 @@ from sqlalchemy import Exists, exists, select
 from sqlalchemy.orm import Session
 
 from services.notifier.channels.registry import ROUTES
-from services.notifier.delivery.deliver import channel_job
+from services.notifier.delivery.jobs import channel_job
 from services.notifier.models import Delivery, DeliveryAttempt, DeliveryStatus
 from shared.messaging.contracts import Channel
 from shared.messaging.outbox import requeue

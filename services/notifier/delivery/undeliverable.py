@@ -3,8 +3,9 @@ did after all when an operator's re-send got through.
 
 A channel that failed for good is on the operators' list of failed deliveries; the complainant
 hears of nothing, unless another channel of the same notice got through. When the last of a
-notice's channels fails for good, intake is told (``NoticeUndeliverableV1``), so the tracking
-page says so and what to do. A single failed channel beside a sent one tells intake nothing.
+notice's channels fails for good, its other contacts are tried first (``fallback``); when
+those fail too, intake is told (``NoticeUndeliverableV1``), so the tracking page says so and
+what to do. A single failed channel beside a sent one tells intake nothing.
 """
 
 from __future__ import annotations

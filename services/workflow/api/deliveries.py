@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Query, status
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from services.workflow.api.dependencies import CurrentUser
 from services.workflow.cases import identity
@@ -16,6 +16,7 @@ from services.workflow.cases.notifications import (
     ensure_may_resend,
     failed_deliveries,
     request_resend,
+    tried_channels,
 )
 from services.workflow.dependencies import SessionDep
 from shared.messaging.contracts import Channel
@@ -23,6 +24,15 @@ from shared.sop import ROLE_LABELS, complainant_desk
 from shared.web.api_errors import error_responses
 
 router = APIRouter(prefix="/api/v1", tags=["pengiriman pemberitahuan"])
+
+
+class TriedChannelOut(BaseModel):
+    channel: str
+    status: str = Field(description="sent, failed atau resend_requested")
+    fallback: bool = Field(
+        description="Saluran cadangan: tidak dipilih pengadu, dicoba setelah semua saluran "
+        "pilihannya gagal (urutan email, SMS, WhatsApp)"
+    )
 
 
 class FailedDeliveryOut(BaseModel):
@@ -34,6 +44,10 @@ class FailedDeliveryOut(BaseModel):
     detail: str | None
     attempts: int | None
     reported_at: datetime
+    fallback: bool = Field(description="Saluran ini saluran cadangan")
+    tried: list[TriedChannelOut] = Field(
+        description="Semua saluran yang dicoba untuk pemberitahuan ini, dengan hasilnya"
+    )
 
 
 class ResendOut(BaseModel):
@@ -54,8 +68,11 @@ def list_failed(
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> list[FailedDeliveryOut]:
     """Pemberitahuan kepada pengadu yang tetap tidak terkirim setelah semua percobaan ulang,
-    yang terlama lebih dulu. Setiap petugas boleh melihatnya; pada laporan rahasia, kontak
-    pengadu dalam keterangannya hanya terbaca oleh Admin Pengaduan."""
+    yang terlama lebih dulu, dengan semua saluran yang dicoba (termasuk saluran cadangan).
+    Setiap petugas boleh melihatnya; pada laporan rahasia, kontak pengadu dalam keterangannya
+    hanya terbaca oleh Admin Pengaduan."""
+    failures = failed_deliveries(session, limit)
+    tried = tried_channels(session, [outcome.notification_id for outcome, _ in failures])
     return [
         FailedDeliveryOut(
             notification_id=outcome.notification_id,
@@ -66,8 +83,13 @@ def list_failed(
             detail=identity.scrubber(case, user)(outcome.detail),
             attempts=outcome.attempts,
             reported_at=outcome.reported_at,
+            fallback=outcome.fallback,
+            tried=[
+                TriedChannelOut(channel=t.channel, status=t.status, fallback=t.fallback)
+                for t in tried[outcome.notification_id]
+            ],
         )
-        for outcome, case in failed_deliveries(session, limit)
+        for outcome, case in failures
     ]
 
 

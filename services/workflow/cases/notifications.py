@@ -50,6 +50,7 @@ def record_delivery(session: Session, msg: NotificationDeliveredV1) -> None:
             "detail": msg.detail,
             "notification_id": str(msg.notification_id) if msg.notification_id else None,
             "attempts": msg.attempts,
+            "fallback": msg.fallback,
         },
     )
     if msg.notification_id is not None:
@@ -69,6 +70,7 @@ def _keep_outcome(
     outcome.status = msg.status
     outcome.detail = msg.detail
     outcome.attempts = msg.attempts
+    outcome.fallback = msg.fallback
     outcome.reported_at = msg.occurred_at
     session.flush()
 
@@ -92,6 +94,23 @@ def failed_deliveries(session: Session, limit: int) -> list[tuple[NotificationOu
         .limit(limit)
     )
     return [(outcome, case) for outcome, case in rows]
+
+
+def tried_channels(
+    session: Session, notification_ids: list[str]
+) -> dict[str, list[NotificationOutcome]]:
+    """Every channel each notification was tried on, in the order they were first reported:
+    the chosen ones and the notifier's fallbacks (``fallback``), each with its latest outcome,
+    so the operator sees what was tried before re-sending."""
+    tried: dict[str, list[NotificationOutcome]] = {n: [] for n in notification_ids}
+    rows = session.scalars(
+        select(NotificationOutcome)
+        .where(NotificationOutcome.notification_id.in_(notification_ids))
+        .order_by(NotificationOutcome.id)
+    )
+    for outcome in rows:
+        tried[outcome.notification_id].append(outcome)
+    return tried
 
 
 def may_resend(user: StaffUser) -> bool:

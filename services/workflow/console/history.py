@@ -15,7 +15,9 @@ from shared.sop import PATHS, STEP_BY_NUMBER, STEPS, InputKind
 from shared.wording.received_via import received_via_label
 from shared.wording.time_words import day_words
 
-CHANNEL_LABELS = {"email": "Email", "sms": "SMS", "app": "Aplikasi"}
+CHANNEL_LABELS = {"email": "Email", "sms": "SMS", "app": "Aplikasi", "whatsapp": "WhatsApp"}
+# A channel the complainant did not choose, tried after every chosen one failed for good.
+FALLBACK_LABEL = "cadangan"
 NOTIFICATION_LABELS = {
     "filed": "Tanda terima pengaduan",
     "registered": "Pemberitahuan laporan teregister",
@@ -31,7 +33,7 @@ NOTIFICATION_LABELS = {
     "sla_breach": "Pelanggaran Mutu Baku",
     "disposition_assigned": "Pemberitahuan disposisi",
 }
-DELIVERY_STATUS = {"sent": "terkirim", "failed": "gagal"}
+DELIVERY_STATUS = {"sent": "terkirim", "failed": "gagal", "resend_requested": "dikirim ulang"}
 DATE_INPUTS = frozenset(
     f.name
     for inputs in [*(s.inputs for s in STEPS), *(p.inputs for p in PATHS)]
@@ -91,6 +93,8 @@ def _claimed(_e: CaseEvent, out: dict[str, Any]) -> str:
 def _notified(_e: CaseEvent, out: dict[str, Any]) -> str:
     what = _label(NOTIFICATION_LABELS, out.get("kind"))
     channel = _label(CHANNEL_LABELS, out.get("channel"))
+    if out.get("fallback"):
+        channel += f" ({FALLBACK_LABEL})"
     return f"{what} melalui {channel}: {_label(DELIVERY_STATUS, out.get('status'))}"
 
 

@@ -16,8 +16,14 @@ from services.workflow.cases.notifications import (
     failed_deliveries,
     may_resend,
     request_resend,
+    tried_channels,
 )
-from services.workflow.console.history import CHANNEL_LABELS, NOTIFICATION_LABELS
+from services.workflow.console.history import (
+    CHANNEL_LABELS,
+    DELIVERY_STATUS,
+    FALLBACK_LABEL,
+    NOTIFICATION_LABELS,
+)
 from services.workflow.console.pages import page, redirect
 from services.workflow.console.session import ConsoleUser
 from services.workflow.dependencies import SessionDep
@@ -31,14 +37,18 @@ LISTED = 100
 
 @router.get("")
 def failed(request: Request, user: ConsoleUser, session: SessionDep) -> Response:
+    failures = failed_deliveries(session, LISTED)
     return page(
         request,
         "notifikasi.html",
         {
             "failures": [
                 (outcome, case, identity.scrubber(case, user)(outcome.detail))
-                for outcome, case in failed_deliveries(session, LISTED)
+                for outcome, case in failures
             ],
+            "tried": tried_channels(session, [outcome.notification_id for outcome, _ in failures]),
+            "statuses": DELIVERY_STATUS,
+            "fallback_label": FALLBACK_LABEL,
             "may_resend": may_resend(user),
             "resender": ROLE_LABELS[complainant_desk()],
             "channels": CHANNEL_LABELS,

@@ -99,7 +99,8 @@ class ReporterIn(Strict):
     )
     phone: Annotated[str, StringConstraints(max_length=32), _ONE_LINE] | None = Field(
         default=None,
-        description="Nomor telepon Indonesia atau internasional; wajib bila saluran sms dipilih",
+        description="Nomor telepon Indonesia atau internasional; wajib bila saluran sms atau "
+        "whatsapp dipilih",
         examples=["0812-3456-7890"],
     )
 
@@ -166,7 +167,7 @@ class ComplaintIn(Strict):
     channels: list[Channel] = Field(
         min_length=1,
         max_length=len(Channel),
-        description="Saluran penyampaian jawaban: email, sms, app",
+        description="Saluran penyampaian jawaban: email, sms, app, whatsapp",
         examples=[["email", "app"]],
     )
     licence_reference: LicenceReference | None = Field(
@@ -260,6 +261,10 @@ class ComplaintIn(Strict):
             raise ValueError("saluran email dipilih, tetapi alamat email pelapor tidak diisi")
         if Channel.SMS in value and reporter.phone is None:
             raise ValueError("saluran sms dipilih, tetapi nomor telepon pelapor tidak diisi")
+        if Channel.WHATSAPP in value and reporter.phone is None:
+            raise ValueError(
+                "saluran whatsapp dipilih, tetapi nomor telepon (WhatsApp) pelapor tidak diisi"
+            )
         return value
 
 
@@ -284,6 +289,7 @@ CHANNEL_FORM_CHOICES = (
     (Channel.EMAIL.value, "Email"),
     (Channel.SMS.value, "SMS"),
     (Channel.APP.value, "Aplikasi (kotak masuk di halaman lacak laporan)"),
+    (Channel.WHATSAPP.value, "WhatsApp (ke nomor HP di atas)"),
 )
 _COMPLAINT_FIELDS = {
     ("reporter",): "identity",  # a name or contact given with an anonymous complaint

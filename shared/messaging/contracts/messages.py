@@ -30,6 +30,7 @@ class Channel(StrEnum):
     EMAIL = "email"
     SMS = "sms"
     APP = "app"
+    WHATSAPP = "whatsapp"  # the WhatsApp Business Cloud API, to the complainant's phone
 
 
 class Identity(StrEnum):
@@ -331,18 +332,22 @@ class NotificationDeliveredV1(Message):
     detail: str | None = None
     notification_id: uuid.UUID | None = None
     attempts: int | None = None  # tries it took, retries and re-sends included
+    # A channel the complainant did not choose, tried because every one they chose failed for
+    # good (the notifier's fallback across contacts: email, then SMS, then WhatsApp).
+    fallback: bool = False
 
 
 class NoticeUndeliverableV1(Message):
     """notifier -> intake: a notification to the complainant failed for good on every channel
-    they chose (refused, or its retries used up), so the tracking page tells them: nothing else
+    they chose and on every other contact tried after them (refused, or its retries used up),
+    so the tracking page tells them: nothing else
     will. ``occurred_at`` is when the last channel gave up."""
 
     version: Literal[1] = 1
     tracking_code: str
     notification_id: uuid.UUID
     kind: NotificationKind
-    channels: tuple[Channel, ...]  # the channels tried, every one failed
+    channels: tuple[Channel, ...]  # the channels tried (fallbacks too), every one failed
 
 
 class NoticeDeliveredV1(Message):

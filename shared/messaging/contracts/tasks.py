@@ -25,6 +25,7 @@ SLA_SWEEP_TASK = "workflow.sla.sweep"
 DELIVER_EMAIL_TASK = "notifier.deliver.email"
 DELIVER_SMS_TASK = "notifier.deliver.sms"
 DELIVER_APP_TASK = "notifier.deliver.app"
+DELIVER_WHATSAPP_TASK = "notifier.deliver.whatsapp"
 RESEND_TASK = "notifier.delivery.resend"
 # Fired by Celery beat: queue again the deliveries whose retry the broker lost.
 DELIVERY_SWEEP_TASK = "notifier.delivery.sweep"

@@ -30,6 +30,7 @@ from shared.runtime.settings.channels import (
     MailSettings,
     SmsSettings,
     WebPushSettings,
+    WhatsAppSettings,
 )
 from shared.runtime.settings.groups import (
     AuthSettings,
@@ -84,6 +85,7 @@ class Settings(BaseSettings):
     limits: LimitSettings = Field(default_factory=LimitSettings)
     mail: MailSettings = Field(default_factory=MailSettings)
     sms: SmsSettings = Field(default_factory=SmsSettings)
+    whatsapp: WhatsAppSettings = Field(default_factory=WhatsAppSettings)
     webpush: WebPushSettings = Field(default_factory=WebPushSettings)
     delivery: DeliverySettings = Field(default_factory=DeliverySettings)
     office: OfficeSettings = Field(default_factory=OfficeSettings)

@@ -1,4 +1,4 @@
-"""The settings of the notification channels: mail, SMS, Web Push, and the delivery that
+"""The settings of the notification channels: mail, SMS, WhatsApp, Web Push, and the delivery that
 retries them. Each field reads the variable its ``validation_alias`` names, as in
 ``shared.runtime.settings.groups``."""
 
@@ -70,6 +70,56 @@ class SmsSettings(Group):
     timeout_seconds: float = setting(
         "PENGADUAN_SMS_TIMEOUT_SECONDS", 10.0, "How long to wait for the gateway.", gt=0
     )
+
+
+class WhatsAppSettings(Group):
+    """WhatsApp: the WhatsApp Business Cloud API's message endpoint, with message templates the
+    office had approved in its WhatsApp Business account. Unset URL, phone number id or token:
+    the channel is not configured and a WhatsApp delivery is recorded as failed (with the
+    reason), as the SMS gateway's is; the office runs offline-first, so nothing points at Meta
+    by default."""
+
+    api_url: str | None = setting(
+        "PENGADUAN_WHATSAPP_API_URL",
+        None,
+        "The Cloud API's base address (`https://graph.facebook.com`); unset: no WhatsApp channel.",
+    )
+    api_version: str = setting(
+        "PENGADUAN_WHATSAPP_API_VERSION",
+        "v21.0",
+        "The Graph API version in the message endpoint's path.",
+        pattern=r"^v[0-9]+\.[0-9]+$",
+    )
+    phone_number_id: str | None = setting(
+        "PENGADUAN_WHATSAPP_PHONE_NUMBER_ID",
+        None,
+        "The id of the office's WhatsApp Business phone number (not the number itself).",
+        pattern=r"^[0-9]+$",
+    )
+    token: SecretStr | None = setting(
+        "PENGADUAN_WHATSAPP_TOKEN", None, "The access token (a system user's), sent as Bearer."
+    )
+    answer_template: str = setting(
+        "PENGADUAN_WHATSAPP_ANSWER_TEMPLATE",
+        "pengaduan_jawaban",
+        "The approved template of the answer (jawaban): body {{1}} the tracking code, {{2}} the "
+        "answer.",
+    )
+    notice_template: str = setting(
+        "PENGADUAN_WHATSAPP_NOTICE_TEMPLATE",
+        "pengaduan_pemberitahuan",
+        "The approved template of every other notice: body {{1}} the tracking code, {{2}} the "
+        "notice's text.",
+    )
+    language: str = setting(
+        "PENGADUAN_WHATSAPP_LANGUAGE", "id", "The templates' language code (`id`: Indonesian)."
+    )
+    timeout_seconds: float = setting(
+        "PENGADUAN_WHATSAPP_TIMEOUT_SECONDS", 10.0, "How long to wait for the Cloud API.", gt=0
+    )
+
+    def configured(self) -> bool:
+        return bool(self.api_url and self.phone_number_id and self.token)
 
 
 class WebPushSettings(Group):

@@ -15,7 +15,7 @@
   }
   // Hidden and disabled: a disabled field is not sent, so what was typed before choosing
   // anonim stays in the page (for a change of mind) but never leaves it.
-  var contacts = ["name", "email", "phone", "channels", "channels-sms"];
+  var contacts = ["name", "email", "phone", "channels", "channels-sms", "channels-whatsapp"];
   var app = document.getElementById("channels-app");
 
   function show() {

@@ -158,3 +158,16 @@ def test_the_relay_publishes_both_messages_onto_the_admin_and_notifier_queues(
         row.id for row in outbox_rows()
     }
     wait_for(lambda: all(row.published_at for row in outbox_rows()), 15, "rows marked published")
+
+
+def test_whatsapp_is_a_channel_of_its_own_to_the_given_phone(client: TestClient) -> None:
+    filed = file(client, reporter={"email": None}, channels=["whatsapp", "app"])
+
+    with get_db().sessions() as session:
+        complaint = session.scalars(select(Complaint)).one()
+    assert complaint.channels == ["whatsapp", "app"]
+    [row] = [r for r in outbox_rows() if r.task_name == NOTIFY_TASK]
+    ack = NotificationRequestedV1.model_validate(row.payload)
+    assert ack.tracking_code == filed["tracking_code"]
+    assert [c.value for c in ack.channels] == ["whatsapp", "app"]
+    assert ack.recipient.phone == "+6281234567890"

@@ -44,10 +44,15 @@ BAD_BODIES: dict[str, tuple[dict[str, Any], str, str]] = {
         "channels",
         "saluran sms dipilih, tetapi nomor telepon pelapor tidak diisi",
     ),
-    "unknown_channel": (
-        complaint_body(channels=["email", "whatsapp"]),
+    "whatsapp_channel_without_phone": (
+        complaint_body(reporter={"phone": ""}, channels=["whatsapp"]),
         "channels",
-        "saluran 'whatsapp' tidak dikenal (pilihan: email, sms, app)",
+        "saluran whatsapp dipilih, tetapi nomor telepon (WhatsApp) pelapor tidak diisi",
+    ),
+    "unknown_channel": (
+        complaint_body(channels=["email", "telegram"]),
+        "channels",
+        "saluran 'telegram' tidak dikenal (pilihan: email, sms, app, whatsapp)",
     ),
     "no_channel": (complaint_body(channels=[]), "channels", "minimal 1 pilihan"),
     "repeated_channel": (

@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from aiosmtpd.controller import Controller
 
 from services.notifier.channels.mail import (
     PermanentMailError,
@@ -31,52 +30,15 @@ from tests.notifier.conftest import (
     notification,
     outbox_rows,
 )
-from tools.harness.redis_server import free_port
 from tools.harness.smtp import (
+    BUSY,
+    GONE,
     Certificate,
     Credentials,
-    Inbox,
+    RefusingInbox,
     SmtpServer,
     self_signed_certificate,
 )
-
-GONE = "pindah.alamat@example.id"  # 550: no such mailbox, for good
-BUSY = "kotak.penuh@example.id"  # 450: mailbox busy, try later
-
-
-class RefusingInbox(Inbox):
-    """An SMTP server that refuses some recipients, the way real ones do at RCPT TO."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.rcpt_attempts: list[str] = []
-
-    async def handle_RCPT(  # noqa: N802 - aiosmtpd's hook name
-        self,
-        server: Any,  # noqa: ARG002 - aiosmtpd's hook signature
-        session: Any,  # noqa: ARG002
-        envelope: Any,
-        address: str,
-        rcpt_options: list[str],  # noqa: ARG002
-    ) -> str:
-        self.rcpt_attempts.append(address)
-        if address == GONE:
-            return "550 5.1.1 Mailbox tidak ditemukan"
-        if address == BUSY:
-            return "450 4.2.1 Mailbox sedang sibuk"
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
-
-
-@pytest.fixture
-def refusing_smtp(setting: Any) -> Iterator[RefusingInbox]:
-    inbox = RefusingInbox()
-    port = free_port()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    setting("PENGADUAN_SMTP_PORT", str(port))
-    yield inbox
-    controller.stop()
 
 
 def _email_to(address: str) -> Any:

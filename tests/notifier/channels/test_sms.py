@@ -1,6 +1,7 @@
 """The SMS channel against a real local HTTP server playing the gateway (the JSON webhook and
 Zenziva), and channels failing and retrying independently of each other (the SMS length rules
-and wording: test_sms_text.py)."""
+and wording: test_sms_text.py). A refused SMS of a complainant who gave only a phone: no
+fallback to email (that is test_fallback.py)."""
 
 from __future__ import annotations
 
@@ -156,7 +157,7 @@ def test_gateway_slower_than_the_timeout_is_transient(gateway: GatewayServer, se
 def test_gateway_refusal_fails_the_delivery_without_retry(
     gateway: GatewayServer, status: int
 ) -> None:
-    msg = notification(channels=(Channel.SMS,))
+    msg = notification(channels=(Channel.SMS,), email=None)
     gateway.answer_with(Answer(status, {"error": "ditolak"}))
     assert consume(msg) == "applied"  # no exception: nothing for Celery to retry
     consume(msg)
@@ -175,7 +176,7 @@ def test_zenziva_refusing_the_number_fails_the_delivery_without_retry(
 ) -> None:
     refusal = {"messageId": "", "to": "6281234567890", "status": "0", "text": "Nomor tidak valid"}
     gateway.answer_with(Answer(200, refusal))
-    assert consume(notification(channels=(Channel.SMS,))) == "applied"
+    assert consume(notification(channels=(Channel.SMS,), email=None)) == "applied"
 
     assert len(gateway.requests) == 1
     [delivery] = deliveries()
@@ -220,7 +221,7 @@ def test_zenziva_without_userkey_is_recorded_as_not_configured(
     gateway: GatewayServer, setting: Any
 ) -> None:
     setting("PENGADUAN_SMS_GATEWAY_USERNAME", None)
-    consume(notification(channels=(Channel.SMS,)))
+    consume(notification(channels=(Channel.SMS,), email=None))
 
     [delivery] = deliveries()
     assert delivery.status == "failed"
@@ -239,7 +240,7 @@ def test_gateway_that_does_not_listen_is_transient(setting: Any) -> None:
 
 def test_without_a_gateway_the_sms_is_recorded_as_failed_in_indonesian(setting: Any) -> None:
     setting("PENGADUAN_SMS_GATEWAY_URL", None)
-    consume(notification(channels=(Channel.SMS,)))
+    consume(notification(channels=(Channel.SMS,), email=None))
 
     [delivery] = deliveries()
     assert (delivery.channel, delivery.status, delivery.detail) == ("sms", "failed", NOT_CONFIGURED)
@@ -249,7 +250,7 @@ def test_without_a_gateway_the_sms_is_recorded_as_failed_in_indonesian(setting: 
 def test_sms_channel_without_a_phone_number_records_a_failed_delivery(
     gateway: GatewayServer,
 ) -> None:
-    msg = notification(channels=(Channel.SMS,))
+    msg = notification(channels=(Channel.SMS,), email=None)
     msg = msg.model_copy(update={"recipient": msg.recipient.model_copy(update={"phone": None})})
     consume(msg)
     [delivery] = deliveries()

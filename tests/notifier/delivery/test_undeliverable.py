@@ -1,5 +1,7 @@
 """A notice that failed for good on every channel the complainant chose is told to intake (the
 tracking page says so); one channel failed beside one that got through tells intake nothing.
+The complainants here gave no contact beyond the channels they chose, so no fallback is tried
+(the fallback across contacts: test_fallback.py).
 
 Failures come from the real parts: the local SMS gateway refusing (a 4xx is final) and the SMTP
 server unreachable until the email task's retries are used up (Celery's ``on_failure`` hook,
@@ -69,7 +71,7 @@ def test_an_sms_only_notice_the_gateway_refuses_is_told_to_intake(
     gateway: GatewayServer,
 ) -> None:
     gateway.answer_with(REFUSED)
-    msg = notification(NotificationKind.VERIFIED, channels=(Channel.SMS,))
+    msg = notification(NotificationKind.VERIFIED, channels=(Channel.SMS,), email=None)
     consume(msg)
 
     assert [d.status for d in deliveries()] == ["failed"]
@@ -126,7 +128,7 @@ def test_a_resend_that_gets_through_tells_intake_the_notice_arrived_after_all(
     gateway: GatewayServer,
 ) -> None:
     gateway.answer_with(REFUSED)
-    msg = notification(NotificationKind.VERIFIED, channels=(Channel.SMS,))
+    msg = notification(NotificationKind.VERIFIED, channels=(Channel.SMS,), email=None)
     consume(msg)
     assert len(told_intake()) == 1
     assert outbox_rows(INTAKE_DELIVERED_TASK) == []

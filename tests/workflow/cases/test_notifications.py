@@ -164,7 +164,7 @@ def report(status: str, notification_id: uuid.UUID, **extra: Any) -> Notificatio
     return NotificationDeliveredV1(
         tracking_code="PGD-TEST-0001",
         kind=NotificationKind.ANSWER,
-        channel=Channel.SMS,
+        channel=extra.pop("channel", Channel.SMS),
         status=status,
         notification_id=notification_id,
         attempts=extra.pop("attempts", 3),
@@ -241,3 +241,27 @@ def test_resend_of_unknown_or_malformed_deliveries_is_refused(
     )
     assert client.get("/api/v1/notifications/failed").status_code == 401
     assert outbox(RESEND_TASK) == []
+
+
+def test_the_failed_list_shows_every_channel_tried_with_the_fallbacks_marked(
+    case_at_step_1: Case, staff: dict[Role, StaffUser], client: TestClient
+) -> None:
+    notification_id = uuid.uuid4()
+    apply(report("failed", notification_id, channel=Channel.EMAIL, detail="550 5.1.1"))
+    apply(report("failed", notification_id, fallback=True, detail="gateway SMS: 400"))
+    apply(report("sent", notification_id, channel=Channel.WHATSAPP, fallback=True))
+
+    listed = client.get("/api/v1/notifications/failed", headers=login(client, Role.ADMIN))
+    assert listed.status_code == 200
+    items = listed.json()
+    assert [(i["channel"], i["fallback"]) for i in items] == [("email", False), ("sms", True)]
+    tried = [("email", "failed", False), ("sms", "failed", True), ("whatsapp", "sent", True)]
+    for item in items:
+        assert [(t["channel"], t["status"], t["fallback"]) for t in item["tried"]] == tried
+    with get_db().sessions() as session:
+        record = [e.output for e in events_of(session, case_at_step_1.id) if e.kind == "notified"]
+    assert [(o["channel"], o["fallback"]) for o in record] == [
+        ("email", False),
+        ("sms", True),
+        ("whatsapp", True),
+    ]

@@ -123,6 +123,43 @@ def _failed_sms(case: Case) -> uuid.UUID:
     return notification_id
 
 
+def test_the_failed_list_shows_what_was_tried_with_the_fallbacks_marked_cadangan(
+    console: TestClient, staff: dict[Role, StaffUser], case_at_step_1: Case
+) -> None:
+    notification_id = uuid.uuid4()
+    for channel, status, fallback in [
+        (Channel.EMAIL, "failed", False),
+        (Channel.SMS, "failed", True),
+        (Channel.WHATSAPP, "sent", True),
+    ]:
+        consume_once(
+            get_db(),
+            WORKFLOW_NOTIFIED_TASK,
+            NotificationDeliveredV1(
+                tracking_code=case_at_step_1.tracking_code,
+                kind=NotificationKind.ANSWER,
+                channel=channel,
+                status=status,
+                notification_id=notification_id,
+                fallback=fallback,
+            ),
+            record_delivery,
+        )
+
+    log_in(console, Role.ADMIN)
+    listed = console.get("/console/notifikasi").text
+    rows = re.findall(
+        r'<tr data-notification-id="[^"]+" data-channel="(\w+)">(.*?)</tr>', listed, re.S
+    )
+    assert [channel for channel, _ in rows] == ["email", "sms"]
+    assert "SMS (cadangan)" in rows[1][1]
+    for _, row in rows:
+        tried = re.findall(r"<li data-channel=[^>]*>([^<]*)</li>", row)
+        assert tried == ["Email: gagal", "SMS (cadangan): gagal", "WhatsApp (cadangan): terkirim"]
+    case_page = console.get(f"/console/kasus/{case_at_step_1.id}").text
+    assert "Jawaban pengaduan melalui WhatsApp (cadangan): terkirim" in case_page
+
+
 def _resends() -> list[dict[str, object]]:
     with get_db().sessions() as session:
         rows = session.scalars(select(OutboxMessage).where(OutboxMessage.task_name == RESEND_TASK))
