@@ -89,11 +89,16 @@ def complaint_without_contact(tracking_code: str = "PGD-ANNN-0NYM") -> str:
     return tracking_code
 
 
+# The rows a filing or a complainant's request may write; a refused one writes none of them.
+COUNTED = (Complaint, TimelineEntry, OutboxMessage, Attachment, Rating)
+NOTHING = {model.__tablename__: 0 for model in COUNTED}
+
+
 def row_counts() -> dict[str, int]:
     with get_db().sessions() as session:
         return {
             model.__tablename__: session.scalar(select(func.count()).select_from(model)) or 0
-            for model in (Complaint, TimelineEntry, OutboxMessage, Attachment, Rating)
+            for model in COUNTED
         }
 
 

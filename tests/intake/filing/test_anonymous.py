@@ -23,10 +23,8 @@ from shared.messaging.contracts import (
 )
 from shared.messaging.contracts.codes import hash_access_token, new_access_token
 from shared.sop import FIRST_STEP
-from tests.intake.conftest import complaint_body, row_counts, track
+from tests.intake.conftest import NOTHING, complaint_body, row_counts, track
 from tests.support.outbox import queued_payloads
-
-NOTHING = {"complaints": 0, "timeline_entries": 0, "outbox": 0, "attachments": 0}
 
 
 def anonymous_body(**overrides: Any) -> dict[str, Any]:

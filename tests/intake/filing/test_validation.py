@@ -8,9 +8,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.intake.conftest import complaint_body, row_counts, set_settings
-
-NOTHING = {"complaints": 0, "timeline_entries": 0, "outbox": 0, "attachments": 0}
+from tests.intake.conftest import NOTHING, complaint_body, row_counts, set_settings
 
 BAD_BODIES: dict[str, tuple[dict[str, Any], str, str]] = {
     # case: (body, field, words the citizen reads)
