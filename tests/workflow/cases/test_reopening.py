@@ -14,7 +14,7 @@ import pytest
 from services.workflow.cases.answer_rounds import answers_of
 from services.workflow.cases.history import events_of
 from services.workflow.cases.reopening import receive_rating, receive_reopen_request
-from services.workflow.cases.steps import complete_step, worklist
+from services.workflow.cases.steps import worklist
 from services.workflow.database import get_db
 from services.workflow.models import CaseAnswer, StaffUser
 from services.workflow.sla.close_sweep import sweep_closes
@@ -31,7 +31,8 @@ from shared.runtime.settings import get_settings
 from shared.sop import Role
 from tests.support.clock import TestClock
 from tests.support.outbox import queued_payloads
-from tests.workflow.sla.sweep_cases import case_row, file_at, move_to, sent, wib
+from tests.workflow.console_client import log_in, open_console
+from tests.workflow.sla.sweep_cases import answer_at, case_row, file_at, sent, wib
 
 CODE = "PGD-TEST-0001"
 # Answered on Friday 4 December 2026 at 10.00 WIB: ten office days are 7-11 and 14-18
@@ -41,25 +42,9 @@ UNTIL = wib(2026, 12, 18, 16, 0)
 ASKED = wib(2026, 12, 9, 11, 0)
 
 
-def answer(
-    office_clock: TestClock, staff: dict[Role, StaffUser], case_id: str, at: datetime
-) -> None:
-    """Take the case from where it waits through step 5, which is completed at ``at``."""
-    move_to(office_clock, case_id, staff, 5)
-    office_clock.freeze_at(at)
-    with get_db().transaction() as session:
-        complete_step(
-            session,
-            case_id=case_id,
-            step_number=5,
-            user=session.get(StaffUser, staff[Role.ADMIN].id),
-            payload={},
-        )
-
-
 def answered_case(office_clock: TestClock, staff: dict[Role, StaffUser]) -> str:
     case_id = file_at(office_clock, wib(2026, 12, 4, 9, 50))
-    answer(office_clock, staff, case_id, ANSWERED)
+    answer_at(office_clock, case_id, staff, ANSWERED)
     return case_id
 
 
@@ -255,7 +240,7 @@ def test_the_case_flows_again_and_a_second_reopening_goes_to_the_koordinator(
     rate(rating(2, "Belum selesai"))
 
     second = wib(2026, 12, 10, 10, 0)
-    answer(office_clock, staff, case_id, second)
+    answer_at(office_clock, case_id, staff, second)
     second_until = wib(2026, 12, 24, 16, 0)  # the 10 office days from the 11th
 
     case = case_row(case_id)
@@ -334,3 +319,28 @@ def test_a_reopened_case_is_not_closed_by_the_sweep(
 
     assert close_at(UNTIL + timedelta(days=30)) == ()
     assert case_row(case_id).status == "verifying"
+
+
+# What staff read
+
+
+def test_the_case_page_shows_the_rating_the_reopening_and_the_record(
+    configured: dict[str, str], staff: dict[Role, StaffUser], office_clock: TestClock
+) -> None:
+    case_id = answered_case(office_clock, staff)
+    office_clock.freeze_at(ASKED)
+    rate(rating(2, "Izin masih belum terbit"))
+
+    with open_console() as console:
+        log_in(console, Role.KASI)
+        page = console.get(f"/console/kasus/{case_id}").text
+
+    answers = page[page.index('id="penilaian"') :]
+    answers = answers[: answers.index("</section>")]
+    assert "Jawaban ke-1" in answers
+    assert "Penilaian pengadu: 2 (kurang baik), tidak puas" in answers
+    assert "Dibuka kembali 9 Desember 2026, 11.00 WIB. Alasan: Izin masih belum terbit" in answers
+    record = page[page.index('id="riwayat"') :]
+    assert "Pengadu menilai jawaban ke-1: nilai 2 (tidak puas)" in record
+    assert "Laporan pengaduan dibuka kembali, kembali ke langkah 2" in record
+    assert "Menunggu verifikasi Kasi" in page  # the status, as staff read it
