@@ -48,6 +48,9 @@ class Complaint(Base):
     # While the office waits for the complainant: the reply deadline the workflow set (shown to
     # them; a reply after it is refused). Kept after a close without reply, for its message.
     reply_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Until when the complainant may ask for the answer shown to be reopened (*dibuka kembali*):
+    # the workflow reckons it in office days, the notifier passes it on with the answer.
+    reopen_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class TimelineEntry(Base):
@@ -63,6 +66,24 @@ class TimelineEntry(Base):
     message_id: Mapped[str | None] = mapped_column(String(36), unique=True)
     # What the complainant reads with this status: the office's reason or request, or their reply.
     note: Mapped[str | None] = mapped_column(Text)
+
+
+class Rating(Base):
+    """The complainant's rating of one answer (the SKM survey's 1-4 score, 3 and 4 *puas*):
+    one per answer, the answer named by its ``answered_at``; a reopened case's new answer may
+    be rated again."""
+
+    __tablename__ = "ratings"
+    __table_args__ = (UniqueConstraint("complaint_id", "answered_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    complaint_id: Mapped[str] = mapped_column(ForeignKey("complaints.id"), index=True)
+    answered_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    score: Mapped[int] = mapped_column(Integer)
+    comment: Mapped[str | None] = mapped_column(Text)
+    # The ComplaintRatedV1 that told the workflow (the outbox row's id).
+    message_id: Mapped[str] = mapped_column(String(36), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 class UndeliverableNotice(Base):

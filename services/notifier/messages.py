@@ -133,6 +133,7 @@ def compose(
         web = web.model_copy(update={"public_intake_url": intake_url})
     fields = {
         "reply_due": reply_due_words(msg, settings),
+        "reopen_until": reopen_until_words(msg, settings),
         "name": msg.recipient.name,
         "tracking_code": msg.tracking_code,
         "subject": msg.subject,
@@ -158,6 +159,13 @@ def reply_due_words(msg: NotificationRequestedV1, settings: Settings) -> str:
     if msg.reply_due_at is None:
         return ""
     return time_words(msg.reply_due_at, ZoneInfo(settings.office.timezone))
+
+
+def reopen_until_words(msg: NotificationRequestedV1, settings: Settings) -> str:
+    """Until when an answer may be rated and asked to be reopened, as people read it, or ""."""
+    if msg.reopen_until is None:
+        return ""
+    return time_words(msg.reopen_until, ZoneInfo(settings.office.timezone))
 
 
 def _wrap(text: str, width: int = 76) -> str:

@@ -30,7 +30,8 @@ class Notification(Base):
     subject: Mapped[str] = mapped_column(Text)
     answer: Mapped[str | None] = mapped_column(Text)
     note: Mapped[str | None] = mapped_column(Text)
-    # A request for information's reply deadline, for the kinds that name it.
+    # The deadline the notice names (``deliver.stored_deadline``): a request for information's
+    # reply deadline, for the kinds that name it; with an answer, its ``reopen_until``.
     reply_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

@@ -16,6 +16,8 @@ from shared.messaging.contracts.tasks import (
     DELIVERY_SWEEP_TASK,
     SLA_SWEEP_TASK,
     WORKFLOW_ATTACHMENT_TASK,
+    WORKFLOW_RATED_TASK,
+    WORKFLOW_REOPEN_TASK,
 )
 from shared.runtime.settings import Settings, get_settings
 from shared.sop import STEPS, Role, complainant_desk
@@ -36,6 +38,10 @@ def task_routes() -> dict[str, dict[str, str]]:
     routes["workflow.sla.*"] = {"queue": Role.ADMIN.value}
     # A file the complainant attached is the complainant desk's, as their replies are.
     routes[WORKFLOW_ATTACHMENT_TASK] = {"queue": complainant_desk().value}
+    # So are the complainant's rating of the answer and their request to reopen it: consumers
+    # of a complainant's message (the workflow's reopening decides the step afterwards).
+    routes[WORKFLOW_RATED_TASK] = {"queue": complainant_desk().value}
+    routes[WORKFLOW_REOPEN_TASK] = {"queue": complainant_desk().value}
     routes["intake.*"] = {"queue": INTAKE_QUEUE}
     routes["notifier.*"] = {"queue": NOTIFIER_QUEUE}
     return routes

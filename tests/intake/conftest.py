@@ -3,6 +3,7 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -16,10 +17,19 @@ from sqlalchemy import func, select
 from services.intake.api.app import create_app
 from services.intake.app_channel.inbox import deliver_to_inbox
 from services.intake.database import get_db
-from services.intake.models import Attachment, Complaint, TimelineEntry
+from services.intake.filing.complaints import apply_answer, apply_status_change
+from services.intake.models import Attachment, Complaint, Rating, TimelineEntry
 from shared.database.shared_tables import OutboxMessage
 from shared.messaging.consumer import consume_once
-from shared.messaging.contracts import INTAKE_INBOX_TASK, InboxMessageV1, NotificationKind
+from shared.messaging.contracts import (
+    INTAKE_ANSWERED_TASK,
+    INTAKE_INBOX_TASK,
+    INTAKE_STATUS_TASK,
+    CaseStatusChangedV1,
+    ComplaintAnsweredV1,
+    InboxMessageV1,
+    NotificationKind,
+)
 from shared.runtime.settings import get_settings
 from shared.runtime.settings.project import SERVICES
 from tests.support.webpush_receiver import WebPushReceiver
@@ -57,8 +67,44 @@ def row_counts() -> dict[str, int]:
     with get_db().sessions() as session:
         return {
             model.__tablename__: session.scalar(select(func.count()).select_from(model)) or 0
-            for model in (Complaint, TimelineEntry, OutboxMessage, Attachment)
+            for model in (Complaint, TimelineEntry, OutboxMessage, Attachment, Rating)
         }
+
+
+# After the answer: the window to rate it and ask for a reopening. Far ahead, and long past:
+# only shown, or compared with a clock these tests never need to move.
+OPEN_UNTIL = datetime(2099, 12, 21, 9, 0, tzinfo=UTC)
+LONG_PAST = datetime(2020, 1, 6, 9, 0, tzinfo=UTC)
+ANSWER = "Izin usaha Anda telah terbit dan dapat diunduh melalui OSS."
+
+
+def answer(
+    tracking_code: str,
+    text: str = ANSWER,
+    *,
+    reopen_until: datetime | None = OPEN_UNTIL,
+    answered_at: datetime | None = None,
+) -> ComplaintAnsweredV1:
+    """The notifier's "answer sent", applied as intake's task applies it."""
+    msg = ComplaintAnsweredV1(
+        tracking_code=tracking_code,
+        answer=text,
+        answered_at=answered_at or datetime.now(UTC),
+        reopen_until=reopen_until,
+    )
+    consume_once(get_db(), INTAKE_ANSWERED_TASK, msg, apply_answer)
+    return msg
+
+
+def status_change(
+    tracking_code: str, status: str, sequence: int, note: str | None = None
+) -> CaseStatusChangedV1:
+    """The workflow's status change, applied as intake's task applies it."""
+    msg = CaseStatusChangedV1(
+        tracking_code=tracking_code, status=status, sequence=sequence, note=note
+    )
+    consume_once(get_db(), INTAKE_STATUS_TASK, msg, apply_status_change)
+    return msg
 
 
 def upload(

@@ -1,5 +1,6 @@
 """Status changes and the answer, as intake's consumers apply them: once per message, in
-sequence order, and never back from "answered"."""
+sequence order, and never back from "answered" to a status from before the answer (a
+reopening after it is in test_after_answer.py)."""
 
 from __future__ import annotations
 
@@ -114,7 +115,7 @@ def test_the_answer_is_shown_with_its_time(code: str) -> None:
     assert state(code)[2] == ["submitted", "answered"]
 
 
-def test_nothing_moves_a_complaint_away_from_answered(code: str) -> None:
+def test_nothing_from_before_the_answer_moves_a_complaint_away_from_it(code: str) -> None:
     apply_change(change(code, "follow_up", 8))
     answer_ready = change(code, "answer_ready", 10)
     apply_answered(answer_message(code))

@@ -14,6 +14,8 @@ from services.intake.api.dependencies import (
     SessionDep,
 )
 from services.intake.api.staff_filing import FilerDep, taken_by
+from services.intake.feedback import ratings
+from services.intake.feedback.schemas import RatingOut
 from services.intake.filing import attachments, complaints, idempotency
 from services.intake.filing.idempotency import IdempotencyKey
 from services.intake.filing.schemas import AttachmentOut, ComplaintOut, FiledOut, ReplyIn, ReplyOut
@@ -65,7 +67,8 @@ def track_complaint(
     response: Response,
     x_access_token: AccessToken = None,
 ) -> ComplaintOut:
-    """Status terkini, riwayat status, lampiran Anda dan, setelah dikirim, jawaban pengaduan.
+    """Status terkini, riwayat status, lampiran Anda dan, setelah dikirim, jawaban pengaduan
+    dengan batas waktu permintaan dibuka kembali (`reopen_until`) dan penilaian Anda.
     Hanya untuk pemegang token akses (header `X-Access-Token`): kode yang tidak dikenal dan
     token yang salah sama-sama dijawab 404."""
     if not x_access_token:
@@ -78,6 +81,8 @@ def track_complaint(
     answer.attachments = [
         AttachmentOut.of(a) for a in attachments.attachments_of(session, complaint)
     ]
+    rating = ratings.rating_of_answer(session, complaint)
+    answer.rating = RatingOut.of(rating) if rating is not None else None
     return answer
 
 

@@ -221,15 +221,16 @@ def timeline(session: Session, complaint: Complaint) -> list[TimelineEntry]:
 
 def apply_status_change(session: Session, msg: CaseStatusChangedV1) -> None:
     """The workflow moved the case. Updates may arrive out of order: each one is on the
-    timeline, but only a newer one (higher sequence) moves the status, and nothing moves it
-    away from "answered"."""
+    timeline, but only a newer one (higher sequence) moves the status, and nothing from before
+    the answer shown moves it away from that answer. After it, the workflow's reopening (back to
+    a step, with the reason as note) or its close does."""
     complaint = complaint_for_message(session, msg.tracking_code, msg.message_id, TimelineEntry)
     if complaint is None:
         return
     _add_entry(session, complaint, msg.status, msg.message_id, msg.occurred_at, note=msg.note)
-    if complaint.status == ANSWERED:
+    if complaint.answered_at is not None and msg.occurred_at <= complaint.answered_at:
         log.info(
-            "%s already answered; status %s kept on the timeline only",
+            "%s: status %s from before the answer kept on the timeline only",
             msg.tracking_code,
             msg.status,
         )
@@ -250,15 +251,20 @@ def apply_status_change(session: Session, msg: CaseStatusChangedV1) -> None:
 
 
 def apply_answer(session: Session, msg: ComplaintAnsweredV1) -> None:
-    """The jawaban reached the complainant: the tracking page shows it from now on."""
+    """The jawaban reached the complainant: the tracking page shows it from now on. A reopened
+    case's new answer replaces it on the page; each stays on the timeline with its text."""
     complaint = complaint_for_message(session, msg.tracking_code, msg.message_id, TimelineEntry)
     if complaint is None:
         return
-    complaint.status = ANSWERED
-    complaint.answer = msg.answer
-    complaint.answered_at = msg.answered_at
-    _add_entry(session, complaint, ANSWERED, msg.message_id, msg.answered_at)
-    announce_after_commit(session, complaint.tracking_code, Note("status"))
+    _add_entry(session, complaint, ANSWERED, msg.message_id, msg.answered_at, note=msg.answer)
+    if complaint.answered_at is not None and msg.answered_at <= complaint.answered_at:
+        log.info("%s: an earlier answer kept on the timeline only", msg.tracking_code)
+    else:
+        complaint.status = ANSWERED
+        complaint.answer = msg.answer
+        complaint.answered_at = msg.answered_at
+        complaint.reopen_until = msg.reopen_until
+        announce_after_commit(session, complaint.tracking_code, Note("status"))
     session.flush()
 
 
@@ -280,7 +286,7 @@ def _insert_unless_taken(session: Session, **values: Any) -> Complaint | None:
     )
     if session.execute(statement).first() is None:
         return None
-    complaint = Complaint(**values, answer=None, answered_at=None)
+    complaint = Complaint(**values, answer=None, answered_at=None, reopen_until=None)
     make_transient_to_detached(complaint)  # as if loaded: no second statement to read it back
     session.add(complaint)
     return complaint

@@ -11,6 +11,8 @@ from datetime import datetime
 from cryptography.hazmat.primitives.asymmetric import ec
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from services.intake.feedback.schemas import RatingOut
+from services.intake.feedback.statuses import AFTER_ANSWER_LABELS
 from services.intake.models import Attachment, Complaint, InboxMessage, TimelineEntry
 from services.intake.tracking.notices import UndeliveredNoticeOut
 from shared.messaging.contracts import ReceivedVia
@@ -42,7 +44,7 @@ def awaits_reply(status: str) -> bool:
 
 def status_label(status: str) -> str:
     """The status as the complainant reads it; one this version does not know is "in progress"."""
-    return STATUS_LABELS.get(status, IN_PROGRESS_LABEL)
+    return STATUS_LABELS.get(status) or AFTER_ANSWER_LABELS.get(status, IN_PROGRESS_LABEL)
 
 
 class TimelineEntryOut(BaseModel):
@@ -116,6 +118,14 @@ class ComplaintOut(BaseModel):
     attachments: list[AttachmentOut] = Field(
         default=[], description="Lampiran yang Anda kirim, yang terlama lebih dulu"
     )
+    reopen_until: datetime | None = Field(
+        default=None,
+        description="Batas waktu menilai jawaban secara tidak puas dan meminta laporan "
+        "pengaduan dibuka kembali (kosong sebelum jawaban dikirim)",
+    )
+    rating: RatingOut | None = Field(
+        default=None, description="Penilaian Anda atas jawaban yang tampil, bila sudah dinilai"
+    )
 
     @classmethod
     def of(cls, complaint: Complaint, timeline: list[TimelineEntry]) -> ComplaintOut:
@@ -136,6 +146,7 @@ class ComplaintOut(BaseModel):
             answered_at=complaint.answered_at,
             licence_reference=complaint.licence_reference,
             reply_due_at=complaint.reply_due_at if awaits_reply(complaint.status) else None,
+            reopen_until=complaint.reopen_until,
         )
 
 

@@ -1,10 +1,12 @@
-"""The portal's forms: a laporan pengaduan and a reply to the office, read and judged as
+"""The portal's forms: a laporan pengaduan, a reply to the office, and after the answer its
+rating and a request to reopen it, read and judged as
 ``shared.web.forms`` reads every form, by the models the JSON API uses."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from services.intake.feedback.schemas import RatingIn, ReopenIn
 from services.intake.filing.schemas import ReplyIn
 from shared.messaging.contracts.filing import (
     COMPLAINT_LABELS,
@@ -31,6 +33,8 @@ __all__ = [
     "complaint_values",
     "form_fields",
     "judge_complaint",
+    "judge_rating",
+    "judge_reopen",
     "judge_reply",
 ]
 
@@ -41,7 +45,12 @@ FILES_FIELD = "lampiran"
 FORM_LIMITS = {
     "complaint": {**text_limits(ReporterIn), **text_limits(ComplaintIn)},
     "reply": text_limits(ReplyIn),
+    "rating": text_limits(RatingIn),
+    "reopen": text_limits(ReopenIn),
 }
+RATING_LABELS = {"score": "Penilaian", "comment": "Tanggapan"}
+REOPEN_LABELS = {"reason": "Alasan dibuka kembali"}
+CHOOSE_A_SCORE = "Pilih salah satu penilaian"
 
 
 def complaint_values(form: FormFields) -> dict[str, Any]:
@@ -59,3 +68,18 @@ def judge_complaint(form: FormFields) -> Judged[ComplaintIn]:
 def judge_reply(form: FormFields) -> Judged[ReplyIn]:
     data = {"message": form.get("message")}
     return judge(ReplyIn, data, REPLY_LABELS, first_part, form)
+
+
+def judge_rating(form: FormFields) -> Judged[RatingIn]:
+    """The score comes as the chosen radio button's text; the model wants the number."""
+    score = form.get("score").strip()
+    data = {"score": int(score) if score.isdecimal() else score, "comment": form.get("comment")}
+    judged = judge(RatingIn, data, RATING_LABELS, first_part, form)
+    if not score and form.readable:  # none chosen: say what to do, not "wajib diisi"
+        errors = {**judged.errors, "score": CHOOSE_A_SCORE}
+        return Judged(None, {name: errors[name] for name in RATING_LABELS if name in errors})
+    return judged
+
+
+def judge_reopen(form: FormFields) -> Judged[ReopenIn]:
+    return judge(ReopenIn, {"reason": form.get("reason")}, REOPEN_LABELS, first_part, form)

@@ -36,6 +36,7 @@ from services.intake.app_channel.event_stream import (
 from services.intake.filing import attachments, complaints
 from services.intake.filing.schemas import status_label
 from services.intake.models import Complaint
+from services.intake.portal.after_answer import after_answer_context, timeline_lines
 from services.intake.portal.filing_pages import FormDep, limited_page, render
 from services.intake.portal.forms import UNREADABLE_MESSAGE, judge_reply
 from services.intake.portal.uploads import choose_again, judge_files
@@ -73,12 +74,12 @@ def _sentence_case(words: str) -> str:
     return words[:1].upper() + words[1:]  # not str.capitalize(): "SMS" stays "SMS"
 
 
-def _redirect(url: str) -> RedirectResponse:
+def see_other(url: str) -> RedirectResponse:
     return RedirectResponse(url, status_code=_SEE_OTHER, headers=NO_STORE)
 
 
-def _to_tracking_form(tracking_code: str) -> RedirectResponse:
-    return _redirect(f"/lacak?{urlencode({'kode': tracking_code})}" if tracking_code else "/lacak")
+def to_tracking_form(tracking_code: str) -> RedirectResponse:
+    return see_other(f"/lacak?{urlencode({'kode': tracking_code})}" if tracking_code else "/lacak")
 
 
 def _tracking_form(
@@ -122,12 +123,12 @@ def open_tracking(request: Request, form: FormDep, session: SessionDep) -> Respo
         complaint = complaints.find_for_citizen(session, code, token)
     except NotFound as exc:  # one answer for an unknown code and a wrong token
         return _tracking_form(request, values, problem=exc.message, status_code=404)
-    response = _redirect(f"/lacak/{complaint.tracking_code}")
+    response = see_other(f"/lacak/{complaint.tracking_code}")
     tracking_access.grant(response, complaint)
     return response
 
 
-def _complaint_page(
+def complaint_view(
     request: Request,
     session: SessionDep,
     complaint: Complaint,
@@ -148,15 +149,7 @@ def _complaint_page(
             "complaint": complaint,
             "status_label": status_label(complaint.status),
             "reply_reader": reply_reader_label(),
-            "timeline": [
-                {
-                    "label": status_label(e.status),
-                    "occurred_at": e.occurred_at,
-                    "note": e.note,
-                    "lead": NOTE_LEADS.get(e.status, "Keterangan"),
-                }
-                for e in timeline
-            ],
+            "timeline": timeline_lines(timeline, complaint, NOTE_LEADS),
             "channels": _sentence_case(channel_words(complaint.channels)),
             "app_channel": Channel.APP.value in complaint.channels,
             "notices": inbox.messages_after(session, complaint.id),
@@ -166,7 +159,11 @@ def _complaint_page(
             "reply_due_at": complaint.reply_due_at if waiting is not None else None,
             "request_note": request_note,
             "reply_sent": False,
+            "rated": False,
+            "reopen_sent": False,
             "problem": None,
+            "problem_title": "Balasan tidak dapat dikirim",
+            **after_answer_context(session, complaint),
             **context,
         },
         status_code=status_code,
@@ -179,27 +176,36 @@ def complaint_page(
     kode: str,
     session: SessionDep,
     balasan: Annotated[str, Query(max_length=16)] = "",
+    penilaian: Annotated[str, Query(max_length=16)] = "",
+    dibuka: Annotated[str, Query(max_length=16)] = "",
 ) -> Response:
     code = normalise_tracking_code(kode)
     if code != kode and CODE_PATTERN.fullmatch(code):
-        return _redirect(f"/lacak/{code}")
+        return see_other(f"/lacak/{code}")
     complaint = tracking_access.complaint_for(session, request, code)
     if complaint is None:
-        return _to_tracking_form(code if CODE_PATTERN.fullmatch(code) else "")
-    return _complaint_page(request, session, complaint, reply_sent=balasan == REPLY_SENT)
+        return to_tracking_form(code if CODE_PATTERN.fullmatch(code) else "")
+    return complaint_view(
+        request,
+        session,
+        complaint,
+        reply_sent=balasan == REPLY_SENT,
+        rated=penilaian == REPLY_SENT,
+        reopen_sent=dibuka == REPLY_SENT,
+    )
 
 
 @router.post("/lacak/{kode}/balasan", response_class=HTMLResponse)
 def reply_from_form(request: Request, kode: str, form: FormDep, session: SessionDep) -> Response:
     complaint = tracking_access.complaint_for(session, request, kode)
     if complaint is None:
-        return _to_tracking_form(kode if CODE_PATTERN.fullmatch(kode) else "")
+        return to_tracking_form(kode if CODE_PATTERN.fullmatch(kode) else "")
     judged = judge_reply(form)
     files, file_errors = judge_files(form)
     if judged.model is None or file_errors:
         values = {"message": form.get("message")}
         errors = choose_again(form, {**judged.errors, **file_errors})
-        return _complaint_page(
+        return complaint_view(
             request, session, complaint, errors=errors, values=values, status_code=422
         )
     try:
@@ -208,8 +214,8 @@ def reply_from_form(request: Request, kode: str, form: FormDep, session: Session
             attachments.attach_all(session, complaint, files)
         complaints.submit_reply(session, complaint, judged.model.message)
     except Conflict as exc:
-        return _complaint_page(request, session, complaint, problem=exc.message, status_code=409)
-    return _redirect(f"/lacak/{complaint.tracking_code}?{urlencode({'balasan': REPLY_SENT})}")
+        return complaint_view(request, session, complaint, problem=exc.message, status_code=409)
+    return see_other(f"/lacak/{complaint.tracking_code}?{urlencode({'balasan': REPLY_SENT})}")
 
 
 @router.get("/lacak/{kode}/lampiran/{attachment_id}")

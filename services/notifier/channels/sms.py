@@ -16,7 +16,7 @@ from typing import Any, Protocol
 import httpx
 
 from services.notifier.channels.sms_text import fit
-from services.notifier.messages import OFFICE, check_complete, reply_due_words
+from services.notifier.messages import OFFICE, check_complete, reopen_until_words, reply_due_words
 from services.notifier.sop_words import sop_words
 from shared.messaging.contracts import STAFF_KINDS, NotificationKind, NotificationRequestedV1
 from shared.runtime.settings import Settings, get_settings
@@ -196,6 +196,9 @@ def sms_text(
         web = web.model_copy(update={"public_intake_url": intake_url})
     code = msg.tracking_code
     due = reply_due_words(msg, settings)
+    until = reopen_until_words(msg, settings)
+    # Before the answer, which a long answer's cut would otherwise take with it.
+    say = f" (nilai atau minta dibuka kembali s.d. {until} di halaman lacak)" if until else ""
     page = web.tracking_url(code)
     sop = sop_words(msg.kind)
     texts = {
@@ -204,7 +207,7 @@ def sms_text(
         NotificationKind.REGISTERED: f"Pengaduan {code} telah teregister pada Sistem Pengaduan "
         f"dan diteruskan kepada {sop.desk_short}. Pantau di {page}",
         NotificationKind.VERIFIED: f"Pengaduan {code} telah {sop.done_short}. Pantau di {page}",
-        NotificationKind.ANSWER: f"Jawaban pengaduan {code}: {msg.answer}",
+        NotificationKind.ANSWER: f"Jawaban pengaduan {code}{say}: {msg.answer}",
         NotificationKind.INFORMATION_REQUESTED: f"Pengaduan {code} memerlukan kelengkapan "
         f"data: {msg.note} Kirim melalui {page}{f' paling lambat {due}' if due else ''}",
         NotificationKind.INFORMATION_REMINDER: f"Pengingat: pengaduan {code} menunggu "

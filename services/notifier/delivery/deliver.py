@@ -70,7 +70,7 @@ def fan_out(session: Session, msg: NotificationRequestedV1) -> list[ChannelDeliv
                 subject=msg.subject,
                 answer=msg.answer,
                 note=msg.note,
-                reply_due_at=msg.reply_due_at,
+                reply_due_at=stored_deadline(msg),
                 created_at=utcnow(),
             )
         )
@@ -107,12 +107,19 @@ class UnknownNotification(LookupError):
     """A channel delivery for a notification this database does not hold: no retry helps."""
 
 
+def stored_deadline(msg: NotificationRequestedV1) -> datetime | None:
+    """The one deadline a notice names, as ``Notification.reply_due_at`` keeps it: a request's
+    reply deadline, or, with an answer, until when it may be rated and asked to be reopened."""
+    return msg.reopen_until if msg.kind is NotificationKind.ANSWER else msg.reply_due_at
+
+
 def load_notification(session: Session, notification_id: uuid.UUID) -> NotificationRequestedV1:
     """The stored notification, as the message it came in (same id, so same keys and headers)."""
     row = session.get(Notification, str(notification_id))
     if row is None:
         raise UnknownNotification(f"no notification {notification_id}")
     annotate(tracking_code=row.tracking_code)
+    answer_kind = row.kind == NotificationKind.ANSWER.value
     return NotificationRequestedV1(
         message_id=uuid.UUID(row.message_id),
         occurred_at=row.created_at,
@@ -123,7 +130,8 @@ def load_notification(session: Session, notification_id: uuid.UUID) -> Notificat
         subject=row.subject,
         answer=row.answer,
         note=row.note,
-        reply_due_at=row.reply_due_at,
+        reply_due_at=None if answer_kind else row.reply_due_at,
+        reopen_until=row.reply_due_at if answer_kind else None,
     )
 
 
@@ -370,6 +378,7 @@ def tell_intake_answered(
         tracking_code=msg.tracking_code,
         answer=msg.answer or "",  # never empty: fan_out() checked it
         answered_at=answered_at,
+        reopen_until=msg.reopen_until,
     )
     enqueue_once(session, INTAKE_ANSWERED_TASK, answered)
     return answered

@@ -42,4 +42,10 @@ def test_a_code_space_that_seems_full_ends_in_a_503_to_retry(
     assert response.status_code == 503
     assert response.headers["Retry-After"] == "1"
     assert response.json()["message"] == "Layanan sedang sibuk, coba lagi sebentar"
-    assert row_counts() == {"complaints": 1, "timeline_entries": 1, "outbox": 2, "attachments": 0}
+    assert row_counts() == {
+        "complaints": 1,
+        "timeline_entries": 1,
+        "outbox": 2,
+        "attachments": 0,
+        "ratings": 0,
+    }

@@ -1,0 +1,74 @@
+"""The complainant's rating of the answer: once per answer, sent to the workflow. A *tidak
+puas* rating (score 2 or 1) within the reopening window also shows the case as asked to be
+reopened: the workflow reopens it on the same rating (COMMON.md), intake waits for its word."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from services.intake.feedback.reopening import (
+    UNSATISFIED_REASON,
+    check_answered,
+    mark_requested,
+    within_window,
+)
+from services.intake.feedback.schemas import SATISFIED_FROM
+from services.intake.feedback.statuses import REOPEN_REQUESTED
+from services.intake.models import Complaint, Rating
+from shared.database.engine import utcnow
+from shared.messaging.contracts import WORKFLOW_RATED_TASK, ComplaintRatedV1
+from shared.messaging.outbox import enqueue
+from shared.web.api_errors import Conflict
+
+ALREADY_RATED_MESSAGE = (
+    "Jawaban ini sudah Anda nilai. Setiap jawaban pengaduan hanya dapat dinilai satu kali."
+)
+
+
+class AlreadyRated(Conflict):
+    code = "already_rated"
+
+
+def rating_of_answer(session: Session, complaint: Complaint) -> Rating | None:
+    """The rating of the answer shown now (an earlier answer's rating is not this one's)."""
+    if complaint.answered_at is None:
+        return None
+    return session.scalar(
+        select(Rating).where(
+            Rating.complaint_id == complaint.id, Rating.answered_at == complaint.answered_at
+        )
+    )
+
+
+def rate(session: Session, complaint: Complaint, score: int, comment: str | None) -> Rating:
+    """Keep the rating and tell the workflow, in the caller's transaction. A blank comment is
+    none."""
+    comment = comment or None
+    check_answered(complaint)
+    assert complaint.answered_at is not None  # noqa: S101 - check_answered saw to it
+    if rating_of_answer(session, complaint) is not None:
+        raise AlreadyRated(ALREADY_RATED_MESSAGE)
+    message = ComplaintRatedV1(tracking_code=complaint.tracking_code, score=score, comment=comment)
+    now = utcnow()
+    rating = Rating(
+        complaint_id=complaint.id,
+        answered_at=complaint.answered_at,
+        score=score,
+        comment=comment,
+        message_id=str(message.message_id),
+        created_at=now,
+    )
+    try:
+        with session.begin_nested():  # two ratings sent at once: the second is the 409
+            session.add(rating)
+    except IntegrityError:
+        raise AlreadyRated(ALREADY_RATED_MESSAGE) from None
+    enqueue(session, WORKFLOW_RATED_TASK, message)
+    unsatisfied = score < SATISFIED_FROM
+    if unsatisfied and complaint.status != REOPEN_REQUESTED and within_window(complaint, now):
+        reason = comment or UNSATISFIED_REASON
+        mark_requested(session, complaint, reason, message.message_id, message.occurred_at)
+    session.flush()
+    return rating

@@ -1,0 +1,69 @@
+"""What the tracking page shows after the answer: the rating given or its form (*puas / tidak
+puas* on the SKM survey's 1-4 scale), the form to ask for a reopening while the window is open,
+and the timeline's words for a reopening asked for, a reopening (*dibuka kembali*) and each
+answer (an earlier one kept there with its text, the one shown having its own card)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from services.intake.feedback import ratings
+from services.intake.feedback.reopening import within_window
+from services.intake.feedback.schemas import SCORE_LABELS, RatingOut, satisfaction
+from services.intake.feedback.statuses import CLOSED, REOPEN_REQUESTED
+from services.intake.filing.schemas import status_label
+from services.intake.models import Complaint, TimelineEntry
+from shared.database.engine import utcnow
+from shared.sop import ANSWERED
+
+# The rating form's choices, best first, each with what it means.
+SCORE_CHOICES = tuple(
+    (str(score), f"{score} — {label} ({satisfaction(score)})")
+    for score, label in SCORE_LABELS.items()
+)
+
+
+def after_answer_context(session: Session, complaint: Complaint) -> dict[str, Any]:
+    """The page's rating and reopening parts, from the complaint as it stands."""
+    answered = complaint.answered_at is not None and complaint.status in (
+        ANSWERED,
+        REOPEN_REQUESTED,
+    )
+    rating = ratings.rating_of_answer(session, complaint) if answered else None
+    return {
+        "answer_final": answered,
+        "rating": RatingOut.of(rating) if rating is not None else None,
+        "may_rate": answered and rating is None,
+        "may_reopen": complaint.status == ANSWERED and within_window(complaint, utcnow()),
+        "reopen_asked": complaint.status == REOPEN_REQUESTED,
+        "closed": complaint.status == CLOSED,
+        "score_choices": SCORE_CHOICES,
+    }
+
+
+def timeline_lines(
+    timeline: Sequence[TimelineEntry], complaint: Complaint, leads: Mapping[str, str]
+) -> list[dict[str, Any]]:
+    """Each status the complaint passed through, as the page's timeline says it."""
+    lines = []
+    after_answer = False
+    for entry in timeline:
+        label, lead, note = (
+            status_label(entry.status),
+            leads.get(entry.status, "Keterangan"),
+            entry.note,
+        )
+        if entry.status == ANSWERED:
+            after_answer, lead = True, "Jawaban"
+            if entry.occurred_at == complaint.answered_at:
+                note = None  # the answer shown: in its own card above
+        elif entry.status == REOPEN_REQUESTED:
+            label, lead = "Anda meminta laporan pengaduan dibuka kembali", "Alasan Anda"
+        elif after_answer and entry.status != CLOSED:
+            after_answer = False
+            label, lead = f"Dibuka kembali — {label}", "Alasan dibuka kembali"
+        lines.append({"label": label, "occurred_at": entry.occurred_at, "note": note, "lead": lead})
+    return lines
