@@ -42,6 +42,7 @@ def sweep_closes(session: Session, now: datetime, *, batch: int = BATCH) -> tupl
         batch,
         Case.status == ANSWERED,
         Case.current_step.is_(None),
+        Case.reopen_until < now,  # the window's end is inside it (``reopen_window.is_open``)
     )
     return tuple(case.tracking_code for case in due if _close(session, case, now))
 
@@ -54,6 +55,7 @@ def _close(session: Session, case: Case, now: datetime) -> bool:
             Case.status == ANSWERED,
             Case.current_step.is_(None),
             Case.reopen_until == case.reopen_until,
+            Case.reopen_until < now,
         )
         .values(status=CLOSED, version=Case.version + 1)
         .execution_options(synchronize_session=False)

@@ -287,6 +287,7 @@ def test_the_sweep_closes_an_answered_case_once_its_window_passed(
     case_id = answered_case(office_clock, staff)
 
     assert close_at(UNTIL - timedelta(seconds=1)) == ()
+    assert close_at(UNTIL) == ()  # its last moment is still inside the window
     after = UNTIL + timedelta(minutes=1)
     assert close_at(after) == (CODE,)
     assert close_at(after) == ()
