@@ -19,12 +19,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from services.workflow.cases.notifications import record_delivery
-from shared.database.engine import ServiceDatabase
-from shared.messaging.contracts.messages import Channel, NotificationDeliveredV1, NotificationKind
-from shared.sop import STEPS, Role
+from shared.sop import Role
 from tests.browser.conftest import LiveSystem, running_system
-from tests.support.attachment_files import pdf, photo_with_gps
+from tests.browser.office_cases import put_cases_in_place
 from tests.support.browser import WINDOW_SIZES, browser_context, check_page, screenshot, watch
 from tools.harness.databases import PostgresDatabases, SqliteDatabases, fresh_set
 from tools.harness.desk import CITIZEN_EMAIL, STAFF_PASSWORD
@@ -35,10 +32,9 @@ CITIZEN = "warga"  # the portal, no account
 GUEST = "tamu"  # the console before signing in
 Who = Role | str
 
-QUESTION = "Mohon lampirkan nomor permohonan OSS Anda."
-# Lookups an hour from one address, so the "wait" page can be reached: the citizen's three
-# openings and the two files attached (each counts as a lookup) fit below it.
-TRACKING_LIMIT = 8
+# Lookups an hour from one address, so the "wait" page can be reached: the citizen's six
+# openings, the two files attached and the one rating (each counts as a lookup) fit below it.
+TRACKING_LIMIT = 12
 MISSING_CASE = uuid.UUID(int=0)
 
 
@@ -160,6 +156,10 @@ PAGES = (
     Shown("tanda-terima", CITIZEN, "/", "#kode-pelacakan", then=fill_the_form),
     Shown("lacak-formulir", CITIZEN, "/lacak", "[name=kode]"),
     Shown("lacak-pengaduan", CITIZEN, "/lacak/{answered}", "#jawaban"),
+    # After the answer: the rating given, a reopening (on the timeline), the close.
+    Shown("lacak-dinilai", CITIZEN, "/lacak/{rated}", "#penilaian-anda", shoot="#jawaban"),
+    Shown("lacak-dibuka-kembali", CITIZEN, "/lacak/{reopened}", "#riwayat", shoot="#riwayat"),
+    Shown("lacak-ditutup", CITIZEN, "/lacak/{closed}", "#ditutup", shoot="#jawaban"),
     Shown("lacak-permintaan-informasi", CITIZEN, "/lacak/{asked}", "[name=message]"),
     Shown(
         "lacak-lampiran", CITIZEN, "/lacak/{attached}", "#lampiran-anda img", shoot="#lampiran-anda"
@@ -261,63 +261,6 @@ def office(
         smtp.stop()
 
 
-def put_cases_in_place(system: LiveSystem) -> dict[str, str]:
-    """One case waiting at each role's step, one answered, one waiting for the citizen, one filed
-    with a photo and a PDF, and a notification that failed for good; their codes and case ids by
-    name for ``PAGES``."""
-    desk = system.desk
-    names = (*(role.value for role in Role), "answered", "asked")
-    filed = {name: desk.file_complaint() for name in names}
-    filed["attached"] = desk.file_complaint()
-    attach_at_filing(system, filed["attached"])
-    last_step = {"kasi": 1, "koordinator": 2, "tim_koordinasi": 3, "answered": 5, "asked": 1}
-    ids = {name: f["tracking_code"] for name, f in filed.items()}
-    case_ids: dict[str, str] = {}
-    for step in STEPS:  # every case a step at a time, so the hand-offs travel together
-        for name, last in last_step.items():
-            if step.number <= last:
-                item = desk.wait_for_work(step.role, ids[name], step.number)
-                case_ids[name] = item["case_id"]
-                assert desk.complete(step.role, item["case_id"], step.number).status_code == 202
-    asked = desk.wait_for_work(Role.KASI, ids["asked"], 2)["case_id"]
-    reply = desk.take_path(Role.KASI, asked, 2, "request_information", {"reason": QUESTION})
-    assert reply.status_code == 202, reply.text
-    places = {"admin": 1, "kasi": 2, "koordinator": 3, "tim_koordinasi": 4}
-    for name, number in places.items():
-        case_ids[name] = desk.wait_for_work(STEPS[number - 1].role, ids[name], number)["case_id"]
-    case_ids["attached"] = desk.wait_for_work(Role.ADMIN, ids["attached"], 1)["case_id"]
-    desk.wait_for_attachments(Role.ADMIN, case_ids["attached"], count=2)  # each its own task
-    failed = NotificationDeliveredV1(
-        tracking_code=ids["admin"],
-        kind=NotificationKind.REGISTERED,
-        channel=Channel.SMS,
-        status="failed",
-        detail="Nomor tujuan tidak aktif",
-        notification_id=uuid.uuid4(),
-        attempts=5,
-    )
-    db = ServiceDatabase("workflow", system.desk.env["PENGADUAN_WORKFLOW_DATABASE_URL"])
-    with db.transaction() as session:
-        record_delivery(session, failed)
-    db.engine.dispose()
-    ids.update({f"{name}_case": case_id for name, case_id in case_ids.items()})
-    ids.update({name: case_ids[name] for name in places})  # the console opens cases by id
-    filed_tokens = {name: f["access_token"] for name, f in filed.items()}
-    ids.update({f"{name}_token": token for name, token in filed_tokens.items()})
-    return ids
-
-
-def attach_at_filing(system: LiveSystem, filed: dict[str, str]) -> None:
-    """A photo and a PDF sent with a new complaint: its tracking page lists them."""
-    for name, data in (("foto kwitansi.jpg", photo_with_gps()), ("surat OSS.pdf", pdf())):
-        sent = system.desk.intake.post(
-            f"/api/v1/complaints/{filed['tracking_code']}/attachments",
-            files={"file": (name, data)},
-            headers={"X-Access-Token": filed["access_token"]},
-        )
-        assert sent.status_code == 201, sent.text
-
-
 @contextmanager
 def people(chromium: Browser, system: LiveSystem, ids: dict[str, str]) -> Iterator[dict[Who, Page]]:
     """A browser of its own for the citizen (the answered, the asked and the attached case opened
@@ -335,7 +278,7 @@ def people(chromium: Browser, system: LiveSystem, ids: dict[str, str]) -> Iterat
                 page.get_by_role("button", name="Masuk").click()
                 expect(page).to_have_url(re.compile(r"/console$"))
         citizen = pages[CITIZEN]
-        for name in ("answered", "asked", "attached"):
+        for name in ("answered", "asked", "attached", "rated", "reopened", "closed"):
             citizen.goto("/lacak")
             citizen.fill("[name=kode]", ids[name])
             citizen.fill("[name=token]", ids[f"{name}_token"])

@@ -1,0 +1,128 @@
+"""The cases tests/browser/test_every_page.py puts in place before it looks at each page: one
+waiting at each role's step, one answered, one waiting for the citizen, one filed with a photo
+and a PDF, a notification that failed for good, and after the answer one rated, one reopened
+and one closed."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import select
+
+from services.intake.models import Complaint
+from services.workflow.cases.notifications import record_delivery
+from shared.database.engine import ServiceDatabase
+from shared.messaging.celery_app import make_celery
+from shared.messaging.contracts import INTAKE_STATUS_TASK
+from shared.messaging.contracts.messages import (
+    CaseStatusChangedV1,
+    Channel,
+    NotificationDeliveredV1,
+    NotificationKind,
+)
+from shared.runtime.settings import Settings
+from shared.sop import STEPS, Role
+from tests.browser.conftest import LiveSystem
+from tests.support.attachment_files import pdf, photo_with_gps
+from tools.harness.processes import wait_for
+
+QUESTION = "Mohon lampirkan nomor permohonan OSS Anda."
+REOPEN_REASON = "Izin reklame belum dapat diunduh; tautan pada jawaban tidak berfungsi."
+
+
+def put_cases_in_place(system: LiveSystem) -> dict[str, str]:
+    """The module docstring's cases; their codes, case ids and tokens by name for ``PAGES``."""
+    desk = system.desk
+    after_answer = ("rated", "reopened", "closed")
+    names = (*(role.value for role in Role), "answered", "asked", *after_answer)
+    filed = {name: desk.file_complaint() for name in names}
+    filed["attached"] = desk.file_complaint()
+    attach_at_filing(system, filed["attached"])
+    last_step = {"kasi": 1, "koordinator": 2, "tim_koordinasi": 3, "answered": 5, "asked": 1}
+    last_step.update(dict.fromkeys(after_answer, 5))
+    ids = {name: f["tracking_code"] for name, f in filed.items()}
+    case_ids: dict[str, str] = {}
+    for step in STEPS:  # every case a step at a time, so the hand-offs travel together
+        for name, last in last_step.items():
+            if step.number <= last:
+                item = desk.wait_for_work(step.role, ids[name], step.number)
+                case_ids[name] = item["case_id"]
+                assert desk.complete(step.role, item["case_id"], step.number).status_code == 202
+    asked = desk.wait_for_work(Role.KASI, ids["asked"], 2)["case_id"]
+    reply = desk.take_path(Role.KASI, asked, 2, "request_information", {"reason": QUESTION})
+    assert reply.status_code == 202, reply.text
+    places = {"admin": 1, "kasi": 2, "koordinator": 3, "tim_koordinasi": 4}
+    for name, number in places.items():
+        case_ids[name] = desk.wait_for_work(STEPS[number - 1].role, ids[name], number)["case_id"]
+    case_ids["attached"] = desk.wait_for_work(Role.ADMIN, ids["attached"], 1)["case_id"]
+    desk.wait_for_attachments(Role.ADMIN, case_ids["attached"], count=2)  # each its own task
+    failed = NotificationDeliveredV1(
+        tracking_code=ids["admin"],
+        kind=NotificationKind.REGISTERED,
+        channel=Channel.SMS,
+        status="failed",
+        detail="Nomor tujuan tidak aktif",
+        notification_id=uuid.uuid4(),
+        attempts=5,
+    )
+    after_the_answer(system, {name: filed[name] for name in after_answer})
+    db = ServiceDatabase("workflow", system.desk.env["PENGADUAN_WORKFLOW_DATABASE_URL"])
+    with db.transaction() as session:
+        record_delivery(session, failed)
+    db.engine.dispose()
+    ids.update({f"{name}_case": case_id for name, case_id in case_ids.items()})
+    ids.update({name: case_ids[name] for name in places})  # the console opens cases by id
+    filed_tokens = {name: f["access_token"] for name, f in filed.items()}
+    ids.update({f"{name}_token": token for name, token in filed_tokens.items()})
+    return ids
+
+
+def after_the_answer(system: LiveSystem, filed: dict[str, dict[str, str]]) -> None:
+    """One answer rated through the API; one case reopened and one closed, as the workflow's
+    status changes tell intake (sent on the running system's queues, the intake worker applying
+    them)."""
+    desk = system.desk
+    intake = ServiceDatabase("intake", desk.env["PENGADUAN_INTAKE_DATABASE_URL"])
+
+    def reaches(one: dict[str, str], status: str) -> None:
+        """Read in intake's database: the API's lookups count against the tracking limit."""
+        code = one["tracking_code"]
+        query = select(Complaint.status).where(Complaint.tracking_code == code)
+
+        def there() -> bool:
+            with intake.sessions() as session:
+                return session.scalar(query) == status
+
+        wait_for(there, 60, f"{code} {status}")
+
+    for one in filed.values():
+        reaches(one, "answered")
+    rated = desk.intake.post(
+        f"/api/v1/complaints/{filed['rated']['tracking_code']}/rating",
+        json={"score": 4, "comment": "Jawaban jelas, izin sudah dapat diunduh."},
+        headers={"X-Access-Token": filed["rated"]["access_token"]},
+    )
+    assert rated.status_code == 201, rated.text
+    app = make_celery(Settings(broker={"redis_url": desk.env["PENGADUAN_REDIS_URL"]}))
+    for name, status in (("reopened", "verifying"), ("closed", "closed")):
+        change = CaseStatusChangedV1(
+            tracking_code=filed[name]["tracking_code"],
+            status=status,
+            sequence=1000,  # after every step's
+            note=REOPEN_REASON if status == "verifying" else None,
+        )
+        app.send_task(INTAKE_STATUS_TASK, kwargs={"message": change.model_dump(mode="json")})
+    for name, status in (("reopened", "verifying"), ("closed", "closed")):
+        reaches(filed[name], status)
+    intake.engine.dispose()
+
+
+def attach_at_filing(system: LiveSystem, filed: dict[str, str]) -> None:
+    """A photo and a PDF sent with a new complaint: its tracking page lists them."""
+    for name, data in (("foto kwitansi.jpg", photo_with_gps()), ("surat OSS.pdf", pdf())):
+        sent = system.desk.intake.post(
+            f"/api/v1/complaints/{filed['tracking_code']}/attachments",
+            files={"file": (name, data)},
+            headers={"X-Access-Token": filed["access_token"]},
+        )
+        assert sent.status_code == 201, sent.text
