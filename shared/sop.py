@@ -9,10 +9,28 @@ from it are built when asked, not once at import.
 from __future__ import annotations
 
 # The shapes are beside it (shared/sop_shapes.py), so this file is the SOP alone.
-from shared.sop_shapes import InputField, InputKind, NoReply, Path, Role, Step, Telling
+from shared.sop_shapes import (
+    InputField,
+    InputKind,
+    NoReply,
+    Path,
+    Reopening,
+    Role,
+    Step,
+    Telling,
+)
 
 # The shapes are read from here too (``from shared.sop import Role``), as before they moved.
-__all__ = ["InputField", "InputKind", "NoReply", "Path", "Role", "Step", "Telling"]
+__all__ = [
+    "InputField",
+    "InputKind",
+    "NoReply",
+    "Path",
+    "Reopening",
+    "Role",
+    "Step",
+    "Telling",
+]
 
 ROLE_LABELS: dict[Role, str] = {
     Role.ADMIN: "Admin Pengaduan",
@@ -266,6 +284,21 @@ ANSWERED = "answered"
 INFORMATION_SUPPLIED = "information_supplied"
 
 
+# After the answer: the complainant may have the case opened again (*dibuka kembali*) for a
+# while; the first time the Kasi checks it anew from step 2, any later time the Koordinator
+# disposes it anew from step 3. After the window the case is closed (*ditutup*).
+REOPENING = Reopening(
+    first_to=2,
+    later_to=3,
+    unsatisfied_up_to=2,
+    unsatisfied_reason="Pengadu tidak puas dengan jawaban",
+    closed="closed",
+    closed_label="Laporan pengaduan Anda telah selesai dan ditutup",
+    closed_staff_label="Selesai dan ditutup (masa dibuka kembali berakhir)",
+)
+CLOSED = REOPENING.closed
+
+
 def reply_reader(steps: tuple[Step, ...], paths: tuple[Path, ...]) -> Role:
     """Who reads a complainant's reply: the role of the step that asked for it."""
     asking = next(p for p in paths if p.waits_for_complainant)
@@ -285,6 +318,7 @@ def status_labels(steps: tuple[Step, ...], paths: tuple[Path, ...]) -> dict[str,
         INFORMATION_SUPPLIED: "Kelengkapan data dari Anda telah dikirim dan akan ditelaah "
         + reader,
         ANSWERED: "Jawaban pengaduan telah dikirim kepada Anda",
+        REOPENING.closed: REOPENING.closed_label,
     }
 
 
@@ -296,6 +330,7 @@ def staff_status_labels(steps: tuple[Step, ...], paths: tuple[Path, ...]) -> dic
         **{p.status: p.staff_status_label for p in paths if p.status and p.staff_status_label},
         **{p.no_reply.status: p.no_reply.staff_status_label for p in paths if p.no_reply},
         ANSWERED: "Jawaban terkirim kepada pengadu",
+        REOPENING.closed: REOPENING.closed_staff_label,
     }
 
 

@@ -112,3 +112,28 @@ class Path:
     def reply_task(self) -> str:
         """The task a complainant's reply travels on (routed to this step's role queue)."""
         return f"workflow.step.{self.step}.complainant_reply"
+
+
+@dataclass(frozen=True)
+class Reopening:
+    """How an answered case is opened again (*dibuka kembali*): within ``settings.sla.
+    reopen_office_days`` office days of the answer, on the complainant's request or a rating of
+    at most ``unsatisfied_up_to`` (the SKM survey's 1-4 scale: 1-2 *tidak puas*, 3-4 *puas*).
+    The first reopening goes back to step ``first_to``; every later one to ``later_to``, a
+    step higher, since the answer has already been checked again once. After the window with no
+    reopening the case is ``closed``."""
+
+    first_to: int
+    later_to: int
+    unsatisfied_up_to: int
+    unsatisfied_reason: str  # the reason recorded for a *tidak puas* rating with no comment
+    closed: str  # the status after the window (stable English code)
+    closed_label: str  # as the complainant reads it
+    closed_staff_label: str  # as staff read it
+
+    def returns_to(self, reopened_before: int) -> int:
+        """The step a case goes back to, given how often it was reopened before."""
+        return self.first_to if reopened_before == 0 else self.later_to
+
+    def is_satisfied(self, score: int) -> bool:
+        return score > self.unsatisfied_up_to

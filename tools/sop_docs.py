@@ -16,9 +16,11 @@ from shared.messaging.celery_app import ALL_QUEUES, task_routes
 from shared.runtime.settings.project import PROJECT_ROOT
 from shared.sop import (
     ANSWERED,
+    CLOSED,
     FIRST_STEP,
     INFORMATION_SUPPLIED,
     PATHS,
+    REOPENING,
     ROLE_LABELS,
     STAFF_STATUS_LABELS,
     STATUS_LABELS,
@@ -85,7 +87,13 @@ def _status_table() -> list[str]:
     }
     when[ANSWERED] = (
         f"workflow: step {STEPS[-1].number} completed, the answer went to the notifier; "
-        "intake: the notifier delivered the answer"
+        "intake: the notifier delivered the answer; reopened (dibuka kembali) within "
+        "`PENGADUAN_SLA_REOPEN_OFFICE_DAYS` office days: back to step "
+        f"{REOPENING.first_to}, the second and later times to step {REOPENING.later_to}"
+    )
+    when[CLOSED] = (
+        "answered, and `PENGADUAN_SLA_REOPEN_OFFICE_DAYS` office days passed with no "
+        "reopening: closed by the sweep"
     )
     for status, label in STATUS_LABELS.items():
         staff = STAFF_STATUS_LABELS.get(status, "(intake only)")

@@ -97,6 +97,11 @@ class Case(Base):
     due_date: Mapped[date | None] = mapped_column(Date)
     # A case marked as a duplicate points at the original, whose answer it receives.
     duplicate_of: Mapped[str | None] = mapped_column(ForeignKey("cases.id"), index=True)
+    # After the answer: until when the complainant may have the case reopened (*dibuka
+    # kembali*); the close sweep closes an answered case once it passed. ``answer_round`` counts
+    # the answers the case is on (1, then 2 after the first reopening, ...).
+    reopen_until: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    answer_round: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     # SQLAlchemy's optimistic lock: every UPDATE checks it, so of two racing writers the second
     # fails (StaleDataError) instead of overwriting the first.
     version: Mapped[int] = mapped_column(Integer)
@@ -189,3 +194,23 @@ class CaseAttachment(Base):
     thumbnail_sha256: Mapped[str | None] = mapped_column(String(64))
     added_at: Mapped[datetime] = mapped_column(UTCDateTime)
     message_id: Mapped[str] = mapped_column(String(36), unique=True)
+
+
+class CaseAnswer(Base):
+    """One answer sent to the complainant (an answer round), what they made of it: their
+    rating (once per answer) and whether they had the case reopened. The SLA report counts the
+    *puas* share and the reopen rate from these rows, by the month of the answer."""
+
+    __tablename__ = "case_answers"
+    __table_args__ = (UniqueConstraint("case_id", "round"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"), index=True)
+    round: Mapped[int] = mapped_column(Integer)
+    answered_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    reopen_until: Mapped[datetime] = mapped_column(UTCDateTime)
+    score: Mapped[int | None] = mapped_column(Integer)  # 1-4 (SKM); None: not rated
+    comment: Mapped[str | None] = mapped_column(Text)
+    rated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reopened_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reopen_reason: Mapped[str | None] = mapped_column(Text)

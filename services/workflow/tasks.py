@@ -12,9 +12,11 @@ from sqlalchemy.orm.exc import StaleDataError
 from services.workflow.cases.attachments import attach
 from services.workflow.cases.notifications import CaseNotYetRegistered, record_delivery
 from services.workflow.cases.paths import receive_reply
+from services.workflow.cases.reopening import receive_rating, receive_reopen_request
 from services.workflow.cases.steps import arrive, receive_complaint
 from services.workflow.database import get_db
 from services.workflow.sla import clock
+from services.workflow.sla.close_sweep import sweep_closes
 from services.workflow.sla.reply_sweep import sweep_replies
 from services.workflow.sla.sweep import sweep
 from shared.messaging.celery_app import get_celery
@@ -23,10 +25,14 @@ from shared.messaging.contracts import (
     SLA_SWEEP_TASK,
     WORKFLOW_ATTACHMENT_TASK,
     WORKFLOW_NOTIFIED_TASK,
+    WORKFLOW_RATED_TASK,
+    WORKFLOW_REOPEN_TASK,
     AttachmentAddedV1,
     ComplainantReplyV1,
     ComplaintFiledV1,
+    ComplaintRatedV1,
     NotificationDeliveredV1,
+    ReopenRequestedV1,
     StepHandoffV1,
 )
 from shared.sop import FIRST_STEP, PATHS, STEPS
@@ -106,6 +112,30 @@ def attachment_added(session: Session, message: AttachmentAddedV1) -> None:
     attach(session, message)
 
 
+# After the answer. A reopening consumed while the sweep closes the case loses the optimistic
+# check (the close bumps the version): the retry finds the case closed and records the refusal.
+@consumer(
+    app,
+    name=WORKFLOW_RATED_TASK,
+    contract=ComplaintRatedV1,
+    database=get_db,
+    retry_for=(StaleDataError, CaseNotYetRegistered),
+)
+def rated(session: Session, message: ComplaintRatedV1) -> None:
+    receive_rating(session, message)
+
+
+@consumer(
+    app,
+    name=WORKFLOW_REOPEN_TASK,
+    contract=ReopenRequestedV1,
+    database=get_db,
+    retry_for=(StaleDataError, CaseNotYetRegistered),
+)
+def reopen_requested(session: Session, message: ReopenRequestedV1) -> None:
+    receive_reopen_request(session, message)
+
+
 # No retries: the next sweep, ``sla_sweep_seconds`` later, is the retry. Firing it twice (beat
 # and an operator, or a redelivery) is safe: every warning and breach is claimed once.
 @app.task(name=SLA_SWEEP_TASK)  # type: ignore[untyped-decorator]
@@ -114,11 +144,15 @@ def sla_sweep() -> str:
     with get_db().transaction() as session:
         result = sweep(session, now)
         replies = sweep_replies(session, now)
+        closed = sweep_closes(session, now)
     if result.warned or result.breached:
         log.info("Mutu Baku sweep: warned %s, breached %s", result.warned, result.breached)
     if replies.reminded or replies.closed:
         log.info("reply sweep: reminded %s, closed %s", replies.reminded, replies.closed)
+    if closed:
+        log.info("close sweep: closed after the reopening window %s", closed)
     return (
         f"warned {len(result.warned)}, breached {len(result.breached)}, "
-        f"reminded {len(replies.reminded)}, closed {len(replies.closed)}"
+        f"reminded {len(replies.reminded)}, closed {len(replies.closed)}, "
+        f"windows ended {len(closed)}"
     )

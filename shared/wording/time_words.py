@@ -33,6 +33,11 @@ def day_words(day: date) -> str:
     return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
 
 
+def month_words(month: date) -> str:
+    """ "Desember 2026": a month of a report."""
+    return f"{MONTHS[month.month - 1]} {month.year}"
+
+
 def time_words(moment: datetime, zone: tzinfo = WIB) -> str:
     """``6 Desember 2026, 22.32 WIB``: a moment in the office's clock. A naive moment is UTC, as
     the databases store it."""

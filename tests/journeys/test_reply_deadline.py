@@ -94,15 +94,15 @@ def test_an_information_request_closes_itself_at_its_deadline(
     assert "Batas waktu tanggapan:" in tracking_page(system, filed)
 
     # Halfway: the reminder, once.
-    assert sweep_at(remind).endswith("reminded 1, closed 0")
-    assert sweep_at(remind).endswith("reminded 0, closed 0")
+    assert sweep_at(remind).endswith("reminded 1, closed 0, windows ended 0")
+    assert sweep_at(remind).endswith("reminded 0, closed 0, windows ended 0")
     [reminder] = wait_for(lambda: mails_with(system, "Pengingat"), 60, "the reminder by email")
     assert filed["tracking_code"] in reminder["Subject"]
     assert "Batas waktu tanggapan:" in " ".join(reminder.get_content().split())
 
     # The deadline: closed once, on the tracking page and by email; a late reply is refused.
-    assert sweep_at(due).endswith("reminded 0, closed 1")
-    assert sweep_at(due).endswith("reminded 0, closed 0")
+    assert sweep_at(due).endswith("reminded 0, closed 1, windows ended 0")
+    assert sweep_at(due).endswith("reminded 0, closed 0, windows ended 0")
     closed = system.wait_for_status(filed, CLOSED)
     assert closed["status_label"] == STATUS_LABELS[CLOSED]
     page = tracking_page(system, filed)

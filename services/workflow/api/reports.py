@@ -21,6 +21,7 @@ from services.workflow.sla.report import (
 )
 from services.workflow.sla.report_csv import CSV_MEDIA_TYPE, csv_filename, csv_text
 from shared.web.api_errors import error_responses
+from shared.wording.time_words import month_words
 
 router = APIRouter(prefix="/api/v1/reports", tags=["laporan mutu baku"])
 
@@ -74,6 +75,17 @@ class DispositionOut(BaseModel):
     due_date: date | None = Field(description="Batas waktu tindak lanjut (tanggal, WIB)")
 
 
+class SatisfactionRow(BaseModel):
+    month: str = Field(description="Bulan jawaban terkirim (TTTT-BB), zona waktu kantor")
+    month_label: str = Field(description="Bulan dalam kata, misalnya Desember 2026")
+    answered: int = Field(description="Jawaban yang terkirim pada bulan itu")
+    rated: int = Field(description="Jawaban itu yang dinilai pengadu")
+    satisfied: int = Field(description="Yang dinilai puas (nilai 3 atau 4)")
+    satisfied_share: float | None = Field(description="Bagian puas dari yang dinilai, 0..1")
+    reopened: int = Field(description="Jawaban itu yang laporannya dibuka kembali")
+    reopen_rate: float | None = Field(description="Bagian dibuka kembali dari yang terkirim, 0..1")
+
+
 class SlaReportOut(BaseModel):
     from_: date = Field(serialization_alias="from")
     to: date
@@ -84,12 +96,18 @@ class SlaReportOut(BaseModel):
         default_factory=list,
         description="Kepada siapa setiap laporan didisposisikan dalam rentang (langkah 3)",
     )
+    satisfaction: list[SatisfactionRow] = Field(
+        default_factory=list,
+        description="Per bulan jawaban: bagian jawaban yang dinilai puas dan tingkat laporan "
+        "yang dibuka kembali",
+    )
 
 
 @router.get("/sla", summary="Laporan Mutu Baku", responses=error_responses(401, 422))
 def read_sla_report(first: From, last: To, _user: CurrentUser, session: SessionDep) -> SlaReportOut:
     """Mutu Baku per langkah dan peran, serta waktu total dari pengajuan sampai jawaban
-    terkirim, dalam menit kerja kantor. Median dan persentil ke-90 dihitung dengan interpolasi
+    terkirim, dalam menit kerja kantor; per bulan, bagian jawaban yang dinilai puas dan tingkat
+    laporan yang dibuka kembali. Median dan persentil ke-90 dihitung dengan interpolasi
     linear (``statistics.quantiles(method="inclusive")``)."""
     return _out(sla_report(session, parse_range(first, last)))
 
@@ -152,6 +170,19 @@ def _out(report: SlaReport) -> SlaReportOut:
                 due_date=row.due_date,
             )
             for row in report.dispositions
+        ],
+        satisfaction=[
+            SatisfactionRow(
+                month=f"{row.month:%Y-%m}",
+                month_label=month_words(row.month),
+                answered=row.answered,
+                rated=row.rated,
+                satisfied=row.satisfied,
+                satisfied_share=row.satisfied_share,
+                reopened=row.reopened,
+                reopen_rate=row.reopen_rate,
+            )
+            for row in report.satisfaction
         ],
     )
 

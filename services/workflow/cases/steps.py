@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from services.workflow.cases import disposition
+from services.workflow.cases import answer_rounds, disposition
 from services.workflow.cases.claims import clear_claim, ensure_may_act
 from services.workflow.cases.history import CITIZEN_ACTOR, SYSTEM_ACTOR, record
 from services.workflow.cases.search import get_case
@@ -132,10 +132,16 @@ def arrive(session: Session, msg: StepHandoffV1) -> None:
 
 
 def arrive_at(
-    session: Session, case: Case, step: Step, *, resumed_after: float | None = None
+    session: Session,
+    case: Case,
+    step: Step,
+    *,
+    resumed_after: float | None = None,
+    note: str | None = None,
 ) -> None:
     """The case is on ``step``'s worklist now; its clock starts (or, after a pause for the
-    complainant, resumes with ``resumed_after`` office minutes already used)."""
+    complainant, resumes with ``resumed_after`` office minutes already used). ``note``: what
+    the complainant reads with the new status (a reopened case's reason)."""
     now = clock.now()
     case.status = step.status
     step_clock.start(case, step, now, resumed_after=resumed_after)
@@ -156,7 +162,10 @@ def arrive_at(
         session,
         INTAKE_STATUS_TASK,
         CaseStatusChangedV1(
-            tracking_code=case.tracking_code, status=step.status, sequence=event.sequence
+            tracking_code=case.tracking_code,
+            status=step.status,
+            sequence=event.sequence,
+            note=note,
         ),
     )
     if get_settings().staff_arrival_emails:
@@ -261,6 +270,7 @@ def _complete(
         step_clock.stop(case)
         case.status = ANSWERED
         case.closed_at = now
+        answer_rounds.open_round(session, case, now)
         send_answer(session, case)
     flush_or_conflict(session, case, step)
     return Completion(case=case, step=step, completed_at=now, next_step=following)
@@ -273,6 +283,7 @@ def notification_for(
     answer: str | None = None,
     note: str | None = None,
     reply_due_at: datetime | None = None,
+    reopen_until: datetime | None = None,
 ) -> NotificationRequestedV1:
     return NotificationRequestedV1(
         kind=kind,
@@ -287,6 +298,7 @@ def notification_for(
         answer=answer,
         note=note,
         reply_due_at=reply_due_at,
+        reopen_until=reopen_until,
     )
 
 
@@ -298,9 +310,16 @@ def tell_role(session: Session, case: Case, step: Step) -> None:
 
 
 def send_answer(session: Session, case: Case) -> None:
-    """The answer goes to the complainant, and to each complainant of a duplicate of this case."""
+    """The answer goes to the complainant, with the end of their window to have it reopened,
+    and to each complainant of a duplicate of this case (who cannot reopen the original)."""
     answer = case.answer
-    enqueue(session, NOTIFY_TASK, notification_for(case, NotificationKind.ANSWER, answer=answer))
+    enqueue(
+        session,
+        NOTIFY_TASK,
+        notification_for(
+            case, NotificationKind.ANSWER, answer=answer, reopen_until=case.reopen_until
+        ),
+    )
     for duplicate in session.scalars(select(Case).where(Case.duplicate_of == case.id)):
         enqueue(
             session,

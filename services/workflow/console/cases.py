@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from services.workflow.cases import claims, identity, notes, paths, search, steps
 from services.workflow.cases.disposition import assignee_labels
 from services.workflow.cases.history import actor_names, events_of
+from services.workflow.console import answers as console_answers
 from services.workflow.console import attachments as console_attachments
 from services.workflow.console.actions import COMPLETE, NOTE, actions_for, case_url, note_action
 from services.workflow.console.history import CHANNEL_LABELS, timeline
@@ -104,6 +105,7 @@ def _case_page(
         "actions": actions_for(session, case, user),
         "note_action": note_action(session, case),
         "attachments": console_attachments.views(session, case, user),
+        "answers": console_answers.views(session, case.id, scrub),
         "timeline": timeline(events, actor_names(session, events), scrub),
         "failed": failed,
         "values": values or {},

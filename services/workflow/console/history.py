@@ -49,6 +49,8 @@ def input_labels() -> dict[str, str]:
         **{f.name: f.label for p in PATHS for f in p.inputs},
         "message": "Pesan pengadu",
         "text": "Isi catatan",
+        "comment": "Komentar pengadu",
+        "reason": "Alasan",
     }
 
 
@@ -135,6 +137,13 @@ DESCRIPTIONS: dict[str, Callable[[CaseEvent, dict[str, Any]], str]] = {
     "closed_no_response": lambda _e, _o: (
         "Ditutup: tidak ada tanggapan dari pengadu sampai batas waktu"
     ),
+    "rated": lambda _e, o: (
+        f"Pengadu menilai jawaban ke-{o.get('round')}: nilai {o.get('score')} "
+        + ("(puas)" if o.get("satisfied") else "(tidak puas)")
+    ),
+    "reopened": lambda e, _o: f"Laporan pengaduan dibuka kembali, kembali ke {_step_text(e.step)}",
+    "reopen_refused": lambda _e, o: f"Permintaan dibuka kembali tidak diproses: {o.get('why')}",
+    "closed": lambda _e, _o: "Ditutup: masa dibuka kembali berakhir tanpa permintaan",
 }
 
 
@@ -143,8 +152,14 @@ def _describe(event: CaseEvent) -> str:
     return describe(event, event.output or {}) if describe else event.kind
 
 
+# Events whose input is shown under them (what a person wrote).
+DETAILED = frozenset(
+    {"completed", "path", "complainant_replied", NOTE_KIND, "rated", "reopened", "reopen_refused"}
+)
+
+
 def _details(event: CaseEvent) -> tuple[tuple[str, str], ...]:
-    if event.kind not in ("completed", "path", "complainant_replied", NOTE_KIND):
+    if event.kind not in DETAILED:
         return ()
     given = event.input or {}
     labels = input_labels()

@@ -20,6 +20,7 @@ from services.workflow.sla.chart import share_chart
 from services.workflow.sla.report import parse_range, role_label, sla_report, step_name
 from services.workflow.sla.report_csv import CSV_MEDIA_TYPE, TOTAL_LABEL, csv_filename, csv_text
 from shared.runtime.settings import Settings
+from shared.wording.time_words import month_words
 
 router = APIRouter(prefix="/console", include_in_schema=False)
 
@@ -60,6 +61,7 @@ def report(
         step_name=step_name,
         role_label=role_label,
         total_label=TOTAL_LABEL,
+        month_words=month_words,
     )
     return page(request, "laporan.html", context)
 

@@ -24,6 +24,7 @@ from services.workflow.errors import InvalidReportRange
 from services.workflow.models import Case, CaseEvent
 from services.workflow.sla.dispositions import DispositionRow, dispositions
 from services.workflow.sla.office_calendar import office_calendar
+from services.workflow.sla.satisfaction import MonthFigures, per_month
 from shared.runtime.settings import get_settings
 from shared.sop import ROLE_LABELS, STEP_BY_NUMBER, STEPS, Role, total_standard_minutes
 
@@ -76,6 +77,8 @@ class SlaReport:
     total_standard_minutes: int
     total: Durations  # filing to answer, of the cases answered in the range
     dispositions: list[DispositionRow] = field(default_factory=list)  # to whom, in the range
+    # Per month of the answer: the *puas* share of the rated answers and the reopen rate.
+    satisfaction: list[MonthFigures] = field(default_factory=list)
 
 
 def parse_range(first: str, last: str) -> ReportRange:
@@ -115,6 +118,7 @@ def sla_report(session: Session, report_range: ReportRange) -> SlaReport:
         total_standard_minutes=total_standard_minutes(),
         total=filing_to_answer(session, start, end),
         dispositions=dispositions(session, start, end),
+        satisfaction=per_month(session, start, end, ZoneInfo(zone_name)),
     )
 
 

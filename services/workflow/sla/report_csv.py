@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import csv
 import io
+from typing import Any
 
 from services.workflow.sla.notes import office_time
 from services.workflow.sla.report import Durations, SlaReport, role_label, step_name
 from shared.sop import STEPS
-from shared.wording.time_words import day_words
+from shared.wording.time_words import day_words, month_words
 
 CSV_MEDIA_TYPE = "text/csv; charset=utf-8"
 CSV_HEADER = (
@@ -31,6 +32,17 @@ DISPOSITION_HEADER = (
     "Oleh",
     "Didisposisikan kepada",
     "Batas waktu tindak lanjut",
+)
+
+
+SATISFACTION_HEADER = (
+    "Bulan jawaban",
+    "Jawaban terkirim",
+    "Jawaban dinilai",
+    "Dinilai puas",
+    "Puas (% dari yang dinilai)",
+    "Dibuka kembali",
+    "Tingkat dibuka kembali (%)",
 )
 
 
@@ -80,12 +92,35 @@ def csv_text(report: SlaReport) -> str:
                     day_words(disposed.due_date) if disposed.due_date else "",
                 )
             )
+    _satisfaction(writer, report)
     return out.getvalue()
 
 
+def _satisfaction(writer: Any, report: SlaReport) -> None:
+    """A table below an empty row: what complainants made of the answers, per month."""
+    writer.writerow(())
+    writer.writerow(SATISFACTION_HEADER)
+    for month in report.satisfaction:
+        writer.writerow(
+            (
+                month_words(month.month),
+                month.answered,
+                month.rated,
+                month.satisfied,
+                _cell(_percent(month.satisfied_share)),
+                month.reopened,
+                _cell(_percent(month.reopen_rate)),
+            )
+        )
+
+
 def _cells(d: Durations) -> tuple[str, str, str]:
-    share = None if d.within_standard_share is None else round(d.within_standard_share * 100, 2)
+    share = _percent(d.within_standard_share)
     return _cell(d.median_minutes), _cell(d.p90_minutes), _cell(share)
+
+
+def _percent(share: float | None) -> float | None:
+    return None if share is None else round(share * 100, 2)
 
 
 def _cell(value: float | None) -> str:

@@ -313,6 +313,15 @@ class SlaSettings(Group):
         ge=1,
         le=60,
     )
+    reopen_office_days: int = setting(
+        "PENGADUAN_SLA_REOPEN_OFFICE_DAYS",
+        10,
+        "Office days after the answer in which the complainant may have the case reopened "
+        "(dibuka kembali) by a tidak puas rating or a request; after them the case is closed "
+        "(ditutup).",
+        ge=1,
+        le=60,
+    )
     head_of_office_emails: list[str] = setting(
         "PENGADUAN_HEAD_OF_OFFICE_EMAILS",
         [],

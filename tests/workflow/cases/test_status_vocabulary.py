@@ -5,6 +5,7 @@ staff read the staff wording and the complainant the second person."""
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
 from fastapi.testclient import TestClient
@@ -13,9 +14,10 @@ from services.workflow.cases.paths import take_path
 from services.workflow.cases.steps import arrive, complete_step, receive_complaint
 from services.workflow.database import get_db
 from services.workflow.models import Case, StaffUser
+from services.workflow.sla.close_sweep import sweep_closes
 from services.workflow.sla.reply_sweep import sweep_replies
 from shared.messaging.contracts import StepHandoffV1
-from shared.sop import ANSWERED, PATHS, STAFF_STATUS_LABELS, STATUS_LABELS, STEPS, Role
+from shared.sop import ANSWERED, CLOSED, PATHS, STAFF_STATUS_LABELS, STATUS_LABELS, STEPS, Role
 from tests.workflow.conftest import filed_message, login
 from tests.workflow.console_client import log_in, open_console
 
@@ -49,7 +51,7 @@ def case_holding(status: str, staff: dict[Role, StaffUser]) -> None:
     """A case in ``status``, brought there by the workflow's own steps and paths."""
     with get_db().transaction() as session:
         case_id = receive_complaint(session, filed_message(CODE)).id
-    if status == ANSWERED:
+    if status in (ANSWERED, CLOSED):
         _walk_to(staff, case_id, len(STEPS))
         last = STEPS[-1]
         with get_db().transaction() as session:
@@ -60,6 +62,11 @@ def case_holding(status: str, staff: dict[Role, StaffUser]) -> None:
                 user=staff[last.role],
                 payload={},
             )
+        if status == CLOSED:  # no reopening within the window: the sweep closes it
+            with get_db().transaction() as session:
+                case = session.get_one(Case, case_id)
+                assert case.reopen_until is not None
+                sweep_closes(session, case.reopen_until + timedelta(seconds=1))
         return
     step = next((s for s in STEPS if s.status == status), None)
     if step is not None:
@@ -121,7 +128,8 @@ def test_the_search_offers_each_status_once_in_the_staff_wording(
     select = form[form.index('<select id="status"') :].split("</select>")[0]
     offered = re.findall(r'<option value="([^"]+)"[^>]*>([^<]+)</option>', select)
     assert offered == list(STAFF_STATUS_LABELS.items())
-    assert "closed" not in dict(offered)
+    # Closed after the reopening window (issue 23), not the answered case's old code.
+    assert dict(offered)["closed"] == "Selesai dan ditutup (masa dibuka kembali berakhir)"
 
 
 def test_the_complainant_reads_every_status_in_the_second_person() -> None:

@@ -68,6 +68,23 @@ def move_to(clock: TestClock, case_id: str, staff: dict[Role, StaffUser], step: 
             arrive(session, StepHandoffV1(case_id=case_id, step=number + 1))
 
 
+def answer_at(
+    clock: TestClock, case_id: str, staff: dict[Role, StaffUser], moment: datetime
+) -> None:
+    """Take the case from where it waits through step 5, completed at ``moment``: the answer
+    goes out."""
+    move_to(clock, case_id, staff, 5)
+    clock.freeze_at(moment)
+    with get_db().transaction() as session:
+        complete_step(
+            session,
+            case_id=case_id,
+            step_number=5,
+            user=session.get(StaffUser, staff[Role.ADMIN].id),
+            payload={},
+        )
+
+
 def _role_of(number: int) -> Role:
     return {1: Role.ADMIN, 2: Role.KASI, 3: Role.KOORDINATOR, 4: Role.TIM_KOORDINASI}[number]
 

@@ -215,8 +215,8 @@ def test_the_beat_task_sweeps_the_replies_too(
     asked_case(office_clock, staff)
     office_clock.freeze_at(DUE)
 
-    assert sla_sweep() == "warned 0, breached 0, reminded 0, closed 1"
-    assert sla_sweep() == "warned 0, breached 0, reminded 0, closed 0"
+    assert sla_sweep() == "warned 0, breached 0, reminded 0, closed 1, windows ended 0"
+    assert sla_sweep() == "warned 0, breached 0, reminded 0, closed 0, windows ended 0"
 
 
 # The Admin's filter

@@ -218,6 +218,18 @@ def test_csv_export_has_the_same_figures_under_indonesian_headers(
             "Batas waktu tindak lanjut",
         ],
         ["PGD-C", "3", "2 Desember 2026, 11.00 WIB", "petugas", "", ""],
+        # Below another empty row, what complainants made of the answers (none on record).
+        [],
+        [
+            "Bulan jawaban",
+            "Jawaban terkirim",
+            "Jawaban dinilai",
+            "Dinilai puas",
+            "Puas (% dari yang dinilai)",
+            "Dibuka kembali",
+            "Tingkat dibuka kembali (%)",
+        ],
+        ["Desember 2026", "0", "0", "0", "", "0", ""],
     ]
 
 

@@ -210,8 +210,8 @@ def test_the_sweep_task_fired_twice_acts_once(
     case_id = file_at(office_clock, wib(2026, 11, 30, 9, 0))
     office_clock.freeze_at(wib(2026, 11, 30, 9, 7))
 
-    assert sla_sweep() == "warned 0, breached 1, reminded 0, closed 0"
-    assert sla_sweep() == "warned 0, breached 0, reminded 0, closed 0"
+    assert sla_sweep() == "warned 0, breached 1, reminded 0, closed 0, windows ended 0"
+    assert sla_sweep() == "warned 0, breached 0, reminded 0, closed 0, windows ended 0"
     assert len(breaches(case_id)) == 1
 
 

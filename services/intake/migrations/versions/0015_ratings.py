@@ -3,8 +3,8 @@
 The complainant's rating of each answer (the SKM survey's 1-4 score, once per answer) and, on
 the complaint, until when the answer may be reopened (from the workflow, through the notifier).
 
-Revision ID: 0016
-Revises: 0015
+Revision ID: 0015
+Revises: 0014
 Create Date: 2026-12-07 06:30:00.000000
 
 """
@@ -17,8 +17,8 @@ import shared.database.engine  # noqa: F401 - column types render through it
 
 
 # revision identifiers, used by Alembic.
-revision: str = '0016'
-down_revision: Union[str, Sequence[str], None] = '0015'
+revision: str = '0015'
+down_revision: Union[str, Sequence[str], None] = '0014'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
