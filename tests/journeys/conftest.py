@@ -10,7 +10,9 @@ from pathlib import Path
 import pytest
 
 from tools.harness.desk import Desk
+from tools.harness.environment import service_environment
 from tools.harness.processes import ApiProcess, ServiceProcess, start_worker
+from tools.harness.sms_gateway import GatewayServer
 from tools.harness.smtp import SmtpServer
 
 
@@ -19,6 +21,43 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if "tests/journeys/" in item.nodeid:
             item.add_marker(pytest.mark.journey)
+
+
+@pytest.fixture
+def sms_gateway() -> Iterator[GatewayServer]:
+    """A real local HTTP server playing the SMS gateway (its JSON format)."""
+    gateway = GatewayServer("json")
+    gateway.start()
+    yield gateway
+    gateway.stop()
+
+
+def portal_environment(
+    tmp_path: Path,
+    broker_url: str,
+    database_urls: dict[str, str],
+    smtp_server: SmtpServer,
+    sms_gateway: GatewayServer | None = None,
+) -> dict[str, str]:
+    """tests/conftest.py's ``service_env`` with cookies the test's plain http carries (the
+    portal's pages opened as a browser would) and, given one, the SMS gateway: a journey's module
+    that needs them makes it its ``service_env``."""
+    gateway = (
+        {"sms_gateway_url": sms_gateway.url, "sms_gateway_token": "rahasia-gateway-uji"}
+        if sms_gateway is not None
+        else {}
+    )
+    return service_environment(
+        tmp_path / "var",
+        broker_url,
+        database_urls,
+        smtp_host="127.0.0.1",
+        smtp_port=str(smtp_server.port),
+        secure_cookies="false",
+        broker_visibility_timeout="6",
+        broker_restore_interval="1",
+        **gateway,
+    )
 
 
 @pytest.fixture

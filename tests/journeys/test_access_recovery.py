@@ -14,8 +14,8 @@ import httpx
 import pytest
 
 from shared.web.pages import CSRF_COOKIE
+from tests.journeys.conftest import portal_environment
 from tools.harness.desk import Desk
-from tools.harness.environment import service_environment
 from tools.harness.processes import wait_for
 from tools.harness.smtp import SmtpServer
 
@@ -28,16 +28,7 @@ def service_env(
 ) -> dict[str, str]:
     """The journeys' environment, with cookies the test's plain http carries (the portal's
     pages are used as a browser would)."""
-    return service_environment(
-        tmp_path / "var",
-        broker_url,
-        database_urls,
-        smtp_host="127.0.0.1",
-        smtp_port=str(smtp_server.port),
-        secure_cookies="false",
-        broker_visibility_timeout="6",
-        broker_restore_interval="1",
-    )
+    return portal_environment(tmp_path, broker_url, database_urls, smtp_server)
 
 
 def access_link_email(system: Desk, code: str) -> Any:

@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
+from tests.journeys.conftest import portal_environment
 from tools.harness.desk import STEP_INPUTS, Desk
-from tools.harness.environment import service_environment
 from tools.harness.processes import wait_for
 from tools.harness.smtp import SmtpServer
 
@@ -24,16 +24,7 @@ def service_env(
 ) -> dict[str, str]:
     """The journeys' environment, with cookies the test's plain http carries (the tracking page
     is opened as a browser would)."""
-    return service_environment(
-        tmp_path / "var",
-        broker_url,
-        database_urls,
-        smtp_host="127.0.0.1",
-        smtp_port=str(smtp_server.port),
-        secure_cookies="false",
-        broker_visibility_timeout="6",
-        broker_restore_interval="1",
-    )
+    return portal_environment(tmp_path, broker_url, database_urls, smtp_server)
 
 
 def file_anonymously(system: Desk) -> dict[str, Any]:

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from shared.sop import Role
+from tests.journeys.conftest import portal_environment
 from tools.harness.desk import STEP_INPUTS, Desk
-from tools.harness.environment import service_environment
 from tools.harness.processes import wait_for
 from tools.harness.sms_gateway import GatewayServer
 from tools.harness.smtp import GONE, RefusingInbox, SmtpServer
@@ -31,14 +31,6 @@ def smtp_server() -> Iterator[SmtpServer]:
 
 
 @pytest.fixture
-def sms_gateway() -> Iterator[GatewayServer]:
-    gateway = GatewayServer("json")
-    gateway.start()
-    yield gateway
-    gateway.stop()
-
-
-@pytest.fixture
 def service_env(
     tmp_path: Path,
     broker_url: str,
@@ -46,18 +38,7 @@ def service_env(
     smtp_server: SmtpServer,
     sms_gateway: GatewayServer,
 ) -> dict[str, str]:
-    return service_environment(
-        tmp_path / "var",
-        broker_url,
-        database_urls,
-        smtp_host="127.0.0.1",
-        smtp_port=str(smtp_server.port),
-        sms_gateway_url=sms_gateway.url,
-        sms_gateway_token="rahasia-gateway-uji",
-        secure_cookies="false",  # the tracking page, opened as a browser would, over http
-        broker_visibility_timeout="6",
-        broker_restore_interval="1",
-    )
+    return portal_environment(tmp_path, broker_url, database_urls, smtp_server, sms_gateway)
 
 
 def test_an_answer_whose_email_is_refused_for_good_arrives_by_sms(

@@ -5,15 +5,14 @@ any channel (tracking page and API, in-app inbox, email, SMS)."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
 
 from shared.sop import Role
+from tests.journeys.conftest import portal_environment
 from tools.harness.desk import STEP_INPUTS, Desk
-from tools.harness.environment import service_environment
 from tools.harness.processes import wait_for
 from tools.harness.sms_gateway import GatewayServer
 from tools.harness.smtp import SmtpServer
@@ -27,14 +26,6 @@ pytestmark = pytest.mark.both_databases
 
 
 @pytest.fixture
-def sms_gateway() -> Iterator[GatewayServer]:
-    gateway = GatewayServer("json")
-    gateway.start()
-    yield gateway
-    gateway.stop()
-
-
-@pytest.fixture
 def service_env(
     tmp_path: Path,
     broker_url: str,
@@ -44,18 +35,7 @@ def service_env(
 ) -> dict[str, str]:
     """The journeys' environment with an SMS gateway, and cookies the test's plain http carries
     (the tracking page is opened as a browser would)."""
-    return service_environment(
-        tmp_path / "var",
-        broker_url,
-        database_urls,
-        smtp_host="127.0.0.1",
-        smtp_port=str(smtp_server.port),
-        sms_gateway_url=sms_gateway.url,
-        sms_gateway_token="rahasia-gateway-uji",
-        secure_cookies="false",
-        broker_visibility_timeout="6",
-        broker_restore_interval="1",
-    )
+    return portal_environment(tmp_path, broker_url, database_urls, smtp_server, sms_gateway)
 
 
 def test_a_case_is_found_by_the_complainants_phone_written_three_ways(system: Desk) -> None:
