@@ -9,6 +9,7 @@ from services.intake.api.dependencies import NO_STORE, CitizenComplaint, Session
 from services.intake.feedback import ratings, reopening
 from services.intake.feedback.schemas import RatedOut, RatingIn, RatingOut, ReopenIn, ReopenOut
 from services.intake.feedback.statuses import REOPEN_REQUESTED
+from shared.sop import REOPENING
 from shared.web.api_errors import error_responses
 
 router = APIRouter(prefix="/api/v1/complaints")
@@ -43,7 +44,9 @@ def rate_answer(
     jawaban dikirim dan setelah laporan ditutup."""
     rating = ratings.rate(session, complaint, body.score, body.comment)
     response.headers.update(NO_STORE)
-    reopening_asked = complaint.status == REOPEN_REQUESTED and rating.score < 3
+    reopening_asked = complaint.status == REOPEN_REQUESTED and not REOPENING.is_satisfied(
+        rating.score
+    )
     return RatedOut(
         tracking_code=complaint.tracking_code,
         status=complaint.status,

@@ -14,12 +14,12 @@ from services.intake.feedback.reopening import (
     mark_requested,
     within_window,
 )
-from services.intake.feedback.schemas import SATISFIED_FROM
 from services.intake.feedback.statuses import REOPEN_REQUESTED
 from services.intake.models import Complaint, Rating
 from shared.database.engine import utcnow
 from shared.messaging.contracts import WORKFLOW_RATED_TASK, ComplaintRatedV1
 from shared.messaging.outbox import enqueue
+from shared.sop import REOPENING
 from shared.web.api_errors import Conflict
 
 ALREADY_RATED_MESSAGE = (
@@ -66,7 +66,7 @@ def rate(session: Session, complaint: Complaint, score: int, comment: str | None
     except IntegrityError:
         raise AlreadyRated(ALREADY_RATED_MESSAGE) from None
     enqueue(session, WORKFLOW_RATED_TASK, message)
-    unsatisfied = score < SATISFIED_FROM
+    unsatisfied = not REOPENING.is_satisfied(score)
     if unsatisfied and complaint.status != REOPEN_REQUESTED and within_window(complaint, now):
         reason = comment or UNSATISFIED_REASON
         mark_requested(session, complaint, reason, message.message_id, message.occurred_at)

@@ -17,12 +17,12 @@ from services.intake.models import Complaint, TimelineEntry
 from shared.database.engine import utcnow
 from shared.messaging.contracts import WORKFLOW_REOPEN_TASK, ReopenRequestedV1
 from shared.messaging.outbox import enqueue
-from shared.sop import ANSWERED
+from shared.sop import ANSWERED, REOPENING
 from shared.web.api_errors import Conflict
 from shared.wording.time_words import time_words
 
-# The reason the workflow records for a *tidak puas* rating without a comment (COMMON.md).
-UNSATISFIED_REASON = "Pengadu tidak puas dengan jawaban"
+# The reason recorded for a *tidak puas* rating without a comment: the workflow's, from the SOP.
+UNSATISFIED_REASON = REOPENING.unsatisfied_reason
 
 CLOSED_MESSAGE = (
     "Laporan pengaduan ini telah ditutup dan tidak dapat dinilai atau dibuka kembali. Bila masih "

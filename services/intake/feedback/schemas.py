@@ -10,16 +10,17 @@ from pydantic import BaseModel, ConfigDict, Field, StrictInt, field_validator
 
 from services.intake.models import Rating
 from shared.messaging.contracts.filing import Paragraphs, Strict
+from shared.sop import REOPENING
 
-# The SKM survey's (Survei Kepuasan Masyarakat) four answers; 3 and 4 are *puas*.
+# The SKM survey's (Survei Kepuasan Masyarakat) four answers; which are *puas* is the SOP's
+# (``shared.sop.REOPENING``).
 SCORE_LABELS = {4: "Sangat baik", 3: "Baik", 2: "Kurang baik", 1: "Tidak baik"}
-SATISFIED_FROM = 3
 COMMENT_MAX = 2000
 REASON_MAX = 2000
 
 
 def satisfaction(score: int) -> str:
-    return "puas" if score >= SATISFIED_FROM else "tidak puas"
+    return "puas" if REOPENING.is_satisfied(score) else "tidak puas"
 
 
 class RatingIn(Strict):
