@@ -126,11 +126,13 @@ def test_the_installed_notifier_writes_every_kind_of_message(
 from datetime import UTC, datetime
 from services.notifier.messages import compose
 from shared.messaging.contracts import Channel, NotificationKind, NotificationRequestedV1, Reporter
+from shared.messaging.contracts.messages import OneTimeLink
+due = datetime(2026, 12, 18, 9, 0, tzinfo=UTC)
 for kind in NotificationKind:
     composed = compose(NotificationRequestedV1(
         kind=kind, tracking_code="PGD-7KQ2-M9XD", recipient=Reporter(name="Siti", email="s@x.id"),
         channels=(Channel.EMAIL,), subject="Izin usaha", answer="Jawaban", note="Catatan",
-        reply_due_at=datetime(2026, 12, 18, 9, 0, tzinfo=UTC),
+        reply_due_at=due, access_link=OneTimeLink(token="tautan-sekali-pakai", expires_at=due),
     ))
     assert "PGD-7KQ2-M9XD" in composed.body and "PGD-7KQ2-M9XD" in composed.html, kind
     print(kind.value)
