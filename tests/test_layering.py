@@ -34,7 +34,12 @@ ENTRY = ("api", "console", "portal", "tasks", "worker", "migrations")
 
 # First match wins: the more specific patterns come first.
 LAYERS = (
-    Layer("shared.sop", ("shared.sop", "shared.sop_shapes"), ()),
+    # The office's own data beside the SOP: its licensing services and the SKM survey.
+    Layer(
+        "shared.sop",
+        ("shared.sop", "shared.sop_shapes", "shared.licensing_services", "shared.skm"),
+        (),
+    ),
     Layer("shared.wording", ("shared.wording",), ("shared.sop",)),
     Layer("shared.runtime", ("shared.runtime",), ("shared.sop",)),
     Layer("shared.database", ("shared.database",), ("shared.sop", "shared.runtime")),

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from shared.database.engine import UTCDateTime, make_metadata
@@ -40,6 +40,10 @@ class Complaint(Base):
     # and the staff member's username. Both null: the complainant filed it themselves.
     received_via: Mapped[str | None] = mapped_column(String(16))
     taken_by: Mapped[str | None] = mapped_column(String(64))
+    # Filed by the complainant: web, api or open311 (shared.messaging.contracts.FiledVia).
+    filed_via: Mapped[str | None] = mapped_column(String(16))
+    # The licensing service it is about (``licensing_services.code``); null: not named.
+    service_code: Mapped[str | None] = mapped_column(String(20))
     status: Mapped[str] = mapped_column(String(32))
     # The workflow's sequence of the status shown: a late, older update never overrides it.
     status_sequence: Mapped[int] = mapped_column(Integer, default=0)
@@ -52,6 +56,21 @@ class Complaint(Base):
     # Until when the complainant may ask for the answer shown to be reopened (*dibuka kembali*):
     # the workflow reckons it in office days, the notifier passes it on with the answer.
     reopen_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class CatalogueEntry(Base):
+    """Intake's copy of one licensing service of the workflow's catalogue (seeded as the
+    workflow's is, then kept by ServiceEntryV1 messages): listed at ``GET /api/v1/services``
+    and checked when a complaint names its ``service_code``."""
+
+    __tablename__ = "licensing_services"
+
+    code: Mapped[str] = mapped_column(String(20), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    group: Mapped[str] = mapped_column(String(16))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    revision: Mapped[int] = mapped_column(Integer, default=1)  # the workflow's; newest wins
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 class TimelineEntry(Base):

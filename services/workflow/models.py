@@ -65,6 +65,11 @@ class Case(Base):
     # and the staff member's username. Both null: the complainant filed it themselves.
     received_via: Mapped[str | None] = mapped_column(String(16))
     taken_by: Mapped[str | None] = mapped_column(String(64))
+    # Filed by the complainant themselves: through the web form, the API or Open311
+    # (shared.messaging.contracts.FiledVia); null for one taken by staff, or filed before.
+    filed_via: Mapped[str | None] = mapped_column(String(16))
+    # The licensing service it is about (``licensing_services.code``); null: not named.
+    service_code: Mapped[str | None] = mapped_column(String(20), index=True)
     status: Mapped[str] = mapped_column(String(32), index=True)
     current_step: Mapped[int | None] = mapped_column(Integer, index=True)
     # Null while the case travels to ``current_step``: it is on the worklist only once arrived.
@@ -214,3 +219,35 @@ class CaseAnswer(Base):
     rated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     reopened_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     reopen_reason: Mapped[str | None] = mapped_column(Text)
+
+
+class CatalogueEntry(Base):
+    """One licensing service of the catalogue the office edits (seeded from
+    ``shared.licensing_services``); intake holds a copy, kept by ServiceEntryV1 messages.
+    ``revision`` grows with each edit, so intake applies only the newest."""
+
+    __tablename__ = "licensing_services"
+
+    code: Mapped[str] = mapped_column(String(20), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    group: Mapped[str] = mapped_column(String(16))  # shared.licensing_services.ServiceGroup
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    revision: Mapped[int] = mapped_column(Integer, default=1)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_by: Mapped[str | None] = mapped_column(String(64))  # None: the seed
+
+
+class SurveyResponse(Base):
+    """The complainant's SKM survey answers for one answer round (``shared.skm``): the nine
+    elements' scores, U1..U9 in order. Once per answer; ``message_id`` makes a redelivery add
+    nothing."""
+
+    __tablename__ = "survey_responses"
+    __table_args__ = (UniqueConstraint("case_id", "round"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"), index=True)
+    round: Mapped[int] = mapped_column(Integer)
+    scores: Mapped[list[int]] = mapped_column(JSON)
+    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    message_id: Mapped[str] = mapped_column(String(36), unique=True)

@@ -16,8 +16,10 @@ from shared.messaging.contracts.tasks import (
     DELIVERY_SWEEP_TASK,
     SLA_SWEEP_TASK,
     WORKFLOW_ATTACHMENT_TASK,
+    WORKFLOW_ERASURE_TASK,
     WORKFLOW_RATED_TASK,
     WORKFLOW_REOPEN_TASK,
+    WORKFLOW_SURVEY_TASK,
 )
 from shared.runtime.settings import Settings, get_settings
 from shared.sop import STEPS, Role, complainant_desk
@@ -42,6 +44,11 @@ def task_routes() -> dict[str, dict[str, str]]:
     # of a complainant's message (the workflow's reopening decides the step afterwards).
     routes[WORKFLOW_RATED_TASK] = {"queue": complainant_desk().value}
     routes[WORKFLOW_REOPEN_TASK] = {"queue": complainant_desk().value}
+    # And their SKM survey answers and their request to erase their personal data.
+    routes[WORKFLOW_SURVEY_TASK] = {"queue": complainant_desk().value}
+    routes[WORKFLOW_ERASURE_TASK] = {"queue": complainant_desk().value}
+    # The daily retention sweep: the workflow's periodic bookkeeping, as the SLA sweep.
+    routes["workflow.privacy.*"] = {"queue": Role.ADMIN.value}
     routes["intake.*"] = {"queue": INTAKE_QUEUE}
     routes["notifier.*"] = {"queue": NOTIFIER_QUEUE}
     return routes

@@ -14,8 +14,8 @@ from services.intake.models import Complaint
 from services.workflow.cases.notifications import record_delivery
 from shared.database.engine import ServiceDatabase
 from shared.messaging.celery_app import make_celery
-from shared.messaging.contracts import INTAKE_STATUS_TASK
-from shared.messaging.contracts.messages import (
+from shared.messaging.contracts import (
+    INTAKE_STATUS_TASK,
     CaseStatusChangedV1,
     Channel,
     NotificationDeliveredV1,

@@ -36,6 +36,7 @@ from shared.messaging.contracts import (
     ComplaintAnsweredV1,
     ComplaintFiledV1,
     ComplaintTakenV1,
+    FiledVia,
     Identity,
     NotificationKind,
     NotificationRequestedV1,
@@ -91,15 +92,19 @@ class TakenBy:
 
 
 def file_complaint(
-    session: Session, data: ComplaintIn, taken: TakenBy | None = None
+    session: Session,
+    data: ComplaintIn,
+    taken: TakenBy | None = None,
+    via: FiledVia = FiledVia.API,
 ) -> tuple[Complaint, str]:
     """Register the complaint and, in the same transaction, hand it to the workflow's first step
     and ask the notifier to acknowledge it. Returns the complaint and its access token, which
     exists only in this return value from now on."""
     token = new_access_token()
     digest = hash_access_token(token)
+    columns = {**_columns(data, "", digest, taken), "filed_via": None if taken else via.value}
     complaint = under_unused_code(
-        lambda code: _insert_unless_taken(session, **_columns(data, code, digest, taken))
+        lambda code: _insert_unless_taken(session, **{**columns, "tracking_code": code})
     )
     _send_on(session, complaint, data, taken)
     return complaint, token
@@ -122,6 +127,7 @@ def file_taken(session: Session, msg: ComplaintTakenV1) -> None:
             "channels": list(msg.channels),
             "licence_reference": msg.licence_reference,
             "identity": msg.identity.value,
+            "service_code": msg.service_code,
         }
     )
     taken = TakenBy(username=msg.taken_by, received_via=msg.received_via)
@@ -151,6 +157,7 @@ def _columns(
         "subject": data.subject,
         "description": data.description,
         "licence_reference": data.licence_reference,
+        "service_code": data.service_code,
         "channels": [channel.value for channel in data.channels],
         "received_via": taken.received_via.value if taken else None,
         "taken_by": taken.username if taken else None,
@@ -192,6 +199,8 @@ def _send_on(
             taken_by=taken.username if taken else None,
             receipt_code=receipt_code,
             identity=data.identity,
+            service_code=data.service_code,
+            filed_via=FiledVia(complaint.filed_via) if complaint.filed_via else None,
         ),
     )
     enqueue(

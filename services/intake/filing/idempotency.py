@@ -29,7 +29,7 @@ from services.intake.filing.complaints import TakenBy
 from services.intake.filing.schemas import FiledOut
 from services.intake.models import Complaint, FilingKey
 from shared.database.engine import utcnow
-from shared.messaging.contracts import Identity
+from shared.messaging.contracts import FiledVia, Identity
 from shared.messaging.contracts.filing import ComplaintIn
 from shared.runtime.settings import get_settings
 from shared.web.api_errors import Conflict, InvalidInput, TooManyRequests
@@ -98,6 +98,7 @@ def file_once(
     key: str | None,
     taken: TakenBy | None = None,
     then: Callable[[Complaint], None] | None = None,
+    via: FiledVia = FiledVia.API,
 ) -> FiledOut:
     """File ``body``; with a ``key`` that filed it already, the first answer again instead.
     ``then`` runs on the complaint just filed, in the same transaction (the portal's form
@@ -105,7 +106,7 @@ def file_once(
     claimed = claim(session, key, body) if key is not None else None
     if isinstance(claimed, FiledOut):
         return claimed  # a retry: the first answer again, and no second complaint
-    complaint, token = complaints.file_complaint(session, body, taken)
+    complaint, token = complaints.file_complaint(session, body, taken, via)
     if then is not None:
         then(complaint)
     answer = FiledOut(

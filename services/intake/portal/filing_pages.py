@@ -26,7 +26,7 @@ from services.intake.portal.forms import (
     judge_complaint,
 )
 from services.intake.portal.uploads import ACCEPT, attachment_hint, choose_again, judge_files
-from shared.messaging.contracts import Channel, Identity
+from shared.messaging.contracts import Channel, FiledVia, Identity
 from shared.messaging.contracts.filing import CHANNEL_FORM_CHOICES, IDENTITY_FORM_CHOICES
 from shared.web.pages import csrf_token, page_templates
 from shared.wording.file_sizes import size_words
@@ -119,10 +119,14 @@ def file_from_form(request: Request, form: FormDep, session: SessionDep) -> HTML
         attachments.attach_all(session, complaint, files)
 
     try:
-        filed = idempotency.file_once(session, judged.model, _filing_key(form), then=attach_files)
+        filed = idempotency.file_once(
+            session, judged.model, _filing_key(form), then=attach_files, via=FiledVia.WEB
+        )
     except idempotency.KeyReused:
         # Back in the browser, changed, sent again: a different complaint, filed as one.
-        filed = idempotency.file_once(session, judged.model, None, then=attach_files)
+        filed = idempotency.file_once(
+            session, judged.model, None, then=attach_files, via=FiledVia.WEB
+        )
     except idempotency.KeyInUse as exc:  # a double click: the first is still being filed
         return render(
             request,

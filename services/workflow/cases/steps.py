@@ -84,6 +84,8 @@ def receive_complaint(session: Session, msg: ComplaintFiledV1) -> Case:
         channels=[c.value for c in msg.channels],
         received_via=msg.received_via.value if msg.received_via else None,
         taken_by=msg.taken_by,
+        filed_via=msg.filed_via.value if msg.filed_via else None,
+        service_code=msg.service_code,
         status="submitted",
         current_step=FIRST_STEP.number,
         filed_at=msg.occurred_at,

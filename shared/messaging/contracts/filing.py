@@ -24,7 +24,8 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from shared.messaging.contracts.messages import Channel, Identity, ReceivedVia
+from shared.licensing_services import SERVICE_CODE_PATTERN
+from shared.messaging.contracts.terms import Channel, Identity, ReceivedVia
 
 PHONE_REGION = "ID"
 CHANNEL_VALUES = frozenset(c.value for c in Channel)
@@ -176,6 +177,13 @@ class ComplaintIn(Strict):
         "huruf, angka, spasi, tanda hubung, titik dan garis miring",
         examples=["1234567890123", "503/0123/IUMK/2026"],
     )
+    service_code: str | None = Field(
+        default=None,
+        max_length=20,
+        description="Kode layanan perizinan yang diadukan, dari katalog layanan "
+        "(`GET /api/v1/services`); kosongkan bila tidak tahu",
+        examples=["PBG"],
+    )
 
     received_via: ReceivedVia | None = Field(
         default=None,
@@ -183,6 +191,22 @@ class ComplaintIn(Strict):
         "melalui telepon, loket atau surat",
         examples=["telepon"],
     )
+
+    @field_validator("service_code", mode="before")
+    @classmethod
+    def _blank_service_is_absent(cls, value: Any) -> Any:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("service_code")
+    @classmethod
+    def _service_code(cls, value: str | None) -> str | None:
+        # Only the form here; whether the catalogue holds it, intake checks against its copy.
+        if value is not None and not SERVICE_CODE_PATTERN.fullmatch(value):
+            raise ValueError(
+                "kode layanan tidak dikenal: pilih salah satu dari katalog layanan "
+                "(GET /api/v1/services)"
+            )
+        return value
 
     @field_validator("licence_reference", mode="before")
     @classmethod
@@ -279,6 +303,7 @@ COMPLAINT_LABELS = {
     "subject": "Pokok pengaduan",
     "description": "Uraian pengaduan",
     "licence_reference": "Nomor izin atau permohonan",
+    "service_code": "Layanan perizinan",
 }
 IDENTITY_FORM_CHOICES = (
     (Identity.SHOWN.value, "Ditampilkan: nama dan kontak saya terbaca oleh petugas"),
@@ -323,4 +348,5 @@ def complaint_data(
         "description": get("description"),
         "channels": getlist("channels"),
         "licence_reference": get("licence_reference"),
+        "service_code": get("service_code"),
     }

@@ -10,6 +10,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer
 
 from shared import sop
+from shared.messaging.contracts.terms import Channel, FiledVia, Identity, ReceivedVia
 from shared.messaging.sealing import seal, unseal
 
 
@@ -24,30 +25,6 @@ class Message(BaseModel):
 
     message_id: uuid.UUID = Field(default_factory=uuid.uuid4)
     occurred_at: datetime = Field(default_factory=_now)
-
-
-class Channel(StrEnum):
-    EMAIL = "email"
-    SMS = "sms"
-    APP = "app"
-    WHATSAPP = "whatsapp"  # the WhatsApp Business Cloud API, to the complainant's phone
-
-
-class Identity(StrEnum):
-    """How much of themselves the complainant lets the office see (SP4N-LAPOR!'s modes; Perpres
-    76/2013 asks that a complainant's identity be protected)."""
-
-    SHOWN = "shown"  # the default: every role reads the name and contacts
-    CONFIDENTIAL = "confidential"  # *rahasia*: only the Admin Pengaduan reads them
-    ANONYMOUS = "anonymous"  # *anonim*: no name, no contact; the tracking page is the way back
-
-
-class ReceivedVia(StrEnum):
-    """How the Admin Pengaduan received a complaint they file for the complainant."""
-
-    TELEPON = "telepon"
-    LOKET = "loket"  # at the office's desk
-    SURAT = "surat"  # by letter
 
 
 class Reporter(BaseModel):
@@ -96,6 +73,11 @@ class ComplaintFiledV1(Message):
     receipt_code: str | None = None
     # Added later, optional: an older message is a complaint with its identity shown.
     identity: Identity = Identity.SHOWN
+    # Added later, optional: the licensing service it is about (a code of the catalogue,
+    # ``shared.licensing_services``; None: not named), and how a complaint the complainant
+    # filed themselves came in (None: the web form, or a message older than the field).
+    service_code: str | None = None
+    filed_via: FiledVia | None = None
 
 
 class ComplaintTakenV1(Message):
@@ -115,6 +97,7 @@ class ComplaintTakenV1(Message):
     received_via: ReceivedVia
     taken_by: str
     identity: Identity = Identity.SHOWN
+    service_code: str | None = None
 
 
 class AttachmentRefV1(BaseModel):

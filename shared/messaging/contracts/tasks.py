@@ -33,3 +33,15 @@ INTAKE_INBOX_TASK = "intake.inbox.deliver"
 INTAKE_PUSH_TASK = "intake.push.send"
 # intake API -> intake worker: a request for a one-time access link (any well-formed code).
 INTAKE_ACCESS_LINK_TASK = "intake.access_link.requested"
+# workflow -> intake: a catalogue entry as it now stands, and a case's corrected service.
+INTAKE_SERVICE_ENTRY_TASK = "intake.catalogue.service_changed"
+INTAKE_CASE_SERVICE_TASK = "intake.complaint.service_changed"
+# intake -> workflow: the complainant's SKM survey answers for an answer.
+WORKFLOW_SURVEY_TASK = "workflow.case.surveyed"
+# intake -> workflow: the complainant asks for early erasure of their personal data.
+WORKFLOW_ERASURE_TASK = "workflow.case.erasure_requested"
+# workflow -> intake and notifier: erase the complainant's personal data of a case.
+INTAKE_ERASE_TASK = "intake.complaint.erase"
+NOTIFIER_ERASE_TASK = "notifier.complaint.erase"
+# Fired daily by Celery beat: erase the personal data of cases closed longer than retention.
+RETENTION_SWEEP_TASK = "workflow.privacy.retention_sweep"
