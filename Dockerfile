@@ -20,6 +20,11 @@ COPY pyproject.toml /tmp/pyproject.toml
 RUN python -c "import tomllib; print(*tomllib.load(open('/tmp/pyproject.toml', 'rb'))['project']['dependencies'], sep='\n')" > /tmp/requirements.txt \
     && pip install --no-cache-dir -r /tmp/requirements.txt \
     && rm /tmp/pyproject.toml /tmp/requirements.txt
+# DejaVu Sans for the monthly report's PDF (services/workflow/reports/pdf_file.py): without it
+# fpdf2 falls back to a core font that prints only Latin-1.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends fonts-dejavu-core \
+    && rm -rf /var/lib/apt/lists/*
 RUN useradd --system --create-home --uid 10001 pengaduan \
     && mkdir -p /app/var && chown pengaduan /app/var
 # Then the project itself: the installed package only (no source tree in the working directory
