@@ -106,6 +106,23 @@ class Rating(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
+class Survey(Base):
+    """The complainant's SKM survey answers (``shared.skm``) for one answer they rated: the nine
+    elements' scores, U1..U9 in order; once per answer, named by its ``answered_at`` as the
+    rating is."""
+
+    __tablename__ = "surveys"
+    __table_args__ = (UniqueConstraint("complaint_id", "answered_at"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    complaint_id: Mapped[str] = mapped_column(ForeignKey("complaints.id"), index=True)
+    answered_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    scores: Mapped[list[int]] = mapped_column(JSON)
+    # The SurveyAnsweredV1 that told the workflow (the outbox row's id).
+    message_id: Mapped[str] = mapped_column(String(36), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
 class UndeliverableNotice(Base):
     """A notice the notifier could deliver on none of the complainant's channels: the tracking
     page says so, and what to do (see ``tracking.notices``)."""

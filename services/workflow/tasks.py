@@ -14,6 +14,7 @@ from services.workflow.cases.notifications import CaseNotYetRegistered, record_d
 from services.workflow.cases.paths import receive_reply
 from services.workflow.cases.reopening import receive_rating, receive_reopen_request
 from services.workflow.cases.steps import arrive, receive_complaint
+from services.workflow.cases.surveys import RatingNotYetReceived, receive_survey
 from services.workflow.database import get_db
 from services.workflow.sla import clock
 from services.workflow.sla.close_sweep import sweep_closes
@@ -27,6 +28,7 @@ from shared.messaging.contracts import (
     WORKFLOW_NOTIFIED_TASK,
     WORKFLOW_RATED_TASK,
     WORKFLOW_REOPEN_TASK,
+    WORKFLOW_SURVEY_TASK,
     AttachmentAddedV1,
     ComplainantReplyV1,
     ComplaintFiledV1,
@@ -34,6 +36,7 @@ from shared.messaging.contracts import (
     NotificationDeliveredV1,
     ReopenRequestedV1,
     StepHandoffV1,
+    SurveyAnsweredV1,
 )
 from shared.sop import FIRST_STEP, PATHS, STEPS
 
@@ -134,6 +137,20 @@ def rated(session: Session, message: ComplaintRatedV1) -> None:
 )
 def reopen_requested(session: Session, message: ReopenRequestedV1) -> None:
     receive_reopen_request(session, message)
+
+
+# The SKM survey of a rated answer. It travels apart from its rating: arriving first, it waits
+# for it with Celery's own short retries (as an attachment waits for its case).
+@consumer(
+    app,
+    name=WORKFLOW_SURVEY_TASK,
+    contract=SurveyAnsweredV1,
+    database=get_db,
+    options=ATTACHMENT_RETRIES,
+    retry_for=(RatingNotYetReceived, CaseNotYetRegistered),
+)
+def surveyed(session: Session, message: SurveyAnsweredV1) -> None:
+    receive_survey(session, message)
 
 
 # No retries: the next sweep, ``sla_sweep_seconds`` later, is the retry. Firing it twice (beat

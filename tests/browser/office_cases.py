@@ -1,7 +1,7 @@
 """The cases tests/browser/test_every_page.py puts in place before it looks at each page: one
 waiting at each role's step, one answered, one waiting for the citizen, one filed with a photo
-and a PDF, a notification that failed for good, and after the answer one rated, one reopened
-and one closed; and a one-time access link asked for by email."""
+and a PDF, a notification that failed for good, and after the answer one rated, one rated and
+surveyed (SKM), one reopened and one closed; and a one-time access link asked for by email."""
 
 from __future__ import annotations
 
@@ -35,7 +35,7 @@ REOPEN_REASON = "Izin reklame belum dapat diunduh; tautan pada jawaban tidak ber
 def put_cases_in_place(system: LiveSystem) -> dict[str, str]:
     """The module docstring's cases; their codes, case ids and tokens by name for ``PAGES``."""
     desk = system.desk
-    after_answer = ("rated", "reopened", "closed")
+    after_answer = ("rated", "surveyed", "reopened", "closed")
     names = (*(role.value for role in Role), "answered", "asked", *after_answer)
     filed = {name: desk.file_complaint() for name in names}
     filed["attached"] = desk.file_complaint()
@@ -80,10 +80,14 @@ def put_cases_in_place(system: LiveSystem) -> dict[str, str]:
     return ids
 
 
+# The surveyed case's SKM answers, U1..U9.
+SURVEY_SCORES = {"U1": 4, "U2": 3, "U3": 3, "U4": 4, "U5": 3, "U6": 4, "U7": 4, "U8": 3, "U9": 2}
+
+
 def after_the_answer(system: LiveSystem, filed: dict[str, dict[str, str]]) -> None:
-    """One answer rated through the API; one case reopened and one closed, as the workflow's
-    status changes tell intake (sent on the running system's queues, the intake worker applying
-    them)."""
+    """Two answers rated through the API, one of them surveyed too; one case reopened and one
+    closed, as the workflow's status changes tell intake (sent on the running system's queues,
+    the intake worker applying them)."""
     desk = system.desk
     intake = ServiceDatabase("intake", desk.env["PENGADUAN_INTAKE_DATABASE_URL"])
 
@@ -100,12 +104,19 @@ def after_the_answer(system: LiveSystem, filed: dict[str, dict[str, str]]) -> No
 
     for one in filed.values():
         reaches(one, "answered")
-    rated = desk.intake.post(
-        f"/api/v1/complaints/{filed['rated']['tracking_code']}/rating",
-        json={"score": 4, "comment": "Jawaban jelas, izin sudah dapat diunduh."},
-        headers={"X-Access-Token": filed["rated"]["access_token"]},
+    for name in ("rated", "surveyed"):
+        rated = desk.intake.post(
+            f"/api/v1/complaints/{filed[name]['tracking_code']}/rating",
+            json={"score": 4, "comment": "Jawaban jelas, izin sudah dapat diunduh."},
+            headers={"X-Access-Token": filed[name]["access_token"]},
+        )
+        assert rated.status_code == 201, rated.text
+    surveyed = desk.intake.post(
+        f"/api/v1/complaints/{filed['surveyed']['tracking_code']}/survey",
+        json={"scores": SURVEY_SCORES},
+        headers={"X-Access-Token": filed["surveyed"]["access_token"]},
     )
-    assert rated.status_code == 201, rated.text
+    assert surveyed.status_code == 201, surveyed.text
     app = make_celery(Settings(broker={"redis_url": desk.env["PENGADUAN_REDIS_URL"]}))
     for name, status in (("reopened", "verifying"), ("closed", "closed")):
         change = CaseStatusChangedV1(

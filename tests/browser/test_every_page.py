@@ -32,9 +32,10 @@ CITIZEN = "warga"  # the portal, no account
 GUEST = "tamu"  # the console before signing in
 Who = Role | str
 
-# Lookups an hour from one address, so the "wait" page can be reached: the citizen's six
-# openings, the two files attached and the one rating (each counts as a lookup) fit below it.
-TRACKING_LIMIT = 12
+# Lookups an hour from one address, so the "wait" page can be reached: the citizen's seven
+# openings, the two files attached, the two ratings and the one survey (each counts as a
+# lookup) fit below it.
+TRACKING_LIMIT = 15
 MISSING_CASE = uuid.UUID(int=0)
 MISSING_CODE = "PGD-0000-0000"
 
@@ -184,6 +185,15 @@ PAGES = (
     Shown("lacak-pengaduan", CITIZEN, "/lacak/{answered}", "#jawaban"),
     # After the answer: the rating given, a reopening (on the timeline), the close.
     Shown("lacak-dinilai", CITIZEN, "/lacak/{rated}", "#penilaian-anda", shoot="#jawaban"),
+    # The SKM survey offered after the rating (nine fieldsets of four radios), and its thanks.
+    Shown("lacak-survei", CITIZEN, "/lacak/{rated}", "#survei fieldset", shoot="#survei"),
+    Shown(
+        "lacak-survei-terisi",
+        CITIZEN,
+        "/lacak/{surveyed}",
+        "#survei-terisi",
+        shoot="#survei-terisi",
+    ),
     Shown("lacak-dibuka-kembali", CITIZEN, "/lacak/{reopened}", "#riwayat", shoot=REOPENED),
     Shown("lacak-ditutup", CITIZEN, "/lacak/{closed}", "#ditutup", shoot="#jawaban"),
     Shown("lacak-permintaan-informasi", CITIZEN, "/lacak/{asked}", "[name=message]"),
@@ -213,6 +223,10 @@ PAGES = (
     Shown("kasus-koordinator", KOORDINATOR, "/console/kasus/{koordinator}", ACTIONS),
     Shown("kasus-tim-koordinasi", TIM, "/console/kasus/{tim_koordinasi}", ACTIONS),
     Shown("kasus-selesai", ADMIN, "/console/kasus/{answered_case}", "#jawaban", shoot="#riwayat"),
+    # The answers list with the round's SKM scores (the survey travels to the workflow).
+    Shown(
+        "kasus-survei", KASI, "/console/kasus/{surveyed_case}", "[data-survey]", shoot="#penilaian"
+    ),
     Shown("cari", KOORDINATOR, "/console/cari?q=izin", "#hasil-cari", shoot="#hasil"),
     # The chart's words as big as 14 px text at both sizes; the table below it as cards.
     Shown(
@@ -308,7 +322,7 @@ def people(chromium: Browser, system: LiveSystem, ids: dict[str, str]) -> Iterat
                 page.get_by_role("button", name="Masuk").click()
                 expect(page).to_have_url(re.compile(r"/console$"))
         citizen = pages[CITIZEN]
-        for name in ("answered", "asked", "attached", "rated", "reopened", "closed"):
+        for name in ("answered", "asked", "attached", "rated", "surveyed", "reopened", "closed"):
             citizen.goto("/lacak")
             citizen.fill("[name=kode]", ids[name])
             citizen.fill("[name=token]", ids[f"{name}_token"])

@@ -18,7 +18,7 @@ from services.intake.api.app import create_app
 from services.intake.app_channel.inbox import deliver_to_inbox
 from services.intake.database import get_db
 from services.intake.filing.complaints import apply_answer, apply_status_change
-from services.intake.models import Attachment, Complaint, Rating, TimelineEntry
+from services.intake.models import Attachment, Complaint, Rating, Survey, TimelineEntry
 from services.intake.tracking.codes import hash_access_token, new_access_token
 from shared.database.engine import utcnow
 from shared.database.shared_tables import OutboxMessage
@@ -90,7 +90,7 @@ def complaint_without_contact(tracking_code: str = "PGD-ANNN-0NYM") -> str:
 
 
 # The rows a filing or a complainant's request may write; a refused one writes none of them.
-COUNTED = (Complaint, TimelineEntry, OutboxMessage, Attachment, Rating)
+COUNTED = (Complaint, TimelineEntry, OutboxMessage, Attachment, Rating, Survey)
 NOTHING = {model.__tablename__: 0 for model in COUNTED}
 
 

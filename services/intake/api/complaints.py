@@ -14,8 +14,8 @@ from services.intake.api.dependencies import (
     SessionDep,
 )
 from services.intake.api.staff_filing import FilerDep, taken_by
-from services.intake.feedback import ratings
-from services.intake.feedback.schemas import RatingOut
+from services.intake.feedback import ratings, surveys
+from services.intake.feedback.schemas import RatingOut, SurveyOut
 from services.intake.filing import attachments, complaints, idempotency
 from services.intake.filing.idempotency import IdempotencyKey
 from services.intake.filing.schemas import AttachmentOut, ComplaintOut, FiledOut, ReplyIn, ReplyOut
@@ -68,7 +68,8 @@ def track_complaint(
     x_access_token: AccessToken = None,
 ) -> ComplaintOut:
     """Status terkini, riwayat status, lampiran Anda dan, setelah dikirim, jawaban pengaduan
-    dengan batas waktu permintaan dibuka kembali (`reopen_until`) dan penilaian Anda.
+    dengan batas waktu permintaan dibuka kembali (`reopen_until`), penilaian Anda dan
+    jawaban survei kepuasan Anda.
     Hanya untuk pemegang token akses (header `X-Access-Token`): kode yang tidak dikenal dan
     token yang salah sama-sama dijawab 404."""
     if not x_access_token:
@@ -83,6 +84,8 @@ def track_complaint(
     ]
     rating = ratings.rating_of_answer(session, complaint)
     answer.rating = RatingOut.of(rating) if rating is not None else None
+    survey = surveys.survey_of_answer(session, complaint)
+    answer.survey = SurveyOut.of(survey) if survey is not None else None
     return answer
 
 

@@ -1,13 +1,23 @@
-"""The complainant's say after the answer: rating it (*puas / tidak puas*) and asking for the
-case to be reopened (*dibuka kembali*), with the access token as every complainant route."""
+"""The complainant's say after the answer: rating it (*puas / tidak puas*), the optional SKM
+survey after the rating, and asking for the case to be reopened (*dibuka kembali*), with the
+access token as every complainant route."""
 
 from __future__ import annotations
 
 from fastapi import APIRouter, Response, status
 
 from services.intake.api.dependencies import NO_STORE, CitizenComplaint, SessionDep
-from services.intake.feedback import ratings, reopening
-from services.intake.feedback.schemas import RatedOut, RatingIn, RatingOut, ReopenIn, ReopenOut
+from services.intake.feedback import ratings, reopening, surveys
+from services.intake.feedback.schemas import (
+    RatedOut,
+    RatingIn,
+    RatingOut,
+    ReopenIn,
+    ReopenOut,
+    SurveyedOut,
+    SurveyIn,
+    SurveyOut,
+)
 from services.intake.feedback.statuses import REOPEN_REQUESTED
 from shared.sop import REOPENING
 from shared.web.api_errors import error_responses
@@ -18,6 +28,10 @@ RATED_MESSAGE = "Terima kasih, penilaian Anda atas jawaban pengaduan telah kami 
 RATED_REOPEN_MESSAGE = (
     "Terima kasih, penilaian Anda telah kami terima. Karena Anda tidak puas, laporan pengaduan "
     "diminta dibuka kembali; permintaan itu sedang diproses."
+)
+SURVEYED_MESSAGE = (
+    "Terima kasih, jawaban survei kepuasan Anda telah kami terima. Hasilnya membantu kami "
+    "memperbaiki pelayanan perizinan."
 )
 REOPEN_MESSAGE = (
     "Permintaan dibuka kembali telah diterima dan sedang diproses. Perkembangannya tampil pada "
@@ -52,6 +66,29 @@ def rate_answer(
         status=complaint.status,
         rating=RatingOut.of(rating),
         message=RATED_REOPEN_MESSAGE if reopening_asked else RATED_MESSAGE,
+    )
+
+
+@router.post(
+    "/{tracking_code}/survey",
+    status_code=status.HTTP_201_CREATED,
+    summary="Isi Survei Kepuasan Masyarakat",
+    responses=error_responses(401, 404, 409, 422, 429, 503),
+)
+def answer_survey(
+    body: SurveyIn, complaint: CitizenComplaint, session: SessionDep, response: Response
+) -> SurveyedOut:
+    """Survei Kepuasan Masyarakat (Permenpan RB 14/2017) atas jawaban yang sudah Anda nilai,
+    **tidak wajib**: sembilan unsur pelayanan `U1`-`U9`, semuanya diisi, masing-masing **1**
+    tidak baik, **2** kurang baik, **3** baik, **4** sangat baik. Satu kali untuk setiap
+    jawaban; ditolak (409) sebelum jawaban dikirim (`not_answered`), sebelum jawaban dinilai
+    (`not_rated`) dan bila sudah diisi (`already_surveyed`)."""
+    survey = surveys.answer_survey(session, complaint, body.scores.in_order())
+    response.headers.update(NO_STORE)
+    return SurveyedOut(
+        tracking_code=complaint.tracking_code,
+        survey=SurveyOut.of(survey),
+        message=SURVEYED_MESSAGE,
     )
 
 

@@ -5,11 +5,13 @@ sentences through as they are)."""
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt, field_validator
 
-from services.intake.models import Rating
+from services.intake.models import Rating, Survey
 from shared.messaging.contracts.filing import Paragraphs, Strict
+from shared.skm import CODES, ELEMENTS, SCALE_LABELS
 from shared.sop import REOPENING
 
 # The SKM survey's (Survei Kepuasan Masyarakat) four answers; which are *puas* is the SOP's
@@ -98,4 +100,70 @@ class RatedOut(BaseModel):
 class ReopenOut(BaseModel):
     tracking_code: str
     status: str = Field(description="Status laporan pengaduan (kode tetap)")
+    message: str
+
+
+# The SKM survey: the nine elements of Permenpan RB 14/2017 (``shared.skm``), each 1-4.
+OFF_THE_SCALE = "harus 1, 2, 3 atau 4 (1 tidak baik, 2 kurang baik, 3 baik, 4 sangat baik)"
+
+
+def _element(number: int) -> Any:
+    element = ELEMENTS[number - 1]
+    return Field(description=f"{element.name}: {element.question}", examples=[4])
+
+
+class SurveyScores(Strict):
+    """The nine answers by element code; every one is needed (the IKM counts complete answers)."""
+
+    model_config = ConfigDict(
+        json_schema_extra={
+            "description": "Jawaban Anda untuk sembilan unsur pelayanan (U1-U9), masing-masing "
+            "1 tidak baik, 2 kurang baik, 3 baik, 4 sangat baik"
+        }
+    )
+
+    U1: StrictInt = _element(1)
+    U2: StrictInt = _element(2)
+    U3: StrictInt = _element(3)
+    U4: StrictInt = _element(4)
+    U5: StrictInt = _element(5)
+    U6: StrictInt = _element(6)
+    U7: StrictInt = _element(7)
+    U8: StrictInt = _element(8)
+    U9: StrictInt = _element(9)
+
+    @field_validator(*CODES)
+    @classmethod
+    def _on_the_scale(cls, value: int) -> int:
+        if value not in SCALE_LABELS:
+            raise ValueError(OFF_THE_SCALE)
+        return value
+
+    def in_order(self) -> tuple[int, ...]:
+        """U1..U9, as the message and the tables keep them."""
+        return tuple(int(getattr(self, code)) for code in CODES)
+
+
+class SurveyIn(Strict):
+    model_config = ConfigDict(
+        json_schema_extra={"description": "Survei Kepuasan Masyarakat atas jawaban pengaduan"}
+    )
+
+    scores: SurveyScores
+
+
+class SurveyOut(BaseModel):
+    scores: dict[str, int] = Field(description="Jawaban Anda per unsur, U1-U9 (1-4)")
+    surveyed_at: datetime
+
+    @classmethod
+    def of(cls, survey: Survey) -> SurveyOut:
+        return cls(
+            scores=dict(zip(CODES, survey.scores, strict=True)), surveyed_at=survey.created_at
+        )
+
+
+class SurveyedOut(BaseModel):
+    tracking_code: str
+    survey: SurveyOut
     message: str

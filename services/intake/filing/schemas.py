@@ -11,7 +11,7 @@ from datetime import datetime
 from cryptography.hazmat.primitives.asymmetric import ec
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from services.intake.feedback.schemas import RatingOut
+from services.intake.feedback.schemas import RatingOut, SurveyOut
 from services.intake.feedback.statuses import AFTER_ANSWER_LABELS
 from services.intake.models import Attachment, Complaint, InboxMessage, TimelineEntry
 from services.intake.tracking.notices import UndeliveredNoticeOut
@@ -136,6 +136,11 @@ class ComplaintOut(BaseModel):
     )
     rating: RatingOut | None = Field(
         default=None, description="Penilaian Anda atas jawaban yang tampil, bila sudah dinilai"
+    )
+    survey: SurveyOut | None = Field(
+        default=None,
+        description="Jawaban Survei Kepuasan Masyarakat Anda atas jawaban yang tampil, bila "
+        "sudah diisi",
     )
 
     @classmethod

@@ -1,6 +1,7 @@
 """What the tracking page shows after the answer: the rating given or its form (*puas / tidak
-puas* on the SKM survey's 1-4 scale), the form to ask for a reopening while the window is open,
-and the timeline's words for a reopening asked for, a reopening (*dibuka kembali*) and each
+puas* on the SKM survey's 1-4 scale), once it is rated the optional SKM survey (its nine
+questions, or the thanks once filled in), the form to ask for a reopening while the window is
+open, and the timeline's words for a reopening asked for, a reopening (*dibuka kembali*) and each
 answer (an earlier one kept there with its text, the one shown having its own card)."""
 
 from __future__ import annotations
@@ -10,13 +11,14 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from services.intake.feedback import ratings
+from services.intake.feedback import ratings, surveys
 from services.intake.feedback.reopening import within_window
 from services.intake.feedback.schemas import SCORE_LABELS, RatingOut, satisfaction
 from services.intake.feedback.statuses import CLOSED, REOPEN_REQUESTED
 from services.intake.filing.schemas import status_label
 from services.intake.models import Complaint, TimelineEntry
 from shared.database.engine import utcnow
+from shared.skm import ELEMENTS, SCALE_LABELS
 from shared.sop import ANSWERED
 
 # The rating form's choices, best first, each with what it means.
@@ -24,6 +26,14 @@ SCORE_CHOICES = tuple(
     (str(score), f"{score} — {label} ({satisfaction(score)})")
     for score, label in SCORE_LABELS.items()
 )
+
+# The SKM survey's questions (the regulation's, ``shared.skm``) and its four answers, worst
+# first as the regulation's questionnaire lists them.
+SURVEY_QUESTIONS = tuple(
+    (element.code, f"{number}. {element.question}", f"Unsur: {element.name}")
+    for number, element in enumerate(ELEMENTS, start=1)
+)
+SURVEY_CHOICES = tuple((str(score), label) for score, label in SCALE_LABELS.items())
 
 
 def after_answer_context(session: Session, complaint: Complaint) -> dict[str, Any]:
@@ -33,6 +43,7 @@ def after_answer_context(session: Session, complaint: Complaint) -> dict[str, An
         REOPEN_REQUESTED,
     )
     rating = ratings.rating_of_answer(session, complaint) if answered else None
+    survey = surveys.survey_of_answer(session, complaint)
     return {
         "answer_final": answered,
         "rating": RatingOut.of(rating) if rating is not None else None,
@@ -41,6 +52,10 @@ def after_answer_context(session: Session, complaint: Complaint) -> dict[str, An
         "reopen_asked": complaint.status == REOPEN_REQUESTED,
         "closed": complaint.status == CLOSED,
         "score_choices": SCORE_CHOICES,
+        "surveyed": survey is not None,
+        "may_survey": survey is None and surveys.may_survey(session, complaint),
+        "survey_questions": SURVEY_QUESTIONS,
+        "survey_choices": SURVEY_CHOICES,
     }
 
 

@@ -1,12 +1,12 @@
 """The portal's forms: a laporan pengaduan, a reply to the office, and after the answer its
-rating and a request to reopen it, read and judged as
+rating, the SKM survey and a request to reopen it, read and judged as
 ``shared.web.forms`` reads every form, by the models the JSON API uses."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from services.intake.feedback.schemas import RatingIn, ReopenIn
+from services.intake.feedback.schemas import RatingIn, ReopenIn, SurveyScores
 from services.intake.filing.schemas import ReplyIn
 from shared.messaging.contracts import Identity
 from shared.messaging.contracts.filing import (
@@ -16,6 +16,7 @@ from shared.messaging.contracts.filing import (
     complaint_data,
     complaint_field,
 )
+from shared.skm import CODES, ELEMENTS
 from shared.web.form_limits import text_limits
 from shared.web.forms import (
     UNREADABLE_MESSAGE,
@@ -37,6 +38,7 @@ __all__ = [
     "judge_rating",
     "judge_reopen",
     "judge_reply",
+    "judge_survey",
 ]
 
 REPLY_LABELS = {"message": "Balasan Anda"}
@@ -52,6 +54,7 @@ FORM_LIMITS = {
 RATING_LABELS = {"score": "Penilaian", "comment": "Tanggapan"}
 REOPEN_LABELS = {"reason": "Alasan dibuka kembali"}
 CHOOSE_A_SCORE = "Pilih salah satu penilaian"
+SURVEY_LABELS = {e.code: f"Pertanyaan {n} ({e.name})" for n, e in enumerate(ELEMENTS, start=1)}
 
 
 def complaint_values(form: FormFields) -> dict[str, Any]:
@@ -85,3 +88,21 @@ def judge_rating(form: FormFields) -> Judged[RatingIn]:
 
 def judge_reopen(form: FormFields) -> Judged[ReopenIn]:
     return judge(ReopenIn, {"reason": form.get("reason")}, REOPEN_LABELS, first_part, form)
+
+
+def judge_survey(form: FormFields) -> Judged[SurveyScores]:
+    """Each question's chosen radio button; a question left unanswered is said by its number."""
+    chosen = {code: form.get(code).strip() for code in CODES}
+    data = {code: int(v) if v.isdecimal() else v for code, v in chosen.items() if v}
+    judged = judge(SurveyScores, data, SURVEY_LABELS, first_part, form)
+    if judged.model is not None or not form.readable:
+        return judged
+    errors = {
+        **judged.errors,
+        **{
+            code: f"Pilih salah satu jawaban untuk {SURVEY_LABELS[code].lower()}"
+            for code, v in chosen.items()
+            if not v
+        },
+    }
+    return Judged(None, {code: errors[code] for code in SURVEY_LABELS if code in errors})

@@ -160,6 +160,7 @@ def complaint_view(
             "request_note": request_note,
             "reply_sent": False,
             "rated": False,
+            "survey_sent": False,
             "reopen_sent": False,
             "problem": None,
             "problem_title": "Balasan tidak dapat dikirim",
@@ -177,6 +178,7 @@ def complaint_page(
     session: SessionDep,
     balasan: Annotated[str, Query(max_length=16)] = "",
     penilaian: Annotated[str, Query(max_length=16)] = "",
+    survei: Annotated[str, Query(max_length=16)] = "",
     dibuka: Annotated[str, Query(max_length=16)] = "",
 ) -> Response:
     code = normalise_tracking_code(kode)
@@ -191,6 +193,7 @@ def complaint_page(
         complaint,
         reply_sent=balasan == REPLY_SENT,
         rated=penilaian == REPLY_SENT,
+        survey_sent=survei == REPLY_SENT,
         reopen_sent=dibuka == REPLY_SENT,
     )
 

@@ -144,6 +144,9 @@ DESCRIPTIONS: dict[str, Callable[[CaseEvent, dict[str, Any]], str]] = {
     "reopened": lambda e, _o: f"Laporan pengaduan dibuka kembali, kembali ke {_step_text(e.step)}",
     "reopen_refused": lambda _e, o: f"Permintaan dibuka kembali tidak diproses: {o.get('why')}",
     "closed": lambda _e, _o: "Ditutup: masa dibuka kembali berakhir tanpa permintaan",
+    "surveyed": lambda _e, o: (
+        f"Pengadu mengisi Survei Kepuasan Masyarakat untuk jawaban ke-{o.get('round')}"
+    ),
 }
 
 

@@ -48,4 +48,5 @@ def test_a_code_space_that_seems_full_ends_in_a_503_to_retry(
         "outbox": 2,
         "attachments": 0,
         "ratings": 0,
+        "surveys": 0,
     }
