@@ -9,7 +9,7 @@ partner's key and shows only that partner's own: a tracking code alone reveals n
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
 from starlette.responses import Response
@@ -32,7 +32,39 @@ from shared.database.engine import utcnow
 from shared.runtime.settings import get_settings
 
 PREFIX = "/open311/v2"
-router = APIRouter(prefix=PREFIX, tags=["Open311 GeoReport v2"])
+router = APIRouter(prefix=PREFIX, tags=["Open311 GeoReport v2"], default_response_class=Response)
+
+_XML = {"text/xml": {"schema": {"type": "string", "description": "XML sesuai spesifikasi"}}}
+ERRORS = {  # the spec's errors, as /docs shows them
+    "type": "array",
+    "items": {
+        "type": "object",
+        "properties": {"code": {"type": "integer"}, "description": {"type": "string"}},
+        "required": ["code", "description"],
+    },
+}
+_ERROR_WORDS = {
+    400: "Permintaan tidak valid",
+    403: "api_key tidak ada, tidak valid atau sudah dicabut",
+    404: "Layanan, laporan, jurisdiction_id atau format tidak ditemukan",
+    429: "Terlalu banyak permintaan dengan api_key ini (Retry-After)",
+}
+
+
+def documented(ok: dict[str, Any], *errors: int) -> dict[int | str, dict[str, Any]]:
+    """The answers of a route as /docs shows them: ``ok`` in JSON or XML, and the spec's
+    errors, in either format too."""
+    answers: dict[int | str, dict[str, Any]] = {
+        200: {"description": "OK", "content": {"application/json": {"schema": ok}, **_XML}}
+    }
+    for status in errors:
+        content = {"application/json": {"schema": ERRORS}, **_XML}
+        answers[status] = {"description": _ERROR_WORDS[status], "content": content}
+    return answers
+
+
+_RECORDS = {"type": "array", "items": {"type": "object"}}
+_DEFINITION = {"type": "object", "properties": {"service_code": {"type": "string"}}}
 
 FILED_NOTICE = (
     "Laporan pengaduan diterima DPMPTSP Kota Madiun dan ditangani dalam lima langkah SOP. "
@@ -87,7 +119,11 @@ def partner_of(session: SessionDep, fields: dict[str, str]) -> Partner:
     return partner
 
 
-@router.get("/services.{fmt}", summary="Daftar layanan (GET Service List)")
+@router.get(
+    "/services.{fmt}",
+    summary="Daftar layanan (GET Service List)",
+    responses=documented(_RECORDS, 404),
+)
 def service_list(fmt: str, session: SessionDep, fields: Fields) -> Response:
     """Layanan perizinan dari katalog yang dapat diadukan, tanpa api_key."""
 
@@ -98,7 +134,11 @@ def service_list(fmt: str, session: SessionDep, fields: Fields) -> Response:
     return answered(fmt, fields, work)
 
 
-@router.get("/services/{service_code}.{fmt}", summary="Definisi layanan (GET Service Definition)")
+@router.get(
+    "/services/{service_code}.{fmt}",
+    summary="Definisi layanan (GET Service Definition)",
+    responses=documented(_DEFINITION, 400, 404),
+)
 def service_definition(
     service_code: str, fmt: str, session: SessionDep, fields: Fields
 ) -> Response:
@@ -111,7 +151,11 @@ def service_definition(
     return answered(fmt, fields, work)
 
 
-@router.post("/requests.{fmt}", summary="Ajukan laporan (POST Service Request)")
+@router.post(
+    "/requests.{fmt}",
+    summary="Ajukan laporan (POST Service Request)",
+    responses=documented(_RECORDS, 400, 403, 404, 429),
+)
 def create_request(fmt: str, session: SessionDep, fields: Fields) -> Response:
     """Formulir `application/x-www-form-urlencoded` sesuai spesifikasi, dengan `api_key` mitra.
     `service_request_id` adalah kode pelacakan laporan pengaduan."""
@@ -130,7 +174,11 @@ def create_request(fmt: str, session: SessionDep, fields: Fields) -> Response:
     return answered(fmt, fields, work)
 
 
-@router.get("/requests.{fmt}", summary="Daftar laporan mitra (GET Service Requests)")
+@router.get(
+    "/requests.{fmt}",
+    summary="Daftar laporan mitra (GET Service Requests)",
+    responses=documented(_RECORDS, 400, 403, 404, 429),
+)
 def list_requests(fmt: str, session: SessionDep, fields: Fields) -> Response:
     """Hanya laporan yang diajukan mitra pemilik `api_key`, dengan filter spesifikasi."""
 
@@ -150,7 +198,11 @@ def list_requests(fmt: str, session: SessionDep, fields: Fields) -> Response:
     return answered(fmt, fields, work)
 
 
-@router.get("/requests/{service_request_id}.{fmt}", summary="Satu laporan (GET Service Request)")
+@router.get(
+    "/requests/{service_request_id}.{fmt}",
+    summary="Satu laporan (GET Service Request)",
+    responses=documented(_RECORDS, 400, 403, 404, 429),
+)
 def get_request(service_request_id: str, fmt: str, session: SessionDep, fields: Fields) -> Response:
     """Satu laporan yang diajukan mitra pemilik `api_key`; laporan lain dijawab 404."""
 
