@@ -79,8 +79,8 @@ async def form_fields(request: Request) -> dict[str, str]:
     some clients in the query. Files and repeated fields are not part of the spec's form."""
     fields = dict(request.query_params)
     if request.method == "POST":
-        form = await request.form()
-        fields.update({k: v for k, v in form.items() if isinstance(v, str)})
+        async with request.form() as form:  # closes any file sent, which is not read
+            fields.update({k: v for k, v in form.items() if isinstance(v, str)})
     return fields
 
 
