@@ -29,6 +29,7 @@ from services.intake.open311.formats import Format
 from services.intake.open311.partners import partner_for_key
 from services.intake.open311.requests_in import complaint_from_form
 from shared.database.engine import utcnow
+from shared.messaging.contracts.filing import ComplaintIn
 from shared.runtime.settings import get_settings
 
 PREFIX = "/open311/v2"
@@ -68,10 +69,54 @@ _DEFINITION = {"type": "object", "properties": {"service_code": {"type": "string
 
 FILED_NOTICE = (
     "Laporan pengaduan diterima DPMPTSP Kota Madiun dan ditangani dalam lima langkah SOP. "
-    "Pelapor menerima kabar dan jawaban melalui email/SMS yang diisi, dan dapat mengikutinya di "
+    "Pelapor menerima kabar dan jawaban melalui {contacts} yang diisi, dan dapat mengikutinya di "
     '{tracking_url}: token akses dibuat sendiri oleh pelapor melalui "Lupa token akses?", yang '
-    "mengirim tautan ke email atau nomor HP pelapor."
+    "mengirim tautan sekali pakai ke {contacts} itu."
 )
+FILED_NOTICE_NO_CONTACT = (
+    "Laporan pengaduan diterima DPMPTSP Kota Madiun dan ditangani dalam lima langkah SOP. "
+    "Pelapor tidak meninggalkan email maupun nomor HP: perkembangan dan jawabannya hanya dapat "
+    "diikuti melalui sistem Anda (GET requests)."
+)
+# The form's fields as /docs shows them (read by ``form_fields``, checked by ``requests_in``).
+_FORM = {
+    "type": "object",
+    "required": ["api_key", "service_code", "description"],
+    "properties": {
+        name: {"type": "string", "description": words}
+        for name, words in {
+            "api_key": "Kunci API mitra (pengaduan-partner create)",
+            "jurisdiction_id": "Opsional: domain kantor",
+            "service_code": "Kode layanan dari GET services",
+            "description": "Uraian pengaduan, paling panjang 4.000 karakter",
+            "first_name": "Nama depan pelapor",
+            "last_name": "Nama belakang pelapor",
+            "email": "Email pelapor: kabar dan jawaban dikirim ke sini",
+            "phone": "Nomor HP pelapor: kabar dan jawaban dikirim lewat SMS",
+            "address_string": "Opsional: alamat atau lokasi",
+            "lat": "Opsional: lintang WGS84, bersama long",
+            "long": "Opsional: bujur WGS84, bersama lat",
+            "address_id": "Opsional: ID alamat",
+            "media_url": "Opsional: tautan http(s) ke foto atau berkas",
+        }.items()
+    },
+}
+
+
+def filed_notice(body: ComplaintIn, code: str) -> str:
+    reporter = body.reporter
+    contacts = [
+        said
+        for said, given in (
+            ("email", reporter and reporter.email),
+            ("nomor HP", reporter and reporter.phone),
+        )
+        if given
+    ]
+    if not contacts:
+        return FILED_NOTICE_NO_CONTACT
+    tracking_url = get_settings().web.tracking_url(code)
+    return FILED_NOTICE.format(contacts=" dan ".join(contacts), tracking_url=tracking_url)
 
 
 async def form_fields(request: Request) -> dict[str, str]:
@@ -155,6 +200,12 @@ def service_definition(
     "/requests.{fmt}",
     summary="Ajukan laporan (POST Service Request)",
     responses=documented(_RECORDS, 400, 403, 404, 429),
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {"application/x-www-form-urlencoded": {"schema": _FORM}},
+        }
+    },
 )
 def create_request(fmt: str, session: SessionDep, fields: Fields) -> Response:
     """Formulir `application/x-www-form-urlencoded` sesuai spesifikasi, dengan `api_key` mitra.
@@ -165,7 +216,7 @@ def create_request(fmt: str, session: SessionDep, fields: Fields) -> Response:
         service = service_requests.active_service(session, fields.get("service_code", "").strip())
         body = complaint_from_form(fields, service)
         code = service_requests.file_request(session, partner, body)
-        notice = FILED_NOTICE.format(tracking_url=get_settings().web.tracking_url(code))
+        notice = filed_notice(body, code)
         row = {"service_request_id": code, "service_notice": notice, "account_id": None}
         response = formats.records(fmt, "service_requests", "request", [row])
         response.headers.update(NO_STORE)

@@ -100,6 +100,7 @@ def test_the_spec_example_request_files_a_complaint_for_the_partner(
     assert list(created) == ["service_request_id", "service_notice", "account_id"]
     assert created["account_id"] is None
     assert "Lupa token akses" in created["service_notice"]
+    assert "tautan sekali pakai ke email dan nomor HP" in created["service_notice"]
     assert "token" not in created  # the spec's batch token: this server is realtime
     code = created["service_request_id"]
     with get_db().sessions() as session:
@@ -176,7 +177,10 @@ def test_a_declined_request_is_closed_with_the_reason(client: TestClient, key: s
 
 
 def test_a_request_without_name_or_contact_is_filed_anonymous(client: TestClient, key: str) -> None:
-    code = filed(client, key, first_name=None, last_name=None, email=None, phone=None)
+    form = request_form(key, first_name=None, last_name=None, email=None, phone=None)
+    [created] = post(client, form).json()
+    assert "tidak meninggalkan email maupun nomor HP" in created["service_notice"]
+    code = created["service_request_id"]
     with get_db().sessions() as session:
         complaint = session.scalar(select(Complaint).where(Complaint.tracking_code == code))
         assert complaint is not None
