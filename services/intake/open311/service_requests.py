@@ -17,6 +17,7 @@ from services.intake.filing.schemas import status_label
 from services.intake.models import CatalogueEntry, Complaint, Partner, TimelineEntry
 from services.intake.open311.errors import bad_request, not_found
 from shared.messaging.contracts import FiledVia
+from shared.messaging.contracts.codes import normalise_tracking_code
 from shared.messaging.contracts.filing import ComplaintIn
 from shared.sop import ANSWERED, PATHS, REOPENING
 
@@ -101,7 +102,7 @@ def read_filters(
 ) -> Filters:
     """The query's filters; ``service_request_id`` overrides all the others, as the spec says."""
     if ids:
-        found = _listed(ids)
+        found = _codes(ids)
         if len(found) > MAX_IDS:
             raise bad_request(f"service_request_id paling banyak {MAX_IDS} kode sekaligus")
         return Filters(ids=found)
@@ -152,7 +153,8 @@ def find_request(session: Session, partner: Partner, service_request_id: str) ->
     """One of the partner's requests; another's, or none, is the same 404."""
     complaint = session.scalar(
         select(Complaint).where(
-            Complaint.partner_id == partner.id, Complaint.tracking_code == service_request_id
+            Complaint.partner_id == partner.id,
+            Complaint.tracking_code == normalise_tracking_code(service_request_id),
         )
     )
     if complaint is None:
@@ -197,6 +199,11 @@ def _notes(complaint: Complaint, timeline: list[TimelineEntry]) -> str:
     current = [e for e in timeline if e.status == complaint.status]
     note = current[-1].note if current else None
     return note or status_label(complaint.status)
+
+
+def _codes(text: str) -> tuple[str, ...]:
+    """Tracking codes as stored, however the partner's system cased or spaced them."""
+    return tuple(dict.fromkeys(normalise_tracking_code(c) for c in _listed(text)))
 
 
 def _listed(text: str) -> tuple[str, ...]:

@@ -114,6 +114,7 @@ def test_the_filters_of_the_spec(client: TestClient, key: str) -> None:
     assert sorted(ids(status="open,closed")) == sorted([first, second])
     assert ids(service_code="PBG") == [first]
     assert ids(service_request_id=second, status="open") == [second]  # the ids override
+    assert ids(service_request_id=f" {first.lower()} ,{first}") == [first]  # as a person typed it
     assert ids(start_date="2020-01-01T00:00:00Z", end_date="2020-02-01T00:00:00Z") == []
 
 
