@@ -44,6 +44,8 @@ class Complaint(Base):
     filed_via: Mapped[str | None] = mapped_column(String(16))
     # The licensing service it is about (``licensing_services.code``); null: not named.
     service_code: Mapped[str | None] = mapped_column(String(20))
+    # Filed through Open311 by this partner system: only it reads the request back there.
+    partner_id: Mapped[int | None] = mapped_column(ForeignKey("partners.id"), index=True)
     status: Mapped[str] = mapped_column(String(32))
     # The workflow's sequence of the status shown: a late, older update never overrides it.
     status_sequence: Mapped[int] = mapped_column(Integer, default=0)
@@ -71,6 +73,20 @@ class CatalogueEntry(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     revision: Mapped[int] = mapped_column(Integer, default=1)  # the workflow's; newest wins
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class Partner(Base):
+    """A partner system that files complaints through Open311 GeoReport v2 (``open311``) with
+    its own API key; managed with ``pengaduan-partner``. The key is stored only as its SHA-256
+    (see ``open311.partners``); a revoked partner's key opens nothing."""
+
+    __tablename__ = "partners"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(64), unique=True)
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class TimelineEntry(Base):

@@ -33,8 +33,9 @@ PATH_IDS = ("tracking_code", "case_id", "notification_id")
 MAX_ID_LENGTH = 64
 ACCESS_ARGS = 5
 # Query parameters never logged: what a person searched for (``q``: maybe a complainant's name,
-# email or phone) and the portal's one-time access link (``token``).
-REDACTED_PARAMETERS = frozenset({"q", "token"})
+# email or phone), the portal's one-time access link (``token``) and an Open311 partner's key
+# (``api_key``, which the spec's reads carry in the query).
+REDACTED_PARAMETERS = frozenset({"q", "token", "api_key"})
 # uvicorn's own loggers: their lines go through the root handler like everyone else's.
 UVICORN_LOGGERS = ("uvicorn", "uvicorn.error", "uvicorn.access")
 

@@ -301,8 +301,13 @@ def _is_form_post(scope: Scope) -> bool:
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
+# The JSON API and Open311 GeoReport v2 (whose requests are form-encoded, by other systems with
+# an API key, never a browser holding a cookie): no CSRF check there.
+API_PREFIXES = ("/api/", "/open311/")
+
+
 def _is_api(scope: Scope) -> bool:
-    return str(scope["path"]).startswith("/api/")
+    return str(scope["path"]).startswith(API_PREFIXES)
 
 
 CSRF_FAILED_PAGE = (

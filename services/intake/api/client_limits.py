@@ -1,6 +1,7 @@
 """Requests per client address on the citizens' routes that cost something or could be used to
 guess: filing (``settings.limits.filing``), tracking lookups (``settings.limits.tracking``) and
-access links (``settings.limits.access_link``, and ``access_link_per_code`` per tracking code).
+access links (``settings.limits.access_link``, and ``access_link_per_code`` per tracking code);
+and per partner system's API key on Open311 (``settings.open311.limit``).
 Counted in Redis (the broker's) in a moving window, so every API process shares the counts.
 
 The client is ``request.client.host``: uvicorn sets it from X-Forwarded-For only for the proxies
@@ -95,7 +96,17 @@ def count(kind: Kind, request: Request) -> None:
 def count_for(kind: Kind, key: str) -> None:
     """Count one request of ``kind`` for ``key`` (a client address, or a tracking code);
     ``RateLimited`` once over the limit."""
-    item = _item(kind)
+    _hit(kind, key, _item(kind), _MESSAGES[kind])
+
+
+def count_partner(partner: str) -> None:
+    """Count one Open311 request of a partner system, by its name (each key its own count,
+    whatever address it comes from: a partner's servers file for many citizens)."""
+    limit = _parsed(get_settings().open311.limit)
+    _hit("open311", partner, limit, "Terlalu banyak permintaan dengan api_key ini.")
+
+
+def _hit(kind: str, key: str, item: RateLimitItem, message: str) -> None:
     try:
         limiter = _limiter(_broker_url())
         if limiter.hit(item, kind, key):
@@ -105,7 +116,7 @@ def count_for(kind: Kind, key: str) -> None:
         log.warning("request limits unavailable, %s not counted: %s", kind, exc.storage_error)
         return
     log.warning("%s limit reached for %s", kind, key)
-    raise RateLimited(f"{_MESSAGES[kind]} Coba lagi dalam {wait_text(wait)}.", retry_after=wait)
+    raise RateLimited(f"{message} Coba lagi dalam {wait_text(wait)}.", retry_after=wait)
 
 
 def limit_filing(request: Request) -> None:

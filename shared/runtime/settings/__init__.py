@@ -46,6 +46,7 @@ from shared.runtime.settings.groups import (
     WebSettings,
 )
 from shared.runtime.settings.limits import LimitSettings  # the citizens' limits
+from shared.runtime.settings.open311 import Open311Settings
 from shared.runtime.settings.sources import VariablesSource
 
 
@@ -83,6 +84,7 @@ class Settings(BaseSettings):
     auth: AuthSettings = Field(default_factory=AuthSettings)
     web: WebSettings = Field(default_factory=WebSettings)
     limits: LimitSettings = Field(default_factory=LimitSettings)
+    open311: Open311Settings = Field(default_factory=Open311Settings)
     mail: MailSettings = Field(default_factory=MailSettings)
     sms: SmsSettings = Field(default_factory=SmsSettings)
     whatsapp: WhatsAppSettings = Field(default_factory=WhatsAppSettings)

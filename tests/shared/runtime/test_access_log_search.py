@@ -38,3 +38,8 @@ def test_a_path_without_a_search_is_kept_as_it_is() -> None:
     assert without_secrets("/console/cari?q=Budi+Santoso&offset=20") == (
         "/console/cari?q=[redacted]&offset=20"
     )
+
+
+def test_an_open311_partner_key_never_reaches_the_access_log() -> None:
+    path = "/open311/v2/requests.json?api_key=pgd311_rahasia&status=open"
+    assert without_secrets(path) == "/open311/v2/requests.json?api_key=[redacted]&status=open"
