@@ -98,3 +98,7 @@ class AttachmentStoreDown(DomainError):
     @property
     def headers(self) -> dict[str, str] | None:
         return {"Retry-After": "30"}
+
+
+class InvalidReportMonth(InvalidInput):
+    code = "invalid_report_month"
