@@ -106,5 +106,6 @@ def test_a_month_without_complaints_says_so_and_is_still_signed() -> None:
     assert "Madiun, 2 Maret 2026" in text
 
 
-def test_the_same_report_makes_the_same_file() -> None:
-    assert pdf_bytes(rich_report(), ()) == pdf_bytes(rich_report(), ())
+@pytest.mark.parametrize("font_dirs", FONTS)
+def test_the_same_report_makes_the_same_file(font_dirs: tuple) -> None:
+    assert pdf_bytes(rich_report(), font_dirs) == pdf_bytes(rich_report(), font_dirs)
