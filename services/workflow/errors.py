@@ -102,3 +102,7 @@ class AttachmentStoreDown(DomainError):
 
 class InvalidReportMonth(InvalidInput):
     code = "invalid_report_month"
+
+
+class InvalidReportFormat(InvalidInput):
+    code = "invalid_report_format"

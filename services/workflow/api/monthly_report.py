@@ -7,15 +7,20 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel, Field
 
 from services.workflow.api.dependencies import CurrentUser
 from services.workflow.dependencies import SessionDep
+from services.workflow.errors import InvalidReportFormat
 from services.workflow.reports.access import ensure_may_read
+from services.workflow.reports.csv_file import CSV_MEDIA_TYPE
+from services.workflow.reports.exports import FORMATS, ExportFile, export
 from services.workflow.reports.monthly import monthly_report
+from services.workflow.reports.pdf_file import PDF_MEDIA_TYPE
 from services.workflow.reports.period import parse_month
 from services.workflow.reports.shape import Figures, MonthlyReport
+from services.workflow.reports.xlsx_file import XLSX_MEDIA_TYPE
 from services.workflow.sla import clock
 from services.workflow.sla.office_calendar import office_calendar
 from shared import skm
@@ -32,6 +37,21 @@ Month = Annotated[
         max_length=20,
     ),
 ]
+Format = Annotated[
+    str | None,
+    Query(
+        alias="format",
+        description="Tanpa format: JSON. csv, xlsx (buku kerja Excel) atau pdf (untuk "
+        "ditandatangani): laporan yang sama sebagai berkas unduhan",
+        examples=["xlsx"],
+        max_length=20,
+    ),
+]
+FILE_TYPES = {
+    CSV_MEDIA_TYPE: "CSV (UTF-8): satu baris jumlah seluruh layanan, satu baris per layanan",
+    XLSX_MEDIA_TYPE: "buku kerja XLSX, satu lembar per tabel",
+    PDF_MEDIA_TYPE: "PDF A4 untuk ditandatangani Kepala Dinas",
+}
 
 
 class ElementOut(BaseModel):
@@ -97,17 +117,50 @@ def today() -> date:
 @router.get(
     "/monthly",
     summary="Laporan bulanan",
-    responses=error_responses(401, 403, 422),
+    response_model=MonthlyReportOut,
+    responses={
+        200: {
+            "content": {
+                media: {"schema": {"type": "string", "format": "binary"}} for media in FILE_TYPES
+            },
+            "description": "Laporan bulanan (JSON), atau berkasnya bila `format` diisi: "
+            + "; ".join(f"{media}: {what}" for media, what in FILE_TYPES.items()),
+        },
+        **error_responses(401, 403, 422),
+    },
 )
-def read_monthly_report(month: Month, user: CurrentUser, session: SessionDep) -> MonthlyReportOut:
+def read_monthly_report(
+    month: Month, user: CurrentUser, session: SessionDep, fmt: Format = None
+) -> MonthlyReportOut | Response:
     """Laporan pengaduan yang diajukan pada satu bulan (zona waktu kantor), masing-masing menurut
     keadaannya saat ini: jumlah per jalur masuk, dijawab, ditolak (dengan instansi yang
     berwenang), duplikat, dibuka kembali, ditutup tanpa tanggapan, masih diproses dan terlambat;
     langkah dalam waktu baku, median menit jam kerja sampai jawaban, kepuasan dan IKM; total dan
-    per layanan perizinan. Untuk Koordinator, Kasi dan Admin Pengaduan."""
+    per layanan perizinan. Untuk Koordinator, Kasi dan Admin Pengaduan. Dengan `format=csv`,
+    `xlsx` atau `pdf`: laporan yang sama sebagai berkas."""
     ensure_may_read(user)
+    if fmt is not None and fmt not in FORMATS:
+        raise InvalidReportFormat(
+            f"Format berkas tidak dikenal: {fmt[:20]!r}; pilih salah satu: {', '.join(FORMATS)}"
+        )
     first_day = parse_month(month, today=today())
-    return report_out(monthly_report(session, first_day, as_of=clock.now()))
+    report = monthly_report(session, first_day, as_of=clock.now())
+    if fmt is None:
+        return report_out(report)
+    return download(export(report, fmt))
+
+
+def download(file: ExportFile) -> Response:
+    """The file as an attachment with its name; never cached (it names no one, but it is the
+    office's internal figures)."""
+    return Response(
+        file.content,
+        media_type=file.media_type,
+        headers={
+            "Content-Disposition": f'attachment; filename="{file.filename}"',
+            "Cache-Control": "no-store",
+        },
+    )
 
 
 def report_out(report: MonthlyReport) -> MonthlyReportOut:

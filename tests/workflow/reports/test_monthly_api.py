@@ -3,8 +3,13 @@ figures (the figures themselves are checked one by one in test_monthly_figures).
 
 from __future__ import annotations
 
+import csv
+import io
+
 import pytest
 from fastapi.testclient import TestClient
+from openpyxl import load_workbook
+from pypdf import PdfReader
 
 from services.workflow.database import get_db
 from services.workflow.models import StaffUser
@@ -151,3 +156,62 @@ def test_the_docs_describe_the_report(client: TestClient) -> None:
     assert operation["summary"] == "Laporan bulanan"
     assert "MonthlyReportOut" in schema["components"]["schemas"]
     assert "IkmOut" in schema["components"]["schemas"]
+
+
+@pytest.mark.parametrize(
+    ("fmt", "media_type"),
+    [
+        ("csv", "text/csv; charset=utf-8"),
+        ("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        ("pdf", "application/pdf"),
+    ],
+)
+def test_the_same_report_as_a_file(
+    client: TestClient, staff: dict[Role, StaffUser], november: None, fmt: str, media_type: str
+) -> None:
+    response = client.get(
+        URL, params={"month": "2026-11", "format": fmt}, headers=login(client, Role.KOORDINATOR)
+    )
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"] == media_type
+    assert response.headers["content-disposition"] == (
+        f'attachment; filename="laporan-bulanan-2026-11.{fmt}"'
+    )
+    assert response.headers["cache-control"] == "no-store"
+    if fmt == "csv":
+        rows = list(csv.reader(io.StringIO(response.content.decode("utf-8"))))
+        filed = rows[0].index("Pengaduan masuk")
+        assert [row[filed] for row in rows[1:]] == ["3", "2", "1"]  # total, NIB, no service
+    elif fmt == "xlsx":
+        book = load_workbook(io.BytesIO(response.content))
+        summary = {row[0]: row[1] for row in book["Ringkasan"].iter_rows(values_only=True)}
+        assert (summary["Pengaduan masuk"], summary["Ditolak (di luar kewenangan)"]) == (3, 1)
+    else:
+        text = " ".join(
+            page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages
+        )
+        assert "Bulan November 2026" in text and "Dinas Kesehatan" in text
+
+
+def test_a_file_of_an_unknown_format_is_refused(
+    client: TestClient, staff: dict[Role, StaffUser]
+) -> None:
+    response = client.get(
+        URL, params={"month": "2026-11", "format": "docx"}, headers=login(client, Role.KASI)
+    )
+    assert response.status_code == 422
+    assert response.json()["message"] == (
+        "Format berkas tidak dikenal: 'docx'; pilih salah satu: csv, xlsx, pdf"
+    )
+
+
+def test_the_tim_koordinasi_gets_no_file_either(
+    client: TestClient, staff: dict[Role, StaffUser]
+) -> None:
+    response = client.get(
+        URL,
+        params={"month": "2026-11", "format": "pdf"},
+        headers=login(client, Role.TIM_KOORDINASI),
+    )
+    assert response.status_code == 403
+    assert response.headers["content-type"].startswith("application/json")
