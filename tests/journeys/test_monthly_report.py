@@ -27,10 +27,7 @@ from __future__ import annotations
 import io
 import re
 import uuid
-from collections import Counter
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -45,10 +42,10 @@ from services.workflow.api.app import create_app
 from services.workflow.database import get_db
 from services.workflow.models import Case, SurveyResponse
 from services.workflow.sla import clock
-from services.workflow.sla.office_calendar import office_calendar
 from shared.sop import STEPS, Role
 from shared.web.pages import CSRF_COOKIE
 from tests.journeys.conftest import portal_environment
+from tests.journeys.monthly_count import SURVEYS, Made, expected
 from tests.journeys.test_reopening import rate
 from tests.journeys.test_reply_deadline import sweep_at
 from tests.support.clock import TestClock
@@ -60,7 +57,6 @@ pytestmark = pytest.mark.both_databases
 
 WIB = ZoneInfo("Asia/Jakarta")
 BODY = "Dinas Kesehatan Kota Madiun"
-SURVEYS = {"A": [4] * 9, "B": [3, 3, 3, 3, 3, 3, 3, 2, 3]}
 URL = "/api/v1/reports/monthly"
 
 
@@ -70,22 +66,6 @@ def service_env(
 ) -> dict[str, str]:
     """Cookies the test's plain http carries: the web form is sent as a browser sends it."""
     return portal_environment(tmp_path, broker_url, database_urls, smtp_server)
-
-
-@dataclass
-class Made:
-    """What the test did, case by case: the figures are counted from this."""
-
-    route: dict[str, str] = field(default_factory=dict)
-    service: dict[str, str | None] = field(default_factory=dict)
-    outcome: dict[str, str] = field(default_factory=dict)
-    ids: dict[str, str] = field(default_factory=dict)
-    codes: dict[str, str] = field(default_factory=dict)
-    steps: Counter[str] = field(default_factory=Counter)
-    scores: list[tuple[str, int]] = field(default_factory=list)
-    reopened: set[str] = field(default_factory=set)
-    overdue: set[str] = field(default_factory=set)
-    declined_to: dict[str, str] = field(default_factory=dict)
 
 
 def file_on_the_web(system: Desk, subject: str) -> dict[str, str]:
@@ -241,101 +221,6 @@ def the_other_outcomes(made: Made, system: Desk, e: dict[str, Any]) -> None:
     asked = system.take_path(Role.KASI, g_id, 2, "request_information", {"reason": "Nomor?"})
     assert asked.status_code == 202, asked.text
     made.outcome["G"] = "open"
-
-
-def expected(made: Made, system: Desk, names: list[str]) -> dict[str, Any]:
-    """The figures of ``names``, counted from what the test did."""
-    outcomes = Counter(made.outcome[n] for n in names)
-    routes = Counter(made.route[n] for n in names)
-    scores = [score for name, score in made.scores if name in names]
-    steps = sum(made.steps[n] for n in names)
-    within = 0
-    minutes = []
-    calendar = office_calendar()
-    for name in names:
-        if name not in made.ids:
-            continue
-        case = system.case(made.ids[name])
-        done = [e for e in case["history"] if e["kind"] == "completed"]
-        within += sum(1 for e in done if e["within_standard"])
-        answers = [e for e in done if e["step"] == STEPS[-1].number]
-        if made.outcome[name] == "answered":
-            first = datetime.fromisoformat(answers[0]["occurred_at"])
-            filed = datetime.fromisoformat(case["filed_at"])
-            minutes.append(round(calendar.minutes_between(filed, first), 2))
-    minutes.sort()
-    median = None
-    if minutes:
-        middle = len(minutes) // 2
-        median = (
-            minutes[middle]
-            if len(minutes) % 2
-            else round((minutes[middle - 1] + minutes[middle]) / 2, 2)
-        )
-    bodies = Counter(made.declined_to[n] for n in names if n in made.declined_to)
-    satisfied = sum(1 for s in scores if s >= 3)
-    return {
-        "filed": len(names),
-        "filed_via": {r: routes[r] for r in ("web", "api", "open311", "telepon", "loket", "surat")},
-        "answered": outcomes["answered"],
-        "declined": outcomes["declined"],
-        "declined_to": dict(bodies),
-        "duplicates": outcomes["duplicates"],
-        "reopened": len(made.reopened & set(names)),
-        "closed_without_reply": outcomes["closed_without_reply"],
-        "open": outcomes["open"],
-        "overdue": len(made.overdue & set(names)),
-        "steps_completed": steps,
-        "steps_within_standard": within,
-        "within_standard_share": round(within / steps, 4) if steps else None,
-        "median_minutes_to_answer": median,
-        "rated": len(scores),
-        "satisfied": satisfied,
-        "satisfied_share": round(satisfied / len(scores), 4) if scores else None,
-        "ikm": expected_ikm([SURVEYS[n] for n in names if n in SURVEYS]),
-    }
-
-
-def expected_ikm(answers: list[list[int]]) -> dict[str, Any] | None:
-    """Permenpan RB 14/2017 by hand: each element's average, their weighted sum (1/9 each),
-    times 25, and the grade from the regulation's table."""
-    if not answers:
-        return None
-    names = [
-        "Persyaratan",
-        "Sistem, mekanisme, dan prosedur",
-        "Waktu penyelesaian",
-        "Biaya/tarif",
-        "Produk spesifikasi jenis pelayanan",
-        "Kompetensi pelaksana",
-        "Perilaku pelaksana",
-        "Penanganan pengaduan, saran dan masukan",
-        "Sarana dan prasarana",
-    ]
-    averages = [Decimal(sum(a[i] for a in answers)) / len(answers) for i in range(9)]
-    value = sum(averages, Decimal(0)) / 9
-    converted = (value * 25).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-    grade = next(
-        (g, p)
-        for lower, g, p in (
-            (Decimal("88.31"), "A", "Sangat baik"),
-            (Decimal("76.61"), "B", "Baik"),
-            (Decimal("65.00"), "C", "Kurang baik"),
-            (Decimal("25.00"), "D", "Tidak baik"),
-        )
-        if converted >= lower
-    )
-    return {
-        "respondents": len(answers),
-        "elements": [
-            {"code": f"U{i + 1}", "name": names[i], "average": round(float(averages[i]), 4)}
-            for i in range(9)
-        ],
-        "value": float(value.quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)),
-        "converted": float(converted),
-        "grade": grade[0],
-        "performance": grade[1],
-    }
 
 
 def report_at(moment: datetime, month: str) -> dict[str, Any]:
