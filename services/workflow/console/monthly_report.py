@@ -70,9 +70,9 @@ def monthly_page(
         month_label=month_words(report.month),
         last_day=(report.period_end - timedelta(days=1)).date(),
         charts=[
-            charts.outcomes_chart(report),
-            charts.routes_chart(report),
-            charts.services_chart(report),
+            ("Hasil penanganan", charts.outcomes_chart(report)),
+            ("Jalur masuk", charts.routes_chart(report)),
+            ("Pengaduan per layanan perizinan", charts.services_chart(report)),
         ],
         routes=[(INTAKE_ROUTE_LABELS[r], report.totals.filed_via[r]) for r in INTAKE_ROUTES],
         group_label=_group_label,
