@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from services.workflow.database import get_db
 from services.workflow.models import Case, CatalogueEntry
@@ -218,3 +218,40 @@ def test_a_month_with_no_complaints_has_zeros_and_no_shares(configured: dict[str
     assert (t.satisfied_share, t.ikm) == (None, None)
     assert set(t.filed_via.values()) == {0}
     assert office_calendar().zone.key == "Asia/Jakarta"
+
+
+def statements_for(month: date) -> int:
+    """How many SQL statements one report of ``month`` sends."""
+    sent: list[str] = []
+
+    def count(*args: object) -> None:
+        sent.append(str(args[2]))
+
+    engine = get_db().engine
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        with get_db().transaction() as session:
+            monthly_report(session, month, as_of=AS_OF)
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    return len(sent)
+
+
+def test_a_busy_month_costs_the_same_few_queries_as_a_quiet_one(report: MonthlyReport) -> None:
+    # November has 13 complaints; add 40 more of every kind to it: the report still sends the
+    # same grouped statements, not one per case.
+    quiet = statements_for(NOVEMBER)
+    with get_db().transaction() as session:
+        for n in range(40):
+            case = add_case(
+                session,
+                f"PGD-X{n}",
+                wib(16 + n % 10, 9, n),
+                service_code=("NIB", "PBG", None)[n % 3],
+                filed_via="web",
+            )
+            step_done(session, case, 1, 2.0, wib(16 + n % 10, 10, n))
+            answer(session, case, wib(16 + n % 10, 11, n), score=1 + n % 4)
+            if n % 2:
+                declined_by(session, case, f"Instansi {n % 5}", wib(16 + n % 10, 12))
+    assert statements_for(NOVEMBER) == quiet <= 8
