@@ -11,6 +11,9 @@ from zoneinfo import ZoneInfo
 from services.workflow.errors import InvalidReportMonth
 
 MONTH_TEXT = re.compile(r"^(\d{4})-(\d{2})$")
+# Before any complaint this system could hold; also keeps the month's bounds inside datetime's
+# range in every time zone (0001-01 in WIB starts in year 0 in UTC).
+FIRST_YEAR = 2000
 
 
 def parse_month(text: str, *, today: date) -> date:
@@ -20,7 +23,7 @@ def parse_month(text: str, *, today: date) -> date:
     month = None
     if match is not None:
         year, number = int(match.group(1)), int(match.group(2))
-        if 1 <= number <= 12 and year >= 1:
+        if 1 <= number <= 12 and year >= FIRST_YEAR:
             month = date(year, number, 1)
     if month is None:
         raise InvalidReportMonth(

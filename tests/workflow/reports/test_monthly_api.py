@@ -119,6 +119,7 @@ def test_without_a_token_it_asks_to_log_in(client: TestClient) -> None:
         ("11-2026", "Bulan laporan tidak valid"),
         ("2026-1", "Bulan laporan tidak valid"),
         ("", "Bulan laporan tidak valid"),
+        ("0001-01", "Bulan laporan tidak valid"),
         ("2026-12", "Bulan 2026-12 belum tiba"),  # the test clock stands on 30 November 2026
         ("2027-01", "Bulan 2027-01 belum tiba"),
     ],
