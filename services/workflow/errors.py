@@ -98,3 +98,11 @@ class AttachmentStoreDown(DomainError):
     @property
     def headers(self) -> dict[str, str] | None:
         return {"Retry-After": "30"}
+
+
+class InvalidReportMonth(InvalidInput):
+    code = "invalid_report_month"
+
+
+class InvalidReportFormat(InvalidInput):
+    code = "invalid_report_format"

@@ -101,22 +101,31 @@ def ask_for_a_link(page: Page, ids: dict[str, str]) -> None:
     page.get_by_role("button", name="Kirim tautan").click()
 
 
-def chart_labels_readable(page: Page) -> None:
-    """The Mutu Baku chart's words as big on the screen as 14 px text, and none cut off at the
-    chart's edge."""
+def chart_labels_readable(page: Page, selector: str = ".sla-chart") -> None:
+    """The Mutu Baku chart's words (or those of every chart ``selector`` finds) as big on the
+    screen as 14 px text, and none cut off at the chart's edge."""
     texts = page.evaluate(
-        """() => { const svg = document.querySelector('.sla-chart');
+        """(selector) => [...document.querySelectorAll(selector)].flatMap(svg => {
             const width = svg.viewBox.baseVal.width;
             const scale = svg.getBoundingClientRect().width / width;
             return [...svg.querySelectorAll('text')].map(t => [
                 t.textContent, parseFloat(getComputedStyle(t).fontSize) * scale,
-                t.getBBox().x + t.getComputedTextLength() <= width]); }"""
+                t.getBBox().x + t.getComputedTextLength() <= width]); })""",
+        selector,
     )
     assert texts, "no words in the chart"
     small = [f"{text!r} at {size:.1f} px" for text, size, _ in texts if size < 14]
     assert not small, f"chart text below 14 px: {small}"
     cut = [text for text, _, fits in texts if not fits]
     assert not cut, f"chart text cut off at the edge: {cut}"
+
+
+def monthly_charts_readable(page: Page) -> None:
+    """The monthly report's three charts, readable as the Mutu Baku's; its download links."""
+    expect(page.locator(".report-chart")).to_have_count(3)
+    chart_labels_readable(page, ".report-chart")
+    for fmt in ("csv", "xlsx", "pdf"):
+        expect(page.locator(f"#unduh-{fmt}")).to_be_visible()
 
 
 def take_a_telephone_complaint(page: Page, ids: dict[str, str]) -> None:
@@ -237,6 +246,24 @@ PAGES = (
         check=chart_labels_readable,
         shoot="#grafik",
     ),
+    # The month's figures, charts, IKM and method; for the Kasi too; not the Tim Koordinasi's.
+    Shown(
+        "laporan-bulanan",
+        KOORDINATOR,
+        "/console/laporan-bulanan",
+        "#tabel-ringkasan",
+        check=monthly_charts_readable,
+        shoot="#grafik-hasil",
+    ),
+    Shown("laporan-bulanan-kasi", KASI, "/console/laporan-bulanan", "#tabel-layanan"),
+    Shown(
+        "laporan-bulanan-bulan-salah",
+        ADMIN,
+        "/console/laporan-bulanan?bulan=2026-13",
+        "#ringkasan-galat",
+        status=422,
+    ),
+    Shown("laporan-bulanan-tim", TIM, "/console/laporan-bulanan", "#galat", status=403),
     Shown("notifikasi-gagal", ADMIN, "/console/notifikasi", "#notifikasi-gagal"),
     Shown("notifikasi-gagal-kasi", KASI, "/console/notifikasi", "#notifikasi-gagal"),
     Shown("antrean", TIM, "/console/antrean", "#antrean"),

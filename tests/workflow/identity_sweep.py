@@ -29,6 +29,8 @@ NOT_STAFF = frozenset({"/console/masuk"})
 EXTRA_QUERIES: dict[str, list[dict[str, str]]] = {
     "/api/v1/worklist": [{"filter": "waiting_for_complainant"}],
     "/console": [{"tampil": "menunggu-pengadu"}],
+    # The month the sweep's cases are filed in (the workflow tests' clock: November 2026).
+    "/api/v1/reports/monthly": [{"month": "2026-11"}],
 }
 SEARCHES = ("/api/v1/cases", "/console/cari")
 

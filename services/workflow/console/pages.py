@@ -16,6 +16,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from services.workflow.console.session import staff_of
+from services.workflow.reports.access import may_read
 from shared.runtime.settings import get_settings
 from shared.sop import PATHS, ROLE_LABELS, STEPS, complainant_desk, next_step
 from shared.web.pages import csrf_token, page_templates
@@ -34,6 +35,18 @@ NAV = (
 )
 # Only for the role that speaks with complainants (``sop.complainant_desk``).
 DESK_NAV = (("/console/catat", "Catat pengaduan"),)
+# Only for the roles that read the monthly report (``reports.access``), after the Mutu Baku's.
+REPORT_NAV = (("/console/laporan-bulanan", "Laporan bulanan"),)
+
+
+def nav_for(role: str | None) -> tuple[tuple[str, str], ...]:
+    """The menu of a staff member of ``role`` (None: not logged in)."""
+    if role is None:
+        return NAV
+    reports = REPORT_NAV if may_read(role) else ()
+    at = next(i for i, (href, _) in enumerate(NAV) if href == "/console/laporan") + 1
+    desk = DESK_NAV if role == complainant_desk().value else ()
+    return NAV[:at] + reports + NAV[at:] + desk
 
 
 def _step_done(number: int) -> str:
@@ -72,11 +85,10 @@ def page(
     headers: Mapping[str, str] | None = None,
 ) -> HTMLResponse:
     staff = staff_of(request)
-    desk = staff is not None and staff.role == complainant_desk().value
     values = {
         "csrf": csrf_token(request.scope),
         "staff": staff,
-        "nav": NAV + DESK_NAV if desk else NAV,
+        "nav": nav_for(staff.role if staff is not None else None),
         "here": request.url.path,
         "confirmation": confirmation(request),
         **(context or {}),

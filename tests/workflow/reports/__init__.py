@@ -1,0 +1,1 @@
+"""Tests of services/workflow/reports: the monthly report's files and charts."""
