@@ -116,14 +116,8 @@ def reads_of(session: Session, case_id: str) -> list[ReadLine]:
         )
     )
     usernames = {row.username for row in rows}
-    names: dict[str, str] = {}
-    if usernames:
-        for username, full_name in session.execute(
-            select(StaffUser.username, StaffUser.full_name).where(
-                StaffUser.username.in_(usernames)
-            )
-        ):
-            names[username] = full_name
+    staff = select(StaffUser.username, StaffUser.full_name).where(StaffUser.username.in_(usernames))
+    names: dict[str, str] = dict(session.execute(staff).all()) if usernames else {}
     return [
         ReadLine(
             username=row.username,
