@@ -58,6 +58,11 @@ class Complaint(Base):
     # Until when the complainant may ask for the answer shown to be reopened (*dibuka kembali*):
     # the workflow reckons it in office days, the notifier passes it on with the answer.
     reopen_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # UU 27/2022: when the complainant consented to the privacy notice, and to which version of
+    # it (``shared.wording.privacy``). Both null: no consent given (an API client that sent none,
+    # or a complaint filed before the notice existed).
+    consent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    privacy_notice_version: Mapped[str | None] = mapped_column(String(16))
 
 
 class CatalogueEntry(Base):

@@ -251,3 +251,19 @@ class SurveyResponse(Base):
     scores: Mapped[list[int]] = mapped_column(JSON)
     submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     message_id: Mapped[str] = mapped_column(String(36), unique=True)
+
+
+class IdentityRead(Base):
+    """One staff read that showed a complainant's identity (UU 27/2022: who read whose data,
+    when): a case page, the case API, a search or worklist listing the name, a receipt read
+    again. Written in the reading request's transaction, only when the reader was shown the
+    name or contacts (``cases.identity_reads``); the Admin Pengaduan lists them per case."""
+
+    __tablename__ = "identity_reads"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"), index=True)
+    username: Mapped[str] = mapped_column(String(64))
+    role: Mapped[str] = mapped_column(String(32))
+    read_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    via: Mapped[str] = mapped_column(String(32))  # cases.identity_reads.ReadVia

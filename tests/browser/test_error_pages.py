@@ -44,12 +44,14 @@ def test_error_pages_have_the_sites_design(
     _fill_complaint(portal, "Permohonan izin usaha kami sudah tiga minggu belum ada kabar.")
     portal.context.clear_cookies()  # the form outlived its CSRF cookie
     with portal.expect_response(lambda r: r.request.method == "POST") as posted:
+        portal.check("#consent")  # the privacy notice agreed to
         portal.get_by_role("button", name="Kirim laporan pengaduan").click()
     assert posted.value.status == 403
     assert_error_page(portal, "Formulir kedaluwarsa", "Kembali ke formulir")
 
     _fill_complaint(portal, "a" * TOO_LARGE)
     with portal.expect_response(lambda r: r.request.method == "POST") as posted:
+        portal.check("#consent")  # the privacy notice agreed to
         portal.get_by_role("button", name="Kirim laporan pengaduan").click()
     assert posted.value.status == 413
     assert_error_page(portal, "Isian terlalu besar", "Kembali ke formulir")

@@ -47,6 +47,7 @@ def fill_the_form(page: Page, ids: dict[str, str]) -> None:
     page.fill(
         "[name=description]", "Permohonan izin reklame kami belum ada kabar sejak bulan lalu."
     )
+    page.check("#consent")  # the privacy notice agreed to
     page.get_by_role("button", name="Kirim laporan pengaduan").click()
 
 
@@ -63,6 +64,7 @@ def file_anonymously(page: Page, ids: dict[str, str]) -> None:
     choose_anonymous(page, ids)
     page.fill("[name=subject]", "Pungutan di loket perizinan")
     page.fill("[name=description]", "Petugas loket meminta uang tambahan agar izin cepat terbit.")
+    page.check("#consent")  # the privacy notice agreed to
     page.get_by_role("button", name="Kirim laporan pengaduan").click()
 
 
@@ -80,6 +82,7 @@ def send_too_much(page: Page, ids: dict[str, str]) -> None:
     page.fill("[name=subject]", "Izin reklame belum terbit")
     page.locator("[name=description]").evaluate("box => { box.value = 'a'.repeat(200000); }")
     with page.expect_response(lambda r: r.request.method == "POST") as posted:
+        page.check("#consent")  # the privacy notice agreed to
         page.get_by_role("button", name="Kirim laporan pengaduan").click()
     assert posted.value.status == 413
 
@@ -136,6 +139,7 @@ def take_a_telephone_complaint(page: Page, ids: dict[str, str]) -> None:
     page.locator("#channels-sms").check()
     page.fill("[name=subject]", "Izin reklame belum terbit")
     page.fill("[name=description]", "Penelepon menyampaikan izin reklamenya belum ada kabar.")
+    page.check("#consent")  # the privacy notice agreed to
     page.get_by_role("button", name="Catat laporan pengaduan").click()
 
 

@@ -44,6 +44,7 @@ def test_choosing_anonim_puts_the_name_and_contacts_away(
 
     page.get_by_label("Anonim: tanpa nama dan kontak").check()
     describe_the_complaint(page)
+    page.check("#consent")  # the privacy notice agreed to
     page.get_by_role("button", name="Kirim laporan pengaduan").click()
     # The name typed earlier was never sent: the complaint is filed, anonymous.
     assert_the_only_way_back(page)
@@ -58,6 +59,7 @@ def test_without_scripts_the_server_says_what_to_correct(
     page.get_by_label("Anonim: tanpa nama dan kontak").check()
     page.fill("[name=name]", "Budi Santoso")
     describe_the_complaint(page)
+    page.check("#consent")  # the privacy notice agreed to
     page.get_by_role("button", name="Kirim laporan pengaduan").click()
 
     expect(page.locator("#identity-galat")).to_contain_text(
@@ -67,5 +69,6 @@ def test_without_scripts_the_server_says_what_to_correct(
     # (axe-core and the width checks run scripts in the page: not in a browser without them.)
 
     page.fill("[name=name]", "")
+    page.check("#consent")  # the privacy notice agreed to
     page.get_by_role("button", name="Kirim laporan pengaduan").click()
     assert_the_only_way_back(page)

@@ -46,6 +46,7 @@ def file_complaint(page: Page, *, audit: bool = True) -> tuple[str, str]:
     page.fill("[name=subject]", SUBJECT)
     page.fill("[name=description]", DESCRIPTION)
     page.fill("[name=licence_reference]", NIB)
+    page.check("#consent")  # the privacy notice agreed to
     page.get_by_role("button", name="Kirim laporan pengaduan").click()
     code = page.locator("#kode-pelacakan").inner_text().strip()
     token = page.locator("#token-akses").inner_text().strip()
@@ -189,6 +190,7 @@ def test_the_form_tells_what_is_wrong_in_indonesian_and_keeps_what_was_typed(
     citizen.fill("[name=subject]", SUBJECT)
     # The browser's own checks would stop the post first; the server's are the ones to see.
     citizen.evaluate("document.querySelector('form').noValidate = true")
+    citizen.check("#consent")  # the privacy notice agreed to
     citizen.get_by_role("button", name="Kirim laporan pengaduan").click()
     summary = citizen.locator(".error-summary")
     expect(summary).to_be_visible()

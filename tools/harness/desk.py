@@ -172,7 +172,9 @@ class Desk:
         assert logged_in.status_code == 303, logged_in.text
         page = send("GET", "/console/catat").text
         [taking_id] = re.findall(r'name="taking_id" value="([^"]+)"', page)
-        response = send("POST", "/console/catat", {**form, "taking_id": taking_id, **csrf})
+        # The complainant agreed to the privacy notice, unless the form says otherwise.
+        filled = {"consent": "ya", **form, "taking_id": taking_id, **csrf}
+        response = send("POST", "/console/catat", filled)
         assert response.status_code == 200, response.text
         anchors = {"tracking_code": "kode-pelacakan", "access_token": "token-akses"}
         found = {

@@ -20,6 +20,7 @@ from services.intake.api import (
     complaints,
     feedback,
     open311,
+    personal_data,
 )
 from services.intake.api.body_limit import BodyLimit
 from services.intake.database import get_db
@@ -119,6 +120,7 @@ def create_app() -> FastAPI:
     app.include_router(access_link.router)
     app.include_router(attachments.router)
     app.include_router(feedback.router)
+    app.include_router(personal_data.router)
     app.include_router(app_channel.router)
     app.include_router(open311.router)  # partner systems: Open311 GeoReport v2
     app.include_router(metrics_router(registry_for(get_db)))

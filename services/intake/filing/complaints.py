@@ -48,6 +48,7 @@ from shared.messaging.outbox import enqueue
 from shared.runtime.log_context import annotate
 from shared.sop import ANSWERED, FIRST_STEP, INFORMATION_SUPPLIED, PATHS, SUBMITTED
 from shared.web.api_errors import Conflict, NotFound
+from shared.wording import privacy
 from shared.wording.time_words import time_words
 
 log = logging.getLogger(__name__)
@@ -128,10 +129,12 @@ def file_taken(session: Session, msg: ComplaintTakenV1) -> None:
             "licence_reference": msg.licence_reference,
             "identity": msg.identity.value,
             "service_code": msg.service_code,
+            "consent": msg.consent,
         }
     )
     taken = TakenBy(username=msg.taken_by, received_via=msg.received_via)
-    columns = _columns(data, msg.tracking_code, msg.access_token_hash, taken)
+    # The complainant consented to the Admin Pengaduan, when the complaint was taken.
+    columns = _columns(data, msg.tracking_code, msg.access_token_hash, taken, msg.occurred_at)
     complaint = _insert_unless_taken(session, **columns)
     receipt_code = None
     if complaint is None:
@@ -144,12 +147,14 @@ def file_taken(session: Session, msg: ComplaintTakenV1) -> None:
 
 
 def _columns(
-    data: ComplaintIn, code: str, access_token_hash: str, taken: TakenBy | None
+    data: ComplaintIn, code: str, token_hash: str, taken: TakenBy | None, at: datetime | None = None
 ) -> dict[str, Any]:
+    """The complaint's row; ``at``: when the consent was given, if not now."""
+    now = utcnow()
     return {
         "id": str(uuid.uuid4()),
         "tracking_code": code,
-        "access_token_hash": access_token_hash,
+        "access_token_hash": token_hash,
         "identity": data.identity.value,
         "reporter_name": data.reporter.name if data.reporter else None,
         "reporter_email": data.reporter.email if data.reporter else None,
@@ -163,7 +168,10 @@ def _columns(
         "taken_by": taken.username if taken else None,
         "status": SUBMITTED,
         "status_sequence": 0,
-        "created_at": utcnow(),
+        "created_at": now,
+        # Recorded only when given: no consent sent is no consent (see ComplaintIn.consent).
+        "consent_at": (at or now) if data.consent else None,
+        "privacy_notice_version": privacy.NOTICE_VERSION if data.consent else None,
     }
 
 

@@ -29,6 +29,7 @@ from services.intake.portal.uploads import ACCEPT, attachment_hint, choose_again
 from shared.messaging.contracts import Channel, FiledVia, Identity
 from shared.messaging.contracts.filing import CHANNEL_FORM_CHOICES, IDENTITY_FORM_CHOICES
 from shared.web.pages import csrf_token, page_templates
+from shared.wording import privacy
 from shared.wording.file_sizes import size_words
 from shared.wording.time_words import time_words
 
@@ -72,6 +73,8 @@ def _form_page(
             "errors": errors,
             "channel_choices": CHANNEL_FORM_CHOICES,
             "identity_choices": IDENTITY_FORM_CHOICES,
+            "privacy_notice": privacy.notice(),
+            "consent_choices": ((privacy.CONSENT_VALUE, privacy.CONSENT_LABEL),),
         },
         status_code=status_code,
     )

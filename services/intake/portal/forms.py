@@ -26,6 +26,7 @@ from shared.web.forms import (
     form_fields,
     judge,
 )
+from shared.wording.privacy import CONSENT_VALUE
 
 __all__ = [
     "FILES_FIELD",
@@ -33,6 +34,7 @@ __all__ = [
     "UNREADABLE_MESSAGE",
     "FormFields",
     "complaint_values",
+    "consented",
     "form_fields",
     "judge_complaint",
     "judge_rating",
@@ -62,12 +64,19 @@ def complaint_values(form: FormFields) -> dict[str, Any]:
     values: dict[str, Any] = {name: form.get(name) for name in COMPLAINT_LABELS}
     values["channels"] = form.getlist("channels")
     values["identity"] = form.get("identity") or Identity.SHOWN.value
+    values["consent"] = form.getlist("consent")
     return values
 
 
 def judge_complaint(form: FormFields) -> Judged[ComplaintIn]:
-    data = complaint_data(form.get, form.getlist)
+    # The portal always asks: a box left unticked is a consent not given, refused.
+    data = {**complaint_data(form.get, form.getlist), "consent": consented(form)}
     return judge(ComplaintIn, data, COMPLAINT_LABELS, complaint_field, form)
+
+
+def consented(form: FormFields) -> bool:
+    """Whether the form's consent box (the portal's, the console's) was ticked."""
+    return form.get("consent") == CONSENT_VALUE
 
 
 def judge_reply(form: FormFields) -> Judged[ReplyIn]:

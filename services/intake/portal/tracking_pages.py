@@ -26,6 +26,7 @@ from sse_starlette import EventSourceResponse
 from starlette.background import BackgroundTask
 
 from services.intake.api.dependencies import NO_STORE, SessionDep
+from services.intake.api.personal_data import copy_download
 from services.intake.app_channel import inbox
 from services.intake.app_channel.event_stream import (
     KEEPALIVE_SECONDS,
@@ -246,6 +247,16 @@ def _attachment_file(
     attachment = attachments.attachment_of(session, complaint, attachment_id)
     data, media_type, name = attachments.content(attachment, thumbnail=thumbnail)
     return file_response(data, media_type, name)  # never cached: private, no-store
+
+
+@router.get("/lacak/{kode}/data")
+def personal_data_download(request: Request, kode: str, session: SessionDep) -> Response:
+    """The complainant's copy of their data (as ``GET /api/v1/complaints/{code}/data``), opened
+    by the access cookie as the page is; without it, the same 404 as for an unknown code."""
+    complaint = tracking_access.complaint_for(session, request, kode)
+    if complaint is None:
+        raise NotFound(complaints.NOT_FOUND_MESSAGE)
+    return copy_download(session, complaint)
 
 
 @router.get("/lacak/{kode}/events")

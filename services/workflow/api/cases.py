@@ -20,9 +20,10 @@ from services.workflow.api.schemas import (
     EventOut,
     HistoryOut,
 )
-from services.workflow.cases import claims, identity, notes, search
+from services.workflow.cases import claims, identity, identity_reads, notes, search
 from services.workflow.cases.disposition import staff_by_username
 from services.workflow.cases.history import actor_names, events_of
+from services.workflow.cases.identity_reads import ReadVia
 from services.workflow.dependencies import SessionDep
 from services.workflow.models import Case, CaseEvent, StaffUser
 from services.workflow.sla import clock, step_clock
@@ -40,6 +41,7 @@ def find_cases(
     """Laporan pengaduan yang memenuhi semua filter, terbaru lebih dulu, per halaman."""
     now = clock.now()
     found = search.find_cases(session, filters, now=now, reader=user)
+    identity_reads.record_reads(session, found.cases, user, ReadVia.API_SEARCH)
     return CasePage(
         items=[_summary(case, now, user) for case in found.cases],
         total=found.total,
@@ -124,8 +126,11 @@ def read_case(
     catatannya. Identitas pengadu menurut pilihannya (`identity`): laporan rahasia
     (`confidential`) menampilkan nama, email dan nomor telepon pengadu hanya kepada Admin
     Pengaduan, kepada peran lain "Identitas dirahasiakan"; laporan anonim (`anonymous`):
-    "Anonim", tanpa kontak."""
-    return _case_out(session, search.get_case(session, case_id), user)
+    "Anonim", tanpa kontak. Setiap pembacaan yang menampilkan identitas pengadu dicatat
+    (`GET /api/v1/cases/{case_id}/identity-reads`)."""
+    case = search.get_case(session, case_id)
+    identity_reads.record_reads(session, [case], user, ReadVia.API_CASE)
+    return _case_out(session, case, user)
 
 
 def _claim_out(case: Case, message: str) -> ClaimOut:

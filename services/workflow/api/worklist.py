@@ -7,9 +7,12 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query
 
 from services.workflow.api.dependencies import CurrentUser
+from services.workflow.cases import identity_reads
+from services.workflow.cases.identity_reads import ReadVia
 from services.workflow.cases.waiting import WAITING_FOR_COMPLAINANT, WaitingItem, waiting_items
 from services.workflow.cases.work_items import WorkItem, work_items
 from services.workflow.dependencies import SessionDep
+from services.workflow.models import Case
 from services.workflow.sla import clock
 from shared.sop import Role
 from shared.web.api_errors import error_responses
@@ -40,4 +43,8 @@ def worklist(
     waktu tanggapannya."""
     if view == WAITING_FOR_COMPLAINANT:
         return waiting_items(session, user)
-    return work_items(session, Role(user.role), clock.now(), user.username)
+    items = work_items(session, Role(user.role), clock.now(), user.username)
+    # The items name the complainants: each shown one is a read of their identity.
+    cases = [session.get(Case, item.case_id) for item in items]
+    identity_reads.record_reads(session, cases, user, ReadVia.API_WORKLIST)
+    return items

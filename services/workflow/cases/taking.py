@@ -116,6 +116,7 @@ def take_complaint(
             licence_reference=data.licence_reference,
             received_via=received_via,
             taken_by=user.username,
+            consent=data.consent,
         ),
     )
     session.flush()

@@ -13,9 +13,10 @@ from fastapi import APIRouter, Depends, Path, Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
-from services.workflow.cases import claims, identity, notes, paths, search, steps
+from services.workflow.cases import claims, identity, identity_reads, notes, paths, search, steps
 from services.workflow.cases.disposition import assignee_labels
 from services.workflow.cases.history import actor_names, events_of
+from services.workflow.cases.identity_reads import ReadVia
 from services.workflow.console import answers as console_answers
 from services.workflow.console import attachments as console_attachments
 from services.workflow.console.actions import COMPLETE, NOTE, actions_for, case_url, note_action
@@ -80,6 +81,7 @@ def _case_page(
     waiting = step is not None and case.step_arrived_at is not None
     events = events_of(session, case.id)
     scrub = identity.scrubber(case, user)
+    identity_reads.record_reads(session, [case], user, ReadVia.CONSOLE_CASE)
     context: dict[str, Any] = {
         "case": case,
         # What this reader may read of the complainant, and the case's texts without it.
@@ -110,6 +112,10 @@ def _case_page(
         "failed": failed,
         "values": values or {},
         "problem": problem,
+        # Who read the complainant's identity: for the Admin Pengaduan's eyes only.
+        "identity_reads": identity_reads.reads_of(session, case.id)
+        if identity_reads.may_list(user)
+        else None,
     }
     return page(request, "kasus.html", context, status_code=422 if problem else 200)
 

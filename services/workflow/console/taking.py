@@ -13,13 +13,14 @@ from fastapi.responses import Response
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from services.workflow.cases import identity
+from services.workflow.cases import identity, identity_reads
+from services.workflow.cases.identity_reads import ReadVia
 from services.workflow.cases.taking import Taken, ensure_may_take, take_complaint, taken
 from services.workflow.console.pages import page
 from services.workflow.console.session import ConsoleUser
 from services.workflow.dependencies import SessionDep
 from services.workflow.errors import CaseNotFound
-from services.workflow.models import StaffUser
+from services.workflow.models import Case, StaffUser
 from shared.messaging.contracts import Identity, ReceivedVia
 from shared.messaging.contracts.filing import (
     CHANNEL_FORM_CHOICES,
@@ -34,13 +35,14 @@ from shared.runtime.settings import get_settings
 from shared.sop import ROLE_LABELS, complainant_desk
 from shared.web.form_limits import text_limits
 from shared.web.forms import FormFields, form_fields, judge
+from shared.wording import privacy
 from shared.wording.received_via import RECEIVED_VIA_LABELS
 
 router = APIRouter(prefix="/console/catat", include_in_schema=False)
 TakingId = Annotated[str, Path(max_length=64)]
 Form = Annotated[FormFields, Depends(form_fields)]
 
-LABELS = {**COMPLAINT_LABELS, "received_via": "Diterima melalui"}
+LABELS = {**COMPLAINT_LABELS, "received_via": "Diterima melalui", "consent": "Persetujuan pelapor"}
 CHOOSE_WAY = "Diterima melalui: pilih telepon, loket atau surat"
 LIMITS = {**text_limits(ReporterIn), **text_limits(ComplaintIn)}
 
@@ -59,9 +61,11 @@ def take(request: Request, user: ConsoleUser, session: SessionDep, form: Form) -
     values["channels"] = form.getlist("channels")
     values["identity"] = form.get("identity") or Identity.SHOWN.value
     values["taking_id"] = _taking_id(form.get("taking_id"))
-    judged = judge(
-        ComplaintIn, complaint_data(form.get, form.getlist), LABELS, complaint_field, form
-    )
+    values["consent"] = form.getlist("consent")
+    # The Admin ticks that the complainant was told the privacy notice and consented.
+    consent = form.get("consent") == privacy.CONSENT_VALUE
+    data = {**complaint_data(form.get, form.getlist), "consent": consent}
+    judged = judge(ComplaintIn, data, LABELS, complaint_field, form)
     errors = dict(judged.errors)
     way = form.get("received_via")
     if way not in RECEIVED_VIA_LABELS:
@@ -89,6 +93,9 @@ def receipt_again(
     record = taken(session, taking_id)
     if record is None:
         raise CaseNotFound("Tanda terima ini tidak ditemukan")
+    # The receipt names the complainant: a read of their identity, once the case exists.
+    case = session.scalar(select(Case).where(Case.tracking_code == record.tracking_code))
+    identity_reads.record_reads(session, [case], user, ReadVia.CONSOLE_RECEIPT)
     return _receipt(request, session, Taken(record, None))
 
 
@@ -117,6 +124,8 @@ def _form(
             "channel_choices": CHANNEL_FORM_CHOICES,
             "identity_choices": IDENTITY_FORM_CHOICES,
             "ways": RECEIVED_VIA_LABELS,
+            "privacy_notice": privacy.notice(),
+            "consent_choices": ((privacy.CONSENT_VALUE, privacy.DESK_CONSENT_LABEL),),
         },
         status_code=status_code,
     )

@@ -26,6 +26,7 @@ from pydantic_core import PydanticCustomError
 
 from shared.licensing_services import SERVICE_CODE_PATTERN
 from shared.messaging.contracts.terms import Channel, Identity, ReceivedVia
+from shared.wording.privacy import CONSENT_DESCRIPTION, CONSENT_REQUIRED_MESSAGE
 
 PHONE_REGION = "ID"
 CHANNEL_VALUES = frozenset(c.value for c in Channel)
@@ -191,6 +192,16 @@ class ComplaintIn(Strict):
         "melalui telepon, loket atau surat",
         examples=["telepon"],
     )
+    # UU 27/2022: the complainant's consent to the privacy notice. ``False`` is refused; absent
+    # (an API client that asked elsewhere or not at all) is filed and recorded as not given.
+    consent: bool | None = Field(default=None, description=CONSENT_DESCRIPTION, examples=[True])
+
+    @field_validator("consent")
+    @classmethod
+    def _consented(cls, value: bool | None) -> bool | None:  # noqa: FBT001 - pydantic passes it
+        if value is False:
+            raise ValueError(CONSENT_REQUIRED_MESSAGE)
+        return value
 
     @field_validator("service_code", mode="before")
     @classmethod
@@ -304,6 +315,7 @@ COMPLAINT_LABELS = {
     "description": "Uraian pengaduan",
     "licence_reference": "Nomor izin atau permohonan",
     "service_code": "Layanan perizinan",
+    "consent": "Persetujuan",
 }
 IDENTITY_FORM_CHOICES = (
     (Identity.SHOWN.value, "Ditampilkan: nama dan kontak saya terbaca oleh petugas"),

@@ -98,6 +98,9 @@ class ComplaintTakenV1(Message):
     taken_by: str
     identity: Identity = Identity.SHOWN
     service_code: str | None = None
+    # The Admin told the complainant the privacy notice's purpose and they consented (UU
+    # 27/2022); None: a message from before the console asked.
+    consent: bool | None = None
 
 
 class AttachmentRefV1(BaseModel):

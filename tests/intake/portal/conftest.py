@@ -53,6 +53,7 @@ def complaint_form(**overrides: Any) -> dict[str, Any]:
         "subject": "Izin usaha belum terbit",
         "description": "Permohonan izin usaha kami sudah tiga minggu belum ada kabar.",
         "licence_reference": "503/0123/IUMK/2026",
+        "consent": "ya",  # the privacy notice agreed to
         **overrides,
     }
 

@@ -77,7 +77,8 @@ def test_the_description_hint_and_box_agree_with_the_server(portal: TestClient) 
 def _complaint(**overrides: Any) -> dict[str, Any]:
     fields = complaint_form(**overrides)
     reporter = {name: fields.pop(name) for name in ("name", "email", "phone")}
-    return {**fields, "reporter": reporter}
+    consent = fields.pop("consent") == "ya"  # the ticked box, as the portal reads it
+    return {**fields, "reporter": reporter, "consent": consent}
 
 
 def test_the_reply_box_says_the_servers_limit(portal: TestClient, tracked: tuple[str, str]) -> None:

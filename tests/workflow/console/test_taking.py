@@ -43,6 +43,7 @@ def taking_form(**overrides: Any) -> dict[str, Any]:
         "subject": "Izin usaha belum terbit",
         "description": "Penelepon menyampaikan izin usahanya belum terbit sejak sebulan lalu.",
         "licence_reference": "1234567890123",
+        "consent": "ya",  # the complainant was told the privacy notice and agreed
         **overrides,
     }
 
