@@ -3,7 +3,7 @@
 Each staff read that showed a complainant's name or contacts: the case, who read it (username
 and role), when, and through which page or route.
 
-Revision ID: 0022
+Revision ID: 0020
 Revises: 0019
 Create Date: 2026-12-07 11:00:00.000000
 
@@ -17,7 +17,7 @@ import shared.database.engine
 
 
 # revision identifiers, used by Alembic.
-revision: str = '0022'
+revision: str = '0020'
 down_revision: Union[str, Sequence[str], None] = '0019'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
