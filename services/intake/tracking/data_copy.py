@@ -22,10 +22,12 @@ from services.intake.models import (
     InboxMessage,
     PushSubscription,
     Rating,
+    Survey,
     TimelineEntry,
     UndeliverableNotice,
 )
 from shared.database.engine import utcnow
+from shared.skm import CODES
 
 # What the file says of itself, for whoever opens it later (Bahasa Indonesia).
 ABOUT = (
@@ -69,6 +71,12 @@ class RatingCopy(BaseModel):
     score: int
     comment: str | None
     rated_at: datetime
+
+
+class SurveyCopy(BaseModel):
+    answered_at: datetime = Field(description="Waktu jawaban yang disurvei")
+    scores: dict[str, int] = Field(description="Nilai unsur SKM U1-U9 (1-4)")
+    submitted_at: datetime
 
 
 class AttachmentCopy(BaseModel):
@@ -119,6 +127,7 @@ class DataCopyOut(BaseModel):
     answer: AnswerCopy | None
     timeline: list[TimelineCopy]
     ratings: list[RatingCopy]
+    surveys: list[SurveyCopy]
     attachments: list[AttachmentCopy]
     inbox_messages: list[InboxCopy]
     undelivered_notices: list[UndeliveredCopy]
@@ -179,6 +188,16 @@ def data_copy(session: Session, complaint: Complaint) -> DataCopyOut:
             )
             for r in session.scalars(
                 select(Rating).where(Rating.complaint_id == of).order_by(Rating.id)
+            )
+        ],
+        surveys=[
+            SurveyCopy(
+                answered_at=v.answered_at,
+                scores=dict(zip(CODES, v.scores, strict=True)),
+                submitted_at=v.created_at,
+            )
+            for v in session.scalars(
+                select(Survey).where(Survey.complaint_id == of).order_by(Survey.id)
             )
         ],
         attachments=[

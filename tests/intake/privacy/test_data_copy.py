@@ -13,6 +13,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from services.intake.api.app import create_app
+from shared.skm import CODES
 from shared.wording import privacy
 from tests.intake.conftest import (
     ANSWER,
@@ -40,9 +41,12 @@ def api(configured: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> Iterator
         yield client
 
 
+SURVEY_SCORES = (4, 3, 4, 2, 3, 4, 4, 3, 1)
+
+
 def _everything(api: TestClient) -> dict[str, Any]:
     """A complaint with something in every part of the copy: an attachment, a request with its
-    note, the answer, a rating and an in-app message."""
+    note, the answer, a rating, an SKM survey and an in-app message."""
     filed = file(
         api,
         consent=True,
@@ -59,6 +63,12 @@ def _everything(api: TestClient) -> dict[str, Any]:
         headers=headers(filed),
     )
     assert rated.status_code == 201, rated.text
+    surveyed = api.post(
+        f"/api/v1/complaints/{code}/survey",
+        json={"scores": dict(zip(CODES, SURVEY_SCORES, strict=True))},
+        headers=headers(filed),
+    )
+    assert surveyed.status_code == 201, surveyed.text
     deliver(inbox_message(code, title="Jawaban pengaduan", body="Izin usaha Anda telah terbit."))
     return filed
 
@@ -99,6 +109,9 @@ def test_the_copy_holds_everything_intake_keeps_of_the_complainant(api: TestClie
     assert copy["answer"]["text"] == ANSWER
     [rating] = copy["ratings"]
     assert (rating["score"], rating["comment"]) == (4, RATING_COMMENT)
+    [survey] = copy["surveys"]
+    assert survey["scores"] == dict(zip(CODES, SURVEY_SCORES, strict=True))
+    assert survey["answered_at"] == rating["answered_at"]
     [attachment] = copy["attachments"]
     assert (attachment["filename"], attachment["media_type"]) == ("kwitansi.pdf", "application/pdf")
     assert attachment["size"] > 0
