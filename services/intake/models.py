@@ -44,6 +44,8 @@ class Complaint(Base):
     filed_via: Mapped[str | None] = mapped_column(String(16))
     # The licensing service it is about (``licensing_services.code``); null: not named.
     service_code: Mapped[str | None] = mapped_column(String(20))
+    # When the Kasi last corrected it (CaseServiceChangedV1): an older correction changes nothing.
+    service_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     status: Mapped[str] = mapped_column(String(32))
     # The workflow's sequence of the status shown: a late, older update never overrides it.
     status_sequence: Mapped[int] = mapped_column(Integer, default=0)

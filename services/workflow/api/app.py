@@ -15,6 +15,7 @@ from services.workflow.api import (
     deliveries,
     paths,
     reports,
+    services,
     steps,
     worklist,
 )
@@ -51,7 +52,7 @@ def create_app() -> FastAPI:
     install_request_logging(app, "workflow-api")
     install_pages(app, error_page)
     console.install(app)
-    for module in (auth, worklist, cases, attachments, steps, paths, deliveries, reports):
+    for module in (auth, worklist, cases, attachments, steps, paths, deliveries, reports, services):
         app.include_router(module.router)
     app.include_router(metrics_router(registry_for(get_db)))
     app.include_router(favicon_router())

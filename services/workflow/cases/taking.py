@@ -116,6 +116,7 @@ def take_complaint(
             licence_reference=data.licence_reference,
             received_via=received_via,
             taken_by=user.username,
+            service_code=data.service_code,
         ),
     )
     session.flush()

@@ -144,6 +144,10 @@ DESCRIPTIONS: dict[str, Callable[[CaseEvent, dict[str, Any]], str]] = {
     "reopened": lambda e, _o: f"Laporan pengaduan dibuka kembali, kembali ke {_step_text(e.step)}",
     "reopen_refused": lambda _e, o: f"Permintaan dibuka kembali tidak diproses: {o.get('why')}",
     "closed": lambda _e, _o: "Ditutup: masa dibuka kembali berakhir tanpa permintaan",
+    "service_corrected": lambda _e, o: (
+        f"Mengoreksi layanan perizinan: {o.get('from') or 'tidak disebut'} menjadi "
+        f"{o.get('to') or 'tidak disebut'}"
+    ),
 }
 
 

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from services.workflow.cases import identity
 from services.workflow.cases.taking import Taken, ensure_may_take, take_complaint, taken
+from services.workflow.catalogue.entries import UnknownService, active_entries, ensure_active
 from services.workflow.console.pages import page
 from services.workflow.console.session import ConsoleUser
 from services.workflow.dependencies import SessionDep
@@ -34,6 +35,7 @@ from shared.runtime.settings import get_settings
 from shared.sop import ROLE_LABELS, complainant_desk
 from shared.web.form_limits import text_limits
 from shared.web.forms import FormFields, form_fields, judge
+from shared.web.service_choices import grouped_choices
 from shared.wording.received_via import RECEIVED_VIA_LABELS
 
 router = APIRouter(prefix="/console/catat", include_in_schema=False)
@@ -46,10 +48,10 @@ LIMITS = {**text_limits(ReporterIn), **text_limits(ComplaintIn)}
 
 
 @router.get("")
-def taking_form(request: Request, user: ConsoleUser) -> Response:
+def taking_form(request: Request, user: ConsoleUser, session: SessionDep) -> Response:
     ensure_may_take(user)
     fresh = {"taking_id": str(uuid.uuid4()), "identity": Identity.SHOWN.value, "channels": []}
-    return _form(request, fresh, {})
+    return _form(request, session, fresh, {})
 
 
 @router.post("")
@@ -63,12 +65,17 @@ def take(request: Request, user: ConsoleUser, session: SessionDep, form: Form) -
         ComplaintIn, complaint_data(form.get, form.getlist), LABELS, complaint_field, form
     )
     errors = dict(judged.errors)
+    if judged.model is not None and judged.model.service_code is not None:
+        try:
+            ensure_active(session, judged.model.service_code)
+        except UnknownService as exc:
+            errors["service_code"] = f"{LABELS['service_code']}: {exc.message}"
     way = form.get("received_via")
     if way not in RECEIVED_VIA_LABELS:
         errors["received_via"] = CHOOSE_WAY
     if judged.model is None or errors:
         ordered = {name: errors[name] for name in LABELS if name in errors}
-        return _form(request, values, ordered, status_code=422)
+        return _form(request, session, values, ordered, status_code=422)
     done = take_complaint(
         session,
         taking_id=uuid.UUID(values["taking_id"]),
@@ -102,6 +109,7 @@ def _taking_id(typed: str) -> str:
 
 def _form(
     request: Request,
+    session: Session,
     values: dict[str, Any],
     errors: dict[str, str],
     *,
@@ -117,6 +125,7 @@ def _form(
             "channel_choices": CHANNEL_FORM_CHOICES,
             "identity_choices": IDENTITY_FORM_CHOICES,
             "ways": RECEIVED_VIA_LABELS,
+            "service_groups": grouped_choices(active_entries(session)),
         },
         status_code=status_code,
     )

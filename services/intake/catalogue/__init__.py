@@ -1,0 +1,1 @@
+"""Intake's copy of the licensing services catalogue the workflow keeps."""
