@@ -163,7 +163,9 @@ def test_editing_an_unknown_service_or_badly_is_refused_and_changes_nothing(
     before = catalogue_state()
     koordinator = tokens[Role.KOORDINATOR]
 
-    unknown = client.patch("/api/v1/services/TIDAK-ADA", json={"active": False}, headers=koordinator)
+    unknown = client.patch(
+        "/api/v1/services/TIDAK-ADA", json={"active": False}, headers=koordinator
+    )
     bad = client.patch("/api/v1/services/PBG", json={"group": "swasta"}, headers=koordinator)
     code_change = client.patch("/api/v1/services/PBG", json={"code": "PBG2"}, headers=koordinator)
 
