@@ -142,6 +142,7 @@ def _record(
         reporter_name=data.reporter.name if data.reporter else None,
         identity=data.identity.value,
         subject=data.subject,
+        service_code=data.service_code,
     )
 
 

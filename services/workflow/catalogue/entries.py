@@ -16,6 +16,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from services.workflow.errors import WrongRole
@@ -166,7 +167,14 @@ def create(session: Session, user: StaffUser, data: ServiceIn) -> CatalogueEntry
         updated_at=clock.now(),
         updated_by=user.username,
     )
-    session.add(added)
+    try:
+        with session.begin_nested():
+            session.add(added)
+            session.flush()
+    except IntegrityError:  # the same code, added at the same moment by someone else
+        raise DuplicateService(
+            f"Kode layanan {data.code} baru saja ditambahkan oleh petugas lain"
+        ) from None
     _tell_intake(session, added)
     log.info("service %s added to the catalogue by %s", added.code, user.username)
     return added
@@ -176,7 +184,8 @@ def edit(session: Session, user: StaffUser, code: str, change: ServicePatch) -> 
     """The entry changed as ``change`` says, its revision one higher, intake told. A change
     that changes nothing still counts: the office saved it, and intake hears it again."""
     ensure_may_edit(user)
-    found = entry(session, code)
+    # Locked until the commit: two edits at once number their revisions one after the other.
+    found = session.get(CatalogueEntry, code, with_for_update=True) if len(code) <= 20 else None
     if found is None:
         raise ServiceNotFound(f"Kode layanan {code!r} tidak ada dalam katalog layanan")
     if change.name is not None:

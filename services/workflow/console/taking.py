@@ -15,7 +15,12 @@ from sqlalchemy.orm import Session
 
 from services.workflow.cases import identity
 from services.workflow.cases.taking import Taken, ensure_may_take, take_complaint, taken
-from services.workflow.catalogue.entries import UnknownService, active_entries, ensure_active
+from services.workflow.catalogue.entries import (
+    UnknownService,
+    active_entries,
+    ensure_active,
+    service_name,
+)
 from services.workflow.console.pages import page
 from services.workflow.console.session import ConsoleUser
 from services.workflow.dependencies import SessionDep
@@ -144,6 +149,7 @@ def _receipt(request: Request, session: Session, done: Taken) -> Response:
             "anonymous_name": identity.ANONYMOUS_NAME,
             "identity_label": identity.receipt_label(record.identity),
             "way": RECEIVED_VIA_LABELS.get(record.received_via, record.received_via),
+            "service_name": service_name(session, record.service_code),
             "taker": (taker.full_name or taker.username) if taker else record.taken_by,
             "desk": ROLE_LABELS[complainant_desk()],
             "tracking_page": f"{web.public_intake_url.rstrip('/')}/lacak",

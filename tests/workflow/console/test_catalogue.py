@@ -206,6 +206,7 @@ def test_catat_pengaduan_offers_the_services_and_sends_the_one_chosen(
 
     taken = post_form(console, "/console/catat", taking_form(service_code="APOTEK"))
     assert taken.status_code == 200, taken.text
+    assert 'id="layanan">Izin Apotek dan Toko Obat<' in taken.text  # on the printed receipt
     [sent] = queued_payloads(get_db(), INTAKE_TAKEN_TASK)
     assert sent["service_code"] == "APOTEK"
 
