@@ -5,12 +5,14 @@ is refused with an Indonesian message and changes nothing."""
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
+from services.workflow.catalogue import entries
 from services.workflow.database import get_db
 from services.workflow.models import CatalogueEntry, StaffUser
 from shared.database.shared_tables import OutboxMessage
@@ -173,3 +175,29 @@ def test_editing_an_unknown_service_or_badly_is_refused_and_changes_nothing(
     assert "tidak ada dalam katalog" in unknown.json()["message"]
     assert (bad.status_code, code_change.status_code) == (422, 422)
     assert catalogue_state() == before
+
+
+@pytest.mark.both_databases
+def test_edits_at_the_same_moment_each_get_their_own_revision(
+    configured: dict[str, str], staff: dict[Role, StaffUser]
+) -> None:
+    """Two editors saving the same entry at once: the row lock orders them, so intake never
+    receives two different entries under one revision (it would keep the first, for good)."""
+
+    def save(name: str) -> None:
+        with get_db().transaction() as session:
+            user = session.get(StaffUser, staff[Role.KOORDINATOR].id)
+            assert user is not None
+            entries.edit(session, user, "REKLAME", entries.ServicePatch(name=name))
+
+    names = [f"Izin Reklame versi {n}" for n in range(8)]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        list(pool.map(save, names))
+
+    sent = queued_payloads(get_db(), INTAKE_SERVICE_ENTRY_TASK)
+    assert sorted(m["revision"] for m in sent) == list(range(2, 10))
+    with get_db().sessions() as session:
+        last = session.get(CatalogueEntry, "REKLAME")
+        assert last is not None
+        assert last.revision == 9
+        assert last.name == next(m["name"] for m in sent if m["revision"] == 9)
