@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -92,6 +92,12 @@ class ServicePatch(BaseModel):
     name: Name | None = None
     group: ServiceGroup | None = None
     active: bool | None = None
+
+    @model_validator(mode="after")
+    def _something(self) -> ServicePatch:
+        if self.name is None and self.group is None and self.active is None:
+            raise ValueError("tidak ada yang diubah: kirim name, group atau active")
+        return self
 
 
 def may_edit(user: StaffUser) -> bool:
@@ -182,7 +188,7 @@ def create(session: Session, user: StaffUser, data: ServiceIn) -> CatalogueEntry
 
 def edit(session: Session, user: StaffUser, code: str, change: ServicePatch) -> CatalogueEntry:
     """The entry changed as ``change`` says, its revision one higher, intake told. A change
-    that changes nothing still counts: the office saved it, and intake hears it again."""
+    to the values it has already still counts: the office saved it, and intake hears it again."""
     ensure_may_edit(user)
     # Locked until the commit: two edits at once number their revisions one after the other.
     found = session.get(CatalogueEntry, code, with_for_update=True) if len(code) <= 20 else None

@@ -170,10 +170,12 @@ def test_editing_an_unknown_service_or_badly_is_refused_and_changes_nothing(
     )
     bad = client.patch("/api/v1/services/PBG", json={"group": "swasta"}, headers=koordinator)
     code_change = client.patch("/api/v1/services/PBG", json={"code": "PBG2"}, headers=koordinator)
+    empty = client.patch("/api/v1/services/PBG", json={}, headers=koordinator)
 
     assert unknown.status_code == 404
     assert "tidak ada dalam katalog" in unknown.json()["message"]
-    assert (bad.status_code, code_change.status_code) == (422, 422)
+    assert (bad.status_code, code_change.status_code, empty.status_code) == (422, 422, 422)
+    assert "tidak ada yang diubah" in empty.json()["message"]
     assert catalogue_state() == before
 
 
