@@ -46,6 +46,8 @@ class Complaint(Base):
     service_code: Mapped[str | None] = mapped_column(String(20))
     # Filed through Open311 by this partner system: only it reads the request back there.
     partner_id: Mapped[int | None] = mapped_column(ForeignKey("partners.id"), index=True)
+    # When the Kasi last corrected it (CaseServiceChangedV1): an older correction changes nothing.
+    service_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     status: Mapped[str] = mapped_column(String(32))
     # The workflow's sequence of the status shown: a late, older update never overrides it.
     status_sequence: Mapped[int] = mapped_column(Integer, default=0)

@@ -1,10 +1,12 @@
 """Intake's consumers: the complaints the Admin Pengaduan took in the console, the workflow's
-status changes, the notifier's "answer sent" and "notice reached no channel", the app
-channel's inbox messages, the Web Push of each to each subscribed browser, and the one-time
-access links asked for through the API or the portal.
+status changes, its catalogue's entries and the services the Kasi corrected, the notifier's
+"answer sent" and "notice reached no channel", the app channel's inbox messages, the Web Push
+of each to each subscribed browser, and the one-time access links asked for through the API or
+the portal.
 
 ``shared.messaging.consumer`` gives each one transaction and drops a message it already applied; the
-logic lives in ``complaints``, ``inbox`` and ``push_delivery`` as plain functions.
+logic lives in ``complaints``, ``inbox``, ``push_delivery`` and ``catalogue.copy`` as plain
+functions.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from services.intake.app_channel.push_delivery import (
     record_retry,
     send_push,
 )
+from services.intake.catalogue.copy import apply_case_service, apply_entry
 from services.intake.database import get_db
 from services.intake.filing.complaints import apply_answer, apply_status_change, file_taken
 from services.intake.tracking.access_links import issue
@@ -27,13 +30,16 @@ from shared.messaging.consumer import TaskOptions, consumer
 from shared.messaging.contracts import (
     INTAKE_ACCESS_LINK_TASK,
     INTAKE_ANSWERED_TASK,
+    INTAKE_CASE_SERVICE_TASK,
     INTAKE_DELIVERED_TASK,
     INTAKE_INBOX_TASK,
     INTAKE_PUSH_TASK,
+    INTAKE_SERVICE_ENTRY_TASK,
     INTAKE_STATUS_TASK,
     INTAKE_TAKEN_TASK,
     INTAKE_UNDELIVERABLE_TASK,
     AccessLinkRequestedV1,
+    CaseServiceChangedV1,
     CaseStatusChangedV1,
     ComplaintAnsweredV1,
     ComplaintTakenV1,
@@ -41,6 +47,7 @@ from shared.messaging.contracts import (
     NoticeDeliveredV1,
     NoticeUndeliverableV1,
     PushDeliveryV1,
+    ServiceEntryV1,
 )
 
 app = get_celery()
@@ -93,3 +100,14 @@ def send_access_link(session: Session, message: AccessLinkRequestedV1) -> None:
 access_link = consumer(
     app, name=INTAKE_ACCESS_LINK_TASK, contract=AccessLinkRequestedV1, database=get_db
 )(send_access_link)
+
+
+# The workflow's catalogue, entry by entry as the office edits it (a newer revision wins), and
+# the service of a complaint as the Kasi corrected it (a newer correction wins).
+service_entry = consumer(
+    app, name=INTAKE_SERVICE_ENTRY_TASK, contract=ServiceEntryV1, database=get_db
+)(apply_entry)
+
+case_service = consumer(
+    app, name=INTAKE_CASE_SERVICE_TASK, contract=CaseServiceChangedV1, database=get_db
+)(apply_case_service)

@@ -177,6 +177,8 @@ class TakenComplaint(Base):
     # As on the case (``Case.identity``): the receipt says it to the complainant.
     identity: Mapped[str] = mapped_column(String(16), default="shown", server_default="shown")
     subject: Mapped[str] = mapped_column(String(200))
+    # The licensing service named (``licensing_services.code``), for the receipt; null: none.
+    service_code: Mapped[str | None] = mapped_column(String(20))
     received_via: Mapped[str] = mapped_column(String(16))
     taken_by: Mapped[str] = mapped_column(String(64))
     taken_at: Mapped[datetime] = mapped_column(UTCDateTime)

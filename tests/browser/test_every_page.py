@@ -60,6 +60,20 @@ def choose_anonymous(page: Page, ids: dict[str, str]) -> None:
     expect(page.locator("#channels-app")).to_be_checked()
 
 
+def file_naming_a_service(page: Page, ids: dict[str, str]) -> None:
+    """The form with a licensing service chosen from the select (its groups as optgroups)."""
+    groups = page.locator("#service_code optgroup").evaluate_all("gs => gs.map(g => g.label)")
+    assert groups == ["Perizinan berusaha", "Perizinan non berusaha"]
+    page.select_option("#service_code", "PBG")
+    fill_the_form(page, ids)
+
+
+def open_a_service_to_edit(page: Page, ids: dict[str, str]) -> None:
+    """The Koordinator opens a service's edit form (nothing is saved)."""
+    page.locator("#layanan-PBG summary").click()
+    expect(page.locator("#PBG-name")).to_be_visible()
+
+
 def file_anonymously(page: Page, ids: dict[str, str]) -> None:
     choose_anonymous(page, ids)
     page.fill("[name=subject]", "Pungutan di loket perizinan")
@@ -194,6 +208,7 @@ PAGES = (
     Shown("tanda-terima", CITIZEN, "/", "#kode-pelacakan", then=fill_the_form),
     Shown("formulir-pengaduan-anonim", CITIZEN, "/", "#identity-anonymous", then=choose_anonymous),
     Shown("tanda-terima-anonim", CITIZEN, "/", "#jalan-kembali", then=file_anonymously),
+    Shown("tanda-terima-layanan", CITIZEN, "/", "#layanan", then=file_naming_a_service),
     Shown("lacak-formulir", CITIZEN, "/lacak", "[name=kode]"),
     Shown("lacak-pengaduan", CITIZEN, "/lacak/{answered}", "#jawaban"),
     # After the answer: the rating given, a reopening (on the timeline), the close.
@@ -272,6 +287,24 @@ PAGES = (
     Shown("notifikasi-gagal-kasi", KASI, "/console/notifikasi", "#notifikasi-gagal"),
     Shown("antrean", TIM, "/console/antrean", "#antrean"),
     Shown("catat-pengaduan", ADMIN, "/console/catat", "#form-catat"),
+    # The licensing services catalogue: the editors' forms, an entry opened; read-only for others.
+    Shown("katalog-layanan", KOORDINATOR, "/console/layanan", "#form-layanan-baru"),
+    Shown(
+        "katalog-layanan-ubah",
+        ADMIN,
+        "/console/layanan",
+        "#layanan-PBG form",
+        then=open_a_service_to_edit,
+        shoot="#layanan-PBG",
+    ),
+    Shown("katalog-layanan-tim-koordinasi", TIM, "/console/layanan", "#katalog"),
+    Shown(
+        "kasus-kasi-koreksi-layanan",
+        KASI,
+        "/console/kasus/{kasi}",
+        "#form-layanan",
+        shoot="#koreksi-layanan",
+    ),
     Shown(
         "tanda-terima-petugas",
         ADMIN,

@@ -21,6 +21,7 @@ from services.intake.api import (
     feedback,
     open311,
     personal_data,
+    services,
 )
 from services.intake.api.body_limit import BodyLimit
 from services.intake.database import get_db
@@ -55,8 +56,9 @@ def description() -> str:
 Layanan pengaduan online **DPMPTSP Kota Madiun** untuk masyarakat dan pelaku usaha tentang
 pelayanan perizinan berusaha dan non berusaha.
 
-1. Ajukan laporan pengaduan dengan `POST /api/v1/complaints`. Anda menerima **kode pelacakan**
-   dan **token akses**. Token akses hanya ditampilkan sekali: simpan baik-baik.
+1. Ajukan laporan pengaduan dengan `POST /api/v1/complaints`, dengan `service_code` layanan
+   yang diadukan dari katalog `GET /api/v1/services` (tidak wajib). Anda menerima
+   **kode pelacakan** dan **token akses**. Token akses hanya ditampilkan sekali: simpan baik-baik.
 2. Lampirkan foto atau PDF (bila ada) dengan `POST .../attachments`, satu berkas setiap kali.
 3. Ikuti perkembangannya dengan `GET /api/v1/complaints/{{kode_pelacakan}}` dan header
    `X-Access-Token`. Jawaban pengaduan tampil di sana setelah dikirim kepada Anda.
@@ -117,6 +119,7 @@ def create_app() -> FastAPI:
 
     app.include_router(readiness_router(get_db))
     app.include_router(complaints.router)
+    app.include_router(services.router)
     app.include_router(access_link.router)
     app.include_router(attachments.router)
     app.include_router(feedback.router)

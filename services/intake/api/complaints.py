@@ -14,6 +14,7 @@ from services.intake.api.dependencies import (
     SessionDep,
 )
 from services.intake.api.staff_filing import FilerDep, taken_by
+from services.intake.catalogue.copy import service_name
 from services.intake.feedback import ratings, surveys
 from services.intake.feedback.schemas import RatingOut, SurveyOut
 from services.intake.filing import attachments, complaints, idempotency
@@ -77,6 +78,7 @@ def track_complaint(
     complaint = complaints.find_for_citizen(session, tracking_code, x_access_token)
     response.headers.update(NO_STORE)
     answer = ComplaintOut.of(complaint, complaints.timeline(session, complaint))
+    answer.service_name = service_name(session, complaint.service_code)
     # Said so the citizen can check the address or number they gave (docs/PORTAL.md).
     answer.undelivered_notices = [n.out for n in notices.undelivered(session, complaint)]
     answer.attachments = [

@@ -24,6 +24,7 @@ from sqlalchemy import delete
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from services.intake.catalogue import copy as catalogue
 from services.intake.filing import complaints
 from services.intake.filing.complaints import TakenBy
 from services.intake.filing.schemas import FiledOut
@@ -106,6 +107,9 @@ def file_once(
     claimed = claim(session, key, body) if key is not None else None
     if isinstance(claimed, FiledOut):
         return claimed  # a retry: the first answer again, and no second complaint
+    # The catalogue's copy names the service, and has not withdrawn it: 422 otherwise, and the
+    # request's rollback takes the key's claim back with it.
+    catalogue.ensure_may_name(session, body.service_code)
     complaint, token = complaints.file_complaint(session, body, taken, via)
     if then is not None:
         then(complaint)

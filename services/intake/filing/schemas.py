@@ -118,6 +118,12 @@ class ComplaintOut(BaseModel):
     licence_reference: str | None = Field(
         default=None, description="Nomor izin atau permohonan yang Anda sebutkan, bila ada"
     )
+    service_code: str | None = Field(
+        default=None, description="Kode layanan perizinan yang diadukan (katalog layanan)"
+    )
+    service_name: str | None = Field(
+        default=None, description="Nama layanan itu; kosong bila tidak menyebut layanan"
+    )
     undelivered_notices: list[UndeliveredNoticeOut] = Field(
         default=[], description="Pemberitahuan yang tidak sampai melalui saluran mana pun"
     )
@@ -161,6 +167,7 @@ class ComplaintOut(BaseModel):
             answer=complaint.answer,
             answered_at=complaint.answered_at,
             licence_reference=complaint.licence_reference,
+            service_code=complaint.service_code,
             reply_due_at=complaint.reply_due_at if awaits_reply(complaint.status) else None,
             reopen_until=complaint.reopen_until,
         )

@@ -11,10 +11,12 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
+from sqlalchemy.orm import Session
 
 from services.intake.api import client_limits
 from services.intake.api.client_limits import Kind, RateLimited
 from services.intake.api.dependencies import NO_STORE, SessionDep
+from services.intake.catalogue import copy as catalogue
 from services.intake.filing import attachments, complaints, idempotency
 from services.intake.filing.schemas import status_label
 from services.intake.models import Complaint
@@ -27,8 +29,13 @@ from services.intake.portal.forms import (
 )
 from services.intake.portal.uploads import ACCEPT, attachment_hint, choose_again, judge_files
 from shared.messaging.contracts import Channel, FiledVia, Identity
-from shared.messaging.contracts.filing import CHANNEL_FORM_CHOICES, IDENTITY_FORM_CHOICES
+from shared.messaging.contracts.filing import (
+    CHANNEL_FORM_CHOICES,
+    COMPLAINT_LABELS,
+    IDENTITY_FORM_CHOICES,
+)
 from shared.web.pages import csrf_token, page_templates
+from shared.web.service_choices import grouped_choices
 from shared.wording import privacy
 from shared.wording.file_sizes import size_words
 from shared.wording.time_words import time_words
@@ -62,7 +69,11 @@ def render(
 
 
 def _form_page(
-    request: Request, values: dict[str, Any], errors: dict[str, str], status_code: int = 200
+    request: Request,
+    session: Session,
+    values: dict[str, Any],
+    errors: dict[str, str],
+    status_code: int = 200,
 ) -> HTMLResponse:
     return render(
         request,
@@ -75,20 +86,21 @@ def _form_page(
             "identity_choices": IDENTITY_FORM_CHOICES,
             "privacy_notice": privacy.notice(),
             "consent_choices": ((privacy.CONSENT_VALUE, privacy.CONSENT_LABEL),),
+            "service_groups": grouped_choices(catalogue.active_entries(session)),
         },
         status_code=status_code,
     )
 
 
 @router.get("/", response_class=HTMLResponse)
-def complaint_form(request: Request) -> HTMLResponse:
+def complaint_form(request: Request, session: SessionDep) -> HTMLResponse:
     # The portal is itself the app channel's inbox: offered ticked. A new key for each form.
     fresh = {
         "identity": Identity.SHOWN.value,
         "channels": [Channel.APP.value],
         FILING_KEY_FIELD: _new_key(),
     }
-    return _form_page(request, fresh, {})
+    return _form_page(request, session, fresh, {})
 
 
 def _new_key() -> str:
@@ -113,10 +125,16 @@ def file_from_form(request: Request, form: FormDep, session: SessionDep) -> HTML
         return limited
     judged = judge_complaint(form)
     files, file_errors = judge_files(form)
+    unnamed = catalogue.refusal(session, judged.model.service_code) if judged.model else None
+    if unnamed is not None:
+        file_errors = {
+            **file_errors,
+            "service_code": f"{COMPLAINT_LABELS['service_code']}: {unnamed}",
+        }
     if judged.model is None or file_errors:
         values = {**complaint_values(form), FILING_KEY_FIELD: _filing_key(form) or _new_key()}
         errors = choose_again(form, {**judged.errors, **file_errors})
-        return _form_page(request, values, errors, status_code=422)
+        return _form_page(request, session, values, errors, status_code=422)
 
     def attach_files(complaint: Complaint) -> None:
         attachments.attach_all(session, complaint, files)
@@ -146,6 +164,7 @@ def file_from_form(request: Request, form: FormDep, session: SessionDep) -> HTML
             "access_token": filed.access_token,
             "access_warning": filed.access_warning,
             "status_label": status_label(complaints.status_now(session, filed.tracking_code)),
+            "service_name": catalogue.service_name(session, judged.model.service_code),
         },
     )
 

@@ -34,6 +34,7 @@ from services.intake.app_channel.event_stream import (
     complaint_events,
     parse_last_event_id,
 )
+from services.intake.catalogue import copy as catalogue
 from services.intake.filing import attachments, complaints
 from services.intake.filing.schemas import status_label
 from services.intake.models import Complaint
@@ -152,6 +153,7 @@ def complaint_view(
             "reply_reader": reply_reader_label(),
             "timeline": timeline_lines(timeline, complaint, NOTE_LEADS),
             "channels": _sentence_case(channel_words(complaint.channels)),
+            "service_name": catalogue.service_name(session, complaint.service_code),
             "app_channel": Channel.APP.value in complaint.channels,
             "notices": inbox.messages_after(session, complaint.id),
             "attachments": attachments.attachments_of(session, complaint),

@@ -17,6 +17,7 @@ from services.workflow.api import (
     monthly_report,
     paths,
     reports,
+    services,
     steps,
     worklist,
 )
@@ -64,6 +65,7 @@ def create_app() -> FastAPI:
         deliveries,
         reports,
         monthly_report,
+        services,
     ):
         app.include_router(module.router)
     app.include_router(metrics_router(registry_for(get_db)))

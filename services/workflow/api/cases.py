@@ -24,6 +24,7 @@ from services.workflow.cases import claims, identity, identity_reads, notes, sea
 from services.workflow.cases.disposition import staff_by_username
 from services.workflow.cases.history import actor_names, events_of
 from services.workflow.cases.identity_reads import ReadVia
+from services.workflow.catalogue.entries import service_name
 from services.workflow.dependencies import SessionDep
 from services.workflow.models import Case, CaseEvent, StaffUser
 from services.workflow.sla import clock, step_clock
@@ -155,6 +156,7 @@ def _summary(case: Case, now: datetime, user: StaffUser) -> CaseSummary:
         subject=identity.scrubber(case, user)(case.subject),
         identity=reporter.identity.value,
         reporter_name=reporter.name,
+        service_code=case.service_code,
         current_step=case.current_step,
         current_role=step.role.value if step else None,
         current_role_label=ROLE_LABELS[step.role] if step else None,
@@ -185,6 +187,8 @@ def _case_out(session: Session, case: Case, user: StaffUser) -> CaseOut:
         reporter_email=reporter.email,
         reporter_phone=reporter.phone,
         licence_reference=case.licence_reference,
+        service_code=case.service_code,
+        service_name=service_name(session, case.service_code),
         channels=case.channels,
         received_via=case.received_via,
         taken_by=case.taken_by,

@@ -84,6 +84,12 @@ class CaseOut(BaseModel):
     licence_reference: str | None = Field(
         default=None, description="Nomor izin atau permohonan (NIB / nomor permohonan) dari pengadu"
     )
+    service_code: str | None = Field(
+        default=None,
+        description="Kode layanan perizinan yang diadukan (katalog `GET /api/v1/services`); "
+        "kosong bila tidak disebut",
+    )
+    service_name: str | None = Field(default=None, description="Nama layanan itu")
     channels: list[str]
     received_via: str | None = Field(
         default=None,
@@ -159,6 +165,7 @@ class CaseSummary(BaseModel):
         default="",
         description='Nama pengadu, atau "Identitas dirahasiakan" / "Anonim" (lihat CaseOut)',
     )
+    service_code: str | None = Field(default=None, description="Kode layanan yang diadukan")
     current_step: int | None
     current_role: str | None
     current_role_label: str | None

@@ -33,6 +33,10 @@ def worklist(
             "daftar kerja peran Anda",
         ),
     ] = None,
+    service_code: Annotated[
+        str | None,
+        Query(max_length=20, description="Hanya laporan tentang layanan ini (kode katalog)"),
+    ] = None,
 ) -> list[WorkItem] | list[WaitingItem]:
     """Laporan pengaduan yang menunggu di langkah-langkah peran Anda: yang didisposisikan
     kepada Anda (``assigned_to_me``) paling atas, lalu yang lain; di masing-masing, yang
@@ -40,10 +44,13 @@ def worklist(
     menurut waktu tiba, yang terlama lebih dulu; masing-masing dengan sisa waktu terhadap waktu
     baku langkahnya dalam menit kerja, dan siapa yang sedang memegangnya. Dengan
     `filter=waiting_for_complainant`: laporan yang menunggu tanggapan pengadu, dengan batas
-    waktu tanggapannya."""
+    waktu tanggapannya. Dengan `service_code`: hanya laporan tentang layanan itu."""
     if view == WAITING_FOR_COMPLAINANT:
         return waiting_items(session, user)
     items = work_items(session, Role(user.role), clock.now(), user.username)
+    if service_code:
+        wanted = service_code.strip().upper()
+        items = [item for item in items if item.service_code == wanted]
     # The items name the complainants: each shown one is a read of their identity.
     cases = [session.get(Case, item.case_id) for item in items]
     identity_reads.record_reads(session, cases, user, ReadVia.API_WORKLIST)

@@ -20,6 +20,7 @@ from services.workflow.cases import identity, lookup
 from services.workflow.errors import CaseNotFound, InvalidFilter
 from services.workflow.models import Case
 from services.workflow.sla import clock
+from shared.licensing_services import SERVICE_CODE_PATTERN
 from shared.runtime.log_context import annotate
 from shared.sop import STAFF_STATUS_LABELS, STEPS, Role
 from shared.wording.time_words import WIB
@@ -108,6 +109,15 @@ def _search_text(value: str | None) -> str | None:
     return value.strip()
 
 
+def _service_code(value: str | None) -> str | None:
+    if value is None or not value.strip():
+        return None
+    value = value.strip().upper()
+    if not SERVICE_CODE_PATTERN.fullmatch(value):
+        raise ValueError("kode layanan tidak dikenal: pilih salah satu dari katalog layanan")
+    return value
+
+
 _MOMENT_SCHEMA = WithJsonSchema(
     {"anyOf": [{"type": "string", "format": "date"}, {"type": "string", "format": "date-time"}]}
 )
@@ -159,6 +169,11 @@ class CaseFilter(BaseModel):
         "Nama, nomor telepon dan email pengadu laporan rahasia hanya ditemukan oleh Admin "
         "Pengaduan",
     )
+    service_code: Annotated[
+        str | None,
+        AfterValidator(_service_code),
+        WithJsonSchema({"type": "string", "maxLength": 20}),
+    ] = Field(None, description="Kode layanan perizinan yang diadukan (katalog layanan)")
     limit: Annotated[int, _in_range(1, MAX_LIMIT), _bounded(1, MAX_LIMIT, 20)] = Field(
         20, description="Jumlah laporan per halaman"
     )
@@ -216,6 +231,8 @@ def _conditions(
         late = and_(Case.step_arrived_at.is_not(None), Case.due_at <= now)
         on_time = or_(Case.step_arrived_at.is_(None), Case.due_at.is_(None), Case.due_at > now)
         conditions.append(late if f.overdue else on_time)
+    if f.service_code is not None:
+        conditions.append(Case.service_code == f.service_code)
     if f.q is not None:
         conditions.append(lookup.query_matches(f.q, reader))
     return conditions

@@ -117,6 +117,7 @@ def take_complaint(
             received_via=received_via,
             taken_by=user.username,
             consent=data.consent,
+            service_code=data.service_code,
         ),
     )
     session.flush()
@@ -142,6 +143,7 @@ def _record(
         reporter_name=data.reporter.name if data.reporter else None,
         identity=data.identity.value,
         subject=data.subject,
+        service_code=data.service_code,
     )
 
 

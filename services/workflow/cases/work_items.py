@@ -28,6 +28,7 @@ class WorkItem(BaseModel):
         description='Nama pengadu, atau "Identitas dirahasiakan" (laporan rahasia, bagi peran '
         'selain Admin Pengaduan) atau "Anonim"',
     )
+    service_code: str | None = Field(default=None, description="Kode layanan yang diadukan")
     arrived_at: datetime
     due_at: datetime
     overdue: bool = Field(description="Melewati batas waktu (due_at) langkahnya")
@@ -70,6 +71,7 @@ def work_items(
                 subject=identity.scrubber(case, role)(case.subject),
                 identity=reporter.identity.value,
                 reporter_name=reporter.name,
+                service_code=case.service_code,
                 arrived_at=case.step_arrived_at,
                 due_at=case.due_at,
                 overdue=step_clock.is_overdue(case, now),

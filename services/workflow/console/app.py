@@ -20,6 +20,7 @@ from services.workflow.cases.work_items import work_items
 from services.workflow.console import attachments as console_attachments
 from services.workflow.console import backlog as console_backlog
 from services.workflow.console import cases as console_cases
+from services.workflow.console import catalogue as console_catalogue
 from services.workflow.console import monthly_report as console_monthly_report
 from services.workflow.console import notifications as console_notifications
 from services.workflow.console import reports as console_reports
@@ -166,6 +167,7 @@ def install(app: FastAPI) -> None:
         console_notifications,
         console_backlog,
         console_taking,
+        console_catalogue,
     ):
         app.include_router(module.router)
 

@@ -17,6 +17,8 @@ from services.workflow.cases import claims, identity, identity_reads, notes, pat
 from services.workflow.cases.disposition import assignee_labels
 from services.workflow.cases.history import actor_names, events_of
 from services.workflow.cases.identity_reads import ReadVia
+from services.workflow.cases.service_correction import correct_service, may_correct
+from services.workflow.catalogue.entries import active_entries, service_name
 from services.workflow.console import answers as console_answers
 from services.workflow.console import attachments as console_attachments
 from services.workflow.console.actions import COMPLETE, NOTE, actions_for, case_url, note_action
@@ -28,6 +30,7 @@ from services.workflow.models import Case, StaffUser
 from services.workflow.sla import clock, step_clock
 from shared.sop import PATHS_BY_STEP, STEP_BY_NUMBER, InputField, InputKind
 from shared.web.api_errors import InvalidInput
+from shared.web.service_choices import grouped_choices
 from shared.wording.received_via import received_via_label
 
 router = APIRouter(prefix="/console/kasus", include_in_schema=False)
@@ -100,6 +103,8 @@ def _case_page(
         ),
         "channels": [CHANNEL_LABELS.get(c, c) for c in case.channels],
         "licence_reference": case.licence_reference,
+        "service_name": service_name(session, case.service_code),
+        "service_groups": (grouped_choices(active_entries(session)) if may_correct(user) else None),
         "received_via": received_via_label(case.received_via),
         "duplicate_of": search.tracking_code_of(session, case.duplicate_of),
         "duplicates": search.duplicates_of(session, case.id),
@@ -218,3 +223,20 @@ def add_note(
     except InvalidInput as exc:
         return _refused_input(request, session, case_id, user, NOTE, form, exc)
     return redirect(f"{case_url(case_id)}?pesan=catatan#riwayat")
+
+
+SERVICE = "layanan"  # the correction form, as a refused action names it
+
+
+@router.post("/{case_id}/layanan")
+def correct(
+    case_id: CaseId, request: Request, user: ConsoleUser, session: SessionDep, form: FormFields
+) -> Response:
+    """The Kasi's correction of the service the case is about (empty: none named)."""
+    chosen = (form.get("service_code") or [""])[0].strip() or None
+    try:
+        with session.begin_nested():
+            correct_service(session, case_id=case_id, user=user, service_code=chosen)
+    except InvalidInput as exc:
+        return _refused_input(request, session, case_id, user, SERVICE, form, exc)
+    return redirect(f"{case_url(case_id)}?pesan=layanan-dikoreksi#layanan")

@@ -147,6 +147,10 @@ DESCRIPTIONS: dict[str, Callable[[CaseEvent, dict[str, Any]], str]] = {
     "surveyed": lambda _e, o: (
         f"Pengadu mengisi Survei Kepuasan Masyarakat untuk jawaban ke-{o.get('round')}"
     ),
+    "service_corrected": lambda _e, o: (
+        f"Mengoreksi layanan perizinan: {o.get('from') or 'tidak disebut'} menjadi "
+        f"{o.get('to') or 'tidak disebut'}"
+    ),
 }
 
 

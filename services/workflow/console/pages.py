@@ -32,6 +32,7 @@ NAV = (
     ("/console/laporan", "Laporan Mutu Baku"),
     ("/console/notifikasi", "Notifikasi gagal"),
     ("/console/antrean", "Antrean"),
+    ("/console/layanan", "Katalog layanan"),
 )
 # Only for the role that speaks with complainants (``sop.complainant_desk``).
 DESK_NAV = (("/console/catat", "Catat pengaduan"),)
@@ -68,6 +69,8 @@ def confirmations() -> dict[str, str]:
         "dilepas": "Laporan pengaduan dilepas dan kembali ke daftar kerja bersama.",
         "catatan": "Catatan internal tersimpan. Catatan ini hanya untuk petugas.",
         "kirim-ulang": "Pemberitahuan akan dikirim ulang.",
+        "layanan-dikoreksi": "Layanan perizinan laporan ini dikoreksi; pengadu melihatnya di "
+        "halaman lacak.",
         "keluar": "Anda sudah keluar.",
     }
 

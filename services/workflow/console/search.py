@@ -11,11 +11,13 @@ from fastapi.responses import Response
 from pydantic import ValidationError
 
 from services.workflow.cases import identity, search
+from services.workflow.catalogue.entries import all_entries
 from services.workflow.console.pages import TEMPLATES, page
 from services.workflow.console.session import ConsoleUser
 from services.workflow.dependencies import SessionDep
 from services.workflow.errors import InvalidFilter
 from services.workflow.sla import clock, step_clock
+from shared.web.service_choices import grouped_choices
 
 router = APIRouter(prefix="/console", include_in_schema=False)
 
@@ -26,6 +28,7 @@ FIELDS = {
     "filed_from": "Diajukan sejak",
     "filed_to": "Diajukan sampai",
     "overdue": "Waktu",
+    "service_code": "Layanan",
 }
 PAGE_SIZE = 20
 TEMPLATES.env.globals["query_max_length"] = search.MAX_QUERY_LENGTH  # the box's maxlength
@@ -56,6 +59,8 @@ def find(request: Request, user: ConsoleUser, session: SessionDep) -> Response:
     context: dict[str, Any] = {
         "form": form,
         "status_choices": STATUS_CHOICES,
+        # Withdrawn services too: the cases that named them are still found by them.
+        "service_groups": grouped_choices(all_entries(session)),
         "searched": any(form.values()),
         "problems": [],
         "results": [],

@@ -16,6 +16,12 @@ from sqlalchemy.orm import Session
 from services.workflow.cases import identity, identity_reads
 from services.workflow.cases.identity_reads import ReadVia
 from services.workflow.cases.taking import Taken, ensure_may_take, take_complaint, taken
+from services.workflow.catalogue.entries import (
+    UnknownService,
+    active_entries,
+    ensure_active,
+    service_name,
+)
 from services.workflow.console.pages import page
 from services.workflow.console.session import ConsoleUser
 from services.workflow.dependencies import SessionDep
@@ -35,6 +41,7 @@ from shared.runtime.settings import get_settings
 from shared.sop import ROLE_LABELS, complainant_desk
 from shared.web.form_limits import text_limits
 from shared.web.forms import FormFields, form_fields, judge
+from shared.web.service_choices import grouped_choices
 from shared.wording import privacy
 from shared.wording.received_via import RECEIVED_VIA_LABELS
 
@@ -48,10 +55,10 @@ LIMITS = {**text_limits(ReporterIn), **text_limits(ComplaintIn)}
 
 
 @router.get("")
-def taking_form(request: Request, user: ConsoleUser) -> Response:
+def taking_form(request: Request, user: ConsoleUser, session: SessionDep) -> Response:
     ensure_may_take(user)
     fresh = {"taking_id": str(uuid.uuid4()), "identity": Identity.SHOWN.value, "channels": []}
-    return _form(request, fresh, {})
+    return _form(request, session, fresh, {})
 
 
 @router.post("")
@@ -67,12 +74,17 @@ def take(request: Request, user: ConsoleUser, session: SessionDep, form: Form) -
     data = {**complaint_data(form.get, form.getlist), "consent": consent}
     judged = judge(ComplaintIn, data, LABELS, complaint_field, form)
     errors = dict(judged.errors)
+    if judged.model is not None and judged.model.service_code is not None:
+        try:
+            ensure_active(session, judged.model.service_code)
+        except UnknownService as exc:
+            errors["service_code"] = f"{LABELS['service_code']}: {exc.message}"
     way = form.get("received_via")
     if way not in RECEIVED_VIA_LABELS:
         errors["received_via"] = CHOOSE_WAY
     if judged.model is None or errors:
         ordered = {name: errors[name] for name in LABELS if name in errors}
-        return _form(request, values, ordered, status_code=422)
+        return _form(request, session, values, ordered, status_code=422)
     done = take_complaint(
         session,
         taking_id=uuid.UUID(values["taking_id"]),
@@ -109,6 +121,7 @@ def _taking_id(typed: str) -> str:
 
 def _form(
     request: Request,
+    session: Session,
     values: dict[str, Any],
     errors: dict[str, str],
     *,
@@ -126,6 +139,7 @@ def _form(
             "ways": RECEIVED_VIA_LABELS,
             "privacy_notice": privacy.notice(),
             "consent_choices": ((privacy.CONSENT_VALUE, privacy.DESK_CONSENT_LABEL),),
+            "service_groups": grouped_choices(active_entries(session)),
         },
         status_code=status_code,
     )
@@ -144,6 +158,7 @@ def _receipt(request: Request, session: Session, done: Taken) -> Response:
             "anonymous_name": identity.ANONYMOUS_NAME,
             "identity_label": identity.receipt_label(record.identity),
             "way": RECEIVED_VIA_LABELS.get(record.received_via, record.received_via),
+            "service_name": service_name(session, record.service_code),
             "taker": (taker.full_name or taker.username) if taker else record.taken_by,
             "desk": ROLE_LABELS[complainant_desk()],
             "tracking_page": f"{web.public_intake_url.rstrip('/')}/lacak",

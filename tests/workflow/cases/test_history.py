@@ -89,11 +89,21 @@ def _routes() -> list[tuple[str, set[str]]]:
     return [(c.path or "", set(c.methods or ())) for c in iter_route_contexts(create_app().routes)]
 
 
+# The only routes that change something in place, and why the record is safe from them.
+IN_PLACE = {
+    # A licensing services catalogue entry: not part of any case's record.
+    ("/api/v1/services/{code}", "PATCH"),
+    # The Kasi's correction of a case's service: the record gains an event, none changes.
+    ("/api/v1/cases/{case_id}/service", "PUT"),
+}
+
+
 def test_no_route_updates_or_deletes_anything() -> None:
     routes = _routes()
     assert ("/api/v1/cases/{case_id}/history", {"GET"}) in routes
     for path, methods in routes:
-        assert not methods & {"PUT", "PATCH", "DELETE"}, (path, methods)
+        rewriting = {m for m in methods & {"PUT", "PATCH", "DELETE"} if (path, m) not in IN_PLACE}
+        assert not rewriting, (path, methods)
         if "POST" in methods:
             assert not re.search(r"histor|event", path), path
 
