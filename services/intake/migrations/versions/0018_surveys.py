@@ -3,8 +3,8 @@
 The complainant's answers to the SKM survey (Permenpan RB 14/2017's nine elements, 1-4 each)
 for an answer they rated: once per answer, the answer named by its ``answered_at``.
 
-Revision ID: 0017
-Revises: 0016
+Revision ID: 0018
+Revises: 0017
 Create Date: 2026-12-07 10:40:00.000000
 
 """
@@ -17,8 +17,8 @@ import shared.database.engine  # noqa: F401 - column types render through it
 
 
 # revision identifiers, used by Alembic.
-revision: str = '0017'
-down_revision: Union[str, Sequence[str], None] = '0016'
+revision: str = '0018'
+down_revision: Union[str, Sequence[str], None] = '0017'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 

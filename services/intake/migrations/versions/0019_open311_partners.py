@@ -4,8 +4,8 @@ The partner systems that file complaints through Open311 GeoReport v2, each with
 only as its SHA-256, and on each complaint the partner that filed it (only that partner reads it
 back through Open311).
 
-Revision ID: 0018
-Revises: 0017
+Revision ID: 0019
+Revises: 0018
 Create Date: 2026-12-07 10:40:00.000000
 
 """
@@ -18,8 +18,8 @@ import shared.database.engine  # noqa: F401 - column types render through it
 
 
 # revision identifiers, used by Alembic.
-revision: str = '0018'
-down_revision: Union[str, Sequence[str], None] = '0017'
+revision: str = '0019'
+down_revision: Union[str, Sequence[str], None] = '0018'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
