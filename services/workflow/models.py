@@ -93,6 +93,9 @@ class Case(Base):
     answer: Mapped[str | None] = mapped_column(Text)
     filed_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When the complainant's personal data was erased (UU 27/2022; ``privacy.erasure``): the
+    # retention time after closing passed, or they asked. Null: not erased.
+    erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Who holds the case at its current step (a claim); others of the role see it.
     held_by: Mapped[str | None] = mapped_column(String(64))
     held_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

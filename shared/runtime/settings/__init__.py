@@ -46,6 +46,7 @@ from shared.runtime.settings.groups import (
     WebSettings,
 )
 from shared.runtime.settings.limits import LimitSettings  # the citizens' limits
+from shared.runtime.settings.privacy import PrivacySettings
 from shared.runtime.settings.sources import VariablesSource
 
 
@@ -91,6 +92,7 @@ class Settings(BaseSettings):
     office: OfficeSettings = Field(default_factory=OfficeSettings)
     sla: SlaSettings = Field(default_factory=SlaSettings)
     attachments: AttachmentSettings = Field(default_factory=AttachmentSettings)
+    privacy: PrivacySettings = Field(default_factory=PrivacySettings)
     logs: LogSettings = Field(default_factory=LogSettings)
     metrics: MetricsSettings = Field(default_factory=MetricsSettings)
     faults: FaultSettings = Field(default_factory=FaultSettings)
