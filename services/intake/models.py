@@ -56,6 +56,10 @@ class Complaint(Base):
     # Until when the complainant may ask for the answer shown to be reopened (*dibuka kembali*):
     # the workflow reckons it in office days, the notifier passes it on with the answer.
     reopen_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Personal data (UU 27/2022): when the complainant asked for early erasure (sent to the
+    # workflow, which decides), and when it was erased here (``privacy.erasure``).
+    erasure_requested_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class CatalogueEntry(Base):

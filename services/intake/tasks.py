@@ -1,7 +1,8 @@
 """Intake's consumers: the complaints the Admin Pengaduan took in the console, the workflow's
 status changes, the notifier's "answer sent" and "notice reached no channel", the app
-channel's inbox messages, the Web Push of each to each subscribed browser, and the one-time
-access links asked for through the API or the portal.
+channel's inbox messages, the Web Push of each to each subscribed browser, the one-time
+access links asked for through the API or the portal, and the workflow's erasure of a case's
+personal data.
 
 ``shared.messaging.consumer`` gives each one transaction and drops a message it already applied; the
 logic lives in ``complaints``, ``inbox`` and ``push_delivery`` as plain functions.
@@ -20,14 +21,17 @@ from services.intake.app_channel.push_delivery import (
 )
 from services.intake.database import get_db
 from services.intake.filing.complaints import apply_answer, apply_status_change, file_taken
+from services.intake.privacy.erasure import erase_complaint
 from services.intake.tracking.access_links import issue
 from services.intake.tracking.notices import record_delivered, record_undeliverable
+from shared.attachments import StoreUnavailable, open_store
 from shared.messaging.celery_app import get_celery
 from shared.messaging.consumer import TaskOptions, consumer
 from shared.messaging.contracts import (
     INTAKE_ACCESS_LINK_TASK,
     INTAKE_ANSWERED_TASK,
     INTAKE_DELIVERED_TASK,
+    INTAKE_ERASE_TASK,
     INTAKE_INBOX_TASK,
     INTAKE_PUSH_TASK,
     INTAKE_STATUS_TASK,
@@ -36,6 +40,7 @@ from shared.messaging.contracts import (
     AccessLinkRequestedV1,
     CaseStatusChangedV1,
     ComplaintAnsweredV1,
+    ComplaintErasedV1,
     ComplaintTakenV1,
     InboxMessageV1,
     NoticeDeliveredV1,
@@ -93,3 +98,18 @@ def send_access_link(session: Session, message: AccessLinkRequestedV1) -> None:
 access_link = consumer(
     app, name=INTAKE_ACCESS_LINK_TASK, contract=AccessLinkRequestedV1, database=get_db
 )(send_access_link)
+
+
+def erase(session: Session, message: ComplaintErasedV1) -> None:
+    erase_complaint(session, message, open_store())
+
+
+# The workflow erased a case's personal data (UU 27/2022): intake erases its own copy. A store
+# that cannot be reached is waited for (the files must go too).
+erased = consumer(
+    app,
+    name=INTAKE_ERASE_TASK,
+    contract=ComplaintErasedV1,
+    database=get_db,
+    retry_for=(StoreUnavailable,),
+)(erase)

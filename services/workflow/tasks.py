@@ -21,7 +21,7 @@ from services.workflow.sla import clock
 from services.workflow.sla.close_sweep import sweep_closes
 from services.workflow.sla.reply_sweep import sweep_replies
 from services.workflow.sla.sweep import sweep
-from shared.attachments import open_store
+from shared.attachments import StoreUnavailable, open_store
 from shared.messaging.celery_app import get_celery
 from shared.messaging.consumer import TaskOptions, consumer
 from shared.messaging.contracts import (
@@ -173,7 +173,7 @@ def sla_sweep() -> str:
     name=WORKFLOW_ERASURE_TASK,
     contract=ErasureRequestedV1,
     database=get_db,
-    retry_for=(StaleDataError, CaseNotYetRegistered),
+    retry_for=(StaleDataError, CaseNotYetRegistered, StoreUnavailable),
 )
 def erasure_requested(session: Session, message: ErasureRequestedV1) -> None:
     receive_erasure_request(session, message, open_store())

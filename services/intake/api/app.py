@@ -13,11 +13,24 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import IntegrityError
 
-from services.intake.api import access_link, app_channel, attachments, complaints, feedback
+from services.intake.api import (
+    access_link,
+    app_channel,
+    attachments,
+    complaints,
+    feedback,
+    privacy,
+)
 from services.intake.api.body_limit import BodyLimit
 from services.intake.database import get_db
 from services.intake.metrics import registry_for
-from services.intake.portal import feedback_pages, filing_pages, recovery_pages, tracking_pages
+from services.intake.portal import (
+    feedback_pages,
+    filing_pages,
+    privacy_pages,
+    recovery_pages,
+    tracking_pages,
+)
 from services.intake.portal.error_pages import error_page
 from services.intake.tracking.codes import CodeSpaceExhausted
 from shared.process.service_wiring import relay_lifespan
@@ -112,6 +125,7 @@ def create_app() -> FastAPI:
     app.include_router(access_link.router)
     app.include_router(attachments.router)
     app.include_router(feedback.router)
+    app.include_router(privacy.router)
     app.include_router(app_channel.router)
     app.include_router(metrics_router(registry_for(get_db)))
     # The citizens' portal: server-rendered pages over the same functions as the API's routes.
@@ -123,6 +137,7 @@ def create_app() -> FastAPI:
     app.include_router(recovery_pages.router)  # before /lacak/{kode}, which would take its paths
     app.include_router(tracking_pages.router)
     app.include_router(feedback_pages.router)
+    app.include_router(privacy_pages.router)
     app.include_router(favicon_router())
     app.include_router(manifest_router(f"Pengaduan {OFFICE}", "Pengaduan"))
     return app

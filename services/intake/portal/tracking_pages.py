@@ -161,6 +161,7 @@ def complaint_view(
             "reply_sent": False,
             "rated": False,
             "reopen_sent": False,
+            "erasure_sent": False,
             "problem": None,
             "problem_title": "Balasan tidak dapat dikirim",
             **after_answer_context(session, complaint),
@@ -178,6 +179,7 @@ def complaint_page(
     balasan: Annotated[str, Query(max_length=16)] = "",
     penilaian: Annotated[str, Query(max_length=16)] = "",
     dibuka: Annotated[str, Query(max_length=16)] = "",
+    hapus: Annotated[str, Query(max_length=16)] = "",
 ) -> Response:
     code = normalise_tracking_code(kode)
     if code != kode and CODE_PATTERN.fullmatch(code):
@@ -192,6 +194,7 @@ def complaint_page(
         reply_sent=balasan == REPLY_SENT,
         rated=penilaian == REPLY_SENT,
         reopen_sent=dibuka == REPLY_SENT,
+        erasure_sent=hapus == REPLY_SENT,
     )
 
 
