@@ -24,6 +24,7 @@ from shared.runtime.log_context import (
     end_task_scope,
     start_task_scope,
 )
+from shared.runtime.log_redaction import PersonalDataFilter
 from shared.runtime.settings import Settings, get_settings
 
 HANDLER_NAME = "pengaduan"
@@ -119,6 +120,7 @@ def configure_logging(service: str, settings: Settings | None = None) -> None:
     )
     handler.addFilter(ContextFilter())
     handler.addFilter(AccessFieldsFilter())
+    handler.addFilter(PersonalDataFilter())  # no email address or phone number in a line
     root.addHandler(handler)
     root.setLevel(settings.logs.level)
     for name in UVICORN_LOGGERS:
