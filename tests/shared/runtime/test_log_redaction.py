@@ -18,12 +18,16 @@ PHONES = ("+6281234567890", "0812-3456-7890", "+62 812 3456 7890")
 KEPT = "PGD-7KQ2-M9XD 3f1c2b9e-8d7a-4c55-9a0e-2b1d6f4e7a10 127.0.0.1:8025 2026-12-07T10:00:00"
 
 
+def refuse() -> None:
+    raise smtplib.SMTPRecipientsRefused({EMAIL: (550, b"5.1.1 unknown")})
+
+
 def lines(capsys: pytest.CaptureFixture[str]) -> str:
     logger = logging.getLogger("tests.redaction")
     logger.warning("answer on email for %s failed for good: 550 %s: no such mailbox", KEPT, EMAIL)
     logger.info("sms to %s, %s or %s refused", *PHONES)
     try:
-        raise smtplib.SMTPRecipientsRefused({EMAIL: (550, b"5.1.1 unknown")})
+        refuse()
     except smtplib.SMTPRecipientsRefused:
         logger.exception("delivery to %s failed", PHONES[0])
     return capsys.readouterr().err
