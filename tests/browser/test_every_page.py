@@ -32,7 +32,7 @@ CITIZEN = "warga"  # the portal, no account
 GUEST = "tamu"  # the console before signing in
 Who = Role | str
 
-# Lookups an hour from one address, so the "wait" page can be reached: the citizen's six
+# Lookups an hour from one address, so the "wait" page can be reached: the citizen's eight
 # openings, the two files attached and the one rating (each counts as a lookup) fit below it.
 TRACKING_LIMIT = 12
 MISSING_CASE = uuid.UUID(int=0)
@@ -92,6 +92,15 @@ def look_up_until_limited(page: Page, ids: dict[str, str]) -> None:
         if answer.value is not None and answer.value.status == 429:
             return
     raise AssertionError(f"no 429 after {TRACKING_LIMIT + 1} lookups")
+
+
+def ask_for_erasure(page: Page, ids: dict[str, str]) -> None:
+    """A closed complaint's page: "Hapus data pribadi saya", then the confirmation's button
+    (links and a form: no script needed)."""
+    page.click("#hapus-data")
+    expect(page.locator("#ya-hapus")).to_be_visible()
+    page.click("#ya-hapus")
+    expect(page).to_have_url(re.compile(rf"/lacak/{ids['erasing']}\?hapus=terkirim$"))
 
 
 def ask_for_a_link(page: Page, ids: dict[str, str]) -> None:
@@ -186,6 +195,15 @@ PAGES = (
     Shown("lacak-dinilai", CITIZEN, "/lacak/{rated}", "#penilaian-anda", shoot="#jawaban"),
     Shown("lacak-dibuka-kembali", CITIZEN, "/lacak/{reopened}", "#riwayat", shoot=REOPENED),
     Shown("lacak-ditutup", CITIZEN, "/lacak/{closed}", "#ditutup", shoot="#jawaban"),
+    Shown("hapus-data-konfirmasi", CITIZEN, "/lacak/{closed}/hapus-data", "#ya-hapus"),
+    Shown(
+        "lacak-penghapusan-diproses",
+        CITIZEN,
+        "/lacak/{erasing}",
+        "#penghapusan-diproses",
+        then=ask_for_erasure,
+    ),
+    Shown("lacak-data-dihapus", CITIZEN, "/lacak/{erased}", "#data-dihapus"),
     Shown("lacak-permintaan-informasi", CITIZEN, "/lacak/{asked}", "[name=message]"),
     Shown(
         "lacak-lampiran", CITIZEN, "/lacak/{attached}", "#lampiran-anda img", shoot="#lampiran-anda"
@@ -308,7 +326,8 @@ def people(chromium: Browser, system: LiveSystem, ids: dict[str, str]) -> Iterat
                 page.get_by_role("button", name="Masuk").click()
                 expect(page).to_have_url(re.compile(r"/console$"))
         citizen = pages[CITIZEN]
-        for name in ("answered", "asked", "attached", "rated", "reopened", "closed"):
+        opened = ("answered", "asked", "attached", "rated", "reopened", "closed", "erasing")
+        for name in (*opened, "erased"):
             citizen.goto("/lacak")
             citizen.fill("[name=kode]", ids[name])
             citizen.fill("[name=token]", ids[f"{name}_token"])
