@@ -120,7 +120,8 @@ class Case(Base):
 
 class CaseEvent(Base):
     """One line of the record. Append-only: the ORM refuses updates and deletes, and so do
-    database triggers (see the initial migration)."""
+    database triggers (the initial migration; migration 0021 lets exactly the erasure of
+    personal data through: the marker in place of texts, after the case's erasure event)."""
 
     __tablename__ = "case_events"
     __table_args__ = (

@@ -2,9 +2,9 @@
 contacts must not outlive their erasure in a log file. The services log ids and tracking codes,
 never a name, a contact or a complaint's text; but a mail server's or gateway's answer quoted in
 a line ("550 siti@example.id: mailbox unavailable"), or an exception's message, may carry an
-address. This filter, on the one handler every process logs through
-(``shared.runtime.log_setup``), replaces each with a placeholder, in the message and in the
-traceback, before the line is written."""
+address. The formatter of the one handler every process logs through
+(``shared.runtime.log_setup``) replaces each with a placeholder, in the message and in the
+traceback, as the line is written."""
 
 from __future__ import annotations
 
@@ -25,18 +25,13 @@ def redacted(text: str) -> str:
     return PHONE.sub(PHONE_PLACEHOLDER, EMAIL.sub(EMAIL_PLACEHOLDER, text))
 
 
-class PersonalDataFilter(logging.Filter):
-    """Rewrites the record's message (arguments merged in) and its traceback, redacted."""
+class RedactingFormatter(logging.Formatter):
+    """Formats as ``inner`` does, then redacts the whole line (message, fields, traceback).
+    The record itself is left as it was: other handlers (a test's log capture) see it whole."""
 
-    def filter(self, record: logging.LogRecord) -> bool:
-        if isinstance(record.msg, str) or record.args:
-            message = record.getMessage()
-            clean = redacted(message)
-            if clean != message:
-                record.msg, record.args = clean, None
-        if record.exc_info and not record.exc_text:
-            record.exc_text = logging.Formatter().formatException(record.exc_info)
-        if record.exc_text:
-            record.exc_text = redacted(record.exc_text)
-            record.exc_info = None  # the formatters then write the redacted text instead
-        return True
+    def __init__(self, inner: logging.Formatter) -> None:
+        super().__init__()
+        self.inner = inner
+
+    def format(self, record: logging.LogRecord) -> str:
+        return redacted(self.inner.format(record))
