@@ -144,6 +144,10 @@ DESCRIPTIONS: dict[str, Callable[[CaseEvent, dict[str, Any]], str]] = {
     "reopened": lambda e, _o: f"Laporan pengaduan dibuka kembali, kembali ke {_step_text(e.step)}",
     "reopen_refused": lambda _e, o: f"Permintaan dibuka kembali tidak diproses: {o.get('why')}",
     "closed": lambda _e, _o: "Ditutup: masa dibuka kembali berakhir tanpa permintaan",
+    "personal_data_erased": lambda _e, o: (
+        "Data pribadi pengadu dihapus: "
+        + ("atas permintaan pengadu" if o.get("reason") == "request" else "masa simpan berakhir")
+    ),
 }
 
 

@@ -36,6 +36,7 @@ from tests.support.clock import TestClock
 from tests.support.outbox import queued_payloads
 from tests.support.text_search import places_holding
 from tests.workflow.conftest import filed_message
+from tests.workflow.console_client import log_in, open_console
 from tests.workflow.sla.sweep_cases import answer_at, case_row, file_at, wib
 
 pytestmark = pytest.mark.both_databases
@@ -201,3 +202,20 @@ def test_a_closed_case_is_erased_at_once_on_request(
     with get_db().sessions() as session:
         [erasure] = [e for e in events_of(session, case_id) if e.kind == ERASED_EVENT]
     assert erasure.output == {"reason": "request"}
+
+
+def test_staff_read_the_erasure_in_the_case_and_nothing_personal(
+    office_clock: TestClock, staff: dict[Role, StaffUser]
+) -> None:
+    case_id = closed_case(office_clock, staff)
+    sweep_at(UNTIL + RETENTION + timedelta(hours=1))
+
+    with open_console() as console:
+        log_in(console, Role.ADMIN)  # the role that reads the reporter
+        page = console.get(f"/console/kasus/{case_id}")
+
+    assert page.status_code == 200, page.text
+    text = " ".join(page.text.split())
+    assert "Data pribadi pengadu dihapus: masa simpan berakhir" in text
+    assert ERASED_MARKER in text
+    assert not [p for p in PERSONAL if p in text]
