@@ -90,6 +90,16 @@ def closed_case(system: Desk, filed: dict[str, Any]) -> tuple[str, datetime]:
     return case_id, until
 
 
+def closed_and_settled(
+    system: Desk, urls: dict[str, str], filed: dict[str, Any]
+) -> tuple[str, datetime]:
+    """``closed_case``, and every message it started delivered and recorded (the record's
+    delivery reports come last): the figures are read from a system at rest."""
+    closed = closed_case(system, filed)
+    settle(system, urls)
+    return closed
+
+
 def rows(url: str, query: str, **params: Any) -> list[tuple[Any, ...]]:
     engine = create_engine(url)
     try:
@@ -154,27 +164,34 @@ def figures(urls: dict[str, str], code: str) -> dict[str, Any]:
     }
 
 
+def settle(system: Desk, urls: dict[str, str]) -> None:
+    """Wait until nothing is left to travel: no message in a queue or in kombu's unacked hash
+    (a task running or waiting for its retry), no outbox row unpublished, and still no message
+    after that (a row the relay published meanwhile)."""
+    client = redis.Redis.from_url(system.env["PENGADUAN_REDIS_URL"])
+    unpublished = "SELECT id FROM outbox WHERE published_at IS NULL"
+
+    def quiet() -> bool:
+        return not any(client.llen(q) for q in ALL_QUEUES) and not client.hlen("unacked")
+
+    try:
+        wait_for(
+            lambda: quiet() and not any(rows(urls[s], unpublished) for s in SERVICES) and quiet(),
+            60,
+            "every outbox relayed, every queue drained and every message acknowledged",
+        )
+    finally:
+        client.close()
+
+
 def all_erased(system: Desk, urls: dict[str, str], filed: dict[str, Any]) -> None:
-    """Wait until every service applied the erasure and nothing is left to travel: every
-    outbox row published, every queue and kombu's unacked hash empty."""
+    """Wait until every service applied the erasure and nothing is left to travel."""
     wait_for(lambda: system.track(filed)["erased_at"], 60, "intake's erasure")
     processed = "SELECT message_id FROM processed_messages WHERE task_name = :t"
     for service, task in (("intake", INTAKE_ERASE_TASK), ("notifier", NOTIFIER_ERASE_TASK)):
         url = urls[service]
         wait_for(lambda u=url, t=task: rows(u, processed, t=t), 60, f"{service}'s erasure")
-    unpublished = "SELECT id FROM outbox WHERE published_at IS NULL"
-    for service in SERVICES:
-        url = urls[service]
-        wait_for(lambda u=url: not rows(u, unpublished), 60, f"{service}'s outbox relayed")
-    client = redis.Redis.from_url(system.env["PENGADUAN_REDIS_URL"])
-    try:
-        wait_for(
-            lambda: not any(client.llen(q) for q in ALL_QUEUES) and not client.hlen("unacked"),
-            60,
-            "every queue drained and every message acknowledged",
-        )
-    finally:
-        client.close()
+    settle(system, urls)
 
 
 def holding(system: Desk, urls: dict[str, str]) -> dict[str, list[str]]:
@@ -199,7 +216,7 @@ def test_after_the_retention_time_no_service_holds_the_complainants_data(
 ) -> None:
     filed = file_distinctively(system)
     code = filed["tracking_code"]
-    case_id, until = closed_case(system, filed)
+    case_id, until = closed_and_settled(system, database_urls, filed)
     before = figures(database_urls, code)
     # The search finds what is there: in every service's database, and the files in the store.
     found = holding(system, database_urls)
@@ -238,7 +255,7 @@ def test_a_complainant_has_a_closed_case_erased_at_once(
         f"/api/v1/complaints/{code}/erasure", headers={"X-Access-Token": filed["access_token"]}
     )
     assert asked.status_code == 409 and asked.json()["code"] == "not_closed"
-    case_id, _ = closed_case(system, filed)
+    case_id, _ = closed_and_settled(system, database_urls, filed)
     before = figures(database_urls, code)
 
     asked = system.intake.post(

@@ -43,7 +43,7 @@ def figures() -> list[Any]:
         return [
             *(
                 (n.kind, tuple(n.channels), n.created_at)
-                for n in session.scalars(select(Notification))
+                for n in session.scalars(select(Notification).order_by(Notification.created_at))
             ),
             *(
                 (d.kind, d.channel, d.status, d.attempts, d.created_at, d.sent_at)

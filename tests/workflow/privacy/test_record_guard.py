@@ -50,7 +50,7 @@ def filed_input(case_id: str) -> object:
     with get_db().sessions() as session:
         raw = session.execute(
             text("SELECT input FROM case_events WHERE id = :e"),
-            {"case": case_id},
+            {"e": filed_id(case_id)},
         ).scalar_one()
     return json.loads(raw) if isinstance(raw, str) else raw
 
@@ -61,7 +61,7 @@ def test_no_line_of_a_case_not_erased_changes(
     case_id = file_at(office_clock, wib(2026, 12, 4, 9, 50))
     marker_only = '{"subject": ' + M + ', "description": ' + M + "}"
     refused(
-        "UPDATE case_events SET input = :v WHERE case_id = :case AND kind = 'filed'",
+        "UPDATE case_events SET input = :v WHERE id = :e",
         v=marker_only,
         e=filed_id(case_id),
     )
