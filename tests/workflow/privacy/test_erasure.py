@@ -6,6 +6,7 @@ a request, erases nothing more; a case not closed is not erased. Time is the inj
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -14,6 +15,7 @@ from sqlalchemy import select, update
 
 from services.workflow.cases.history import events_of
 from services.workflow.cases.notes import add_note
+from services.workflow.cases.notifications import record_delivery
 from services.workflow.cases.reopening import receive_rating
 from services.workflow.database import get_db
 from services.workflow.models import Case, CaseAnswer, StaffUser
@@ -27,8 +29,11 @@ from shared.messaging.contracts import (
     ERASED_MARKER,
     INTAKE_ERASE_TASK,
     NOTIFIER_ERASE_TASK,
+    Channel,
     ComplaintRatedV1,
     ErasureRequestedV1,
+    NotificationDeliveredV1,
+    NotificationKind,
 )
 from shared.runtime.settings import get_settings
 from shared.sop import Role
@@ -219,3 +224,25 @@ def test_staff_read_the_erasure_in_the_case_and_nothing_personal(
     assert "Data pribadi pengadu dihapus: masa simpan berakhir" in text
     assert ERASED_MARKER in text
     assert not [p for p in PERSONAL if p in text]
+
+
+def test_a_delivery_report_that_crossed_the_erasure_keeps_no_address(
+    office_clock: TestClock, staff: dict[Role, StaffUser]
+) -> None:
+    case_id = closed_case(office_clock, staff)
+    sweep_at(UNTIL + RETENTION + timedelta(hours=1))
+    late = NotificationDeliveredV1(
+        tracking_code=CODE,
+        kind=NotificationKind.ANSWER,
+        channel=Channel.EMAIL,
+        status="failed",
+        detail=f"550 {PERSONAL[1]}: no such mailbox",
+        notification_id=uuid.uuid4(),
+        attempts=1,
+    )
+    with get_db().transaction() as session:
+        record_delivery(session, late)
+
+    assert places_holding(get_db().url, PERSONAL) == []
+    with get_db().sessions() as session:
+        assert events_of(session, case_id)[-1].output["detail"] == ERASED_MARKER  # type: ignore[index]
