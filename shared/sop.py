@@ -338,6 +338,22 @@ STATUS_LABELS = status_labels(STEPS, PATHS)
 STAFF_STATUS_LABELS = staff_status_labels(STEPS, PATHS)
 
 
+def closed_statuses(paths: tuple[Path, ...]) -> frozenset[str]:
+    """The statuses a case ends in: closed after the reopening window, and each path's that
+    closes it (declined, duplicate) or closes it for want of a reply. Only such a case's
+    personal data may be erased (the retention sweep, the complainant's early request)."""
+    return frozenset(
+        {
+            REOPENING.closed,
+            *(p.status for p in paths if p.closes and p.status),
+            *(p.no_reply.status for p in paths if p.no_reply),
+        }
+    )
+
+
+CLOSED_STATUSES = closed_statuses(PATHS)
+
+
 def path(step_number: int, name: str) -> Path:
     """The path ``name`` out of step ``step_number``; ``KeyError`` if the SOP has none."""
     return PATHS_BY_STEP[step_number][name]

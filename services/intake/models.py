@@ -65,6 +65,10 @@ class Complaint(Base):
     # or a complaint filed before the notice existed).
     consent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     privacy_notice_version: Mapped[str | None] = mapped_column(String(16))
+    # Personal data (UU 27/2022): when the complainant asked for early erasure (sent to the
+    # workflow, which decides), and when it was erased here (``privacy.erasure``).
+    erasure_requested_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class CatalogueEntry(Base):

@@ -1,8 +1,8 @@
 """Intake's consumers: the complaints the Admin Pengaduan took in the console, the workflow's
 status changes, its catalogue's entries and the services the Kasi corrected, the notifier's
 "answer sent" and "notice reached no channel", the app channel's inbox messages, the Web Push
-of each to each subscribed browser, and the one-time access links asked for through the API or
-the portal.
+of each to each subscribed browser, the one-time access links asked for through the API or
+the portal, and the workflow's erasure of a case's personal data.
 
 ``shared.messaging.consumer`` gives each one transaction and drops a message it already applied; the
 logic lives in ``complaints``, ``inbox``, ``push_delivery`` and ``catalogue.copy`` as plain
@@ -23,8 +23,10 @@ from services.intake.app_channel.push_delivery import (
 from services.intake.catalogue.copy import apply_case_service, apply_entry
 from services.intake.database import get_db
 from services.intake.filing.complaints import apply_answer, apply_status_change, file_taken
+from services.intake.privacy.erasure import erase_complaint
 from services.intake.tracking.access_links import issue
 from services.intake.tracking.notices import record_delivered, record_undeliverable
+from shared.attachments import StoreUnavailable, open_store
 from shared.messaging.celery_app import get_celery
 from shared.messaging.consumer import TaskOptions, consumer
 from shared.messaging.contracts import (
@@ -32,6 +34,7 @@ from shared.messaging.contracts import (
     INTAKE_ANSWERED_TASK,
     INTAKE_CASE_SERVICE_TASK,
     INTAKE_DELIVERED_TASK,
+    INTAKE_ERASE_TASK,
     INTAKE_INBOX_TASK,
     INTAKE_PUSH_TASK,
     INTAKE_SERVICE_ENTRY_TASK,
@@ -42,6 +45,7 @@ from shared.messaging.contracts import (
     CaseServiceChangedV1,
     CaseStatusChangedV1,
     ComplaintAnsweredV1,
+    ComplaintErasedV1,
     ComplaintTakenV1,
     InboxMessageV1,
     NoticeDeliveredV1,
@@ -111,3 +115,18 @@ service_entry = consumer(
 case_service = consumer(
     app, name=INTAKE_CASE_SERVICE_TASK, contract=CaseServiceChangedV1, database=get_db
 )(apply_case_service)
+
+
+def erase(session: Session, message: ComplaintErasedV1) -> None:
+    erase_complaint(session, message, open_store())
+
+
+# The workflow erased a case's personal data (UU 27/2022): intake erases its own copy. A store
+# that cannot be reached is waited for (the files must go too).
+erased = consumer(
+    app,
+    name=INTAKE_ERASE_TASK,
+    contract=ComplaintErasedV1,
+    database=get_db,
+    retry_for=(StoreUnavailable,),
+)(erase)

@@ -36,6 +36,7 @@ from services.notifier.delivery.deliver import (
     resend,
 )
 from services.notifier.delivery.sweep import sweep_stale
+from services.notifier.privacy.erasure import erase_notifications
 from shared.database.engine import utcnow
 from shared.messaging.celery_app import get_celery
 from shared.messaging.consumer import TaskOptions, consumer
@@ -45,9 +46,11 @@ from shared.messaging.contracts import (
     DELIVER_SMS_TASK,
     DELIVER_WHATSAPP_TASK,
     DELIVERY_SWEEP_TASK,
+    NOTIFIER_ERASE_TASK,
     NOTIFY_TASK,
     RESEND_TASK,
     ChannelDeliveryV1,
+    ComplaintErasedV1,
     NotificationRequestedV1,
     ResendRequestedV1,
 )
@@ -126,6 +129,12 @@ deliver_app = consumer(
 
 resend_requested = consumer(app, name=RESEND_TASK, contract=ResendRequestedV1, database=get_db)(
     resend_delivery
+)
+
+
+# The workflow erased a case's personal data (UU 27/2022): the notifier erases its own copy.
+erased = consumer(app, name=NOTIFIER_ERASE_TASK, contract=ComplaintErasedV1, database=get_db)(
+    erase_notifications
 )
 
 

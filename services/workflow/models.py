@@ -93,6 +93,9 @@ class Case(Base):
     answer: Mapped[str | None] = mapped_column(Text)
     filed_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When the complainant's personal data was erased (UU 27/2022; ``privacy.erasure``): the
+    # retention time after closing passed, or they asked. Null: not erased.
+    erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Who holds the case at its current step (a claim); others of the role see it.
     held_by: Mapped[str | None] = mapped_column(String(64))
     held_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -117,7 +120,8 @@ class Case(Base):
 
 class CaseEvent(Base):
     """One line of the record. Append-only: the ORM refuses updates and deletes, and so do
-    database triggers (see the initial migration)."""
+    database triggers (the initial migration; migration 0021 lets exactly the erasure of
+    personal data through: the marker in place of texts, after the case's erasure event)."""
 
     __tablename__ = "case_events"
     __table_args__ = (

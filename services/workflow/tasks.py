@@ -16,15 +16,20 @@ from services.workflow.cases.reopening import receive_rating, receive_reopen_req
 from services.workflow.cases.steps import arrive, receive_complaint
 from services.workflow.cases.surveys import RatingNotYetReceived, receive_survey
 from services.workflow.database import get_db
+from services.workflow.privacy.requests import receive_erasure_request
+from services.workflow.privacy.retention import sweep_retention
 from services.workflow.sla import clock
 from services.workflow.sla.close_sweep import sweep_closes
 from services.workflow.sla.reply_sweep import sweep_replies
 from services.workflow.sla.sweep import sweep
+from shared.attachments import StoreUnavailable, open_store
 from shared.messaging.celery_app import get_celery
 from shared.messaging.consumer import TaskOptions, consumer
 from shared.messaging.contracts import (
+    RETENTION_SWEEP_TASK,
     SLA_SWEEP_TASK,
     WORKFLOW_ATTACHMENT_TASK,
+    WORKFLOW_ERASURE_TASK,
     WORKFLOW_NOTIFIED_TASK,
     WORKFLOW_RATED_TASK,
     WORKFLOW_REOPEN_TASK,
@@ -33,11 +38,13 @@ from shared.messaging.contracts import (
     ComplainantReplyV1,
     ComplaintFiledV1,
     ComplaintRatedV1,
+    ErasureRequestedV1,
     NotificationDeliveredV1,
     ReopenRequestedV1,
     StepHandoffV1,
     SurveyAnsweredV1,
 )
+from shared.runtime.settings import get_settings
 from shared.sop import FIRST_STEP, PATHS, STEPS
 
 log = logging.getLogger(__name__)
@@ -173,3 +180,29 @@ def sla_sweep() -> str:
         f"reminded {len(replies.reminded)}, closed {len(replies.closed)}, "
         f"windows ended {len(closed)}"
     )
+
+
+# The complainant's request for early erasure (UU 27/2022), once the case closed. An erasure
+# consumed while a reopening or the close sweep changes the case loses the optimistic check and
+# retries; the erasure of a case erased already is nothing.
+@consumer(
+    app,
+    name=WORKFLOW_ERASURE_TASK,
+    contract=ErasureRequestedV1,
+    database=get_db,
+    retry_for=(StaleDataError, CaseNotYetRegistered, StoreUnavailable),
+)
+def erasure_requested(session: Session, message: ErasureRequestedV1) -> None:
+    receive_erasure_request(session, message, open_store())
+
+
+# Daily (Celery beat): erase the personal data of the cases closed longer than the retention
+# time ago. No retries: tomorrow's sweep is the retry, and a case erased once is not again.
+@app.task(name=RETENTION_SWEEP_TASK)  # type: ignore[untyped-decorator]
+def retention_sweep() -> str:
+    now = clock.now()
+    retention = get_settings().privacy.retention
+    erased = sweep_retention(get_db().transaction, now, retention, open_store())
+    if erased:
+        log.info("retention sweep: personal data erased of %s", erased)
+    return f"erased {len(erased)}"

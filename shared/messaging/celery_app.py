@@ -14,6 +14,7 @@ from kombu.entity import Exchange, Queue
 from shared.messaging import broker_transport
 from shared.messaging.contracts.tasks import (
     DELIVERY_SWEEP_TASK,
+    RETENTION_SWEEP_TASK,
     SLA_SWEEP_TASK,
     WORKFLOW_ATTACHMENT_TASK,
     WORKFLOW_ERASURE_TASK,
@@ -28,6 +29,7 @@ INTAKE_QUEUE = "intake"
 NOTIFIER_QUEUE = "notifier"
 ROLE_QUEUES: tuple[str, ...] = tuple(role.value for role in Role)
 ALL_QUEUES: tuple[str, ...] = (INTAKE_QUEUE, *ROLE_QUEUES, NOTIFIER_QUEUE)
+RETENTION_SWEEP_SECONDS = 24 * 60 * 60  # the retention sweep runs once a day
 
 
 def task_routes() -> dict[str, dict[str, str]]:
@@ -108,6 +110,13 @@ def beat_schedule(settings: Settings) -> dict[str, dict[str, Any]]:
             "task": DELIVERY_SWEEP_TASK,
             "schedule": deliveries,
             "options": {"expires": deliveries},
+        },
+        # Daily: erase the personal data of the cases closed longer than the retention time
+        # (``settings.privacy.retention_days``) ago.
+        "retention-sweep": {
+            "task": RETENTION_SWEEP_TASK,
+            "schedule": RETENTION_SWEEP_SECONDS,
+            "options": {"expires": RETENTION_SWEEP_SECONDS},
         },
     }
 

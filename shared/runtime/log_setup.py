@@ -24,6 +24,7 @@ from shared.runtime.log_context import (
     end_task_scope,
     start_task_scope,
 )
+from shared.runtime.log_redaction import RedactingFormatter
 from shared.runtime.settings import Settings, get_settings
 
 HANDLER_NAME = "pengaduan"
@@ -115,9 +116,9 @@ def configure_logging(service: str, settings: Settings | None = None) -> None:
         root.removeHandler(old)
     handler = _StderrHandler()
     handler.set_name(HANDLER_NAME)
-    handler.setFormatter(
-        json_formatter(service) if settings.logs.format == "json" else TextFormatter()
-    )
+    formatter = json_formatter(service) if settings.logs.format == "json" else TextFormatter()
+    # No email address or phone number in a line, even quoted from a server or an exception.
+    handler.setFormatter(RedactingFormatter(formatter))
     handler.addFilter(ContextFilter())
     handler.addFilter(AccessFieldsFilter())
     root.addHandler(handler)

@@ -1,12 +1,14 @@
 """The cases tests/browser/test_every_page.py puts in place before it looks at each page: one
 waiting at each role's step, one answered, one waiting for the citizen, one filed with a photo
 and a PDF, a notification that failed for good, and after the answer one rated, one rated and
-surveyed (SKM), one reopened and one closed; and a one-time access link asked for by email."""
+surveyed (SKM), one reopened and one closed, one closed whose complainant asks for erasure on
+its page and one whose personal data was erased; and a one-time access link asked for by email."""
 
 from __future__ import annotations
 
 import re
 import uuid
+from datetime import UTC, datetime
 
 from sqlalchemy import select
 
@@ -15,9 +17,12 @@ from services.workflow.cases.notifications import record_delivery
 from shared.database.engine import ServiceDatabase
 from shared.messaging.celery_app import make_celery
 from shared.messaging.contracts import (
+    INTAKE_ERASE_TASK,
     INTAKE_STATUS_TASK,
     CaseStatusChangedV1,
     Channel,
+    ComplaintErasedV1,
+    ErasureReason,
     NotificationDeliveredV1,
     NotificationKind,
 )
@@ -35,7 +40,7 @@ REOPEN_REASON = "Izin reklame belum dapat diunduh; tautan pada jawaban tidak ber
 def put_cases_in_place(system: LiveSystem) -> dict[str, str]:
     """The module docstring's cases; their codes, case ids and tokens by name for ``PAGES``."""
     desk = system.desk
-    after_answer = ("rated", "surveyed", "reopened", "closed")
+    after_answer = ("rated", "surveyed", "reopened", "closed", "erasing", "erased")
     names = (*(role.value for role in Role), "answered", "asked", *after_answer)
     filed = {name: desk.file_complaint() for name in names}
     filed["attached"] = desk.file_complaint()
@@ -118,7 +123,9 @@ def after_the_answer(system: LiveSystem, filed: dict[str, dict[str, str]]) -> No
     )
     assert surveyed.status_code == 201, surveyed.text
     app = make_celery(Settings(broker={"redis_url": desk.env["PENGADUAN_REDIS_URL"]}))
-    for name, status in (("reopened", "verifying"), ("closed", "closed")):
+    changes = (("reopened", "verifying"), ("closed", "closed"), ("erasing", "closed"))
+    changes += (("erased", "closed"),)
+    for name, status in changes:
         change = CaseStatusChangedV1(
             tracking_code=filed[name]["tracking_code"],
             status=status,
@@ -126,8 +133,22 @@ def after_the_answer(system: LiveSystem, filed: dict[str, dict[str, str]]) -> No
             note=REOPEN_REASON if status == "verifying" else None,
         )
         app.send_task(INTAKE_STATUS_TASK, kwargs={"message": change.model_dump(mode="json")})
-    for name, status in (("reopened", "verifying"), ("closed", "closed")):
+    for name, status in changes:
         reaches(filed[name], status)
+    # One complaint's personal data erased, as the workflow tells intake.
+    erased = ComplaintErasedV1(
+        tracking_code=filed["erased"]["tracking_code"],
+        reason=ErasureReason.REQUEST,
+        erased_at=datetime.now(UTC),
+    )
+    app.send_task(INTAKE_ERASE_TASK, kwargs={"message": erased.model_dump(mode="json")})
+    query = select(Complaint.erased_at).where(Complaint.tracking_code == erased.tracking_code)
+
+    def erased_there() -> bool:
+        with intake.sessions() as session:
+            return session.scalar(query) is not None
+
+    wait_for(erased_there, 60, f"{erased.tracking_code} erased")
     intake.engine.dispose()
 
 

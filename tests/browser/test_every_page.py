@@ -32,10 +32,10 @@ CITIZEN = "warga"  # the portal, no account
 GUEST = "tamu"  # the console before signing in
 Who = Role | str
 
-# Lookups an hour from one address, so the "wait" page can be reached: the citizen's seven
+# Lookups an hour from one address, so the "wait" page can be reached: the citizen's nine
 # openings, the two files attached, the two ratings and the one survey (each counts as a
 # lookup) fit below it.
-TRACKING_LIMIT = 15
+TRACKING_LIMIT = 16
 MISSING_CASE = uuid.UUID(int=0)
 MISSING_CODE = "PGD-0000-0000"
 
@@ -110,6 +110,15 @@ def look_up_until_limited(page: Page, ids: dict[str, str]) -> None:
         if answer.value is not None and answer.value.status == 429:
             return
     raise AssertionError(f"no 429 after {TRACKING_LIMIT + 1} lookups")
+
+
+def ask_for_erasure(page: Page, ids: dict[str, str]) -> None:
+    """A closed complaint's page: "Hapus data pribadi saya", then the confirmation's button
+    (links and a form: no script needed)."""
+    page.click("#hapus-data")
+    expect(page.locator("#ya-hapus")).to_be_visible()
+    page.click("#ya-hapus")
+    expect(page).to_have_url(re.compile(rf"/lacak/{ids['erasing']}\?hapus=terkirim$"))
 
 
 def ask_for_a_link(page: Page, ids: dict[str, str]) -> None:
@@ -224,6 +233,15 @@ PAGES = (
     ),
     Shown("lacak-dibuka-kembali", CITIZEN, "/lacak/{reopened}", "#riwayat", shoot=REOPENED),
     Shown("lacak-ditutup", CITIZEN, "/lacak/{closed}", "#ditutup", shoot="#jawaban"),
+    Shown("hapus-data-konfirmasi", CITIZEN, "/lacak/{closed}/hapus-data", "#ya-hapus"),
+    Shown(
+        "lacak-penghapusan-diproses",
+        CITIZEN,
+        "/lacak/{erasing}",
+        "#penghapusan-diproses",
+        then=ask_for_erasure,
+    ),
+    Shown("lacak-data-dihapus", CITIZEN, "/lacak/{erased}", "#data-dihapus"),
     Shown("lacak-permintaan-informasi", CITIZEN, "/lacak/{asked}", "[name=message]"),
     Shown(
         "lacak-lampiran", CITIZEN, "/lacak/{attached}", "#lampiran-anda img", shoot="#lampiran-anda"
@@ -386,7 +404,8 @@ def people(chromium: Browser, system: LiveSystem, ids: dict[str, str]) -> Iterat
                 page.get_by_role("button", name="Masuk").click()
                 expect(page).to_have_url(re.compile(r"/console$"))
         citizen = pages[CITIZEN]
-        for name in ("answered", "asked", "attached", "rated", "surveyed", "reopened", "closed"):
+        opened = ("answered", "asked", "attached", "rated", "surveyed", "reopened", "closed")
+        for name in (*opened, "erasing", "erased"):
             citizen.goto("/lacak")
             citizen.fill("[name=kode]", ids[name])
             citizen.fill("[name=token]", ids[f"{name}_token"])

@@ -21,12 +21,19 @@ from services.intake.api import (
     feedback,
     open311,
     personal_data,
+    privacy,
     services,
 )
 from services.intake.api.body_limit import BodyLimit
 from services.intake.database import get_db
 from services.intake.metrics import registry_for
-from services.intake.portal import feedback_pages, filing_pages, recovery_pages, tracking_pages
+from services.intake.portal import (
+    feedback_pages,
+    filing_pages,
+    privacy_pages,
+    recovery_pages,
+    tracking_pages,
+)
 from services.intake.portal.error_pages import error_page
 from services.intake.tracking.codes import CodeSpaceExhausted
 from shared.process.service_wiring import relay_lifespan
@@ -124,6 +131,7 @@ def create_app() -> FastAPI:
     app.include_router(attachments.router)
     app.include_router(feedback.router)
     app.include_router(personal_data.router)
+    app.include_router(privacy.router)
     app.include_router(app_channel.router)
     app.include_router(open311.router)  # partner systems: Open311 GeoReport v2
     app.include_router(metrics_router(registry_for(get_db)))
@@ -136,6 +144,7 @@ def create_app() -> FastAPI:
     app.include_router(recovery_pages.router)  # before /lacak/{kode}, which would take its paths
     app.include_router(tracking_pages.router)
     app.include_router(feedback_pages.router)
+    app.include_router(privacy_pages.router)
     app.include_router(favicon_router())
     app.include_router(manifest_router(f"Pengaduan {OFFICE}", "Pengaduan"))
     return app

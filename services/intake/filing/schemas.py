@@ -148,6 +148,14 @@ class ComplaintOut(BaseModel):
         description="Jawaban Survei Kepuasan Masyarakat Anda atas jawaban yang tampil, bila "
         "sudah diisi",
     )
+    erasure_requested_at: datetime | None = Field(
+        default=None, description="Waktu Anda meminta data pribadi dihapus, bila pernah"
+    )
+    erased_at: datetime | None = Field(
+        default=None,
+        description="Waktu data pribadi Anda dihapus (masa simpan berakhir atau atas permintaan "
+        "Anda); sesudahnya nama, kontak dan isi laporan tampil sebagai `[data pribadi dihapus]`",
+    )
 
     @classmethod
     def of(cls, complaint: Complaint, timeline: list[TimelineEntry]) -> ComplaintOut:
@@ -170,6 +178,8 @@ class ComplaintOut(BaseModel):
             service_code=complaint.service_code,
             reply_due_at=complaint.reply_due_at if awaits_reply(complaint.status) else None,
             reopen_until=complaint.reopen_until,
+            erasure_requested_at=complaint.erasure_requested_at,
+            erased_at=complaint.erased_at,
         )
 
 

@@ -19,7 +19,7 @@ from services.intake.filing.schemas import status_label
 from services.intake.models import Complaint, TimelineEntry
 from shared.database.engine import utcnow
 from shared.skm import ELEMENTS, SCALE_LABELS
-from shared.sop import ANSWERED
+from shared.sop import ANSWERED, CLOSED_STATUSES
 
 # The rating form's choices, best first, each with what it means.
 SCORE_CHOICES = tuple(
@@ -56,6 +56,19 @@ def after_answer_context(session: Session, complaint: Complaint) -> dict[str, An
         "may_survey": survey is None and surveys.may_survey(session, complaint),
         "survey_questions": SURVEY_QUESTIONS,
         "survey_choices": SURVEY_CHOICES,
+        **erasure_context(complaint),
+    }
+
+
+def erasure_context(complaint: Complaint) -> dict[str, Any]:
+    """The page's part on personal data (UU 27/2022): once closed, the complainant may ask for
+    its early erasure; then it is under way; then it is done."""
+    erased = complaint.erased_at is not None
+    asked = complaint.erasure_requested_at is not None and not erased
+    return {
+        "may_erase": complaint.status in CLOSED_STATUSES and not erased and not asked,
+        "erasure_asked": asked,
+        "erased": erased,
     }
 
 

@@ -165,6 +165,7 @@ def complaint_view(
             "rated": False,
             "survey_sent": False,
             "reopen_sent": False,
+            "erasure_sent": False,
             "problem": None,
             "problem_title": "Balasan tidak dapat dikirim",
             **after_answer_context(session, complaint),
@@ -183,6 +184,7 @@ def complaint_page(
     penilaian: Annotated[str, Query(max_length=16)] = "",
     survei: Annotated[str, Query(max_length=16)] = "",
     dibuka: Annotated[str, Query(max_length=16)] = "",
+    hapus: Annotated[str, Query(max_length=16)] = "",
 ) -> Response:
     code = normalise_tracking_code(kode)
     if code != kode and CODE_PATTERN.fullmatch(code):
@@ -198,6 +200,7 @@ def complaint_page(
         rated=penilaian == REPLY_SENT,
         survey_sent=survei == REPLY_SENT,
         reopen_sent=dibuka == REPLY_SENT,
+        erasure_sent=hapus == REPLY_SENT,
     )
 
 

@@ -16,6 +16,7 @@ from services.workflow.errors import DeliveryNotFound, NotResendable, WrongRole
 from services.workflow.models import Case, NotificationOutcome, StaffUser
 from services.workflow.sla import clock
 from shared.messaging.contracts import (
+    ERASED_MARKER,
     RESEND_TASK,
     Channel,
     NotificationDeliveredV1,
@@ -37,6 +38,9 @@ def record_delivery(session: Session, msg: NotificationDeliveredV1) -> None:
     case = session.scalar(select(Case).where(Case.tracking_code == msg.tracking_code))
     if case is None:
         raise CaseNotYetRegistered(msg.tracking_code)
+    if case.erased_at is not None and msg.detail is not None:
+        # A report that crossed the erasure: its detail may quote the address it went to.
+        msg = msg.model_copy(update={"detail": ERASED_MARKER})
     record(
         session,
         case,

@@ -151,6 +151,10 @@ DESCRIPTIONS: dict[str, Callable[[CaseEvent, dict[str, Any]], str]] = {
         f"Mengoreksi layanan perizinan: {o.get('from') or 'tidak disebut'} menjadi "
         f"{o.get('to') or 'tidak disebut'}"
     ),
+    "personal_data_erased": lambda _e, o: (
+        "Data pribadi pengadu dihapus: "
+        + ("atas permintaan pengadu" if o.get("reason") == "request" else "masa simpan berakhir")
+    ),
 }
 
 

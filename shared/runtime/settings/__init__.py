@@ -47,6 +47,7 @@ from shared.runtime.settings.groups import (
 )
 from shared.runtime.settings.limits import LimitSettings  # the citizens' limits
 from shared.runtime.settings.open311 import Open311Settings
+from shared.runtime.settings.privacy import PrivacySettings
 from shared.runtime.settings.sources import VariablesSource
 
 
@@ -93,6 +94,7 @@ class Settings(BaseSettings):
     office: OfficeSettings = Field(default_factory=OfficeSettings)
     sla: SlaSettings = Field(default_factory=SlaSettings)
     attachments: AttachmentSettings = Field(default_factory=AttachmentSettings)
+    privacy: PrivacySettings = Field(default_factory=PrivacySettings)
     logs: LogSettings = Field(default_factory=LogSettings)
     metrics: MetricsSettings = Field(default_factory=MetricsSettings)
     faults: FaultSettings = Field(default_factory=FaultSettings)

@@ -8,13 +8,17 @@ from shared.messaging.celery_app import ALL_QUEUES, make_celery
 from shared.messaging.contracts import (
     INTAKE_ANSWERED_TASK,
     INTAKE_DELIVERED_TASK,
+    INTAKE_ERASE_TASK,
     INTAKE_STATUS_TASK,
     INTAKE_UNDELIVERABLE_TASK,
+    NOTIFIER_ERASE_TASK,
     NOTIFY_TASK,
+    RETENTION_SWEEP_TASK,
     SLA_SWEEP_TASK,
+    WORKFLOW_ERASURE_TASK,
 )
 from shared.runtime.settings import Settings
-from shared.sop import STEPS
+from shared.sop import STEPS, complainant_desk
 
 
 @pytest.fixture(scope="module")
@@ -70,3 +74,14 @@ def test_beat_sends_the_mutu_baku_sweep_at_the_configured_interval_to_the_admin_
     assert entry["schedule"] == 45
     assert entry["options"]["expires"] == 45  # a sweep left waiting is dropped, not piled up
     assert _queue(router, SLA_SWEEP_TASK) == "admin"  # the workflow worker consumes it
+
+
+def test_beat_sends_the_retention_sweep_daily_to_the_admin_queue(router) -> None:
+    conf = make_celery(Settings(broker={"redis_url": "redis://127.0.0.1:1/0"})).conf
+    [entry] = [e for e in conf.beat_schedule.values() if e["task"] == RETENTION_SWEEP_TASK]
+    assert entry["schedule"] == entry["options"]["expires"] == 24 * 60 * 60
+    assert _queue(router, RETENTION_SWEEP_TASK) == "admin"
+    # The complainant's request goes to the desk that talks with them, as their other messages.
+    assert _queue(router, WORKFLOW_ERASURE_TASK) == complainant_desk().value
+    assert _queue(router, INTAKE_ERASE_TASK) == "intake"
+    assert _queue(router, NOTIFIER_ERASE_TASK) == "notifier"
