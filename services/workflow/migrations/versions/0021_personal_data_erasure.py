@@ -9,7 +9,7 @@ and those only by replacing top-level values with the marker (same keys, every o
 it was). So no statement can rewrite what happened, and the erasure can put nothing new in.
 
 Revision ID: 0021
-Revises: 0019
+Revises: 0020
 Create Date: 2026-12-07 10:30:00.000000
 
 """
@@ -23,7 +23,7 @@ import shared.database.engine
 
 # revision identifiers, used by Alembic.
 revision: str = '0021'
-down_revision: Union[str, Sequence[str], None] = '0019'
+down_revision: Union[str, Sequence[str], None] = '0020'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 

@@ -1,7 +1,7 @@
 """personal data erasure: when the complainant asked for it, and when it was done
 
-Revision ID: 0019
-Revises: 0016
+Revision ID: 0020
+Revises: 0019
 Create Date: 2026-12-07 10:30:00.000000
 
 """
@@ -14,8 +14,8 @@ import shared.database.engine
 
 
 # revision identifiers, used by Alembic.
-revision: str = '0019'
-down_revision: Union[str, Sequence[str], None] = '0016'
+revision: str = '0020'
+down_revision: Union[str, Sequence[str], None] = '0019'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 

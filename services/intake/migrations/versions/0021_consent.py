@@ -3,8 +3,8 @@
 When the complainant consented and to which version of the notice; both null: no consent
 given (an API client that sent none, or a complaint filed before the notice).
 
-Revision ID: 0020
-Revises: 0019
+Revision ID: 0021
+Revises: 0020
 Create Date: 2026-12-07 11:00:00.000000
 
 """
@@ -17,8 +17,8 @@ import shared.database.engine
 
 
 # revision identifiers, used by Alembic.
-revision: str = '0020'
-down_revision: Union[str, Sequence[str], None] = '0019'
+revision: str = '0021'
+down_revision: Union[str, Sequence[str], None] = '0020'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 

@@ -1,7 +1,7 @@
 """the licensing service a complaint taken in the console names, for its receipt
 
-Revision ID: 0021
-Revises: 0020
+Revision ID: 0022
+Revises: 0021
 Create Date: 2026-12-07 10:45:00.000000
 
 """
@@ -12,8 +12,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision: str = '0021'
-down_revision: Union[str, Sequence[str], None] = '0020'
+revision: str = '0022'
+down_revision: Union[str, Sequence[str], None] = '0021'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
