@@ -8,12 +8,14 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from services.intake.database import get_db
 from services.intake.models import Complaint
 from shared.messaging.contracts.codes import new_access_token
+from shared.runtime.settings import get_settings
 from shared.wording import privacy
 from tests.intake.conftest import NOTHING, complaint_body, row_counts
 from tests.intake.filing.test_taken import RECEIPT_CODE, take, taken_message
@@ -42,6 +44,19 @@ def test_the_form_states_the_notice_before_its_submit_button(portal: TestClient)
     assert "meminta data pribadi Anda dihapus lebih awal" in said
     assert f'<label for="consent">{privacy.CONSENT_LABEL}</label>' in page
     assert not re.search(r'id="consent"[^>]*checked', page)  # never ticked for them
+
+
+def test_the_notice_names_the_retention_the_office_set(
+    portal: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The same setting the daily erasure sweep erases after (shared.runtime.settings.privacy).
+    monkeypatch.setenv("PENGADUAN_PRIVACY_RETENTION_DAYS", "1095")
+    get_settings.cache_clear()
+
+    said = " ".join(portal.get("/").text.split())
+
+    assert "3 tahun setelah laporan pengaduan ditutup" in said
+    assert "2 tahun" not in said
 
 
 def test_without_the_box_ticked_nothing_is_filed_and_the_box_is_marked(
