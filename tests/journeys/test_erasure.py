@@ -4,7 +4,8 @@ carried through the five steps to the answer, rated with a comment, noted by sta
 when its reopening window passes; once the retention time after that has passed, the daily
 retention sweep erases it, and after all three services applied the erasure no table of any
 service's database, no line of any process's log and nothing in Redis (queues, kombu's unacked
-hash, every key) holds any of it, searched as text; the case's figures are as they were.
+hash, every key) holds any of it, searched as text; the case's figures, and the monthly
+report's, are as they were.
 And a complainant who asks, once the case is closed, has it erased at once.
 
 Time is moved, not waited for (as in ``test_reopening``): the close and the retention sweeps'
@@ -14,6 +15,7 @@ workflow database; what they queue travels through the outbox and the real worke
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -25,7 +27,9 @@ from sqlalchemy import create_engine, text
 from services.workflow.database import get_db
 from services.workflow.models import Case
 from services.workflow.privacy.erasure import ERASED_EVENT
+from services.workflow.reports.monthly import monthly_report
 from services.workflow.sla import clock
+from services.workflow.sla.office_calendar import office_calendar
 from services.workflow.tasks import retention_sweep
 from shared.messaging.celery_app import ALL_QUEUES
 from shared.messaging.contracts import ERASED_MARKER, INTAKE_ERASE_TASK, NOTIFIER_ERASE_TASK
@@ -161,7 +165,20 @@ def figures(urls: dict[str, str], code: str) -> dict[str, Any]:
             "WHERE tracking_code = :c ORDER BY id",
             c=code,
         ),
+        "monthly_report": report_figures(case[0]),
     }
+
+
+def report_figures(case_id: str) -> dict[str, Any]:
+    """The monthly report of the case's month, every figure of it, in total and per service, as
+    of one fixed moment (the overdue figure reads the time): the office's numbers an erasure
+    must not move."""
+    with get_db().sessions() as session:
+        filed_at = session.get_one(Case, case_id).filed_at
+        month = filed_at.astimezone(office_calendar().zone).date()
+        report = monthly_report(session, month, as_of=filed_at + timedelta(days=3650))
+    assert report.totals.filed >= 1  # the case is in it
+    return {"totals": asdict(report.totals), "services": [asdict(s) for s in report.services]}
 
 
 def settle(system: Desk, urls: dict[str, str]) -> None:
