@@ -33,8 +33,12 @@ run: venv
 # PENGADUAN_TEST_DATABASE_URL / PENGADUAN_TEST_REDIS_URL, from the environment or the make
 # command line, reach pytest as they are (make exports both kinds); unset, the tests start their
 # own Redis and use SQLite. Extra pytest arguments: make test ARGS='-k journey -x'
+# TEST_WORKERS pytest processes share the run, a test file each at a time (pytest-xdist's
+# loadfile): the journeys spend most of their time waiting on workers and servers, so three of
+# them share two cores well. Each takes its own Redis db (tests/conftest.py); 0 runs in-process.
+TEST_WORKERS ?= 3
 test: venv
-	$(PY) -m pytest $(ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile $(ARGS)
 
 # The long chaos suite (docs/RELIABILITY.md, "Chaos suite"): 500 complaints, 60 faults by default;
 # `make test` runs its short version (tests/tools/chaos/test_chaos_short.py). Arguments go

@@ -32,8 +32,25 @@ logging.getLogger("mail.log").setLevel(logging.WARNING)
 
 # The Redis db number the tests use on a shared server (CI's); flushed before and after each test.
 # PENGADUAN_TEST_REDIS_DB gives a run a db of its own, so two runs can share one server
-# (.ci/run's shifted-date runs).
-TEST_REDIS_DB = int(os.environ.get("PENGADUAN_TEST_REDIS_DB", "13"))
+# (.ci/run's shifted-date runs); under pytest-xdist (make test's TEST_WORKERS) each worker takes
+# the next one: gw0 the db given, gw1 the one after it, ...
+
+
+def _test_redis_db() -> int:
+    base = int(os.environ.get("PENGADUAN_TEST_REDIS_DB", "13"))
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")  # set by pytest-xdist in its workers
+    db = base + int(worker.removeprefix("gw"))
+    if db > MAX_REDIS_DB:
+        raise pytest.UsageError(
+            f"test worker {worker} would use Redis db {db} (PENGADUAN_TEST_REDIS_DB={base}), past "
+            f"the server's last ({MAX_REDIS_DB}): give a lower PENGADUAN_TEST_REDIS_DB or fewer "
+            "TEST_WORKERS"
+        )
+    return db
+
+
+MAX_REDIS_DB = 15  # Redis's default `databases 16`
+TEST_REDIS_DB = _test_redis_db()
 
 
 @pytest.fixture(autouse=True)

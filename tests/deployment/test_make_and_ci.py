@@ -21,8 +21,9 @@ def test_make_run_starts_the_embedded_runner() -> None:
     assert "-m tools.run_embedded" in make_recipe("run")
 
 
-def test_make_test_runs_pytest() -> None:
-    assert "-m pytest" in make_recipe("test")
+def test_make_test_runs_pytest_on_several_workers_a_file_each() -> None:
+    recipe = make_recipe("test")
+    assert "-m pytest -n $(TEST_WORKERS) --dist loadfile" in recipe
 
 
 def test_ci_runs_make_test_against_the_machines_postgres_and_redis() -> None:
@@ -44,7 +45,8 @@ def test_ci_runs_the_fast_part_again_under_four_moved_clocks() -> None:
     assert any((m.month, m.day, m.hour, m.minute) == (12, 31, 23, 59) for m in office)
     assert "date -u -d '+1 year'" in script  # a year from the day CI runs
     assert 'PENGADUAN_TEST_CLOCK="${shifted_dates[i]}"' in script
-    assert "make test ARGS='-m \"not journey\" -q'" in script
+    # In one process each: two runs at a time already share the two cores, each on its own db.
+    assert "make test TEST_WORKERS=0 ARGS='-m \"not journey\" -q'" in script
     header = 'echo "=== the fast part of the suite with the clock at ${shifted_dates[i]} ==="'
     assert header in script
     assert 'exit "${failed}"' in script  # a failed run fails CI
