@@ -44,6 +44,7 @@ from services.workflow.models import Case, SurveyResponse
 from services.workflow.sla import clock
 from shared.sop import STEPS, Role
 from shared.web.pages import CSRF_COOKIE
+from shared.wording import privacy
 from tests.journeys.conftest import portal_environment
 from tests.journeys.monthly_count import SURVEYS, Made, expected
 from tests.journeys.test_reopening import rate
@@ -70,14 +71,13 @@ def service_env(
 
 def file_on_the_web(system: Desk, subject: str) -> dict[str, str]:
     """The portal's form as a browser sends it: its hidden fields (CSRF, the one-time key) and
-    any box it requires ticked; the receipt's code and token."""
+    the consent to the privacy notice ticked; the receipt's code and token."""
     with httpx.Client(base_url=str(system.intake.base_url), timeout=30) as browser:
         form = browser.get("/").text
         fields = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', form))
-        required = r'<input[^>]*type="checkbox"[^>]*name="([^"]+)"[^>]*value="([^"]*)"[^>]*required'
-        fields.update(dict(re.findall(required, form)))
         fields.update(
             csrftoken=browser.cookies[CSRF_COOKIE],
+            consent=privacy.CONSENT_VALUE,
             identity="shown",
             name="Rina Wulandari",
             email="rina.wulandari@example.id",

@@ -34,6 +34,7 @@ from shared.messaging.contracts.filing import (
     COMPLAINT_LABELS,
     IDENTITY_FORM_CHOICES,
 )
+from shared.runtime.settings import get_settings
 from shared.web.pages import csrf_token, page_templates
 from shared.web.service_choices import grouped_choices
 from shared.wording import privacy
@@ -84,7 +85,7 @@ def _form_page(
             "errors": errors,
             "channel_choices": CHANNEL_FORM_CHOICES,
             "identity_choices": IDENTITY_FORM_CHOICES,
-            "privacy_notice": privacy.notice(),
+            "privacy_notice": privacy.notice(get_settings().privacy.retention_days),
             "consent_choices": ((privacy.CONSENT_VALUE, privacy.CONSENT_LABEL),),
             "service_groups": grouped_choices(catalogue.active_entries(session)),
         },

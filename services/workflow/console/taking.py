@@ -137,7 +137,7 @@ def _form(
             "channel_choices": CHANNEL_FORM_CHOICES,
             "identity_choices": IDENTITY_FORM_CHOICES,
             "ways": RECEIVED_VIA_LABELS,
-            "privacy_notice": privacy.notice(),
+            "privacy_notice": privacy.notice(get_settings().privacy.retention_days),
             "consent_choices": ((privacy.CONSENT_VALUE, privacy.DESK_CONSENT_LABEL),),
             "service_groups": grouped_choices(active_entries(session)),
         },

@@ -10,7 +10,7 @@ import pytest
 from markupsafe import Markup
 
 from services.workflow.reports.charts import (
-    TRACK_WIDTH,
+    VALUE_CHARACTER_WIDTH,
     BarRow,
     bar_chart,
     outcomes_chart,
@@ -41,6 +41,27 @@ def bars(svg: ET.Element) -> dict[str, tuple[str, float, str]]:
     return found
 
 
+def track_width(svg: ET.Element) -> float:
+    """The width of the bars' tracks (one for every bar)."""
+    widths = {
+        float(r.get("width", "")) for r in svg.iter(f"{SVG}rect") if r.get("class") == "track"
+    }
+    assert len(widths) == 1
+    return widths.pop()
+
+
+def test_the_widest_figure_has_room_beside_its_track() -> None:
+    # A figure with a decimal share ("14 (82,4%)") was once cut off at the chart's edge: the
+    # track is shortened for the widest figure, at a generous width per character.
+    rows = [BarRow("a", "Dijawab", 14, "14 (82,4%)"), BarRow("b", "Duplikat", 3, "3 (17,6%)")]
+    svg = parsed(bar_chart("grafik-uji", "Uji", rows))
+    [start] = {
+        float(t.get("x", "")) for t in svg.iter(f"{SVG}text") if t.get("class") == "bar-value"
+    }
+    assert track_width(svg) < start
+    assert start + len("14 (82,4%)") * VALUE_CHARACTER_WIDTH <= 300
+
+
 def assert_accessible(svg: ET.Element, title: str) -> None:
     assert svg.get("role") == "img"
     assert svg.get("viewBox", "").startswith("0 0 300 ")
@@ -60,9 +81,10 @@ def test_complaints_per_service_one_bar_each_the_largest_full() -> None:
     assert_accessible(svg, "Pengaduan masuk per layanan perizinan, November 2026")
     found = bars(svg)
     assert list(found) == ["NIB", "PBG", "tanpa-layanan"]
-    assert found["NIB"] == ("Nomor Induk Berusaha (NIB) melalui OSS", TRACK_WIDTH, "6")
-    assert found["PBG"] == ("Persetujuan Bangunan Gedung (PBG)", TRACK_WIDTH / 2, "3")
-    assert found["tanpa-layanan"] == ("Tidak menyebut layanan", TRACK_WIDTH / 6, "1")
+    full = track_width(svg)
+    assert found["NIB"] == ("Nomor Induk Berusaha (NIB) melalui OSS", full, "6")
+    assert found["PBG"] == ("Persetujuan Bangunan Gedung (PBG)", round(full / 2, 1), "3")
+    assert found["tanpa-layanan"] == ("Tidak menyebut layanan", round(full / 6, 1), "1")
     desc = svg.find(f"{SVG}desc")
     assert desc is not None and desc.text == (
         "Nomor Induk Berusaha (NIB) melalui OSS: 6; Persetujuan Bangunan Gedung (PBG): 3; "
@@ -81,8 +103,9 @@ def test_outcomes_add_up_to_those_filed() -> None:
         "Ditutup tanpa tanggapan pengadu",
         "Masih diproses",
     ]
-    assert found["answered"] == ("Dijawab", TRACK_WIDTH, "4 (40%)")
-    assert found["declined"][1:] == (TRACK_WIDTH * 3 / 4, "3 (30%)")
+    full = track_width(svg)
+    assert found["answered"] == ("Dijawab", full, "4 (40%)")
+    assert found["declined"][1:] == (round(full * 3 / 4, 1), "3 (30%)")
     assert found["open"][2] == "1 (10%)"
 
 
@@ -91,8 +114,9 @@ def test_every_route_is_drawn_zeros_too() -> None:
     assert_accessible(svg, "Jalur masuk pengaduan November 2026")
     found = bars(svg)
     assert list(found) == ["web", "api", "open311", "telepon", "loket", "surat"]
-    assert found["web"] == ("Formulir web", TRACK_WIDTH, "4 (40%)")
-    assert found["loket"][1:] == (TRACK_WIDTH / 2, "2 (20%)")
+    full = track_width(svg)
+    assert found["web"] == ("Formulir web", full, "4 (40%)")
+    assert found["loket"][1:] == (round(full / 2, 1), "2 (20%)")
     assert found["surat"][2] == "1 (10%)"
 
 
