@@ -5,24 +5,19 @@ the API's own words) before."""
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
-
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
+from pydantic import BaseModel
 
 from services.intake.api.dependencies import SessionDep
 from services.intake.portal.after_answer import erasure_context
 from services.intake.portal.filing_pages import FormDep, render
-from services.intake.portal.tracking_pages import (
-    REPLY_SENT,
-    complaint_view,
-    see_other,
-    to_tracking_form,
-)
+from services.intake.portal.tracking_forms import send_from_form
+from services.intake.portal.tracking_pages import see_other, to_tracking_form
 from services.intake.privacy.requests import request_erasure
 from services.intake.tracking import access as tracking_access
 from services.intake.tracking.codes import CODE_PATTERN
-from shared.web.api_errors import Conflict
+from shared.web.forms import Judged
 
 router = APIRouter(include_in_schema=False)
 
@@ -40,18 +35,17 @@ def confirm_erasure(request: Request, kode: str, session: SessionDep) -> Respons
 @router.post("/lacak/{kode}/hapus-data", response_class=HTMLResponse)
 def erase_from_form(request: Request, kode: str, form: FormDep, session: SessionDep) -> Response:
     del form  # read for its CSRF token only (checked before the route runs)
-    complaint = tracking_access.complaint_for(session, request, kode)
-    if complaint is None:
-        return to_tracking_form(kode if CODE_PATTERN.fullmatch(kode) else "")
-    try:
-        request_erasure(session, complaint)
-    except Conflict as exc:
-        return complaint_view(
-            request,
-            session,
-            complaint,
-            problem=exc.message,
-            problem_title="Data pribadi belum dapat dihapus",
-            status_code=409,
-        )
-    return see_other(f"/lacak/{complaint.tracking_code}?{urlencode({'hapus': REPLY_SENT})}")
+    return send_from_form(
+        request,
+        session,
+        kode,
+        Judged(NoFields(), {}),
+        lambda complaint, _: request_erasure(session, complaint),
+        values={},
+        refused="Data pribadi belum dapat dihapus",
+        sent="hapus",
+    )
+
+
+class NoFields(BaseModel):
+    """The erasure form asks nothing but the confirmation its button gives."""
