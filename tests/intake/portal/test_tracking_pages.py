@@ -14,6 +14,7 @@ from services.intake.tracking.access import COOKIE_PREFIX
 from shared.database.engine import utcnow
 from shared.messaging.consumer import consume_once
 from shared.messaging.contracts import INTAKE_ANSWERED_TASK, ComplainantReplyV1, ComplaintAnsweredV1
+from shared.messaging.contracts.codes import new_access_token
 from shared.sop import STATUS_LABELS
 from tests.intake.conftest import deliver, inbox_message, outbox_rows, row_counts
 from tests.intake.portal.conftest import (
@@ -39,6 +40,14 @@ def test_a_wrong_token_or_code_shows_nothing_and_sets_no_cookie(portal: TestClie
             response.headers.get_list("set-cookie")
         )
     assert not any(name.startswith(COOKIE_PREFIX) for name in portal.cookies)
+
+
+def test_the_fields_hold_a_whole_token_and_a_code_typed_loosely(portal: TestClient) -> None:
+    # A phone keyboard stops at maxlength: a token pasted with its spaces must still fit whole.
+    page = portal.get("/lacak").text
+    lengths = dict(re.findall(r'<input id="(kode|token)"[^>]*maxlength="(\d+)"', page))
+    assert len(" pgd - 7kq2 - m9xd ") <= int(lengths["kode"]) < 100
+    assert len(f" {new_access_token()} ") <= int(lengths["token"]) < 100
 
 
 def test_blank_tracking_fields_are_named(portal: TestClient) -> None:
