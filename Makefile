@@ -34,9 +34,11 @@ run: venv
 # command line, reach pytest as they are (make exports both kinds); unset, the tests start their
 # own Redis and use SQLite. Extra pytest arguments: make test ARGS='-k journey -x'
 # TEST_WORKERS pytest processes share the run, a test file each at a time (pytest-xdist's
-# loadfile): the journeys spend most of their time waiting on workers and servers, so three of
-# them share two cores well. Each takes its own Redis db (tests/conftest.py); 0 runs in-process.
-TEST_WORKERS ?= 3
+# loadfile): the journeys spend most of their time waiting on workers and servers. Two share the
+# two cores without starving each other (three ran the suite in 17 minutes, but a journey beside
+# the bench test then waited past its minute). Each takes its own Redis db (tests/conftest.py);
+# 0 runs in-process.
+TEST_WORKERS ?= 2
 test: venv
 	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile $(ARGS)
 
