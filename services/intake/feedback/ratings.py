@@ -4,6 +4,8 @@ reopened: the workflow reopens it on the same rating (COMMON.md), intake waits f
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -15,7 +17,7 @@ from services.intake.feedback.reopening import (
     within_window,
 )
 from services.intake.feedback.statuses import REOPEN_REQUESTED
-from services.intake.models import Complaint, Rating
+from services.intake.models import Complaint, Rating, Survey
 from shared.database.engine import utcnow
 from shared.messaging.contracts import WORKFLOW_RATED_TASK, ComplaintRatedV1
 from shared.messaging.outbox import enqueue
@@ -31,15 +33,24 @@ class AlreadyRated(Conflict):
     code = "already_rated"
 
 
-def rating_of_answer(session: Session, complaint: Complaint) -> Rating | None:
-    """The rating of the answer shown now (an earlier answer's rating is not this one's)."""
+# What the complainant gives once per answer: each row names its answer by ``answered_at``.
+PerAnswer = TypeVar("PerAnswer", Rating, Survey)
+
+
+def of_answer(session: Session, kind: type[PerAnswer], complaint: Complaint) -> PerAnswer | None:
+    """The ``kind`` row (rating, survey) of the answer shown now; an earlier answer's is not
+    this one's."""
     if complaint.answered_at is None:
         return None
     return session.scalar(
-        select(Rating).where(
-            Rating.complaint_id == complaint.id, Rating.answered_at == complaint.answered_at
+        select(kind).where(
+            kind.complaint_id == complaint.id, kind.answered_at == complaint.answered_at
         )
     )
+
+
+def rating_of_answer(session: Session, complaint: Complaint) -> Rating | None:
+    return of_answer(session, Rating, complaint)
 
 
 def rate(session: Session, complaint: Complaint, score: int, comment: str | None) -> Rating:

@@ -8,11 +8,10 @@ after it was closed."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from services.intake.feedback.ratings import rating_of_answer
+from services.intake.feedback.ratings import of_answer, rating_of_answer
 from services.intake.feedback.reopening import NotAnswered
 from services.intake.models import Complaint, Survey
 from shared.database.engine import utcnow
@@ -42,14 +41,7 @@ class AlreadySurveyed(Conflict):
 
 
 def survey_of_answer(session: Session, complaint: Complaint) -> Survey | None:
-    """The survey of the answer shown now (an earlier answer's survey is not this one's)."""
-    if complaint.answered_at is None:
-        return None
-    return session.scalar(
-        select(Survey).where(
-            Survey.complaint_id == complaint.id, Survey.answered_at == complaint.answered_at
-        )
-    )
+    return of_answer(session, Survey, complaint)
 
 
 def may_survey(session: Session, complaint: Complaint) -> bool:
