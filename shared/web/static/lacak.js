@@ -38,7 +38,7 @@
   }
   var source = new EventSource(root.getAttribute("data-events"));
   var fetching = false;
-  var pending = null;
+  var pending = false;
   var shown = {};
 
   // The form's CSRF token is not content: a part differing only there is unchanged.
@@ -90,20 +90,41 @@
     return changed;
   }
 
-  function said(text, changed) {
-    var warning = document.getElementById("gagal-judul");
-    if (!text && changed.indexOf("bagian-gagal") !== -1 && warning) {
-      return warning.textContent;
-    }
-    return text || "Halaman diperbarui";
+  function noticeIds() {
+    return Array.prototype.map.call(document.querySelectorAll("[data-pesan]"), function (item) {
+      return item.getAttribute("data-pesan");
+    });
   }
 
-  function refresh(text) {
+  // What the swap changed, said from the page itself rather than from the event that asked for
+  // it: events and fetches overlap, and a fetch started for a notice may already bring the
+  // status change whose own event arrives a moment later and then finds nothing to change.
+  function said(before, changed) {
+    var lines = [];
+    var status = document.getElementById("status");
+    if (status && status.getAttribute("data-status") !== before.status) {
+      lines.push("Status diperbarui: " + status.textContent.trim());
+    }
+    Array.prototype.forEach.call(document.querySelectorAll("[data-pesan]"), function (item) {
+      if (before.notices.indexOf(item.getAttribute("data-pesan")) === -1) {
+        var title = item.querySelector(".title");
+        lines.push("Pemberitahuan baru: " + (title ? title : item).textContent.trim());
+      }
+    });
+    var warning = document.getElementById("gagal-judul");
+    if (!lines.length && changed.indexOf("bagian-gagal") !== -1 && warning) {
+      lines.push(warning.textContent);
+    }
+    return lines.length ? lines.join(". ") : "Halaman diperbarui";
+  }
+
+  function refresh() {
     if (fetching) {
-      pending = text || pending || "";
+      pending = true;
       return;
     }
     fetching = true;
+    var before = { status: currentStatus(), notices: noticeIds() };
     window
       .fetch(root.getAttribute("data-page"), {
         credentials: "same-origin",
@@ -122,7 +143,7 @@
       .then(function (html) {
         var changed = html === null ? [] : update(html);
         if (changed.length) {
-          live.textContent = said(text, changed);
+          live.textContent = said(before, changed);
         }
       })
       .catch(function () {
@@ -130,28 +151,23 @@
       })
       .then(function () {
         fetching = false;
-        if (pending !== null) {
-          var next = pending;
-          pending = null;
-          refresh(next);
+        if (pending) {
+          pending = false;
+          refresh();
         }
       });
   }
 
-  source.addEventListener("status", function (event) {
-    var data = JSON.parse(event.data);
-    if (data.status !== currentStatus()) {
-      refresh("Status diperbarui: " + data.status_label);
-    } else {
-      // Same status, on connecting or when something else changed (a notice that did not
-      // reach the citizen): say what changed, if anything did.
-      refresh("");
-    }
+  // Each event asks for the page again when it may bring something new; on connecting, or
+  // when something else changed (a notice that did not reach the citizen), the same status
+  // still asks, and the swap says what changed, if anything did.
+  source.addEventListener("status", function () {
+    refresh();
   });
   source.addEventListener("message", function (event) {
     var data = JSON.parse(event.data);
     if (!hasNotice(data.id)) {
-      refresh("Pemberitahuan baru: " + data.title);
+      refresh();
     }
   });
 })();
