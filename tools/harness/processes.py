@@ -84,7 +84,11 @@ class ServiceProcess:
                 raise RuntimeError(f"{self.name} exited early:\n{self.output()[-4000:]}")
             return text in self.output()
 
-        wait_for(seen, timeout, f"{self.name} to print {text!r}")
+        try:
+            wait_for(seen, timeout, f"{self.name} to print {text!r}")
+        except TimeoutError as exc:
+            # What the process did print is what tells a slow machine from a lost message.
+            raise TimeoutError(f"{exc}; its output ends:\n{self.output()[-4000:]}") from None
 
     def wait_until_answers(self, url: str, timeout: float = 60) -> None:
         """Poll ``url`` until it answers 200; fail at once if the process dies meanwhile."""
