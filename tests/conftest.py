@@ -87,15 +87,25 @@ def sqlite_pool(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SqliteData
         yield pool
 
 
+# Dropped when the session finishes, not in the session fixture's teardown: that runs inside the
+# last test's teardown, under its timeout, and a run's hundreds of databases took longer than
+# that to drop on a loaded machine (1,000 drops at load 20: past 300 s).
+_POOLS_TO_DROP: list[PostgresDatabases] = []
+
+
 @pytest.fixture(scope="session")
-def postgres_pool(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PostgresDatabases | None]:
+def postgres_pool() -> PostgresDatabases | None:
     url = os.environ.get("PENGADUAN_TEST_DATABASE_URL")
     if not url:
-        yield None
-        return
-    with database_pool(url, tmp_path_factory.mktemp("unused")) as pool:
-        assert isinstance(pool, PostgresDatabases)
-        yield pool
+        return None
+    pool = PostgresDatabases(url)
+    _POOLS_TO_DROP.append(pool)
+    return pool
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    while _POOLS_TO_DROP:
+        _POOLS_TO_DROP.pop().drop_all()
 
 
 BOTH_DATABASES = ("sqlite", "postgresql")
