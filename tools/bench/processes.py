@@ -22,12 +22,12 @@ BENCH_REDIS_DB = 14
 
 
 @contextmanager
-def broker(workdir: Path) -> Iterator[str]:
-    """This machine's Redis (db 14, emptied before and after) when configured, else a private
-    one."""
+def broker(workdir: Path, db: int = BENCH_REDIS_DB) -> Iterator[str]:
+    """This machine's Redis (db ``db``, emptied before and after) when configured, else a
+    private one."""
     configured = os.environ.get("PENGADUAN_TEST_REDIS_URL")
     if configured:
-        with emptied_redis_db(f"{configured.rstrip('/')}/{BENCH_REDIS_DB}") as url:
+        with emptied_redis_db(f"{configured.rstrip('/')}/{db}") as url:
             yield url
         return
     server = RedisServer(workdir / "redis")
@@ -85,12 +85,15 @@ def uvicorn(
 
 
 def celery_worker(
-    name: str, app: str, queues: str, env: dict[str, str], logs: Path, node: str
-) -> ServiceProcess:
+    name: str, app: str, queues: str, env: dict[str, str], logs: Path, node: str,
+    include: str | None = None,
+) -> ServiceProcess:  # fmt: skip
+    """``include``: a module more for the worker to import (Celery's ``-I``)."""
     argv = [
         sys.executable, "-m", "celery", "-A", app, "worker", "-Q", queues,
         "-c", "1", "-P", "prefork", "--loglevel", "WARNING", "-n", f"{node}@%h",
         "--without-gossip", "--without-mingle", "--without-heartbeat",
+        *(["-I", include] if include else []),
     ]  # fmt: skip
     return ServiceProcess(name, argv, env, logs).start()
 
