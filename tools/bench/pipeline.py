@@ -16,6 +16,7 @@ import aiohttp
 import redis
 from rich.progress import Progress
 from sqlalchemy import func, select
+from sqlalchemy.exc import OperationalError
 
 from services.notifier.models import Delivery
 from services.workflow.cases.steps import complete_step, worklist
@@ -47,8 +48,12 @@ def staff_loop(db: ServiceDatabase, role: Role, stop: threading.Event, errors: C
     """One member of staff of ``role``: read the worklist, complete each case on it, each
     completion a transaction of its own (as a request to the staff API is)."""
     while not stop.is_set():
-        with db.transaction() as session:
-            cases = [(c.id, c.current_step) for c in worklist(session, role)]
+        try:
+            with db.transaction() as session:
+                cases = [(c.id, c.current_step) for c in worklist(session, role)]
+        except OperationalError as exc:  # no connection in time on a starved machine: again
+            errors.add(type(exc).__name__)
+            cases = []
         if not cases:
             stop.wait(EMPTY_POLL)
             continue
