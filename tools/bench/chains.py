@@ -17,7 +17,7 @@ from rich.progress import Progress
 from tools.bench import bare_chain
 from tools.bench.durable_api import pg_conninfo
 from tools.bench.pipeline import more_than
-from tools.bench.processes import celery_worker, wait_ready
+from tools.bench.processes import celery_worker, stop_all, wait_ready
 from tools.bench.report import Config, Pipeline
 from tools.harness.processes import wait_for
 
@@ -70,8 +70,7 @@ def _run_chain(
         hops = _chain_hops(client)
         return Pipeline(name, workers, int(done), seconds, hops, quiet_hops)
     finally:
-        for process in processes:
-            process.stop()
+        stop_all(processes)
         client.flushdb()
         client.close()
 

@@ -28,7 +28,14 @@ from shared.runtime.settings import get_settings
 from shared.sop import Role
 from tools.bench import task_count
 from tools.bench.intake import complaint
-from tools.bench.processes import Memory, celery_worker, configured_as, uvicorn, wait_ready
+from tools.bench.processes import (
+    Memory,
+    celery_worker,
+    configured_as,
+    stop_all,
+    uvicorn,
+    wait_ready,
+)
 from tools.bench.report import Config, Counter, Pipeline, Scale, Tasks
 from tools.harness.databases import fresh_set
 from tools.harness.desk import STEP_INPUTS
@@ -274,5 +281,4 @@ def run_pipeline(
         return result, tasks
     finally:
         stack.close()
-        for process in processes:
-            process.stop()
+        stop_all(processes)

@@ -97,7 +97,7 @@ def test_make_bench_runs_every_part_and_reports_ratios() -> None:
     before = (PROJECT_ROOT / "docs" / "BENCHMARKS.md").read_text()
     env = {**os.environ, "COLUMNS": "400"}
     result = subprocess.run(
-        argv, cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=420, check=False
+        argv, cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=280, check=False
     )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     out = result.stdout
