@@ -51,7 +51,7 @@ chaos: venv
 
 # Speed beside bare baselines in the same run (docs/BENCHMARKS.md, which it updates); on this
 # machine's PostgreSQL and Redis when PENGADUAN_TEST_DATABASE_URL / _REDIS_URL are set.
-# make bench ARGS='--seconds 10 --concurrency 16 --complaints 200 --scale 1,2'
+# make bench ARGS='--seconds 10 --concurrency 16 --complaints 200 --scale 1,2,2:2:2'
 bench: venv
 	$(PY) -m tools.bench $(ARGS)
 

@@ -1,5 +1,5 @@
 """The pipeline part of a bench run: complaints carried through the five steps by scripted staff
-with real workers between the steps, beside a bare Celery chain of five no-op tasks."""
+with real workers between the steps (its baselines: ``tools.bench.chains``)."""
 
 from __future__ import annotations
 
@@ -10,12 +10,13 @@ from collections.abc import Callable
 from contextlib import ExitStack
 from datetime import datetime
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 import aiohttp
 import redis
 from rich.progress import Progress
 from sqlalchemy import func, select
+from sqlalchemy.exc import OperationalError
 
 from services.notifier.models import Delivery
 from services.workflow.cases.steps import complete_step, worklist
@@ -23,11 +24,19 @@ from services.workflow.models import Case, CaseEvent
 from services.workflow.staff.accounts import create_user, get_by_username
 from shared.database.engine import ServiceDatabase, make_engine
 from shared.process.service_wiring import connect
+from shared.runtime.settings import get_settings
 from shared.sop import Role
-from tools.bench import bare_chain
+from tools.bench import task_count
 from tools.bench.intake import complaint
-from tools.bench.processes import Memory, celery_worker, configured_as, uvicorn, wait_ready
-from tools.bench.report import Config, Counter, Pipeline
+from tools.bench.processes import (
+    Memory,
+    celery_worker,
+    configured_as,
+    stop_all,
+    uvicorn,
+    wait_ready,
+)
+from tools.bench.report import Config, Counter, Pipeline, Scale, Tasks
 from tools.harness.databases import fresh_set
 from tools.harness.desk import STEP_INPUTS
 from tools.harness.processes import WORKER_QUEUES, ServiceProcess, wait_for
@@ -46,8 +55,12 @@ def staff_loop(db: ServiceDatabase, role: Role, stop: threading.Event, errors: C
     """One member of staff of ``role``: read the worklist, complete each case on it, each
     completion a transaction of its own (as a request to the staff API is)."""
     while not stop.is_set():
-        with db.transaction() as session:
-            cases = [(c.id, c.current_step) for c in worklist(session, role)]
+        try:
+            with db.transaction() as session:
+                cases = [(c.id, c.current_step) for c in worklist(session, role)]
+        except OperationalError as exc:  # no connection in time on a starved machine: again
+            errors.add(type(exc).__name__)
+            cases = []
         if not cases:
             stop.wait(EMPTY_POLL)
             continue
@@ -138,36 +151,92 @@ async def _file_all(url: str, count: int) -> int:
 
 
 def start_desk(
-    processes: list[ServiceProcess], workers: int, config: Config, env: dict[str, str], logs: Path
+    processes: list[ServiceProcess], scale: Scale, config: Config, env: dict[str, str], logs: Path
 ) -> str:
-    """The intake API, the intake and notifier workers and ``workers`` workflow workers, each
-    appended to ``processes`` as it starts; the API's address."""
+    """The intake API, the intake worker, the notifier and workflow workers ``scale`` asks for,
+    each appended to ``processes`` as it starts; the API's address. Each worker loads the
+    bench's task counter, which counts only when ``env`` names its Redis."""
     intake = "services.intake.api.app:create_app"
-    api, url = uvicorn("api-intake", intake, env, logs, config.web_workers)
+    api, url = uvicorn("api-intake", intake, env, logs, scale.api or config.web_workers)
     processes.append(api)
-    nodes = ["intake", "notifier"] + [f"workflow{i}" for i in range(workers)]
+    nodes = (
+        ["intake"]
+        + ["notifier" + (str(i) if i else "") for i in range(scale.notifier)]
+        + [f"workflow{i}" for i in range(scale.workflow)]
+    )
     for node in nodes:
         service = node.rstrip("0123456789")
         app = f"services.{service}.worker"
-        processes.append(
-            celery_worker(f"worker-{node}", app, WORKER_QUEUES[service], env, logs, node)
-        )
+        worker = celery_worker(
+            f"worker-{node}", app, WORKER_QUEUES[service], env, logs, node,
+            include=task_count.__name__,
+        )  # fmt: skip
+        processes.append(worker)
     wait_ready(env["PENGADUAN_REDIS_URL"], nodes)
     return url
 
 
-def run_pipeline(
-    workers: int, config: Config, base_env: dict[str, str], pool: Any, logs: Path,
-    progress: Progress, memory: Memory,
-) -> Pipeline:  # fmt: skip
-    urls = fresh_set(pool)
+def run_env(
+    base_env: dict[str, str], urls: dict[str, str], config: Config, *, first: bool
+) -> dict[str, str]:
+    """A pipeline run's environment: its fresh databases; in the first run, the task counter
+    on, and the outbox's redrive after ``config.redrive_seconds`` if given."""
     env = {**base_env, **{f"PENGADUAN_{s.upper()}_DATABASE_URL": u for s, u in urls.items()}}
-    redis.Redis.from_url(env["PENGADUAN_REDIS_URL"]).flushdb()
+    if first:
+        env[task_count.URL_VARIABLE] = env["PENGADUAN_REDIS_URL"]
+        if config.redrive_seconds is not None:
+            env["PENGADUAN_OUTBOX_REDRIVE_SECONDS"] = str(config.redrive_seconds)
+    return env
+
+
+def start_staff(db: ServiceDatabase) -> Callable[[], None]:
+    """One scripted member of staff per role, each a thread; the function that stops them."""
+    stop = threading.Event()
+    errors = Counter()
+    staff = [
+        threading.Thread(target=staff_loop, args=(db, role, stop, errors), daemon=True)
+        for role in Role
+    ]
+    for thread in staff:
+        thread.start()
+
+    def stopped() -> None:
+        stop.set()
+        for thread in staff:
+            thread.join(10)
+
+    return stopped
+
+
+def count_tasks(client: redis.Redis, urls: dict[str, str], db: ServiceDatabase) -> Tasks:
+    """Once every task and every redriven copy has run: the tasks run, per complaint closed."""
+    redrive = get_settings().outbox.redrive_seconds  # as configured for this run
+    settled = task_count.Settled(client, list(urls.values()))
+    try:
+        wait_for(settled, redrive + 300, "the desk to run every task and every copy")
+    finally:
+        settled.close()
+    return Tasks(closed(db), task_count.counted(client), redrive)
+
+
+def run_pipeline(
+    scale: Scale, config: Config, base_env: dict[str, str], pool: Any, logs: Path,
+    progress: Progress, memory: Memory, *, first: bool,
+) -> tuple[Pipeline, Tasks | None]:  # fmt: skip
+    """One pipeline run at ``scale``. The first also watches the processes' memory and CPU and
+    counts the tasks the workers ran, waiting after the last case closes until the outbox's
+    redriven copies have run too."""
+    urls = fresh_set(pool)
+    env = run_env(base_env, urls, config, first=first)
+    client = redis.Redis.from_url(env["PENGADUAN_REDIS_URL"])
+    client.flushdb()
     processes: list[ServiceProcess] = []
     stack = ExitStack()
+    stack.callback(client.close)
+    workers = scale.workflow
     try:
-        url = start_desk(processes, workers, config, env, logs)
-        if workers == config.scale[0]:
+        url = start_desk(processes, scale, config, env, logs)
+        if first:
             for process in processes:
                 memory.watch(process.name, process)
             memory.rest()
@@ -180,14 +249,7 @@ def run_pipeline(
         db.relay.start("bench-staff")
         stack.callback(db.relay.stop)
         make_staff(db)
-        stop = threading.Event()
-        errors = Counter()
-        staff = [
-            threading.Thread(target=staff_loop, args=(db, role, stop, errors), daemon=True)
-            for role in Role
-        ]
-        for thread in staff:
-            thread.start()
+        stop_staff = start_staff(db)
         # One case at a time first: each hop without a queue in front of it.
         quiet = progress.add_task(f"one at a time, {workers} worker(s)", total=config.single)
         for number in range(config.single):
@@ -204,9 +266,7 @@ def run_pipeline(
             time.sleep(0.02)
         seconds = time.perf_counter() - started
         progress.update(task, completed=closed(db))
-        stop.set()
-        for thread in staff:
-            thread.join(10)
+        stop_staff()
         memory.stop()
         burst = [
             h for case, hops in hop_latencies(db).items() if case not in quiet_hops for h in hops
@@ -214,62 +274,11 @@ def run_pipeline(
         result = Pipeline(
             "desk", workers, closed(db) - config.single, seconds, burst,
             [h for hops in quiet_hops.values() for h in hops],
-            deliveries(urls["notifier"]),
+            deliveries(urls["notifier"]), scale.notifier, scale.api or config.web_workers,
         )  # fmt: skip
+        tasks = count_tasks(client, urls, db) if first else None
         db.engine.dispose()
-        return result
+        return result, tasks
     finally:
         stack.close()
-        for process in processes:
-            process.stop()
-
-
-def _chain_hops(client: redis.Redis) -> list[float]:
-    return [
-        float(raw.decode().split(":")[1])
-        for raw in cast(list[bytes], client.lrange(bare_chain.HOP_LATENCIES, 0, -1))
-        if not raw.startswith(b"1:")  # the first task's wait is the bench's send, not a hop
-    ]
-
-
-def run_bare_chain(
-    workers: int, config: Config, env: dict[str, str], logs: Path, progress: Progress
-) -> Pipeline:
-    broker_url = env["PENGADUAN_REDIS_URL"]
-    client = redis.Redis.from_url(broker_url)
-    client.flushdb()
-
-    def chains_done() -> int:
-        return cast(int, client.llen(bare_chain.DONE))
-
-    chain_env = {**env, "BENCH_BROKER_URL": broker_url}
-    queues = ",".join(bare_chain.QUEUES)
-    processes = [
-        celery_worker(f"bare-chain{i}", bare_chain.__name__, queues, chain_env, logs, f"chain{i}")
-        for i in range(workers)
-    ]
-    try:
-        wait_ready(broker_url, [f"chain{i}" for i in range(workers)])
-        bare_chain.app.conf.broker_url = broker_url
-        for chain in range(config.single):
-            bare_chain.start_chain(-1 - chain)
-            wait_for(more_than(chains_done, chain), 60, "a single chain")
-        quiet_hops = _chain_hops(client)
-        client.delete(bare_chain.DONE, bare_chain.HOP_LATENCIES)
-        task = progress.add_task(f"bare Celery chain, {workers} worker(s)", total=config.complaints)
-        started = time.perf_counter()
-        for chain in range(config.complaints):
-            bare_chain.start_chain(chain)
-        deadline = time.monotonic() + 300
-        while (done := chains_done()) < config.complaints and time.monotonic() < deadline:
-            progress.update(task, completed=done)
-            time.sleep(0.02)
-        seconds = time.perf_counter() - started
-        progress.update(task, completed=done)
-        hops = _chain_hops(client)
-        return Pipeline("bare chain", workers, int(done), seconds, hops, quiet_hops)
-    finally:
-        for process in processes:
-            process.stop()
-        client.flushdb()
-        client.close()
+        stop_all(processes)

@@ -3,7 +3,9 @@ workers) and what it reads off them: readiness, memory and CPU time."""
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import socket
 import sys
 import threading
@@ -22,12 +24,12 @@ BENCH_REDIS_DB = 14
 
 
 @contextmanager
-def broker(workdir: Path) -> Iterator[str]:
-    """This machine's Redis (db 14, emptied before and after) when configured, else a private
-    one."""
+def broker(workdir: Path, db: int = BENCH_REDIS_DB) -> Iterator[str]:
+    """This machine's Redis (db ``db``, emptied before and after) when configured, else a
+    private one."""
     configured = os.environ.get("PENGADUAN_TEST_REDIS_URL")
     if configured:
-        with emptied_redis_db(f"{configured.rstrip('/')}/{BENCH_REDIS_DB}") as url:
+        with emptied_redis_db(f"{configured.rstrip('/')}/{db}") as url:
             yield url
         return
     server = RedisServer(workdir / "redis")
@@ -85,14 +87,28 @@ def uvicorn(
 
 
 def celery_worker(
-    name: str, app: str, queues: str, env: dict[str, str], logs: Path, node: str
-) -> ServiceProcess:
+    name: str, app: str, queues: str, env: dict[str, str], logs: Path, node: str,
+    include: str | None = None,
+) -> ServiceProcess:  # fmt: skip
+    """``include``: a module more for the worker to import (Celery's ``-I``)."""
     argv = [
         sys.executable, "-m", "celery", "-A", app, "worker", "-Q", queues,
         "-c", "1", "-P", "prefork", "--loglevel", "WARNING", "-n", f"{node}@%h",
         "--without-gossip", "--without-mingle", "--without-heartbeat",
+        *(["-I", include] if include else []),
     ]  # fmt: skip
     return ServiceProcess(name, argv, env, logs).start()
+
+
+def stop_all(processes: list[ServiceProcess]) -> None:
+    """Stop every process, all told at once (SIGTERM to each group) and then awaited, so their
+    warm shutdowns run side by side rather than one after the other."""
+    for process in processes:
+        if process.process is not None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.process.pid, signal.SIGTERM)
+    for process in processes:
+        process.stop()
 
 
 def wait_ready(broker_url: str, nodes: list[str], timeout: float = 90) -> None:

@@ -20,6 +20,24 @@ DOC = PROJECT_ROOT / "docs" / "BENCHMARKS.md"
 START, END = "<!-- bench:figures -->", "<!-- /bench:figures -->"
 
 
+@dataclass(frozen=True)
+class Scale:
+    """One pipeline run's processes: workflow and notifier workers, and intake API processes
+    (0: ``Config.web_workers``)."""
+
+    workflow: int = 1
+    notifier: int = 1
+    api: int = 0
+
+    @classmethod
+    def parse(cls, text: str) -> Scale:
+        """``W`` or ``W:N`` or ``W:N:A`` (workflow, notifier, API processes)."""
+        numbers = [int(n) for n in text.split(":")]
+        if not 1 <= len(numbers) <= 3 or min(numbers) < 1:
+            raise ValueError(f"a scale is W, W:N or W:N:A, each at least 1: {text!r}")
+        return cls(*numbers)
+
+
 @dataclass
 class Config:
     seconds: float = 10.0  # measured load per HTTP target
@@ -27,10 +45,13 @@ class Config:
     concurrency: int = 16  # requests in flight at once
     complaints: int = 200  # carried through the five steps per pipeline run, all at once
     single: int = 20  # carried through one at a time first, for the hop latency without a queue
-    scale: tuple[int, ...] = (1, 2)  # workflow worker processes per run
+    scale: tuple[Scale, ...] = (Scale(1), Scale(2), Scale(2, 2, 2))  # one pipeline run each
     # uvicorn processes behind each HTTP target (the same for both): one per core, as compose runs
     web_workers: int = field(default_factory=lambda: os.cpu_count() or 1)
     write: bool = True
+    # The outbox's redrive for the task count (None: the desk's own setting, waited out).
+    redrive_seconds: float | None = None
+    redis_db: int = 14  # of this machine's Redis, when configured
 
 
 class Counter(dict[str, int]):
@@ -62,6 +83,8 @@ class Pipeline:
     hops: list[float] = field(default_factory=list)  # under the burst of ``complaints``
     quiet_hops: list[float] = field(default_factory=list)  # one case (or chain) at a time
     deliveries: dict[str, int] = field(default_factory=dict)  # the notifier's, by status
+    notifier: int = 1  # notifier worker processes (the desk's)
+    api: int = 0  # intake API processes (the desk's)
 
     @property
     def rate(self) -> float:
@@ -69,10 +92,31 @@ class Pipeline:
 
 
 @dataclass
+class Tasks:
+    """The tasks the desk's workers ran for ``complaints`` carried through five steps, settled
+    (redriven copies included): task name -> (runs, distinct messages)."""
+
+    complaints: int = 0
+    by_name: dict[str, tuple[int, int]] = field(default_factory=dict)
+    redrive_seconds: float = 0.0
+
+    @property
+    def runs(self) -> int:
+        return sum(runs for runs, _ in self.by_name.values())
+
+    @property
+    def per_complaint(self) -> float:
+        return self.runs / self.complaints if self.complaints else 0.0
+
+
+@dataclass
 class Report:
     intake: Load | None = None
     bare_api: Load | None = None
-    pipelines: list[tuple[Pipeline, Pipeline]] = field(default_factory=list)
+    durable_api: Load | None = None  # None: no PostgreSQL to run it on
+    # (the desk, the bare chain, the transactional chain or None without PostgreSQL) per scale
+    pipelines: list[tuple[Pipeline, Pipeline, Pipeline | None]] = field(default_factory=list)
+    tasks: Tasks | None = None
     memory: dict[str, tuple[float, float]] = field(default_factory=dict)  # MiB at rest, peak
     cpu_per_complaint: dict[str, float] = field(default_factory=dict)  # seconds, first pipeline
     database: str = ""
@@ -112,44 +156,110 @@ def _share(a: float, b: float) -> str:
     return f"{a / b:.0%}" if b else "-"
 
 
-def _latency_rows(what: str, ours: list[float], bare: list[float]) -> list[tuple[str, ...]]:
-    return [
-        (f"{what} p{int(q * 100)}", ms(percentile(ours, q)), ms(percentile(bare, q)),
-         _times(percentile(ours, q), percentile(bare, q)))
-        for q in (0.5, 0.99)
-    ]  # fmt: skip
+def _latency_rows(
+    what: str, ours: list[float], bare: list[float], durable: list[float] | None
+) -> list[tuple[str, ...]]:
+    rows: list[tuple[str, ...]] = []
+    for q in (0.5, 0.99):
+        o, b = percentile(ours, q), percentile(bare, q)
+        d = percentile(durable, q) if durable is not None else float("nan")
+        rows.append(
+            (f"{what} p{int(q * 100)}", ms(o), ms(b), _times(o, b),
+             ms(d) if durable is not None else "-", _times(o, d) if durable is not None else "-")
+        )  # fmt: skip
+    return rows
+
+
+def _rate_row(
+    what: str, ours: float, bare: float, durable: float | None, digits: int
+) -> tuple[str, ...]:
+    return (
+        what, f"{ours:.{digits}f}", f"{bare:.{digits}f}", _share(ours, bare),
+        f"{durable:.{digits}f}" if durable is not None else "-",
+        _share(ours, durable) if durable is not None else "-",
+    )  # fmt: skip
+
+
+def scale_label(desk: Pipeline) -> str:
+    return (
+        f"pipeline, {desk.workers} workflow + {desk.notifier} notifier worker process(es), "
+        f"{desk.api} API process(es)"
+    )
 
 
 def figures(report: Report) -> list[tuple[str, ...]]:
-    """(what, the desk, the baseline, ratio) rows."""
+    """(what, the desk, bare baseline, ratio, durable baseline, ratio) rows."""
     rows: list[tuple[str, ...]] = []
     if report.intake and report.bare_api:
-        i, b = report.intake, report.bare_api
+        i, b, d = report.intake, report.bare_api, report.durable_api
         rows.append(
-            ("intake: complaints accepted per second", f"{i.rate:.0f}", f"{b.rate:.0f}",
-             _share(i.rate, b.rate))
-        )  # fmt: skip
-        rows += _latency_rows("intake: latency", i.latencies, b.latencies)
-    for desk, chain in report.pipelines:
-        n = f"pipeline, {desk.workers} workflow worker process(es)"
-        rows.append(
-            (f"{n}: complaints through five steps per second", f"{desk.rate:.1f}",
-             f"{chain.rate:.1f}", _share(desk.rate, chain.rate))
+            _rate_row("intake: complaints accepted per second", i.rate, b.rate,
+                      d.rate if d else None, 0)
         )  # fmt: skip
         rows += _latency_rows(
-            f"{n}: per-hop latency, one case at a time,", desk.quiet_hops, chain.quiet_hops
+            "intake: latency", i.latencies, b.latencies, d.latencies if d else None
         )
-        rows += _latency_rows(f"{n}: per-hop latency in the burst,", desk.hops, chain.hops)
+    for desk, chain, txn in report.pipelines:
+        n = scale_label(desk)
+        rows.append(
+            _rate_row(f"{n}: complaints through five steps per second", desk.rate, chain.rate,
+                      txn.rate if txn else None, 1)
+        )  # fmt: skip
+        rows += _latency_rows(
+            f"{n}: per-hop latency, one case at a time,", desk.quiet_hops, chain.quiet_hops,
+            txn.quiet_hops if txn else None,
+        )  # fmt: skip
+        rows += _latency_rows(
+            f"{n}: per-hop latency in the burst,", desk.hops, chain.hops,
+            txn.hops if txn else None,
+        )  # fmt: skip
     return rows
+
+
+FIGURE_COLUMNS = ("what", "the desk", "bare baseline", "ratio", "durable baseline", "ratio")
+TASK_COLUMNS = ("task", "runs", "distinct messages", "runs per complaint")
+
+
+def task_rows(report: Report) -> list[tuple[str, ...]]:
+    tasks = report.tasks
+    if tasks is None or not tasks.complaints:
+        return []
+    rows: list[tuple[str, ...]] = [
+        (name, str(runs), str(distinct), f"{runs / tasks.complaints:.2f}")
+        for name, (runs, distinct) in tasks.by_name.items()
+    ]
+    distinct = sum(d for _, d in tasks.by_name.values())
+    rows.append(("all tasks", str(tasks.runs), str(distinct), f"{tasks.per_complaint:.2f}"))
+    return rows
+
+
+def tasks_line(report: Report) -> str:
+    tasks = report.tasks
+    if tasks is None or not tasks.complaints:
+        return "Tasks per complaint: not counted."
+    return (
+        f"Tasks per complaint through five steps: {tasks.per_complaint:.1f}, counted by the "
+        f"workers (a task_prerun hook) over the first pipeline run's {tasks.complaints} "
+        f"complaints until every outbox row had also been sent again (redrive after "
+        f"{tasks.redrive_seconds:g} s) and nothing was left queued; the transactional chain "
+        f"runs {max(5, round(tasks.per_complaint))} per complaint."
+    )
 
 
 def show(report: Report, console: Console) -> None:
     table = Table(title="make bench")
-    for column in ("what", "the desk", "bare baseline", "ratio"):
+    for column in FIGURE_COLUMNS:
         table.add_column(column, justify="left" if column == "what" else "right")
     for row in figures(report):
         table.add_row(*row)
     console.print(table)
+    tasks = Table(title="tasks the desk's workers ran")
+    for column in TASK_COLUMNS:
+        tasks.add_column(column, justify="left" if column == "task" else "right")
+    for row in task_rows(report):
+        tasks.add_row(*row)
+    console.print(tasks)
+    console.print(tasks_line(report))
     memory = Table(title="each service process, its pool children included")
     for column in PROCESS_COLUMNS:
         memory.add_column(column, justify="left" if column == "process" else "right")
@@ -186,9 +296,15 @@ def markdown(report: Report, config: Config) -> str:
         f"email to a real SMTP server, SMS to a real HTTP gateway (deliveries as the last case "
         f"closed: {_deliveries(report)}).",
         "",
-        "| what | the desk | bare baseline | ratio |",
+        f"| {' | '.join(FIGURE_COLUMNS)} |",
+        "|---|---:|---:|---:|---:|---:|",
+        *(f"| {' | '.join(row)} |" for row in figures(report)),
+        "",
+        tasks_line(report),
+        "",
+        f"| {' | '.join(TASK_COLUMNS)} |",
         "|---|---:|---:|---:|",
-        *(f"| {a} | {b} | {c} | {d} |" for a, b, c, d in figures(report)),
+        *(f"| {' | '.join(row)} |" for row in task_rows(report)),
         "",
         f"| {' | '.join(PROCESS_COLUMNS)} |",
         "|---|---:|---:|---:|",
@@ -200,7 +316,7 @@ def markdown(report: Report, config: Config) -> str:
 
 def _deliveries(report: Report) -> str:
     totals: Counter = Counter()
-    for desk, _ in report.pipelines:
+    for desk, *_ in report.pipelines:
         for status, count in desk.deliveries.items():
             totals[status] = totals.get(status, 0) + count
     return ", ".join(f"{count} {status}" for status, count in sorted(totals.items())) or "none"

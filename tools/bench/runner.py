@@ -1,22 +1,29 @@
 """`make bench`: the desk's speed beside bare baselines measured in the same run.
 
-    python -m tools.bench [--seconds 10] [--concurrency 16] [--complaints 200] [--scale 1,2]
+    python -m tools.bench [--seconds 10] [--concurrency 16] [--complaints 200]
+    [--scale 1,2,2:2:2] [--redrive-seconds 120]
 
 - **intake**: complaints accepted per second and p50/p99 latency at a fixed concurrency, against
   the real intake API (its database, its outbox, Redis) and, in the same run, against a bare
-  FastAPI app that validates the same body and does nothing else (``tools.bench.bare_api``);
+  FastAPI app that validates the same body and does nothing else (``tools.bench.bare_api``) and
+  one that also writes the filing's rows in one psycopg transaction and pushes its two messages
+  (``tools.bench.durable_api``, PostgreSQL only);
 - **pipeline**: complaints carried through the five steps by scripted staff calling the staff
   API's own functions (``worklist``, ``complete_step``, each in a transaction of its own as a
   request has), with real workers between the steps; the per-hop latency from one role's
   completion to the case's arrival on the next role's worklist, read from the case's record;
-  beside a bare Celery chain of five no-op tasks on five queues (``tools.bench.bare_chain``);
-  with 1 and then 2 workflow worker processes (``--scale``), as ``docker compose --scale`` adds;
+  beside a bare Celery chain of five no-op tasks on five queues and a transactional chain of as
+  many tasks per complaint as the desk's workers were counted to run, each one transaction
+  (``tools.bench.bare_chain``, ``tools.bench.chains``, ``tools.bench.task_count``); with the
+  workflow and notifier worker processes and the intake API processes each ``--scale`` item
+  asks for (``W[:N[:A]]``), as ``docker compose --scale`` adds;
 - **memory**: resident memory of every service process at rest and its peak under the load.
 
 It runs on ``PENGADUAN_TEST_DATABASE_URL`` / ``PENGADUAN_TEST_REDIS_URL`` when set (fresh
-databases, Redis db 14, emptied before and after), on SQLite files and a private Redis
-otherwise, and writes its figures into docs/BENCHMARKS.md between the ``bench:figures``
-markers, with the machine and the date.
+databases, Redis db 14 or ``--redis-db``, emptied before and after), on SQLite files and a
+private Redis otherwise (without the durable filing and the transactional chain), and writes
+its figures into docs/BENCHMARKS.md between the ``bench:figures`` markers, with the machine
+and the date.
 """
 
 from __future__ import annotations
@@ -31,11 +38,13 @@ from pathlib import Path
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
+from tools.bench.bare_chain import HOPS
+from tools.bench.chains import run_bare_chain, run_txn_chain
 from tools.bench.intake import hammer
-from tools.bench.pipeline import run_bare_chain, run_pipeline
-from tools.bench.processes import Memory, broker, delivery_sinks, uvicorn
-from tools.bench.report import DOC, Config, Report, show, write
-from tools.harness.databases import database_pool, fresh_set
+from tools.bench.pipeline import run_pipeline
+from tools.bench.processes import BENCH_REDIS_DB, Memory, broker, delivery_sinks, uvicorn
+from tools.bench.report import DOC, Config, Report, Scale, show, write
+from tools.harness.databases import PostgresDatabases, database_pool, fresh_set
 from tools.harness.environment import service_environment
 from tools.harness.processes import PROJECT_ROOT
 
@@ -52,7 +61,7 @@ def run(config: Config, console: Console) -> Report:
         workdir = Path(tmp)
         logs = workdir / "logs"
         logs.mkdir()
-        broker_url = stack.enter_context(broker(workdir))
+        broker_url = stack.enter_context(broker(workdir, config.redis_db))
         pool = stack.enter_context(
             database_pool(os.environ.get("PENGADUAN_TEST_DATABASE_URL"), workdir / "db")
         )
@@ -87,10 +96,32 @@ def run(config: Config, console: Console) -> Report:
                 report.bare_api = hammer("bare FastAPI", bare_url, config, progress)
             finally:
                 bare.stop()
-            for workers in config.scale:
-                desk = run_pipeline(workers, config, env, pool, logs, progress, memory)
-                chain = run_bare_chain(workers, config, env, logs, progress)
-                report.pipelines.append((desk, chain))
+            postgres = pool if isinstance(pool, PostgresDatabases) else None
+            if postgres is not None:  # its own intake database, migrated as the desk's
+                durable_env = {**env, "PENGADUAN_INTAKE_DATABASE_URL": postgres.fresh("intake")}
+                durable, durable_url = uvicorn(
+                    "durable-api", "tools.bench.durable_api:create_app", durable_env, logs,
+                    config.web_workers,
+                )  # fmt: skip
+                try:
+                    report.durable_api = hammer("durable filing", durable_url, config, progress)
+                finally:
+                    durable.stop()
+            for index, scale in enumerate(config.scale):
+                desk, tasks = run_pipeline(
+                    scale, config, env, pool, logs, progress, memory, first=index == 0
+                )
+                report.tasks = tasks or report.tasks
+                chain = run_bare_chain(scale.workflow, config, env, logs, progress)
+                txn = None
+                if postgres is not None and report.tasks is not None:
+                    # As many worker processes as the desk ran, as many tasks per complaint.
+                    per_complaint = max(HOPS, round(report.tasks.per_complaint))
+                    txn = run_txn_chain(
+                        1 + scale.notifier + scale.workflow, per_complaint,
+                        postgres.fresh("workflow"), config, env, logs, progress,
+                    )  # fmt: skip
+                report.pipelines.append((desk, chain, txn))
         report.memory = {
             name: (memory.at_rest.get(name, 0.0), memory.peak.get(name, 0.0))
             for name in memory.processes
@@ -112,8 +143,21 @@ def parse(argv: list[str]) -> Config:
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--complaints", type=int, default=200)
     parser.add_argument("--single", type=int, default=20, help="one at a time, before the burst")
-    parser.add_argument("--scale", default="1,2", help="workflow worker processes per run")
+    parser.add_argument(
+        "--scale", default="1,2,2:2:2",
+        help="one pipeline run per item, W[:N[:A]]: workflow and notifier worker processes "
+        "(N 1 if not given) and intake API processes (A --web-workers if not given)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--redrive-seconds", type=float, default=None,
+        help="the outbox's redrive in the first pipeline run, whose tasks are counted until "
+        "every row's copy has run (default: the desk's setting, 120 s, waited out)",
+    )  # fmt: skip
     parser.add_argument("--web-workers", type=int, default=Config().web_workers)
+    parser.add_argument(
+        "--redis-db", type=int, default=BENCH_REDIS_DB,
+        help="the db of PENGADUAN_TEST_REDIS_URL's server to use (emptied before and after)",
+    )  # fmt: skip
     parser.add_argument("--no-write", action="store_true", help="leave docs/BENCHMARKS.md alone")
     args = parser.parse_args(argv)
     return Config(
@@ -122,9 +166,11 @@ def parse(argv: list[str]) -> Config:
         concurrency=args.concurrency,
         complaints=args.complaints,
         single=args.single,
-        scale=tuple(int(n) for n in args.scale.split(",")),
+        scale=tuple(Scale.parse(item) for item in args.scale.split(",")),
         web_workers=args.web_workers,
         write=not args.no_write,
+        redrive_seconds=args.redrive_seconds,
+        redis_db=args.redis_db,
     )
 
 
@@ -136,5 +182,10 @@ def main(argv: list[str] | None = None) -> int:
     if config.write:
         write(report, config)
         console.print(f"figures written to {DOC.relative_to(PROJECT_ROOT)}")
-    complete = all(desk.complaints == config.complaints for desk, _ in report.pipelines)
-    return 0 if complete and report.intake and report.intake.accepted else 1
+    complete = all(
+        run.complaints == config.complaints
+        for desk, chain, txn in report.pipelines
+        for run in (desk, chain, *([txn] if txn else []))
+    )
+    served = all(load.accepted for load in (report.intake, report.durable_api) if load)
+    return 0 if complete and served and report.intake else 1

@@ -10,7 +10,20 @@ from pathlib import Path
 
 import pytest
 
-from tools.bench.report import END, START, Config, Load, Pipeline, Report, percentile, write
+from tests.conftest import TEST_REDIS_DB
+from tools.bench.bare_chain import HOPS, sides_at
+from tools.bench.report import (
+    END,
+    START,
+    Config,
+    Load,
+    Pipeline,
+    Report,
+    Scale,
+    Tasks,
+    percentile,
+    write,
+)
 from tools.harness.processes import PROJECT_ROOT
 
 
@@ -21,18 +34,36 @@ def test_percentiles_are_read_off_the_sorted_figures() -> None:
     assert percentile([], 0.5) != percentile([], 0.5)  # NaN: no figure, not a zero
 
 
+def test_a_scale_names_workflow_notifier_and_api_processes() -> None:
+    assert Scale.parse("2") == Scale(2, 1, 0)  # API processes 0: as many as --web-workers
+    assert Scale.parse("2:3:4") == Scale(2, 3, 4)
+    for wrong in ("0", "1:2:3:4", "1:0", "x"):
+        with pytest.raises(ValueError):
+            Scale.parse(wrong)
+
+
+@pytest.mark.parametrize("tasks", [5, 6, 26, 62])
+def test_the_transactional_chain_runs_the_tasks_counted(tasks: int) -> None:
+    assert HOPS + sum(sides_at(step, tasks) for step in range(1, HOPS + 1)) == tasks
+
+
 def test_figures_replace_only_their_part_of_the_page(tmp_path: Path) -> None:
     doc = tmp_path / "BENCHMARKS.md"
     doc.write_text(f"# Benchmarks\n\nWritten by hand.\n\n{START}\nold figures\n{END}\n\nAlso.\n")
     report = Report(
         intake=Load("intake API", accepted=300, latencies=[0.02] * 300, seconds=10),
         bare_api=Load("bare FastAPI", accepted=1200, latencies=[0.005] * 1200, seconds=10),
+        durable_api=Load("durable filing", accepted=600, latencies=[0.01] * 600, seconds=10),
         pipelines=[
             (
-                Pipeline("desk", 1, 100, 25.0, [0.2] * 400, [0.015] * 80),
+                Pipeline("desk", 1, 100, 25.0, [0.2] * 400, [0.015] * 80, api=2),
                 Pipeline("bare chain", 1, 100, 1.0, [0.002] * 400, [0.003] * 80),
+                Pipeline("transactional chain", 3, 100, 10.0, [0.02] * 400, [0.01] * 80),
             )
         ],
+        tasks=Tasks(
+            120, {"workflow.step.1.arrive": (240, 120), "notifier.deliver.sms": (480, 240)}, 120
+        ),
         memory={"api-intake": (100.0, 120.0)},
         cpu_per_complaint={"api-intake": 0.012},
     )
@@ -41,22 +72,30 @@ def test_figures_replace_only_their_part_of_the_page(tmp_path: Path) -> None:
     assert text.startswith("# Benchmarks\n\nWritten by hand.\n\n")
     assert text.endswith(f"{END}\n\nAlso.\n")
     assert "old figures" not in text
-    assert "| intake: complaints accepted per second | 30 | 120 | 25% |" in text
-    assert "| intake: latency p50 | 20.0 ms | 5.0 ms | 4.0x |" in text
-    assert "complaints through five steps per second | 4.0 | 100.0 | 4% |" in text
+    assert "| intake: complaints accepted per second | 30 | 120 | 25% | 60 | 50% |" in text
+    assert "| intake: latency p50 | 20.0 ms | 5.0 ms | 4.0x | 10.0 ms | 2.0x |" in text
+    assert (
+        "| pipeline, 1 workflow + 1 notifier worker process(es), 2 API process(es): complaints "
+        "through five steps per second | 4.0 | 100.0 | 4% | 10.0 | 40% |"
+    ) in text
+    assert "Tasks per complaint through five steps: 6.0," in text
+    assert "| workflow.step.1.arrive | 240 | 120 | 2.00 |" in text
+    assert "| all tasks | 720 | 360 | 6.00 |" in text
     assert "| api-intake | 100 | 120 | 12 |" in text
 
 
 @pytest.mark.journey
 def test_make_bench_runs_every_part_and_reports_ratios() -> None:
-    """A short run of the real thing (APIs, workers, bare baselines), writing nothing."""
+    """A short run of the real thing (APIs, workers, every baseline, the task count with the
+    outbox's redrive after 1 s), on this test's Redis db, writing nothing."""
     argv = [
         sys.executable, "-m", "tools.bench", "--seconds", "1", "--warmup", "0.5",
-        "--concurrency", "4", "--complaints", "3", "--single", "1", "--scale", "1",
-        "--web-workers", "1", "--no-write",
+        "--concurrency", "4", "--complaints", "3", "--single", "1", "--scale", "1:2:2",
+        "--web-workers", "1", "--no-write", "--redrive-seconds", "1",
+        "--redis-db", str(TEST_REDIS_DB),
     ]  # fmt: skip
     before = (PROJECT_ROOT / "docs" / "BENCHMARKS.md").read_text()
-    env = {**os.environ, "COLUMNS": "200"}
+    env = {**os.environ, "COLUMNS": "400"}
     result = subprocess.run(
         argv, cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=280, check=False
     )
@@ -64,11 +103,27 @@ def test_make_bench_runs_every_part_and_reports_ratios() -> None:
     out = result.stdout
     for figure in (
         "intake: complaints accepted per second",
-        "pipeline, 1 workflow worker process(es): complaints through five steps per second",
+        "pipeline, 1 workflow + 2 notifier worker process(es), 2 API process(es): complaints "
+        "through five steps per second",
         "per-hop latency, one case at a time, p50",
         "worker-workflow0",
+        "worker-notifier1",
     ):
         assert figure in out
+    rows = {
+        cells[0]: cells[1:]
+        for line in out.splitlines()
+        if len(cells := [c.strip() for c in line.strip("│┃ ").split("│")]) > 1
+    }
+    # Both kinds of baseline measured: the durable ones' columns hold figures, not "-".
+    assert "-" not in rows["intake: complaints accepted per second"]
+    assert "-" not in rows[next(k for k in rows if "through five steps per second" in k)]
+    # Every complaint's hand-off to each step ran, and ran again as the outbox's copy.
+    complaints = 1 + 3
+    for step in range(1, HOPS + 1):
+        runs, distinct, _ = rows[f"workflow.step.{step}.arrive"]
+        assert int(distinct) == complaints and int(runs) >= 2 * complaints
+    assert "Tasks per complaint through five steps:" in out
     [deliveries] = [line for line in out.splitlines() if line.startswith("email and SMS")]
     assert " sent" in deliveries and "failed" not in deliveries  # really sent, every one
     assert (PROJECT_ROOT / "docs" / "BENCHMARKS.md").read_text() == before
