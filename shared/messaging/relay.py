@@ -33,6 +33,7 @@ log = logging.getLogger(__name__)
 OUTBOX = cast(Table, OutboxMessage.__table__)
 
 REDRIVE_CHECK_SECONDS = 5.0
+REDRIVE_BATCHES = 10
 
 
 @dataclass(frozen=True)
@@ -162,7 +163,19 @@ class OutboxRelay:
         """Send a copy of each row published ``redrive_seconds`` ago or more that no consumer
         has confirmed (``shared.messaging.receipts``); every row is looked at once. The rows
         are claimed as one batch, their receipts read in one round trip, the copies sent as one
-        pipeline; a pass that cannot reach Redis gives its rows back for the next."""
+        pipeline; a pass that cannot reach Redis gives its rows back for the next. A pass takes
+        up to ``REDRIVE_BATCHES`` batches, so that under load it keeps up with the rows
+        published (a receipt outlived by its row's wait only costs a needless copy)."""
+        copies = 0
+        for _ in range(REDRIVE_BATCHES):
+            looked, sent = self._redrive_batch()
+            copies += sent
+            if looked < self._batch:
+                break
+        return copies
+
+    def _redrive_batch(self) -> tuple[int, int]:
+        """One batch of the redrive pass: (rows looked at, copies sent)."""
         cutoff = utcnow() - self._redrive
         with self._sessions() as session:
             due = list(
@@ -175,7 +188,7 @@ class OutboxRelay:
             )
         rows = self._claim_redrive(due, cutoff)
         if not rows:
-            return 0
+            return len(due), 0
         try:
             with self._app.producer_or_acquire() as producer:
                 with producer.channel.conn_or_acquire() as client:
@@ -187,7 +200,7 @@ class OutboxRelay:
         except Exception:
             self._forget_redrive([row.id for row in rows])  # Redis is down: on a later pass
             raise
-        return len(copies)
+        return len(due), len(copies)
 
     def _send(self, row: Outgoing, producer: Any = None) -> None:
         self._app.send_task(

@@ -29,7 +29,7 @@ class NotificationDeliveredV2(Message):
     """notifier -> workflow: the outcomes of one notification's channels, sent once every
     channel tried for it has settled, or at once when one failed for good (the operators' list
     must not wait on a channel still retrying). A later report repeats the channels already
-    reported; the workflow records each (channel, status, attempts) once."""
+    reported; the workflow records an outcome only when it took more tries than the one it holds."""
 
     version: Literal[2] = 2
     tracking_code: str
