@@ -10,7 +10,11 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from services.workflow.cases.attachments import attach
-from services.workflow.cases.notifications import CaseNotYetRegistered, record_delivery
+from services.workflow.cases.notifications import (
+    CaseNotYetRegistered,
+    record_deliveries,
+    record_delivery,
+)
 from services.workflow.cases.paths import receive_reply
 from services.workflow.cases.reopening import receive_rating, receive_reopen_request
 from services.workflow.cases.steps import arrive, receive_complaint
@@ -31,6 +35,7 @@ from shared.messaging.contracts import (
     WORKFLOW_ATTACHMENT_TASK,
     WORKFLOW_ERASURE_TASK,
     WORKFLOW_NOTIFIED_TASK,
+    WORKFLOW_NOTIFIED_V2_TASK,
     WORKFLOW_RATED_TASK,
     WORKFLOW_REOPEN_TASK,
     WORKFLOW_SURVEY_TASK,
@@ -40,6 +45,7 @@ from shared.messaging.contracts import (
     ComplaintRatedV1,
     ErasureRequestedV1,
     NotificationDeliveredV1,
+    NotificationDeliveredV2,
     ReopenRequestedV1,
     StepHandoffV1,
     SurveyAnsweredV1,
@@ -103,6 +109,17 @@ REPLY_TASKS: dict[str, Task] = {
 )
 def notified(session: Session, message: NotificationDeliveredV1) -> None:
     record_delivery(session, message)
+
+
+@consumer(
+    app,
+    name=WORKFLOW_NOTIFIED_V2_TASK,
+    contract=NotificationDeliveredV2,
+    database=get_db,
+    retry_for=(CaseNotYetRegistered,),
+)
+def notified_v2(session: Session, message: NotificationDeliveredV2) -> None:
+    record_deliveries(session, message)
 
 
 @consumer(

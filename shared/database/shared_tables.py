@@ -38,7 +38,8 @@ class OutboxMessage(MessagingBase):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     # The request the message descends from, sent on as a task header (shared.runtime.log_context).
     request_id: Mapped[str | None] = mapped_column(String(64))
-    # When the one extra copy was sent (see shared.messaging.relay.OutboxRelay.redrive_due).
+    # When the redrive pass looked at the row, sending one extra copy if no consumer had confirmed
+    # it (see shared.messaging.relay.OutboxRelay.redrive_due).
     redriven_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     __table_args__ = (Index("ix_outbox_redrive", "redriven_at", "published_at"),)

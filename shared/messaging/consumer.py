@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from shared.database.engine import ServiceDatabase
+from shared.messaging import receipts
 from shared.messaging.contracts import Message
 from shared.messaging.dead_letters import record_failure
 from shared.messaging.inbox import already_processed, mark_processed
@@ -126,7 +127,7 @@ def consumer(
             autoretry_for=TRANSIENT_ERRORS + retry_for,
             **opts,
         )
-        def run(self: Task, message: dict[str, Any]) -> str:  # noqa: ARG001 - bind=True
+        def run(self: Task, message: dict[str, Any]) -> str:
             try:
                 msg = contract.model_validate(message)
             except ValidationError as exc:
@@ -137,7 +138,10 @@ def consumer(
             # The request id is the task's already (shared.runtime.log_setup); these say what
             # it is about.
             with log_scope(**ids_of(msg)):
-                return consume_once(database(), name, msg, fn)
+                outcome = consume_once(database(), name, msg, fn)
+            # Committed (now or by an earlier copy): the relay need not send this one again.
+            receipts.confirm(self.app, str(msg.message_id))
+            return outcome
 
         return run
 

@@ -1,9 +1,11 @@
 """The outbox relay: publishes committed outbox rows to Celery and marks them published.
 
 Published is not yet received: kombu's Redis transport pops a message (BRPOP) before it records
-it as unacknowledged, so a worker killed, or a Redis stopped, between the two loses it. Each row
-is therefore sent once more, ``redrive_seconds`` after it was first published; the consumer drops
-the copy when the first arrived. No library closes that window for the Redis transport.
+it as unacknowledged, so a worker killed, or a Redis stopped, between the two loses it. No
+library closes that window for the Redis transport. So ``redrive_seconds`` after a row was first
+published the relay looks for its receipt (``shared.messaging.receipts``: written by the consumer
+after its commit) and sends the row once more only when there is none; the consumer drops a
+copy whose first did arrive after all.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from shared.database.engine import utcnow
 from shared.database.shared_tables import OutboxMessage
+from shared.messaging import receipts
 from shared.messaging.outbox import LEASE, REARMED, ROWS, task_summary
 from shared.runtime.log_context import REQUEST_ID_HEADER
 
@@ -30,6 +33,7 @@ log = logging.getLogger(__name__)
 OUTBOX = cast(Table, OutboxMessage.__table__)
 
 REDRIVE_CHECK_SECONDS = 5.0
+REDRIVE_BATCHES = 10
 
 
 @dataclass(frozen=True)
@@ -156,8 +160,22 @@ class OutboxRelay:
                 return tuple(rows)
 
     def redrive_due(self) -> int:
-        """Send the one extra copy of every row published ``redrive_seconds`` ago or more."""
-        sent = 0
+        """Send a copy of each row published ``redrive_seconds`` ago or more that no consumer
+        has confirmed (``shared.messaging.receipts``); every row is looked at once. The rows
+        are claimed as one batch, their receipts read in one round trip, the copies sent as one
+        pipeline; a pass that cannot reach Redis gives its rows back for the next. A pass takes
+        up to ``REDRIVE_BATCHES`` batches, so that under load it keeps up with the rows
+        published (a receipt outlived by its row's wait only costs a needless copy)."""
+        copies = 0
+        for _ in range(REDRIVE_BATCHES):
+            looked, sent = self._redrive_batch()
+            copies += sent
+            if looked < self._batch:
+                break
+        return copies
+
+    def _redrive_batch(self) -> tuple[int, int]:
+        """One batch of the redrive pass: (rows looked at, copies sent)."""
         cutoff = utcnow() - self._redrive
         with self._sessions() as session:
             due = list(
@@ -168,17 +186,21 @@ class OutboxRelay:
                     .limit(self._batch)
                 )
             )
-        for row_id in due:
-            row = self._claim_redrive(row_id, cutoff)
-            if row is None:
-                continue  # another relay took it
-            try:
-                self._send(Outgoing.of(row))
-            except Exception:
-                self._forget_redrive(row_id)  # Redis is down: again on a later pass
-                raise
-            sent += 1
-        return sent
+        rows = self._claim_redrive(due, cutoff)
+        if not rows:
+            return len(due), 0
+        try:
+            with self._app.producer_or_acquire() as producer:
+                with producer.channel.conn_or_acquire() as client:
+                    unconfirmed = set(receipts.unconfirmed(client, [row.id for row in rows]))
+                copies = [row for row in rows if row.id in unconfirmed]
+                with producer.batch():
+                    for row in copies:
+                        self._send(row, producer)
+        except Exception:
+            self._forget_redrive([row.id for row in rows])  # Redis is down: on a later pass
+            raise
+        return len(due), len(copies)
 
     def _send(self, row: Outgoing, producer: Any = None) -> None:
         self._app.send_task(
@@ -231,27 +253,30 @@ class OutboxRelay:
             ).all()
         return sorted(claimed, key=lambda row: (row.created_at, row.id))
 
-    def _claim_redrive(self, row_id: str, cutoff: datetime) -> OutboxMessage | None:
+    def _claim_redrive(self, row_ids: list[str], cutoff: datetime) -> list[Outgoing]:
+        """Take the rows among ``row_ids`` still waiting for their redrive pass (another relay
+        may have taken some): one conditional UPDATE, checked row by row."""
+        if not row_ids:
+            return []
         with self._sessions() as session, session.begin():
-            claimed = session.execute(
+            claimed = session.scalars(
                 update(OutboxMessage)
                 .where(
-                    OutboxMessage.id == row_id,
+                    OutboxMessage.id.in_(row_ids),
                     OutboxMessage.redriven_at.is_(None),
                     OutboxMessage.published_at < cutoff,
                 )
                 .values(redriven_at=utcnow())
+                .returning(OutboxMessage)
                 .execution_options(synchronize_session=False)
-            )
-            if claimed.rowcount != 1:  # type: ignore[attr-defined]
-                return None
-            return session.get(OutboxMessage, row_id)
+            ).all()
+            return [Outgoing.of(row) for row in sorted(claimed, key=lambda row: row.id)]
 
-    def _forget_redrive(self, row_id: str) -> None:
+    def _forget_redrive(self, row_ids: list[str]) -> None:
         with self._sessions() as session, session.begin():
             session.execute(
                 update(OutboxMessage)
-                .where(OutboxMessage.id == row_id)
+                .where(OutboxMessage.id.in_(row_ids))
                 .values(redriven_at=None)
                 .execution_options(synchronize_session=False)
             )

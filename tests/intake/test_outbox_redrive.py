@@ -1,6 +1,7 @@
-"""The outbox sends each message once more, a while after it was first published: the copy
-saves a message kombu popped but never recorded as unacknowledged (a worker killed, or Redis
-stopped, between the two), and the consumer drops it when the first arrived."""
+"""The outbox sends a message once more, a while after it was first published, unless a consumer
+has confirmed it (its receipt): the copy saves a message kombu popped but never recorded as
+unacknowledged (a worker killed, or Redis stopped, between the two), and the consumer drops it
+when the first arrived after all."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from sqlalchemy import update
 from services.intake.database import get_db
 from shared.database.engine import utcnow
 from shared.database.shared_tables import OutboxMessage
+from shared.messaging import receipts
 from shared.messaging.celery_app import get_celery
 from shared.messaging.relay import OutboxRelay
 from tests.intake.conftest import complaint_body, outbox_rows, queued
@@ -54,6 +56,24 @@ def test_each_message_is_sent_once_more_after_the_redrive_delay(
     age_published(10 * REDRIVE)
     assert relay.redrive_due() == 0  # once, not again and again
     assert len(queued(broker, "admin")) == 2
+
+
+def test_a_message_a_consumer_confirmed_is_not_sent_again(
+    client: TestClient, relay: OutboxRelay, configured: dict[str, str]
+) -> None:
+    broker = configured["PENGADUAN_REDIS_URL"]
+    assert client.post("/api/v1/complaints", json=complaint_body()).status_code == 202
+    wait_for(lambda: all(row.published_at for row in outbox_rows()), 15, "rows published")
+    [hand_off] = queued(broker, "admin")
+    confirmed = hand_off["headers"]["id"]
+    receipts.confirm(get_celery(), confirmed)  # as the workflow's consumer does after its commit
+    age_published(REDRIVE + 1)
+
+    assert relay.redrive_due() == 1  # only the acknowledgement, whose receipt is missing
+    assert len(queued(broker, "admin")) == 1
+    # Every row had its pass, the confirmed one too: none is looked at again.
+    assert all(row.redriven_at is not None for row in outbox_rows())
+    assert relay.redrive_due() == 0
 
 
 def test_a_redrive_that_cannot_reach_redis_is_tried_again(

@@ -20,8 +20,11 @@ from shared.messaging.contracts import (
     DELIVER_WHATSAPP_TASK,
     INTAKE_ANSWERED_TASK,
     NOTIFY_TASK,
+    WORKFLOW_NOTIFIED_V2_TASK,
     Channel,
     ChannelDeliveryV1,
+    NotificationDeliveredV1,
+    NotificationDeliveredV2,
     NotificationKind,
     NotificationRequestedV1,
     OneTimeLink,
@@ -117,6 +120,31 @@ def outbox_rows(task: str | None = INTAKE_ANSWERED_TASK) -> list[OutboxMessage]:
         if task is not None:
             query = query.where(OutboxMessage.task_name == task)
         return list(session.scalars(query))
+
+
+def reported_outcomes() -> list[NotificationDeliveredV1]:
+    """The outcomes the workflow was told of, one per channel outcome as it records them
+    (``record_deliveries``): a later report's repeat of an outcome already told is left out."""
+    told: list[NotificationDeliveredV1] = []
+    seen: set[tuple[str, str, str, int | None]] = set()
+    rows = sorted(outbox_rows(WORKFLOW_NOTIFIED_V2_TASK), key=lambda r: (r.created_at, r.id))
+    for row in rows:
+        report = NotificationDeliveredV2.model_validate(row.payload)
+        for outcome in report.outcomes:
+            key = (str(report.notification_id), outcome.channel, outcome.status, outcome.attempts)
+            if key in seen:
+                continue
+            seen.add(key)
+            told.append(
+                NotificationDeliveredV1(
+                    message_id=report.message_id,
+                    tracking_code=report.tracking_code,
+                    kind=report.kind,
+                    notification_id=report.notification_id,
+                    **outcome.model_dump(),
+                )
+            )
+    return told
 
 
 def processed_count() -> int:

@@ -15,7 +15,7 @@ from services.notifier.messages import IncompleteNotification, compose
 from services.notifier.models import Notification
 from shared.messaging.contracts import (
     INTAKE_UNDELIVERABLE_TASK,
-    WORKFLOW_NOTIFIED_TASK,
+    WORKFLOW_NOTIFIED_V2_TASK,
     Channel,
     NotificationKind,
 )
@@ -76,7 +76,7 @@ def test_the_link_reaches_the_mailbox_and_stays_off_the_record(
     rows = outbox_rows(None)
     assert all(LINK.token not in json.dumps(row.payload) for row in rows)
     # Not the case's record (no operator re-sends an expired link) nor a tracking-page notice.
-    assert not [r for r in rows if r.task_name in (WORKFLOW_NOTIFIED_TASK,)]
+    assert not [r for r in rows if r.task_name in (WORKFLOW_NOTIFIED_V2_TASK,)]
 
 
 def test_a_link_that_cannot_be_delivered_is_not_told_to_the_tracking_page(
@@ -87,4 +87,4 @@ def test_a_link_that_cannot_be_delivered_is_not_told_to_the_tracking_page(
 
     tasks = [row.task_name for row in outbox_rows(None)]
     assert INTAKE_UNDELIVERABLE_TASK not in tasks
-    assert WORKFLOW_NOTIFIED_TASK not in tasks
+    assert WORKFLOW_NOTIFIED_V2_TASK not in tasks

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from services.notifier.channels.registry import REFUSALS, ROUTES, ChannelRoute
 from services.notifier.delivery.fallback import after_failure
 from services.notifier.delivery.jobs import channel_job, routed_channels
+from services.notifier.delivery.reports import FINAL, tell_workflow
 from services.notifier.delivery.undeliverable import tell_intake_delivered_after_all
 from services.notifier.messages import check_complete
 from services.notifier.models import (
@@ -30,12 +31,9 @@ from services.notifier.models import (
 from shared.database.engine import utcnow
 from shared.messaging.contracts import (
     INTAKE_ANSWERED_TASK,
-    UNRECORDED_KINDS,
-    WORKFLOW_NOTIFIED_TASK,
     Channel,
     ChannelDeliveryV1,
     ComplaintAnsweredV1,
-    NotificationDeliveredV1,
     NotificationKind,
     NotificationRequestedV1,
     Reporter,
@@ -49,7 +47,6 @@ log = logging.getLogger(__name__)
 # Messages derived from a notification get ids derived from the notification's (uuid5): a rerun
 # for the same notification finds the outbox row and adds none.
 ANSWERED_NAMESPACE = uuid.UUID("5f0c3c1e-7b52-4d8e-9a51-3f1f2a7c9d10")
-DELIVERED_NAMESPACE = uuid.UUID("a3d7c0b2-45e1-4f0a-8c52-0e6b9d1f7a24")
 
 
 def fan_out(session: Session, msg: NotificationRequestedV1) -> list[ChannelDeliveryV1]:
@@ -136,33 +133,6 @@ def report_outcome(session: Session, msg: NotificationRequestedV1, delivery: Del
         after_failure(session, msg)
     else:
         tell_intake_delivered_after_all(session, msg, delivery)
-
-
-def tell_workflow(session: Session, msg: NotificationRequestedV1, delivery: Delivery) -> None:
-    """Put the outcome on the case's record in the workflow, once per delivery and re-send (the
-    message id is derived from the notification, channel and re-send, so a rerun finds the
-    outbox row). Staff notifications and access links are not the case's record: they stay
-    here."""
-    if msg.kind in UNRECORDED_KINDS or delivery.status not in FINAL:
-        return
-    key = f"{msg.message_id}:{delivery.channel}"
-    if delivery.resends:
-        key += f":resend-{delivery.resends}"
-    reported = NotificationDeliveredV1(
-        message_id=uuid.uuid5(DELIVERED_NAMESPACE, key),
-        tracking_code=msg.tracking_code,
-        kind=msg.kind,
-        channel=Channel(delivery.channel),
-        status=delivery.status,
-        detail=delivery.detail,
-        notification_id=msg.message_id,
-        attempts=delivery.attempts,
-        fallback=delivery.fallback,
-    )
-    enqueue_once(session, WORKFLOW_NOTIFIED_TASK, reported)
-
-
-FINAL = (DeliveryStatus.SENT, DeliveryStatus.FAILED)
 
 
 def deliver_on(

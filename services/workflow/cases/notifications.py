@@ -20,6 +20,7 @@ from shared.messaging.contracts import (
     RESEND_TASK,
     Channel,
     NotificationDeliveredV1,
+    NotificationDeliveredV2,
     ResendRequestedV1,
 )
 from shared.messaging.outbox import enqueue
@@ -59,6 +60,35 @@ def record_delivery(session: Session, msg: NotificationDeliveredV1) -> None:
     )
     if msg.notification_id is not None:
         _keep_outcome(session, case, msg, msg.notification_id)
+
+
+def record_deliveries(session: Session, msg: NotificationDeliveredV2) -> None:
+    """A notification's report: each channel's outcome recorded as its own report was, once.
+    A later report repeats the channels already reported; an outcome is new only when it took
+    more tries than the one kept (a delivery's tries only grow, and a re-send tries again), so a
+    repeat, or a report overtaken by a newer one, neither adds to the history nor puts back on
+    the operators' list a delivery whose re-send was asked for meanwhile."""
+    for outcome in msg.outcomes:
+        kept = _outcome(session, str(msg.notification_id), outcome.channel.value)
+        if kept is not None and _known(kept, outcome.status, outcome.attempts):
+            continue
+        record_delivery(
+            session,
+            NotificationDeliveredV1(
+                message_id=msg.message_id,
+                occurred_at=msg.occurred_at,
+                tracking_code=msg.tracking_code,
+                kind=msg.kind,
+                notification_id=msg.notification_id,
+                **outcome.model_dump(),
+            ),
+        )
+
+
+def _known(kept: NotificationOutcome, status: str, attempts: int | None) -> bool:
+    if kept.attempts is not None and attempts is not None:
+        return attempts <= kept.attempts
+    return (kept.status, kept.attempts) == (status, attempts)
 
 
 def _keep_outcome(

@@ -6,6 +6,7 @@ consumers cannot ignore means a new version (``...V2``) and a new task name. Imp
 """
 
 from shared.messaging.contracts.catalogue import CaseServiceChangedV1, ServiceEntryV1
+from shared.messaging.contracts.deliveries import ChannelOutcomeV2, NotificationDeliveredV2
 from shared.messaging.contracts.messages import (
     STAFF_KINDS,
     UNRECORDED_KINDS,
@@ -65,6 +66,7 @@ from shared.messaging.contracts.tasks import (
     WORKFLOW_ATTACHMENT_TASK,
     WORKFLOW_ERASURE_TASK,
     WORKFLOW_NOTIFIED_TASK,
+    WORKFLOW_NOTIFIED_V2_TASK,
     WORKFLOW_RATED_TASK,
     WORKFLOW_REOPEN_TASK,
     WORKFLOW_SURVEY_TASK,
@@ -99,6 +101,7 @@ __all__ = [
     "WORKFLOW_ATTACHMENT_TASK",
     "WORKFLOW_ERASURE_TASK",
     "WORKFLOW_NOTIFIED_TASK",
+    "WORKFLOW_NOTIFIED_V2_TASK",
     "WORKFLOW_RATED_TASK",
     "WORKFLOW_REOPEN_TASK",
     "WORKFLOW_SURVEY_TASK",
@@ -109,6 +112,7 @@ __all__ = [
     "CaseStatusChangedV1",
     "Channel",
     "ChannelDeliveryV1",
+    "ChannelOutcomeV2",
     "ComplainantReplyV1",
     "ComplaintAnsweredV1",
     "ComplaintErasedV1",
@@ -124,6 +128,7 @@ __all__ = [
     "NoticeDeliveredV1",
     "NoticeUndeliverableV1",
     "NotificationDeliveredV1",
+    "NotificationDeliveredV2",
     "NotificationKind",
     "NotificationRequestedV1",
     "OneTimeLink",

@@ -17,7 +17,10 @@ WORKFLOW_ATTACHMENT_TASK = "workflow.case.attachment_added"
 WORKFLOW_RATED_TASK = "workflow.case.rated"
 WORKFLOW_REOPEN_TASK = "workflow.case.reopen_requested"
 NOTIFY_TASK = "notifier.notification.send"
+# V1, one report per channel: still consumed, for reports queued before the upgrade.
 WORKFLOW_NOTIFIED_TASK = "workflow.record.notification"
+# V2, one report per notification once its channels settled (``NotificationDeliveredV2``).
+WORKFLOW_NOTIFIED_V2_TASK = "workflow.record.notifications"
 # Fired by Celery beat (``shared.messaging.celery_app``): warn and escalate the steps past
 # their time.
 SLA_SWEEP_TASK = "workflow.sla.sweep"

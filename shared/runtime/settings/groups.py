@@ -163,9 +163,10 @@ class OutboxSettings(Group):
     redrive_seconds: float = setting(
         "PENGADUAN_OUTBOX_REDRIVE_SECONDS",
         120,
-        "Every outbox message is sent once more this long after it was first published, for "
-        "one lost between kombu taking it off its queue and recording it as unacknowledged "
-        "(docs/RELIABILITY.md); consumers drop the copy.",
+        "This long after an outbox message was first published, it is sent once more unless "
+        "a consumer left its receipt in Redis: for one lost between kombu taking it off its "
+        "queue and recording it as unacknowledged (docs/RELIABILITY.md); consumers drop a "
+        "needless copy.",
         ge=1,
     )
 

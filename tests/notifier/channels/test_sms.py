@@ -19,7 +19,6 @@ from services.notifier.channels.sms_text import measure
 from shared.messaging.contracts import (
     DELIVER_EMAIL_TASK,
     DELIVER_SMS_TASK,
-    WORKFLOW_NOTIFIED_TASK,
     Channel,
 )
 from shared.runtime.settings import get_settings
@@ -32,6 +31,7 @@ from tests.notifier.conftest import (
     fan_out,
     notification,
     outbox_rows,
+    reported_outcomes,
 )
 from tools.harness.redis_server import free_port
 from tools.harness.sms_gateway import Answer, Format, GatewayServer
@@ -86,8 +86,8 @@ def test_sms_is_sent_once_with_the_right_request_and_idempotency_key(
     [delivery] = deliveries()
     assert (delivery.channel, delivery.status, delivery.recipient) == ("sms", "sent", PHONE)
     assert delivery.gateway_reference == "gw-1"
-    [reported] = outbox_rows(WORKFLOW_NOTIFIED_TASK)
-    assert (reported.payload["channel"], reported.payload["status"]) == ("sms", "sent")
+    [reported] = reported_outcomes()
+    assert (reported.channel.value, reported.status) == ("sms", "sent")
 
 
 @pytest.mark.parametrize("gateway_format", ["zenziva"])
@@ -127,7 +127,7 @@ def test_gateway_error_is_retried_and_the_sms_delivered_once(
     with pytest.raises(TransientSmsError, match=str(status)):
         deliver_job(task, job)  # Celery retries on this error (the task's retry_for)
     assert deliveries() == []  # nothing recorded as sent, nothing on the case record
-    assert outbox_rows(WORKFLOW_NOTIFIED_TASK) == []
+    assert reported_outcomes() == []
 
     assert deliver_job(task, job) == "applied"  # the retry
     assert deliver_job(task, job) == "duplicate"
@@ -166,8 +166,8 @@ def test_gateway_refusal_fails_the_delivery_without_retry(
     [delivery] = deliveries()
     assert (delivery.status, delivery.sent_at) == ("failed", None)
     assert str(status) in (delivery.detail or "") and "ditolak" in (delivery.detail or "")
-    [reported] = outbox_rows(WORKFLOW_NOTIFIED_TASK)
-    assert reported.payload["status"] == "failed"
+    [reported] = reported_outcomes()
+    assert reported.status == "failed"
 
 
 @pytest.mark.parametrize("gateway_format", ["zenziva"])

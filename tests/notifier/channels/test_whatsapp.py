@@ -16,7 +16,6 @@ from services.notifier.channels.whatsapp import (
 )
 from shared.messaging.contracts import (
     DELIVER_WHATSAPP_TASK,
-    WORKFLOW_NOTIFIED_TASK,
     Channel,
     NotificationKind,
 )
@@ -29,7 +28,7 @@ from tests.notifier.conftest import (
     deliveries,
     fan_out,
     notification,
-    outbox_rows,
+    reported_outcomes,
 )
 from tools.harness.sms_gateway import Answer, GatewayServer
 
@@ -84,9 +83,9 @@ def test_the_answer_goes_out_once_as_the_answer_template(cloud_api: GatewayServe
     [delivery] = deliveries()
     assert (delivery.channel, delivery.status, delivery.recipient) == ("whatsapp", "sent", PHONE)
     assert delivery.gateway_reference == "wamid.uji-1"
-    [reported] = outbox_rows(WORKFLOW_NOTIFIED_TASK)
-    assert (reported.payload["channel"], reported.payload["status"]) == ("whatsapp", "sent")
-    assert reported.payload["fallback"] is False
+    [reported] = reported_outcomes()
+    assert (reported.channel.value, reported.status) == ("whatsapp", "sent")
+    assert reported.fallback is False
 
 
 def test_other_notices_use_the_generic_template_on_one_line(
@@ -129,8 +128,8 @@ def test_a_refusal_fails_the_delivery_for_good_without_retry(
     [delivery] = deliveries()
     assert (delivery.status, delivery.sent_at) == ("failed", None)
     assert str(status) in (delivery.detail or "")
-    [reported] = outbox_rows(WORKFLOW_NOTIFIED_TASK)
-    assert (reported.payload["channel"], reported.payload["status"]) == ("whatsapp", "failed")
+    [reported] = reported_outcomes()
+    assert (reported.channel.value, reported.status) == ("whatsapp", "failed")
 
 
 @pytest.mark.parametrize(
@@ -155,7 +154,7 @@ def test_passing_trouble_is_retried_and_the_message_sent_once(
     with pytest.raises(TransientWhatsAppError, match=str(answer.status)):
         deliver_job(task, job)  # Celery retries on this error (the task's retry_for)
     assert deliveries() == []
-    assert outbox_rows(WORKFLOW_NOTIFIED_TASK) == []
+    assert reported_outcomes() == []
 
     assert deliver_job(task, job) == "applied"  # the retry
     assert deliver_job(task, job) == "duplicate"

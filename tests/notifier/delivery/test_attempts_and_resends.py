@@ -26,7 +26,6 @@ from shared.messaging.contracts import (
     DELIVER_EMAIL_TASK,
     INTAKE_INBOX_TASK,
     RESEND_TASK,
-    WORKFLOW_NOTIFIED_TASK,
     Channel,
     ChannelDeliveryV1,
     InboxMessageV1,
@@ -44,6 +43,7 @@ from tests.notifier.conftest import (
     fan_out,
     notification,
     outbox_rows,
+    reported_outcomes,
 )
 from tools.harness.redis_server import free_port
 from tools.harness.smtp import SmtpServer
@@ -56,10 +56,7 @@ def attempts() -> list[tuple[str, int, str]]:
 
 
 def reports() -> list[NotificationDeliveredV1]:
-    return [
-        NotificationDeliveredV1.model_validate(row.payload)
-        for row in outbox_rows(WORKFLOW_NOTIFIED_TASK)
-    ]
+    return reported_outcomes()
 
 
 def task_kwargs(job: ChannelDeliveryV1) -> dict[str, Any]:

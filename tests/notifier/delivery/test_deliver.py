@@ -23,12 +23,14 @@ from services.notifier.messages import IncompleteNotification
 from services.notifier.tasks import deliver
 from shared.messaging.consumer import consume_once
 from shared.messaging.contracts import (
+    DELIVER_APP_TASK,
     DELIVER_EMAIL_TASK,
     INTAKE_ANSWERED_TASK,
-    WORKFLOW_NOTIFIED_TASK,
+    WORKFLOW_NOTIFIED_V2_TASK,
     Channel,
     ChannelDeliveryV1,
     ComplaintAnsweredV1,
+    NotificationDeliveredV2,
     NotificationKind,
 )
 from shared.runtime.settings import get_settings
@@ -43,6 +45,7 @@ from tests.notifier.conftest import (
     notification,
     outbox_rows,
     processed_count,
+    reported_outcomes,
 )
 from tools.harness.redis_server import free_port
 from tools.harness.smtp import SmtpServer
@@ -130,7 +133,7 @@ def test_sent_answer_is_not_sent_or_handed_to_intake_again_even_without_the_inbo
 ) -> None:
     # The deliveries record holds on its own: the fan-out and the email's task body twice each,
     # outside the consumer's inbox.
-    msg = notification()
+    msg = notification(channels=(Channel.EMAIL,))
     for _ in range(2):
         with get_db().transaction() as session:
             fan_out_body(session, msg)
@@ -143,7 +146,7 @@ def test_sent_answer_is_not_sent_or_handed_to_intake_again_even_without_the_inbo
     assert [d.status for d in deliveries()] == ["sent"]
     assert len(outbox_rows()) == 1
     assert len(outbox_rows(DELIVER_EMAIL_TASK)) == 1
-    assert len(outbox_rows(WORKFLOW_NOTIFIED_TASK)) == 1
+    assert len(outbox_rows(WORKFLOW_NOTIFIED_V2_TASK)) == 1
 
 
 def _queued_for_intake(env: dict[str, str], task: str) -> list[Any]:
@@ -198,7 +201,7 @@ def test_smtp_server_down_raises_transient_error_and_commits_nothing(
         deliver_job(task, job)
 
     assert deliveries() == []  # the email's transaction rolled back: its retry sends it
-    assert outbox_rows(WORKFLOW_NOTIFIED_TASK) == []
+    assert outbox_rows(WORKFLOW_NOTIFIED_V2_TASK) == []
     assert processed_count() == 1  # the fan-out only
     assert smtp_server.inbox.messages == []
     assert len(outbox_rows()) == 1  # the tracking page has the answer all the same
@@ -281,13 +284,54 @@ def test_two_workers_delivering_one_message_at_once_send_one_email(
 
 
 def test_each_delivery_is_put_on_the_case_record_once(configured, smtp_server) -> None:
-    msg = notification(NotificationKind.ANSWER)
+    msg = notification(NotificationKind.ANSWER, channels=(Channel.EMAIL,))
     consume(msg)
     consume(msg)
-    [row] = outbox_rows(WORKFLOW_NOTIFIED_TASK)
-    assert row.payload["tracking_code"] == msg.tracking_code
-    assert (row.payload["channel"], row.payload["status"], row.payload["kind"]) == (
+    assert len(outbox_rows(WORKFLOW_NOTIFIED_V2_TASK)) == 1
+    [row] = reported_outcomes()
+    assert row.tracking_code == msg.tracking_code
+    assert (row.channel.value, row.status, row.kind.value) == (
         "email",
         "sent",
         "answer",
     )
+
+
+def test_a_notifications_channels_are_reported_together_once_the_last_settles(
+    configured: dict[str, str], smtp_server: SmtpServer
+) -> None:
+    msg = notification(channels=(Channel.EMAIL, Channel.APP))
+    fan_out(msg)
+    [(task, email_job)] = channel_jobs(msg)
+    deliver_job(task, email_job)
+    assert outbox_rows(WORKFLOW_NOTIFIED_V2_TASK) == []  # the app's hand-over is still to come
+
+    [app_job] = [ChannelDeliveryV1.model_validate(r.payload) for r in outbox_rows(DELIVER_APP_TASK)]
+    deliver_job(DELIVER_APP_TASK, app_job)
+    deliver_job(DELIVER_APP_TASK, app_job)  # a copy changes nothing
+    [row] = outbox_rows(WORKFLOW_NOTIFIED_V2_TASK)
+    report = NotificationDeliveredV2.model_validate(row.payload)
+    assert report.notification_id == msg.message_id
+    assert sorted((o.channel.value, o.status) for o in report.outcomes) == [
+        ("app", "sent"),
+        ("email", "sent"),
+    ]
+
+
+def test_a_channel_failed_for_good_is_reported_without_waiting_for_the_others(
+    configured: dict[str, str], smtp_server: SmtpServer
+) -> None:
+    msg = notification(channels=(Channel.EMAIL, Channel.APP), email=None)
+    fan_out(msg)
+    [(task, email_job)] = channel_jobs(msg)
+    deliver_job(task, email_job)  # no address: failed for good
+    assert [(r.channel.value, r.status) for r in reported_outcomes()] == [("email", "failed")]
+
+    [app_job] = [ChannelDeliveryV1.model_validate(r.payload) for r in outbox_rows(DELIVER_APP_TASK)]
+    deliver_job(DELIVER_APP_TASK, app_job)
+    # The last report repeats the failure; the workflow records each outcome once.
+    assert len(outbox_rows(WORKFLOW_NOTIFIED_V2_TASK)) == 2
+    assert [(r.channel.value, r.status) for r in reported_outcomes()] == [
+        ("email", "failed"),
+        ("app", "sent"),
+    ]

@@ -20,10 +20,8 @@ from services.notifier.tasks import deliver_sms
 from shared.messaging.contracts import (
     DELIVER_SMS_TASK,
     INTAKE_UNDELIVERABLE_TASK,
-    WORKFLOW_NOTIFIED_TASK,
     Channel,
     NoticeUndeliverableV1,
-    NotificationDeliveredV1,
     NotificationRequestedV1,
 )
 from tests.notifier.conftest import (
@@ -33,6 +31,7 @@ from tests.notifier.conftest import (
     fan_out,
     notification,
     outbox_rows,
+    reported_outcomes,
 )
 from tools.harness.sms_gateway import GatewayServer
 from tools.harness.smtp import GONE, RefusingInbox
@@ -80,13 +79,7 @@ def tried() -> list[tuple[str, str, bool]]:
 
 
 def reported() -> list[tuple[str, str, bool]]:
-    return [
-        (m.channel.value, m.status, m.fallback)
-        for m in (
-            NotificationDeliveredV1.model_validate(r.payload)
-            for r in outbox_rows(WORKFLOW_NOTIFIED_TASK)
-        )
-    ]
+    return [(m.channel.value, m.status, m.fallback) for m in reported_outcomes()]
 
 
 def told_intake() -> list[NoticeUndeliverableV1]:

@@ -11,7 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from services.workflow.cases.history import events_of
-from services.workflow.cases.notifications import record_delivery
+from services.workflow.cases.notifications import record_deliveries, record_delivery
 from services.workflow.cases.steps import arrive, complete_step, receive_complaint
 from services.workflow.database import get_db
 from services.workflow.models import Case, StaffUser
@@ -22,8 +22,11 @@ from shared.messaging.contracts import (
     NOTIFY_TASK,
     RESEND_TASK,
     WORKFLOW_NOTIFIED_TASK,
+    WORKFLOW_NOTIFIED_V2_TASK,
     Channel,
+    ChannelOutcomeV2,
     NotificationDeliveredV1,
+    NotificationDeliveredV2,
     NotificationKind,
     ResendRequestedV1,
     StepHandoffV1,
@@ -265,3 +268,37 @@ def test_the_failed_list_shows_every_channel_tried_with_the_fallbacks_marked(
         ("sms", True),
         ("whatsapp", True),
     ]
+
+
+def test_a_notifications_report_records_each_channel_outcome_once(case_at_step_1: Case) -> None:
+    notification_id = uuid.uuid4()
+
+    def batch(*outcomes: tuple[Channel, str, int]) -> NotificationDeliveredV2:
+        return NotificationDeliveredV2(
+            tracking_code="PGD-TEST-0001",
+            kind=NotificationKind.ANSWER,
+            notification_id=notification_id,
+            outcomes=tuple(
+                ChannelOutcomeV2(channel=c, status=s, attempts=a) for c, s, a in outcomes
+            ),
+        )
+
+    def notified() -> list[tuple[str, str, int]]:
+        with get_db().sessions() as session:
+            outputs = [
+                e.output for e in events_of(session, case_at_step_1.id) if e.kind == "notified"
+            ]
+        return [(o["channel"], o["status"], o["attempts"]) for o in outputs if o is not None]
+
+    def apply_batch(msg: NotificationDeliveredV2) -> None:
+        consume_once(get_db(), WORKFLOW_NOTIFIED_V2_TASK, msg, record_deliveries)
+
+    # Sent at once by the failure; the last channel's report repeats it.
+    apply_batch(batch((Channel.EMAIL, "failed", 1)))
+    apply_batch(batch((Channel.EMAIL, "failed", 1), (Channel.APP, "sent", 1)))
+    # An operator's re-send got through: its outcome is new, the app's is not.
+    apply_batch(batch((Channel.EMAIL, "sent", 2), (Channel.APP, "sent", 1)))
+    assert notified() == [("email", "failed", 1), ("app", "sent", 1), ("email", "sent", 2)]
+    # A report overtaken by a newer one (another channel's, with fewer tries) changes nothing.
+    apply_batch(batch((Channel.EMAIL, "failed", 1), (Channel.SMS, "sent", 1)))
+    assert notified()[3:] == [("sms", "sent", 1)]
