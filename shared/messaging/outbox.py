@@ -8,11 +8,12 @@ The table is ``shared.database.shared_tables.OutboxMessage``, in every service's
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import event, update
-from sqlalchemy.orm import Session, UOWTransaction
+from sqlalchemy import Table, event, insert, update
+from sqlalchemy.orm import Session, UOWTransaction, make_transient_to_detached
 
 from shared.database.engine import utcnow
 from shared.database.shared_tables import OutboxMessage
@@ -52,6 +53,42 @@ def enqueue(session: Session, task_name: str, message: Message) -> None:
             request_id=current_request_id(),
         )
     )
+
+
+# With RETURNING, SQLAlchemy sends the rows as one multi-row INSERT; without, psycopg's
+# executemany goes through its pipeline mode, which cost more CPU than the statement (py-spy).
+_INSERT = insert(cast(Table, OutboxMessage.__table__)).returning(OutboxMessage.__table__.c.id)
+
+
+def insert_now(session: Session, messages: Sequence[tuple[str, Message]]) -> None:
+    """``enqueue`` for each ``(task_name, message)``, as one INSERT executed at once rather than
+    rows left to the flush: on the filing path the ORM's unit of work for its two outbox rows
+    cost more CPU than the statement (py-spy, docs/BENCHMARKS.md). The rows are leased to the
+    transaction's relay and handed to it on commit exactly as ``enqueue``'s are."""
+    now = utcnow()
+    lease = session.info.get(LEASE)
+    until = now + lease if lease is not None else None
+    rid = current_request_id()
+    values = [
+        {
+            "id": str(message.message_id),
+            "task_name": task_name,
+            "payload": message.model_dump(mode="json"),
+            "created_at": now,
+            "published_at": None,
+            "claimed_until": until,
+            "attempts": 0,
+            "request_id": rid,
+            "redriven_at": None,
+        }
+        for task_name, message in messages
+    ]
+    session.execute(_INSERT, values).all()
+    rows = [OutboxMessage(**row) for row in values]
+    for row in rows:
+        make_transient_to_detached(row)  # as if loaded: the INSERT above wrote it
+        session.add(row)
+    session.info.setdefault(ROWS, []).extend(rows)
 
 
 def enqueue_once(session: Session, task_name: str, message: Message) -> None:

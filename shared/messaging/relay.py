@@ -19,7 +19,7 @@ from datetime import datetime, timedelta
 from typing import Any, cast
 
 from celery import Celery
-from sqlalchemy import Table, inspect, or_, select, update
+from sqlalchemy import Engine, Table, bindparam, inspect, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from shared.database.engine import utcnow
@@ -31,6 +31,11 @@ from shared.runtime.log_context import REQUEST_ID_HEADER
 log = logging.getLogger(__name__)
 
 OUTBOX = cast(Table, OutboxMessage.__table__)
+MARK_PUBLISHED = (
+    update(OUTBOX)
+    .where(OUTBOX.c.id.in_(bindparam("ids", expanding=True)))
+    .values(published_at=bindparam("now"), claimed_until=None)
+)
 
 REDRIVE_CHECK_SECONDS = 5.0
 REDRIVE_BATCHES = 10
@@ -284,14 +289,12 @@ class OutboxRelay:
     def _mark_published(self, row_ids: list[str]) -> None:
         if not row_ids:
             return
-        # On the table, not the entity: the ORM's bulk UPDATE path cost more CPU than the
-        # round trip (cProfile), and no object in a session needs to see the change.
-        with self._sessions() as session, session.begin():
-            session.execute(
-                update(OUTBOX)
-                .where(OUTBOX.c.id.in_(row_ids))
-                .values(published_at=utcnow(), claimed_until=None)
-            )
+        # On the table, not the entity, on a connection rather than a session, with a statement
+        # built once: the ORM's bulk UPDATE path cost more CPU than the round trip, and a session
+        # and a statement built per batch about half of what remained (cProfile).
+        engine: Engine = self._sessions.kw["bind"]
+        with engine.begin() as connection:
+            connection.execute(MARK_PUBLISHED, {"ids": row_ids, "now": utcnow()})
 
     def _release(self, row_ids: list[str]) -> None:
         if not row_ids:

@@ -15,6 +15,7 @@ from services.intake.api.dependencies import (
 )
 from services.intake.api.staff_filing import FilerDep, taken_by
 from services.intake.catalogue.copy import service_name
+from services.intake.database import get_db
 from services.intake.feedback import ratings, surveys
 from services.intake.feedback.schemas import RatingOut, SurveyOut
 from services.intake.filing import attachments, complaints, idempotency
@@ -36,7 +37,6 @@ router = APIRouter(prefix="/api/v1/complaints")
 )
 def file_complaint(
     body: ComplaintIn,
-    session: SessionDep,
     response: Response,
     key: IdempotencyKey,
     filer: FilerDep,
@@ -50,7 +50,12 @@ def file_complaint(
     `received_via` dan token petugasnya (`Authorization: Bearer`, dari
     `POST /api/v1/auth/token` layanan petugas); laporan itu tidak dihitung dalam batas
     pengiriman per alamat, dan jawabannya adalah tanda terima bagi pengadu."""
-    answer = idempotency.file_once(session, body, key, taken_by(body, filer))
+    # The transaction in the route's own thread rather than a dependency's: FastAPI runs a sync
+    # dependency's entry and its exit (the commit) each in a thread-pool hop of its own, which
+    # cost more CPU than the filing's statements (py-spy, docs/BENCHMARKS.md). As with
+    # ``SessionDep``, the commit is done before the answer is sent.
+    with get_db().transaction() as session:
+        answer = idempotency.file_once(session, body, key, taken_by(body, filer))
     response.headers.update(NO_STORE)
     response.headers["Location"] = f"/api/v1/complaints/{answer.tracking_code}"
     return answer

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, select
+from sqlalchemy import Table, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, make_transient_to_detached
 
@@ -44,7 +44,7 @@ from shared.messaging.contracts import (
     Reporter,
 )
 from shared.messaging.contracts.filing import ComplaintIn
-from shared.messaging.outbox import enqueue
+from shared.messaging.outbox import enqueue, insert_now
 from shared.runtime.log_context import annotate
 from shared.sop import ANSWERED, FIRST_STEP, INFORMATION_SUPPLIED, PATHS, SUBMITTED
 from shared.web.api_errors import Conflict, NotFound
@@ -185,15 +185,15 @@ def _send_on(
 ) -> None:
     """The filing's timeline entry, its hand-off to step 1 and its acknowledgement."""
     now = complaint.created_at
-    session.add(TimelineEntry(complaint_id=complaint.id, status=SUBMITTED, occurred_at=now))
+    entry = {"complaint_id": complaint.id, "status": SUBMITTED, "occurred_at": now}
+    session.execute(insert(TIMELINE), entry)  # Core: the ORM's flush cost more CPU (py-spy)
     reporter = (
         Reporter(name=data.reporter.name, email=data.reporter.email, phone=data.reporter.phone)
         if data.reporter is not None
         else None  # anonymous: no name, no contact
     )
     channels = tuple(data.channels)
-    enqueue(
-        session,
+    filed = (
         FIRST_STEP.arrive_task,
         ComplaintFiledV1(
             occurred_at=now,
@@ -211,8 +211,7 @@ def _send_on(
             filed_via=FiledVia(complaint.filed_via) if complaint.filed_via else None,
         ),
     )
-    enqueue(
-        session,
+    acknowledgement = (
         NOTIFY_TASK,
         NotificationRequestedV1(
             occurred_at=now,
@@ -224,6 +223,7 @@ def _send_on(
             subject=data.subject,
         ),
     )
+    insert_now(session, [filed, acknowledgement])
     session.flush()
     annotate(tracking_code=complaint.tracking_code)
     log.info("complaint %s filed as %s", complaint.id, complaint.tracking_code)
@@ -307,23 +307,24 @@ def apply_answer(session: Session, msg: ComplaintAnsweredV1) -> None:
     session.flush()
 
 
+# Built once, rows passed as parameters (``.values(**row)`` cost a build per filing, py-spy).
+TIMELINE, COMPLAINTS = cast(Table, TimelineEntry.__table__), cast(Table, Complaint.__table__)
+_INSERT_UNLESS_TAKEN = {
+    pg: dialect.insert(COMPLAINTS)  # keyed by "is it PostgreSQL"; else SQLite
+    .on_conflict_do_nothing(index_elements=[COMPLAINTS.c.tracking_code])
+    .returning(COMPLAINTS.c.id)
+    for pg, dialect in ((True, postgresql), (False, sqlite))
+}
+
+
 def _insert_unless_taken(session: Session, **values: Any) -> Complaint | None:
     """The complaint inserted, or None if its tracking code is in use: one statement
     (``INSERT … ON CONFLICT DO NOTHING``) instead of a lookup and then an insert, and a code a
-    concurrent filing holds uncommitted is waited for rather than failing the request.
-
-    A Core statement, the row then placed in the session as it is: the ORM's own INSERT with
-    RETURNING of the entity cost a fifth of the filing's CPU (py-spy, docs/BENCHMARKS.md)."""
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    table = cast(Table, Complaint.__table__)
-    statement = (
-        insert(table)
-        .values(**values)
-        .on_conflict_do_nothing(index_elements=[table.c.tracking_code])
-        .returning(table.c.id)
-    )
-    if session.execute(statement).first() is None:
+    concurrent filing holds uncommitted is waited for rather than failing the request. A Core
+    statement, the row then placed in the session as it is: the ORM's own INSERT with RETURNING
+    of the entity cost a fifth of the filing's CPU (py-spy, docs/BENCHMARKS.md)."""
+    postgres = session.get_bind().dialect.name == "postgresql"
+    if session.execute(_INSERT_UNLESS_TAKEN[postgres], values).first() is None:
         return None
     complaint = Complaint(**values, answer=None, answered_at=None, reopen_until=None)
     make_transient_to_detached(complaint)  # as if loaded: no second statement to read it back
