@@ -3,6 +3,7 @@ modules and queues compose uses, a Redis and a beat of its own, ports and logins
 
 from __future__ import annotations
 
+import json
 import socket
 from pathlib import Path
 from typing import Any
@@ -100,6 +101,14 @@ def test_make_run_serves_every_queue_with_the_worker_modules_compose_uses(
         # worker lost), as in compose.
         assert (option(args, "-P"), option(args, "--loglevel")) == ("prefork", "INFO")
         assert option(args, "-c") == str(run_embedded.WORKER_CONCURRENCY[name.split("-")[0]])
+
+
+def test_the_runner_make_run_becomes_starts_every_process_as_listed(tmp_path: Path) -> None:
+    procs = run_embedded.processes(embedded_settings(tmp_path), python="/venv/bin/python")
+    runner = run_embedded.procfile_argv(json.dumps(procs), python="/venv/bin/python")
+    assert runner[:3] == ["/venv/bin/python", "-m", "tools.procfile"]
+    assert module_file("tools.procfile").is_file()
+    assert json.loads(runner[3]) == procs
 
 
 def test_make_run_serves_apis_and_flower_on_the_configured_ports(tmp_path: Path) -> None:
