@@ -63,6 +63,16 @@ def test_celery_processes_do_not_import_the_web_stack(module: str, tmp_path: Pat
     )
 
 
+@pytest.mark.parametrize("module", ["services.intake.api.app", "services.workflow.api.app"])
+def test_the_apis_import_the_report_writers_only_to_write_a_report(
+    module: str, tmp_path: Path
+) -> None:
+    """openpyxl and fpdf2 are loaded by the first XLSX or PDF download, not at start."""
+    imported = imported_by(module, tmp_path)
+    assert "fastapi" in imported
+    assert imported.isdisjoint({"openpyxl", "fpdf"}), sorted(imported & {"openpyxl", "fpdf"})
+
+
 def test_the_make_run_runner_imports_only_the_standard_library(tmp_path: Path) -> None:
     """``make run``'s process for the whole run (``tools.procfile``): none of the application
     its launcher imported to migrate and seed."""
