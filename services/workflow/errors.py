@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from shared.web.api_errors import (
+from shared.web.domain_errors import (
     Conflict,
     DomainError,
     Forbidden,

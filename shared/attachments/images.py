@@ -39,7 +39,6 @@ FORMATS = {
     "image/heic": ("HEIF", "image/jpeg"),
     "image/heif": ("HEIF", "image/jpeg"),
 }
-EXTENSIONS = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp"}
 _SAVE_AS = {"image/jpeg": "JPEG", "image/png": "PNG", "image/webp": "WEBP"}
 _SRGB = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
 

@@ -19,8 +19,8 @@ from shared.attachments import images, rejections
 from shared.attachments.filenames import is_hostile_filename, safe_filename
 from shared.attachments.pdf_checks import check_pdf
 from shared.attachments.rejections import UploadRejected
+from shared.attachments.stored_files import EXTENSIONS, PDF
 
-PDF = "application/pdf"
 ACCEPTED = frozenset({*images.FORMATS, PDF})
 
 
@@ -71,7 +71,7 @@ def inspect_upload(data: bytes, filename: str | None, *, max_bytes: int) -> Insp
         image = images.reencode(data, media_type)
         content, thumbnail, kind = image.content, image.thumbnail, "image"
         media_type = image.media_type
-    extension = "pdf" if media_type == PDF else images.EXTENSIONS[media_type]
+    extension = "pdf" if media_type == PDF else EXTENSIONS[media_type]
     return Inspected(
         media_type=media_type,
         kind=kind,

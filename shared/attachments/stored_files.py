@@ -7,9 +7,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from shared.attachments.images import EXTENSIONS
-from shared.attachments.inspection import PDF
 from shared.attachments.keys import original_key, thumbnail_key
+
+# The types a kept file has, here rather than beside Pillow and pypdf in ``images`` and
+# ``inspection``: the workers read and erase files without importing either.
+PDF = "application/pdf"
+EXTENSIONS = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp"}  # re-encoded photos
 
 THUMBNAIL_MEDIA_TYPE = "image/jpeg"  # images.reencode writes every thumbnail as a JPEG
 STORED_MEDIA_TYPES = (*EXTENSIONS, PDF)  # photos re-encoded as one of these; PDFs as sent

@@ -5,14 +5,17 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from typing import TYPE_CHECKING
 
-from fastapi import FastAPI
 from sqlalchemy.orm import Session
 
 from shared.database.engine import ServiceDatabase
 from shared.messaging.celery_app import get_celery
 from shared.messaging.relay import OutboxRelay
 from shared.runtime.settings import get_settings
+
+if TYPE_CHECKING:  # the workers import this module too, and no web stack
+    from fastapi import FastAPI
 
 
 def connect(service: str) -> ServiceDatabase:

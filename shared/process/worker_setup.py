@@ -3,6 +3,7 @@ outbox relay thread in the main process."""
 
 from __future__ import annotations
 
+import gc
 import logging
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -41,6 +42,12 @@ def wire_worker(
         if db.relay is not None:
             db.relay.stop()
 
+    def freeze_before_fork(**_: Any) -> None:
+        # Everything imported so far is moved out of the collector's reach: a pool child's
+        # collections then never write to (and so copy) the pages it shares with this parent.
+        gc.freeze()
+
+    signals.worker_init.connect(freeze_before_fork, weak=False)  # before the pool forks
     signals.worker_process_init.connect(after_fork, weak=False)
     signals.worker_ready.connect(start_relay, weak=False)
     signals.worker_shutdown.connect(stop_relay, weak=False)

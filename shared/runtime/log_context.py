@@ -13,13 +13,12 @@ ended, so the header has to travel in the outbox row; no logging library does th
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
 from types import MappingProxyType
 from typing import Any
 
-from asgi_correlation_id import correlation_id
 from celery import current_task
 
 # The task header that carries the request id from the outbox to the consuming task.
@@ -31,11 +30,18 @@ CONTEXT_FIELDS = ("request_id", "tracking_code", "case_id", "notification_id")
 # Never mutated: every change sets a new mapping, so a scope's reset restores the one before.
 _NONE: Mapping[str, str] = MappingProxyType({})
 _fields: ContextVar[Mapping[str, str]] = ContextVar("pengaduan_log_fields", default=_NONE)
+# The HTTP request's id, in a process that serves HTTP: ``shared.runtime.request_logging`` sets
+# it to asgi-correlation-id's. A worker has none, and imports no web stack to learn that.
+_http_request_id: dict[str, Callable[[], str | None]] = {"get": lambda: None}
+
+
+def read_http_request_id_from(getter: Callable[[], str | None]) -> None:
+    _http_request_id["get"] = getter
 
 
 def current_request_id() -> str | None:
     """The request id in force: a task's (from its header) or else the HTTP request's."""
-    return _fields.get().get("request_id") or correlation_id.get()
+    return _fields.get().get("request_id") or _http_request_id["get"]()
 
 
 @contextmanager
@@ -80,7 +86,7 @@ class ContextFilter(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         fields: dict[str, Any] = dict(_fields.get())
-        if "request_id" not in fields and (request_id := correlation_id.get()):
+        if "request_id" not in fields and (request_id := _http_request_id["get"]()):
             fields["request_id"] = request_id
         # A proxy: false outside a task, so the API's lines carry no task fields.
         if current_task and current_task.request.id is not None:

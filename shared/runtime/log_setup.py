@@ -11,16 +11,13 @@ import logging
 import sys
 from typing import Any, TextIO
 
-from asgi_correlation_id import CorrelationIdMiddleware
 from celery import signals
-from fastapi import Depends, FastAPI, Request
 from pythonjsonlogger.core import RESERVED_ATTRS
 from pythonjsonlogger.json import JsonFormatter
 
 from shared.runtime.log_context import (
     CONTEXT_FIELDS,
     ContextFilter,
-    annotate,
     end_task_scope,
     start_task_scope,
 )
@@ -28,10 +25,6 @@ from shared.runtime.log_redaction import RedactingFormatter
 from shared.runtime.settings import Settings, get_settings
 
 HANDLER_NAME = "pengaduan"
-REQUEST_ID_HEADER = "X-Request-ID"
-# Path parameters that name a complaint, a case or a notification.
-PATH_IDS = ("tracking_code", "case_id", "notification_id")
-MAX_ID_LENGTH = 64
 ACCESS_ARGS = 5
 # Query parameters never logged: what a person searched for (``q``: maybe a complainant's name,
 # email or phone), the portal's one-time access link (``token``) and an Open311 partner's key
@@ -127,38 +120,6 @@ def configure_logging(service: str, settings: Settings | None = None) -> None:
         logger = logging.getLogger(name)
         logger.handlers.clear()
         logger.propagate = True
-
-
-def install_request_logging(app: FastAPI, service: str) -> None:
-    """An API's logs, and the ``X-Request-ID`` each request is logged (and answered) under.
-
-    A caller's own id is kept when it is a UUID, so a proxy's or a client's id ties its lines to
-    ours; anything else is replaced. The id only groups log lines: nothing trusts it.
-    """
-    configure_logging(service)
-    app.add_middleware(CorrelationIdMiddleware, header_name=REQUEST_ID_HEADER)
-    # Before any route is added: every route then takes the dependency.
-    app.router.dependencies.append(Depends(_log_path_ids))
-
-
-async def _log_path_ids(request: Request) -> None:
-    """Log a request for a complaint or case under its id, as a task about it is.
-
-    Async on purpose: it then runs in the request's own context, which the route's thread
-    inherits. Only well-formed ids are kept: the path is the caller's text, and a line break in
-    it must not forge a log line.
-    """
-    ids = {
-        key: value
-        for key in PATH_IDS
-        if (value := request.path_params.get(key)) is not None and _looks_like_id(str(value))
-    }
-    if ids:
-        annotate(**ids)
-
-
-def _looks_like_id(value: str) -> bool:
-    return 0 < len(value) <= MAX_ID_LENGTH and value.isascii() and value.replace("-", "").isalnum()
 
 
 def log_celery_as(service: str) -> None:

@@ -1,5 +1,6 @@
-"""Serving Prometheus metrics the same way in every process: ``/metrics`` on each API, and an
-HTTP server on the metrics port of each Celery worker.
+"""Serving Prometheus metrics the same way in every process: an HTTP server on the metrics port
+of each Celery worker here, ``/metrics`` on each API in ``shared.web.metrics`` (a worker imports
+no web stack).
 
 Every figure is read at scrape time (the service's database, the broker's queue lengths), never
 counted in memory: the API and the worker of a service, and their replicas, report the same
@@ -11,15 +12,15 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from celery import signals
-from fastapi import APIRouter, Request, Response
-from prometheus_client import CollectorRegistry, start_http_server
-from prometheus_client.exposition import choose_encoder
-from prometheus_client.registry import Collector
 
 from shared.runtime.settings import get_settings
+
+if TYPE_CHECKING:
+    from prometheus_client import CollectorRegistry
+    from prometheus_client.registry import Collector
 
 log = logging.getLogger(__name__)
 
@@ -27,24 +28,15 @@ log = logging.getLogger(__name__)
 def registry_with(*collectors: Collector) -> CollectorRegistry:
     """A registry of the service's collectors; the caller adds the queue depths every process
     shows (``shared.messaging.queue_metrics``: messaging sits above this layer)."""
+    # prometheus_client is imported where it is used: a worker without a metrics port (the
+    # default) never imports it, ~7 MiB it would otherwise carry at rest.
+    from prometheus_client import CollectorRegistry  # noqa: PLC0415
+
     # auto_describe off: describing would run a collector's queries at registration.
     registry = CollectorRegistry(auto_describe=False)
     for collector in collectors:
         registry.register(collector)
     return registry
-
-
-def metrics_router(registry: CollectorRegistry) -> APIRouter:
-    """``GET /metrics`` outside the OpenAPI document (it is for the scraper, not for API
-    clients), in the format the scraper accepts, as the workers' metrics server chooses it."""
-    router = APIRouter()
-
-    @router.get("/metrics", include_in_schema=False)
-    def metrics(request: Request) -> Response:
-        encode, content_type = choose_encoder(request.headers.get("accept", ""))
-        return Response(encode(registry), headers={"Content-Type": content_type})
-
-    return router
 
 
 def metrics_port(service: str) -> int | None:
@@ -53,13 +45,17 @@ def metrics_port(service: str) -> int | None:
 
 def serve(port: int, registry: CollectorRegistry, service: str) -> None:
     """Serve ``/metrics`` on ``port`` from a daemon thread of this process."""
+    from prometheus_client import start_http_server  # noqa: PLC0415 - see registry_with
+
     start_http_server(port, registry=registry)
     log.info("%s metrics on port %s", service, port)
 
 
 def serve_when_worker_ready(service: str, registry: Callable[[], CollectorRegistry]) -> None:
     """Once the Celery worker is ready, serve its metrics on ``<service>_metrics_port`` (unset:
-    not served) from the main process, the one that outlives the pool's children."""
+    not served) from the main process, the one that outlives the pool's children. ``registry``
+    is called only then: a worker imports its collectors (and prometheus_client) only to serve
+    them."""
 
     def serve_metrics(**_: Any) -> None:
         port = metrics_port(service)

@@ -14,60 +14,9 @@ from pydantic import BaseModel
 from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from shared.web.domain_errors import DomainError
+
 log = logging.getLogger(__name__)
-
-
-class DomainError(Exception):
-    status_code = 400
-    code = "bad_request"
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-
-    @property
-    def headers(self) -> dict[str, str] | None:
-        return None
-
-
-class NotFound(DomainError):
-    status_code = 404
-    code = "not_found"
-
-
-class Unauthorized(DomainError):
-    status_code = 401
-    code = "unauthorized"
-
-
-class Forbidden(DomainError):
-    status_code = 403
-    code = "forbidden"
-
-
-class Conflict(DomainError):
-    status_code = 409
-    code = "conflict"
-
-
-class InvalidInput(DomainError):
-    status_code = 422
-    code = "invalid_input"
-
-
-class TooManyRequests(DomainError):
-    """Refused for a while; ``Retry-After`` tells a program how long, the message a person."""
-
-    status_code = 429
-    code = "too_many_requests"
-
-    def __init__(self, message: str, *, retry_after: int) -> None:
-        super().__init__(message)
-        self.retry_after = retry_after
-
-    @property
-    def headers(self) -> dict[str, str] | None:
-        return {"Retry-After": str(self.retry_after)}
 
 
 class ErrorBody(BaseModel):

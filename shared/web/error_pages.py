@@ -20,7 +20,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import Scope
 
-from shared.web.api_errors import DomainError
+from shared.web.domain_errors import DomainError
 from shared.web.pages import CONTENT_SECURITY_POLICY, SECURITY_HEADERS, ErrorPage
 
 log = logging.getLogger(__name__)

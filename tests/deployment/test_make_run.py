@@ -3,6 +3,7 @@ modules and queues compose uses, a Redis and a beat of its own, ports and logins
 
 from __future__ import annotations
 
+import json
 import socket
 from pathlib import Path
 from typing import Any
@@ -85,9 +86,10 @@ def queues_by_module(workers: dict[str, tuple[str, set[str]]]) -> dict[str, list
 def test_make_run_serves_every_queue_with_the_worker_modules_compose_uses(
     tmp_path: Path, services: dict[str, Any]
 ) -> None:
-    """One workflow worker serves every role's queue in `make run` (one machine, light on memory);
-    compose gives each role's queue a service of its own to scale. The same modules, the same
-    queues, each consumed once."""
+    """One workflow worker serves every role's queue in `make run` (one machine, light on memory:
+    two pool children for the steps, one for intake's and the notifier's few messages); compose
+    gives each role's queue a service of its own to scale. The same modules, the same queues,
+    each consumed once."""
     procs = run_embedded.processes(embedded_settings(tmp_path), python="/venv/bin/python")
     local = {name: found for name, args in procs.items() if (found := celery_worker(args))}
     assert queues_by_module(local) == queues_by_module(worker_commands(services))
@@ -95,11 +97,18 @@ def test_make_run_serves_every_queue_with_the_worker_modules_compose_uses(
     for name in local:
         args = procs[name]
         assert args[:3] == ["/venv/bin/python", "-m", "celery"]
-        assert (option(args, "-c"), option(args, "-P"), option(args, "--loglevel")) == (
-            "2",
-            "prefork",
-            "INFO",
-        )
+        # prefork: a killed pool child's task goes back to its queue (acks_late, rejected on
+        # worker lost), as in compose.
+        assert (option(args, "-P"), option(args, "--loglevel")) == ("prefork", "INFO")
+        assert option(args, "-c") == str(run_embedded.WORKER_CONCURRENCY[name.split("-")[0]])
+
+
+def test_the_runner_make_run_becomes_starts_every_process_as_listed(tmp_path: Path) -> None:
+    procs = run_embedded.processes(embedded_settings(tmp_path), python="/venv/bin/python")
+    runner = run_embedded.procfile_argv(json.dumps(procs), python="/venv/bin/python")
+    assert runner[:3] == ["/venv/bin/python", "-m", "tools.procfile"]
+    assert module_file("tools.procfile").is_file()
+    assert json.loads(runner[3]) == procs
 
 
 def test_make_run_serves_apis_and_flower_on_the_configured_ports(tmp_path: Path) -> None:

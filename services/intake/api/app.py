@@ -37,9 +37,8 @@ from services.intake.portal import (
 from services.intake.portal.error_pages import error_page
 from services.intake.tracking.codes import CodeSpaceExhausted
 from shared.process.service_wiring import relay_lifespan
-from shared.runtime.log_setup import install_request_logging
-from shared.runtime.metrics_server import metrics_router
 from shared.runtime.production_checks import require_production_ready
+from shared.runtime.request_logging import install_request_logging
 from shared.runtime.settings import get_settings
 from shared.sop import total_standard_minutes
 from shared.web.api_docs import api_app
@@ -47,6 +46,7 @@ from shared.web.api_errors import install_error_handlers
 from shared.web.error_pages import install_error_pages
 from shared.web.health import readiness_router
 from shared.web.icons import favicon_router, manifest_router
+from shared.web.metrics import metrics_router
 from shared.web.pages import MAX_FORM_BYTES, OFFICE, install_pages
 from shared.wording.sop_figures import (
     standard_minutes_each,

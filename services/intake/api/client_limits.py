@@ -25,7 +25,7 @@ from limits.storage import RedisStorage
 from limits.strategies import MovingWindowRateLimiter
 
 from shared.runtime.settings import get_settings
-from shared.web.api_errors import TooManyRequests
+from shared.web.domain_errors import TooManyRequests
 
 log = logging.getLogger(__name__)
 

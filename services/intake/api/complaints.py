@@ -24,7 +24,8 @@ from services.intake.filing.schemas import AttachmentOut, ComplaintOut, FiledOut
 from services.intake.tracking import notices
 from shared.messaging.contracts.filing import ComplaintIn
 from shared.sop import reply_reader_label
-from shared.web.api_errors import Unauthorized, error_responses
+from shared.web.api_errors import error_responses
+from shared.web.domain_errors import Unauthorized
 
 router = APIRouter(prefix="/api/v1/complaints")
 

@@ -13,7 +13,7 @@ from services.intake.database import get_db
 from services.intake.filing import complaints
 from services.intake.models import Complaint
 from shared.process.service_wiring import request_session
-from shared.web.api_errors import Unauthorized
+from shared.web.domain_errors import Unauthorized
 
 MISSING_HEADER_MESSAGE = (
     "Token akses wajib disertakan pada header X-Access-Token untuk melihat laporan pengaduan"

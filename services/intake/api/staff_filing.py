@@ -14,7 +14,7 @@ from services.intake.filing.complaints import TakenBy
 from shared.messaging.contracts.filing import ComplaintIn
 from shared.runtime.settings import get_settings
 from shared.sop import ROLE_LABELS, complainant_desk
-from shared.web.api_errors import Forbidden, Unauthorized
+from shared.web.domain_errors import Forbidden, Unauthorized
 from shared.web.staff_tokens import (
     INVALID_MESSAGE,
     StaffClaims,

@@ -26,7 +26,7 @@ from services.intake.app_channel.live_events import Note, subscribed
 from services.intake.database import get_db
 from services.intake.filing.schemas import InboxMessageOut, StatusEventOut
 from services.intake.models import Complaint, InboxMessage
-from shared.web.api_errors import TooManyRequests
+from shared.web.domain_errors import TooManyRequests
 
 log = logging.getLogger(__name__)
 

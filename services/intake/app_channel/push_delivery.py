@@ -19,7 +19,6 @@ from typing import Any
 
 import requests
 from cryptography.hazmat.primitives.asymmetric import ec
-from pywebpush import Vapid, WebPushException, webpush
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -28,7 +27,7 @@ from services.intake.models import Complaint, InboxMessage, PushDelivery, PushSu
 from shared.database.engine import utcnow
 from shared.messaging.contracts import PushDeliveryV1
 from shared.runtime.settings import get_settings
-from shared.web.api_errors import InvalidInput
+from shared.web.domain_errors import InvalidInput
 
 log = logging.getLogger(__name__)
 
@@ -149,6 +148,11 @@ def _post(
     subscription: PushSubscription, payload: dict[str, Any], key: ec.EllipticCurvePrivateKey
 ) -> int:
     """The push service's HTTP status; ``TransientPushError`` when worth another try."""
+    # Here, not at the top: pywebpush and the aiohttp it imports are ~20 MiB that an intake
+    # worker at rest (and every process importing this module for its other functions) does
+    # without until a citizen's app has a push to receive.
+    from pywebpush import Vapid, WebPushException, webpush  # noqa: PLC0415
+
     settings = get_settings()
     try:
         response = webpush(

@@ -23,7 +23,7 @@ from services.intake.filing.schemas import PushSubscriptionIn
 from services.intake.models import Complaint, PushSubscription
 from shared.database.engine import utcnow
 from shared.runtime.settings import get_settings
-from shared.web.api_errors import Conflict, InvalidInput, NotFound
+from shared.web.domain_errors import Conflict, InvalidInput, NotFound
 
 MAX_SUBSCRIPTIONS_PER_COMPLAINT = 5
 PUSH_UNAVAILABLE_MESSAGE = "Notifikasi push belum tersedia pada layanan ini"

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from services.intake.models import CatalogueEntry, Complaint
 from shared.messaging.contracts import CaseServiceChangedV1, ServiceEntryV1
-from shared.web.api_errors import InvalidInput
+from shared.web.domain_errors import InvalidInput
 
 log = logging.getLogger(__name__)
 

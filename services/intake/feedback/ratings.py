@@ -22,7 +22,7 @@ from shared.database.engine import utcnow
 from shared.messaging.contracts import WORKFLOW_RATED_TASK, ComplaintRatedV1
 from shared.messaging.outbox import enqueue
 from shared.sop import REOPENING
-from shared.web.api_errors import Conflict
+from shared.web.domain_errors import Conflict
 
 ALREADY_RATED_MESSAGE = (
     "Jawaban ini sudah Anda nilai. Setiap jawaban pengaduan hanya dapat dinilai satu kali."

@@ -18,7 +18,7 @@ from shared.database.engine import utcnow
 from shared.messaging.contracts import WORKFLOW_REOPEN_TASK, ReopenRequestedV1
 from shared.messaging.outbox import enqueue
 from shared.sop import ANSWERED, REOPENING
-from shared.web.api_errors import Conflict
+from shared.web.domain_errors import Conflict
 from shared.wording.time_words import time_words
 
 # The reason recorded for a *tidak puas* rating without a comment: the workflow's, from the SOP.

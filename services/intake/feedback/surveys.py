@@ -17,7 +17,7 @@ from services.intake.models import Complaint, Survey
 from shared.database.engine import utcnow
 from shared.messaging.contracts import WORKFLOW_SURVEY_TASK, SurveyAnsweredV1
 from shared.messaging.outbox import enqueue
-from shared.web.api_errors import Conflict
+from shared.web.domain_errors import Conflict
 
 NOT_ANSWERED_MESSAGE = (
     "Laporan pengaduan ini belum dijawab. Survei kepuasan dapat diisi setelah jawaban "

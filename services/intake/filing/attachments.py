@@ -21,17 +21,16 @@ from shared.attachments import (
     THUMBNAIL_MEDIA_TYPE,
     AttachmentCorrupt,
     AttachmentStore,
-    Inspected,
     MissingAttachment,
     StoreUnavailable,
     UploadRejected,
-    inspect_upload,
     open_store,
     original_key,
     read_verified,
     stored_file,
     thumbnail_key,
 )
+from shared.attachments.inspection import Inspected, inspect_upload
 from shared.database.engine import utcnow
 from shared.messaging.contracts import (
     WORKFLOW_ATTACHMENT_TASK,
@@ -41,7 +40,7 @@ from shared.messaging.contracts import (
 from shared.messaging.outbox import enqueue
 from shared.runtime.settings import get_settings
 from shared.sop import FIRST_STEP, SUBMITTED
-from shared.web.api_errors import Conflict, DomainError, NotFound
+from shared.web.domain_errors import Conflict, DomainError, NotFound
 
 log = logging.getLogger(__name__)
 

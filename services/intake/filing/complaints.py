@@ -47,7 +47,7 @@ from shared.messaging.contracts.filing import ComplaintIn
 from shared.messaging.outbox import enqueue, insert_now
 from shared.runtime.log_context import annotate
 from shared.sop import ANSWERED, FIRST_STEP, INFORMATION_SUPPLIED, PATHS, SUBMITTED
-from shared.web.api_errors import Conflict, NotFound
+from shared.web.domain_errors import Conflict, NotFound
 from shared.wording import privacy
 from shared.wording.time_words import time_words
 

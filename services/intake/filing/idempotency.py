@@ -33,7 +33,7 @@ from shared.database.engine import utcnow
 from shared.messaging.contracts import FiledVia, Identity
 from shared.messaging.contracts.filing import ComplaintIn
 from shared.runtime.settings import get_settings
-from shared.web.api_errors import Conflict, InvalidInput, TooManyRequests
+from shared.web.domain_errors import Conflict, InvalidInput, TooManyRequests
 
 HEADER = "Idempotency-Key"
 MAX_LENGTH = 100

@@ -23,7 +23,7 @@ from services.intake.portal.tracking_pages import (
 )
 from services.intake.tracking import access as tracking_access
 from services.intake.tracking.codes import CODE_PATTERN
-from shared.web.api_errors import Conflict
+from shared.web.domain_errors import Conflict
 from shared.web.forms import Judged
 
 ModelT = TypeVar("ModelT", bound=BaseModel)

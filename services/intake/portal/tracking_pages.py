@@ -47,7 +47,7 @@ from services.intake.tracking.codes import CODE_PATTERN, normalise_tracking_code
 from services.intake.tracking.notices import channel_words, undelivered
 from shared.messaging.contracts import Channel
 from shared.sop import INFORMATION_SUPPLIED, PATHS, reply_reader_label
-from shared.web.api_errors import Conflict, NotFound, Unauthorized
+from shared.web.domain_errors import Conflict, NotFound, Unauthorized
 from shared.web.downloads import file_response
 
 router = APIRouter(include_in_schema=False)

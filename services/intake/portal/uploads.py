@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from services.intake.filing import attachments
 from services.intake.portal.forms import FILES_FIELD, FormFields
-from shared.attachments import Inspected
+from shared.attachments.inspection import Inspected
 from shared.wording.file_sizes import size_words
 
 ACCEPT = "image/jpeg,image/png,image/webp,image/heic,image/heif,.heic,.heif,application/pdf"

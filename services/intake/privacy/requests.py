@@ -13,7 +13,7 @@ from services.intake.models import Complaint
 from shared.messaging.contracts import WORKFLOW_ERASURE_TASK, ErasureRequestedV1
 from shared.messaging.outbox import enqueue
 from shared.sop import CLOSED_STATUSES
-from shared.web.api_errors import Conflict
+from shared.web.domain_errors import Conflict
 
 NOT_CLOSED_MESSAGE = (
     "Data pribadi hanya dapat dihapus setelah laporan pengaduan ditutup. Selama laporan masih "

@@ -27,14 +27,14 @@ from services.workflow.database import get_db
 from services.workflow.metrics import registry_for
 from services.workflow.staff.accounts import demo_user_check
 from shared.process.service_wiring import relay_lifespan
-from shared.runtime.log_setup import install_request_logging
-from shared.runtime.metrics_server import metrics_router
 from shared.runtime.production_checks import require_production_ready
+from shared.runtime.request_logging import install_request_logging
 from shared.web.api_docs import api_app
 from shared.web.api_errors import install_error_handlers
 from shared.web.error_pages import install_error_pages
 from shared.web.health import readiness_router
 from shared.web.icons import favicon_router
+from shared.web.metrics import metrics_router
 from shared.web.pages import install_pages
 
 

@@ -15,12 +15,16 @@ from services.workflow.dependencies import SessionDep
 from services.workflow.errors import InvalidReportFormat
 from services.workflow.reports.access import ensure_may_read
 from services.workflow.reports.csv_file import CSV_MEDIA_TYPE
-from services.workflow.reports.exports import FORMATS, ExportFile, export
+from services.workflow.reports.exports import (
+    FORMATS,
+    PDF_MEDIA_TYPE,
+    XLSX_MEDIA_TYPE,
+    ExportFile,
+    export,
+)
 from services.workflow.reports.monthly import monthly_report
-from services.workflow.reports.pdf_file import PDF_MEDIA_TYPE
 from services.workflow.reports.period import parse_month
 from services.workflow.reports.shape import Figures, MonthlyReport
-from services.workflow.reports.xlsx_file import XLSX_MEDIA_TYPE
 from services.workflow.sla import clock
 from services.workflow.sla.office_calendar import office_calendar
 from shared import skm

@@ -30,7 +30,7 @@ from shared.licensing_services import (
 from shared.messaging.contracts import INTAKE_SERVICE_ENTRY_TASK, ServiceEntryV1
 from shared.messaging.outbox import enqueue
 from shared.sop import ROLE_LABELS, Role
-from shared.web.api_errors import Conflict, InvalidInput, NotFound
+from shared.web.domain_errors import Conflict, InvalidInput, NotFound
 
 log = logging.getLogger(__name__)
 

@@ -17,7 +17,7 @@ from services.workflow.cases.steps import actionable
 from services.workflow.models import Case, StaffUser
 from services.workflow.staff.accounts import active_staff, get_by_username
 from shared.sop import PATHS_BY_STEP, STEP_BY_NUMBER, InputField, InputKind, Step
-from shared.web.api_errors import DomainError
+from shared.web.domain_errors import DomainError
 
 COMPLETE = "complete"
 NOTE = "note"

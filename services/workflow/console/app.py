@@ -42,7 +42,7 @@ from services.workflow.staff.login import log_in
 from services.workflow.staff.login_limits import LoginLocked
 from shared.runtime.settings import get_settings
 from shared.sop import Role
-from shared.web.api_errors import DomainError
+from shared.web.domain_errors import DomainError
 
 PREFIX = "/console"
 router = APIRouter(prefix=PREFIX, include_in_schema=False)

@@ -29,7 +29,7 @@ from services.workflow.dependencies import SessionDep
 from services.workflow.models import Case, StaffUser
 from services.workflow.sla import clock, step_clock
 from shared.sop import PATHS_BY_STEP, STEP_BY_NUMBER, InputField, InputKind
-from shared.web.api_errors import InvalidInput
+from shared.web.domain_errors import InvalidInput
 from shared.web.service_choices import grouped_choices
 from shared.wording.received_via import received_via_label
 

@@ -1,5 +1,9 @@
 """The monthly report's files: one call for the API and the console, whatever the format, with
-the media type and the file name the download needs."""
+the media type and the file name the download needs.
+
+The XLSX and PDF writers are imported when a file of theirs is asked for: openpyxl and fpdf2
+(with fontTools) are some 30 MiB that the workflow API would otherwise carry all month for a
+report downloaded a few times in it."""
 
 from __future__ import annotations
 
@@ -8,11 +12,11 @@ from dataclasses import dataclass
 
 from services.workflow.reports.columns import month_slug
 from services.workflow.reports.csv_file import CSV_MEDIA_TYPE, csv_text
-from services.workflow.reports.pdf_file import PDF_MEDIA_TYPE, pdf_bytes
 from services.workflow.reports.shape import MonthlyReport
-from services.workflow.reports.xlsx_file import XLSX_MEDIA_TYPE, xlsx_bytes
 
 FORMATS: tuple[str, ...] = ("csv", "xlsx", "pdf")
+XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PDF_MEDIA_TYPE = "application/pdf"
 
 
 @dataclass(frozen=True)
@@ -26,10 +30,22 @@ def _csv(report: MonthlyReport) -> bytes:
     return csv_text(report).encode("utf-8")
 
 
+def _xlsx(report: MonthlyReport) -> bytes:
+    from services.workflow.reports.xlsx_file import xlsx_bytes  # noqa: PLC0415 - see above
+
+    return xlsx_bytes(report)
+
+
+def _pdf(report: MonthlyReport) -> bytes:
+    from services.workflow.reports.pdf_file import pdf_bytes  # noqa: PLC0415 - see above
+
+    return pdf_bytes(report)
+
+
 _WRITERS: dict[str, tuple[Callable[[MonthlyReport], bytes], str]] = {
     "csv": (_csv, CSV_MEDIA_TYPE),
-    "xlsx": (xlsx_bytes, XLSX_MEDIA_TYPE),
-    "pdf": (pdf_bytes, PDF_MEDIA_TYPE),
+    "xlsx": (_xlsx, XLSX_MEDIA_TYPE),
+    "pdf": (_pdf, PDF_MEDIA_TYPE),
 }
 
 

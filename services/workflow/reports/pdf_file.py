@@ -35,7 +35,6 @@ from shared.skm import ELEMENTS
 from shared.web.pages import OFFICE, OFFICE_FULL
 from shared.wording.time_words import WIB, day_words, month_words, time_words
 
-PDF_MEDIA_TYPE = "application/pdf"
 TITLE = "Laporan Bulanan Pengaduan"
 GOVERNMENT = "PEMERINTAH KOTA MADIUN"
 PLACE = "Madiun"

@@ -31,7 +31,6 @@ from services.workflow.reports.shape import (
 )
 from shared.wording.time_words import WIB
 
-XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SHEETS = ("Ringkasan", "Per layanan", "Jalur masuk", "Dialihkan ke", "IKM per unsur", "Metode")
 MONTH_FORMAT = "mmmm yyyy"
 MOMENT_FORMAT = "dd/mm/yyyy hh:mm"

@@ -23,7 +23,7 @@ from limits.storage import RedisStorage
 from limits.strategies import FixedWindowRateLimiter, MovingWindowRateLimiter
 
 from shared.runtime.settings import Settings
-from shared.web.api_errors import TooManyRequests
+from shared.web.domain_errors import TooManyRequests
 
 log = logging.getLogger(__name__)
 

@@ -13,7 +13,7 @@ from httpx import Response
 from sqlalchemy.exc import OperationalError
 
 from services.intake.api.app import create_app
-from shared.web.api_errors import TooManyRequests
+from shared.web.domain_errors import TooManyRequests
 from shared.web.pages import MAX_FORM_BYTES
 from tests.intake.portal.conftest import assert_clean_page, complaint_form, form
 

@@ -30,7 +30,7 @@ from shared.messaging.contracts import (
     NotificationRequestedV1,
     OneTimeLink,
 )
-from shared.web.api_errors import NotFound
+from shared.web.domain_errors import NotFound
 from tests.intake.conftest import CITIZEN_EMAIL, complaint_without_contact, file
 from tests.support.clock import TestClock
 

@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 from services.intake.database import get_db
 from services.intake.filing import complaints
 from services.intake.tracking import codes
-from shared.web.api_errors import NotFound
+from shared.web.domain_errors import NotFound
 from tests.intake.conftest import file
 
 WRONG_TOKEN = "bukan-token-yang-benar-0123456789abcdefghijk"

@@ -14,8 +14,9 @@ from PIL import Image
 from pypdf import PdfWriter
 from pypdf.generic import ArrayObject, NameObject
 
-from shared.attachments import Inspected, UploadRejected, inspect_upload
+from shared.attachments import UploadRejected
 from shared.attachments.images import MAX_PIXELS, THUMBNAIL_SIZE
+from shared.attachments.inspection import Inspected, inspect_upload
 from tests.shared.attachments import samples
 
 MAX = 10 * 1024 * 1024

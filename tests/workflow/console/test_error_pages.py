@@ -13,7 +13,7 @@ from httpx import Response
 from sqlalchemy.exc import OperationalError
 
 from services.workflow.api.app import create_app
-from shared.web.api_errors import TooManyRequests
+from shared.web.domain_errors import TooManyRequests
 from shared.web.pages import CONTENT_SECURITY_POLICY, MAX_FORM_BYTES
 from tests.workflow.console_client import BASE_URL, csrf_token
 

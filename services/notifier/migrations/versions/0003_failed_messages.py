@@ -7,7 +7,7 @@ Create Date: 2026-11-29 05:23:31.730581
 """
 from typing import Sequence, Union
 
-from shared.database import shared_tables
+from shared.database import shared_steps
 
 
 # revision identifiers, used by Alembic.
@@ -19,9 +19,9 @@ depends_on: Union[str, Sequence[str], None] = None
 
 def upgrade() -> None:
     """Upgrade schema."""
-    shared_tables.create_failed_messages()
+    shared_steps.create_failed_messages()
 
 
 def downgrade() -> None:
     """Downgrade schema."""
-    shared_tables.drop_failed_messages()
+    shared_steps.drop_failed_messages()

@@ -7,7 +7,7 @@ Create Date: 2026-11-29 12:00:00.000000
 """
 from typing import Sequence, Union
 
-from shared.database import shared_tables
+from shared.database import shared_steps
 
 
 # revision identifiers, used by Alembic.
@@ -19,9 +19,9 @@ depends_on: Union[str, Sequence[str], None] = None
 
 def upgrade() -> None:
     """Upgrade schema."""
-    shared_tables.add_outbox_redrive()
+    shared_steps.add_outbox_redrive()
 
 
 def downgrade() -> None:
     """Downgrade schema."""
-    shared_tables.drop_outbox_redrive()
+    shared_steps.drop_outbox_redrive()
