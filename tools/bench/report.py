@@ -31,6 +31,7 @@ class Config:
     # uvicorn processes behind each HTTP target (the same for both): one per core, as compose runs
     web_workers: int = field(default_factory=lambda: os.cpu_count() or 1)
     write: bool = True
+    scale_cases: tuple[int, ...] = (10_000, 500_000)  # seeded record sizes (tools.bench.scale)
 
 
 class Counter(dict[str, int]):
@@ -77,6 +78,7 @@ class Report:
     cpu_per_complaint: dict[str, float] = field(default_factory=dict)  # seconds, first pipeline
     database: str = ""
     broker: str = ""
+    scale_lines: list[str] = field(default_factory=list)  # tools.bench.scale's table
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -193,6 +195,7 @@ def markdown(report: Report, config: Config) -> str:
         f"| {' | '.join(PROCESS_COLUMNS)} |",
         "|---|---:|---:|---:|",
         *(f"| {' | '.join(row)} |" for row in process_rows(report)),
+        *(["", *report.scale_lines] if report.scale_lines else []),
         END,
     ]
     return "\n".join(lines)

@@ -35,6 +35,7 @@ from tools.bench.intake import hammer
 from tools.bench.pipeline import run_bare_chain, run_pipeline
 from tools.bench.processes import Memory, broker, delivery_sinks, uvicorn
 from tools.bench.report import DOC, Config, Report, show, write
+from tools.bench.scale import run_scale, table
 from tools.harness.databases import database_pool, fresh_set
 from tools.harness.environment import service_environment
 from tools.harness.processes import PROJECT_ROOT
@@ -91,6 +92,13 @@ def run(config: Config, console: Console) -> Report:
                 desk = run_pipeline(workers, config, env, pool, logs, progress, memory)
                 chain = run_bare_chain(workers, config, env, logs, progress)
                 report.pipelines.append((desk, chain))
+        if config.scale_cases:
+            results = run_scale(
+                config.scale_cases, pool,
+                lambda urls: service_environment(workdir / "var", broker_url, urls, **sinks),
+                logs, config.web_workers, progress=console.log,
+            )  # fmt: skip
+            report.scale_lines = table(results)
         report.memory = {
             name: (memory.at_rest.get(name, 0.0), memory.peak.get(name, 0.0))
             for name in memory.processes
@@ -114,6 +122,10 @@ def parse(argv: list[str]) -> Config:
     parser.add_argument("--single", type=int, default=20, help="one at a time, before the burst")
     parser.add_argument("--scale", default="1,2", help="workflow worker processes per run")
     parser.add_argument("--web-workers", type=int, default=Config().web_workers)
+    parser.add_argument(
+        "--scale-cases", default="10000,500000", help="seeded record sizes for the scale part"
+    )
+    parser.add_argument("--no-scale-cases", action="store_true", help="skip the scale part")
     parser.add_argument("--no-write", action="store_true", help="leave docs/BENCHMARKS.md alone")
     args = parser.parse_args(argv)
     return Config(
@@ -125,6 +137,9 @@ def parse(argv: list[str]) -> Config:
         scale=tuple(int(n) for n in args.scale.split(",")),
         web_workers=args.web_workers,
         write=not args.no_write,
+        scale_cases=()
+        if args.no_scale_cases
+        else tuple(int(n) for n in args.scale_cases.split(",") if n),
     )
 
 
@@ -133,6 +148,8 @@ def main(argv: list[str] | None = None) -> int:
     console = Console()
     report = run(config, console)
     show(report, console)
+    for line in report.scale_lines:
+        console.print(line, markup=False, highlight=False)
     if config.write:
         write(report, config)
         console.print(f"figures written to {DOC.relative_to(PROJECT_ROOT)}")

@@ -53,7 +53,7 @@ def test_make_bench_runs_every_part_and_reports_ratios() -> None:
     argv = [
         sys.executable, "-m", "tools.bench", "--seconds", "1", "--warmup", "0.5",
         "--concurrency", "4", "--complaints", "3", "--single", "1", "--scale", "1",
-        "--web-workers", "1", "--no-write",
+        "--web-workers", "1", "--no-write", "--scale-cases", "200",
     ]  # fmt: skip
     before = (PROJECT_ROOT / "docs" / "BENCHMARKS.md").read_text()
     env = {**os.environ, "COLUMNS": "200"}
