@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     Boolean,
+    ColumnElement,
     Date,
     Float,
     ForeignKey,
@@ -16,6 +17,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    func,
 )
 from sqlalchemy import false as sa_false
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -116,6 +118,35 @@ class Case(Base):
     event_count: Mapped[int] = mapped_column(Integer, default=0)
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy's declarative API
+
+
+def compared_reference(column: Any) -> ColumnElement[str | None]:
+    """A licence reference as the search compares it: upper case, without spaces, dashes and
+    dots (``cases.lookup``); the index below is on the same expression."""
+    compared: ColumnElement[str | None] = column
+    for sign in (" ", "-", "."):
+        compared = func.replace(compared, sign, "")
+    return func.upper(compared)
+
+
+# The search box (``cases.lookup``): each way ``q`` may match a case has an index, so the
+# database reads the matching rows rather than every case of the record (a text search of
+# 500,000 cases read them all: seconds). The texts are contained-text matches (ILIKE '%q%'):
+# trigram indexes on PostgreSQL (pg_trgm, migration 0023), plain ones on SQLite, which does
+# not use them for such a match and reads every row as before.
+for _column in ("subject", "description", "reporter_name"):
+    Index(
+        f"ix_cases_{_column}_trgm",
+        Case.__table__.c[_column],
+        postgresql_using="gin",
+        postgresql_ops={_column: "gin_trgm_ops"},
+    )
+Index("ix_cases_reporter_phone", Case.reporter_phone)
+# Expressions: PostgreSQL's only (SQLite reflects them with a warning and reads every row).
+Index("ix_cases_reporter_email_lower", func.lower(Case.reporter_email)).ddl_if(dialect="postgresql")
+Index("ix_cases_licence_reference_key", compared_reference(Case.licence_reference)).ddl_if(
+    dialect="postgresql"
+)
 
 
 class CaseEvent(Base):

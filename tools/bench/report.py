@@ -52,6 +52,7 @@ class Config:
     # The outbox's redrive for the task count (None: the desk's own setting, waited out).
     redrive_seconds: float | None = None
     redis_db: int = 14  # of this machine's Redis, when configured
+    scale_cases: tuple[int, ...] = (10_000, 500_000)  # seeded record sizes (tools.bench.scale)
 
 
 class Counter(dict[str, int]):
@@ -121,6 +122,7 @@ class Report:
     cpu_per_complaint: dict[str, float] = field(default_factory=dict)  # seconds, first pipeline
     database: str = ""
     broker: str = ""
+    scale_lines: list[str] = field(default_factory=list)  # tools.bench.scale's table
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -309,6 +311,7 @@ def markdown(report: Report, config: Config) -> str:
         f"| {' | '.join(PROCESS_COLUMNS)} |",
         "|---|---:|---:|---:|",
         *(f"| {' | '.join(row)} |" for row in process_rows(report)),
+        *(["", *report.scale_lines] if report.scale_lines else []),
         END,
     ]
     return "\n".join(lines)

@@ -45,6 +45,11 @@ from tools.bench.pipeline import run_pipeline
 from tools.bench.processes import BENCH_REDIS_DB, Memory, broker, delivery_sinks, uvicorn
 from tools.bench.report import DOC, Config, Report, Scale, show, write
 from tools.harness.databases import PostgresDatabases, database_pool, fresh_set
+from tools.bench.pipeline import run_bare_chain, run_pipeline
+from tools.bench.processes import Memory, broker, delivery_sinks, uvicorn
+from tools.bench.report import DOC, Config, Report, show, write
+from tools.bench.scale import run_scale, table
+from tools.harness.databases import database_pool, fresh_set
 from tools.harness.environment import service_environment
 from tools.harness.processes import PROJECT_ROOT
 
@@ -122,6 +127,17 @@ def run(config: Config, console: Console) -> Report:
                         postgres.fresh("workflow"), config, env, logs, progress,
                     )  # fmt: skip
                 report.pipelines.append((desk, chain, txn))
+            for workers in config.scale:
+                desk = run_pipeline(workers, config, env, pool, logs, progress, memory)
+                chain = run_bare_chain(workers, config, env, logs, progress)
+                report.pipelines.append((desk, chain))
+        if config.scale_cases:
+            results = run_scale(
+                config.scale_cases, pool,
+                lambda urls: service_environment(workdir / "var", broker_url, urls, **sinks),
+                logs, config.web_workers, progress=console.log,
+            )  # fmt: skip
+            report.scale_lines = table(results)
         report.memory = {
             name: (memory.at_rest.get(name, 0.0), memory.peak.get(name, 0.0))
             for name in memory.processes
@@ -158,6 +174,9 @@ def parse(argv: list[str]) -> Config:
         "--redis-db", type=int, default=BENCH_REDIS_DB,
         help="the db of PENGADUAN_TEST_REDIS_URL's server to use (emptied before and after)",
     )  # fmt: skip
+        "--scale-cases", default="10000,500000", help="seeded record sizes for the scale part"
+    )
+    parser.add_argument("--no-scale-cases", action="store_true", help="skip the scale part")
     parser.add_argument("--no-write", action="store_true", help="leave docs/BENCHMARKS.md alone")
     args = parser.parse_args(argv)
     return Config(
@@ -171,6 +190,9 @@ def parse(argv: list[str]) -> Config:
         write=not args.no_write,
         redrive_seconds=args.redrive_seconds,
         redis_db=args.redis_db,
+        scale_cases=()
+        if args.no_scale_cases
+        else tuple(int(n) for n in args.scale_cases.split(",") if n),
     )
 
 
@@ -179,6 +201,8 @@ def main(argv: list[str] | None = None) -> int:
     console = Console()
     report = run(config, console)
     show(report, console)
+    for line in report.scale_lines:
+        console.print(line, markup=False, highlight=False)
     if config.write:
         write(report, config)
         console.print(f"figures written to {DOC.relative_to(PROJECT_ROOT)}")

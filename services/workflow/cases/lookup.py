@@ -16,9 +16,10 @@ The complainant's name, phone and email find a confidential (*rahasia*) case onl
 Pengaduan: for any other role, finding it by them would tell who complained (``identity``).
 
 The workflow keeps the complainant's contacts in clear in its own database (intake seals them
-only on their way through Redis), so the columns are compared as they are. No index serves
-the search: the contained-text branches read every row anyway, and an index would only be used
-were all the branches exact.
+only on their way through Redis), so the columns are compared as they are. Every branch has
+an index (``models``: trigram indexes for the contained texts on PostgreSQL, btree ones for the
+exact matches), so PostgreSQL reads only the matching rows, one index per branch; a branch
+without one would have it read every case of the record again.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ import phonenumbers
 from sqlalchemy import ColumnElement, and_, func, not_, or_
 
 from services.workflow.cases import identity
-from services.workflow.models import Case
+from services.workflow.models import Case, compared_reference
 from shared.messaging.contracts.codes import CODE_PATTERN, normalise_tracking_code
 
 # Numbers without a country code are Indonesian (as intake reads them at filing).
@@ -103,11 +104,8 @@ def reference_key(typed: str) -> str | None:
     return key if _REFERENCE_KEY.fullmatch(key) else None
 
 
-def _reference_column() -> ColumnElement[str]:
-    column: ColumnElement[str] = Case.licence_reference  # type: ignore[assignment]
-    for sign in (" ", "-", "."):
-        column = func.replace(column, sign, "")
-    return func.upper(column)
+def _reference_column() -> ColumnElement[str | None]:
+    return compared_reference(Case.licence_reference)
 
 
 def escape_like(text: str) -> str:

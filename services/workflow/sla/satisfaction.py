@@ -7,10 +7,10 @@ again."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from services.workflow.models import CaseAnswer
@@ -40,18 +40,28 @@ def per_month(
     session: Session, start: datetime, end: datetime, zone: ZoneInfo
 ) -> list[MonthFigures]:
     """Each month ``[start, end)`` touches, zeros included, for the answers sent in it."""
-    counts: dict[date, list[int]] = {month: [0, 0, 0, 0] for month in _months(start, end, zone)}
-    for answered_at, score, reopened_at in session.execute(
-        select(CaseAnswer.answered_at, CaseAnswer.score, CaseAnswer.reopened_at).where(
-            CaseAnswer.answered_at >= start, CaseAnswer.answered_at < end
+    months = _months(start, end, zone)
+    # Counted by the database, one row per month: a year's answers never reach Python. Each
+    # answer's month is the last month whose start (office time) it is not before.
+    starts = [datetime.combine(m, time(0), tzinfo=zone).astimezone(UTC) for m in months]
+    index = case(
+        *((CaseAnswer.answered_at >= begin, n) for n, begin in reversed(list(enumerate(starts)))),
+        else_=0,
+    )
+    satisfied = CaseAnswer.score > REOPENING.unsatisfied_up_to
+    counts: dict[date, list[int]] = {month: [0, 0, 0, 0] for month in months}
+    for n, answered, rated, pleased, reopened in session.execute(
+        select(
+            index,
+            func.count(),
+            func.count(CaseAnswer.score),
+            func.sum(case((satisfied, 1), else_=0)),
+            func.count(CaseAnswer.reopened_at),
         )
+        .where(CaseAnswer.answered_at >= start, CaseAnswer.answered_at < end)
+        .group_by(index)
     ):
-        row = counts[_month_of(answered_at, zone)]
-        row[0] += 1
-        if score is not None:
-            row[1] += 1
-            row[2] += REOPENING.is_satisfied(score)
-        row[3] += reopened_at is not None
+        counts[months[n]] = [answered, rated, int(pleased or 0), reopened]
     return [MonthFigures(month, *figures) for month, figures in counts.items()]
 
 

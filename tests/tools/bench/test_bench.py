@@ -93,6 +93,8 @@ def test_make_bench_runs_every_part_and_reports_ratios() -> None:
         "--concurrency", "4", "--complaints", "3", "--single", "1", "--scale", "1:2:2",
         "--web-workers", "1", "--no-write", "--redrive-seconds", "1",
         "--redis-db", str(TEST_REDIS_DB),
+        "--concurrency", "4", "--complaints", "3", "--single", "1", "--scale", "1",
+        "--web-workers", "1", "--no-write", "--scale-cases", "200",
     ]  # fmt: skip
     before = (PROJECT_ROOT / "docs" / "BENCHMARKS.md").read_text()
     env = {**os.environ, "COLUMNS": "400"}
