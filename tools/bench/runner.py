@@ -44,14 +44,49 @@ from tools.bench.intake import hammer
 from tools.bench.pipeline import run_pipeline
 from tools.bench.processes import BENCH_REDIS_DB, Memory, broker, delivery_sinks, uvicorn
 from tools.bench.report import DOC, Config, Report, Scale, show, write
-from tools.harness.databases import PostgresDatabases, database_pool, fresh_set
-from tools.bench.pipeline import run_bare_chain, run_pipeline
-from tools.bench.processes import Memory, broker, delivery_sinks, uvicorn
-from tools.bench.report import DOC, Config, Report, show, write
 from tools.bench.scale import run_scale, table
-from tools.harness.databases import database_pool, fresh_set
+from tools.harness.databases import PostgresDatabases, database_pool, fresh_set
 from tools.harness.environment import service_environment
 from tools.harness.processes import PROJECT_ROOT
+
+
+def run_intake(
+    report: Report,
+    config: Config,
+    env: dict[str, str],
+    pool: object,
+    logs: Path,
+    progress: Progress,
+) -> PostgresDatabases | None:
+    """The intake part: the real API, the bare one and the durable one, one after the other on
+    the same cores; the PostgreSQL pool, if the run is on one, for the later parts."""
+    # Intake: the real API, then the bare one, one after the other on the same cores.
+    api, url = uvicorn(
+        "api-intake", "services.intake.api.app:create_app", env, logs, config.web_workers
+    )
+    try:
+        report.intake = hammer("intake API", url, config, progress)
+    finally:
+        api.stop()
+    bare, bare_url = uvicorn(
+        "bare-api", "tools.bench.bare_api:create_app", env, logs, config.web_workers
+    )
+    try:
+        report.bare_api = hammer("bare FastAPI", bare_url, config, progress)
+    finally:
+        bare.stop()
+    postgres = pool if isinstance(pool, PostgresDatabases) else None
+    if postgres is not None:  # its own intake database, migrated as the desk's
+        durable_env = {**env, "PENGADUAN_INTAKE_DATABASE_URL": postgres.fresh("intake")}
+        durable, durable_url = uvicorn(
+            "durable-api", "tools.bench.durable_api:create_app", durable_env, logs,
+            config.web_workers,
+        )  # fmt: skip
+        try:
+            report.durable_api = hammer("durable filing", durable_url, config, progress)
+        finally:
+            durable.stop()
+    return postgres
 
 
 def run(config: Config, console: Console) -> Report:
@@ -86,32 +121,7 @@ def run(config: Config, console: Console) -> Report:
         )  # fmt: skip
         memory = Memory()
         with Progress(*columns, console=console) as progress:
-            # Intake: the real API, then the bare one, one after the other on the same cores.
-            api, url = uvicorn(
-                "api-intake", "services.intake.api.app:create_app", env, logs, config.web_workers
-            )
-            try:
-                report.intake = hammer("intake API", url, config, progress)
-            finally:
-                api.stop()
-            bare, bare_url = uvicorn(
-                "bare-api", "tools.bench.bare_api:create_app", env, logs, config.web_workers
-            )
-            try:
-                report.bare_api = hammer("bare FastAPI", bare_url, config, progress)
-            finally:
-                bare.stop()
-            postgres = pool if isinstance(pool, PostgresDatabases) else None
-            if postgres is not None:  # its own intake database, migrated as the desk's
-                durable_env = {**env, "PENGADUAN_INTAKE_DATABASE_URL": postgres.fresh("intake")}
-                durable, durable_url = uvicorn(
-                    "durable-api", "tools.bench.durable_api:create_app", durable_env, logs,
-                    config.web_workers,
-                )  # fmt: skip
-                try:
-                    report.durable_api = hammer("durable filing", durable_url, config, progress)
-                finally:
-                    durable.stop()
+            postgres = run_intake(report, config, env, pool, logs, progress)
             for index, scale in enumerate(config.scale):
                 desk, tasks = run_pipeline(
                     scale, config, env, pool, logs, progress, memory, first=index == 0
@@ -127,10 +137,6 @@ def run(config: Config, console: Console) -> Report:
                         postgres.fresh("workflow"), config, env, logs, progress,
                     )  # fmt: skip
                 report.pipelines.append((desk, chain, txn))
-            for workers in config.scale:
-                desk = run_pipeline(workers, config, env, pool, logs, progress, memory)
-                chain = run_bare_chain(workers, config, env, logs, progress)
-                report.pipelines.append((desk, chain))
         if config.scale_cases:
             results = run_scale(
                 config.scale_cases, pool,
@@ -174,6 +180,7 @@ def parse(argv: list[str]) -> Config:
         "--redis-db", type=int, default=BENCH_REDIS_DB,
         help="the db of PENGADUAN_TEST_REDIS_URL's server to use (emptied before and after)",
     )  # fmt: skip
+    parser.add_argument(
         "--scale-cases", default="10000,500000", help="seeded record sizes for the scale part"
     )
     parser.add_argument("--no-scale-cases", action="store_true", help="skip the scale part")
