@@ -23,7 +23,12 @@ def _broken(session: Session, message: CaseStatusChangedV1) -> None:
 
 @pytest.fixture
 def broken_task(configured: dict[str, str]) -> Task:
-    return consumer(get_celery(), name=TASK, contract=CaseStatusChangedV1, database=get_db)(_broken)
+    app = get_celery()
+    # Registered once per process: the process keeps one Celery app, which refuses a second
+    # callable under the same name (DuplicateTaskNameWarning) when any later test reads its tasks.
+    if TASK in app.tasks:
+        return app.tasks[TASK]
+    return consumer(app, name=TASK, contract=CaseStatusChangedV1, database=get_db)(_broken)
 
 
 def _failed() -> list[FailedMessage]:
