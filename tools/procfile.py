@@ -38,6 +38,7 @@ class Runner:
         self.colour = colour
         self.width = max(len(name) for name in self.procs)
         self.children: dict[str, subprocess.Popen[bytes]] = {}
+        self.followers: list[threading.Thread] = []
         self.returncode: int | None = None
         self.stopping = threading.Event()
         self.exited = threading.Condition()
@@ -65,7 +66,9 @@ class Runner:
             )
             self.children[name] = child
             self.say("system", f"{name} started (pid={child.pid})")
-            threading.Thread(target=self._follow, args=(name, child), daemon=True).start()
+            follower = threading.Thread(target=self._follow, args=(name, child), daemon=True)
+            follower.start()
+            self.followers.append(follower)
 
     def _follow(self, name: str, child: subprocess.Popen[bytes]) -> None:
         for raw in iter(child.stdout.readline if child.stdout else bytes, b""):
@@ -108,6 +111,10 @@ class Runner:
             self._signal_all(signal.SIGKILL)
         for child in self.children.values():
             child.wait()
+        # Each process's last lines and its "stopped" line are printed by its follower: wait for
+        # them, or the runner may exit before saying how each process ended.
+        for follower in self.followers:
+            follower.join(timeout=KILL_WAIT)
         return self.returncode or 0
 
 
