@@ -63,6 +63,27 @@ def test_celery_processes_do_not_import_the_web_stack(module: str, tmp_path: Pat
     )
 
 
+@pytest.mark.parametrize(
+    "module",
+    [
+        "services.intake.worker",
+        "services.workflow.worker",
+        "services.notifier.worker",
+        "shared.process.beat_app",
+        "shared.process.flower_app",
+    ],
+)
+def test_celery_processes_do_not_load_the_token_and_password_libraries(
+    module: str, tmp_path: Path
+) -> None:
+    """PyJWT and argon2 sign, read and hash staff credentials, which only the APIs do; the
+    workflow worker reaches ``services.workflow.staff.auth`` through the step tasks, and the two
+    libraries cost each of its processes about 2 MiB (``tools.bench.stack_memory --each``)."""
+    imported = imported_by(module, tmp_path)
+    assert "celery" in imported
+    assert imported.isdisjoint({"jwt", "argon2"}), sorted(imported & {"jwt", "argon2"})
+
+
 @pytest.mark.parametrize("module", ["services.intake.api.app", "services.workflow.api.app"])
 def test_the_apis_import_the_report_writers_only_to_write_a_report(
     module: str, tmp_path: Path

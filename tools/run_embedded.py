@@ -47,10 +47,12 @@ WORKER_QUEUES: dict[str, tuple[str, ...]] = {
     "workflow": ROLE_QUEUES,
     "notifier": (NOTIFIER_QUEUE,),
 }
-# Pool children per worker: one machine, little traffic. Each child is a copy of the worker's
-# memory as it writes to it; intake's and the notifier's queues carry a few messages a
-# complaint, the workflow's four role queues the steps themselves.
-WORKER_CONCURRENCY = {"intake": 1, "workflow": 2, "notifier": 1}
+# Pool children per worker: one machine, little traffic (a few dozen complaints a day, each
+# task milliseconds). Each child is a copy of the worker's memory as it writes to it: about
+# 14 MiB of its own once started, so a second workflow child put the workflow worker at 123 MiB
+# PSS against issue 25's 120 (one child: 109; ``python -m tools.bench.stack_memory --each``).
+# Production sizes its workers in docker-compose.yml (docs/SCALING.md).
+WORKER_CONCURRENCY = {"intake": 1, "workflow": 1, "notifier": 1}
 API_SERVICES = ("intake", "workflow")
 # Outside the embedded default there are no demo users: this is how staff come to exist.
 STAFF_CLI = ".venv/bin/pengaduan-staff create <username> --role admin"

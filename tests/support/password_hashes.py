@@ -20,6 +20,9 @@ from services.workflow.staff import auth
 def cheap_password_hashes() -> Iterator[PasswordHasher]:
     cheap = PasswordHasher.from_parameters(profiles.CHEAPEST)
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(auth, "_hasher", cheap)
-        patch.setattr(auth, "_DUMMY_HASH", cheap.hash("pengaduan-dummy-password"))
+        # The module's hasher and dummy hash are made on first use (``functools.cache``):
+        # replaced here by functions returning the cheap ones.
+        dummy = cheap.hash("pengaduan-dummy-password")
+        patch.setattr(auth, "_hasher", lambda: cheap)
+        patch.setattr(auth, "_dummy_hash", lambda: dummy)
         yield cheap

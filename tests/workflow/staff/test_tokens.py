@@ -8,10 +8,10 @@ import jwt
 import pytest
 from fastapi.testclient import TestClient
 
-from services.workflow.staff.auth import ALGORITHM
 from shared.database.engine import utcnow
 from shared.runtime.settings import get_settings
 from shared.sop import Role
+from shared.web.staff_tokens import ALGORITHM
 from tests.workflow.conftest import PASSWORD
 
 
