@@ -91,6 +91,8 @@ class TaskMessages:
             options = {key: value for key, value in exec_options.items() if value is not None}
         ignore_result = options.pop("ignore_result", None)
         limits = [options.pop("time_limit", None), options.pop("soft_time_limit", None)]
+        # A hand-off must not expire on its queue (the outbox sends it until it is received),
+        # so a task's own ``expires`` is not carried; none of the relayed tasks sets one.
         options.pop("expires", None)
         options = app.amqp.router.route(options, name, (), {}, task)
         queue = options["queue"]
