@@ -26,6 +26,7 @@ from shared.database.engine import utcnow
 from shared.database.shared_tables import OutboxMessage
 from shared.messaging import receipts
 from shared.messaging.outbox import LEASE, REARMED, ROWS, task_summary
+from shared.messaging.task_messages import TaskMessage, TaskMessages
 from shared.runtime.log_context import REQUEST_ID_HEADER
 
 log = logging.getLogger(__name__)
@@ -87,6 +88,7 @@ class OutboxRelay:
     ) -> None:
         self._sessions = sessions
         self._app = app
+        self._messages = TaskMessages(app)
         self._poll = poll_seconds
         self._claim = timedelta(seconds=claim_seconds)
         self._redrive = timedelta(seconds=redrive_seconds)
@@ -139,14 +141,14 @@ class OutboxRelay:
         """Send rows leased to this relay as one Redis pipeline (kombu's ``Producer.batch``),
         then mark them published with one statement: one round trip to Redis for the batch,
         where Celery makes two per message otherwise (the task, and its task-sent event for
-        Flower)."""
+        Flower). The messages are built by ``shared.messaging.task_messages``, not
+        ``Celery.send_task``."""
         if not rows:
             return 0
         ids = [row.id for row in rows]
         try:
-            with self._app.producer_or_acquire() as producer, producer.batch():
-                for row in rows:
-                    self._send(row, producer)
+            with self._app.producer_or_acquire() as producer:
+                self._messages.send_batch(producer, [self._message(row) for row in rows])
         except Exception:
             # Redis went away: none, or not all, of the batch reached it. Every row is released
             # for the next attempt to take at once, not after the lease; a copy that did arrive
@@ -199,24 +201,20 @@ class OutboxRelay:
                 with producer.channel.conn_or_acquire() as client:
                     unconfirmed = set(receipts.unconfirmed(client, [row.id for row in rows]))
                 copies = [row for row in rows if row.id in unconfirmed]
-                with producer.batch():
-                    for row in copies:
-                        self._send(row, producer)
+                self._messages.send_batch(producer, [self._message(row) for row in copies])
         except Exception:
             self._forget_redrive([row.id for row in rows])  # Redis is down: on a later pass
             raise
         return len(due), len(copies)
 
-    def _send(self, row: Outgoing, producer: Any = None) -> None:
-        self._app.send_task(
+    @staticmethod
+    def _message(row: Outgoing) -> TaskMessage:
+        return TaskMessage(
             row.task_name,
-            kwargs={"message": row.payload},
-            kwargsrepr=task_summary(row.payload),
-            task_id=row.id,
-            headers={REQUEST_ID_HEADER: row.request_id} if row.request_id else None,
-            retry=True,
-            retry_policy={"max_retries": 1, "interval_start": 0, "interval_step": 0.5},
-            producer=producer,
+            row.id,
+            {"message": row.payload},
+            task_summary(row.payload),
+            {REQUEST_ID_HEADER: row.request_id} if row.request_id else None,
         )
 
     def _pending_ids(self) -> list[str]:

@@ -15,6 +15,7 @@ from shared.messaging.celery_app import get_celery
 from shared.messaging.contracts import INTAKE_STATUS_TASK, CaseStatusChangedV1
 from shared.messaging.outbox import enqueue
 from shared.messaging.relay import OutboxRelay
+from shared.messaging.task_messages import TaskMessages
 from tests.intake.conftest import outbox_rows, queued
 
 
@@ -49,7 +50,7 @@ def test_redis_failing_mid_batch_sends_none_of_it_and_frees_it_all(
 ) -> None:
     broker = configured["PENGADUAN_REDIS_URL"]
     ids = three_rows()
-    real_send = get_celery().send_task
+    real_publish = TaskMessages.publish
     calls = 0
 
     def fails_on_the_second(*args: Any, **kwargs: Any) -> Any:
@@ -57,12 +58,12 @@ def test_redis_failing_mid_batch_sends_none_of_it_and_frees_it_all(
         calls += 1
         if calls == 2:
             raise ConnectionError("Redis is down")
-        return real_send(*args, **kwargs)
+        return real_publish(*args, **kwargs)
 
     # Redis made to fail between two sends of one batch, in this process only: no real server
     # can be stopped at that exact point (tests/journeys/test_redis_restart.py stops a real one).
     with monkeypatch.context() as patched:
-        patched.setattr(get_celery(), "send_task", fails_on_the_second)
+        patched.setattr(TaskMessages, "publish", fails_on_the_second)
         with pytest.raises(ConnectionError):
             relay().publish_pending()
     # The batch goes to Redis as one pipeline at its end: the first message never left.

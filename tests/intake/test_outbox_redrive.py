@@ -17,6 +17,7 @@ from shared.database.shared_tables import OutboxMessage
 from shared.messaging import receipts
 from shared.messaging.celery_app import get_celery
 from shared.messaging.relay import OutboxRelay
+from shared.messaging.task_messages import TaskMessages
 from tests.intake.conftest import complaint_body, outbox_rows, queued
 from tools.harness.processes import wait_for
 
@@ -90,7 +91,7 @@ def test_a_redrive_that_cannot_reach_redis_is_tried_again(
     # Publishing made to fail in this process only: stopping the session's Redis would take it
     # from every other test (tests/journeys/test_redis_restart.py stops a real one).
     with monkeypatch.context() as patched:
-        patched.setattr(get_celery(), "send_task", unreachable)
+        patched.setattr(TaskMessages, "send_batch", unreachable)
         with pytest.raises(ConnectionError):
             broken.redrive_due()
     assert all(row.redriven_at is None for row in outbox_rows())
