@@ -52,7 +52,7 @@ class Complaint(Base):
     # The workflow's sequence of the status shown: a late, older update never overrides it.
     status_sequence: Mapped[int] = mapped_column(Integer, default=0)
     answer: Mapped[str | None] = mapped_column(Text)
-    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     # While the office waits for the complainant: the reply deadline the workflow set (shown to
     # them; a reply after it is refused). Kept after a close without reply, for its message.

@@ -3,10 +3,11 @@
 For each size asked (``--scale-cases 10000,500000``), a fresh set of databases is migrated and
 seeded with that many cases over two years (``tools.bench.seed``); the real workflow and intake
 APIs run under uvicorn against it, and each page is requested one at a time (no other load: the
-cost of the page, not a queue's) for its p50 and p95: each role's worklist, a search by text and
-by telephone number, a closed case's page (API and console), the Mutu Baku report for a month
-and for a year, the monthly report, and each service's ``/metrics`` (the notifier's collector is
-read in this process: its metrics server belongs to its worker, which the part does not start).
+cost of the page, not a queue's) for its p50 and p95: each role's worklist (API and console), a
+search by text and by telephone number, a closed case's page (API and console), the Mutu Baku
+report for a month and for a year, the monthly report, and each service's ``/metrics`` (the
+notifier's collector is read in this process: its metrics server belongs to its worker, which
+the part does not start).
 
 PostgreSQL only (the seed is SQL of PostgreSQL's); skipped on SQLite.
 """
@@ -111,8 +112,10 @@ def requests_for(
     year_from = today - timedelta(days=365)
     case_id = sample["case_id"]
     pages = [(f"worklist ({role})", "workflow", "/api/v1/worklist", role) for role in tokens]
+    console = [(f"worklist, console ({role})", "workflow", "/console", role) for role in tokens]
     return [
         *pages,
+        *console,
         ("search by text", "workflow", "/api/v1/cases?q=Salak+nomor+42", "admin"),
         ("search by phone", "workflow", f"/api/v1/cases?q={sample['phone']}", "admin"),
         ("case page (API)", "workflow", f"/api/v1/cases/{case_id}", "kasi"),

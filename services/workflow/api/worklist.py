@@ -10,9 +10,8 @@ from services.workflow.api.dependencies import CurrentUser
 from services.workflow.cases import identity_reads
 from services.workflow.cases.identity_reads import ReadVia
 from services.workflow.cases.waiting import WAITING_FOR_COMPLAINANT, WaitingItem, waiting_items
-from services.workflow.cases.work_items import WorkItem, work_items
+from services.workflow.cases.work_items import WorkItem, listed
 from services.workflow.dependencies import SessionDep
-from services.workflow.models import Case
 from services.workflow.sla import clock
 from shared.sop import Role
 from shared.web.api_errors import error_responses
@@ -47,11 +46,8 @@ def worklist(
     waktu tanggapannya. Dengan `service_code`: hanya laporan tentang layanan itu."""
     if view == WAITING_FOR_COMPLAINANT:
         return waiting_items(session, user)
-    items = work_items(session, Role(user.role), clock.now(), user.username)
-    if service_code:
-        wanted = service_code.strip().upper()
-        items = [item for item in items if item.service_code == wanted]
+    wanted = service_code.strip().upper() if service_code else None
+    shown = listed(session, Role(user.role), clock.now(), user.username, service_code=wanted)
     # The items name the complainants: each shown one is a read of their identity.
-    cases = [session.get(Case, item.case_id) for item in items]
-    identity_reads.record_reads(session, cases, user, ReadVia.API_WORKLIST)
-    return items
+    identity_reads.record_reads(session, [case for case, _ in shown], user, ReadVia.API_WORKLIST)
+    return [item for _, item in shown]

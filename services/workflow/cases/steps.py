@@ -331,18 +331,22 @@ def send_answer(session: Session, case: Case) -> None:
 
 
 def worklist(
-    session: Session, role: Role, now: datetime | None = None, *, username: str | None = None
+    session: Session,
+    role: Role,
+    now: datetime | None = None,
+    *,
+    username: str | None = None,
+    service_code: str | None = None,
 ) -> list[Case]:
-    """Cases that arrived at one of ``role``'s steps: those a disposition addressed to
-    ``username`` first, then the others; in each, the overdue first, the longest overdue at the
-    top, then the rest by arrival, oldest first."""
+    """Cases that arrived at one of ``role``'s steps (``service_code``: only those about that
+    service): those a disposition addressed to ``username`` first, then the others; in each,
+    the overdue first, the longest overdue at the top, then the rest by arrival, oldest first."""
     now = now or clock.now()
     numbers = [s.number for s in STEPS if s.role == role]
-    cases = session.scalars(
-        select(Case)
-        .where(Case.current_step.in_(numbers), Case.step_arrived_at.is_not(None))
-        .order_by(Case.step_arrived_at, Case.id)
-    )
+    query = select(Case).where(Case.current_step.in_(numbers), Case.step_arrived_at.is_not(None))
+    if service_code is not None:
+        query = query.where(Case.service_code == service_code)
+    cases = session.scalars(query.order_by(Case.step_arrived_at, Case.id))
 
     def place(case: Case) -> tuple[bool, bool, datetime]:
         # Sorted here rather than in SQL so "overdue" means exactly what each item shows; the

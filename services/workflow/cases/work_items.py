@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
 from services.workflow.cases import identity, steps
+from services.workflow.models import Case
 from services.workflow.sla import step_clock
 from shared.sop import STEP_BY_NUMBER, Role
 
@@ -57,30 +58,46 @@ def work_items(
 ) -> list[WorkItem]:
     """``steps.worklist``'s order: those addressed to ``username`` first, then the overdue
     first, the longest overdue at the top."""
-    items = []
-    for case in steps.worklist(session, role, now, username=username):
-        assert case.current_step and case.step_arrived_at and case.due_at  # noqa: S101
-        step = STEP_BY_NUMBER[case.current_step]
-        reporter = identity.reporter_view(case, role)
-        items.append(
-            WorkItem(
-                case_id=case.id,
-                tracking_code=case.tracking_code,
-                step=case.current_step,
-                step_name=step.name,
-                subject=identity.scrubber(case, role)(case.subject),
-                identity=reporter.identity.value,
-                reporter_name=reporter.name,
-                service_code=case.service_code,
-                arrived_at=case.step_arrived_at,
-                due_at=case.due_at,
-                overdue=step_clock.is_overdue(case, now),
-                minutes_left=round(step.standard_minutes - step_clock.minutes_taken(case, now), 2),
-                held_by=case.held_by,
-                held_at=case.held_at,
-                assigned_to_me=steps.is_addressed_to(case, username),
-                assignees=list(case.assignees or []),
-                due_date=case.due_date,
-            )
-        )
-    return items
+    return [item for _, item in listed(session, role, now, username)]
+
+
+def listed(
+    session: Session,
+    role: Role,
+    now: datetime,
+    username: str | None = None,
+    *,
+    service_code: str | None = None,
+) -> list[tuple[Case, WorkItem]]:
+    """``work_items`` with each item's case: a caller that logs who read whose identity has
+    the cases it listed in hand (a lookup of each again cost a query per listed case).
+    ``service_code``: only the cases about that service."""
+    return [
+        (case, _item(case, role, now, username))
+        for case in steps.worklist(session, role, now, username=username, service_code=service_code)
+    ]
+
+
+def _item(case: Case, role: Role, now: datetime, username: str | None) -> WorkItem:
+    assert case.current_step and case.step_arrived_at and case.due_at  # noqa: S101
+    step = STEP_BY_NUMBER[case.current_step]
+    reporter = identity.reporter_view(case, role)
+    return WorkItem(
+        case_id=case.id,
+        tracking_code=case.tracking_code,
+        step=case.current_step,
+        step_name=step.name,
+        subject=identity.scrubber(case, role)(case.subject),
+        identity=reporter.identity.value,
+        reporter_name=reporter.name,
+        service_code=case.service_code,
+        arrived_at=case.step_arrived_at,
+        due_at=case.due_at,
+        overdue=step_clock.is_overdue(case, now),
+        minutes_left=round(step.standard_minutes - step_clock.minutes_taken(case, now), 2),
+        held_by=case.held_by,
+        held_at=case.held_at,
+        assigned_to_me=steps.is_addressed_to(case, username),
+        assignees=list(case.assignees or []),
+        due_date=case.due_date,
+    )

@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from services.workflow.api.app import create_app
 from services.workflow.cases.steps import receive_complaint
@@ -197,3 +197,37 @@ def test_a_read_whose_request_fails_leaves_no_record(
     bad = api.get("/api/v1/cases", params={"status": "tidak-ada"}, headers=login(api, Role.ADMIN))
     assert bad.status_code == 422
     assert _reads() == []
+
+
+def test_a_worklist_records_a_read_for_exactly_the_cases_it_shows_in_one_statement(
+    api: TestClient, cases: dict[str, str]
+) -> None:
+    """A desk's worklist lists hundreds of cases: its reads are one INSERT and its cases one
+    SELECT however many it shows (a statement per case made it cost seconds, BENCHMARKS.md)."""
+    with get_db().transaction() as session:
+        about_pbg = {
+            receive_complaint(
+                session,
+                _filing(f"PGD-LAYN-{n:04d}", mode).model_copy(update={"service_code": "PBG"}),
+            ).id
+            for n, mode in enumerate([Identity.SHOWN] * 20 + [Identity.ANONYMOUS] * 2, start=1)
+        }
+    admin = login(api, Role.ADMIN)
+    statements: list[str] = []
+
+    def seen(*args: object) -> None:
+        statements.append(str(args[2]))
+
+    event.listen(get_db().engine, "before_cursor_execute", seen)
+    try:
+        only_pbg = api.get("/api/v1/worklist?service_code=pbg", headers=admin).json()
+    finally:
+        event.remove(get_db().engine, "before_cursor_execute", seen)
+
+    assert {item["case_id"] for item in only_pbg} == about_pbg
+    named = {item["case_id"] for item in only_pbg if item["identity"] == "shown"}
+    assert len(named) == 20
+    assert sorted(r[0] for r in _reads()) == sorted(named)  # one each, none of the others
+    assert {r[1:] for r in _reads()} == {("petugas_admin", "admin", "api_worklist", READ_AT)}
+    assert sum("identity_reads" in s for s in statements) == 1
+    assert sum(s.lstrip().startswith("SELECT") and "FROM cases" in s for s in statements) == 1

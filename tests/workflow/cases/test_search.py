@@ -120,6 +120,21 @@ def test_pages_hold_limit_cases_after_offset_and_count_them_all(cases: dict) -> 
     assert page.total == 2 and len(page.cases) == 1
 
 
+def test_the_total_counts_every_match_on_any_page_past_the_end_or_none(cases: dict) -> None:
+    """The page carries the count (one statement); a page past the end still tells it."""
+
+    def found(**query: object) -> tuple[int, int]:
+        with get_db().sessions() as session:
+            page = find_cases(session, CaseFilter.model_validate(query))
+        return page.total, len(page.cases)
+
+    assert found(limit=3) == (4, 3)
+    assert found(limit=3, offset=3) == (4, 1)
+    assert found(limit=3, offset=9) == (4, 0)
+    assert found(q="tidak ada di laporan mana pun") == (0, 0)
+    assert found(q="tidak ada di laporan mana pun", offset=5) == (0, 0)
+
+
 def test_any_role_finds_cases_over_http(client: TestClient, cases: dict) -> None:
     admin = login(client, Role.ADMIN)
     client.post(f"/api/v1/cases/{cases['A']}/claim", headers=admin)
