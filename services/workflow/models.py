@@ -304,3 +304,29 @@ class IdentityRead(Base):
     role: Mapped[str] = mapped_column(String(32))
     read_at: Mapped[datetime] = mapped_column(UTCDateTime)
     via: Mapped[str] = mapped_column(String(32))  # cases.identity_reads.ReadVia
+
+
+class StepTotal(Base):
+    """The record's running totals per SOP step and role (``sla.step_totals``): completions
+    with their office minutes (summed, and counted at most each bucket bound of the metrics'
+    histogram) and breaches. Added to in the transaction that records the event, so a scrape
+    reads a few rows instead of counting the whole history; migration 0024 filled it from the
+    record. The bounds are columns: a new bound is a migration that backfills it."""
+
+    __tablename__ = "step_totals"
+
+    step: Mapped[int] = mapped_column(Integer, primary_key=True)
+    role: Mapped[str] = mapped_column(String(32), primary_key=True)
+    completions: Mapped[int] = mapped_column(Integer, default=0)
+    minutes_total: Mapped[float] = mapped_column(Float, default=0.0)
+    at_most_1: Mapped[int] = mapped_column(Integer, default=0)
+    at_most_2: Mapped[int] = mapped_column(Integer, default=0)
+    at_most_3: Mapped[int] = mapped_column(Integer, default=0)
+    at_most_5: Mapped[int] = mapped_column(Integer, default=0)
+    at_most_10: Mapped[int] = mapped_column(Integer, default=0)
+    at_most_15: Mapped[int] = mapped_column(Integer, default=0)
+    at_most_30: Mapped[int] = mapped_column(Integer, default=0)
+    at_most_60: Mapped[int] = mapped_column(Integer, default=0)
+    at_most_120: Mapped[int] = mapped_column(Integer, default=0)
+    at_most_480: Mapped[int] = mapped_column(Integer, default=0)
+    breaches: Mapped[int] = mapped_column(Integer, default=0)
