@@ -159,6 +159,8 @@ class CaseEvent(Base):
         UniqueConstraint("case_id", "sequence"),
         # The Mutu Baku report and metrics read completions and breaches by kind and time.
         Index("ix_case_events_kind_occurred_at", "kind", "occurred_at"),
+        # The monthly report reads its cohort's completions case by case (migration 0025).
+        Index("ix_case_events_case_id_kind", "case_id", "kind", "within_standard"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

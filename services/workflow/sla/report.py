@@ -139,13 +139,10 @@ def step_figures(session: Session, start: datetime, end: datetime) -> list[StepF
             .group_by(*key)
         )
     }
-    minutes: dict[StepKey, list[float]] = {}
-    for row in session.execute(
-        select(*key, CaseEvent.minutes_taken)
-        .where(CaseEvent.kind == COMPLETED, CaseEvent.minutes_taken.is_not(None), *in_range)
-        .order_by(*key, CaseEvent.minutes_taken)
-    ):
-        minutes.setdefault((row.step, row.role), []).append(row.minutes_taken)
+    if session.get_bind().dialect.name == "postgresql":
+        computed = _percentiles_in_database(session, in_range)
+    else:
+        computed = {key: _summary(minutes) for key, minutes in _minutes(session, in_range).items()}
     breaches = breaches_per_step(session, *in_range)
     keys = {(s.number, s.role.value) for s in STEPS} | set(counted) | set(breaches)
     rows = []
@@ -157,11 +154,64 @@ def step_figures(session: Session, start: datetime, end: datetime) -> list[StepF
                 step=step,
                 role=role,
                 standard_minutes=sop_step.standard_minutes if sop_step else None,
-                durations=durations(minutes.get((step, role), []), handled, int(within or 0)),
+                durations=_durations_of(computed.get((step, role)), handled, int(within or 0)),
                 breaches=breaches.get((step, role), 0),
             )
         )
     return rows
+
+
+Percentiles = tuple[float | None, float | None]  # median, p90
+
+
+def _minutes(
+    session: Session, in_range: tuple[ColumnElement[bool], ...]
+) -> dict[StepKey, list[float]]:
+    key = (CaseEvent.step, CaseEvent.role)
+    minutes: dict[StepKey, list[float]] = {}
+    for row in session.execute(
+        select(*key, CaseEvent.minutes_taken)
+        .where(CaseEvent.kind == COMPLETED, CaseEvent.minutes_taken.is_not(None), *in_range)
+        .order_by(*key, CaseEvent.minutes_taken)
+    ):
+        minutes.setdefault((row.step, row.role), []).append(row.minutes_taken)
+    return minutes
+
+
+def _summary(ordered: Sequence[float]) -> Percentiles:
+    return percentile(ordered, 0.5), percentile(ordered, 0.9)
+
+
+def _percentiles_in_database(
+    session: Session, in_range: tuple[ColumnElement[bool], ...]
+) -> dict[StepKey, Percentiles]:
+    """PostgreSQL's ``percentile_cont`` is the same interpolation as ``percentile`` (position
+    ``(n - 1) * share``, ``low + (high - low) * fraction`` in doubles): the same figures, without
+    a year's minutes travelling to Python (a million rows at 500,000 cases)."""
+    minutes = CaseEvent.minutes_taken
+    return {
+        (row.step, row.role): (row.median, row.p90)
+        for row in session.execute(
+            select(
+                CaseEvent.step,
+                CaseEvent.role,
+                func.percentile_cont(0.5).within_group(minutes).label("median"),
+                func.percentile_cont(0.9).within_group(minutes).label("p90"),
+            )
+            .where(CaseEvent.kind == COMPLETED, minutes.is_not(None), *in_range)
+            .group_by(CaseEvent.step, CaseEvent.role)
+        )
+    }
+
+
+def _durations_of(found: Percentiles | None, count: int, within: int) -> Durations:
+    median, p90 = found or (None, None)
+    return Durations(
+        count=count,
+        median_minutes=_rounded(median),
+        p90_minutes=_rounded(p90),
+        within_standard_share=round(within / count, 4) if count else None,
+    )
 
 
 def breaches_per_step(session: Session, *conditions: ColumnElement[bool]) -> dict[StepKey, int]:
