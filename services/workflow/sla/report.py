@@ -22,7 +22,8 @@ from sqlalchemy.orm import Session
 
 from services.workflow.errors import InvalidReportRange
 from services.workflow.models import Case, CaseEvent
-from services.workflow.sla.dispositions import DispositionRow, dispositions
+from services.workflow.sla import dispositions as disposition_rows
+from services.workflow.sla.dispositions import DispositionRow
 from services.workflow.sla.office_calendar import office_calendar
 from services.workflow.sla.satisfaction import MonthFigures, per_month
 from shared.runtime.settings import get_settings
@@ -31,6 +32,8 @@ from shared.sop import ROLE_LABELS, STEP_BY_NUMBER, STEPS, Role, total_standard_
 COMPLETED = "completed"
 BREACHED = "breached"
 MAX_RANGE_DAYS = 366
+# The dispositions a page (the API's JSON, the console) lists; the CSV lists all of them.
+DISPOSITIONS_SHOWN = 500
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 FIELD_NAMES = {"from": "awal (from)", "to": "akhir (to)"}
 
@@ -77,6 +80,7 @@ class SlaReport:
     total_standard_minutes: int
     total: Durations  # filing to answer, of the cases answered in the range
     dispositions: list[DispositionRow] = field(default_factory=list)  # to whom, in the range
+    dispositions_total: int = 0  # in the range; ``dispositions`` may hold only the first ones
     # Per month of the answer: the *puas* share of the rated answers and the reopen rate.
     satisfaction: list[MonthFigures] = field(default_factory=list)
 
@@ -108,16 +112,25 @@ def _parse_date(text: str, field: str) -> date:
     return parsed
 
 
-def sla_report(session: Session, report_range: ReportRange) -> SlaReport:
+def sla_report(
+    session: Session, report_range: ReportRange, *, dispositions_shown: int | None = None
+) -> SlaReport:
+    """The report of ``report_range``; with ``dispositions_shown``, only that many first
+    dispositions (a page reads a year's count, not its rows), else all of them (the CSV)."""
     zone_name = get_settings().office.timezone
     start, end = report_range.bounds(ZoneInfo(zone_name))
+    listed = disposition_rows.dispositions(session, start, end, limit=dispositions_shown)
+    total = len(listed)
+    if dispositions_shown is not None and total >= dispositions_shown:
+        total = disposition_rows.count(session, start, end)
     return SlaReport(
         range=report_range,
         timezone=zone_name,
         steps=step_figures(session, start, end),
         total_standard_minutes=total_standard_minutes(),
         total=filing_to_answer(session, start, end),
-        dispositions=dispositions(session, start, end),
+        dispositions=listed,
+        dispositions_total=total,
         satisfaction=per_month(session, start, end, ZoneInfo(zone_name)),
     )
 
