@@ -364,8 +364,7 @@ def _statements(script: str) -> list[str]:
 
 
 def _fill_totals(url: str) -> None:
-    """The running totals the application keeps as it records (``sla.step_totals``), from the
-    rows written here in SQL."""
+    """The running totals the application keeps as it records, from the rows written here."""
     from services.workflow.sla.step_totals import refill  # noqa: PLC0415 - the one definition
 
     engine = create_engine(url)
