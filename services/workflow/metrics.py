@@ -3,8 +3,9 @@ minutes) and how often its standard was breached, from the case record at scrape
 role's backlog now (``backlog``: cases waiting, overdue, the oldest wait), as gauges.
 
 The record is append-only, so the first two only grow, as a Prometheus histogram and counter
-must; the API and the worker read the same rows and agree. Aggregate queries only: a scrape
-costs a few grouped counts, whatever the number of cases.
+must; the API and the worker read the same rows and agree. They come from the running totals
+(``sla.step_totals``: a row per step and role, added to in the transaction that records each
+completion or breach), so a scrape reads a handful of rows whatever the length of the history.
 """
 
 from __future__ import annotations
@@ -19,20 +20,14 @@ from prometheus_client.core import (
     Metric,
 )
 from prometheus_client.registry import Collector
-from sqlalchemy import case, func, select
-from sqlalchemy.orm import Session
 
 from services.workflow.cases.backlog import RoleBacklog, backlogs
-from services.workflow.models import CaseEvent
 from services.workflow.sla import clock
-from services.workflow.sla.report import COMPLETED, StepKey, breaches_per_step
+from services.workflow.sla.step_totals import BUCKET_COLUMNS, BUCKETS, totals
 from shared.database.engine import ServiceDatabase
 from shared.messaging.queue_metrics import QueueDepthCollector
 from shared.runtime.metrics_server import registry_with
 from shared.sop import STEPS
-
-# Office minutes: around the 5-minute standard finely, then up to a whole office day (480).
-BUCKETS: tuple[float, ...] = (1, 2, 3, 5, 10, 15, 30, 60, 120, 480)
 
 
 class StepCollector(Collector):
@@ -41,10 +36,9 @@ class StepCollector(Collector):
 
     def collect(self) -> Iterator[Metric]:
         with self.database().sessions() as session:
-            durations = _durations(session)
-            breaches = breaches_per_step(session)
+            rows = totals(session)
         # Every SOP step, zeros included: a rate or an alert needs the series to exist.
-        keys = sorted({(s.number, s.role.value) for s in STEPS} | set(durations) | set(breaches))
+        keys = sorted({(s.number, s.role.value) for s in STEPS} | set(rows))
         histogram = HistogramMetricFamily(
             "pengaduan_workflow_step_duration_office_minutes",
             "Office minutes each completed SOP step took, per step and role",
@@ -57,10 +51,13 @@ class StepCollector(Collector):
         )
         for step, role in keys:
             labels = [str(step), role]
-            count, total, cumulative = durations.get((step, role), (0, 0.0, [0] * len(BUCKETS)))
+            row = rows.get((step, role))
+            cumulative = [getattr(row, c) if row else 0 for c in BUCKET_COLUMNS]
+            count = row.completions if row else 0
             buckets = [(_le(bound), n) for bound, n in zip(BUCKETS, cumulative, strict=True)]
+            total = row.minutes_total if row else 0.0
             histogram.add_metric(labels, [*buckets, ("+Inf", count)], sum_value=total)
-            counter.add_metric(labels, breaches.get((step, role), 0))
+            counter.add_metric(labels, row.breaches if row else 0)
         yield histogram
         yield counter
 
@@ -98,23 +95,6 @@ class BacklogCollector(Collector):
 
 def _le(bound: float) -> str:
     return str(float(bound))  # "5.0", as prometheus_client's own histograms write it
-
-
-def _durations(session: Session) -> dict[StepKey, tuple[int, float, list[int]]]:
-    """Per step and role: completions, their minutes summed, and how many took at most each
-    bucket's bound (already cumulative, as Prometheus buckets are)."""
-    minutes = CaseEvent.minutes_taken
-    at_most = [func.sum(case((minutes <= bound, 1), else_=0)) for bound in BUCKETS]
-    rows = session.execute(
-        select(CaseEvent.step, CaseEvent.role, func.count(), func.sum(minutes), *at_most)
-        .where(CaseEvent.kind == COMPLETED, minutes.is_not(None))
-        .group_by(CaseEvent.step, CaseEvent.role)
-    )
-    return {
-        (row[0], row[1]): (row[2], float(row[3] or 0), [int(n or 0) for n in row[4:]])
-        for row in rows
-        if row[0] is not None and row[1] is not None
-    }
 
 
 def registry_for(database: Callable[[], ServiceDatabase]) -> CollectorRegistry:

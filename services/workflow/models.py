@@ -159,6 +159,8 @@ class CaseEvent(Base):
         UniqueConstraint("case_id", "sequence"),
         # The Mutu Baku report and metrics read completions and breaches by kind and time.
         Index("ix_case_events_kind_occurred_at", "kind", "occurred_at"),
+        # The monthly report reads its cohort's completions case by case (migration 0025).
+        Index("ix_case_events_case_id_kind", "case_id", "kind", "within_standard"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -304,3 +306,29 @@ class IdentityRead(Base):
     role: Mapped[str] = mapped_column(String(32))
     read_at: Mapped[datetime] = mapped_column(UTCDateTime)
     via: Mapped[str] = mapped_column(String(32))  # cases.identity_reads.ReadVia
+
+
+class StepTotal(Base):
+    """The record's running totals per SOP step and role (``sla.step_totals``): completions
+    with their office minutes (summed, and counted at most each bucket bound of the metrics'
+    histogram) and breaches. Added to in the transaction that records the event, so a scrape
+    reads a few rows instead of counting the whole history; migration 0024 filled it from the
+    record. The bounds are columns: a new bound is a migration that backfills it."""
+
+    __tablename__ = "step_totals"
+
+    step: Mapped[int] = mapped_column(Integer, primary_key=True)
+    role: Mapped[str] = mapped_column(String(32), primary_key=True)
+    completions: Mapped[int] = mapped_column(Integer, default=0)
+    minutes_total: Mapped[float] = mapped_column(Float, default=0.0)
+    at_most_1: Mapped[int] = mapped_column(Integer, default=0)
+    at_most_2: Mapped[int] = mapped_column(Integer, default=0)
+    at_most_3: Mapped[int] = mapped_column(Integer, default=0)
+    at_most_5: Mapped[int] = mapped_column(Integer, default=0)
+    at_most_10: Mapped[int] = mapped_column(Integer, default=0)
+    at_most_15: Mapped[int] = mapped_column(Integer, default=0)
+    at_most_30: Mapped[int] = mapped_column(Integer, default=0)
+    at_most_60: Mapped[int] = mapped_column(Integer, default=0)
+    at_most_120: Mapped[int] = mapped_column(Integer, default=0)
+    at_most_480: Mapped[int] = mapped_column(Integer, default=0)
+    breaches: Mapped[int] = mapped_column(Integer, default=0)

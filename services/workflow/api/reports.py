@@ -12,6 +12,7 @@ from pydantic import BaseModel, Field
 from services.workflow.api.dependencies import CurrentUser
 from services.workflow.dependencies import SessionDep
 from services.workflow.sla.report import (
+    DISPOSITIONS_SHOWN,
     Durations,
     SlaReport,
     parse_range,
@@ -94,7 +95,11 @@ class SlaReportOut(BaseModel):
     total: TotalRow
     dispositions: list[DispositionOut] = Field(
         default_factory=list,
-        description="Kepada siapa setiap laporan didisposisikan dalam rentang (langkah 3)",
+        description="Kepada siapa setiap laporan didisposisikan dalam rentang (langkah 3), "
+        f"paling banyak {DISPOSITIONS_SHOWN} yang pertama; semuanya ada di CSV (sla.csv)",
+    )
+    dispositions_total: int = Field(
+        default=0, description="Jumlah disposisi dalam rentang, termasuk yang tidak dimuat"
     )
     satisfaction: list[SatisfactionRow] = Field(
         default_factory=list,
@@ -109,7 +114,9 @@ def read_sla_report(first: From, last: To, _user: CurrentUser, session: SessionD
     terkirim, dalam menit kerja kantor; per bulan, bagian jawaban yang dinilai puas dan tingkat
     laporan yang dibuka kembali. Median dan persentil ke-90 dihitung dengan interpolasi
     linear (``statistics.quantiles(method="inclusive")``)."""
-    return _out(sla_report(session, parse_range(first, last)))
+    return _out(
+        sla_report(session, parse_range(first, last), dispositions_shown=DISPOSITIONS_SHOWN)
+    )
 
 
 @router.get(
@@ -171,6 +178,7 @@ def _out(report: SlaReport) -> SlaReportOut:
             )
             for row in report.dispositions
         ],
+        dispositions_total=report.dispositions_total,
         satisfaction=[
             SatisfactionRow(
                 month=f"{row.month:%Y-%m}",

@@ -13,6 +13,7 @@ from sqlalchemy import event, select, update
 from sqlalchemy.orm import Mapper, Session
 
 from services.workflow.models import Case, CaseEvent, StaffUser
+from services.workflow.sla import step_totals
 from shared.sop import ROLE_LABELS, Role
 
 # Who acts besides staff, as stored in ``case_events.actor`` (stable codes) and as staff read it.
@@ -65,6 +66,7 @@ def record(
         within_standard=None if minutes_taken is None else minutes_taken <= (standard_minutes or 0),
     )
     session.add(entry)
+    step_totals.note(session, entry)  # the running totals, at commit
     return entry
 
 

@@ -17,7 +17,13 @@ from services.workflow.dependencies import SessionDep, SettingsDep
 from services.workflow.errors import InvalidReportRange
 from services.workflow.sla import clock
 from services.workflow.sla.chart import share_chart
-from services.workflow.sla.report import parse_range, role_label, sla_report, step_name
+from services.workflow.sla.report import (
+    DISPOSITIONS_SHOWN,
+    parse_range,
+    role_label,
+    sla_report,
+    step_name,
+)
 from services.workflow.sla.report_csv import CSV_MEDIA_TYPE, TOTAL_LABEL, csv_filename, csv_text
 from shared.runtime.settings import Settings
 from shared.wording.time_words import month_words
@@ -51,7 +57,9 @@ def report(
     first_text, last_text = _range_text(first, last, settings)
     context: dict[str, Any] = {"first": first_text, "last": last_text, "problem": None}
     try:
-        figures = sla_report(session, parse_range(first_text, last_text))
+        figures = sla_report(
+            session, parse_range(first_text, last_text), dispositions_shown=DISPOSITIONS_SHOWN
+        )
     except InvalidReportRange as exc:
         context["problem"] = exc.message
         return page(request, "laporan.html", context, status_code=422)
