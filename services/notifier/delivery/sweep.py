@@ -8,6 +8,10 @@ with no further try. The sweep finds those with no try for ``delivery_stale_seco
 their channel's message again through the outbox. A retry still under way tries at least every
 60 s (the backoff cap), so it is never taken for lost; and a copy that does run beside one
 finds the delivery claimed or sent (``delivery.claim_delivery``), so nothing goes out twice.
+
+The same goes for a channel whose first try never came: the fan-out's redelivery (after a
+worker died mid-way) was lost too, and its delivery record stayed pending, untried, since before
+the cutoff. The sweep queues its channel's task, which makes the try.
 """
 
 from __future__ import annotations
@@ -60,18 +64,38 @@ def stale_retries(session: Session, cutoff: datetime) -> list[Delivery]:
     )
 
 
+def lost_first_tries(session: Session, cutoff: datetime) -> list[Delivery]:
+    """Chosen channels written before ``cutoff`` and never tried since (``first_try``)."""
+    tried = exists().where(
+        DeliveryAttempt.notification_id == Delivery.message_id,
+        DeliveryAttempt.channel == Delivery.channel,
+    )
+    return list(
+        session.scalars(
+            select(Delivery)
+            .where(
+                Delivery.status == DeliveryStatus.PENDING,
+                Delivery.fallback.is_(False),
+                Delivery.created_at < cutoff,
+                ~tried,
+            )
+            .order_by(Delivery.id)
+        )
+    )
+
+
 def sweep_stale(session: Session, cutoff: datetime) -> SweepResult:
     """Send again the channel message of every retry lost before ``cutoff``. Its outbox row is
     reset only if it was published before ``cutoff`` too, so a sweep that runs again before the
     message has been tried sends nothing more."""
     requeued = []
-    for delivery in stale_retries(session, cutoff):
+    for delivery in [*stale_retries(session, cutoff), *lost_first_tries(session, cutoff)]:
         channel = Channel(delivery.channel)
         job = channel_job(uuid.UUID(delivery.message_id), channel, delivery.resends)
         if requeue(session, ROUTES[channel].task, job, published_before=cutoff):
             requeued.append(f"{delivery.tracking_code} {channel}")
             log.warning(
-                "%s on %s for %s: its retry was lost (no try since before %s): queued again",
+                "%s on %s for %s: its try was lost (none since before %s): queued again",
                 delivery.kind,
                 channel,
                 delivery.tracking_code,
