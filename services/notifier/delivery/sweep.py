@@ -39,48 +39,39 @@ class SweepResult:
     requeued: list[str]  # "<tracking code> <channel>" of each delivery sent again
 
 
+def _tries(*since: Any) -> Exists:
+    """A delivery's tries (those matching ``since``), looked up by their indexed notification
+    id, so a minute's sweep does not aggregate the whole, ever-growing history of tries."""
+    return exists().where(
+        DeliveryAttempt.notification_id == Delivery.message_id,
+        DeliveryAttempt.channel == Delivery.channel,
+        *since,
+    )
+
+
+def _deliveries(session: Session, *where: Any) -> list[Delivery]:
+    return list(session.scalars(select(Delivery).where(*where).order_by(Delivery.id)))
+
+
 def stale_retries(session: Session, cutoff: datetime) -> list[Delivery]:
     """Deliveries still retrying whose last try was before ``cutoff``: tried at least once,
-    and not since. Each retrying delivery's tries are looked up by their indexed notification
-    id, so a minute's sweep does not aggregate the whole, ever-growing history of tries."""
-
-    def tries(*since: Any) -> Exists:
-        return exists().where(
-            DeliveryAttempt.notification_id == Delivery.message_id,
-            DeliveryAttempt.channel == Delivery.channel,
-            *since,
-        )
-
-    return list(
-        session.scalars(
-            select(Delivery)
-            .where(
-                Delivery.status == DeliveryStatus.RETRYING,
-                tries(),
-                ~tries(DeliveryAttempt.occurred_at >= cutoff),
-            )
-            .order_by(Delivery.id)
-        )
+    and not since."""
+    return _deliveries(
+        session,
+        Delivery.status == DeliveryStatus.RETRYING,
+        _tries(),
+        ~_tries(DeliveryAttempt.occurred_at >= cutoff),
     )
 
 
 def lost_first_tries(session: Session, cutoff: datetime) -> list[Delivery]:
     """Chosen channels written before ``cutoff`` and never tried since (``first_try``)."""
-    tried = exists().where(
-        DeliveryAttempt.notification_id == Delivery.message_id,
-        DeliveryAttempt.channel == Delivery.channel,
-    )
-    return list(
-        session.scalars(
-            select(Delivery)
-            .where(
-                Delivery.status == DeliveryStatus.PENDING,
-                Delivery.fallback.is_(False),
-                Delivery.created_at < cutoff,
-                ~tried,
-            )
-            .order_by(Delivery.id)
-        )
+    return _deliveries(
+        session,
+        Delivery.status == DeliveryStatus.PENDING,
+        Delivery.fallback.is_(False),
+        Delivery.created_at < cutoff,
+        ~_tries(),
     )
 
 
