@@ -11,7 +11,6 @@ from __future__ import annotations
 import threading
 from collections import Counter
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -22,11 +21,8 @@ from sqlalchemy import func, select
 from shared.database.engine import ServiceDatabase
 from shared.database.shared_tables import OutboxMessage
 from shared.messaging.celery_app import ALL_QUEUES
-from tests.journeys.conftest import portal_environment
 from tools.harness.desk import Desk
 from tools.harness.processes import wait_for
-from tools.harness.sms_gateway import GatewayServer
-from tools.harness.smtp import SmtpServer
 
 # Short, so the pass that decides on a second copy of each row falls inside the test.
 REDRIVE_SECONDS = "8"
@@ -35,15 +31,8 @@ SERVICES = ("intake", "workflow", "notifier")
 
 
 @pytest.fixture
-def service_env(
-    tmp_path: Path,
-    broker_url: str,
-    database_urls: dict[str, str],
-    smtp_server: SmtpServer,
-    sms_gateway: GatewayServer,
-) -> dict[str, str]:
-    env = portal_environment(tmp_path, broker_url, database_urls, smtp_server, sms_gateway)
-    return {**env, "PENGADUAN_OUTBOX_REDRIVE_SECONDS": REDRIVE_SECONDS}
+def service_env(sms_service_env: dict[str, str]) -> dict[str, str]:
+    return {**sms_service_env, "PENGADUAN_OUTBOX_REDRIVE_SECONDS": REDRIVE_SECONDS}
 
 
 class TaskEvents:
