@@ -40,8 +40,9 @@ class Notification(Base):
 
 
 class DeliveryStatus(StrEnum):
-    # A fallback channel queued, not yet tried: written with the decision, so the channel is
-    # taken (UNIQUE(message_id, channel)) and never chosen as a fallback twice.
+    # Not yet tried: a chosen channel, written with the notification, before its first try;
+    # or a fallback channel queued, written with the decision, so the channel is taken
+    # (UNIQUE(message_id, channel)) and never chosen as a fallback twice.
     PENDING = "pending"
     # Never committed: the row is flushed in this state before the send, so a second worker
     # delivering the same message at the same moment waits on the unique key instead of sending.

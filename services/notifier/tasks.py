@@ -1,19 +1,22 @@
-"""The notifier's tasks: a fan-out per notification, then one delivery task per channel.
+"""The notifier's tasks: a fan-out per notification that makes each channel's first try, then a
+task per channel for a channel that needs a retry.
 
-``notifier.notification.send`` stores the NotificationRequestedV1 and queues (outbox) one
-``notifier.deliver.<channel>`` message per channel, carrying ids only. Each channel's task runs
-in a transaction of its own, so a channel that is down retries alone and never resends another
-channel's message. ``shared.messaging.consumer`` records each message id with its effect, so once a
-transaction commits a redelivered message is skipped.
+``notifier.notification.send`` stores the NotificationRequestedV1 with a pending delivery record
+per channel (and the app channel's hand-over to intake) in one transaction, then tries each
+channel in a transaction of its own (``delivery.first_try``); a channel whose try fails for a
+passing reason is queued (outbox) as ``notifier.deliver.<channel>``, carrying ids only, and
+retries alone, never resending another channel's message. ``shared.messaging.consumer`` records
+each message id with its effect, so once a transaction commits a redelivered message is skipped;
+a redelivered fan-out still tries the channels left pending.
 
 The remaining window, per channel: the SMTP server (or SMS gateway) accepted the message, then
-this process died before the channel's transaction committed. The broker redelivers the channel's
-message and it goes out a second time: the email with the same Message-ID header, the SMS with
-the same idempotency key (a gateway that honours it drops the repeat). At-least-once was chosen
-there on purpose: neither SMTP nor a gateway without idempotency can answer "did you already
-take this?", and recording "sending" in a transaction of its own before the send turns the same
-crash into a message possibly never sent and never retried. Reading the answer twice is better
-than never reading it.
+this process died before the channel's transaction committed. The broker redelivers the message
+(the fan-out, or the channel's task) and it goes out a second time: the email with the same
+Message-ID header, the SMS with the same idempotency key (a gateway that honours it drops the
+repeat). At-least-once was chosen there on purpose: neither SMTP nor a gateway without
+idempotency can answer "did you already take this?", and recording "sending" in a transaction
+of its own before the send turns the same crash into a message possibly never sent and never
+retried. Reading the answer twice is better than never reading it.
 """
 
 from __future__ import annotations
@@ -23,9 +26,7 @@ from datetime import timedelta
 
 from sqlalchemy.orm import Session
 
-from services.notifier.channels.mail import TransientMailError
-from services.notifier.channels.sms import TransientSmsError
-from services.notifier.channels.whatsapp import TransientWhatsAppError
+from services.notifier.channels.registry import ROUTES
 from services.notifier.database import get_db
 from services.notifier.delivery.deliver import (
     NothingToResend,
@@ -35,6 +36,7 @@ from services.notifier.delivery.deliver import (
     record_retry,
     resend,
 )
+from services.notifier.delivery.first_try import first_tries
 from services.notifier.delivery.sweep import sweep_stale
 from services.notifier.privacy.erasure import erase_notifications
 from shared.database.engine import utcnow
@@ -49,6 +51,7 @@ from shared.messaging.contracts import (
     NOTIFIER_ERASE_TASK,
     NOTIFY_TASK,
     RESEND_TASK,
+    Channel,
     ChannelDeliveryV1,
     ComplaintErasedV1,
     NotificationRequestedV1,
@@ -67,8 +70,13 @@ OPTIONS = TaskOptions(max_retries=get_settings().delivery.max_retries)
 
 
 def notify(session: Session, message: NotificationRequestedV1) -> None:
-    """The fan-out's body: store the notification, queue one delivery per channel."""
+    """The fan-out's body: store the notification with a delivery record per channel."""
     fan_out(session, message)
+
+
+def try_channels(message: NotificationRequestedV1) -> None:
+    """After the fan-out's commit: the first try of each channel still pending."""
+    first_tries(get_db(), message)
 
 
 def deliver(session: Session, message: ChannelDeliveryV1) -> None:
@@ -85,7 +93,12 @@ def resend_delivery(session: Session, message: ResendRequestedV1) -> None:
 
 
 send_notification = consumer(
-    app, name=NOTIFY_TASK, contract=NotificationRequestedV1, database=get_db, options=OPTIONS
+    app,
+    name=NOTIFY_TASK,
+    contract=NotificationRequestedV1,
+    database=get_db,
+    options=OPTIONS,
+    then=try_channels,
 )(notify)
 
 deliver_email = consumer(
@@ -94,7 +107,7 @@ deliver_email = consumer(
     contract=ChannelDeliveryV1,
     database=get_db,
     options=OPTIONS,
-    retry_for=(TransientMailError,),
+    retry_for=ROUTES[Channel.EMAIL].transient,
     on_retry=record_retry,
     on_given_up=record_given_up,
 )(deliver)
@@ -105,7 +118,7 @@ deliver_sms = consumer(
     contract=ChannelDeliveryV1,
     database=get_db,
     options=OPTIONS,
-    retry_for=(TransientSmsError,),
+    retry_for=ROUTES[Channel.SMS].transient,
     on_retry=record_retry,
     on_given_up=record_given_up,
 )(deliver)
@@ -116,13 +129,13 @@ deliver_whatsapp = consumer(
     contract=ChannelDeliveryV1,
     database=get_db,
     options=OPTIONS,
-    retry_for=(TransientWhatsAppError,),
+    retry_for=ROUTES[Channel.WHATSAPP].transient,
     on_retry=record_retry,
     on_given_up=record_given_up,
 )(deliver)
 
-# The app channel writes to the outbox only (intake's inbox task does the rest): no transient
-# error of its own beyond the database's.
+# The app channel writes to the outbox only (intake's inbox task does the rest), in the fan-out's
+# own transaction: this task remains for an operator's re-send (and messages already queued).
 deliver_app = consumer(
     app, name=DELIVER_APP_TASK, contract=ChannelDeliveryV1, database=get_db, options=OPTIONS
 )(deliver)

@@ -107,11 +107,15 @@ def consumer(
     retry_for: tuple[type[Exception], ...] = (),
     on_retry: FailureHook | None = None,
     on_given_up: FailureHook | None = None,
+    then: Callable[[M], None] | None = None,
 ) -> Callable[[Callable[[Session, M], None]], Task]:
     """Register ``fn`` as the idempotent consumer of ``contract`` messages under ``name``.
 
     ``retry_for`` adds the consumer's own transient errors (an SMTP server that is down, say);
     ``on_retry`` hears of each try that failed with one of them, ``on_given_up`` of the last.
+    ``then`` runs after the message's transaction committed, in transactions of its own, on
+    every delivery of the message (a redelivery found applied too, so that work a killed
+    worker left half done gets finished): it must be idempotent itself.
     """
     opts = (options or TaskOptions()).model_dump()
 
@@ -139,6 +143,8 @@ def consumer(
             # it is about.
             with log_scope(**ids_of(msg)):
                 outcome = consume_once(database(), name, msg, fn)
+                if then is not None:
+                    then(msg)
             # Committed (now or by an earlier copy): the relay need not send this one again.
             receipts.confirm(self.app, str(msg.message_id))
             return outcome

@@ -61,6 +61,20 @@ def portal_environment(
 
 
 @pytest.fixture
+def sms_service_env(
+    tmp_path: Path,
+    broker_url: str,
+    database_urls: dict[str, str],
+    smtp_server: SmtpServer,
+    sms_gateway: GatewayServer,
+) -> dict[str, str]:
+    """The journeys' environment with the SMS gateway and cookies the test's plain http carries:
+    a module whose complaints are notified by SMS too makes it its ``service_env`` (its own
+    ``smtp_server``, if it has one, is the one used)."""
+    return portal_environment(tmp_path, broker_url, database_urls, smtp_server, sms_gateway)
+
+
+@pytest.fixture
 def system(service_env: dict[str, str], tmp_path: Path, smtp_server: SmtpServer) -> Iterator[Desk]:
     """The whole system, started as separate processes; stopped (and checked) afterwards."""
     logs = tmp_path / "logs"

@@ -7,12 +7,10 @@ never says the notice was undeliverable."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
 from shared.sop import Role
-from tests.journeys.conftest import portal_environment
 from tools.harness.desk import STEP_INPUTS, Desk
 from tools.harness.processes import wait_for
 from tools.harness.sms_gateway import GatewayServer
@@ -31,14 +29,8 @@ def smtp_server() -> Iterator[SmtpServer]:
 
 
 @pytest.fixture
-def service_env(
-    tmp_path: Path,
-    broker_url: str,
-    database_urls: dict[str, str],
-    smtp_server: SmtpServer,
-    sms_gateway: GatewayServer,
-) -> dict[str, str]:
-    return portal_environment(tmp_path, broker_url, database_urls, smtp_server, sms_gateway)
+def service_env(sms_service_env: dict[str, str]) -> dict[str, str]:
+    return sms_service_env
 
 
 def test_an_answer_whose_email_is_refused_for_good_arrives_by_sms(

@@ -6,12 +6,10 @@ from __future__ import annotations
 
 import json
 from email.message import EmailMessage
-from pathlib import Path
 
 import pytest
 
 from shared.sop import Role
-from tests.journeys.conftest import portal_environment
 from tools.harness.desk import STEP_INPUTS, Desk
 from tools.harness.processes import wait_for
 from tools.harness.sms_gateway import GatewayServer
@@ -26,16 +24,10 @@ pytestmark = pytest.mark.both_databases
 
 
 @pytest.fixture
-def service_env(
-    tmp_path: Path,
-    broker_url: str,
-    database_urls: dict[str, str],
-    smtp_server: SmtpServer,
-    sms_gateway: GatewayServer,
-) -> dict[str, str]:
-    """The journeys' environment with an SMS gateway, and cookies the test's plain http carries
-    (the tracking page is opened as a browser would)."""
-    return portal_environment(tmp_path, broker_url, database_urls, smtp_server, sms_gateway)
+def service_env(sms_service_env: dict[str, str]) -> dict[str, str]:
+    """The journeys' environment with an SMS gateway (the tracking page opened as a browser
+    would)."""
+    return sms_service_env
 
 
 def test_a_case_is_found_by_the_complainants_phone_written_three_ways(system: Desk) -> None:

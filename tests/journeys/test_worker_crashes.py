@@ -70,7 +70,7 @@ def test_worker_killed_before_committing_a_step_arrival_applies_it_after_restart
 
 
 def test_notifier_killed_after_sending_sends_no_second_email(system: Desk) -> None:
-    _kill_at(system, "notifier", "notifier.deliver.email:after-commit")
+    _kill_at(system, "notifier", "notifier.notification.send:email:after-commit")
     filed = system.file_complaint()
     _await_checkpoint_and_kill(system, "notifier")  # the acknowledgement went out, then the kill
     assert len(system.emails_to()) == 1

@@ -8,10 +8,14 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
+from services.notifier.channels.registry import ROUTES
 from services.notifier.database import get_db
+from services.notifier.delivery.deliver import untried_channels
+from services.notifier.delivery.jobs import channel_job
+from services.notifier.delivery.reports import FINAL
 from services.notifier.messages import NEEDS_NOTE, NEEDS_REPLY_DUE
 from services.notifier.models import Delivery
-from services.notifier.tasks import deliver, notify
+from services.notifier.tasks import deliver, notify, try_channels
 from shared.database.shared_tables import OutboxMessage, ProcessedMessage
 from shared.messaging.consumer import consume_once
 from shared.messaging.contracts import (
@@ -72,16 +76,16 @@ def notification(
 
 
 def consume(msg: NotificationRequestedV1) -> str:
-    """What the workers do with one delivery of ``msg``, in this process: the fan-out, then each
-    channel task it queued (each in its own transaction, as the worker runs them). The fan-out's
-    outcome is returned; a channel's transient error propagates, as it would to Celery."""
+    """What the worker does with one delivery of ``msg``, in this process: the fan-out, then the
+    first try of each channel (each in its own transaction). The fan-out's outcome is returned;
+    a channel that failed for a passing reason is left retrying, its task queued."""
     outcome = fan_out(msg)
-    for task, job in channel_jobs(msg):
-        deliver_job(task, job)
+    try_channels(msg)
     return outcome
 
 
 def fan_out(msg: NotificationRequestedV1) -> str:
+    """The fan-out's transaction alone: the notification and its pending deliveries."""
     return consume_once(get_db(), NOTIFY_TASK, msg, notify)
 
 
@@ -91,8 +95,13 @@ def deliver_job(task: str, job: ChannelDeliveryV1) -> str:
 
 
 def channel_jobs(msg: NotificationRequestedV1) -> list[tuple[str, ChannelDeliveryV1]]:
-    """The channel deliveries the fan-out queued for ``msg`` (from the outbox)."""
-    jobs = [
+    """The channel tries still to come for ``msg``: the first try of each chosen channel still
+    pending (the fan-out makes it, ``first_try``), and the channel tasks queued in the outbox
+    (retries, fallbacks, re-sends)."""
+    with get_db().sessions() as session:
+        untried = untried_channels(session, msg.message_id)
+    jobs = [(ROUTES[c].task, channel_job(msg.message_id, c)) for c in untried]
+    jobs += [
         (row.task_name, ChannelDeliveryV1.model_validate(row.payload))
         for row in outbox_rows(None)
         if row.task_name in (DELIVER_EMAIL_TASK, DELIVER_SMS_TASK, DELIVER_WHATSAPP_TASK)
@@ -106,6 +115,11 @@ def channel_jobs(msg: NotificationRequestedV1) -> list[tuple[str, ChannelDeliver
 def deliveries() -> list[Delivery]:
     with get_db().transaction() as session:
         return list(session.scalars(select(Delivery).order_by(Delivery.id)))
+
+
+def settled() -> list[Delivery]:
+    """The deliveries sent or failed for good (a pending or retrying one is neither)."""
+    return [d for d in deliveries() if d.status in FINAL]
 
 
 def count(model: Any, *where: Any) -> int:

@@ -1,5 +1,5 @@
 """The channels a notification goes out on, behind one small interface: the recipient's address
-on it, the task that delivers on it, and the send itself.
+on it, the task that retries it, its passing failures, and the send itself.
 
 Adding a channel is one ``ChannelRoute`` in ``ROUTES`` (and its task in ``tasks``).
 """
@@ -14,12 +14,23 @@ from sqlalchemy.orm import Session
 
 from services.notifier.channels.mail import (
     PermanentMailError,
+    TransientMailError,
     build_email,
     email_sender,
     message_id_for,
 )
-from services.notifier.channels.sms import PermanentSmsError, sms_configured, sms_gateway, sms_text
-from services.notifier.channels.whatsapp import PermanentWhatsAppError, send_whatsapp
+from services.notifier.channels.sms import (
+    PermanentSmsError,
+    TransientSmsError,
+    sms_configured,
+    sms_gateway,
+    sms_text,
+)
+from services.notifier.channels.whatsapp import (
+    PermanentWhatsAppError,
+    TransientWhatsAppError,
+    send_whatsapp,
+)
 from services.notifier.messages import compose
 from shared.messaging.contracts import (
     DELIVER_APP_TASK,
@@ -51,13 +62,15 @@ class ChannelRoute:
     """How one channel reaches a recipient. ``send`` returns the gateway's reference when there
     is one; it may add outbox rows to ``session`` (the app channel's whole send is one)."""
 
-    task: str
+    task: str  # the channel's task: a retry after a passing failure, a re-send, a fallback
     # (recipient, tracking code) -> address; the recipient is None for an anonymous complainant
     address: Callable[[Reporter | None, str], str | None]
     send: Callable[[Session, NotificationRequestedV1, str], str | None]
     missing_address: str  # the detail recorded when the recipient gave no address for it
     # Whether the office set the channel up: a fallback tries only channels that can deliver.
     configured: Callable[[Settings], bool]
+    # The channel's passing failures: its delivery is tried again later (the channel's task).
+    transient: tuple[type[Exception], ...] = ()
 
 
 def delivery_key(notification_id: uuid.UUID, channel: Channel) -> str:
@@ -124,6 +137,7 @@ ROUTES: dict[Channel, ChannelRoute] = {
         missing_address="pengadu tidak memberikan alamat email",
         # Unset SMTP keeps mail in a local Maildir: kept, but it reaches no complainant.
         configured=lambda settings: settings.mail.host is not None,
+        transient=(TransientMailError,),
     ),
     Channel.SMS: ChannelRoute(
         task=DELIVER_SMS_TASK,
@@ -131,6 +145,7 @@ ROUTES: dict[Channel, ChannelRoute] = {
         send=_send_sms,
         missing_address="pengadu tidak memberikan nomor telepon",
         configured=sms_configured,
+        transient=(TransientSmsError,),
     ),
     Channel.WHATSAPP: ChannelRoute(
         task=DELIVER_WHATSAPP_TASK,
@@ -138,6 +153,7 @@ ROUTES: dict[Channel, ChannelRoute] = {
         send=_send_whatsapp,
         missing_address="pengadu tidak memberikan nomor telepon (WhatsApp)",
         configured=lambda settings: settings.whatsapp.configured(),
+        transient=(TransientWhatsAppError,),
     ),
     Channel.APP: ChannelRoute(
         task=DELIVER_APP_TASK,

@@ -1,9 +1,10 @@
-"""Delivering a notification to the complainant: a fan-out that stores it and queues one task per
-channel, and the per-channel delivery, each in its own transaction. Plain functions taking a
-``Session``: they flush, the task's transaction commits.
+"""Delivering a notification to the complainant: a fan-out that stores it with one delivery record
+per channel, and the per-channel delivery, each in its own transaction. Plain functions taking a
+``Session``: they flush, the caller's transaction commits.
 
-One task per channel so that channels fail and retry independently: an SMS gateway that is down
-must neither hold back the email nor, on its retry, send the email again.
+One transaction per channel so that channels fail and retry independently: an SMS gateway that
+is down must neither hold back the email nor, on its retry, send the email again. The first try
+of each channel is the fan-out task's own (``first_try``); a channel's task only retries.
 """
 
 from __future__ import annotations
@@ -49,10 +50,12 @@ log = logging.getLogger(__name__)
 ANSWERED_NAMESPACE = uuid.UUID("5f0c3c1e-7b52-4d8e-9a51-3f1f2a7c9d10")
 
 
-def fan_out(session: Session, msg: NotificationRequestedV1) -> list[ChannelDeliveryV1]:
-    """Store ``msg`` and queue one delivery per channel that has a route; hand an answer to
-    intake here, so the tracking page shows it even while email and SMS are down. Every effect
-    is keyed by the notification's id: a rerun adds nothing."""
+def fan_out(session: Session, msg: NotificationRequestedV1) -> list[Channel]:
+    """Store ``msg`` with a pending delivery record for each channel that has a route (their
+    first tries follow, each in a transaction of its own: ``first_try``); hand the app channel's
+    message and an answer to intake here, so the tracking page shows them even while email and
+    SMS are down. Every effect is keyed by the notification's id: a rerun adds nothing.
+    Returns the channels left for the first tries."""
     check_complete(msg)
     if session.get(Notification, str(msg.message_id)) is None:
         session.add(
@@ -70,13 +73,37 @@ def fan_out(session: Session, msg: NotificationRequestedV1) -> list[ChannelDeliv
                 created_at=utcnow(),
             )
         )
-    jobs = [channel_job(msg.message_id, channel) for channel in routed_channels(msg)]
-    for job in jobs:
-        enqueue_once(session, ROUTES[job.channel].task, job)
+        session.flush()
+    channels = routed_channels(msg)
+    for channel in channels:
+        if channel is not Channel.APP and find_delivery(session, msg.message_id, channel) is None:
+            pending = _new_delivery(msg.message_id, msg.kind.value, msg.tracking_code, channel)
+            pending.status = DeliveryStatus.PENDING
+            session.add(pending)
     if msg.kind is NotificationKind.ANSWER:
         tell_intake_answered(session, msg, answered_at=utcnow())
+    if Channel.APP in channels:
+        # An outbox row in this very transaction (``_send_to_inbox``): no try of its own needed.
+        report_outcome(session, msg, deliver_on(session, msg, Channel.APP, ROUTES[Channel.APP]))
     session.flush()
-    return jobs
+    return [c for c in channels if c is not Channel.APP]
+
+
+def untried_channels(session: Session, notification_id: uuid.UUID) -> list[Channel]:
+    """The notification's chosen channels whose first try has not been made (or did not
+    commit): their record is still pending. A channel retrying has its task; a fallback too."""
+    return [
+        Channel(channel)
+        for channel in session.scalars(
+            select(Delivery.channel)
+            .where(
+                Delivery.message_id == str(notification_id),
+                Delivery.status == DeliveryStatus.PENDING,
+                Delivery.fallback.is_(False),
+            )
+            .order_by(Delivery.id)
+        )
+    ]
 
 
 class UnknownNotification(LookupError):
@@ -252,6 +279,13 @@ def record_retry(session: Session, job: ChannelDeliveryV1, error: BaseException)
     """Note a try that failed for a passing reason. Runs after the try's own transaction rolled
     back (Celery's ``on_retry``), so the delivery shows "retrying" and the try is kept."""
     _record_unsent(session, job, error, DeliveryStatus.RETRYING)
+
+
+def retry_later(session: Session, job: ChannelDeliveryV1, error: BaseException) -> None:
+    """A first try failed for a passing reason (its transaction rolled back): note the try, as
+    ``record_retry`` does, and hand the channel to its task, which retries it with backoff."""
+    if _record_unsent(session, job, error, DeliveryStatus.RETRYING) is not None:
+        enqueue_once(session, ROUTES[job.channel].task, job)
 
 
 def record_given_up(session: Session, job: ChannelDeliveryV1, error: BaseException) -> None:

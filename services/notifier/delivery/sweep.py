@@ -8,6 +8,10 @@ with no further try. The sweep finds those with no try for ``delivery_stale_seco
 their channel's message again through the outbox. A retry still under way tries at least every
 60 s (the backoff cap), so it is never taken for lost; and a copy that does run beside one
 finds the delivery claimed or sent (``delivery.claim_delivery``), so nothing goes out twice.
+
+The same goes for a channel whose first try never came: the fan-out's redelivery (after a
+worker died mid-way) was lost too, and its delivery record stayed pending, untried, since before
+the cutoff. The sweep queues its channel's task, which makes the try.
 """
 
 from __future__ import annotations
@@ -35,28 +39,39 @@ class SweepResult:
     requeued: list[str]  # "<tracking code> <channel>" of each delivery sent again
 
 
+def _tries(*since: Any) -> Exists:
+    """A delivery's tries (those matching ``since``), looked up by their indexed notification
+    id, so a minute's sweep does not aggregate the whole, ever-growing history of tries."""
+    return exists().where(
+        DeliveryAttempt.notification_id == Delivery.message_id,
+        DeliveryAttempt.channel == Delivery.channel,
+        *since,
+    )
+
+
+def _deliveries(session: Session, *where: Any) -> list[Delivery]:
+    return list(session.scalars(select(Delivery).where(*where).order_by(Delivery.id)))
+
+
 def stale_retries(session: Session, cutoff: datetime) -> list[Delivery]:
     """Deliveries still retrying whose last try was before ``cutoff``: tried at least once,
-    and not since. Each retrying delivery's tries are looked up by their indexed notification
-    id, so a minute's sweep does not aggregate the whole, ever-growing history of tries."""
+    and not since."""
+    return _deliveries(
+        session,
+        Delivery.status == DeliveryStatus.RETRYING,
+        _tries(),
+        ~_tries(DeliveryAttempt.occurred_at >= cutoff),
+    )
 
-    def tries(*since: Any) -> Exists:
-        return exists().where(
-            DeliveryAttempt.notification_id == Delivery.message_id,
-            DeliveryAttempt.channel == Delivery.channel,
-            *since,
-        )
 
-    return list(
-        session.scalars(
-            select(Delivery)
-            .where(
-                Delivery.status == DeliveryStatus.RETRYING,
-                tries(),
-                ~tries(DeliveryAttempt.occurred_at >= cutoff),
-            )
-            .order_by(Delivery.id)
-        )
+def lost_first_tries(session: Session, cutoff: datetime) -> list[Delivery]:
+    """Chosen channels written before ``cutoff`` and never tried since (``first_try``)."""
+    return _deliveries(
+        session,
+        Delivery.status == DeliveryStatus.PENDING,
+        Delivery.fallback.is_(False),
+        Delivery.created_at < cutoff,
+        ~_tries(),
     )
 
 
@@ -65,13 +80,13 @@ def sweep_stale(session: Session, cutoff: datetime) -> SweepResult:
     reset only if it was published before ``cutoff`` too, so a sweep that runs again before the
     message has been tried sends nothing more."""
     requeued = []
-    for delivery in stale_retries(session, cutoff):
+    for delivery in [*stale_retries(session, cutoff), *lost_first_tries(session, cutoff)]:
         channel = Channel(delivery.channel)
         job = channel_job(uuid.UUID(delivery.message_id), channel, delivery.resends)
         if requeue(session, ROUTES[channel].task, job, published_before=cutoff):
             requeued.append(f"{delivery.tracking_code} {channel}")
             log.warning(
-                "%s on %s for %s: its retry was lost (no try since before %s): queued again",
+                "%s on %s for %s: its try was lost (none since before %s): queued again",
                 delivery.kind,
                 channel,
                 delivery.tracking_code,

@@ -21,8 +21,8 @@ from sqlalchemy import select
 from services.notifier.database import get_db
 from services.notifier.models import DeliveryAttempt
 from shared.messaging.celery_app import get_celery
-from shared.messaging.contracts import NOTIFY_TASK, Channel, NotificationKind
-from tests.notifier.conftest import ANSWER, CITIZEN_EMAIL, deliveries, notification
+from shared.messaging.contracts import INTAKE_INBOX_TASK, NOTIFY_TASK, Channel, NotificationKind
+from tests.notifier.conftest import ANSWER, CITIZEN_EMAIL, deliveries, notification, outbox_rows
 from tools.harness.processes import ServiceProcess, start_worker, wait_for
 from tools.harness.redis_server import free_port
 from tools.harness.sms_gateway import Answer, GatewayServer
@@ -121,7 +121,8 @@ def test_sms_survives_a_worker_killed_mid_send_and_reaches_the_phone_once(
         wait_for(lambda: gateway.requests, 60, "the SMS at the gateway")
         workers[0].kill()  # mid-send: the gateway has the request, the worker never hears back
         gateway.release()
-        assert statuses() == {}  # nothing committed: the delivery is not recorded as sent
+        # Only what the fan-out committed before its try: the delivery is not recorded as sent.
+        assert statuses() == {"sms": ("pending", 0)}
 
         workers.append(start_worker("notifier", notifier_env, tmp_path))
         wait_for(lambda: statuses().get("sms", ("",))[0] == "sent", 90, "the SMS redelivered")
@@ -183,6 +184,46 @@ def test_smtp_and_gateway_down_for_a_while_deliver_once_when_back(
             assert set(outcomes[:-1]) == {"retrying"} and len(outcomes) >= 3
         assert metric(metrics_port, "email", "sent") == 1
         assert metric(metrics_port, "sms", "retrying") == 0
+    finally:
+        gateway.stop()
+        smtp_server.stop()
+
+
+def test_a_worker_killed_mid_fan_out_loses_no_channel_and_sends_none_twice(
+    notifier_env: dict[str, str],
+    gateway_port: int,
+    workers: list[ServiceProcess],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    smtp_server = SmtpServer()
+    smtp_server.start()
+    gateway = GatewayServer("json", port=gateway_port)
+    gateway.start()
+    notifier_env = {**notifier_env, "PENGADUAN_SMTP_PORT": str(smtp_server.port)}
+    monkeypatch.setenv("PENGADUAN_SMTP_PORT", str(smtp_server.port))
+    try:
+        # Killed once the email's try committed, before the SMS's.
+        paused = {**notifier_env, "PENGADUAN_FAULT_PAUSE_AT": f"{NOTIFY_TASK}:email:after-commit"}
+        workers.append(start_worker("notifier", paused, tmp_path))
+        msg = send(NotificationKind.ANSWER, (Channel.EMAIL, Channel.SMS, Channel.APP))
+        workers[0].wait_for_output("FAULT-CHECKPOINT-REACHED", timeout=60)
+        workers[0].kill()
+        assert statuses() == {"email": ("sent", 1), "sms": ("pending", 0), "app": ("sent", 1)}
+        assert gateway.requests == []
+
+        workers.append(start_worker("notifier", notifier_env, tmp_path))
+        wait_for(lambda: statuses().get("sms", ("",))[0] == "sent", 90, "the SMS tried")
+        wait_for(lambda: queues_drained(notifier_env["PENGADUAN_REDIS_URL"]), 60, "queues")
+
+        # Each channel once: the redelivered fan-out tried the SMS alone.
+        assert statuses() == {"email": ("sent", 1), "sms": ("sent", 1), "app": ("sent", 1)}
+        assert len(smtp_server.inbox.to(CITIZEN_EMAIL)) == 1
+        assert len(smtp_server.inbox.messages) == 1
+        assert len(gateway.requests) == 1 and msg.tracking_code in phone_received(gateway)[0]
+        assert sorted(attempts()) == [("app", "sent"), ("email", "sent"), ("sms", "sent")]
+        assert [r.task_name for r in outbox_rows(None) if r.task_name.startswith("notifier.")] == []
+        assert len(outbox_rows(INTAKE_INBOX_TASK)) == 1  # the app's hand-over, once
     finally:
         gateway.stop()
         smtp_server.stop()

@@ -25,10 +25,13 @@ from shared.runtime.settings import get_settings
 from tests.notifier.conftest import (
     ANSWER,
     CITIZEN_EMAIL,
+    channel_jobs,
     consume,
+    deliver_job,
     deliveries,
     notification,
     outbox_rows,
+    settled,
 )
 from tools.harness.smtp import (
     BUSY,
@@ -59,7 +62,7 @@ def test_recipient_refused_with_5xx_records_a_failed_delivery_without_retry(
     assert consume(msg) == "applied"  # no exception: nothing for Celery to retry
     assert consume(msg) == "duplicate"
 
-    [delivery] = deliveries()
+    [delivery] = [d for d in deliveries() if d.channel == "email"]
     assert (delivery.status, delivery.recipient, delivery.sent_at) == ("failed", GONE, None)
     assert "550" in (delivery.detail or "")
     assert refusing_smtp.rcpt_attempts == [GONE]  # tried once, never again
@@ -70,9 +73,12 @@ def test_recipient_refused_with_5xx_records_a_failed_delivery_without_retry(
 def test_recipient_refused_with_4xx_is_transient_and_records_nothing(
     refusing_smtp: RefusingInbox,
 ) -> None:
+    msg = notification(NotificationKind.FILED, email=BUSY)
+    consume(msg)  # the first try: noted as retrying, the email's task queued
+    [(task, job)] = channel_jobs(msg)
     with pytest.raises(TransientMailError, match="450"):
-        consume(notification(NotificationKind.FILED, email=BUSY))
-    assert deliveries() == []
+        deliver_job(task, job)  # Celery retries on this error (the task's retry_for)
+    assert [(d.channel, d.status) for d in settled()] == [("app", "sent")]
 
 
 def test_smtp_server_that_never_answers_is_a_transient_timeout() -> None:
@@ -284,4 +290,4 @@ def test_email_channel_logs_in_over_starttls_as_the_settings_say(
     consume(notification(NotificationKind.FILED))
 
     assert len(server.inbox.to(CITIZEN_EMAIL)) == 1
-    assert [(d.channel, d.status) for d in deliveries()] == [("email", "sent")]
+    assert [(d.channel, d.status) for d in deliveries()] == [("email", "sent"), ("app", "sent")]

@@ -23,7 +23,6 @@ from services.notifier.messages import IncompleteNotification
 from services.notifier.tasks import deliver
 from shared.messaging.consumer import consume_once
 from shared.messaging.contracts import (
-    DELIVER_APP_TASK,
     DELIVER_EMAIL_TASK,
     INTAKE_ANSWERED_TASK,
     WORKFLOW_NOTIFIED_V2_TASK,
@@ -46,6 +45,7 @@ from tests.notifier.conftest import (
     outbox_rows,
     processed_count,
     reported_outcomes,
+    settled,
 )
 from tools.harness.redis_server import free_port
 from tools.harness.smtp import SmtpServer
@@ -67,7 +67,7 @@ def test_answer_email_reaches_the_complainant_in_indonesian(
     assert mail["Message-ID"] == message_id_for(msg.message_id, "email", mail["From"])
     assert mail["Date"] is not None
 
-    [delivery] = deliveries()
+    [delivery, _] = deliveries()  # the email's, and the app's (its hand-over to intake)
     assert (delivery.status, delivery.channel, delivery.recipient) == (
         "sent",
         "email",
@@ -124,7 +124,7 @@ def test_same_message_consumed_twice_sends_one_email_and_records_one_delivery(
     assert consume(msg) == "duplicate"
 
     assert len(smtp_server.inbox.to(CITIZEN_EMAIL)) == 1
-    assert len(deliveries()) == 1
+    assert len(deliveries()) == 2  # the email's and the app's
     assert len(outbox_rows()) == 1
 
 
@@ -145,7 +145,7 @@ def test_sent_answer_is_not_sent_or_handed_to_intake_again_even_without_the_inbo
     assert len(smtp_server.inbox.to(CITIZEN_EMAIL)) == 1
     assert [d.status for d in deliveries()] == ["sent"]
     assert len(outbox_rows()) == 1
-    assert len(outbox_rows(DELIVER_EMAIL_TASK)) == 1
+    assert outbox_rows(DELIVER_EMAIL_TASK) == []  # its first try is the fan-out task's
     assert len(outbox_rows(WORKFLOW_NOTIFIED_V2_TASK)) == 1
 
 
@@ -183,10 +183,8 @@ def test_answer_is_handed_to_intake_once_whatever_the_channels(
     assert len(_queued_for_intake(configured, INTAKE_ANSWERED_TASK)) == 1
     expected_mails = 1 if Channel.EMAIL in channels else 0
     assert len(smtp_server.inbox.messages) == expected_mails
-    # consume() runs the email and SMS tasks only (the app channel's is in
-    # test_attempts_and_resends); SMS without a gateway configured is recorded as failed.
-    routed = [c.value for c in channels if c is not Channel.APP]
-    assert sorted(d.channel for d in deliveries()) == routed
+    # Every channel tried: SMS without a gateway configured is recorded as failed.
+    assert sorted(d.channel for d in deliveries()) == sorted(c.value for c in channels)
 
 
 def test_smtp_server_down_raises_transient_error_and_commits_nothing(
@@ -194,13 +192,13 @@ def test_smtp_server_down_raises_transient_error_and_commits_nothing(
 ) -> None:
     setting("PENGADUAN_SMTP_PORT", str(free_port()))  # nothing listens there
 
-    msg = notification()
+    msg = notification(channels=(Channel.EMAIL,))
     assert fan_out(msg) == "applied"
     [(task, job)] = channel_jobs(msg)
     with pytest.raises(TransientMailError):
         deliver_job(task, job)
 
-    assert deliveries() == []  # the email's transaction rolled back: its retry sends it
+    assert not settled()  # the email's transaction rolled back: its retry sends it
     assert outbox_rows(WORKFLOW_NOTIFIED_V2_TASK) == []
     assert processed_count() == 1  # the fan-out only
     assert smtp_server.inbox.messages == []
@@ -212,7 +210,7 @@ def test_email_channel_without_an_address_records_a_failed_delivery(
 ) -> None:
     consume(notification(email=None))
 
-    [delivery] = deliveries()
+    [delivery, _] = deliveries()  # the email's, and the app's
     assert (delivery.status, delivery.recipient) == ("failed", None)
     assert "alamat email" in (delivery.detail or "")
     assert smtp_server.inbox.messages == []
@@ -244,13 +242,13 @@ def test_without_smtp_host_mail_is_kept_in_the_local_maildir(
     assert mail["Message-ID"] == message_id_for(
         msg.message_id, "email", get_settings().mail.from_address
     )
-    assert [d.status for d in deliveries()] == ["sent"]
+    assert [d.status for d in deliveries()] == ["sent", "sent"]  # the email, the app
 
 
 def test_two_workers_delivering_one_message_at_once_send_one_email(
     configured: dict[str, str], smtp_server: SmtpServer
 ) -> None:
-    msg = notification()
+    msg = notification(channels=(Channel.EMAIL,))
     fan_out(msg)
     [(task, job)] = channel_jobs(msg)
     first_sent, release_first = threading.Event(), threading.Event()
@@ -303,12 +301,9 @@ def test_a_notifications_channels_are_reported_together_once_the_last_settles(
     msg = notification(channels=(Channel.EMAIL, Channel.APP))
     fan_out(msg)
     [(task, email_job)] = channel_jobs(msg)
+    assert outbox_rows(WORKFLOW_NOTIFIED_V2_TASK) == []  # the email is still to come
     deliver_job(task, email_job)
-    assert outbox_rows(WORKFLOW_NOTIFIED_V2_TASK) == []  # the app's hand-over is still to come
-
-    [app_job] = [ChannelDeliveryV1.model_validate(r.payload) for r in outbox_rows(DELIVER_APP_TASK)]
-    deliver_job(DELIVER_APP_TASK, app_job)
-    deliver_job(DELIVER_APP_TASK, app_job)  # a copy changes nothing
+    deliver_job(task, email_job)  # a copy changes nothing
     [row] = outbox_rows(WORKFLOW_NOTIFIED_V2_TASK)
     report = NotificationDeliveredV2.model_validate(row.payload)
     assert report.notification_id == msg.message_id
@@ -321,17 +316,13 @@ def test_a_notifications_channels_are_reported_together_once_the_last_settles(
 def test_a_channel_failed_for_good_is_reported_without_waiting_for_the_others(
     configured: dict[str, str], smtp_server: SmtpServer
 ) -> None:
-    msg = notification(channels=(Channel.EMAIL, Channel.APP), email=None)
+    msg = notification(channels=(Channel.EMAIL, Channel.SMS, Channel.APP), email=None)
     fan_out(msg)
-    [(task, email_job)] = channel_jobs(msg)
-    deliver_job(task, email_job)  # no address: failed for good
-    assert [(r.channel.value, r.status) for r in reported_outcomes()] == [("email", "failed")]
-
-    [app_job] = [ChannelDeliveryV1.model_validate(r.payload) for r in outbox_rows(DELIVER_APP_TASK)]
-    deliver_job(DELIVER_APP_TASK, app_job)
-    # The last report repeats the failure; the workflow records each outcome once.
-    assert len(outbox_rows(WORKFLOW_NOTIFIED_V2_TASK)) == 2
+    jobs = dict(channel_jobs(msg))
+    deliver_job(DELIVER_EMAIL_TASK, jobs[DELIVER_EMAIL_TASK])  # no address: failed for good
+    # Reported at once, the SMS still pending: with what has settled (the app, in the fan-out).
     assert [(r.channel.value, r.status) for r in reported_outcomes()] == [
         ("email", "failed"),
         ("app", "sent"),
     ]
+    assert [d.status for d in deliveries() if d.channel == "sms"] == ["pending"]

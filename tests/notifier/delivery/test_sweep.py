@@ -19,15 +19,22 @@ from sqlalchemy import select
 
 from services.notifier.channels.mail import TransientMailError
 from services.notifier.database import get_db
+from services.notifier.delivery.jobs import channel_job
 from services.notifier.delivery.sweep import SweepResult, sweep_stale
-from services.notifier.models import DeliveryAttempt
+from services.notifier.models import Delivery, DeliveryAttempt
 from services.notifier.tasks import deliver_email
 from shared.database.engine import utcnow
 from shared.database.shared_tables import OutboxMessage
 from shared.messaging.celery_app import get_celery
 from shared.messaging.contracts import DELIVER_EMAIL_TASK, NOTIFY_TASK, Channel, ChannelDeliveryV1
 from shared.runtime.settings import get_settings
-from tests.notifier.conftest import CITIZEN_EMAIL, deliver_job, deliveries, notification
+from tests.notifier.conftest import (
+    CITIZEN_EMAIL,
+    deliver_job,
+    deliveries,
+    fan_out,
+    notification,
+)
 from tests.notifier.delivery.test_attempts_and_resends import attempts, fail_once_with_smtp_down
 from tools.harness.processes import ServiceProcess, beat, start_worker, wait_for
 from tools.harness.smtp import SmtpServer
@@ -112,6 +119,30 @@ def test_a_delivery_failed_for_good_waits_for_an_operator_not_the_sweep(
     assert smtp_server.inbox.messages == []
 
 
+def test_a_first_try_whose_fan_out_was_lost_is_queued_once_and_delivered_once(
+    configured: dict[str, str], smtp_server: SmtpServer
+) -> None:
+    # The fan-out committed, then its worker died and its redelivery was lost too: the
+    # email's record stays pending, never tried.
+    broker = configured["PENGADUAN_REDIS_URL"]
+    msg = notification(channels=(Channel.EMAIL,))
+    fan_out(msg)
+    job = channel_job(msg.message_id, Channel.EMAIL)
+    assert sweep().requeued == []  # just written: its first try may be under way
+
+    with get_db().transaction() as session:
+        for delivery in session.scalars(select(Delivery)):
+            delivery.created_at -= timedelta(minutes=10)
+    assert sweep().requeued == [f"{msg.tracking_code} email"]
+    assert sweep().requeued == []  # queued once
+    assert copies_sent(job, broker) == 1
+
+    deliver_job(DELIVER_EMAIL_TASK, job)
+    assert len(smtp_server.inbox.to(CITIZEN_EMAIL)) == 1
+    assert [(d.status, d.attempts) for d in deliveries()] == [("sent", 1)]
+    assert sweep().requeued == []
+
+
 @pytest.mark.journey
 def test_a_retry_lost_from_redis_still_reaches_the_citizen_once(
     configured: dict[str, str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
@@ -156,7 +187,7 @@ def test_a_retry_lost_from_redis_still_reaches_the_citizen_once(
         assert len(smtp.inbox.messages) == 1
         history = attempts()
         assert len(history) == tries + 1 and history[-1][2] == "sent"
-        assert "its retry was lost" in started[1].output()
+        assert "its try was lost" in started[1].output()
     finally:
         for process in started:
             process.stop()
