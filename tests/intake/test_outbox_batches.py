@@ -17,7 +17,6 @@ from shared.messaging.outbox import enqueue
 from shared.messaging.relay import OutboxRelay
 from tests.intake.conftest import outbox_rows, queued
 
-
 # A task the relay sends row by row (not in ``contracts.batches.BATCH_TASKS``), so each row is a
 # send of its own; never consumed here.
 UNBATCHED = "intake.test.unbatched"
