@@ -334,14 +334,6 @@ class OutboxRelay:
                 .execution_options(synchronize_session=False)
             )
 
-    def forked(self) -> None:
-        """In a child process just forked: the parent's thread is not here, and its locks may
-        have been held at the fork, so this relay starts afresh (rows handed to the parent's
-        thread stay the parent's)."""
-        self._wake, self._stop, self._poll_asked = (threading.Event() for _ in range(3))
-        self._handed = queue.SimpleQueue()
-        self._thread = None
-
     def start(self, name: str) -> None:
         if self._thread is not None and self._thread.is_alive():
             return

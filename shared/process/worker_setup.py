@@ -30,14 +30,6 @@ def wire_worker(
     def after_fork(**_: Any) -> None:
         # Pooled connections must not be shared with the parent across fork.
         database().dispose_after_fork()
-        # A relay thread of the pool child's own: a task's commit hands its rows over and the
-        # task goes on, and rows of one batchable task committed while the thread was sending
-        # leave together as one batch (``shared.messaging.contracts.batches``). A child killed
-        # before its thread sent them leaves them leased; the lease runs out and a poll sends.
-        start_relay()
-
-    def stop_child_relay(**_: Any) -> None:
-        stop_relay()
 
     def start_relay(**_: Any) -> None:
         db = database()
@@ -57,6 +49,5 @@ def wire_worker(
 
     signals.worker_init.connect(freeze_before_fork, weak=False)  # before the pool forks
     signals.worker_process_init.connect(after_fork, weak=False)
-    signals.worker_process_shutdown.connect(stop_child_relay, weak=False)
     signals.worker_ready.connect(start_relay, weak=False)
     signals.worker_shutdown.connect(stop_relay, weak=False)
