@@ -3,10 +3,10 @@ of complaints every bookkeeping message still applies once, the tasks it cost co
 printed (``shared.messaging.contracts.batches``).
 
 The relay batches only what it finds ready together, adding no wait, so how many rows meet is
-the machine's doing: in this burst of 20 on a busy 2-core machine, SQLite (whose write lock
-holds a relay back while the next task commits) gave 13.2 bookkeeping tasks per complaint
-against 14 alone, and PostgreSQL 14.0 (the relay kept up: no two rows met). So no bound below
-the one-at-a-time count is asserted; the figures are in docs/BENCHMARKS.md."""
+the load's doing: a worker's pool child sends its rows at its commit, so its rows meet in a
+poll (a lease that ran out, a Redis that was away) or a redrive pass (copies of what no
+consumer confirmed in time), and in a relay thread's drain when one runs there. So no bound
+below the one-at-a-time count is asserted; the figures are in docs/BENCHMARKS.md."""
 
 from __future__ import annotations
 
