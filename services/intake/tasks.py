@@ -27,6 +27,7 @@ from services.intake.privacy.erasure import erase_complaint
 from services.intake.tracking.access_links import issue
 from services.intake.tracking.notices import record_delivered, record_undeliverable
 from shared.attachments import StoreUnavailable, open_store
+from shared.messaging.batch_consumer import batch_consumer
 from shared.messaging.celery_app import get_celery
 from shared.messaging.consumer import TaskOptions, consumer
 from shared.messaging.contracts import (
@@ -81,6 +82,20 @@ delivered_after_all = consumer(
 inbox_message = consumer(app, name=INTAKE_INBOX_TASK, contract=InboxMessageV1, database=get_db)(
     deliver_to_inbox
 )
+
+# The same, a batch at a time: the outbox relay sends the rows of these tasks it finds together
+# as one message (``shared.messaging.contracts.batches``); each item is applied once, as above.
+status_changes = batch_consumer(
+    app, name=INTAKE_STATUS_TASK, contract=CaseStatusChangedV1, database=get_db
+)(apply_status_change)
+
+answers = batch_consumer(
+    app, name=INTAKE_ANSWERED_TASK, contract=ComplaintAnsweredV1, database=get_db
+)(apply_answer)
+
+inbox_messages = batch_consumer(
+    app, name=INTAKE_INBOX_TASK, contract=InboxMessageV1, database=get_db
+)(deliver_to_inbox)
 
 # A push is a doorbell for what the inbox already holds: worth some minutes of retries (backoff
 # up to 60 s), not the notifier's hours.

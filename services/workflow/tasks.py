@@ -27,6 +27,7 @@ from services.workflow.sla.close_sweep import sweep_closes
 from services.workflow.sla.reply_sweep import sweep_replies
 from services.workflow.sla.sweep import sweep
 from shared.attachments import StoreUnavailable, open_store
+from shared.messaging.batch_consumer import batch_consumer
 from shared.messaging.celery_app import get_celery
 from shared.messaging.consumer import TaskOptions, consumer
 from shared.messaging.contracts import (
@@ -120,6 +121,17 @@ def notified(session: Session, message: NotificationDeliveredV1) -> None:
 )
 def notified_v2(session: Session, message: NotificationDeliveredV2) -> None:
     record_deliveries(session, message)
+
+
+# The same reports, a batch at a time (``shared.messaging.contracts.batches``): a report that
+# arrives before its case retries the whole batch, as it would retry alone.
+notified_v2_batch = batch_consumer(
+    app,
+    name=WORKFLOW_NOTIFIED_V2_TASK,
+    contract=NotificationDeliveredV2,
+    database=get_db,
+    retry_for=(CaseNotYetRegistered,),
+)(record_deliveries)
 
 
 @consumer(

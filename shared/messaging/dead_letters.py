@@ -22,18 +22,24 @@ from shared.database.shared_tables import FailedMessage, OutboxMessage
 
 def record_failure(db: ServiceDatabase, task_name: str, payload: Any, error: BaseException) -> None:
     """Keep the message and why it failed; its own transaction, since the task's rolled back."""
-    message_id = payload.get("message_id") if isinstance(payload, dict) else None
     with db.transaction() as session:
-        session.add(
-            FailedMessage(
-                id=str(uuid.uuid4()),
-                message_id=str(message_id)[:64] if message_id else None,
-                task_name=task_name,
-                payload=payload,
-                error=f"{type(error).__name__}: {error}"[:10000],
-                failed_at=utcnow(),
-            )
+        keep(session, task_name, payload, error)
+
+
+def keep(session: Session, task_name: str, payload: Any, error: BaseException) -> None:
+    """Keep the message in ``session``'s transaction: a batch's item that failed is kept in the
+    transaction that applies the batch's other items, so the two commit together."""
+    message_id = payload.get("message_id") if isinstance(payload, dict) else None
+    session.add(
+        FailedMessage(
+            id=str(uuid.uuid4()),
+            message_id=str(message_id)[:64] if message_id else None,
+            task_name=task_name,
+            payload=payload,
+            error=f"{type(error).__name__}: {error}"[:10000],
+            failed_at=utcnow(),
         )
+    )
 
 
 def pending(session: Session) -> list[FailedMessage]:

@@ -140,5 +140,11 @@ SHOWN_FIELDS = (
 
 
 def task_summary(payload: dict[str, Any]) -> str:
-    shown = {key: payload[key] for key in SHOWN_FIELDS if key in payload}
-    return repr({"message": shown})
+    if "messages" in payload:  # a batch (``contracts.batches``): each item's ids
+        items = [_shown(item) for item in payload["messages"]]
+        return repr({"message": {"task": payload.get("task"), "messages": items}})
+    return repr({"message": _shown(payload)})
+
+
+def _shown(payload: dict[str, Any]) -> dict[str, Any]:
+    return {key: payload[key] for key in SHOWN_FIELDS if key in payload}

@@ -48,6 +48,21 @@ def confirm(app: Celery, message_id: str) -> None:
         log.warning("receipt for %s not written: its copy will be sent", message_id)
 
 
+def confirm_all(app: Celery, message_ids: Sequence[str]) -> None:
+    """``confirm`` for each of ``message_ids`` (a batch's items), in one round trip."""
+    ttl = lifetime(get_settings().outbox.redrive_seconds)
+    try:
+        with app.producer_or_acquire() as producer, producer.channel.conn_or_acquire() as client:
+            pipe = client.pipeline(transaction=False)
+            for message_id in message_ids:
+                pipe.set(key(message_id), b"1", ex=ttl)
+            pipe.execute()
+    except Exception:  # as ``confirm``: without them the copies go, and are dropped
+        log.warning(
+            "receipts for %d messages not written: their copies will be sent", len(message_ids)
+        )
+
+
 def unconfirmed(client: Any, message_ids: Sequence[str]) -> list[str]:
     """The ids among ``message_ids`` no consumer has confirmed, in one round trip on ``client``
     (a Redis client of the broker). Raises when Redis cannot be asked: the relay then gives the

@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from shared.database.engine import utcnow
 from shared.database.shared_tables import OutboxMessage
 from shared.messaging import receipts
+from shared.messaging.contracts.batches import BATCH_TASKS, MAX_ITEMS, batch_id
 from shared.messaging.outbox import LEASE, REARMED, ROWS, task_summary
 from shared.messaging.task_messages import TaskMessage, TaskMessages
 from shared.runtime.log_context import REQUEST_ID_HEADER
@@ -54,6 +55,32 @@ class Outgoing:
     @classmethod
     def of(cls, row: OutboxMessage) -> Outgoing:
         return cls(row.id, row.task_name, row.payload, row.request_id)
+
+
+def batched(rows: tuple[Outgoing, ...]) -> list[Outgoing]:
+    """What goes to the broker for ``rows``: the rows of a batchable task
+    (``contracts.batches.BATCH_TASKS``) found together as one batch message per task (in
+    chunks of ``MAX_ITEMS``), every other row as itself. A lone row also goes as itself: the
+    single task stays consumed anyway (messages queued before batches), and a batch of one
+    would cost its consumer a savepoint and Flower a less telling task name for nothing. The
+    batch's task id is derived from its rows' ids, so a copy of it is the same task."""
+    sent: list[Outgoing] = []
+    groups: dict[str, list[Outgoing]] = {}
+    for row in rows:
+        if row.task_name in BATCH_TASKS:
+            groups.setdefault(row.task_name, []).append(row)
+        else:
+            sent.append(row)
+    for task, members in groups.items():
+        for start in range(0, len(members), MAX_ITEMS):
+            chunk = members[start : start + MAX_ITEMS]
+            if len(chunk) == 1:
+                sent.append(chunk[0])
+                continue
+            payload = {"task": task, "messages": [row.payload for row in chunk]}
+            ids = [row.id for row in chunk]
+            sent.append(Outgoing(batch_id(ids), BATCH_TASKS[task], payload, chunk[0].request_id))
+    return sent
 
 
 @dataclass(frozen=True)
@@ -148,7 +175,8 @@ class OutboxRelay:
         ids = [row.id for row in rows]
         try:
             with self._app.producer_or_acquire() as producer:
-                self._messages.send_batch(producer, [self._message(row) for row in rows])
+                messages = [self._message(outgoing) for outgoing in batched(rows)]
+                self._messages.send_batch(producer, messages)
         except Exception:
             # Redis went away: none, or not all, of the batch reached it. Every row is released
             # for the next attempt to take at once, not after the lease; a copy that did arrive
@@ -201,7 +229,8 @@ class OutboxRelay:
                 with producer.channel.conn_or_acquire() as client:
                     unconfirmed = set(receipts.unconfirmed(client, [row.id for row in rows]))
                 copies = [row for row in rows if row.id in unconfirmed]
-                self._messages.send_batch(producer, [self._message(row) for row in copies])
+                messages = [self._message(outgoing) for outgoing in batched(tuple(copies))]
+                self._messages.send_batch(producer, messages)
         except Exception:
             self._forget_redrive([row.id for row in rows])  # Redis is down: on a later pass
             raise

@@ -18,8 +18,12 @@ from shared.messaging.relay import OutboxRelay
 from shared.messaging.task_messages import TaskMessages
 from tests.intake.conftest import outbox_rows, queued
 
+# A task the relay sends row by row (not in ``contracts.batches.BATCH_TASKS``), so each row is a
+# send of its own; never consumed here.
+UNBATCHED = "intake.test.unbatched"
 
-def three_rows() -> list[str]:
+
+def three_rows(task: str = INTAKE_STATUS_TASK) -> list[str]:
     """Three committed rows no relay has seen (written past ``transaction()``, whose commit
     would have the service's own relay publish them at once)."""
     messages = [
@@ -28,7 +32,7 @@ def three_rows() -> list[str]:
     ]
     with get_db().sessions() as session, session.begin():
         for message in messages:
-            enqueue(session, INTAKE_STATUS_TASK, message)
+            enqueue(session, task, message)
     return [str(m.message_id) for m in messages]
 
 
@@ -49,7 +53,7 @@ def test_redis_failing_mid_batch_sends_none_of_it_and_frees_it_all(
     configured: dict[str, str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     broker = configured["PENGADUAN_REDIS_URL"]
-    ids = three_rows()
+    ids = three_rows(UNBATCHED)
     real_publish = TaskMessages.publish
     calls = 0
 

@@ -5,6 +5,7 @@ consumers cannot ignore means a new version (``...V2``) and a new task name. Imp
 ``shared.messaging.sealing``; imported by the rest of ``shared.messaging`` and the services.
 """
 
+from shared.messaging.contracts.batches import BATCH_TASKS, MessageBatchV1, batch_id
 from shared.messaging.contracts.catalogue import CaseServiceChangedV1, ServiceEntryV1
 from shared.messaging.contracts.deliveries import ChannelOutcomeV2, NotificationDeliveredV2
 from shared.messaging.contracts.messages import (
@@ -74,6 +75,7 @@ from shared.messaging.contracts.tasks import (
 from shared.messaging.contracts.terms import Channel, FiledVia, Identity, ReceivedVia
 
 __all__ = [
+    "BATCH_TASKS",
     "DELIVERY_SWEEP_TASK",
     "DELIVER_APP_TASK",
     "DELIVER_EMAIL_TASK",
@@ -125,6 +127,7 @@ __all__ = [
     "Identity",
     "InboxMessageV1",
     "Message",
+    "MessageBatchV1",
     "NoticeDeliveredV1",
     "NoticeUndeliverableV1",
     "NotificationDeliveredV1",
@@ -140,4 +143,5 @@ __all__ = [
     "ServiceEntryV1",
     "StepHandoffV1",
     "SurveyAnsweredV1",
+    "batch_id",
 ]

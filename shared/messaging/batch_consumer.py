@@ -1,0 +1,142 @@
+"""The consumer of a batch (``shared.messaging.contracts.batches``): every item handled as the
+single consumer (``shared.messaging.consumer``) handles its message, in one transaction.
+
+Per item: its own inbox record (a copy of an item, alone or in another batch, is dropped), its
+own SAVEPOINT (an item that fails is rolled back alone and kept as a dead letter of its own task,
+in the same transaction, while the others apply), and after the commit its own receipt (the
+relay's redrive looks receipts up per row). An error worth another try (the database away for a
+moment, a consumer's ``retry_for``) retries the whole batch: nothing of it was committed, and
+the retry skips nothing it should not, since each item's inbox record is what decides.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from collections.abc import Callable
+from typing import Any
+
+from celery import Celery, Task
+from celery.exceptions import Reject
+from pydantic import ValidationError
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from shared.database.engine import ServiceDatabase
+from shared.messaging import receipts
+from shared.messaging.consumer import TRANSIENT_ERRORS, ConsumerTask, M, TaskOptions
+from shared.messaging.contracts.batches import BATCH_TASKS, MessageBatchV1
+from shared.messaging.dead_letters import keep, record_failure
+from shared.messaging.inbox import already_processed, mark_processed
+from shared.runtime.faults import checkpoint
+from shared.runtime.log_context import ids_of, log_scope
+
+log = logging.getLogger(__name__)
+
+
+def batch_consumer(
+    app: Celery,
+    *,
+    name: str,
+    contract: type[M],
+    database: Callable[[], ServiceDatabase],
+    options: TaskOptions | None = None,
+    retry_for: tuple[type[Exception], ...] = (),
+) -> Callable[[Callable[[Session, M], None]], Task]:
+    """Register ``fn`` (the single consumer's own function) as the consumer of batches of
+    ``name``'s messages, under ``BATCH_TASKS[name]``."""
+    batch_name = BATCH_TASKS[name]
+    retried = TRANSIENT_ERRORS + retry_for
+    opts = (options or TaskOptions()).model_dump()
+
+    def register(fn: Callable[[Session, M], None]) -> Task:
+        @app.task(  # type: ignore[untyped-decorator]
+            name=batch_name,
+            bind=True,
+            base=ConsumerTask,
+            database=staticmethod(database),
+            contract=MessageBatchV1,
+            autoretry_for=retried,
+            **opts,
+        )
+        def run(self: Task, message: dict[str, Any]) -> dict[str, int]:
+            try:
+                batch = MessageBatchV1.model_validate(message)
+            except ValidationError as exc:
+                log.exception("task %s: invalid batch", batch_name)
+                record_failure(database(), batch_name, message, exc)
+                raise Reject(str(exc), requeue=False) from exc
+            settled, outcome = consume_batch(
+                database(), name, contract, batch.messages, fn, retried
+            )
+            # Every item's effect (or its dead letter) is committed: no copy of its row needed.
+            receipts.confirm_all(self.app, settled)
+            return dict(outcome)
+
+        return run
+
+    return register
+
+
+def consume_batch(
+    db: ServiceDatabase,
+    name: str,
+    contract: type[M],
+    payloads: list[dict[str, Any]],
+    fn: Callable[[Session, M], None],
+    retried: tuple[type[Exception], ...],
+) -> tuple[list[str], Counter[str]]:
+    """Apply ``fn`` to each item not applied before, in one transaction; the ids of the items
+    settled (applied now or before, or kept as dead letters) and a count by outcome."""
+    batch_name = BATCH_TASKS[name]
+    settled: list[str] = []
+    outcome: Counter[str] = Counter()
+    with db.transaction() as session:
+        for payload in payloads:
+            try:
+                msg = contract.model_validate(payload)
+            except ValidationError as exc:
+                # No retry can fix it: kept (under its own task, so a replay goes to the single
+                # consumer), and the other items still apply.
+                log.exception("task %s: invalid %s item", batch_name, contract.__name__)
+                keep(session, name, payload, exc)
+                outcome["failed"] += 1
+                if isinstance(payload.get("message_id"), str):
+                    settled.append(payload["message_id"])
+                continue
+            with log_scope(**ids_of(msg)):
+                outcome[_apply_item(session, name, msg, payload, fn, retried)] += 1
+            settled.append(str(msg.message_id))
+        session.flush()
+        checkpoint(f"{batch_name}:before-commit")
+    checkpoint(f"{batch_name}:after-commit")
+    return settled, outcome
+
+
+def _apply_item(
+    session: Session,
+    name: str,
+    msg: M,
+    payload: dict[str, Any],
+    fn: Callable[[Session, M], None],
+    retried: tuple[type[Exception], ...],
+) -> str:
+    message_id = str(msg.message_id)
+    if already_processed(session, message_id):
+        log.info("task %s: message %s already applied, skipped", name, message_id)
+        return "duplicate"
+    try:
+        with session.begin_nested():
+            fn(session, msg)
+            mark_processed(session, message_id, name)
+            session.flush()
+    except retried:
+        raise  # the whole batch tries again: nothing of it is committed yet
+    except Exception as exc:
+        # A concurrent delivery of the same item (alone, or in another batch) committed first.
+        if isinstance(exc, IntegrityError) and already_processed(session, message_id):
+            return "duplicate"
+        log.exception("task %s: item %s failed, kept as a dead letter", name, message_id)
+        keep(session, name, payload, exc)
+        return "failed"
+    return "applied"
