@@ -108,11 +108,20 @@ def test_a_worker_takes_a_case_already_on_the_desk_before_a_new_case(broker_url:
 
         return arrive
 
+    # Stand-ins under names of their own (the workflow's real consumers are shared with every
+    # app of the process once imported, and would win a name clash), each sent with the queue
+    # and priority the route table gives the real task.
     for s in (new_case, handed_on):
-        app.task(name=s.arrive_task)(consumer(s.number))
+        app.task(name=f"test.order.step{s.number}", shared=False)(consumer(s.number))
     # The new case was queued first; nobody took it before the hand-off came.
     for s in (new_case, handed_on):
-        app.send_task(s.arrive_task, kwargs={"message": {"step": s.number}})
+        route = app.amqp.router.route({}, s.arrive_task)
+        app.send_task(
+            f"test.order.step{s.number}",
+            kwargs={"message": {"step": s.number}},
+            queue=route["queue"],
+            priority=route["priority"],
+        )
 
     with start_worker(
         app, pool="solo", concurrency=1, queues=[new_case.queue], perform_ping_check=False
