@@ -156,12 +156,14 @@ def _queue_table() -> list[str]:
     consumers = {"intake": "intake worker", "notifier": "notifier worker"}
     tasks: dict[str, list[str]] = {}
     for name in registered_tasks():
-        # The first matching pattern routes it, as in Celery's own router.
-        queue = next(r["queue"] for p, r in routes.items() if fnmatchcase(name, p))
-        tasks.setdefault(queue, []).append(name)
+        # The first matching pattern routes it, as in Celery's own router (exact names first).
+        route = next(r for p, r in routes.items() if fnmatchcase(name, p))
+        priority = int(route.get("priority", 0))
+        label = f"`{name}`" + (f" (priority {priority})" if priority else "")
+        tasks.setdefault(str(route["queue"]), []).append(label)
     for queue in ALL_QUEUES:
         patterns = [p for p, r in routes.items() if r["queue"] == queue]
-        names = ", ".join(f"`{t}`" for t in sorted(tasks.get(queue, [])))
+        names = ", ".join(sorted(tasks.get(queue, [])))
         lines.append(
             f"| `{queue}` | {consumers.get(queue, 'workflow worker')} "
             f"| {names} (route: {', '.join(f'`{p}`' for p in patterns)}) |"
@@ -184,6 +186,9 @@ def render() -> str:
         "(`STAFF_STATUS_LABELS` and `STATUS_LABELS`, each built from the steps and paths).\n",
         *_status_table(),
         "\n#### Queues\n",
+        "A task without a priority shown is sent at priority 0, the first a worker takes; a new "
+        "case (3) waits behind the hand-offs of cases already on the desk, the workflow's "
+        "bookkeeping (6) behind both (`shared/messaging/celery_app.py`).\n",
         *_queue_table(),
         END,
     ]

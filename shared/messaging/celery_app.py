@@ -2,6 +2,13 @@
 
 Queues: one per SOP role (built from ``shared.sop``), plus ``intake`` and ``notifier``. Flower
 shows each role's queue under the role's name.
+
+Priorities: a role's queue holds hand-offs of cases already on the desk, new cases and the
+workflow's bookkeeping. Each route carries its message priority, so a case already taken in is
+not left waiting behind every new case queued after it (issue 25): kombu's Redis transport keeps
+one list per priority and a worker takes from the highest (0) first
+(``shared.messaging.queue_keys``). Anything that publishes reads the priority from this table
+(Celery's router, ``app.amqp.router.route({}, name)``).
 """
 
 from __future__ import annotations
@@ -32,25 +39,49 @@ ALL_QUEUES: tuple[str, ...] = (INTAKE_QUEUE, *ROLE_QUEUES, NOTIFIER_QUEUE)
 RETENTION_SWEEP_SECONDS = 24 * 60 * 60  # the retention sweep runs once a day
 
 
-def task_routes() -> dict[str, dict[str, str]]:
-    routes = {f"workflow.step.{step.number}.*": {"queue": step.queue} for step in STEPS}
+# Message priorities, kombu's Redis steps (0, 3, 6, 9), 0 taken first.
+HANDOFF_PRIORITY = 0  # a case already on the desk: handed on between steps, a complainant's reply
+NEW_CASE_PRIORITY = 3  # a case arriving at the SOP's first step
+BOOKKEEPING_PRIORITY = 6  # records, sweeps, reports: no case waits on them
+
+
+# A route: the queue's name and the message priority (Celery passes both on to kombu).
+Route = dict[str, str | int]
+
+
+def task_routes() -> dict[str, Route]:
+    # The first step's arrival is a new case; exact names come before patterns in Celery's
+    # router (and first in this table, for ``tools.sop_docs``).
+    first = STEPS[0]
+    routes: dict[str, Route] = {
+        first.arrive_task: {"queue": first.queue, "priority": NEW_CASE_PRIORITY}
+    }
+    for step in STEPS:
+        routes[f"workflow.step.{step.number}.*"] = {
+            "queue": step.queue,
+            "priority": HANDOFF_PRIORITY,
+        }
+    bookkeeping: Route = {"queue": Role.ADMIN.value, "priority": BOOKKEEPING_PRIORITY}
     # The workflow's own bookkeeping (what the notifier delivered) is the complaint desk admin's:
     # the admin is the role that talks with the complainant (steps 1 and 5).
-    routes["workflow.record.*"] = {"queue": Role.ADMIN.value}
+    routes["workflow.record.*"] = dict(bookkeeping)
     # So is the Mutu Baku sweep (warnings and breaches of every role's steps): the workflow's
     # periodic bookkeeping, on a queue the workflow worker consumes.
-    routes["workflow.sla.*"] = {"queue": Role.ADMIN.value}
+    routes["workflow.sla.*"] = dict(bookkeeping)
     # A file the complainant attached is the complainant desk's, as their replies are.
-    routes[WORKFLOW_ATTACHMENT_TASK] = {"queue": complainant_desk().value}
+    # The complainant's messages about a case already in keep one priority, a reply's, so they
+    # are taken in the order they were sent.
+    desk: Route = {"queue": complainant_desk().value, "priority": HANDOFF_PRIORITY}
+    routes[WORKFLOW_ATTACHMENT_TASK] = dict(desk)
     # So are the complainant's rating of the answer and their request to reopen it: consumers
     # of a complainant's message (the workflow's reopening decides the step afterwards).
-    routes[WORKFLOW_RATED_TASK] = {"queue": complainant_desk().value}
-    routes[WORKFLOW_REOPEN_TASK] = {"queue": complainant_desk().value}
+    routes[WORKFLOW_RATED_TASK] = dict(desk)
+    routes[WORKFLOW_REOPEN_TASK] = dict(desk)
     # And their SKM survey answers and their request to erase their personal data.
-    routes[WORKFLOW_SURVEY_TASK] = {"queue": complainant_desk().value}
-    routes[WORKFLOW_ERASURE_TASK] = {"queue": complainant_desk().value}
+    routes[WORKFLOW_SURVEY_TASK] = dict(desk)
+    routes[WORKFLOW_ERASURE_TASK] = dict(desk)
     # The daily retention sweep: the workflow's periodic bookkeeping, as the SLA sweep.
-    routes["workflow.privacy.*"] = {"queue": Role.ADMIN.value}
+    routes["workflow.privacy.*"] = dict(bookkeeping)
     routes["intake.*"] = {"queue": INTAKE_QUEUE}
     routes["notifier.*"] = {"queue": NOTIFIER_QUEUE}
     return routes

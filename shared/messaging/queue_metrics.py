@@ -1,8 +1,9 @@
 """Queue depth for Prometheus: how many messages wait on each queue, read from Redis at scrape.
 
 Flower's metrics carry no queue depth (see DESIGN.md), and this is the figure an operator alerts
-on. LLEN is what Flower shows too: messages taken by a worker but not yet acknowledged, and
-ETA messages, are not in it.
+on. A queue's depth is the sum of its priority lists' LLEN (``shared.messaging.queue_keys``), as
+Flower counts it too: messages taken by a worker but not yet acknowledged, and ETA messages, are
+not in it.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 
 from shared.messaging.celery_app import ALL_QUEUES
+from shared.messaging.queue_keys import queue_keys
 from shared.runtime.settings import get_settings
 
 log = logging.getLogger(__name__)
@@ -38,7 +40,9 @@ class QueueDepthCollector(Collector):
         up.add_metric([], 1)
         yield up
         depth = GaugeMetricFamily(
-            "pengaduan_queue_depth", "Messages waiting on the queue (Redis LLEN)", labels=["queue"]
+            "pengaduan_queue_depth",
+            "Messages waiting on the queue, every priority (Redis LLEN)",
+            labels=["queue"],
         )
         for queue, length in depths.items():
             depth.add_metric([queue], length)
@@ -52,10 +56,11 @@ def queue_depths(broker_url: str) -> dict[str, int]:
         socket_timeout=REDIS_TIMEOUT_SECONDS,
     )
     try:
-        with client.pipeline(transaction=False) as pipe:
+        with client.pipeline(transaction=False) as pipe:  # one round trip for every list
             for queue in ALL_QUEUES:
-                pipe.llen(queue)
-            lengths = pipe.execute()
+                for key in queue_keys(queue):
+                    pipe.llen(key)
+            lengths = iter(pipe.execute())
     finally:
         client.close()
-    return dict(zip(ALL_QUEUES, (int(n) for n in lengths), strict=True))
+    return {queue: sum(int(next(lengths)) for _ in queue_keys(queue)) for queue in ALL_QUEUES}

@@ -32,6 +32,7 @@ from shared.messaging.contracts import (
     InboxMessageV1,
     NotificationKind,
 )
+from shared.messaging.queue_keys import queued_messages
 from shared.runtime.settings import get_settings
 from shared.runtime.settings.project import SERVICES
 from tests.support.webpush_receiver import WebPushReceiver
@@ -170,7 +171,7 @@ def queued(broker_url: str, queue: str) -> list[dict[str, Any]]:
     """The task messages waiting in a Redis queue, as kombu wrote them (headers and body)."""
     client = redis.Redis.from_url(broker_url)
     try:
-        return [json.loads(raw) for raw in client.lrange(queue, 0, -1)]
+        return [json.loads(raw) for raw in queued_messages(client, queue)]
     finally:
         client.close()
 

@@ -21,6 +21,7 @@ from shared.database.engine import ServiceDatabase
 from shared.messaging.celery_app import ALL_QUEUES
 from shared.messaging.contracts import BATCH_TASKS, INTAKE_STATUS_TASK, CaseStatusChangedV1
 from shared.messaging.outbox import enqueue
+from shared.messaging.queue_keys import queue_length
 from shared.sop import STEPS
 from tests.journeys.conftest import portal_environment
 from tests.journeys.test_tasks_per_complaint import (
@@ -116,7 +117,7 @@ def test_a_burst_applies_every_bookkeeping_message_once(events: TaskEvents, syst
     broker = redis.Redis.from_url(system.env["PENGADUAN_REDIS_URL"])
     wait_for(
         lambda: (
-            not any(broker.llen(q) for q in ALL_QUEUES)
+            not any(queue_length(broker, q) for q in ALL_QUEUES)
             and events.finished >= sum(events.received.values())
         ),
         120,

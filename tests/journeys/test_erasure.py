@@ -33,6 +33,7 @@ from services.workflow.sla.office_calendar import office_calendar
 from services.workflow.tasks import retention_sweep
 from shared.messaging.celery_app import ALL_QUEUES
 from shared.messaging.contracts import ERASED_MARKER, INTAKE_ERASE_TASK, NOTIFIER_ERASE_TASK
+from shared.messaging.queue_keys import queue_length
 from shared.runtime.settings import get_settings
 from shared.sop import Role
 from tests.journeys.test_reopening import sweep_at
@@ -189,7 +190,7 @@ def settle(system: Desk, urls: dict[str, str]) -> None:
     unpublished = "SELECT id FROM outbox WHERE published_at IS NULL"
 
     def quiet() -> bool:
-        return not any(client.llen(q) for q in ALL_QUEUES) and not client.hlen("unacked")
+        return not any(queue_length(client, q) for q in ALL_QUEUES) and not client.hlen("unacked")
 
     try:
         wait_for(

@@ -21,6 +21,7 @@ from sqlalchemy import func, select
 from shared.database.engine import ServiceDatabase
 from shared.database.shared_tables import OutboxMessage
 from shared.messaging.celery_app import ALL_QUEUES
+from shared.messaging.queue_keys import queue_length
 from tools.harness.desk import Desk
 from tools.harness.processes import wait_for
 
@@ -124,7 +125,7 @@ def test_a_complaint_through_five_steps_costs_no_more_tasks_than_counted(
     broker = redis.Redis.from_url(system.env["PENGADUAN_REDIS_URL"])
     wait_for(
         lambda: (
-            not any(broker.llen(q) for q in ALL_QUEUES)
+            not any(queue_length(broker, q) for q in ALL_QUEUES)
             and events.finished >= sum(events.received.values())
         ),
         60,

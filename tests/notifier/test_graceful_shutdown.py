@@ -34,6 +34,7 @@ from shared.messaging.contracts import (
     NotificationKind,
     NotificationRequestedV1,
 )
+from shared.messaging.queue_keys import queue_length
 from tests.notifier.conftest import deliveries, notification
 from tools.harness.processes import ServiceProcess, start_worker, wait_for
 from tools.harness.redis_server import free_port
@@ -146,12 +147,12 @@ def test_sigterm_finishes_the_running_delivery_and_leaves_the_queued_ones_in_red
     # It was acknowledged, and the messages not started are back in the queue at once: nothing
     # waits in `unacked` for the visibility timeout.
     assert broker.hlen("unacked") == 0
-    assert broker.llen(NOTIFIER_QUEUE) == len(queued)
+    assert queue_length(broker, NOTIFIER_QUEUE) == len(queued)
 
     workers.append(start_worker("notifier", notifier_env, tmp_path))
     wait_for(lambda: len(sms_status()) == len(CODES), 30, "every queued SMS delivered")
     wait_for(
-        lambda: broker.llen(NOTIFIER_QUEUE) == 0 and broker.hlen("unacked") == 0,
+        lambda: queue_length(broker, NOTIFIER_QUEUE) == 0 and broker.hlen("unacked") == 0,
         30,
         "the notifier queue drained",
     )

@@ -22,6 +22,7 @@ from sqlalchemy import create_engine, func, select
 
 from shared.database.shared_tables import OutboxMessage
 from shared.messaging.celery_app import ALL_QUEUES
+from shared.messaging.queue_keys import queue_length
 
 URL_VARIABLE = "BENCH_TASK_COUNT_URL"
 RUNS = "bench:task-runs"  # a hash: task name -> runs
@@ -74,7 +75,7 @@ class Settled:
 
     def __call__(self) -> bool:
         client = self._client
-        queued = sum(cast(int, client.llen(q)) for q in ALL_QUEUES)
+        queued = sum(queue_length(client, q) for q in ALL_QUEUES)
         if queued or client.hlen(UNACKED) or self._unsent():
             self._last = None
             return False

@@ -9,12 +9,13 @@ import json
 import random
 import threading
 import time
-from typing import Any, cast
+from typing import Any
 
 import redis
 from rich.console import Console
 
 from shared.messaging.celery_app import ALL_QUEUES, make_celery
+from shared.messaging.queue_keys import queued_messages
 from shared.runtime.settings import Settings
 from tools.chaos.results import FAULT_TYPES, WORKERS, Config, Results
 from tools.chaos.system import System
@@ -32,7 +33,7 @@ class Tap:
         while not stop.is_set():
             try:
                 for queue in ALL_QUEUES:
-                    for raw in cast(list[bytes], self.client.lrange(queue, 0, 20)):
+                    for raw in queued_messages(self.client, queue, limit=20):
                         message = json.loads(raw)
                         with self.lock:
                             self.seen.setdefault(message["headers"]["id"], message)

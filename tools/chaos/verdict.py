@@ -14,6 +14,7 @@ from rich.table import Table
 from sqlalchemy import create_engine, inspect, text
 
 from shared.messaging.celery_app import ALL_QUEUES
+from shared.messaging.queue_keys import queue_length
 from tools.chaos.results import FAULT_TYPES, KINDS, Results
 from tools.chaos.system import System
 
@@ -45,7 +46,7 @@ def _outbox_pending(urls: dict[str, str]) -> int:
 def _queues(broker_url: str) -> dict[str, int]:
     client = redis.Redis.from_url(broker_url)
     try:
-        depth = {queue: cast(int, client.llen(queue)) for queue in ALL_QUEUES}
+        depth = {queue: queue_length(client, queue) for queue in ALL_QUEUES}
         depth["unacked"] = cast(int, client.hlen("unacked"))
         return depth
     finally:

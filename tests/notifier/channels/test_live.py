@@ -22,6 +22,7 @@ from services.notifier.database import get_db
 from services.notifier.models import DeliveryAttempt
 from shared.messaging.celery_app import get_celery
 from shared.messaging.contracts import INTAKE_INBOX_TASK, NOTIFY_TASK, Channel, NotificationKind
+from shared.messaging.queue_keys import queue_length
 from tests.notifier.conftest import ANSWER, CITIZEN_EMAIL, deliveries, notification, outbox_rows
 from tools.harness.processes import ServiceProcess, start_worker, wait_for
 from tools.harness.redis_server import free_port
@@ -55,7 +56,7 @@ def queues_drained(broker_url: str) -> bool:
     """Nothing waiting on the notifier queue and nothing taken but unacknowledged."""
     client = redis.Redis.from_url(broker_url)
     try:
-        return client.llen("notifier") == 0 and client.hlen("unacked") == 0
+        return queue_length(client, "notifier") == 0 and client.hlen("unacked") == 0
     finally:
         client.close()
 

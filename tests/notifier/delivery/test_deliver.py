@@ -32,6 +32,7 @@ from shared.messaging.contracts import (
     NotificationDeliveredV2,
     NotificationKind,
 )
+from shared.messaging.queue_keys import queued_messages
 from shared.runtime.settings import get_settings
 from tests.notifier.conftest import (
     ANSWER,
@@ -154,7 +155,7 @@ def _queued_for_intake(env: dict[str, str], task: str) -> list[Any]:
     good also queues ``intake.notice.undeliverable`` there)."""
     client = redis.Redis.from_url(env["PENGADUAN_REDIS_URL"])
     try:
-        queued = [json.loads(raw) for raw in client.lrange("intake", 0, -1)]
+        queued = [json.loads(raw) for raw in queued_messages(client, "intake")]
         return [m for m in queued if m["headers"]["task"] == task]
     finally:
         client.close()

@@ -27,6 +27,7 @@ from shared.database.engine import utcnow
 from shared.database.shared_tables import OutboxMessage
 from shared.messaging.celery_app import get_celery
 from shared.messaging.contracts import DELIVER_EMAIL_TASK, NOTIFY_TASK, Channel, ChannelDeliveryV1
+from shared.messaging.queue_keys import queue_length, queued_messages
 from shared.runtime.settings import get_settings
 from tests.notifier.conftest import (
     CITIZEN_EMAIL,
@@ -61,7 +62,9 @@ def copies_sent(job: ChannelDeliveryV1, broker_url: str) -> int:
     relay publishes each committed row at once)."""
     client = redis.Redis.from_url(broker_url)
     try:
-        return sum(str(job.message_id).encode() in raw for raw in client.lrange("notifier", 0, -1))
+        return sum(
+            str(job.message_id).encode() in raw for raw in queued_messages(client, "notifier")
+        )
     finally:
         client.close()
 
@@ -180,7 +183,11 @@ def test_a_retry_lost_from_redis_still_reaches_the_citizen_once(
         sweeper = beat(env, tmp_path).start()
         started.append(sweeper)
         wait_for(lambda: [d.status for d in deliveries()] == ["sent"], 90, "the email sent")
-        wait_for(lambda: broker.llen("notifier") == 0 and broker.hlen("unacked") == 0, 60, "queues")
+        wait_for(
+            lambda: queue_length(broker, "notifier") == 0 and broker.hlen("unacked") == 0,
+            60,
+            "queues",
+        )
 
         [mail] = smtp.inbox.to(CITIZEN_EMAIL)
         assert msg.tracking_code in mail.get_content()

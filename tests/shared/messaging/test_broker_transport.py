@@ -13,6 +13,7 @@ from kombu.transport import redis as kombu_redis
 
 from shared.messaging.broker_transport import Transport
 from shared.messaging.celery_app import make_celery
+from shared.messaging.queue_keys import queue_length
 from shared.runtime.settings import Settings
 from tools.harness.redis_server import RedisServer
 
@@ -24,7 +25,7 @@ def app_on(url: str) -> Celery:
 def queued(url: str, queue: str) -> int:
     client = redis.Redis.from_url(url)
     try:
-        return int(client.llen(queue))
+        return queue_length(client, queue)
     finally:
         client.close()
 

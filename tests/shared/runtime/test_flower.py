@@ -17,12 +17,15 @@ from pathlib import Path
 
 import httpx
 import pytest
+import redis
 import yaml
 
 from shared.messaging.celery_app import ALL_QUEUES, make_celery
+from shared.messaging.contracts import SLA_SWEEP_TASK
+from shared.messaging.queue_keys import queue_keys
 from shared.runtime.settings import Settings
 from shared.runtime.settings.project import PROJECT_ROOT
-from shared.sop import STEPS
+from shared.sop import STEPS, Role
 from tools.harness.environment import service_environment
 from tools.harness.processes import ServiceProcess
 from tools.harness.redis_server import free_port
@@ -124,8 +127,16 @@ def test_the_broker_page_and_api_count_what_waits_on_each_queue(
     for number in range(3):
         app.send_task(kasi_step.arrive_task, kwargs={"n": number})
     app.send_task(koordinator_step.arrive_task, kwargs={"n": 0})
+    # And on the admin queue a new case, a case handed back for its answer and the Mutu Baku
+    # sweep: one on each of the queue's priority lists, which Flower counts as one queue.
+    for task in (STEPS[0].arrive_task, STEPS[-1].arrive_task, SLA_SWEEP_TASK):
+        app.send_task(task, kwargs={"n": 0})
+    client = redis.Redis.from_url(broker_url)
+    assert [client.llen(key) for key in queue_keys(Role.ADMIN.value)] == [1, 1, 1, 0]
+    client.close()
     expected = dict.fromkeys(ALL_QUEUES, 0)
     expected[kasi_step.queue], expected[koordinator_step.queue] = 3, 1
+    expected[Role.ADMIN.value] = 3
 
     page = httpx.get(f"{flower.url}/broker", auth=(USER, PASSWORD), timeout=10)
     assert page.status_code == 200, page.text
