@@ -115,9 +115,16 @@ def test_make_bench_runs_every_part_and_reports_ratios() -> None:
         for line in out.splitlines()
         if len(cells := [c.strip() for c in line.strip("│┃ ").split("│")]) > 1
     }
-    # Both kinds of baseline measured: the durable ones' columns hold figures, not "-".
-    assert "-" not in rows["intake: complaints accepted per second"]
-    assert "-" not in rows[next(k for k in rows if "through five steps per second" in k)]
+    # Both kinds of baseline measured on PostgreSQL: the durable ones' columns hold figures,
+    # not "-". They write with psycopg, so on SQLite (make test on a fresh machine) only the
+    # bare baselines are measured and the durable columns say so.
+    intake = rows["intake: complaints accepted per second"]
+    pipeline = rows[next(k for k in rows if "through five steps per second" in k)]
+    assert "-" not in intake[:3] and "-" not in pipeline[:3]  # the desk and the bare baseline
+    if os.environ.get("PENGADUAN_TEST_DATABASE_URL"):
+        assert "-" not in intake and "-" not in pipeline
+    else:
+        assert intake[3:] == pipeline[3:] == ["-", "-"]
     # Every complaint's hand-off to each step ran, once: its consumer's receipt kept the
     # outbox's redrive from sending a copy (shared.messaging.receipts).
     complaints = 1 + 3
