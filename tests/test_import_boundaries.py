@@ -21,6 +21,15 @@ WEB_AND_MIGRATIONS = ("fastapi", "starlette", "uvicorn", "asgi_correlation_id", 
 # reports (the APIs) need them.
 UPLOADS_AND_REPORTS = ("pypdf", "openpyxl", "fpdf")
 
+# The entry modules of every process that runs Celery rather than a web server.
+CELERY_PROCESSES = (
+    "services.intake.worker",
+    "services.workflow.worker",
+    "services.notifier.worker",
+    "shared.process.beat_app",
+    "shared.process.flower_app",
+)
+
 PROBE = """
 import importlib, json, sys
 importlib.import_module(sys.argv[1])
@@ -45,16 +54,7 @@ def imported_by(module: str, tmp_path: Path) -> set[str]:
     return set(json.loads(done.stdout.splitlines()[-1]))
 
 
-@pytest.mark.parametrize(
-    "module",
-    [
-        "services.intake.worker",
-        "services.workflow.worker",
-        "services.notifier.worker",
-        "shared.process.beat_app",
-        "shared.process.flower_app",
-    ],
-)
+@pytest.mark.parametrize("module", CELERY_PROCESSES)
 def test_celery_processes_do_not_import_the_web_stack(module: str, tmp_path: Path) -> None:
     imported = imported_by(module, tmp_path)
     assert "celery" in imported  # the probe saw the module's imports
@@ -63,16 +63,7 @@ def test_celery_processes_do_not_import_the_web_stack(module: str, tmp_path: Pat
     )
 
 
-@pytest.mark.parametrize(
-    "module",
-    [
-        "services.intake.worker",
-        "services.workflow.worker",
-        "services.notifier.worker",
-        "shared.process.beat_app",
-        "shared.process.flower_app",
-    ],
-)
+@pytest.mark.parametrize("module", CELERY_PROCESSES)
 def test_celery_processes_do_not_load_the_token_and_password_libraries(
     module: str, tmp_path: Path
 ) -> None:
