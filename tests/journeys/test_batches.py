@@ -11,28 +11,21 @@ below the one-at-a-time count is asserted; the figures are in docs/BENCHMARKS.md
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
-import redis
 
 from shared.database.engine import ServiceDatabase
-from shared.messaging.celery_app import ALL_QUEUES
 from shared.messaging.contracts import BATCH_TASKS, INTAKE_STATUS_TASK, CaseStatusChangedV1
 from shared.messaging.outbox import enqueue
-from shared.messaging.queue_keys import queue_length
 from shared.sop import STEPS
-from tests.journeys.conftest import portal_environment
 from tests.journeys.test_tasks_per_complaint import (
     REDRIVE_SECONDS,
     TaskEvents,
-    outbox_settled,
+    wait_for_every_task,
 )
 from tools.harness.desk import Desk
 from tools.harness.processes import wait_for
-from tools.harness.sms_gateway import GatewayServer
-from tools.harness.smtp import SmtpServer
 
 BURST = 20
 BATCHED = tuple(BATCH_TASKS)
@@ -42,16 +35,9 @@ ALONE_BOOKKEEPING = 14
 
 
 @pytest.fixture
-def service_env(
-    tmp_path: Path,
-    broker_url: str,
-    database_urls: dict[str, str],
-    smtp_server: SmtpServer,
-    sms_gateway: GatewayServer,
-) -> dict[str, str]:
-    env = portal_environment(tmp_path, broker_url, database_urls, smtp_server, sms_gateway)
+def service_env(sms_service_env: dict[str, str]) -> dict[str, str]:
     return {
-        **env,
+        **sms_service_env,
         "PENGADUAN_OUTBOX_REDRIVE_SECONDS": REDRIVE_SECONDS,
         # The burst comes from one address, as a load test's does: not a citizen's limits.
         "PENGADUAN_FILING_LIMIT": "1000/hour",
@@ -113,17 +99,7 @@ def test_a_burst_applies_every_bookkeeping_message_once(events: TaskEvents, syst
     wait_for(
         lambda: all(notified(c) >= 12 for c in case_ids.values()), 300, "every delivery recorded"
     )
-    wait_for(lambda: outbox_settled(system.env), 300, "the outbox's redrive pass")
-    broker = redis.Redis.from_url(system.env["PENGADUAN_REDIS_URL"])
-    wait_for(
-        lambda: (
-            not any(queue_length(broker, q) for q in ALL_QUEUES)
-            and events.finished >= sum(events.received.values())
-        ),
-        120,
-        "every task finished",
-    )
-    broker.close()
+    wait_for_every_task(system, events, timeout=300)
     # Each report once: four notices on three channels each.
     assert all(notified(c) == 12 for c in case_ids.values())
 

@@ -103,6 +103,24 @@ def outbox_settled(env: dict[str, str]) -> bool:
     return True
 
 
+def wait_for_every_task(system: Desk, events: TaskEvents, timeout: float) -> None:
+    """Until the outbox's redrive pass has looked at every row, no queue holds a message and
+    every task a worker received has finished: nothing more is left to count."""
+    wait_for(lambda: outbox_settled(system.env), timeout, "the outbox's redrive pass")
+    broker = redis.Redis.from_url(system.env["PENGADUAN_REDIS_URL"])
+    try:
+        wait_for(
+            lambda: (
+                not any(queue_length(broker, q) for q in ALL_QUEUES)
+                and events.finished >= sum(events.received.values())
+            ),
+            timeout,
+            "every task finished",
+        )
+    finally:
+        broker.close()
+
+
 @pytest.fixture
 def events(service_env: dict[str, str]) -> Iterator[TaskEvents]:
     with TaskEvents(service_env["PENGADUAN_REDIS_URL"]) as counted:
@@ -121,17 +139,7 @@ def test_a_complaint_through_five_steps_costs_no_more_tasks_than_counted(
 
     # Four notices (filed, registered, verified, answer) on three channels each.
     wait_for(lambda: notified() == 12, 60, "every delivery on the case record")
-    wait_for(lambda: outbox_settled(system.env), 120, "the outbox's redrive pass")
-    broker = redis.Redis.from_url(system.env["PENGADUAN_REDIS_URL"])
-    wait_for(
-        lambda: (
-            not any(queue_length(broker, q) for q in ALL_QUEUES)
-            and events.finished >= sum(events.received.values())
-        ),
-        60,
-        "every task finished",
-    )
-    broker.close()
+    wait_for_every_task(system, events, timeout=120)
     counted = dict(sorted(events.received.items()))
     print(f"tasks per complaint: {sum(counted.values())}: {counted}")
     assert sum(counted.values()) <= MAX_TASKS, counted
