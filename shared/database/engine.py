@@ -102,10 +102,9 @@ def make_engine(url: str) -> Engine:
         pool_pre_ping=True,
         pool_size=settings.database.pool_size,
         max_overflow=settings.database.max_overflow,
-        # JIT off: compiling a report's or a scrape's plan took 200-300 ms at 500,000 cases, more
-        # than the statement ran (EXPLAIN ANALYZE in docs/BENCHMARKS.md); the services' statements
-        # are short OLTP ones, for which PostgreSQL's own docs advise against it.
-        connect_args={"connect_timeout": CONNECT_TIMEOUT_SECONDS, "options": "-c jit=off"},
+        # No startup ``options``: PgBouncer refuses them. Settings such as JIT off are the
+        # database's own (shared/database/server_settings.py).
+        connect_args={"connect_timeout": CONNECT_TIMEOUT_SECONDS},
     )
 
 

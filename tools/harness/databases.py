@@ -12,6 +12,7 @@ from pathlib import Path
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
+from shared.database import server_settings
 from shared.database.migrations import upgrade
 from shared.runtime.settings.project import SERVICES
 
@@ -33,6 +34,9 @@ class PostgresDatabases:
         suffix = f" TEMPLATE {template}" if template else ""
         with self.admin.connect() as conn:
             conn.execute(text(f'CREATE DATABASE "{name}"{suffix}'))
+            if template:  # a copy does not inherit its template's own settings
+                for statement in server_settings.settings_statements(conn, name):
+                    conn.exec_driver_sql(statement)
         self.created.append(name)
 
     def template(self, service: str) -> str:
