@@ -46,15 +46,13 @@ def changes(tracking_code: str) -> list[CaseStatusChangedV1]:
     ]
 
 
-def commit_together(messages: list[CaseStatusChangedV1]) -> None:
-    """One transaction, as a step's or a sweep's: its commit hands the rows to the relay."""
+def commit_together(broker: str, messages: list[CaseStatusChangedV1]) -> dict[str, Any]:
+    """Commit ``messages`` in one transaction, as a step or a sweep does (its commit hands the
+    rows to the relay: the API's thread, here), and return the one message the relay then sent
+    to intake's queue."""
     with get_db().transaction() as session:
         for message in messages:
             enqueue(session, INTAKE_STATUS_TASK, message)
-
-
-def the_one_message(broker: str) -> dict[str, Any]:
-    """What the relay (the API's thread, here) sent to intake's queue: one message."""
     wait_for(lambda: all(row.published_at for row in outbox_rows()), 15, "rows published")
     [sent] = queued(broker, "intake")
     return sent
@@ -111,16 +109,14 @@ def test_rows_committed_together_go_as_one_batch_and_a_lone_row_as_itself(
 ) -> None:
     broker = configured["PENGADUAN_REDIS_URL"]
     messages = changes(filed["tracking_code"])
-    commit_together(messages)
-    sent = the_one_message(broker)
+    sent = commit_together(broker, messages)
     ids = [str(m.message_id) for m in messages]
     assert sent["headers"]["task"] == BATCH_TASK
     assert sent["headers"]["id"] == batch_id(ids)  # the same rows, the same task id
     redis.Redis.from_url(broker).delete("intake")
 
     [alone] = changes(filed["tracking_code"])[:1]
-    commit_together([alone])
-    sent = the_one_message(broker)
+    sent = commit_together(broker, [alone])
     assert (sent["headers"]["task"], sent["headers"]["id"]) == (
         INTAKE_STATUS_TASK,
         str(alone.message_id),
@@ -132,8 +128,7 @@ def test_each_item_takes_effect_once_and_a_redelivered_batch_changes_nothing(
 ) -> None:
     broker = configured["PENGADUAN_REDIS_URL"]
     messages = changes(filed["tracking_code"])
-    commit_together(messages)
-    sent = the_one_message(broker)
+    sent = commit_together(broker, messages)
 
     assert run(sent) == {"applied": 3}
     after_first = timeline(filed["tracking_code"])

@@ -148,9 +148,11 @@ def test_smtp_and_gateway_down_for_a_while_deliver_once_when_back(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    smtp_server = SmtpServer()  # its port is chosen, nothing listens there until start()
-    notifier_env = {**notifier_env, "PENGADUAN_SMTP_PORT": str(smtp_server.port)}
-    monkeypatch.setenv("PENGADUAN_SMTP_PORT", str(smtp_server.port))
+    # Not the suite's SMTP server (``smtp_server``, started already): one on a port of its own
+    # that nothing listens on until the test starts it.
+    down = SmtpServer()
+    notifier_env = {**notifier_env, "PENGADUAN_SMTP_PORT": str(down.port)}
+    monkeypatch.setenv("PENGADUAN_SMTP_PORT", str(down.port))
     workers.append(start_worker("notifier", notifier_env, tmp_path))
     msg = send(NotificationKind.ANSWER, (Channel.EMAIL, Channel.SMS))
 
@@ -167,14 +169,14 @@ def test_smtp_and_gateway_down_for_a_while_deliver_once_when_back(
 
     gateway = GatewayServer("json", port=gateway_port)
     gateway.start()
-    smtp_server.start()
+    down.start()
     try:
         wait_for(lambda: {s for s, _ in statuses().values()} == {"sent"}, 120, "both channels sent")
         wait_for(lambda: queues_drained(notifier_env["PENGADUAN_REDIS_URL"]), 60, "queues")
 
-        [mail] = smtp_server.inbox.to(CITIZEN_EMAIL)
+        [mail] = down.inbox.to(CITIZEN_EMAIL)
         assert msg.tracking_code in mail.get_content()
-        assert len(smtp_server.inbox.messages) == 1
+        assert len(down.inbox.messages) == 1
         assert len(gateway.requests) == 1
         assert msg.tracking_code in phone_received(gateway)[0]
         # Every try is on record: the failed ones, then one that went out, per channel.
@@ -187,22 +189,19 @@ def test_smtp_and_gateway_down_for_a_while_deliver_once_when_back(
         assert metric(metrics_port, "sms", "retrying") == 0
     finally:
         gateway.stop()
-        smtp_server.stop()
+        down.stop()
 
 
 def test_a_worker_killed_mid_fan_out_loses_no_channel_and_sends_none_twice(
     notifier_env: dict[str, str],
+    smtp_server: SmtpServer,
     gateway_port: int,
     workers: list[ServiceProcess],
     tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    smtp_server = SmtpServer()
-    smtp_server.start()
+    # The suite's SMTP server (``smtp_server``), which ``notifier_env`` already names.
     gateway = GatewayServer("json", port=gateway_port)
     gateway.start()
-    notifier_env = {**notifier_env, "PENGADUAN_SMTP_PORT": str(smtp_server.port)}
-    monkeypatch.setenv("PENGADUAN_SMTP_PORT", str(smtp_server.port))
     try:
         # Killed once the email's try committed, before the SMS's.
         paused = {**notifier_env, "PENGADUAN_FAULT_PAUSE_AT": f"{NOTIFY_TASK}:email:after-commit"}
@@ -227,4 +226,3 @@ def test_a_worker_killed_mid_fan_out_loses_no_channel_and_sends_none_twice(
         assert len(outbox_rows(INTAKE_INBOX_TASK)) == 1  # the app's hand-over, once
     finally:
         gateway.stop()
-        smtp_server.stop()
