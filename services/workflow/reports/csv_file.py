@@ -1,5 +1,7 @@
 """The monthly report as a CSV file for a spreadsheet: the month's totals, then one row per
-licensing service, every figure a column (as the Mutu Baku's CSV, ``sla.report_csv``)."""
+licensing service, every figure a column (as the Mutu Baku's CSV, ``sla.report_csv``); the
+IKM's method (Permenpan RB 14/2017) in the last column of the totals row, beside its figures as
+the console, the XLSX and the PDF state it."""
 
 from __future__ import annotations
 
@@ -16,6 +18,7 @@ from services.workflow.reports.columns import (
     month_slug,
     service_label,
 )
+from services.workflow.reports.method import FIGURES as METHOD_OF
 from services.workflow.reports.shape import Figures, MonthlyReport
 
 CSV_MEDIA_TYPE = "text/csv; charset=utf-8"
@@ -27,7 +30,9 @@ HEADER: tuple[str, ...] = (
     "Kelompok",
     *(column.header for column in COLUMNS),
     "Dialihkan ke (instansi: jumlah)",
+    "Cara menghitung IKM",
 )
+IKM_METHOD = dict(METHOD_OF)["IKM"]
 # A spreadsheet reads a cell starting with one of these as a formula: a service's or a body's
 # name typed by staff must stay text (OWASP's CSV injection advice: a leading apostrophe).
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -38,16 +43,19 @@ def csv_text(report: MonthlyReport) -> str:
     writer = csv.writer(out, lineterminator="\r\n")  # RFC 4180, as spreadsheets expect
     writer.writerow(HEADER)
     month = month_slug(report.month)
-    writer.writerow(_row(month, "", TOTAL_LABEL, "", report.totals))
+    writer.writerow([*_row(month, "", TOTAL_LABEL, "", report.totals), IKM_METHOD])
     for line in report.services:
         writer.writerow(
-            _row(
-                month,
-                line.code or "",
-                service_label(line.name),
-                group_label(line.group),
-                line.figures,
-            )
+            [
+                *_row(
+                    month,
+                    line.code or "",
+                    service_label(line.name),
+                    group_label(line.group),
+                    line.figures,
+                ),
+                "",  # the method once, on the totals row: it is every row's
+            ]
         )
     return out.getvalue()
 

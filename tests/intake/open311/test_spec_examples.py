@@ -5,6 +5,7 @@ then closed, in JSON and XML with the spec's root elements and fields in the spe
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 from xml.etree import ElementTree
 
 from fastapi.testclient import TestClient
@@ -18,6 +19,7 @@ from tests.intake.conftest import ANSWER, answer, status_change
 from tests.intake.open311.conftest import (
     BASE,
     EMAIL,
+    JURISDICTION,
     NAME,
     fields_of,
     filed,
@@ -187,3 +189,23 @@ def test_a_request_without_name_or_contact_is_filed_anonymous(client: TestClient
         assert complaint.identity == "anonymous"
         assert complaint.reporter_name is None
         assert complaint.channels == ["app"]
+
+
+def test_the_list_reads_in_xml_with_the_spec_filters(client: TestClient, key: str) -> None:
+    first = filed(client, key)
+    second = filed(client, key, service_code="NIB")
+    status_change(second, "declined", 3, note="Di luar kewenangan.")
+
+    def listed(**params: str) -> list[dict[str, Any]]:
+        root = xml_of(client.get(f"{BASE}/requests.xml", params={"api_key": key, **params}))
+        assert root.tag == "service_requests"
+        return [fields_of(r) for r in root.findall("request")]
+
+    assert sorted(r["service_request_id"] for r in listed()) == sorted([first, second])
+    [closed] = listed(status="closed", jurisdiction_id=JURISDICTION)
+    assert list(closed) == REQUEST_FIELDS
+    assert (closed["service_request_id"], closed["status"]) == (second, "closed")
+    assert closed["status_notes"] == "Di luar kewenangan."
+    [pbg] = listed(service_code="PBG")
+    assert (pbg["service_request_id"], pbg["status"]) == (first, "open")
+    assert listed(start_date="2020-01-01T00:00:00Z", end_date="2020-02-01T00:00:00Z") == []

@@ -79,6 +79,17 @@ def test_a_name_a_spreadsheet_would_run_as_a_formula_stays_text() -> None:
     assert "\n=" not in export(rich_report(), "csv").content.decode()
 
 
+def test_the_ikm_method_is_stated_beside_the_figures_once() -> None:
+    total, nib, pbg, none_named = rows_of(export(rich_report(), "csv").content)
+    method = total["Cara menghitung IKM"]
+    assert "Peraturan Menteri PANRB Nomor 14 Tahun 2017" in method
+    assert "IKM konversi = IKM x 25" in method and "A (88,31-100" in method
+    assert {nib["Cara menghitung IKM"], pbg["Cara menghitung IKM"]} == {""}
+    assert none_named["Cara menghitung IKM"] == ""
+    (quiet,) = rows_of(export(quiet_report(), "csv").content)
+    assert quiet["Cara menghitung IKM"] == method  # stated even with no respondent
+
+
 def test_a_month_without_complaints_is_one_row_of_zeros() -> None:
     (total,) = rows_of(export(quiet_report(), "csv").content)
     assert total["Bulan"] == "2026-02"
