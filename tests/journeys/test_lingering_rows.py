@@ -1,6 +1,7 @@
 """A worker's pool child killed while bookkeeping rows linger in its relay thread loses none of
 them (``shared.messaging.relay_thread``): they stay leased to it, and once the lease runs out the
-poll of the worker's main process sends them; the pool's new child carries on.
+poll of the worker's main process sends them; the pool's new child carries on. A worker stopped
+gracefully (SIGTERM to its main process) sends them before it exits.
 
 The linger (10 s) and the lease (20 s) are stretched so the kill surely lands while the row
 waits: the test sees the row committed, leased and unpublished, kills the child, and sees it
@@ -61,5 +62,27 @@ def test_a_pool_child_killed_with_lingering_rows_loses_none(system: Desk) -> Non
         # The pool's new child works on: the complaint goes through the five steps.
         system.walk(filed["tracking_code"])
         system.wait_for_status(filed, "answered")
+    finally:
+        db.engine.dispose()
+
+
+def test_a_worker_stopped_gracefully_sends_what_lingers_before_it_exits(system: Desk) -> None:
+    worker = system.restart_worker("workflow", LINGERING)
+    assert worker.process is not None
+    db = ServiceDatabase("workflow", system.env["PENGADUAN_WORKFLOW_DATABASE_URL"])
+    try:
+        system.file_complaint()
+
+        def lingering() -> list[OutboxMessage]:
+            rows = status_rows(db)
+            return [r for r in rows if r.published_at is None and r.claimed_until is not None]
+
+        [row] = wait_for(lingering, 60, "the status change waiting in the relay thread")  # type: ignore[misc]
+        # SIGTERM to the main process only, as `docker compose stop` sends it: warm shutdown.
+        worker.process.send_signal(signal.SIGTERM)
+        worker.process.wait(timeout=60)
+        [after_stop] = [r for r in status_rows(db) if r.id == row.id]
+        # Sent by the pool child's thread as it stopped, not left to a poll after its lease.
+        assert after_stop.published_at is not None
     finally:
         db.engine.dispose()
