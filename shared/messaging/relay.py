@@ -11,12 +11,10 @@ copy whose first did arrive after all.
 from __future__ import annotations
 
 import logging
-import queue
-import threading
 import time
-from dataclasses import dataclass
+from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Any, cast
+from typing import cast
 
 from celery import Celery
 from sqlalchemy import Engine, Table, bindparam, inspect, or_, select, update
@@ -25,8 +23,9 @@ from sqlalchemy.orm import Session, sessionmaker
 from shared.database.engine import utcnow
 from shared.database.shared_tables import OutboxMessage
 from shared.messaging import receipts
-from shared.messaging.contracts.batches import BATCH_TASKS, MAX_ITEMS, batch_id
 from shared.messaging.outbox import LEASE, REARMED, ROWS, task_summary
+from shared.messaging.outgoing import Handover, Outgoing, batched
+from shared.messaging.relay_thread import RelayThread
 from shared.messaging.task_messages import TaskMessage, TaskMessages
 from shared.runtime.log_context import REQUEST_ID_HEADER
 
@@ -39,57 +38,7 @@ MARK_PUBLISHED = (
     .values(published_at=bindparam("now"), claimed_until=None)
 )
 
-REDRIVE_CHECK_SECONDS = 5.0
 REDRIVE_BATCHES = 10
-
-
-@dataclass(frozen=True)
-class Outgoing:
-    """What the relay sends of a row: read off it while its session is open."""
-
-    id: str
-    task_name: str
-    payload: dict[str, Any]
-    request_id: str | None
-
-    @classmethod
-    def of(cls, row: OutboxMessage) -> Outgoing:
-        return cls(row.id, row.task_name, row.payload, row.request_id)
-
-
-def batched(rows: tuple[Outgoing, ...]) -> list[Outgoing]:
-    """What goes to the broker for ``rows``: the rows of a batchable task
-    (``contracts.batches.BATCH_TASKS``) found together as one batch message per task (in
-    chunks of ``MAX_ITEMS``), every other row as itself. A lone row also goes as itself: the
-    single task stays consumed anyway (messages queued before batches), and a batch of one
-    would cost its consumer a savepoint and Flower a less telling task name for nothing. The
-    batch's task id is derived from its rows' ids, so a copy of it is the same task."""
-    sent: list[Outgoing] = []
-    groups: dict[str, list[Outgoing]] = {}
-    for row in rows:
-        if row.task_name in BATCH_TASKS:
-            groups.setdefault(row.task_name, []).append(row)
-        else:
-            sent.append(row)
-    for task, members in groups.items():
-        for start in range(0, len(members), MAX_ITEMS):
-            chunk = members[start : start + MAX_ITEMS]
-            if len(chunk) == 1:
-                sent.append(chunk[0])
-                continue
-            payload = {"task": task, "messages": [row.payload for row in chunk]}
-            ids = [row.id for row in chunk]
-            sent.append(Outgoing(batch_id(ids), BATCH_TASKS[task], payload, chunk[0].request_id))
-    return sent
-
-
-@dataclass(frozen=True)
-class Handover:
-    """What a committed transaction leaves the relay: its own rows, leased to the relay since
-    their insert, and whether it set published rows back to pending (those wait for a poll)."""
-
-    rows: tuple[Outgoing, ...]
-    rearmed: bool
 
 
 class OutboxRelay:
@@ -100,7 +49,9 @@ class OutboxRelay:
     its rows at their insert and hands them over on commit: sent at once, then marked published
     with one statement. Rows nobody holds (a lease that ran out, a ``requeue``, rows written
     outside a watched transaction) are found by the poll every ``poll_seconds`` and claimed with
-    a conditional UPDATE, which works the same on SQLite and PostgreSQL.
+    a conditional UPDATE, which works the same on SQLite and PostgreSQL. In a process running a
+    relay thread (``relay_thread``) a commit hands its rows to the thread; rows of bookkeeping
+    tasks wait there up to ``linger_seconds`` (at most half the lease) to leave as batches.
     """
 
     def __init__(
@@ -112,6 +63,8 @@ class OutboxRelay:
         claim_seconds: int = 30,
         redrive_seconds: float = 120,
         batch: int = 100,
+        linger_seconds: float = 0.0,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._sessions = sessions
         self._app = app
@@ -120,11 +73,10 @@ class OutboxRelay:
         self._claim = timedelta(seconds=claim_seconds)
         self._redrive = timedelta(seconds=redrive_seconds)
         self._batch = batch
-        self._wake = threading.Event()
-        self._stop = threading.Event()
-        self._poll_asked = threading.Event()
-        self._handed: queue.SimpleQueue[tuple[Outgoing, ...]] = queue.SimpleQueue()
-        self._thread: threading.Thread | None = None
+        # Lingering rows stay leased: the linger ends well before the lease does.
+        self._linger = min(linger_seconds, claim_seconds / 2)
+        self._clock = clock
+        self._thread: RelayThread | None = None
 
     def watch(self, session: Session) -> None:
         """Lease the rows ``session`` adds to this relay from their insert (before its commit)."""
@@ -143,15 +95,11 @@ class OutboxRelay:
     def committed(self, handover: Handover) -> None:
         """A watched transaction committed: send its rows now, by the relay thread if this
         process runs one (so a request never waits on Redis), else in this thread."""
-        if self._thread is not None and self._thread.is_alive():
-            if handover.rows:
-                self._handed.put(handover.rows)
-            if handover.rearmed:
-                self._poll_asked.set()
-            self._wake.set()
+        if self._thread is not None and self._thread.alive:
+            self._thread.hand(handover)
             return
         try:
-            self._send_leased(handover.rows)
+            self.send_leased(handover.rows)
             if handover.rearmed:
                 self.publish_pending()
         except Exception:  # the polling relay of this service publishes them later
@@ -162,9 +110,9 @@ class OutboxRelay:
         then marked published as one batch, so a message costs its share of two statements
         rather than two transactions of its own."""
         rows = self._claim_rows(self._pending_ids())
-        return self._send_leased(tuple(Outgoing.of(row) for row in rows))
+        return self.send_leased(tuple(Outgoing.of(row) for row in rows))
 
-    def _send_leased(self, rows: tuple[Outgoing, ...]) -> int:
+    def send_leased(self, rows: tuple[Outgoing, ...]) -> int:
         """Send rows leased to this relay as one Redis pipeline (kombu's ``Producer.batch``),
         then mark them published with one statement: one round trip to Redis for the batch,
         where Celery makes two per message otherwise (the task, and its task-sent event for
@@ -185,14 +133,6 @@ class OutboxRelay:
             raise
         self._mark_published(ids)
         return len(ids)
-
-    def _drain(self) -> tuple[Outgoing, ...]:
-        rows: list[Outgoing] = []
-        while True:
-            try:
-                rows.extend(self._handed.get_nowait())
-            except queue.Empty:
-                return tuple(rows)
 
     def redrive_due(self) -> int:
         """Send a copy of each row published ``redrive_seconds`` ago or more that no consumer
@@ -334,45 +274,26 @@ class OutboxRelay:
                 .execution_options(synchronize_session=False)
             )
 
-    def start(self, name: str) -> None:
-        if self._thread is not None and self._thread.is_alive():
+    def forked(self) -> None:
+        """In a Celery pool child just forked: the parent's thread is not here and its locks may
+        have been held at the fork, so the child's relay has no thread until ``start``; rows
+        handed to the parent's thread stay the parent's."""
+        self._thread = None
+
+    def start(self, name: str, *, polls: bool = True) -> None:
+        """Run this process's relay thread (``relay_thread``): ``polls`` for the one thread of a
+        service process that also polls and redrives, not for a pool child's."""
+        if self._thread is not None and self._thread.alive:
             return
-        self._stop.clear()
-        self._thread = threading.Thread(target=self._run, name=f"outbox-relay-{name}", daemon=True)
-        self._thread.start()
+        self._thread = RelayThread(
+            self,
+            polls=polls,
+            poll_seconds=self._poll,
+            linger_seconds=self._linger,
+            clock=self._clock,
+        )
+        self._thread.start(f"outbox-relay-{name}")
 
     def stop(self) -> None:
-        self._stop.set()
-        self._wake.set()
         if self._thread is not None:
-            self._thread.join(timeout=10)
-
-    def _run(self) -> None:
-        backoff = self._poll
-        next_poll = next_redrive = 0.0
-        while not self._stop.is_set():
-            try:
-                self._send_leased(self._drain())
-                if time.monotonic() >= next_poll or self._poll_asked.is_set():
-                    self._poll_asked.clear()
-                    next_poll = time.monotonic() + self._poll
-                    self.publish_pending()
-                if time.monotonic() >= next_redrive:
-                    # Seconds late is soon enough for a copy due minutes after the first.
-                    next_redrive = time.monotonic() + REDRIVE_CHECK_SECONDS
-                    self.redrive_due()
-                backoff = self._poll
-                pause = max(0.0, next_poll - time.monotonic())
-            except Exception:
-                # Broker or database unreachable: keep the rows, retry with a growing pause
-                # (rows that could not be sent were released, for the next poll to take).
-                log.warning("outbox relay: publish failed, will retry", exc_info=True)
-                backoff = min(backoff * 2, 5.0)
-                next_poll = 0.0
-                pause = backoff
-            self._wake.wait(pause)
-            self._wake.clear()
-        try:  # what was handed over just before the stop, rather than after its lease
-            self._send_leased(self._drain())
-        except Exception:
-            log.warning("outbox relay: rows left to the next relay's poll", exc_info=True)
+            self._thread.stop()

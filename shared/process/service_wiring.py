@@ -28,6 +28,7 @@ def connect(service: str) -> ServiceDatabase:
         poll_seconds=settings.outbox.poll_seconds,
         claim_seconds=settings.outbox.claim_seconds,
         redrive_seconds=settings.outbox.redrive_seconds,
+        linger_seconds=settings.outbox.batch_linger_seconds,
     )
     return db
 

@@ -1,5 +1,6 @@
-"""What every service's Celery worker does around its tasks: fresh engines after fork, and the
-outbox relay thread in the main process."""
+"""What every service's Celery worker does around its tasks: fresh engines after fork, the outbox
+relay's polling thread in the main process and a sending thread in each pool child
+(``shared.messaging.relay_thread``)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from typing import Any
 from celery import signals
 
 from shared.database.engine import ServiceDatabase
+from shared.messaging.relay import OutboxRelay
 from shared.runtime.log_setup import log_celery_as
 from shared.runtime.production_checks import ProductionCheck, require_production_ready
 
@@ -29,7 +31,21 @@ def wire_worker(
 
     def after_fork(**_: Any) -> None:
         # Pooled connections must not be shared with the parent across fork.
-        database().dispose_after_fork()
+        db = database()
+        db.dispose_after_fork()
+        # The child's own relay thread, sending only what its tasks hand over (the main
+        # process's thread polls and redrives for the whole service): a task's commit does not
+        # wait on Redis, and bookkeeping rows of tasks committed close together leave as one
+        # batch. A child killed first leaves its rows leased; the main process's poll takes them
+        # once the lease runs out.
+        if isinstance(db.relay, OutboxRelay):
+            db.relay.forked()
+            db.relay.start(f"{service}-child", polls=False)
+
+    def stop_child_relay(**_: Any) -> None:
+        db = database()
+        if db.relay is not None:
+            db.relay.stop()  # sends what lingers
 
     def start_relay(**_: Any) -> None:
         db = database()
@@ -49,5 +65,6 @@ def wire_worker(
 
     signals.worker_init.connect(freeze_before_fork, weak=False)  # before the pool forks
     signals.worker_process_init.connect(after_fork, weak=False)
+    signals.worker_process_shutdown.connect(stop_child_relay, weak=False)
     signals.worker_ready.connect(start_relay, weak=False)
     signals.worker_shutdown.connect(stop_relay, weak=False)

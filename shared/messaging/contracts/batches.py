@@ -2,9 +2,10 @@
 message that carries them.
 
 A batch is whatever rows of one batchable task the relay finds ready at once (one handover
-drain, one poll, one redrive pass): nothing waits for company, so a batch adds no latency. Each
-item is the row's own message, its ``message_id`` kept, so the batch consumer records, confirms
-and dead-letters every item as the single consumer would.
+drain, one poll, one redrive pass); in a relay thread these tasks' rows linger a moment for
+company (``outbox.batch_linger_seconds``, ``shared.messaging.relay_thread``), other rows never.
+Each item is the row's own message, its ``message_id`` kept, so the batch consumer records,
+confirms and dead-letters every item as the single consumer would.
 """
 
 from __future__ import annotations

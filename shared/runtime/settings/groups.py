@@ -153,6 +153,15 @@ class OutboxSettings(Group):
         "How often a relay thread looks for rows that could not be published at once.",
         gt=0,
     )
+    batch_linger_seconds: float = setting(
+        "PENGADUAN_OUTBOX_BATCH_LINGER_SECONDS",
+        0.2,
+        "How long a relay thread holds a bookkeeping message (a status change, an answer or an "
+        "inbox hand-over for intake, a delivery report for the workflow) for others to travel "
+        "with it as one batch; hand-offs between steps and messages to the complainant never "
+        "wait. 0 sends every message at once; at most half the claim lease is used.",
+        ge=0,
+    )
     claim_seconds: int = setting(
         "PENGADUAN_OUTBOX_CLAIM_SECONDS",
         30,
