@@ -253,6 +253,8 @@ class CaseAnswer(Base):
     round: Mapped[int] = mapped_column(Integer)
     answered_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     reopen_until: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Office minutes from filing to this answer, counted when it was sent (sla.answer_minutes).
+    minutes_from_filing: Mapped[float | None] = mapped_column(Float)
     score: Mapped[int | None] = mapped_column(Integer)  # 1-4 (SKM); None: not rated
     comment: Mapped[str | None] = mapped_column(Text)
     rated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -292,7 +292,6 @@ TABLES = {
     "notifier": ("notifications", "deliveries", "delivery_attempts"),
 }  # fmt: skip
 
-
 PLAIN_INDEXES = """
 SELECT i.indexname, i.indexdef FROM pg_indexes i
 WHERE i.schemaname = 'public' AND i.tablename = ANY(:tables)
@@ -365,12 +364,13 @@ def _statements(script: str) -> list[str]:
 
 def _fill_totals(url: str) -> None:
     """The running totals the application keeps as it records, from the rows written here."""
-    from services.workflow.sla.step_totals import refill  # noqa: PLC0415 - the one definition
+    from services.workflow.sla import answer_minutes, step_totals  # noqa: PLC0415 - defined once
 
     engine = create_engine(url)
     try:
         with engine.begin() as conn:
-            refill(conn)
+            step_totals.refill(conn)
+            answer_minutes.fill(conn)  # the office minutes each answer keeps when it is sent
     finally:
         engine.dispose()
 

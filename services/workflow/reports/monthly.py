@@ -4,8 +4,8 @@ service.
 
 A handful of grouped queries over the month's cohort (``cases.filed_at`` is indexed, the
 events and answers are read through their ``case_id`` index), never a walk over the whole
-history: the rows that reach Python are per group, except the first answers (whose office
-minutes need the calendar), the declines (whose body is free text in the event's input) and
+history: the rows that reach Python are per group, except the first answers (their office minutes,
+kept with each answer), the declines (whose body is free text in the event's input) and
 the survey answers (the IKM is computed from them): one month's worth of each.
 """
 
@@ -239,13 +239,19 @@ def _count_first_answers(
     cohort: tuple[ColumnElement[bool], ...],
     calendar: OfficeCalendar,
 ) -> None:
+    """The first answers' office minutes since filing, as kept when each was sent; one kept
+    without them (none after workflow migration 0027) is counted through the calendar."""
     rows = session.execute(
-        select(Case.service_code, Case.filed_at, CaseAnswer.answered_at)
+        select(
+            Case.service_code, Case.filed_at, CaseAnswer.answered_at, CaseAnswer.minutes_from_filing
+        )
         .join(Case, Case.id == CaseAnswer.case_id)
         .where(CaseAnswer.round == 1, *cohort)
     )
-    for code, filed_at, answered_at in rows:
-        minutes = round(calendar.minutes_between(filed_at, answered_at), 2)
+    for code, filed_at, answered_at, kept in rows:
+        minutes = (
+            kept if kept is not None else round(calendar.minutes_between(filed_at, answered_at), 2)
+        )
         for tally in tallies.of(code):
             tally.minutes_to_answer.append(minutes)
 
