@@ -24,7 +24,7 @@ from services.workflow.errors import InvalidReportRange
 from services.workflow.models import Case, CaseAnswer, CaseEvent
 from services.workflow.sla import dispositions as disposition_rows
 from services.workflow.sla.answer_minutes import minutes_from_filing
-from services.workflow.sla.dispositions import DispositionRow
+from services.workflow.sla.dispositions import Cursor, DispositionRow
 from services.workflow.sla.satisfaction import MonthFigures, per_month
 from shared.runtime.settings import get_settings
 from shared.sop import ROLE_LABELS, STEP_BY_NUMBER, STEPS, Role, total_standard_minutes
@@ -80,7 +80,8 @@ class SlaReport:
     total_standard_minutes: int
     total: Durations  # filing to answer, of the cases answered in the range
     dispositions: list[DispositionRow] = field(default_factory=list)  # to whom, in the range
-    dispositions_total: int = 0  # in the range; ``dispositions`` may hold only the first ones
+    dispositions_total: int = 0  # in the range; ``dispositions`` may hold only a page of them
+    dispositions_next: str | None = None  # the next page's cursor (``Cursor.text``), if any
     # Per month of the answer: the *puas* share of the rated answers and the reopen rate.
     satisfaction: list[MonthFigures] = field(default_factory=list)
 
@@ -113,15 +114,25 @@ def _parse_date(text: str, field: str) -> date:
 
 
 def sla_report(
-    session: Session, report_range: ReportRange, *, dispositions_shown: int | None = None
+    session: Session,
+    report_range: ReportRange,
+    *,
+    dispositions_shown: int | None = None,
+    after: Cursor | None = None,
 ) -> SlaReport:
-    """The report of ``report_range``; with ``dispositions_shown``, only that many first
-    dispositions (a page reads a year's count, not its rows), else all of them (the CSV)."""
+    """The report of ``report_range``; with ``dispositions_shown``, only that many dispositions
+    (after ``after`` if given: a page of them, a year's count but not its rows), else all of
+    them (the CSV)."""
     zone_name = get_settings().office.timezone
     start, end = report_range.bounds(ZoneInfo(zone_name))
-    listed = disposition_rows.dispositions(session, start, end, limit=dispositions_shown)
+    wanted = None if dispositions_shown is None else dispositions_shown + 1  # one more: a next?
+    listed = disposition_rows.dispositions(session, start, end, limit=wanted, after=after)
+    following = None
+    if dispositions_shown is not None and len(listed) > dispositions_shown:
+        listed = listed[:dispositions_shown]
+        following = Cursor(listed[-1].disposed_at, listed[-1].event_id).text()
     total = len(listed)
-    if dispositions_shown is not None and total >= dispositions_shown:
+    if following is not None or after is not None:
         total = disposition_rows.count(session, start, end)
     return SlaReport(
         range=report_range,
@@ -131,6 +142,7 @@ def sla_report(
         total=filing_to_answer(session, start, end),
         dispositions=listed,
         dispositions_total=total,
+        dispositions_next=following,
         satisfaction=per_month(session, start, end, ZoneInfo(zone_name)),
     )
 
