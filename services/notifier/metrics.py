@@ -43,8 +43,8 @@ class DeliveryCollector(Collector):
         )
         with self.database().engine.begin() as connection:
             counted = delivery_totals.totals(connection)
-        states = {(c, v): n for (series, c, v), n in counted.items() if series == DELIVERY}
-        outcomes = {(c, v): n for (series, c, v), n in counted.items() if series == ATTEMPT}
+        states = {key[1:]: n for key, n in counted.items() if key[0] == DELIVERY}
+        outcomes = {key[1:]: n for key, n in counted.items() if key[0] == ATTEMPT}
         # Every channel and state, zeros included: an alert on "failed > 0" needs the series.
         for channel in ROUTES:
             for status in SHOWN_STATES:
