@@ -114,12 +114,16 @@ FROM tried t ORDER BY t.at;
 
 def fill_totals(service: str, url: str) -> None:
     """The running figures ``service`` keeps as it writes, from the rows the seed wrote in SQL
-    (the notifier's triggers are off while it writes: ``session_replication_role``)."""
-    from services.notifier import delivery_totals  # noqa: PLC0415 - each defined once
+    (intake's and the notifier's triggers are off while it writes: ``session_replication_role``)."""
+    from services.intake import complaint_totals  # noqa: PLC0415 - each defined once
+    from services.notifier import delivery_totals  # noqa: PLC0415
     from services.workflow.sla import answer_minutes, step_totals  # noqa: PLC0415
 
-    fills = {"workflow": (step_totals.refill, answer_minutes.fill),
-             "notifier": (delivery_totals.refill,)}  # fmt: skip
+    fills = {
+        "workflow": (step_totals.refill, answer_minutes.fill),
+        "intake": (complaint_totals.refill,),
+        "notifier": (delivery_totals.refill,),
+    }
     engine = create_engine(url)
     try:
         with engine.begin() as conn:
