@@ -271,3 +271,23 @@ class AccessLink(Base):
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     superseded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class ComplaintTotal(Base):
+    """A running count for ``/metrics`` (``complaint_totals``): "filed" and "answered"."""
+
+    __tablename__ = "complaint_totals"
+
+    name: Mapped[str] = mapped_column(String(16), primary_key=True)
+    count: Mapped[int] = mapped_column(Integer)
+
+
+class ComplaintTotalChange(Base):
+    """One change of a count, written by the triggers of migration 0024 and folded into
+    ``complaint_totals`` by the next scrape."""
+
+    __tablename__ = "complaint_total_changes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(16))
+    delta: Mapped[int] = mapped_column(Integer)

@@ -3,22 +3,22 @@
 Read from the notifier's database at each scrape rather than counted in memory: the figures
 survive restarts, agree across worker processes and replicas, and a delivery retrying in a
 worker that was killed still counts as retrying. (A gauge per state, not a counter of events:
-"how many are failing now" is what an operator alerts on.)
+"how many are failing now" is what an operator alerts on.) The database keeps them as running
+counts (``delivery_totals``), so a scrape does not count the whole history.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from typing import Any
 
 from prometheus_client import CollectorRegistry
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
 
+from services.notifier import delivery_totals
 from services.notifier.channels.registry import ROUTES
-from services.notifier.models import AttemptOutcome, Delivery, DeliveryAttempt, DeliveryStatus
+from services.notifier.delivery_totals import ATTEMPT, DELIVERY
+from services.notifier.models import AttemptOutcome, DeliveryStatus
 from shared.database.engine import ServiceDatabase
 from shared.messaging.queue_metrics import QueueDepthCollector
 from shared.runtime.metrics_server import registry_with
@@ -41,9 +41,10 @@ class DeliveryCollector(Collector):
             "Tries to deliver a notification, per channel and outcome",
             labels=["channel", "outcome"],
         )
-        with self.database().sessions() as session:
-            states = _counts(session, Delivery.channel, Delivery.status)
-            outcomes = _counts(session, DeliveryAttempt.channel, DeliveryAttempt.outcome)
+        with self.database().engine.begin() as connection:
+            counted = delivery_totals.totals(connection)
+        states = {key[1:]: n for key, n in counted.items() if key[0] == DELIVERY}
+        outcomes = {key[1:]: n for key, n in counted.items() if key[0] == ATTEMPT}
         # Every channel and state, zeros included: an alert on "failed > 0" needs the series.
         for channel in ROUTES:
             for status in SHOWN_STATES:
@@ -56,11 +57,6 @@ class DeliveryCollector(Collector):
                 )
         yield deliveries
         yield tries
-
-
-def _counts(session: Session, *columns: Any) -> dict[tuple[str, str], int]:
-    rows = session.execute(select(*columns, func.count()).group_by(*columns))
-    return {(row[0], row[1]): row[2] for row in rows}
 
 
 def registry_for(database: Callable[[], ServiceDatabase]) -> CollectorRegistry:

@@ -99,3 +99,28 @@ class DeliveryAttempt(Base):
     outcome: Mapped[str] = mapped_column(String(16))
     detail: Mapped[str | None] = mapped_column(Text)  # the server's or gateway's answer
     occurred_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class DeliveryTotal(Base):
+    """A running count for ``/metrics`` (``delivery_totals``): deliveries per channel and status
+    (series "delivery"), tries per channel and outcome (series "attempt")."""
+
+    __tablename__ = "delivery_totals"
+
+    series: Mapped[str] = mapped_column(String(16), primary_key=True)
+    channel: Mapped[str] = mapped_column(String(16), primary_key=True)
+    value: Mapped[str] = mapped_column(String(16), primary_key=True)
+    count: Mapped[int] = mapped_column(Integer)
+
+
+class DeliveryTotalChange(Base):
+    """One change of a count, written by the triggers of migration 0013 and folded into
+    ``delivery_totals`` by the next scrape."""
+
+    __tablename__ = "delivery_total_changes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    series: Mapped[str] = mapped_column(String(16))
+    channel: Mapped[str] = mapped_column(String(16))
+    value: Mapped[str] = mapped_column(String(16))
+    delta: Mapped[int] = mapped_column(Integer)

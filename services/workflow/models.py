@@ -157,8 +157,14 @@ class CaseEvent(Base):
     __tablename__ = "case_events"
     __table_args__ = (
         UniqueConstraint("case_id", "sequence"),
-        # The Mutu Baku report and metrics read completions and breaches by kind and time.
-        Index("ix_case_events_kind_occurred_at", "kind", "occurred_at"),
+        # The Mutu Baku report reads completions and breaches by kind and time; on PostgreSQL
+        # the index carries the columns its figures need (migration 0028: index-only scans).
+        Index(
+            "ix_case_events_kind_occurred_at",
+            "kind",
+            "occurred_at",
+            postgresql_include=["step", "role", "minutes_taken", "within_standard"],
+        ),
         # The monthly report reads its cohort's completions case by case (migration 0025).
         Index("ix_case_events_case_id_kind", "case_id", "kind", "within_standard"),
     )
@@ -253,6 +259,8 @@ class CaseAnswer(Base):
     round: Mapped[int] = mapped_column(Integer)
     answered_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     reopen_until: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Office minutes from filing to this answer, counted when it was sent (sla.answer_minutes).
+    minutes_from_filing: Mapped[float | None] = mapped_column(Float)
     score: Mapped[int | None] = mapped_column(Integer)  # 1-4 (SKM); None: not rated
     comment: Mapped[str | None] = mapped_column(Text)
     rated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

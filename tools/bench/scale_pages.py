@@ -2,12 +2,14 @@
 the 500,000-case record, say), without seeding a fresh one: how issue 25's part 4 was measured
 before and after (docs/BENCHMARKS.md).
 
-    python -m tools.bench.scale_pages PREFIX CASES [SAMPLES]
+    python -m tools.bench.scale_pages PREFIX CASES [SAMPLES] [all]
 
 reads the databases ``PREFIX_intake``, ``PREFIX_workflow`` and ``PREFIX_notifier`` on
 PostgreSQL (``PENGADUAN_TEST_DATABASE_URL``'s server, else 127.0.0.1 as postgres), uses the
 Redis db ``PENGADUAN_TEST_REDIS_DB`` of ``PENGADUAN_TEST_REDIS_URL`` (the queue gauges) and prints
 each page's p50 / p95 in ms. A page that takes longer than the client's 120 s counts 120 s.
+With ``all``, every page of the scale part (worklists, search, case pages, each ``/metrics``
+including the notifier's collector), as the third round of issue 25 measured them.
 """
 
 from __future__ import annotations
@@ -27,11 +29,12 @@ PAGES = ("Mutu Baku", "monthly report", "/metrics (workflow")
 SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432"
 
 
-def main(prefix: str, cases: int, samples: int) -> None:
+def main(prefix: str, cases: int, samples: int, *, every_page: bool = False) -> None:
     scale.SAMPLES = samples
     every = scale.requests_for
-    scale.requests_for = lambda *a: [r for r in every(*a) if r[0].startswith(PAGES)]
-    scale._notifier_metrics = lambda env: scale.Page("notifier (not measured here)")  # noqa: ARG005
+    if not every_page:
+        scale.requests_for = lambda *a: [r for r in every(*a) if r[0].startswith(PAGES)]
+        scale._notifier_metrics = lambda env: scale.Page("notifier (not measured here)")  # noqa: ARG005
     timed = scale._time
 
     def patient(call: Callable[[], int], page: scale.Page) -> None:
@@ -55,4 +58,9 @@ def main(prefix: str, cases: int, samples: int) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1], int(sys.argv[2]), int(sys.argv[3]) if len(sys.argv) > 3 else scale.SAMPLES)
+    main(
+        sys.argv[1],
+        int(sys.argv[2]),
+        int(sys.argv[3]) if len(sys.argv) > 3 else scale.SAMPLES,
+        every_page=sys.argv[4:5] == ["all"],
+    )

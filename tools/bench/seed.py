@@ -24,7 +24,7 @@ from sqlalchemy import create_engine, text
 
 from shared.licensing_services import SEED_SERVICES
 from shared.sop import STEPS, SUPERVISED_BY, Step
-from tools.bench.seed_peers import INTAKE_SQL, NOTIFIER_SQL
+from tools.bench.seed_peers import INTAKE_SQL, NOTIFIER_SQL, fill_totals
 
 STAFF = {"admin": "admin1", "kasi": "kasi1", "koordinator": "koordinator1",
          "tim_koordinasi": "tim1"}  # fmt: skip
@@ -292,7 +292,6 @@ TABLES = {
     "notifier": ("notifications", "deliveries", "delivery_attempts"),
 }  # fmt: skip
 
-
 PLAIN_INDEXES = """
 SELECT i.indexname, i.indexdef FROM pg_indexes i
 WHERE i.schemaname = 'public' AND i.tablename = ANY(:tables)
@@ -363,18 +362,6 @@ def _statements(script: str) -> list[str]:
     return [p for p in [*parts, tail] if p]
 
 
-def _fill_totals(url: str) -> None:
-    """The running totals the application keeps as it records, from the rows written here."""
-    from services.workflow.sla.step_totals import refill  # noqa: PLC0415 - the one definition
-
-    engine = create_engine(url)
-    try:
-        with engine.begin() as conn:
-            refill(conn)
-    finally:
-        engine.dispose()
-
-
 def seed(urls: dict[str, str], n: int, now: datetime, *, open_days: int = OPEN_DAYS) -> Seeded:
     """Fill the three services' freshly migrated databases with ``n`` cases filed over the two
     years before ``now``; those of the last ``open_days`` still open (a test of a few hundred
@@ -385,8 +372,7 @@ def seed(urls: dict[str, str], n: int, now: datetime, *, open_days: int = OPEN_D
                             ("notifier", NOTIFIER_SQL)):  # fmt: skip
         started = time.perf_counter()
         _run(urls[service], script, params, TABLES[service], open_days)
-        if service == "workflow":
-            _fill_totals(urls[service])
+        fill_totals(service, urls[service])
         result.seconds[service] = time.perf_counter() - started
         engine = create_engine(urls[service])
         try:

@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field
 
 from services.workflow.api.dependencies import CurrentUser
 from services.workflow.dependencies import SessionDep
+from services.workflow.sla.dispositions import Cursor
 from services.workflow.sla.report import (
     DISPOSITIONS_SHOWN,
     Durations,
@@ -40,6 +41,16 @@ To = Annotated[
         alias="to",
         description="Tanggal akhir (TTTT-BB-HH), termasuk; paling jauh 366 hari dari awal",
         examples=["2026-03-31"],
+    ),
+]
+
+
+CursorParam = Annotated[
+    str | None,
+    Query(
+        max_length=40,
+        description="Halaman disposisi berikutnya: nilai dispositions_next dari halaman "
+        "sebelumnya; tanpa ini, halaman pertama",
     ),
 ]
 
@@ -96,10 +107,16 @@ class SlaReportOut(BaseModel):
     dispositions: list[DispositionOut] = Field(
         default_factory=list,
         description="Kepada siapa setiap laporan didisposisikan dalam rentang (langkah 3), "
-        f"paling banyak {DISPOSITIONS_SHOWN} yang pertama; semuanya ada di CSV (sla.csv)",
+        f"paling banyak {DISPOSITIONS_SHOWN} per halaman, urut waktu; semuanya ada di CSV "
+        "(sla.csv)",
     )
     dispositions_total: int = Field(
         default=0, description="Jumlah disposisi dalam rentang, termasuk yang tidak dimuat"
+    )
+    dispositions_next: str | None = Field(
+        default=None,
+        description="Kursor halaman disposisi berikutnya (parameter cursor); null bila ini "
+        "halaman terakhir",
     )
     satisfaction: list[SatisfactionRow] = Field(
         default_factory=list,
@@ -109,13 +126,18 @@ class SlaReportOut(BaseModel):
 
 
 @router.get("/sla", summary="Laporan Mutu Baku", responses=error_responses(401, 422))
-def read_sla_report(first: From, last: To, _user: CurrentUser, session: SessionDep) -> SlaReportOut:
+def read_sla_report(
+    first: From, last: To, _user: CurrentUser, session: SessionDep, cursor: CursorParam = None
+) -> SlaReportOut:
     """Mutu Baku per langkah dan peran, serta waktu total dari pengajuan sampai jawaban
     terkirim, dalam menit kerja kantor; per bulan, bagian jawaban yang dinilai puas dan tingkat
     laporan yang dibuka kembali. Median dan persentil ke-90 dihitung dengan interpolasi
-    linear (``statistics.quantiles(method="inclusive")``)."""
+    linear (``statistics.quantiles(method="inclusive")``). Disposisi dimuat per halaman:
+    ``dispositions_next`` adalah kursor halaman berikutnya."""
+    after = Cursor.parse(cursor) if cursor is not None else None
+    report_range = parse_range(first, last)
     return _out(
-        sla_report(session, parse_range(first, last), dispositions_shown=DISPOSITIONS_SHOWN)
+        sla_report(session, report_range, dispositions_shown=DISPOSITIONS_SHOWN, after=after)
     )
 
 
@@ -179,6 +201,7 @@ def _out(report: SlaReport) -> SlaReportOut:
             for row in report.dispositions
         ],
         dispositions_total=report.dispositions_total,
+        dispositions_next=report.dispositions_next,
         satisfaction=[
             SatisfactionRow(
                 month=f"{row.month:%Y-%m}",

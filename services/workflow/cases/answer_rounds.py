@@ -10,17 +10,20 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from services.workflow.models import Case, CaseAnswer
+from services.workflow.sla.answer_minutes import minutes_from_filing
 from services.workflow.sla.reopen_window import reopen_until
 
 
 def open_round(session: Session, case: Case, answered_at: datetime) -> CaseAnswer:
-    """The last step sent the case's answer at ``answered_at``: its round and window."""
+    """The last step sent the case's answer at ``answered_at``: its round, its window and the
+    office minutes since filing (the reports read them from here)."""
     case.reopen_until = reopen_until(answered_at)
     answer = CaseAnswer(
         case_id=case.id,
         round=case.answer_round,
         answered_at=answered_at,
         reopen_until=case.reopen_until,
+        minutes_from_filing=minutes_from_filing(case.filed_at, answered_at),
     )
     session.add(answer)
     return answer

@@ -6,6 +6,7 @@ from __future__ import annotations
 import calendar
 from datetime import date
 from typing import Annotated, Any
+from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Query, Request
@@ -17,6 +18,7 @@ from services.workflow.dependencies import SessionDep, SettingsDep
 from services.workflow.errors import InvalidReportRange
 from services.workflow.sla import clock
 from services.workflow.sla.chart import share_chart
+from services.workflow.sla.dispositions import Cursor
 from services.workflow.sla.report import (
     DISPOSITIONS_SHOWN,
     parse_range,
@@ -32,6 +34,7 @@ router = APIRouter(prefix="/console", include_in_schema=False)
 
 From = Annotated[str | None, Query(alias="from", max_length=32)]
 To = Annotated[str | None, Query(alias="to", max_length=32)]
+CursorParam = Annotated[str | None, Query(max_length=40)]
 
 
 def this_month(settings: Settings) -> tuple[date, date]:
@@ -53,12 +56,18 @@ def report(
     settings: SettingsDep,
     first: From = None,
     last: To = None,
+    cursor: CursorParam = None,
 ) -> Response:
+    """The report, its dispositions a page at a time (``cursor``: the "berikutnya" link's)."""
     first_text, last_text = _range_text(first, last, settings)
     context: dict[str, Any] = {"first": first_text, "last": last_text, "problem": None}
     try:
+        after = Cursor.parse(cursor) if cursor else None
         figures = sla_report(
-            session, parse_range(first_text, last_text), dispositions_shown=DISPOSITIONS_SHOWN
+            session,
+            parse_range(first_text, last_text),
+            dispositions_shown=DISPOSITIONS_SHOWN,
+            after=after,
         )
     except InvalidReportRange as exc:
         context["problem"] = exc.message
@@ -70,6 +79,12 @@ def report(
         role_label=role_label,
         total_label=TOTAL_LABEL,
         month_words=month_words,
+        later_page=after is not None,
+        next_query=urlencode(
+            {"from": first_text, "to": last_text, "cursor": figures.dispositions_next}
+        )
+        if figures.dispositions_next
+        else None,
     )
     return page(request, "laporan.html", context)
 

@@ -4,8 +4,8 @@ service.
 
 A handful of grouped queries over the month's cohort (``cases.filed_at`` is indexed, the
 events and answers are read through their ``case_id`` index), never a walk over the whole
-history: the rows that reach Python are per group, except the first answers (whose office
-minutes need the calendar), the declines (whose body is free text in the event's input) and
+history: the rows that reach Python are per group, except the first answers (their office minutes,
+kept with each answer), the declines (whose body is free text in the event's input) and
 the survey answers (the IKM is computed from them): one month's worth of each.
 """
 
@@ -128,8 +128,7 @@ def monthly_report(
     _count_cases(session, tallies, cohort, as_of)
     _count_steps(session, tallies, cohort)
     _count_declines(session, tallies, cohort)
-    _count_first_answers(session, tallies, cohort, calendar)
-    _count_ratings(session, tallies, cohort)
+    _count_answers(session, tallies, cohort, calendar)
     _count_surveys(session, tallies, cohort)
     return MonthlyReport(
         month=first_day,
@@ -233,37 +232,43 @@ def _body(data: dict[str, Any] | None) -> str | None:
     return " ".join(text.split()) or None
 
 
-def _count_first_answers(
+def _count_answers(
     session: Session,
     tallies: Tallies,
     cohort: tuple[ColumnElement[bool], ...],
     calendar: OfficeCalendar,
 ) -> None:
+    """The first answers' office minutes since filing, as kept when each was sent, and every
+    answer's rating: one read of the cohort's answers (two were each a join over them). An
+    answer kept without its minutes (none after workflow migration 0027) is counted through
+    the calendar; only those read their times."""
     rows = session.execute(
-        select(Case.service_code, Case.filed_at, CaseAnswer.answered_at)
+        select(
+            Case.service_code,
+            CaseAnswer.id,
+            CaseAnswer.round,
+            CaseAnswer.score,
+            CaseAnswer.minutes_from_filing,
+        )
         .join(Case, Case.id == CaseAnswer.case_id)
-        .where(CaseAnswer.round == 1, *cohort)
-    )
-    for code, filed_at, answered_at in rows:
-        minutes = round(calendar.minutes_between(filed_at, answered_at), 2)
+        .where(*cohort)
+    ).all()
+    untimed = [row.id for row in rows if row.round == 1 and row.minutes_from_filing is None]
+    counted: dict[int, float] = {}
+    if untimed:
+        for row in session.execute(
+            select(CaseAnswer.id, Case.filed_at, CaseAnswer.answered_at)
+            .join(Case, Case.id == CaseAnswer.case_id)
+            .where(CaseAnswer.id.in_(untimed))
+        ):
+            counted[row.id] = round(calendar.minutes_between(row.filed_at, row.answered_at), 2)
+    for code, answer_id, answer_round, score, kept in rows:
         for tally in tallies.of(code):
-            tally.minutes_to_answer.append(minutes)
-
-
-def _count_ratings(
-    session: Session, tallies: Tallies, cohort: tuple[ColumnElement[bool], ...]
-) -> None:
-    rows = session.execute(
-        select(Case.service_code, CaseAnswer.score, func.count().label("answers"))
-        .join(Case, Case.id == CaseAnswer.case_id)
-        .where(CaseAnswer.score.is_not(None), *cohort)
-        .group_by(Case.service_code, CaseAnswer.score)
-    )
-    for code, score, answers in rows:
-        for tally in tallies.of(code):
-            tally.rated += answers
-            if score is not None and REOPENING.is_satisfied(score):
-                tally.satisfied += answers
+            if answer_round == 1:
+                tally.minutes_to_answer.append(kept if kept is not None else counted[answer_id])
+            if score is not None:
+                tally.rated += 1
+                tally.satisfied += int(REOPENING.is_satisfied(score))
 
 
 def _count_surveys(

@@ -112,3 +112,12 @@ def test_the_metrics_count_the_seeded_rows(
     assert f'pengaduan_notifier_deliveries{{channel="email",status="sent"}} {float(sent)}' in (
         notifier
     )
+
+
+def test_every_seeded_answer_keeps_its_office_minutes(
+    seeded: dict[str, str], database_urls: dict[str, str]
+) -> None:
+    # The reports read them from the answer: the seed gives each the calendar's figure.
+    url = database_urls["workflow"]
+    assert _scalar(url, "SELECT count(*) FROM case_answers") > 0
+    assert _scalar(url, "SELECT count(*) FROM case_answers WHERE minutes_from_filing IS NULL") == 0

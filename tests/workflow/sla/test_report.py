@@ -15,6 +15,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
+from services.workflow.cases import answer_rounds
 from services.workflow.database import get_db
 from services.workflow.models import Case
 from shared.sop import STEP_BY_NUMBER, Role
@@ -30,7 +31,11 @@ def wib(day: int, hour: int, minute: int = 0, second: int = 0) -> datetime:
 
 
 def answered(session: Session, case: Case, minutes: float, at: datetime) -> None:
+    """The last step completed, and the answer it sends, as the step does: the total from
+    filing to answer is read from the answer's kept office minutes."""
     completed(session, case, 5, minutes, at)
+    case.answer_round = 1
+    answer_rounds.open_round(session, case, at)
     case.closed_at = at
     case.status = "answered"
     case.current_step = None
@@ -218,7 +223,8 @@ def test_csv_export_has_the_same_figures_under_indonesian_headers(
             "Batas waktu tindak lanjut",
         ],
         ["PGD-C", "3", "2 Desember 2026, 11.00 WIB", "petugas", "", ""],
-        # Below another empty row, what complainants made of the answers (none on record).
+        # Below another empty row, what complainants made of the answers: A's, B's and C's
+        # went out in the range (D's after it), none rated or reopened: a 0% reopen rate.
         [],
         [
             "Bulan jawaban",
@@ -229,7 +235,7 @@ def test_csv_export_has_the_same_figures_under_indonesian_headers(
             "Dibuka kembali",
             "Tingkat dibuka kembali (%)",
         ],
-        ["Desember 2026", "0", "0", "0", "", "0", ""],
+        ["Desember 2026", "3", "0", "0", "", "0", "0"],
     ]
 
 
