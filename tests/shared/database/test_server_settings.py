@@ -16,6 +16,9 @@ from shared.database.migrations import alembic_config, upgrade
 from shared.runtime.settings.project import SERVICES
 from tools.harness.databases import PostgresDatabases
 
+# Each service's revision before the one that sets the database's settings (0023, 0026, 0012).
+BEFORE_THE_SETTINGS = {"intake": "0022", "workflow": "0025", "notifier": "0011"}
+
 
 @pytest.fixture
 def pool(postgres_pool: PostgresDatabases | None) -> PostgresDatabases:
@@ -50,7 +53,7 @@ def test_migrated_database_turns_jit_off_and_downgrade_gives_it_back(
     assert jit_of(empty_database) == "on"
     upgrade(service, url=empty_database)
     assert jit_of(empty_database) == "off"
-    command.downgrade(alembic_config(service, empty_database), "-1")
+    command.downgrade(alembic_config(service, empty_database), BEFORE_THE_SETTINGS[service])
     assert jit_of(empty_database) == "on"
 
 
