@@ -35,7 +35,7 @@ from tools.harness.desk import Desk
 from tools.harness.processes import wait_for
 
 BURST = 20
-BATCHED = tuple(BATCH_TASKS)
+BATCHED = (*BATCH_TASKS, INTAKE_BOOKKEEPING_BATCH_TASK)  # the batch tasks start with these
 # One complaint at a time (tests/journeys/test_tasks_per_complaint.py) every message of these
 # four tasks is a task of its own: 5 status changes, 1 answer, 4 inbox hand-overs and 4 reports.
 ALONE_BOOKKEEPING = 14
