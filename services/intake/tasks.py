@@ -27,12 +27,13 @@ from services.intake.privacy.erasure import erase_complaint
 from services.intake.tracking.access_links import issue
 from services.intake.tracking.notices import record_delivered, record_undeliverable
 from shared.attachments import StoreUnavailable, open_store
-from shared.messaging.batch_consumer import batch_consumer
+from shared.messaging.batch_consumer import batch_consumer, mixed_batch_consumer
 from shared.messaging.celery_app import get_celery
 from shared.messaging.consumer import TaskOptions, consumer
 from shared.messaging.contracts import (
     INTAKE_ACCESS_LINK_TASK,
     INTAKE_ANSWERED_TASK,
+    INTAKE_BOOKKEEPING_BATCH_TASK,
     INTAKE_CASE_SERVICE_TASK,
     INTAKE_DELIVERED_TASK,
     INTAKE_ERASE_TASK,
@@ -96,6 +97,19 @@ answers = batch_consumer(
 inbox_messages = batch_consumer(
     app, name=INTAKE_INBOX_TASK, contract=InboxMessageV1, database=get_db
 )(deliver_to_inbox)
+
+# The three together (``contracts.batches.SHARED_BATCHES``): rows of these tasks found ready at
+# once travel to intake's queue as one message, each item applied by its own task's function.
+bookkeeping = mixed_batch_consumer(
+    app,
+    name=INTAKE_BOOKKEEPING_BATCH_TASK,
+    handlers={
+        INTAKE_STATUS_TASK: (CaseStatusChangedV1, apply_status_change),
+        INTAKE_ANSWERED_TASK: (ComplaintAnsweredV1, apply_answer),
+        INTAKE_INBOX_TASK: (InboxMessageV1, deliver_to_inbox),
+    },
+    database=get_db,
+)
 
 # A push is a doorbell for what the inbox already holds: worth some minutes of retries (backoff
 # up to 60 s), not the notifier's hours.

@@ -7,14 +7,18 @@ in the same transaction, while the others apply), and after the commit its own r
 relay's redrive looks receipts up per row). An error worth another try (the database away for a
 moment, a consumer's ``retry_for``) retries the whole batch: nothing of it was committed, and
 the retry skips nothing it should not, since each item's inbox record is what decides.
+
+A shared batch (``MixedBatchV1``: rows of several tasks bound for one queue) is consumed the
+same way by ``mixed_batch_consumer``, each item dispatched to its own task's contract and
+handler; its inbox record, receipt and dead letter are its own task's, as if it came alone.
 """
 
 from __future__ import annotations
 
 import logging
 from collections import Counter
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import Any, cast
 
 from celery import Celery, Task
 from celery.exceptions import Reject
@@ -25,13 +29,17 @@ from sqlalchemy.orm import Session
 from shared.database.engine import ServiceDatabase
 from shared.messaging import receipts
 from shared.messaging.consumer import TRANSIENT_ERRORS, ConsumerTask, M, TaskOptions
-from shared.messaging.contracts.batches import BATCH_TASKS, MessageBatchV1
+from shared.messaging.contracts import Message
+from shared.messaging.contracts.batches import BATCH_TASKS, MessageBatchV1, MixedBatchV1
 from shared.messaging.dead_letters import keep, record_failure
 from shared.messaging.inbox import already_processed, mark_processed
 from shared.runtime.faults import checkpoint
 from shared.runtime.log_context import ids_of, log_scope
 
 log = logging.getLogger(__name__)
+
+# A task's part in a shared batch: its message contract and the function that applies it.
+Handler = tuple[type[Message], Callable[[Session, Any], None]]
 
 
 def batch_consumer(
@@ -78,6 +86,44 @@ def batch_consumer(
     return register
 
 
+def mixed_batch_consumer(
+    app: Celery,
+    *,
+    name: str,
+    handlers: Mapping[str, Handler],
+    database: Callable[[], ServiceDatabase],
+    options: TaskOptions | None = None,
+    retry_for: tuple[type[Exception], ...] = (),
+) -> Task:
+    """Register the consumer of the shared batch ``name`` (``MixedBatchV1``): each item applied
+    by ``handlers[item.task]``, the single consumers' own functions."""
+    retried = TRANSIENT_ERRORS + retry_for
+    opts = (options or TaskOptions()).model_dump()
+
+    @app.task(  # type: ignore[untyped-decorator]
+        name=name,
+        bind=True,
+        base=ConsumerTask,
+        database=staticmethod(database),
+        contract=MixedBatchV1,
+        autoretry_for=retried,
+        **opts,
+    )
+    def run(self: Task, message: dict[str, Any]) -> dict[str, int]:
+        try:
+            batch = MixedBatchV1.model_validate(message)
+        except ValidationError as exc:
+            log.exception("task %s: invalid batch", name)
+            record_failure(database(), name, message, exc)
+            raise Reject(str(exc), requeue=False) from exc
+        items = [(item.task, item.message) for item in batch.items]
+        settled, outcome = consume_items(database(), name, items, handlers, retried)
+        receipts.confirm_all(self.app, settled)
+        return dict(outcome)
+
+    return cast(Task, run)
+
+
 def consume_batch(
     db: ServiceDatabase,
     name: str,
@@ -88,17 +134,31 @@ def consume_batch(
 ) -> tuple[list[str], Counter[str]]:
     """Apply ``fn`` to each item not applied before, in one transaction; the ids of the items
     settled (applied now or before, or kept as dead letters) and a count by outcome."""
-    batch_name = BATCH_TASKS[name]
+    items = [(name, payload) for payload in payloads]
+    return consume_items(db, BATCH_TASKS[name], items, {name: (contract, fn)}, retried)
+
+
+def consume_items(
+    db: ServiceDatabase,
+    batch_name: str,
+    items: list[tuple[str, dict[str, Any]]],
+    handlers: Mapping[str, Handler],
+    retried: tuple[type[Exception], ...],
+) -> tuple[list[str], Counter[str]]:
+    """Apply each (task, payload) item not applied before with its task's handler, in one
+    transaction; the ids of the items settled and a count by outcome. An item of a task with
+    no handler here, or that its contract refuses, is kept as a dead letter of its task."""
     settled: list[str] = []
     outcome: Counter[str] = Counter()
     with db.transaction() as session:
-        for payload in payloads:
+        for name, payload in items:
             try:
+                contract, fn = _handler(handlers, batch_name, name)
                 msg = contract.model_validate(payload)
-            except ValidationError as exc:
+            except ValueError as exc:  # pydantic's ValidationError is one
                 # No retry can fix it: kept (under its own task, so a replay goes to the single
                 # consumer), and the other items still apply.
-                log.exception("task %s: invalid %s item", batch_name, contract.__name__)
+                log.exception("task %s: invalid %s item", batch_name, name)
                 keep(session, name, payload, exc)
                 outcome["failed"] += 1
                 if isinstance(payload.get("message_id"), str):
@@ -113,12 +173,18 @@ def consume_batch(
     return settled, outcome
 
 
+def _handler(handlers: Mapping[str, Handler], batch_name: str, name: str) -> Handler:
+    if name not in handlers:
+        raise ValueError(f"{batch_name} has no handler for {name}")
+    return handlers[name]
+
+
 def _apply_item(
     session: Session,
     name: str,
-    msg: M,
+    msg: Message,
     payload: dict[str, Any],
-    fn: Callable[[Session, M], None],
+    fn: Callable[[Session, Any], None],
     retried: tuple[type[Exception], ...],
 ) -> str:
     message_id = str(msg.message_id)

@@ -143,6 +143,9 @@ def task_summary(payload: dict[str, Any]) -> str:
     if "messages" in payload:  # a batch (``contracts.batches``): each item's ids
         items = [_shown(item) for item in payload["messages"]]
         return repr({"message": {"task": payload.get("task"), "messages": items}})
+    if "items" in payload:  # a shared batch: each item's task and ids
+        shared = [{"task": i.get("task"), **_shown(i.get("message", {}))} for i in payload["items"]]
+        return repr({"message": {"items": shared}})
     return repr({"message": _shown(payload)})
 
 

@@ -15,8 +15,15 @@ from typing import Any
 
 import pytest
 
-from shared.database.engine import ServiceDatabase
-from shared.messaging.contracts import BATCH_TASKS, INTAKE_STATUS_TASK, CaseStatusChangedV1
+from shared.database.engine import ServiceDatabase, utcnow
+from shared.messaging.contracts import (
+    BATCH_TASKS,
+    INTAKE_ANSWERED_TASK,
+    INTAKE_BOOKKEEPING_BATCH_TASK,
+    INTAKE_STATUS_TASK,
+    CaseStatusChangedV1,
+    ComplaintAnsweredV1,
+)
 from shared.messaging.outbox import enqueue
 from shared.sop import STEPS
 from tests.journeys.test_tasks_per_complaint import (
@@ -28,7 +35,7 @@ from tools.harness.desk import Desk
 from tools.harness.processes import wait_for
 
 BURST = 20
-BATCHED = tuple(BATCH_TASKS)
+BATCHED = (*BATCH_TASKS, INTAKE_BOOKKEEPING_BATCH_TASK)  # the batch tasks start with these
 # One complaint at a time (tests/journeys/test_tasks_per_complaint.py) every message of these
 # four tasks is a task of its own: 5 status changes, 1 answer, 4 inbox hand-overs and 4 reports.
 ALONE_BOOKKEEPING = 14
@@ -55,22 +62,30 @@ def workflow_db(system: Desk) -> ServiceDatabase:
     return ServiceDatabase("workflow", system.env["PENGADUAN_WORKFLOW_DATABASE_URL"])
 
 
-def test_an_intake_worker_killed_mid_batch_loses_no_item(system: Desk) -> None:
-    batch_task = BATCH_TASKS[INTAKE_STATUS_TASK]
+@pytest.mark.parametrize("batch", ["own", "shared"])
+def test_an_intake_worker_killed_mid_batch_loses_no_item(system: Desk, batch: str) -> None:
+    """Status changes alone travel as their task's batch; with the answers beside them (rows of
+    two tasks for intake's queue) as intake's shared batch (``SHARED_BATCHES``)."""
+    answered = batch == "shared"
+    batch_task = INTAKE_BOOKKEEPING_BATCH_TASK if answered else BATCH_TASKS[INTAKE_STATUS_TASK]
     filed = [system.file_complaint() for _ in range(3)]
     for complaint in filed:  # before the fault: the step-1 changes may travel as a batch too
         system.wait_for_status(complaint, STEPS[0].status)
     system.restart_worker("intake", {"PENGADUAN_FAULT_PAUSE_AT": f"{batch_task}:before-commit"})
-    # Three status changes committed in one transaction that no relay watches: a relay's poll
-    # finds them together and sends them as one batch.
+    # The rows committed in one transaction that no relay watches: a relay's poll finds them
+    # together and sends them as one batch.
     db = workflow_db(system)
     try:
         with db.sessions() as session, session.begin():
             for complaint in filed:
-                message = CaseStatusChangedV1(
-                    tracking_code=complaint["tracking_code"], status="verifying", sequence=1000
-                )
+                code = complaint["tracking_code"]
+                message = CaseStatusChangedV1(tracking_code=code, status="verifying", sequence=1000)
                 enqueue(session, INTAKE_STATUS_TASK, message)
+                if answered:
+                    answer = ComplaintAnsweredV1(
+                        tracking_code=code, answer="Sudah ditangani.", answered_at=utcnow()
+                    )
+                    enqueue(session, INTAKE_ANSWERED_TASK, answer)
     finally:
         db.engine.dispose()
     intake = system.workers["intake"]
@@ -78,9 +93,12 @@ def test_an_intake_worker_killed_mid_batch_loses_no_item(system: Desk) -> None:
     intake.kill()  # inside the batch's transaction, before its commit
 
     system.restart_worker("intake")  # the broker gives the batch back after its visibility
+    final = "answered" if answered else "verifying"
     for complaint in filed:
-        tracked = system.wait_for_status(complaint, "verifying")
-        assert [e["status"] for e in tracked["timeline"]].count("verifying") == 1
+        tracked = system.wait_for_status(complaint, final)
+        statuses = [e["status"] for e in tracked["timeline"]]
+        assert statuses.count("verifying") == 1
+        assert statuses.count("answered") == (1 if answered else 0)
 
 
 def test_a_burst_applies_every_bookkeeping_message_once(events: TaskEvents, system: Desk) -> None:

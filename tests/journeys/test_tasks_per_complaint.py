@@ -5,10 +5,11 @@ duplicate dropped by a consumer and a retry each count as the task they are. 86 
 outbox's receipts and the per-notification delivery reports, 35 with them, 23 with each
 channel's first try inside the fan-out; issue 25's target is 12 (docs/BENCHMARKS.md says what
 stands in the way): the bound here keeps what was won. With the relay threads' linger for
-bookkeeping rows (``shared.messaging.relay_thread``) this walk measured 21 (status changes of
-steps walked within the linger, or the answer's inbox hand-overs, travel as one batch); how
-many rows meet within 0.2 s is the machine's timing, so the bound stays at the count when
-none meet."""
+bookkeeping rows (``shared.messaging.relay_thread``) this walk measured 21 at a 0.2 s linger
+and 16 at the default 1 s (status changes of steps walked within the linger, or the answer's
+inbox hand-overs, travel as one batch, and rows of several tasks for intake as one shared
+batch); how many rows meet within the linger is the machine's timing, so the bound stays at
+the count when none meet."""
 
 from __future__ import annotations
 

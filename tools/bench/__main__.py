@@ -1,7 +1,7 @@
 """`make bench`: the desk's speed beside bare baselines in the same run (tools/bench/runner.py).
 
 python -m tools.bench [--seconds 10] [--concurrency 16] [--complaints 200]
-    [--scale 1,2,2:2:2] [--redrive-seconds 120]
+    [--scale 1,2,2:2:2] [--redrive-seconds 120] [--linger-seconds 0.2]
 """
 
 from __future__ import annotations

@@ -180,8 +180,11 @@ def run_env(
     base_env: dict[str, str], urls: dict[str, str], config: Config, *, first: bool
 ) -> dict[str, str]:
     """A pipeline run's environment: its fresh databases; in the first run, the task counter
-    on, and the outbox's redrive after ``config.redrive_seconds`` if given."""
+    on, and the outbox's redrive after ``config.redrive_seconds`` if given; in every run the
+    bookkeeping rows' linger ``config.linger_seconds`` if given."""
     env = {**base_env, **{f"PENGADUAN_{s.upper()}_DATABASE_URL": u for s, u in urls.items()}}
+    if config.linger_seconds is not None:
+        env["PENGADUAN_OUTBOX_BATCH_LINGER_SECONDS"] = str(config.linger_seconds)
     if first:
         env[task_count.URL_VARIABLE] = env["PENGADUAN_REDIS_URL"]
         if config.redrive_seconds is not None:

@@ -51,6 +51,8 @@ class Config:
     write: bool = True
     # The outbox's redrive for the task count (None: the desk's own setting, waited out).
     redrive_seconds: float | None = None
+    # The relay threads' linger for bookkeeping rows (None: the desk's own setting).
+    linger_seconds: float | None = None
     redis_db: int = 14  # of this machine's Redis, when configured
     scale_cases: tuple[int, ...] = (10_000, 500_000)  # seeded record sizes (tools.bench.scale)
 

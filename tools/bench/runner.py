@@ -1,7 +1,7 @@
 """`make bench`: the desk's speed beside bare baselines measured in the same run.
 
     python -m tools.bench [--seconds 10] [--concurrency 16] [--complaints 200]
-    [--scale 1,2,2:2:2] [--redrive-seconds 120]
+    [--scale 1,2,2:2:2] [--redrive-seconds 120] [--linger-seconds 0.2]
 
 - **intake**: complaints accepted per second and p50/p99 latency at a fixed concurrency, against
   the real intake API (its database, its outbox, Redis) and, in the same run, against a bare
@@ -175,6 +175,11 @@ def parse(argv: list[str]) -> Config:
         help="the outbox's redrive in the first pipeline run, whose tasks are counted until "
         "every row's copy has run (default: the desk's setting, 120 s, waited out)",
     )  # fmt: skip
+    parser.add_argument(
+        "--linger-seconds", type=float, default=None,
+        help="the relay threads' linger for bookkeeping messages in the pipeline runs "
+        "(default: the desk's setting, PENGADUAN_OUTBOX_BATCH_LINGER_SECONDS)",
+    )  # fmt: skip
     parser.add_argument("--web-workers", type=int, default=Config().web_workers)
     parser.add_argument(
         "--redis-db", type=int, default=BENCH_REDIS_DB,
@@ -196,6 +201,7 @@ def parse(argv: list[str]) -> Config:
         web_workers=args.web_workers,
         write=not args.no_write,
         redrive_seconds=args.redrive_seconds,
+        linger_seconds=args.linger_seconds,
         redis_db=args.redis_db,
         scale_cases=()
         if args.no_scale_cases

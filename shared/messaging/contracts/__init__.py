@@ -5,7 +5,15 @@ consumers cannot ignore means a new version (``...V2``) and a new task name. Imp
 ``shared.messaging.sealing``; imported by the rest of ``shared.messaging`` and the services.
 """
 
-from shared.messaging.contracts.batches import BATCH_TASKS, MessageBatchV1, batch_id
+from shared.messaging.contracts.batches import (
+    BATCH_TASKS,
+    INTAKE_BOOKKEEPING_BATCH_TASK,
+    SHARED_BATCHES,
+    BatchItemV1,
+    MessageBatchV1,
+    MixedBatchV1,
+    batch_id,
+)
 from shared.messaging.contracts.catalogue import CaseServiceChangedV1, ServiceEntryV1
 from shared.messaging.contracts.deliveries import ChannelOutcomeV2, NotificationDeliveredV2
 from shared.messaging.contracts.messages import (
@@ -84,6 +92,7 @@ __all__ = [
     "ERASED_MARKER",
     "INTAKE_ACCESS_LINK_TASK",
     "INTAKE_ANSWERED_TASK",
+    "INTAKE_BOOKKEEPING_BATCH_TASK",
     "INTAKE_CASE_SERVICE_TASK",
     "INTAKE_DELIVERED_TASK",
     "INTAKE_ERASE_TASK",
@@ -97,6 +106,7 @@ __all__ = [
     "NOTIFY_TASK",
     "RESEND_TASK",
     "RETENTION_SWEEP_TASK",
+    "SHARED_BATCHES",
     "SLA_SWEEP_TASK",
     "STAFF_KINDS",
     "UNRECORDED_KINDS",
@@ -110,6 +120,7 @@ __all__ = [
     "AccessLinkRequestedV1",
     "AttachmentAddedV1",
     "AttachmentRefV1",
+    "BatchItemV1",
     "CaseServiceChangedV1",
     "CaseStatusChangedV1",
     "Channel",
@@ -128,6 +139,7 @@ __all__ = [
     "InboxMessageV1",
     "Message",
     "MessageBatchV1",
+    "MixedBatchV1",
     "NoticeDeliveredV1",
     "NoticeUndeliverableV1",
     "NotificationDeliveredV1",

@@ -6,6 +6,11 @@ drain, one poll, one redrive pass); in a relay thread these tasks' rows linger a
 company (``outbox.batch_linger_seconds``, ``shared.messaging.relay_thread``), other rows never.
 Each item is the row's own message, its ``message_id`` kept, so the batch consumer records,
 confirms and dead-letters every item as the single consumer would.
+
+Rows of several batchable tasks bound for the same queue travel together too (issue 25): the
+rows found ready at once are grouped by the batch they may share (``SHARED_BATCHES``, per
+destination queue); a group of one task goes as that task's batch (``MessageBatchV1``), a group
+of several as the queue's shared batch (``MixedBatchV1``), each item naming its own task.
 """
 
 from __future__ import annotations
@@ -36,6 +41,19 @@ BATCH_TASKS: dict[str, str] = {
     )
 }
 
+# Intake's queue takes the status changes, answers and inbox hand-overs together: one consumer
+# (``shared.messaging.batch_consumer.mixed_batch_consumer``) dispatches each item to its task's
+# handler. The name starts with "intake.", so ``celery_app.task_routes`` sends it to intake.
+INTAKE_BOOKKEEPING_BATCH_TASK = "intake.bookkeeping" + BATCH_SUFFIX
+
+# Batchable task -> the batch its rows share with other tasks' rows bound for the same queue;
+# a task not here (the workflow's delivery reports, alone on their queue) has its own batch only.
+SHARED_BATCHES: dict[str, str] = {
+    INTAKE_STATUS_TASK: INTAKE_BOOKKEEPING_BATCH_TASK,
+    INTAKE_ANSWERED_TASK: INTAKE_BOOKKEEPING_BATCH_TASK,
+    INTAKE_INBOX_TASK: INTAKE_BOOKKEEPING_BATCH_TASK,
+}
+
 # At most this many items in one message: a backlog drained at once goes as a few messages of
 # moderate size rather than one that a worker holds (and, killed, redoes) as a whole.
 MAX_ITEMS = 50
@@ -57,3 +75,22 @@ class MessageBatchV1(BaseModel):
 
     task: str  # the items' own task name: their dead letters are kept under it
     messages: list[dict[str, Any]] = Field(min_length=1)
+
+
+class BatchItemV1(BaseModel):
+    """One item of a shared batch: its task's name and the payload its row would have carried
+    alone."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    task: str
+    message: dict[str, Any]
+
+
+class MixedBatchV1(BaseModel):
+    """Messages of several tasks bound for one queue (``SHARED_BATCHES``), each item validated
+    by its own task's contract and applied by its own task's handler in the consumer."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    items: list[BatchItemV1] = Field(min_length=1)

@@ -153,13 +153,21 @@ class OutboxSettings(Group):
         "How often a relay thread looks for rows that could not be published at once.",
         gt=0,
     )
+    # 1 s by the bench (docs/BENCHMARKS.md, "Lingering bookkeeping"): a burst's bookkeeping
+    # tasks per complaint fell from 5.3 at 0.2 s to 2.4 at 0.5 s and 1.1 at 1 s, the hop
+    # latencies moving with the machine's load, not the linger (no hand-off lingers). Its cost
+    # is a status change on the tracking page and a delivery on the case's record up to 1 s
+    # later, which nobody waits on; longer would buy little more and start to show.
     batch_linger_seconds: float = setting(
         "PENGADUAN_OUTBOX_BATCH_LINGER_SECONDS",
-        0.2,
+        1.0,
         "How long a relay thread holds a bookkeeping message (a status change, an answer or an "
-        "inbox hand-over for intake, a delivery report for the workflow) for others to travel "
-        "with it as one batch; hand-offs between steps and messages to the complainant never "
-        "wait. 0 sends every message at once; at most half the claim lease is used.",
+        "inbox hand-over for intake, a delivery report for the workflow) for others bound for "
+        "the same queue to travel with it as one batch; hand-offs between steps and messages "
+        "to the complainant never wait. The tracking page shows a status change up to this "
+        "much later. The default is measured: a burst's bookkeeping tasks fell to a fifth of "
+        'what 0.2 s left, with no hop slower (docs/BENCHMARKS.md, "Lingering bookkeeping"). '
+        "0 sends every message at once; at most half the claim lease is used.",
         ge=0,
     )
     claim_seconds: int = setting(
