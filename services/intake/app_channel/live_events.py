@@ -59,12 +59,21 @@ def announce_after_commit(session: Session, tracking_code: str, note: Note) -> N
 
 
 def _publish_pending(session: Session) -> None:
+    # SQLAlchemy fires after_commit for a savepoint's release too (a batch consumer applies each
+    # item in one): a note sent then would reach a stream before its change is readable, and be
+    # gone by the real commit. Only the outermost commit publishes.
+    if session.in_nested_transaction():
+        return
     pending: list[tuple[str, Note]] = session.info.pop(_PENDING, [])
     if pending:
         publish(pending)
 
 
 def _forget_pending(session: Session) -> None:
+    # A savepoint rolled back (one batch item refused) does not take the other items' notes
+    # with it; its own note, if any, only makes a stream read again and find nothing new.
+    if session.in_nested_transaction():
+        return
     session.info.pop(_PENDING, None)
 
 

@@ -242,6 +242,8 @@ def _delete_on_rollback(session: Session, store: AttachmentStore, key: str) -> N
 
 
 def _keep(session: Session) -> None:
+    if session.in_nested_transaction():  # a savepoint's release fires after_commit too
+        return
     session.info[_DELETE_ON_ROLLBACK] = []
 
 

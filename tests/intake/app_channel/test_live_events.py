@@ -5,6 +5,8 @@ streams per complaint."""
 
 from __future__ import annotations
 
+import contextlib
+import json
 from collections.abc import Iterator
 from contextlib import ExitStack
 from typing import Any
@@ -107,6 +109,44 @@ def test_messages_and_status_changes_arrive_live_once(
     assert live[0].json()["kind"] == "answer"
     assert live[1].json() == {"status": "received", "status_label": STATUS_LABELS["received"]}
     assert made == [get_settings().broker.url]  # both notes through one client, not one each
+
+
+def test_a_note_of_a_savepoint_waits_for_the_outer_commit(
+    client: TestClient, configured: dict[str, str]
+) -> None:
+    # A batch consumer applies each item in a savepoint, and SQLAlchemy fires after_commit at a
+    # savepoint's release too: a note sent then reached the stream before its change could be
+    # read, and was gone by the real commit (the app channel's journey lost the answer).
+    code = file(client)["tracking_code"]
+    subscriber = redis.Redis.from_url(configured["PENGADUAN_REDIS_URL"]).pubsub()
+    subscriber.subscribe(live_events.channel(code))
+    try:
+        assert subscriber.get_message(timeout=5)["type"] == "subscribe"  # type: ignore[index]
+        with get_db().transaction() as session:
+            with session.begin_nested():
+                apply_status_change(
+                    session, CaseStatusChangedV1(tracking_code=code, status="received", sequence=2)
+                )
+            with contextlib.suppress(ValueError), session.begin_nested():
+                raise ValueError("a refused item's savepoint keeps the others' notes")
+            # Nothing published yet: a marker sent now is the first thing on the channel.
+            live_events.publish([(code, live_events.Note("notice"))])
+            [first] = received(subscriber, 1)
+            assert first == "notice"
+        assert received(subscriber, 1) == ["status"]  # at the commit, once
+    finally:
+        subscriber.close()
+
+
+def received(subscriber: Any, count: int) -> list[str]:
+    """The kinds of the next ``count`` notes on the subscribed channel."""
+    kinds: list[str] = []
+    while len(kinds) < count:
+        message = subscriber.get_message(timeout=10)
+        assert message is not None, f"no note after {kinds}"
+        if message["type"] == "message":
+            kinds.append(json.loads(message["data"])["kind"])
+    return kinds
 
 
 def test_the_stream_needs_the_access_token_of_that_very_complaint(client: TestClient) -> None:
