@@ -1,5 +1,5 @@
-"""What a bench run is asked to do (``Config``), what it measured (``Report``), and how that is
-shown: the tables on the console and the figures in docs/BENCHMARKS.md between the markers."""
+"""What a bench run is asked to do (``Config``), what it measured (``Report``), and its figures
+as rows (``tools.bench.output`` shows them on the console and in docs/BENCHMARKS.md)."""
 
 from __future__ import annotations
 
@@ -7,12 +7,9 @@ import os
 import platform
 import re
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 
 import psutil
-from rich.console import Console
-from rich.table import Table
 
 from tools.harness.processes import PROJECT_ROOT
 
@@ -55,6 +52,7 @@ class Config:
     linger_seconds: float | None = None
     redis_db: int = 14  # of this machine's Redis, when configured
     scale_cases: tuple[int, ...] = (10_000, 500_000)  # seeded record sizes (tools.bench.scale)
+    stack_memory: bool = True  # `make run` at rest, first (tools.bench.stack_memory)
 
 
 class Counter(dict[str, int]):
@@ -125,6 +123,9 @@ class Report:
     database: str = ""
     broker: str = ""
     scale_lines: list[str] = field(default_factory=list)  # tools.bench.scale's table
+    scale_p95: dict[int, dict[str, float]] = field(default_factory=dict)  # cases: page: seconds
+    # `make run` at rest: kind of process (and "total"): processes, pss and rss in MiB
+    stack_memory: dict[str, dict[str, float]] = field(default_factory=dict)
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -250,29 +251,6 @@ def tasks_line(report: Report) -> str:
     )
 
 
-def show(report: Report, console: Console) -> None:
-    table = Table(title="make bench")
-    for column in FIGURE_COLUMNS:
-        table.add_column(column, justify="left" if column == "what" else "right")
-    for row in figures(report):
-        table.add_row(*row)
-    console.print(table)
-    tasks = Table(title="tasks the desk's workers ran")
-    for column in TASK_COLUMNS:
-        tasks.add_column(column, justify="left" if column == "task" else "right")
-    for row in task_rows(report):
-        tasks.add_row(*row)
-    console.print(tasks)
-    console.print(tasks_line(report))
-    memory = Table(title="each service process, its pool children included")
-    for column in PROCESS_COLUMNS:
-        memory.add_column(column, justify="left" if column == "process" else "right")
-    for row in process_rows(report):
-        memory.add_row(*row)
-    console.print(memory)
-    console.print(f"email and SMS deliveries as the last case closed: {_deliveries(report)}")
-
-
 PROCESS_COLUMNS = (
     "process",
     "resident memory at rest (MiB)",
@@ -289,49 +267,11 @@ def process_rows(report: Report) -> list[tuple[str, ...]]:
     ]
 
 
-def markdown(report: Report, config: Config) -> str:
-    lines = [
-        START,
-        f"Run of {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {machine()}; "
-        f"{report.database}, {report.broker}.",
-        f"Intake: {config.concurrency} concurrent clients for {config.seconds:.0f} s after a "
-        f"{config.warmup:.0f} s warm-up, {config.web_workers} uvicorn process(es) each. Pipeline: "
-        f"{config.single} complaints one at a time, then {config.complaints} at once, per run; "
-        f"email to a real SMTP server, SMS to a real HTTP gateway (deliveries as the last case "
-        f"closed: {_deliveries(report)}).",
-        "",
-        f"| {' | '.join(FIGURE_COLUMNS)} |",
-        "|---|---:|---:|---:|---:|---:|",
-        *(f"| {' | '.join(row)} |" for row in figures(report)),
-        "",
-        tasks_line(report),
-        "",
-        f"| {' | '.join(TASK_COLUMNS)} |",
-        "|---|---:|---:|---:|",
-        *(f"| {' | '.join(row)} |" for row in task_rows(report)),
-        "",
-        f"| {' | '.join(PROCESS_COLUMNS)} |",
-        "|---|---:|---:|---:|",
-        *(f"| {' | '.join(row)} |" for row in process_rows(report)),
-        *(["", *report.scale_lines] if report.scale_lines else []),
-        END,
+STACK_COLUMNS = ("`make run` at rest", "processes", "PSS (MiB)", "resident (MiB)")
+
+
+def stack_rows(report: Report) -> list[tuple[str, ...]]:
+    return [
+        (name, str(int(row["processes"])), f"{row['pss']:.0f}", f"{row['rss']:.0f}")
+        for name, row in report.stack_memory.items()
     ]
-    return "\n".join(lines)
-
-
-def _deliveries(report: Report) -> str:
-    totals: Counter = Counter()
-    for desk, *_ in report.pipelines:
-        for status, count in desk.deliveries.items():
-            totals[status] = totals.get(status, 0) + count
-    return ", ".join(f"{count} {status}" for status, count in sorted(totals.items())) or "none"
-
-
-def write(report: Report, config: Config, doc: Path = DOC) -> None:
-    """Replace the figures between the markers; the hand-written rest of the page stays."""
-    text = doc.read_text() if doc.exists() else f"# Benchmarks\n\n{START}\n{END}\n"
-    if START not in text:
-        text += f"\n{START}\n{END}\n"
-    before, rest = text.split(START, 1)
-    _, after = rest.split(END, 1)
-    doc.write_text(before + markdown(report, config) + after)

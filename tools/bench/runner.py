@@ -17,7 +17,9 @@
   (``tools.bench.bare_chain``, ``tools.bench.chains``, ``tools.bench.task_count``); with the
   workflow and notifier worker processes and the intake API processes each ``--scale`` item
   asks for (``W[:N[:A]]``), as ``docker compose --scale`` adds;
-- **memory**: resident memory of every service process at rest and its peak under the load.
+- **memory**: first, ``make run`` at rest, the PSS of every process it starts
+  (``tools.bench.stack_memory``); then the resident memory of every service process of the
+  pipeline at rest and its peak under the load.
 
 It runs on ``PENGADUAN_TEST_DATABASE_URL`` / ``PENGADUAN_TEST_REDIS_URL`` when set (fresh
 databases, Redis db 14 or ``--redis-db``, emptied before and after), on SQLite files and a
@@ -38,13 +40,15 @@ from pathlib import Path
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
+from tools.bench import stack_memory
 from tools.bench.bare_chain import HOPS
 from tools.bench.chains import run_bare_chain, run_txn_chain
 from tools.bench.intake import hammer
+from tools.bench.output import show, write
 from tools.bench.pipeline import run_pipeline
 from tools.bench.processes import BENCH_REDIS_DB, Memory, broker, delivery_sinks, uvicorn
-from tools.bench.report import DOC, Config, Report, Scale, show, write
-from tools.bench.scale import run_scale, table
+from tools.bench.report import DOC, Config, Report, Scale
+from tools.bench.scale import p95s, run_scale, table
 from tools.harness.databases import PostgresDatabases, database_pool, fresh_set
 from tools.harness.environment import service_environment
 from tools.harness.processes import PROJECT_ROOT
@@ -91,6 +95,9 @@ def run_intake(
 
 def run(config: Config, console: Console) -> Report:
     report = Report()
+    if config.stack_memory:  # first, on a machine not yet busy with the load
+        console.log("`make run` at rest (tools.bench.stack_memory)")
+        report.stack_memory = stack_memory.run()
     columns = (
         TextColumn("{task.description}"),
         BarColumn(),
@@ -144,6 +151,7 @@ def run(config: Config, console: Console) -> Report:
                 logs, config.web_workers, progress=console.log,
             )  # fmt: skip
             report.scale_lines = table(results)
+            report.scale_p95 = p95s(results)
         report.memory = {
             name: (memory.at_rest.get(name, 0.0), memory.peak.get(name, 0.0))
             for name in memory.processes
@@ -189,6 +197,9 @@ def parse(argv: list[str]) -> Config:
         "--scale-cases", default="10000,500000", help="seeded record sizes for the scale part"
     )
     parser.add_argument("--no-scale-cases", action="store_true", help="skip the scale part")
+    parser.add_argument(
+        "--no-stack-memory", action="store_true", help="skip measuring `make run` at rest"
+    )
     parser.add_argument("--no-write", action="store_true", help="leave docs/BENCHMARKS.md alone")
     args = parser.parse_args(argv)
     return Config(
@@ -203,6 +214,7 @@ def parse(argv: list[str]) -> Config:
         redrive_seconds=args.redrive_seconds,
         linger_seconds=args.linger_seconds,
         redis_db=args.redis_db,
+        stack_memory=not args.no_stack_memory,
         scale_cases=()
         if args.no_scale_cases
         else tuple(int(n) for n in args.scale_cases.split(",") if n),

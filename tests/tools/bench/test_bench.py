@@ -12,6 +12,7 @@ import pytest
 
 from tests.conftest import TEST_REDIS_DB
 from tools.bench.bare_chain import HOPS, sides_at
+from tools.bench.output import write
 from tools.bench.report import (
     END,
     START,
@@ -22,7 +23,6 @@ from tools.bench.report import (
     Scale,
     Tasks,
     percentile,
-    write,
 )
 from tools.harness.processes import PROJECT_ROOT
 
@@ -66,6 +66,15 @@ def test_figures_replace_only_their_part_of_the_page(tmp_path: Path) -> None:
         ),
         memory={"api-intake": (100.0, 120.0)},
         cpu_per_complaint={"api-intake": 0.012},
+        scale_p95={
+            10_000: {"Mutu Baku, a month": 0.05, "Mutu Baku, a year": 0.1},
+            500_000: {"Mutu Baku, a month": 0.15, "Mutu Baku, a year": 1.4},
+        },
+        stack_memory={
+            "intake-api": {"processes": 1, "pss": 90.0, "rss": 200.0},
+            "workflow-worker": {"processes": 2, "pss": 125.0, "rss": 300.0},
+            "total": {"processes": 3, "pss": 215.0, "rss": 500.0},
+        },
     )
     write(report, Config(), doc)
     text = doc.read_text()
@@ -82,9 +91,29 @@ def test_figures_replace_only_their_part_of_the_page(tmp_path: Path) -> None:
     assert "| workflow.step.1.arrive | 240 | 120 | 2.00 |" in text
     assert "| all tasks | 720 | 360 | 6.00 |" in text
     assert "| api-intake | 100 | 120 | 12 |" in text
+    assert "| workflow-worker | 2 | 125 | 300 |" in text
+    # Each of issue 25's targets, read off the run beside its baseline, met or not.
+    for row in (
+        "| intake at least 50% of the durable filing limit | 30/s, 50% | durable filing limit "
+        "60/s | met |",
+        "| intake p99 under 80 ms | 20.0 ms | durable filing limit 10.0 ms | met |",
+        "| five steps at least 40% of the transactional chain limit, one workflow process | "
+        "4.0/s, 40% | transactional chain limit 10.0/s | met |",
+        "| a hop's p99 in the burst under 3 s, one workflow process | 0.20 s | transactional "
+        "chain 0.02 s | met |",
+        "| tasks per complaint through five steps at most 12 | 6.0 |",
+        "| at most 120 MiB PSS per service process with its pool children | largest 125 MiB "
+        "(workflow-worker) | 2 services | not met |",
+        "| the whole `make run` stack under 700 MiB PSS | 215 MiB | 3 processes, 500 MiB "
+        "resident | met |",
+        "| each page's p95 under 200 ms at the largest record | 1 of 2 pages under at 500,000 "
+        "cases; over: Mutu Baku, a year 1400 ms | slowest at 10,000 cases 100 ms | not met |",
+    ):
+        assert row in text, row
 
 
 @pytest.mark.journey
+@pytest.mark.timeout(480)
 def test_make_bench_runs_every_part_and_reports_ratios() -> None:
     """A short run of the real thing (APIs, workers, every baseline, the task count with the
     outbox's redrive after 1 s), on this test's Redis db, writing nothing."""
@@ -97,7 +126,7 @@ def test_make_bench_runs_every_part_and_reports_ratios() -> None:
     before = (PROJECT_ROOT / "docs" / "BENCHMARKS.md").read_text()
     env = {**os.environ, "COLUMNS": "400"}
     result = subprocess.run(
-        argv, cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=280, check=False
+        argv, cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=420, check=False
     )
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
     out = result.stdout
@@ -108,6 +137,9 @@ def test_make_bench_runs_every_part_and_reports_ratios() -> None:
         "per-hop latency, one case at a time, p50",
         "worker-workflow0",
         "worker-notifier1",
+        "`make run` at rest, by kind of process",
+        "issue 25's targets",
+        "the whole `make run` stack under 700 MiB PSS",
     ):
         assert figure in out
     rows = {
@@ -132,6 +164,11 @@ def test_make_bench_runs_every_part_and_reports_ratios() -> None:
         runs, distinct, _ = rows[f"workflow.step.{step}.arrive"]
         assert int(distinct) == complaints and int(runs) == complaints
     assert "Tasks per complaint through five steps:" in out
+    # `make run` measured at rest before the load: every kind of process it starts, each with
+    # its PSS (a figure, not a dash).
+    for kind in ("launcher", "redis", "intake-api", "workflow-worker", "beat", "flower", "total"):
+        count, pss, _rss = rows[kind]
+        assert int(count) >= 1 and float(pss) > 0, (kind, rows[kind])
     [deliveries] = [line for line in out.splitlines() if line.startswith("email and SMS")]
     assert " sent" in deliveries and "failed" not in deliveries  # really sent, every one
     assert (PROJECT_ROOT / "docs" / "BENCHMARKS.md").read_text() == before
