@@ -20,6 +20,7 @@ from services.intake.app_channel.push_delivery import (
     record_retry,
     send_push,
 )
+from services.intake.bookkeeping import BOOKKEEPING_HANDLERS
 from services.intake.catalogue.copy import apply_case_service, apply_entry
 from services.intake.database import get_db
 from services.intake.filing.complaints import apply_answer, apply_status_change, file_taken
@@ -103,11 +104,7 @@ inbox_messages = batch_consumer(
 bookkeeping = mixed_batch_consumer(
     app,
     name=INTAKE_BOOKKEEPING_BATCH_TASK,
-    handlers={
-        INTAKE_STATUS_TASK: (CaseStatusChangedV1, apply_status_change),
-        INTAKE_ANSWERED_TASK: (ComplaintAnsweredV1, apply_answer),
-        INTAKE_INBOX_TASK: (InboxMessageV1, deliver_to_inbox),
-    },
+    handlers=BOOKKEEPING_HANDLERS,
     database=get_db,
 )
 

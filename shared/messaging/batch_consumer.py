@@ -18,7 +18,7 @@ from __future__ import annotations
 import logging
 from collections import Counter
 from collections.abc import Callable, Mapping
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 from celery import Celery, Task
 from celery.exceptions import Reject
@@ -38,6 +38,9 @@ from shared.runtime.log_context import ids_of, log_scope
 
 log = logging.getLogger(__name__)
 
+# Either batch contract.
+B = TypeVar("B", MessageBatchV1, MixedBatchV1)
+
 # A task's part in a shared batch: its message contract and the function that applies it.
 Handler = tuple[type[Message], Callable[[Session, Any], None]]
 
@@ -53,35 +56,18 @@ def batch_consumer(
 ) -> Callable[[Callable[[Session, M], None]], Task]:
     """Register ``fn`` (the single consumer's own function) as the consumer of batches of
     ``name``'s messages, under ``BATCH_TASKS[name]``."""
-    batch_name = BATCH_TASKS[name]
-    retried = TRANSIENT_ERRORS + retry_for
-    opts = (options or TaskOptions()).model_dump()
 
     def register(fn: Callable[[Session, M], None]) -> Task:
-        @app.task(  # type: ignore[untyped-decorator]
-            name=batch_name,
-            bind=True,
-            base=ConsumerTask,
-            database=staticmethod(database),
+        return _batch_task(
+            app,
+            name=BATCH_TASKS[name],
             contract=MessageBatchV1,
-            autoretry_for=retried,
-            **opts,
+            items=lambda batch: [(name, payload) for payload in batch.messages],
+            handlers={name: (contract, fn)},
+            database=database,
+            options=options,
+            retry_for=retry_for,
         )
-        def run(self: Task, message: dict[str, Any]) -> dict[str, int]:
-            try:
-                batch = MessageBatchV1.model_validate(message)
-            except ValidationError as exc:
-                log.exception("task %s: invalid batch", batch_name)
-                record_failure(database(), batch_name, message, exc)
-                raise Reject(str(exc), requeue=False) from exc
-            settled, outcome = consume_batch(
-                database(), name, contract, batch.messages, fn, retried
-            )
-            # Every item's effect (or its dead letter) is committed: no copy of its row needed.
-            receipts.confirm_all(self.app, settled)
-            return dict(outcome)
-
-        return run
 
     return register
 
@@ -97,27 +83,52 @@ def mixed_batch_consumer(
 ) -> Task:
     """Register the consumer of the shared batch ``name`` (``MixedBatchV1``): each item applied
     by ``handlers[item.task]``, the single consumers' own functions."""
+    return _batch_task(
+        app,
+        name=name,
+        contract=MixedBatchV1,
+        items=lambda batch: [(item.task, item.message) for item in batch.items],
+        handlers=handlers,
+        database=database,
+        options=options,
+        retry_for=retry_for,
+    )
+
+
+def _batch_task(
+    app: Celery,
+    *,
+    name: str,
+    contract: type[B],
+    items: Callable[[B], list[tuple[str, dict[str, Any]]]],
+    handlers: Mapping[str, Handler],
+    database: Callable[[], ServiceDatabase],
+    options: TaskOptions | None,
+    retry_for: tuple[type[Exception], ...],
+) -> Task:
+    """The one task both kinds of batch run as: a batch its contract refuses can never apply
+    (kept as a dead letter, rejected without a retry); otherwise ``consume_items``, then every
+    settled item's receipt."""
     retried = TRANSIENT_ERRORS + retry_for
-    opts = (options or TaskOptions()).model_dump()
 
     @app.task(  # type: ignore[untyped-decorator]
         name=name,
         bind=True,
         base=ConsumerTask,
         database=staticmethod(database),
-        contract=MixedBatchV1,
+        contract=contract,
         autoretry_for=retried,
-        **opts,
+        **(options or TaskOptions()).model_dump(),
     )
     def run(self: Task, message: dict[str, Any]) -> dict[str, int]:
         try:
-            batch = MixedBatchV1.model_validate(message)
+            batch = contract.model_validate(message)
         except ValidationError as exc:
             log.exception("task %s: invalid batch", name)
             record_failure(database(), name, message, exc)
             raise Reject(str(exc), requeue=False) from exc
-        items = [(item.task, item.message) for item in batch.items]
-        settled, outcome = consume_items(database(), name, items, handlers, retried)
+        settled, outcome = consume_items(database(), name, items(batch), handlers, retried)
+        # Every item's effect (or its dead letter) is committed: no copy of its row needed.
         receipts.confirm_all(self.app, settled)
         return dict(outcome)
 

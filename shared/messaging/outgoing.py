@@ -64,13 +64,8 @@ def _batch(shared: str, chunk: list[Outgoing]) -> Outgoing:
     tasks = {row.task_name for row in chunk}
     if len(tasks) == 1:
         [task] = tasks
-        task_name, payload = (
-            BATCH_TASKS[task],
-            {
-                "task": task,
-                "messages": [row.payload for row in chunk],
-            },
-        )
+        task_name = BATCH_TASKS[task]
+        payload = {"task": task, "messages": [row.payload for row in chunk]}
     else:
         task_name = shared
         payload = {"items": [{"task": row.task_name, "message": row.payload} for row in chunk]}

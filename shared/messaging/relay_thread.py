@@ -125,6 +125,8 @@ class RelayThread:
                 for row in handed:
                     (lingering if row.bookkeeping else sent).append(row)
                 if lingering and due == math.inf:
+                    # From the drain's earliest hand-over, which may be a row sent at once: the
+                    # linger then ends a little early, never late.
                     due = handed_at + self._linger
                 if lingering and (now >= due or len(lingering) >= MAX_ITEMS):
                     # Out of the list before the send: rows of a send that fails are released

@@ -22,6 +22,7 @@ from services.intake.models import Attachment, Complaint, Rating, Survey, Timeli
 from services.intake.tracking.codes import hash_access_token, new_access_token
 from shared.database.engine import utcnow
 from shared.database.shared_tables import OutboxMessage
+from shared.messaging import receipts
 from shared.messaging.consumer import consume_once
 from shared.messaging.contracts import (
     INTAKE_ANSWERED_TASK,
@@ -37,6 +38,7 @@ from shared.runtime.settings import get_settings
 from shared.runtime.settings.project import SERVICES
 from tests.support.webpush_receiver import WebPushReceiver
 from tools.harness.databases import PostgresDatabases, SqliteDatabases
+from tools.harness.processes import wait_for
 
 CITIZEN_EMAIL = "budi.santoso@example.id"
 
@@ -250,3 +252,22 @@ def receiver() -> Iterator[WebPushReceiver]:
     server = WebPushReceiver().start()
     yield server
     server.stop()
+
+
+def unconfirmed(broker: str, ids: list[str]) -> list[str]:
+    """Which of ``ids`` no consumer has confirmed: the rows the outbox's redrive would copy."""
+    client = redis.Redis.from_url(broker)
+    try:
+        return receipts.unconfirmed(client, ids)
+    finally:
+        client.close()
+
+
+@pytest.fixture
+def filed_and_drained(client: TestClient, configured: dict[str, str]) -> dict[str, Any]:
+    """A complaint filed and its own messages sent and cleared from intake's queue, so that
+    what a test sends there afterwards is all the queue holds."""
+    filed = file(client)
+    wait_for(lambda: all(row.published_at for row in outbox_rows()), 15, "the filing's rows")
+    redis.Redis.from_url(configured["PENGADUAN_REDIS_URL"]).delete("intake")
+    return filed

@@ -10,10 +10,8 @@ import json
 from datetime import timedelta
 from typing import Any
 
-import pytest
 import redis
 from celery import Task
-from fastapi.testclient import TestClient
 from sqlalchemy import select, update
 
 from services.intake.database import get_db
@@ -21,7 +19,6 @@ from services.intake.filing.complaints import apply_status_change
 from services.intake.models import Complaint, TimelineEntry
 from shared.database.engine import utcnow
 from shared.database.shared_tables import FailedMessage, OutboxMessage, ProcessedMessage
-from shared.messaging import receipts
 from shared.messaging.batch_consumer import batch_consumer, consume_batch
 from shared.messaging.celery_app import get_celery
 from shared.messaging.contracts import (
@@ -32,7 +29,7 @@ from shared.messaging.contracts import (
 )
 from shared.messaging.outbox import enqueue
 from shared.messaging.relay import OutboxRelay
-from tests.intake.conftest import file, outbox_rows, queued
+from tests.intake.conftest import outbox_rows, queued, unconfirmed
 from tools.harness.processes import wait_for
 
 BATCH_TASK = BATCH_TASKS[INTAKE_STATUS_TASK]
@@ -88,34 +85,18 @@ def timeline(code: str) -> list[str]:
         )
 
 
-def unconfirmed(broker: str, ids: list[str]) -> list[str]:
-    client = redis.Redis.from_url(broker)
-    try:
-        return receipts.unconfirmed(client, ids)
-    finally:
-        client.close()
-
-
-@pytest.fixture
-def filed(client: TestClient, configured: dict[str, str]) -> dict[str, Any]:
-    filed = file(client)
-    wait_for(lambda: all(row.published_at for row in outbox_rows()), 15, "the filing's rows")
-    redis.Redis.from_url(configured["PENGADUAN_REDIS_URL"]).delete("intake")
-    return filed
-
-
 def test_rows_committed_together_go_as_one_batch_and_a_lone_row_as_itself(
-    filed: dict[str, Any], configured: dict[str, str]
+    filed_and_drained: dict[str, Any], configured: dict[str, str]
 ) -> None:
     broker = configured["PENGADUAN_REDIS_URL"]
-    messages = changes(filed["tracking_code"])
+    messages = changes(filed_and_drained["tracking_code"])
     sent = commit_together(broker, messages)
     ids = [str(m.message_id) for m in messages]
     assert sent["headers"]["task"] == BATCH_TASK
     assert sent["headers"]["id"] == batch_id(ids)  # the same rows, the same task id
     redis.Redis.from_url(broker).delete("intake")
 
-    [alone] = changes(filed["tracking_code"])[:1]
+    [alone] = changes(filed_and_drained["tracking_code"])[:1]
     sent = commit_together(broker, [alone])
     assert (sent["headers"]["task"], sent["headers"]["id"]) == (
         INTAKE_STATUS_TASK,
@@ -124,20 +105,20 @@ def test_rows_committed_together_go_as_one_batch_and_a_lone_row_as_itself(
 
 
 def test_each_item_takes_effect_once_and_a_redelivered_batch_changes_nothing(
-    filed: dict[str, Any], configured: dict[str, str]
+    filed_and_drained: dict[str, Any], configured: dict[str, str]
 ) -> None:
     broker = configured["PENGADUAN_REDIS_URL"]
-    messages = changes(filed["tracking_code"])
+    messages = changes(filed_and_drained["tracking_code"])
     sent = commit_together(broker, messages)
 
     assert run(sent) == {"applied": 3}
-    after_first = timeline(filed["tracking_code"])
+    after_first = timeline(filed_and_drained["tracking_code"])
     assert after_first[-3:] == list(STATUSES)
     assert run(sent) == {"duplicate": 3}  # the same task again: nothing more
-    assert timeline(filed["tracking_code"]) == after_first
+    assert timeline(filed_and_drained["tracking_code"]) == after_first
     with get_db().sessions() as session:
         complaint = session.scalar(
-            select(Complaint).where(Complaint.tracking_code == filed["tracking_code"])
+            select(Complaint).where(Complaint.tracking_code == filed_and_drained["tracking_code"])
         )
         assert complaint is not None and complaint.status == "verified"
 
@@ -153,9 +134,9 @@ def test_each_item_takes_effect_once_and_a_redelivered_batch_changes_nothing(
 
 
 def test_an_invalid_item_is_kept_as_its_own_dead_letter_and_the_others_apply(
-    filed: dict[str, Any], configured: dict[str, str]
+    filed_and_drained: dict[str, Any], configured: dict[str, str]
 ) -> None:
-    first, _, last = changes(filed["tracking_code"])
+    first, _, last = changes(filed_and_drained["tracking_code"])
     bad = {"message_id": "7d1f6a50-3c2e-4f0e-9a43-9f6f4b8a0c11", "tracking_code": 42}
     items = [first.model_dump(mode="json"), bad, last.model_dump(mode="json")]
     outcome = (
@@ -164,7 +145,7 @@ def test_an_invalid_item_is_kept_as_its_own_dead_letter_and_the_others_apply(
         .get()
     )
     assert outcome == {"applied": 2, "failed": 1}
-    assert timeline(filed["tracking_code"])[-2:] == ["registered", "verified"]
+    assert timeline(filed_and_drained["tracking_code"])[-2:] == ["registered", "verified"]
     with get_db().sessions() as session:
         [failed] = session.scalars(select(FailedMessage))
     # Under the single task's name, so an operator's replay goes to the single consumer.
@@ -178,9 +159,9 @@ def test_an_invalid_item_is_kept_as_its_own_dead_letter_and_the_others_apply(
 
 
 def test_an_item_whose_handler_fails_is_rolled_back_alone(
-    filed: dict[str, Any], configured: dict[str, str]
+    filed_and_drained: dict[str, Any], configured: dict[str, str]
 ) -> None:
-    first, refused, last = changes(filed["tracking_code"])
+    first, refused, last = changes(filed_and_drained["tracking_code"])
 
     def refuses_one(session: Any, msg: CaseStatusChangedV1) -> None:
         apply_status_change(session, msg)  # its timeline entry is written, then rolled back
@@ -193,7 +174,7 @@ def test_an_item_whose_handler_fails_is_rolled_back_alone(
     )
     assert outcome == {"applied": 2, "failed": 1}
     assert settled == [str(m.message_id) for m in (first, refused, last)]
-    assert timeline(filed["tracking_code"])[-2:] == ["registered", "verified"]
+    assert timeline(filed_and_drained["tracking_code"])[-2:] == ["registered", "verified"]
     with get_db().sessions() as session:
         assert session.get(ProcessedMessage, str(refused.message_id)) is None
         [failed] = session.scalars(select(FailedMessage))

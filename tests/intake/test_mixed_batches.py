@@ -10,19 +10,14 @@ import json
 import uuid
 from typing import Any
 
-import pytest
-import redis
 from celery import Task
-from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
-from services.intake.app_channel.inbox import deliver_to_inbox
+from services.intake.bookkeeping import BOOKKEEPING_HANDLERS
 from services.intake.database import get_db
-from services.intake.filing.complaints import apply_answer, apply_status_change
 from services.intake.models import Complaint, InboxMessage
 from shared.database.engine import utcnow
 from shared.database.shared_tables import FailedMessage, ProcessedMessage
-from shared.messaging import receipts
 from shared.messaging.batch_consumer import mixed_batch_consumer
 from shared.messaging.celery_app import get_celery
 from shared.messaging.contracts import (
@@ -30,6 +25,7 @@ from shared.messaging.contracts import (
     INTAKE_BOOKKEEPING_BATCH_TASK,
     INTAKE_INBOX_TASK,
     INTAKE_STATUS_TASK,
+    SHARED_BATCHES,
     CaseStatusChangedV1,
     ComplaintAnsweredV1,
     InboxMessageV1,
@@ -38,7 +34,7 @@ from shared.messaging.contracts import (
     batch_id,
 )
 from shared.messaging.outbox import enqueue
-from tests.intake.conftest import file, outbox_rows, queued
+from tests.intake.conftest import outbox_rows, queued, unconfirmed
 from tools.harness.processes import wait_for
 
 
@@ -78,11 +74,7 @@ def bookkeeping() -> Task:
     return mixed_batch_consumer(
         app,
         name=INTAKE_BOOKKEEPING_BATCH_TASK,
-        handlers={
-            INTAKE_STATUS_TASK: (CaseStatusChangedV1, apply_status_change),
-            INTAKE_ANSWERED_TASK: (ComplaintAnsweredV1, apply_answer),
-            INTAKE_INBOX_TASK: (InboxMessageV1, deliver_to_inbox),
-        },
+        handlers=BOOKKEEPING_HANDLERS,
         database=get_db,
     )
 
@@ -119,26 +111,10 @@ def state(code: str) -> tuple[str, str | None, int]:
         return complaint.status, complaint.answer, int(inbox or 0)
 
 
-def unconfirmed(broker: str, ids: list[str]) -> list[str]:
-    client = redis.Redis.from_url(broker)
-    try:
-        return receipts.unconfirmed(client, ids)
-    finally:
-        client.close()
-
-
-@pytest.fixture
-def filed(client: TestClient, configured: dict[str, str]) -> dict[str, Any]:
-    filed = file(client)
-    wait_for(lambda: all(row.published_at for row in outbox_rows()), 15, "the filing's rows")
-    redis.Redis.from_url(configured["PENGADUAN_REDIS_URL"]).delete("intake")
-    return filed
-
-
 def test_rows_of_several_tasks_for_intake_go_as_one_shared_batch(
-    filed: dict[str, Any], configured: dict[str, str]
+    filed_and_drained: dict[str, Any], configured: dict[str, str]
 ) -> None:
-    rows = messages(filed["tracking_code"])
+    rows = messages(filed_and_drained["tracking_code"])
     sent = commit_together(configured["PENGADUAN_REDIS_URL"], rows)
     assert sent["headers"]["task"] == INTAKE_BOOKKEEPING_BATCH_TASK
     assert sent["headers"]["id"] == batch_id([str(m.message_id) for _, m in rows])
@@ -146,9 +122,9 @@ def test_rows_of_several_tasks_for_intake_go_as_one_shared_batch(
 
 
 def test_each_item_applies_once_and_a_redelivered_shared_batch_changes_nothing(
-    filed: dict[str, Any], configured: dict[str, str]
+    filed_and_drained: dict[str, Any], configured: dict[str, str]
 ) -> None:
-    broker, code = configured["PENGADUAN_REDIS_URL"], filed["tracking_code"]
+    broker, code = configured["PENGADUAN_REDIS_URL"], filed_and_drained["tracking_code"]
     rows = messages(code)
     message = body(commit_together(broker, rows))
 
@@ -164,9 +140,9 @@ def test_each_item_applies_once_and_a_redelivered_shared_batch_changes_nothing(
 
 
 def test_a_bad_item_is_its_own_dead_letter_under_its_own_task(
-    filed: dict[str, Any], configured: dict[str, str]
+    filed_and_drained: dict[str, Any], configured: dict[str, str]
 ) -> None:
-    code = filed["tracking_code"]
+    code = filed_and_drained["tracking_code"]
     [status, answer, inbox] = messages(code)
     bad_answer = {**answer[1].model_dump(mode="json"), "answered_at": "not a time"}
     unknown = {"message_id": str(uuid.uuid4()), "tracking_code": code}
@@ -186,3 +162,10 @@ def test_a_bad_item_is_its_own_dead_letter_under_its_own_task(
     assert "no handler" in failed["intake.no.such.task"].error
     ids = [str(status[1].message_id), bad_answer["message_id"], unknown["message_id"]]
     assert unconfirmed(configured["PENGADUAN_REDIS_URL"], ids) == []
+
+
+def test_every_task_that_may_share_intakes_batch_has_a_handler_there() -> None:
+    """A task routed into the shared batch without a handler would have every item of it kept
+    as a dead letter instead of applied."""
+    shared = {task for task, to in SHARED_BATCHES.items() if to == INTAKE_BOOKKEEPING_BATCH_TASK}
+    assert set(BOOKKEEPING_HANDLERS) == shared
