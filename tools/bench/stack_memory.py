@@ -9,8 +9,8 @@ machine really gives the stack.
 ``python -m tools.bench.stack_memory`` starts ``tools.run_embedded`` as ``make run`` does, on
 SQLite and a Redis of its own under a temporary data directory, on free ports; waits until both
 APIs and Flower answer and every worker and beat has said it is up; waits until the total stops
-moving; prints the figures; stops the stack with Ctrl-C's signal. Standalone: ``make bench``'s
-report does not include it (the figures would otherwise come from a machine busy with the load).
+moving; prints the figures; stops the stack with Ctrl-C's signal. ``make bench`` runs it first,
+before its load (later, the figures would come from a machine busy with it).
 """
 
 from __future__ import annotations
