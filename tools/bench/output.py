@@ -27,6 +27,7 @@ from tools.bench.report import (
     task_rows,
     tasks_line,
 )
+from tools.bench.scale import table as scale_table
 from tools.bench.targets import COLUMNS as TARGET_COLUMNS
 from tools.bench.targets import targets
 
@@ -42,7 +43,7 @@ def _table(console: Console, title: str, columns: tuple[str, ...], rows: Rows) -
     console.print(table)
 
 
-def _markdown_table(columns: tuple[str, ...], rows: list[tuple[str, ...]]) -> list[str]:
+def _markdown_table(columns: tuple[str, ...], rows: Rows) -> list[str]:
     return [
         f"| {' | '.join(columns)} |",
         "|---|" + "---:|" * (len(columns) - 1),
@@ -98,7 +99,7 @@ def markdown(report: Report, config: Config) -> str:
         "",
         *_markdown_table(PROCESS_COLUMNS, process_rows(report)),
         *stack,
-        *(["", *report.scale_lines] if report.scale_lines else []),
+        *(["", *scale_table(report.scale)] if report.scale else []),
         END,
     ]
     return "\n".join(lines)

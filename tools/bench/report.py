@@ -8,10 +8,14 @@ import platform
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import psutil
 
 from tools.harness.processes import PROJECT_ROOT
+
+if TYPE_CHECKING:
+    from tools.bench.scale import Scale as RecordSize
 
 DOC = PROJECT_ROOT / "docs" / "BENCHMARKS.md"
 START, END = "<!-- bench:figures -->", "<!-- /bench:figures -->"
@@ -122,8 +126,7 @@ class Report:
     cpu_per_complaint: dict[str, float] = field(default_factory=dict)  # seconds, first pipeline
     database: str = ""
     broker: str = ""
-    scale_lines: list[str] = field(default_factory=list)  # tools.bench.scale's table
-    scale_p95: dict[int, dict[str, float]] = field(default_factory=dict)  # cases: page: seconds
+    scale: list[RecordSize] = field(default_factory=list)  # the scale part, size by size
     # `make run` at rest: kind of process (and "total"): processes, pss and rss in MiB
     stack_memory: dict[str, dict[str, float]] = field(default_factory=dict)
 

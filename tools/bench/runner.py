@@ -48,7 +48,7 @@ from tools.bench.output import show, write
 from tools.bench.pipeline import run_pipeline
 from tools.bench.processes import BENCH_REDIS_DB, Memory, broker, delivery_sinks, uvicorn
 from tools.bench.report import DOC, Config, Report, Scale
-from tools.bench.scale import p95s, run_scale, table
+from tools.bench.scale import run_scale, table
 from tools.harness.databases import PostgresDatabases, database_pool, fresh_set
 from tools.harness.environment import service_environment
 from tools.harness.processes import PROJECT_ROOT
@@ -145,13 +145,11 @@ def run(config: Config, console: Console) -> Report:
                     )  # fmt: skip
                 report.pipelines.append((desk, chain, txn))
         if config.scale_cases:
-            results = run_scale(
+            report.scale = run_scale(
                 config.scale_cases, pool,
                 lambda urls: service_environment(workdir / "var", broker_url, urls, **sinks),
                 logs, config.web_workers, progress=console.log,
             )  # fmt: skip
-            report.scale_lines = table(results)
-            report.scale_p95 = p95s(results)
         report.memory = {
             name: (memory.at_rest.get(name, 0.0), memory.peak.get(name, 0.0))
             for name in memory.processes
@@ -226,7 +224,7 @@ def main(argv: list[str] | None = None) -> int:
     console = Console()
     report = run(config, console)
     show(report, console)
-    for line in report.scale_lines:
+    for line in table(report.scale):
         console.print(line, markup=False, highlight=False)
     if config.write:
         write(report, config)

@@ -224,11 +224,6 @@ def run_scale(
     return results
 
 
-def p95s(results: list[Scale]) -> dict[int, dict[str, float]]:
-    """Each size's pages and their p95 in seconds (``tools.bench.targets`` reads them)."""
-    return {r.cases: {page.name: page.share(0.95) for page in r.pages} for r in results}
-
-
 def table(results: list[Scale]) -> list[str]:
     """The figures block's scale table: each page's p50 / p95 at each size, side by side."""
     if not results:

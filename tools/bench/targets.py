@@ -148,18 +148,19 @@ def _memory(report: Report) -> list[Target]:
 
 def _pages(report: Report) -> Target:
     what = f"each page's p95 under {PAGE_P95 * 1000:.0f} ms at the largest record"
-    if not report.scale_p95:
+    if not report.scale:
         return _missing(what)
-    largest, smallest = max(report.scale_p95), min(report.scale_p95)
-    pages = report.scale_p95[largest]
+    smallest = min(report.scale, key=lambda size: size.cases)
+    largest = max(report.scale, key=lambda size: size.cases)
+    pages = {page.name: page.share(0.95) for page in largest.pages}
     over = sorted((p95, name) for name, p95 in pages.items() if p95 >= PAGE_P95)
-    figure = f"{len(pages) - len(over)} of {len(pages)} pages under at {largest:,} cases"
+    figure = f"{len(pages) - len(over)} of {len(pages)} pages under at {largest.cases:,} cases"
     if over:
         figure += "; over: " + ", ".join(
             f"{name} {p95 * 1000:.0f} ms" for p95, name in reversed(over)
         )
     beside = "-"
-    if smallest != largest:
-        slowest = max(report.scale_p95[smallest].values())
-        beside = f"slowest at {smallest:,} cases {slowest * 1000:.0f} ms"
+    if smallest is not largest:
+        slowest = max(page.share(0.95) for page in smallest.pages)
+        beside = f"slowest at {smallest.cases:,} cases {slowest * 1000:.0f} ms"
     return Target(what, figure, beside, not over)

@@ -24,6 +24,9 @@ from tools.bench.report import (
     Tasks,
     percentile,
 )
+from tools.bench.scale import Page
+from tools.bench.scale import Scale as RecordSize
+from tools.bench.seed import Seeded
 from tools.harness.processes import PROJECT_ROOT
 
 
@@ -66,10 +69,18 @@ def test_figures_replace_only_their_part_of_the_page(tmp_path: Path) -> None:
         ),
         memory={"api-intake": (100.0, 120.0)},
         cpu_per_complaint={"api-intake": 0.012},
-        scale_p95={
-            10_000: {"Mutu Baku, a month": 0.05, "Mutu Baku, a year": 0.1},
-            500_000: {"Mutu Baku, a month": 0.15, "Mutu Baku, a year": 1.4},
-        },
+        scale=[
+            RecordSize(
+                10_000,
+                Seeded(10_000),
+                [Page("Mutu Baku, a month", [0.05]), Page("Mutu Baku, a year", [0.1])],
+            ),
+            RecordSize(
+                500_000,
+                Seeded(500_000),
+                [Page("Mutu Baku, a month", [0.15]), Page("Mutu Baku, a year", [1.4])],
+            ),
+        ],
         stack_memory={
             "intake-api": {"processes": 1, "pss": 90.0, "rss": 200.0},
             "workflow-worker": {"processes": 2, "pss": 125.0, "rss": 300.0},
