@@ -135,20 +135,6 @@ def _batch_task(
     return cast(Task, run)
 
 
-def consume_batch(
-    db: ServiceDatabase,
-    name: str,
-    contract: type[M],
-    payloads: list[dict[str, Any]],
-    fn: Callable[[Session, M], None],
-    retried: tuple[type[Exception], ...],
-) -> tuple[list[str], Counter[str]]:
-    """Apply ``fn`` to each item not applied before, in one transaction; the ids of the items
-    settled (applied now or before, or kept as dead letters) and a count by outcome."""
-    items = [(name, payload) for payload in payloads]
-    return consume_items(db, BATCH_TASKS[name], items, {name: (contract, fn)}, retried)
-
-
 def consume_items(
     db: ServiceDatabase,
     batch_name: str,

@@ -19,7 +19,7 @@ from services.intake.filing.complaints import apply_status_change
 from services.intake.models import Complaint, TimelineEntry
 from shared.database.engine import utcnow
 from shared.database.shared_tables import FailedMessage, OutboxMessage, ProcessedMessage
-from shared.messaging.batch_consumer import batch_consumer, consume_batch
+from shared.messaging.batch_consumer import batch_consumer, consume_items
 from shared.messaging.celery_app import get_celery
 from shared.messaging.contracts import (
     BATCH_TASKS,
@@ -169,8 +169,12 @@ def test_an_item_whose_handler_fails_is_rolled_back_alone(
             raise ValueError("the row does not fit the column")
 
     payloads = [m.model_dump(mode="json") for m in (first, refused, last)]
-    settled, outcome = consume_batch(
-        get_db(), INTAKE_STATUS_TASK, CaseStatusChangedV1, payloads, refuses_one, ()
+    settled, outcome = consume_items(
+        get_db(),
+        BATCH_TASK,
+        [(INTAKE_STATUS_TASK, payload) for payload in payloads],
+        {INTAKE_STATUS_TASK: (CaseStatusChangedV1, refuses_one)},
+        (),
     )
     assert outcome == {"applied": 2, "failed": 1}
     assert settled == [str(m.message_id) for m in (first, refused, last)]

@@ -13,9 +13,10 @@ from services.workflow.cases.history import events_of
 from services.workflow.cases.notifications import CaseNotYetRegistered, record_deliveries
 from services.workflow.database import get_db
 from services.workflow.models import Case
-from shared.messaging.batch_consumer import consume_batch
+from shared.messaging.batch_consumer import consume_items
 from shared.messaging.consumer import TRANSIENT_ERRORS
 from shared.messaging.contracts import (
+    BATCH_TASKS,
     WORKFLOW_NOTIFIED_V2_TASK,
     Channel,
     ChannelOutcomeV2,
@@ -36,12 +37,11 @@ def report(tracking_code: str, kind: NotificationKind) -> dict[str, Any]:
 
 
 def apply(payloads: list[dict[str, Any]]) -> Any:
-    return consume_batch(
+    return consume_items(
         get_db(),
-        WORKFLOW_NOTIFIED_V2_TASK,
-        NotificationDeliveredV2,
-        payloads,
-        record_deliveries,
+        BATCH_TASKS[WORKFLOW_NOTIFIED_V2_TASK],
+        [(WORKFLOW_NOTIFIED_V2_TASK, payload) for payload in payloads],
+        {WORKFLOW_NOTIFIED_V2_TASK: (NotificationDeliveredV2, record_deliveries)},
         RETRIED,
     )[1]
 
