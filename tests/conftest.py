@@ -15,6 +15,7 @@ from shared.runtime.log_context import end_task_scope
 from tests.support.state import reset_process_state
 from tools.harness.databases import PostgresDatabases, SqliteDatabases, database_pool, fresh_set
 from tools.harness.environment import emptied_redis_db, service_environment
+from tools.harness.postgres_cluster import PostgresCluster, binaries
 from tools.harness.redis_server import RedisServer
 from tools.harness.smtp import SmtpServer
 
@@ -101,6 +102,30 @@ def postgres_pool() -> PostgresDatabases | None:
     pool = PostgresDatabases(url)
     _POOLS_TO_DROP.append(pool)
     return pool
+
+
+NO_POSTGRES_SERVER = "PostgreSQL's server binaries are not installed"
+
+
+@pytest.fixture(scope="session")
+def own_postgres(tmp_path_factory: pytest.TempPathFactory) -> Iterator[PostgresCluster]:
+    """A PostgreSQL server of the tests' own, for tests that stop, restart or starve it (never
+    the machine's shared one). A test that stops it starts it again before it ends."""
+    if binaries() is None:
+        pytest.skip(NO_POSTGRES_SERVER)
+    cluster = PostgresCluster(tmp_path_factory.mktemp("own-postgres") / "cluster").init()
+    cluster.start()
+    yield cluster
+    cluster.destroy()
+
+
+@pytest.fixture(scope="session")
+def own_postgres_pool(own_postgres: PostgresCluster) -> Iterator[PostgresDatabases]:
+    """Fresh, migrated databases on the tests' own server (``database_urls`` of a module that
+    takes the database away); gone with the server."""
+    pool = PostgresDatabases(own_postgres.url())
+    yield pool
+    pool.admin.dispose()
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:

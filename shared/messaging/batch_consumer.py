@@ -4,9 +4,10 @@ single consumer (``shared.messaging.consumer``) handles its message, in one tran
 Per item: its own inbox record (a copy of an item, alone or in another batch, is dropped), its
 own SAVEPOINT (an item that fails is rolled back alone and kept as a dead letter of its own task,
 in the same transaction, while the others apply), and after the commit its own receipt (the
-relay's redrive looks receipts up per row). An error worth another try (the database away for a
-moment, a consumer's ``retry_for``) retries the whole batch: nothing of it was committed, and
-the retry skips nothing it should not, since each item's inbox record is what decides.
+relay's redrive looks receipts up per row). An error worth another try (the database away, a
+consumer's ``retry_for``) tries the whole batch again (``shared.messaging.settling``): nothing
+of it was committed, and the next try skips nothing it should not, since each item's inbox
+record is what decides.
 
 A shared batch (``MixedBatchV1``: rows of several tasks bound for one queue) is consumed the
 same way by ``mixed_batch_consumer``, each item dispatched to its own task's contract and
@@ -26,13 +27,15 @@ from pydantic import ValidationError
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from shared.database.availability import database_unavailable
 from shared.database.engine import ServiceDatabase
 from shared.messaging import receipts
-from shared.messaging.consumer import TRANSIENT_ERRORS, ConsumerTask, M, TaskOptions
+from shared.messaging.consumer import M, TaskOptions
 from shared.messaging.contracts import Message
 from shared.messaging.contracts.batches import BATCH_TASKS, MessageBatchV1, MixedBatchV1
-from shared.messaging.dead_letters import keep, record_failure
+from shared.messaging.dead_letters import keep
 from shared.messaging.inbox import already_processed, mark_processed
+from shared.messaging.settling import TRANSIENT_ERRORS, ConsumerTask
 from shared.runtime.faults import checkpoint
 from shared.runtime.log_context import ids_of, log_scope
 
@@ -117,17 +120,20 @@ def _batch_task(
         base=ConsumerTask,
         database=staticmethod(database),
         contract=contract,
-        autoretry_for=retried,
+        retry_for=retry_for,
         **(options or TaskOptions()).model_dump(),
     )
-    def run(self: Task, message: dict[str, Any]) -> dict[str, int]:
+    def run(self: ConsumerTask, message: dict[str, Any]) -> dict[str, int]:
         try:
             batch = contract.model_validate(message)
         except ValidationError as exc:
             log.exception("task %s: invalid batch", name)
-            record_failure(database(), name, message, exc)
+            self.give_up(message, exc, tell=False)
             raise Reject(str(exc), requeue=False) from exc
-        settled, outcome = consume_items(database(), name, items(batch), handlers, retried)
+        settled, outcome = self.settle(
+            message,
+            lambda: consume_items(database(), name, items(batch), handlers, retried),
+        )
         # Every item's effect (or its dead letter) is committed: no copy of its row needed.
         receipts.confirm_all(self.app, settled)
         return dict(outcome)
@@ -193,9 +199,9 @@ def _apply_item(
             fn(session, msg)
             mark_processed(session, message_id, name)
             session.flush()
-    except retried:
-        raise  # the whole batch tries again: nothing of it is committed yet
     except Exception as exc:
+        if isinstance(exc, retried) or database_unavailable(exc):
+            raise  # the whole batch tries again: nothing of it is committed yet
         # A concurrent delivery of the same item (alone, or in another batch) committed first.
         if isinstance(exc, IntegrityError) and already_processed(session, message_id):
             return "duplicate"

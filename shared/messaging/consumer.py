@@ -1,7 +1,8 @@
 """The base of every consuming task: validate, open one transaction, act once, commit, relay.
 
 A task body is only the step's logic, ``fn(session, message)``; this module owns the session,
-the commit or rollback, the idempotency record, retries of transient errors and log context.
+the commit or rollback, the idempotency record and log context; what a failed try leads to
+(waiting out a database outage, a retry, a dead letter) is ``shared.messaging.settling``'s.
 """
 
 from __future__ import annotations
@@ -13,14 +14,14 @@ from typing import Any, TypeVar
 from celery import Celery, Task
 from celery.exceptions import Reject
 from pydantic import BaseModel, ConfigDict, ValidationError
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from shared.database.engine import ServiceDatabase
 from shared.messaging import receipts
 from shared.messaging.contracts import Message
-from shared.messaging.dead_letters import record_failure
 from shared.messaging.inbox import already_processed, mark_processed
+from shared.messaging.settling import TRANSIENT_ERRORS, ConsumerTask, FailureHook
 from shared.runtime.faults import checkpoint
 from shared.runtime.log_context import ids_of, log_scope
 
@@ -28,8 +29,7 @@ log = logging.getLogger(__name__)
 
 M = TypeVar("M", bound=Message)
 
-# Errors worth another try: the database was locked, restarted or unreachable for a moment.
-TRANSIENT_ERRORS: tuple[type[Exception], ...] = (OperationalError, ConnectionError, TimeoutError)
+__all__ = ["TRANSIENT_ERRORS", "ConsumerTask", "TaskOptions", "consume_once", "consumer"]
 
 
 class TaskOptions(BaseModel):
@@ -39,62 +39,8 @@ class TaskOptions(BaseModel):
 
     max_retries: int = 20
     retry_backoff: int = 1
-    retry_backoff_max: int = 60  # well below the broker's visibility timeout
+    retry_backoff_max: int = 60
     retry_jitter: bool = True
-
-
-# Told of a try that failed, after its transaction rolled back: (session, message, error). It
-# runs in a transaction of its own, so what it records stays although the try's effect did not.
-FailureHook = Callable[[Session, Any, BaseException], None]
-
-
-class ConsumerTask(Task):  # type: ignore[misc]
-    """Keeps a message that failed for good (see ``shared.messaging.dead_letters``), and tells the
-    consumer's own hooks of tries that failed."""
-
-    database: Callable[[], ServiceDatabase]
-    contract: type[Message]
-    retry_hook: FailureHook | None = None
-    given_up_hook: FailureHook | None = None
-
-    def on_retry(
-        self,
-        exc: BaseException,
-        task_id: str,
-        args: Any,  # noqa: ARG002 - Celery's signature; messages travel as keyword arguments
-        kwargs: Any,
-        einfo: Any,  # noqa: ARG002 - Celery's signature; the exception says enough
-    ) -> None:
-        self._tell(self.retry_hook, exc, task_id, kwargs)
-
-    def on_failure(
-        self,
-        exc: BaseException,
-        task_id: str,
-        args: Any,  # noqa: ARG002 - Celery's signature; messages travel as keyword arguments
-        kwargs: Any,
-        einfo: Any,  # noqa: ARG002 - Celery's signature; the exception says enough
-    ) -> None:
-        # Celery calls this once the task has failed for good (no retry left): the message is
-        # about to be acknowledged, so keep it for operators rather than lose it.
-        try:
-            record_failure(self.database(), self.name, kwargs.get("message"), exc)
-        except Exception:
-            log.exception("task %s: could not keep failed message %s", self.name, task_id)
-        if not isinstance(exc, Reject):
-            self._tell(self.given_up_hook, exc, task_id, kwargs)
-
-    def _tell(
-        self, hook: FailureHook | None, exc: BaseException, task_id: str, kwargs: Any
-    ) -> None:
-        if hook is None:
-            return
-        try:
-            msg = self.contract.model_validate(kwargs.get("message"))
-            with self.database().transaction() as session:
-                hook(session, msg, exc)
-        except Exception:  # a note about a failure must not turn into a failure of its own
-            log.exception("task %s: could not record the failed try of %s", self.name, task_id)
 
 
 def consumer(
@@ -126,25 +72,30 @@ def consumer(
             base=ConsumerTask,
             database=staticmethod(database),  # a class attribute, not a method
             contract=contract,
+            retry_for=retry_for,
             retry_hook=staticmethod(on_retry) if on_retry else None,
             given_up_hook=staticmethod(on_given_up) if on_given_up else None,
-            autoretry_for=TRANSIENT_ERRORS + retry_for,
             **opts,
         )
-        def run(self: Task, message: dict[str, Any]) -> str:
+        def run(self: ConsumerTask, message: dict[str, Any]) -> str:
             try:
                 msg = contract.model_validate(message)
             except ValidationError as exc:
-                # A message no retry can fix: drop it loudly rather than loop on it.
+                # A message no retry can fix: kept for operators, not looped on.
                 log.exception("task %s: invalid %s payload", name, contract.__name__)
-                record_failure(database(), name, message, exc)
+                self.give_up(message, exc, tell=False)
                 raise Reject(str(exc), requeue=False) from exc
-            # The request id is the task's already (shared.runtime.log_setup); these say what
-            # it is about.
-            with log_scope(**ids_of(msg)):
+
+            def attempt() -> str:
                 outcome = consume_once(database(), name, msg, fn)
                 if then is not None:
                     then(msg)
+                return outcome
+
+            # The request id is the task's already (shared.runtime.log_setup); these say what
+            # it is about.
+            with log_scope(**ids_of(msg)):
+                outcome = self.settle(message, attempt)
             # Committed (now or by an earlier copy): the relay need not send this one again.
             receipts.confirm(self.app, str(msg.message_id))
             return outcome

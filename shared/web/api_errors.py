@@ -11,9 +11,11 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as SqlTimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from shared.database.availability import database_unavailable
 from shared.web.domain_errors import DomainError
 
 log = logging.getLogger(__name__)
@@ -38,6 +40,13 @@ _RETRY_AFTER = {
         "schema": {"type": "integer"},
     }
 }
+# What a client is told while the database cannot be reached (restarting, stopped, out of
+# connections), and when to try again: a restart takes seconds.
+DATABASE_AWAY_MESSAGE = (
+    "Layanan sedang tidak dapat menyimpan atau membaca data sesaat; tidak ada yang tersimpan. "
+    "Coba lagi dalam beberapa detik."
+)
+DATABASE_AWAY_RETRY_SECONDS = 5
 # Answers every operation can give whatever its route lists: the handlers below make them.
 _ALWAYS = {
     "503": "Layanan sedang sibuk (basis data tidak tersedia sesaat); coba lagi",
@@ -159,19 +168,21 @@ def install_error_handlers(app: FastAPI) -> None:
             status_code=422,
         )
 
-    @app.exception_handler(OperationalError)
-    async def _database_busy(_: Request, exc: OperationalError) -> JSONResponse:
-        # A locked or restarting database is a moment's unavailability, not a server bug:
-        # nothing was committed, and the client may simply try again.
+    async def _database_away(_: Request, exc: Exception) -> JSONResponse:
+        # A database restarting, stopped, out of connections or locked is a while's
+        # unavailability, not a server bug: nothing was committed, and the client may simply
+        # try again. Another error of the same types (a broken driver, say) is a 500.
+        if not isinstance(exc, OperationalError) and not database_unavailable(exc):
+            raise exc
         log.warning("database unavailable: %s", exc)
         return JSONResponse(
-            {
-                "code": "temporarily_unavailable",
-                "message": "Layanan sedang sibuk, coba lagi sebentar",
-            },
+            {"code": "temporarily_unavailable", "message": DATABASE_AWAY_MESSAGE},
             status_code=503,
-            headers={"Retry-After": "2"},
+            headers={"Retry-After": str(DATABASE_AWAY_RETRY_SECONDS)},
         )
+
+    for error in (OperationalError, InterfaceError, SqlTimeoutError, DisconnectionError):
+        app.add_exception_handler(error, _database_away)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:

@@ -25,6 +25,11 @@ GROUPS = (
         "PENGADUAN_TEST_DATABASE_URL is not set",
         "PENGADUAN_TEST_DATABASE_URL=postgresql+psycopg://USER@HOST:5432/DB make test",
     ),
+    Group(
+        "PostgreSQL server tests",
+        "PostgreSQL's server binaries are not installed",
+        "apt-get install -y postgresql (its binaries under /usr/lib/postgresql)",
+    ),
     Group("docker compose config", "compose plugin", "install the Docker CLI's compose plugin"),
 )
 

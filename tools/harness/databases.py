@@ -22,7 +22,8 @@ DROPPING_CONNECTIONS = 4
 class PostgresDatabases:
     def __init__(self, admin_url: str) -> None:
         self.admin_url = make_url(admin_url)
-        self.admin = create_engine(self.admin_url, isolation_level="AUTOCOMMIT")
+        # pre-ping: a server the tests restarted leaves this engine's pooled connection dead.
+        self.admin = create_engine(self.admin_url, isolation_level="AUTOCOMMIT", pool_pre_ping=True)
         self.prefix = f"pgd_{uuid.uuid4().hex[:8]}"
         self.templates: dict[str, str] = {}
         self.created: list[str] = []

@@ -32,10 +32,10 @@ from shared.runtime.settings.channels import (
     WebPushSettings,
     WhatsAppSettings,
 )
+from shared.runtime.settings.databases import DatabaseSettings
 from shared.runtime.settings.groups import (
     AuthSettings,
     BrokerSettings,
-    DatabaseSettings,
     DeploymentSettings,
     FaultSettings,
     LogSettings,

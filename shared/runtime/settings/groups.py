@@ -1,11 +1,12 @@
 """The settings of how the project runs, one group per thing an operator sets up: the mode and
-data, the databases, the broker, the outbox, staff login, the web addresses, the office
+data, the broker, the outbox, staff login, the web addresses, the office
 calendar and its SLA, the attachments and their store, logs, metrics and the
 test-only fault injection.
 
 Each field reads the variable its ``validation_alias`` names (``PENGADUAN_*``, unchanged since
 the settings were one flat class); its ``description`` is what docs/CONFIGURATION.md says of
-it. The notification channels' groups are in ``shared.runtime.settings.channels``.
+it. The notification channels' groups are in ``shared.runtime.settings.channels``, the databases'
+in ``shared.runtime.settings.databases``.
 """
 
 from __future__ import annotations
@@ -69,45 +70,6 @@ class DeploymentSettings(Group):
         "Where the embedded default keeps its files: the SQLite databases, Redis's data, kept "
         "mail, the generated JWT secret and VAPID key, beat's schedule and Flower's history.",
     )
-
-
-class DatabaseSettings(Group):
-    """Databases: each service owns its own; unset, a SQLite file under the data directory."""
-
-    intake_url: str | None = setting(
-        "PENGADUAN_INTAKE_DATABASE_URL", None, "The intake's database (SQLAlchemy URL)."
-    )
-    workflow_url: str | None = setting(
-        "PENGADUAN_WORKFLOW_DATABASE_URL", None, "The workflow's database (SQLAlchemy URL)."
-    )
-    notifier_url: str | None = setting(
-        "PENGADUAN_NOTIFIER_DATABASE_URL", None, "The notifier's database (SQLAlchemy URL)."
-    )
-    pool_size: int = setting(
-        "PENGADUAN_DATABASE_POOL_SIZE",
-        10,
-        "PostgreSQL connections each process keeps open. An API process serves up to ~40 "
-        "requests at once in its thread pool; a worker process needs one. Mind PostgreSQL's "
-        "max_connections (100 by default) across every process: compose runs two API "
-        "processes per API container.",
-        ge=1,
-    )
-    max_overflow: int = setting(
-        "PENGADUAN_DATABASE_MAX_OVERFLOW",
-        10,
-        "How many more connections a process may open at a peak (closed again after).",
-        ge=0,
-    )
-
-    def configured_url(self, service: str) -> str | None:
-        if service not in SERVICES:
-            raise ValueError(f"unknown service {service!r}")
-        url: str | None = getattr(self, f"{service}_url")
-        return url
-
-    def url(self, service: str, data_dir: Path) -> str:
-        """The service's database; unset, its SQLite file under ``data_dir``."""
-        return self.configured_url(service) or f"sqlite:///{data_dir / f'{service}.db'}"
 
 
 class BrokerSettings(Group):

@@ -192,12 +192,8 @@ def test_given_up_retries_are_recorded_failed(
     deliver(inbox_message(filed["tracking_code"]))
     [push_msg] = queued_pushes()
 
-    push.on_failure(
-        TransientPushError("push service answered HTTP 503"),
-        "task-id",
-        (),
-        {"message": push_msg.model_dump(mode="json")},
-        None,
+    push.give_up(
+        push_msg.model_dump(mode="json"), TransientPushError("push service answered HTTP 503")
     )
 
     [delivery] = deliveries()

@@ -137,7 +137,7 @@ def test_too_many_requests_is_a_page_with_retry_after(failing_portal: TestClient
 def test_a_busy_database_is_a_page_with_retry_after(failing_portal: TestClient) -> None:
     page = failing_portal.get("/basis-data", headers=BROWSER)
     assert_portal_page(page, 503, "Layanan sedang sibuk", "Kembali ke beranda")
-    assert page.headers["retry-after"] == "2"
+    assert page.headers["retry-after"] == "5"
     api = failing_portal.get("/api/v1/basis-data", headers=PROGRAM)
     assert_json(api, 503)
     assert api.json()["code"] == "temporarily_unavailable"

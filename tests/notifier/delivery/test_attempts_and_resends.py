@@ -1,8 +1,9 @@
 """Every try of a delivery is recorded; a delivery that failed for good can be re-sent once an
 operator asks; the app channel hands its message to intake's inbox exactly once.
 
-The hooks Celery calls around a failed try (``on_retry``, ``on_failure``) are called here on
-the real task objects, as the worker calls them; the journey tests run them in real workers.
+The hooks around a failed try (Celery's ``on_retry``; ``give_up``, which the task calls after its
+last try) are called here on the real task objects, as the worker calls them; the journey tests
+run them in real workers.
 """
 
 from __future__ import annotations
@@ -130,7 +131,7 @@ def test_retries_used_up_mark_the_delivery_failed_for_operators(
 ) -> None:
     job = fail_once_with_smtp_down(setting)
     error = TransientMailError("SMTP masih mati")
-    deliver_email.on_failure(error, str(job.message_id), (), task_kwargs(job), None)
+    deliver_email.give_up(task_kwargs(job)["message"], error)
 
     [delivery] = deliveries()
     assert (delivery.status, delivery.attempts) == ("failed", 2)
@@ -152,7 +153,7 @@ def test_an_operator_resends_a_failed_delivery_once(
     configured: dict[str, str], smtp_server: SmtpServer, setting: Any
 ) -> None:
     job = fail_once_with_smtp_down(setting)
-    deliver_email.on_failure(TransientMailError("mati"), "t", (), task_kwargs(job), None)
+    deliver_email.give_up(task_kwargs(job)["message"], TransientMailError("mati"))
 
     resend(job.notification_id)
     resend(job.notification_id)  # asked twice (two clicks): one re-send

@@ -161,7 +161,7 @@ def test_retries_used_up_fall_back_too(
     assert task == DELIVER_SMS_TASK
     kwargs = {"message": job.model_dump(mode="json")}
     for _ in range(2):  # the hook run twice (a redelivered failure) queues one fallback
-        deliver_sms.on_failure(TransientSmsError("gateway mati"), "t", (), kwargs, None)
+        deliver_sms.give_up(kwargs["message"], TransientSmsError("gateway mati"))
     drain(msg)
 
     assert tried() == [("sms", "failed", False), ("email", "sent", True)]

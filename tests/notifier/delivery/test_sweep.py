@@ -108,13 +108,7 @@ def test_a_delivery_failed_for_good_waits_for_an_operator_not_the_sweep(
     configured: dict[str, str], smtp_server: SmtpServer, setting: Callable[..., None]
 ) -> None:
     job = fail_once_with_smtp_down(setting)
-    deliver_email.on_failure(
-        TransientMailError("SMTP masih mati"),
-        "t",
-        (),
-        {"message": job.model_dump(mode="json")},
-        None,
-    )
+    deliver_email.give_up(job.model_dump(mode="json"), TransientMailError("SMTP masih mati"))
     assert [d.status for d in deliveries()] == ["failed"]
     age(10)
     assert sweep().requeued == []

@@ -4,8 +4,8 @@ The complainants here gave no contact beyond the channels they chose, so no fall
 (the fallback across contacts: test_fallback.py).
 
 Failures come from the real parts: the local SMS gateway refusing (a 4xx is final) and the SMTP
-server unreachable until the email task's retries are used up (Celery's ``on_failure`` hook,
-called on the real task as the worker calls it)."""
+server unreachable until the email task's retries are used up (its ``give_up``, called on the
+real task as the worker calls it after the last try)."""
 
 from __future__ import annotations
 
@@ -118,7 +118,7 @@ def test_the_last_channel_giving_up_tells_intake_once(
 
     kwargs = {"message": email.model_dump(mode="json")}
     for _ in range(2):  # the hook run twice (a redelivered failure) tells intake once
-        deliver_email.on_failure(TransientMailError("SMTP mati"), "t", (), kwargs, None)
+        deliver_email.give_up(kwargs["message"], TransientMailError("SMTP mati"))
     [told] = told_intake()
     assert told.channels == (Channel.EMAIL, Channel.SMS)
     assert smtp_server.inbox.to(CITIZEN_EMAIL) == []

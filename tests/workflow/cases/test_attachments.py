@@ -105,7 +105,7 @@ def test_the_task_is_routed_to_the_complainant_desks_queue() -> None:
     route = get_celery().amqp.router.route({}, WORKFLOW_ATTACHMENT_TASK)
     assert route["queue"].name == complainant_desk().value == "admin"
     assert attachment_added.name == WORKFLOW_ATTACHMENT_TASK
-    assert CaseNotYetRegistered in attachment_added.autoretry_for
+    assert CaseNotYetRegistered in attachment_added.retry_for
     # Short countdowns: each far below any broker visibility timeout (DESIGN.md).
     assert attachment_added.retry_backoff_max <= 10
 

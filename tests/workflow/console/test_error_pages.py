@@ -113,5 +113,5 @@ def test_too_many_requests_is_a_page_with_retry_after(workflow: TestClient) -> N
 def test_a_busy_database_is_a_page_with_retry_after(workflow: TestClient) -> None:
     page = workflow.get("/basis-data", headers=BROWSER)
     assert_console_page(page, 503, "Layanan sedang sibuk")
-    assert page.headers["retry-after"] == "2"
+    assert page.headers["retry-after"] == "5"
     assert_json(workflow.get("/api/v1/basis-data", headers=PROGRAM), 503)
