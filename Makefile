@@ -42,7 +42,7 @@ TEST_WORKERS ?= 2
 test: venv
 	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile $(ARGS)
 
-# The long chaos suite (docs/RELIABILITY.md, "Chaos suite"): 500 complaints, 60 faults by default;
+# The long chaos suite (docs/RELIABILITY.md, "Chaos suite"): 2,000 complaints, 100 faults by default;
 # `make test` runs its short version (tests/tools/chaos/test_chaos_short.py). Arguments go
 # through ARGS:
 # make chaos ARGS='--complaints 500 --faults 60 --seed 42 --redis-outage 30'

@@ -1,6 +1,8 @@
 """The fault injector: seeded faults against the running desk (workers killed, Redis restarted
-or stopped, the SMTP server and the SMS gateway down, a message delivered twice), and the tap
-that keeps copies of queued messages for the duplicates."""
+or stopped, the SMTP server and the SMS gateway down, a message delivered twice, the database
+restarted, stopped, refusing one service, out of connections or locked), each timed until the
+desk answers again (``tools.chaos.healing``), and the tap that keeps copies of queued messages
+for the duplicates."""
 
 from __future__ import annotations
 
@@ -17,7 +19,8 @@ from rich.console import Console
 from shared.messaging.celery_app import ALL_QUEUES, make_celery
 from shared.messaging.queue_keys import queued_messages
 from shared.runtime.settings import Settings
-from tools.chaos.results import FAULT_TYPES, WORKERS, Config, Results
+from tools.chaos.healing import wait_healed
+from tools.chaos.results import BASE_FAULTS, FAULT_WEIGHTS, WORKERS, Config, Results
 from tools.chaos.system import System
 
 
@@ -62,6 +65,7 @@ class Injector:
         self.console = Console(stderr=True)
         self.begun = 0
         self.finished = threading.Event()
+        self.kinds = BASE_FAULTS + system.databases.kinds
 
     def progress(self) -> float:
         """The share of the faults begun, counting the next as begun (1.0 with none planned)."""
@@ -73,11 +77,13 @@ class Injector:
         self.celery.close()
 
     def plan(self) -> list[str]:
-        """Each fault type once (every worker killed once), then random ones, killing weighed
-        heaviest; shuffled."""
-        first = ["kill-worker"] * 2 + list(FAULT_TYPES)
+        """Each kind of fault once (every worker killed once), then random ones, killing
+        weighed heaviest; shuffled."""
+        first = ["kill-worker"] * 2 + list(self.kinds)
         rest = self.rng.choices(
-            FAULT_TYPES, weights=(6, 1, 1, 1, 1, 3), k=max(0, self.config.faults - len(first))
+            self.kinds,
+            weights=[FAULT_WEIGHTS[kind] for kind in self.kinds],
+            k=max(0, self.config.faults - len(first)),
         )
         plan = [*first, *rest][: self.config.faults]
         self.rng.shuffle(plan)
@@ -100,9 +106,17 @@ class Injector:
                 if stop.wait(self.rng.uniform(*self.config.fault_gap)):
                     return
                 self.begun += 1
+                started = time.monotonic()
                 detail = self.inject(fault, kills)
                 self.results.faults[fault] += 1
-                self.console.log(f"fault {sum(self.results.faults.values())}: {fault} {detail}")
+                number = sum(self.results.faults.values())
+                healed = wait_healed(self.system, self.celery, started, self.config.heal_timeout)
+                if healed is None:
+                    self.results.unhealed.append(f"fault {number}: {fault} {detail}")
+                else:
+                    self.results.heals.setdefault(fault, []).append(healed)
+                took = "NOT healed" if healed is None else f"healed in {healed:.1f} s"
+                self.console.log(f"fault {number}: {fault} {detail}: {took}")
         finally:
             self.finished.set()
         stop.wait()
@@ -131,7 +145,14 @@ class Injector:
             return f"({self.config.provider_outage:.0f} s)"
         if fault == "duplicate-delivery":
             return self.duplicate()
-        raise ValueError(fault)
+        seconds = self.rng.uniform(
+            *(
+                self.config.database_outage
+                if fault in ("database-outage", "service-database-away")
+                else self.config.database_hold
+            )
+        )
+        return system.databases.inject(fault, self.rng, seconds)
 
     def duplicate(self) -> str:
         message = None

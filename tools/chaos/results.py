@@ -9,7 +9,10 @@ from pathlib import Path
 
 import httpx
 
-FAULT_TYPES = (
+from tools.chaos.database_faults import DATABASE_FAULTS
+
+# The faults of every run; the database's depend on its backend (tools.chaos.database_faults).
+BASE_FAULTS = (
     "kill-worker",
     "restart-redis",
     "redis-outage",
@@ -17,6 +20,21 @@ FAULT_TYPES = (
     "sms-outage",
     "duplicate-delivery",
 )
+FAULT_TYPES = BASE_FAULTS + DATABASE_FAULTS
+# How often each kind is drawn once every kind has had its turn: killing weighs heaviest.
+FAULT_WEIGHTS = {
+    "kill-worker": 6,
+    "restart-redis": 1,
+    "redis-outage": 1,
+    "smtp-outage": 1,
+    "sms-outage": 1,
+    "duplicate-delivery": 3,
+    "restart-database": 2,
+    "database-outage": 1,
+    "service-database-away": 1,
+    "connection-limit": 1,
+    "sqlite-locked": 2,
+}
 KINDS = ("filed", "registered", "verified", "answer")
 WORKERS = ("intake", "workflow", "notifier")
 TRANSIENT = (httpx.TransportError,)
@@ -24,11 +42,17 @@ TRANSIENT = (httpx.TransportError,)
 
 @dataclass
 class Config:
-    complaints: int = 500
-    faults: int = 60
+    complaints: int = 2000
+    faults: int = 100
     seed: int | None = None
     redis_outage: float = 30.0  # seconds Redis stays stopped in a redis-outage fault
     provider_outage: float = 15.0  # seconds the SMTP server / SMS gateway stays down
+    # Seconds a database stays away: the server stopped, or one service's database refusing
+    # connections; drawn from this range for each such fault.
+    database_outage: tuple[float, float] = (30.0, 120.0)
+    # Seconds every connection slot stays taken, or a SQLite file stays locked (at least 16 s).
+    database_hold: tuple[float, float] = (10.0, 30.0)
+    heal_timeout: float = 300.0  # a fault not healed by then is reported as such
     fault_gap: tuple[float, float] = (1.0, 6.0)  # pause between two faults
     file_interval: float = 0.25  # pause between two filings
     staff_per_role: int = 3  # concurrent hands per role
@@ -52,6 +76,11 @@ class Results:
     stuck: list[str] = field(default_factory=list)
     unexpected: list[str] = field(default_factory=list)
     crashes: list[str] = field(default_factory=list)  # workers that exited by themselves
+    dead_letters: int = 0  # messages kept as failed: none is unfixable in a chaos run
+    heals: dict[str, list[float]] = field(default_factory=dict)  # seconds to heal, by kind
+    unhealed: list[str] = field(default_factory=list)  # faults not healed in time
+    memory_before: dict[str, float] = field(default_factory=dict)  # PSS MiB by service
+    memory_after: dict[str, float] = field(default_factory=dict)
     emails: int = 0
     sms: int = 0
     seconds: float = 0.0
@@ -60,4 +89,6 @@ class Results:
 
     @property
     def ok(self) -> bool:
-        return self.settled and not (self.lost or self.duplicated or self.stuck)
+        return self.settled and not (
+            self.lost or self.duplicated or self.stuck or self.dead_letters or self.unhealed
+        )

@@ -1,13 +1,16 @@
 """The chaos suite: the whole complaint desk as separate processes, a stream of complaints walked
 through the five SOP steps by scripted staff, and a seeded fault injector killing workers,
-restarting and stopping Redis, taking the SMTP server and the SMS gateway down and delivering
-messages twice. At the end every complaint must have been answered exactly once.
+restarting and stopping Redis, taking the SMTP server and the SMS gateway down, delivering
+messages twice, and restarting, stopping, crowding or locking the database. At the end every
+complaint must have been answered exactly once.
 
-    python -m tools.chaos --complaints 500 --faults 60 [--seed N] [--redis-outage 30]
+    python -m tools.chaos [--complaints 2000] [--faults 100] [--seed N] [--redis-outage 30]
 
-It runs on PostgreSQL when ``PENGADUAN_TEST_DATABASE_URL`` is set (fresh databases), on SQLite
-otherwise, always with a private Redis (append-only file on, as in docker-compose). Exit status 0
-only when nothing was lost, nothing doubled and no case is stuck.
+It runs on PostgreSQL when ``PENGADUAN_TEST_DATABASE_URL`` is set (a server of its own, started
+from Debian's PostgreSQL binaries: the machine's server is never restarted), on SQLite otherwise,
+always with a private Redis (append-only file on, as in docker-compose). Exit status 0 only when
+nothing was lost, nothing doubled, no case is stuck, nothing became a dead letter and every
+fault healed.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from pathlib import Path
 from rich.console import Console
 
 from tools.chaos.faults import Injector
+from tools.chaos.healing import memory
 from tools.chaos.people import Staff, Stream
 from tools.chaos.results import Config, Results
 from tools.chaos.system import System
@@ -64,6 +68,7 @@ def run(config: Config, console: Console | None = None) -> Results:
         stream = Stream(system.apis[0].url, config.complaints, config.file_interval, results)
         staff = Staff(system.desk, config.staff_per_role, results)
         injector = Injector(system, config, results, rng)
+        results.memory_before = memory(system)
         threads = [
             threading.Thread(target=part, args=(stop,), daemon=True, name=name)
             for name, part in (
@@ -80,6 +85,7 @@ def run(config: Config, console: Console | None = None) -> Results:
         results.complaints_accepted = len(codes)
         console.print(f"stream and faults done after {time.monotonic() - started:.0f} s")
         results.settled = _settle(system, codes, config.settle_timeout, console)
+        results.memory_after = memory(system)
         stop.set()
         threads[1].join(30)
         threads[2].join(30)
@@ -117,11 +123,27 @@ def parse(argv: list[str]) -> Config:
     parser = argparse.ArgumentParser(
         prog="python -m tools.chaos", description=__doc__.split("\n\n")[0]
     )
-    parser.add_argument("--complaints", type=int, default=int(env("CHAOS_COMPLAINTS", "500")))
-    parser.add_argument("--faults", type=int, default=int(env("CHAOS_FAULTS", "60")))
+    parser.add_argument("--complaints", type=int, default=int(env("CHAOS_COMPLAINTS", "2000")))
+    parser.add_argument("--faults", type=int, default=int(env("CHAOS_FAULTS", "100")))
     parser.add_argument("--seed", type=int, default=int(env("CHAOS_SEED", "-1")))
     parser.add_argument("--redis-outage", type=float, default=30.0, help="seconds")
     parser.add_argument("--provider-outage", type=float, default=15.0, help="seconds")
+    parser.add_argument(
+        "--database-outage",
+        type=float,
+        nargs=2,
+        default=(30.0, 120.0),
+        metavar=("MIN", "MAX"),
+        help="seconds the database server is stopped, or one service's database refuses",
+    )
+    parser.add_argument(
+        "--database-hold",
+        type=float,
+        nargs=2,
+        default=(10.0, 30.0),
+        metavar=("MIN", "MAX"),
+        help="seconds every connection slot stays taken, or a SQLite file locked (16 at least)",
+    )
     parser.add_argument("--file-interval", type=float, default=0.25, help="seconds")
     parser.add_argument("--staff-per-role", type=int, default=3)
     parser.add_argument("--settle-timeout", type=float, default=600.0, help="seconds")
@@ -134,6 +156,8 @@ def parse(argv: list[str]) -> Config:
         seed=None if args.seed < 0 else args.seed,
         redis_outage=args.redis_outage,
         provider_outage=args.provider_outage,
+        database_outage=tuple(args.database_outage),
+        database_hold=tuple(args.database_hold),
         file_interval=args.file_interval,
         staff_per_role=args.staff_per_role,
         settle_timeout=args.settle_timeout,

@@ -11,9 +11,9 @@ from pathlib import Path
 from typing import Any
 
 from shared.sop import Role
+from tools.chaos.database_faults import Databases
 from tools.chaos.results import WORKERS
 from tools.harness.chaos_servers import RestartableGateway, RestartableSmtpServer
-from tools.harness.databases import database_pool, fresh_set
 from tools.harness.desk import Desk
 from tools.harness.environment import service_environment
 from tools.harness.processes import ApiProcess, ServiceProcess, beat, worker
@@ -36,11 +36,12 @@ class System:
         self.redis.start()
         stack.callback(self.redis.stop)
         self.broker_url = f"{self.redis.url}/0"
-        pool = stack.enter_context(
-            database_pool(os.environ.get("PENGADUAN_TEST_DATABASE_URL"), workdir / "db")
+        # PostgreSQL when the tests are given one: then a server of the run's own, which the
+        # injector may restart and stop (tools.chaos.database_faults).
+        self.databases = Databases(
+            workdir, stack, postgres=bool(os.environ.get("PENGADUAN_TEST_DATABASE_URL"))
         )
-        (workdir / "db").mkdir(exist_ok=True)
-        self.database_urls = fresh_set(pool)
+        self.database_urls = self.databases.urls
         self.smtp = RestartableSmtpServer()
         self.smtp.start()
         stack.callback(self.smtp.stop)

@@ -9,12 +9,13 @@ from dataclasses import dataclass
 from typing import Any, cast
 
 import redis
-from rich.console import Console
+from rich.console import Console, Group
 from rich.table import Table
 from sqlalchemy import create_engine, inspect, text
 
 from shared.messaging.celery_app import ALL_QUEUES
 from shared.messaging.queue_keys import queue_length
+from tools.chaos.healing import heal_table
 from tools.chaos.results import FAULT_TYPES, KINDS, Results
 from tools.chaos.system import System
 
@@ -41,6 +42,18 @@ def _outbox_pending(urls: dict[str, str]) -> int:
         finally:
             engine.dispose()
     return pending
+
+
+def _dead_letters(urls: dict[str, str]) -> int:
+    kept = 0
+    for url in urls.values():
+        engine = create_engine(url)
+        try:
+            with engine.connect() as conn:
+                kept += conn.execute(text("SELECT count(*) FROM failed_messages")).scalar_one()
+        finally:
+            engine.dispose()
+    return kept
 
 
 def _queues(broker_url: str) -> dict[str, int]:
@@ -203,6 +216,7 @@ def verdict(system: System, codes: set[str], results: Results) -> None:  # noqa:
             if kind not in KINDS:
                 results.unexpected.append(f"{code}: {len(copies)} unexpected {channel}")
     results.unexpected.extend(t.strays)
+    results.dead_letters = _dead_letters(urls)
 
 
 def report(results: Results, console: Console) -> None:
@@ -211,7 +225,8 @@ def report(results: Results, console: Console) -> None:
     table.add_column("count", justify="right")
     table.add_row("complaints accepted", str(results.complaints_accepted))
     for fault in FAULT_TYPES:
-        table.add_row(f"fault: {fault}", str(results.faults[fault]))
+        if results.faults[fault]:
+            table.add_row(f"fault: {fault}", str(results.faults[fault]))
     table.add_row("faults in all", str(sum(results.faults.values())))
     table.add_row("emails / SMS received", f"{results.emails} / {results.sms}")
     table.add_row("filing retries (by cause)", _counts(results.filing_errors))
@@ -229,10 +244,21 @@ def report(results: Results, console: Console) -> None:
     )
     table.add_row("stuck", str(len(results.stuck)), style="red" if results.stuck else "green")
     table.add_row("unexpected (untracked cases, stray messages)", str(len(results.unexpected)))
+    table.add_row(
+        "dead letters (none is unfixable here)",
+        str(results.dead_letters),
+        style="red" if results.dead_letters else "green",
+    )
+    table.add_row(
+        "faults not healed in time",
+        str(len(results.unhealed)),
+        style="red" if results.unhealed else "green",
+    )
     table.add_row("workers that exited by themselves (restarted)", str(len(results.crashes)))
     table.add_row("settled", "yes" if results.settled else "NO (timed out)")
     table.add_row("time", f"{results.seconds:.0f} s")
     console.print(table)
+    console.print(heal_and_memory(results))
     for title, items in (
         ("lost", results.lost),
         ("duplicated", results.duplicated),
@@ -240,10 +266,29 @@ def report(results: Results, console: Console) -> None:
         ("stuck", results.stuck),
         ("unexpected", results.unexpected),
         ("worker crash", results.crashes),
+        ("not healed", results.unhealed),
     ):
         for item in items[:50]:
             console.print(f"[bold]{title}[/bold]: {item}")
     console.print(f"seed {results.seed}; work directory {results.workdir}")
+
+
+def heal_and_memory(results: Results) -> Group:
+    """Each kind of fault's time to heal (p50 and max, from its start until every part answers
+    again), and each service's memory before the faults and after the run settled."""
+    heals = Table(title="Time to heal (from the fault's start until every part answers)")
+    for column in ("fault", "faults", "p50", "max"):
+        heals.add_column(column, justify="left" if column == "fault" else "right")
+    for kind, (count, median, longest) in heal_table(results.heals).items():
+        heals.add_row(kind, str(count), f"{median:.1f} s", f"{longest:.1f} s")
+    memory = Table(title="Memory (PSS, each service's processes with their pool)")
+    for column in ("processes", "before the faults", "after the run", "change"):
+        memory.add_column(column, justify="left" if column == "processes" else "right")
+    for name in sorted(results.memory_before.keys() | results.memory_after.keys()):
+        before = results.memory_before.get(name, 0.0)
+        after = results.memory_after.get(name, 0.0)
+        memory.add_row(name, f"{before:.0f} MiB", f"{after:.0f} MiB", f"{after - before:+.0f} MiB")
+    return Group(heals, memory)
 
 
 def _counts(counter: Counter[str]) -> str:
