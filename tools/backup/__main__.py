@@ -15,7 +15,7 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-from shared.runtime.settings import UnusableSettings, load_settings
+from shared.runtime.settings import Settings, UnusableSettings, load_settings
 from tools.backup import redis_snapshot, retention, sets
 from tools.backup.manifest import BrokenBackup
 
@@ -58,34 +58,44 @@ def main(argv: list[str] | None = None) -> int:
         print(error.message("python -m tools.backup"), file=sys.stderr)
         return 1
     if args.command == "restore":
-        try:
-            server = args.redis_server or redis_snapshot.binary("redis-server")
-            sets.restore(
-                settings,
-                args.set,
-                force=args.force,
-                redis_dir=args.redis_dir,
-                redis_server=None if server == "none" else server,
-            )
-        except BrokenBackup as error:
-            print(f"restore refused, nothing changed: {error}", file=sys.stderr)
-            return 1
-        except sets.DeskRunning as error:
-            print(
-                f"restore refused, nothing changed: the desk is running ({error}); stop it "
-                "first (or give --force)",
-                file=sys.stderr,
-            )
-            return 1
-        return 0
+        return restore(settings, args)
     directory: Path = args.to or settings.deployment.data_dir.parent / "backups"
     if args.command == "create":
         directory.mkdir(parents=True, exist_ok=True)
-        sets.create(settings, directory, datetime.now(UTC))
+        try:
+            sets.create(settings, directory, datetime.now(UTC))
+        except (OSError, RuntimeError, ValueError) as error:
+            print(f"backup failed, no set kept: {error}", file=sys.stderr)
+            return 1
     if args.command == "prune" or args.prune:
         for gone in retention.prune(directory, retention.Retention()):
             print(f"pruned {gone}")
     return 0
+
+
+def restore(settings: Settings, args: argparse.Namespace) -> int:
+    server = args.redis_server or redis_snapshot.binary("redis-server")
+    try:
+        sets.restore(
+            settings,
+            args.set,
+            force=args.force,
+            redis_dir=args.redis_dir,
+            redis_server=None if server == "none" else server,
+        )
+    except BrokenBackup as error:
+        print(f"restore refused, nothing changed: {error}", file=sys.stderr)
+    except sets.DeskRunning as error:
+        print(
+            f"restore refused, nothing changed: the desk is running ({error}); stop it first "
+            "(or give --force)",
+            file=sys.stderr,
+        )
+    except (OSError, RuntimeError, ValueError) as error:
+        print(f"restore failed: {error}", file=sys.stderr)
+    else:
+        return 0
+    return 1
 
 
 if __name__ == "__main__":

@@ -37,6 +37,17 @@ def create(settings: Settings, into: Path, now: datetime, say: Say = print) -> P
     if final.exists():
         raise FileExistsError(f"{final} exists already")
     shutil.rmtree(work, ignore_errors=True)
+    try:
+        taken = _take(settings, work, now, say)
+    except BaseException:
+        shutil.rmtree(work, ignore_errors=True)  # no half set left behind
+        raise
+    work.rename(final)
+    say(f"backup complete: {final} ({len(taken.files)} files)")
+    return final
+
+
+def _take(settings: Settings, work: Path, now: datetime, say: Say) -> Manifest:
     (work / "databases").mkdir(parents=True)
     parts = []
     for service in SERVICES:
@@ -56,9 +67,7 @@ def create(settings: Settings, into: Path, now: datetime, say: Say = print) -> P
             keys.append(f"keys/{key}")
     taken = Manifest(taken_at=now, databases=parts, attachments=files, redis=redis_path, keys=keys)
     manifest.write(work, taken)
-    work.rename(final)
-    say(f"backup complete: {final} ({len(taken.files)} files)")
-    return final
+    return taken
 
 
 def _take_redis(settings: Settings, work: Path, say: Say) -> str | None:
