@@ -1,10 +1,20 @@
-"""A backup set made and restored: the databases first, then the attachments (intake stores a
+"""A backup set made and restored, in this order: Redis's snapshot first, then the databases,
+then the attachments, then the embedded default's keys.
+
+Redis first: a message consumed after its snapshot has its effect in the databases dumped
+after it, or, when its consumer was dumped before the effect, no receipt in the snapshot, so its
+producer's outbox row, published after the snapshot and not yet redriven in the dump, is sent
+again by the redrive (docs/RELIABILITY.md); a receipt in the snapshot always stands for an
+effect the dumps hold. That holds while the dumps end within ``PENGADUAN_OUTBOX_REDRIVE_SECONDS``
+of the snapshot: a longer backup says so. The attachments after the databases: intake stores a
 file before it commits the row naming it, so every row in the dump has its file in the copy
-taken after it: docs/ATTACHMENTS.md), then Redis, then the embedded default's keys."""
+taken after it (docs/ATTACHMENTS.md).
+"""
 
 from __future__ import annotations
 
 import shutil
+import time
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -49,6 +59,8 @@ def create(settings: Settings, into: Path, now: datetime, say: Say = print) -> P
 
 def _take(settings: Settings, work: Path, now: datetime, say: Say) -> Manifest:
     (work / "databases").mkdir(parents=True)
+    started = time.monotonic()
+    redis_path = _take_redis(settings, work, say)
     parts = []
     for service in SERVICES:
         url = settings.database_url(service)
@@ -56,9 +68,13 @@ def _take(settings: Settings, work: Path, now: datetime, say: Say) -> Manifest:
         say(f"database {service} ({databases.kind(url)}) -> {path}")
         databases.dump(url, work / path)
         parts.append(DatabasePart(service=service, kind=databases.kind(url), path=path))
+    if redis_path and time.monotonic() - started > settings.outbox.redrive_seconds:
+        say(
+            "warning: the databases took longer than PENGADUAN_OUTBOX_REDRIVE_SECONDS after "
+            "Redis's snapshot: a message in flight meanwhile may be missing from this set"
+        )
     say(f"attachments ({settings.attachments.backend})")
     files = attachments.take(settings.attachments, work / "attachments")
-    redis_path = _take_redis(settings, work, say)
     keys = []
     for key in KEY_FILES:
         if settings.embedded and (settings.deployment.data_dir / key).is_file():
