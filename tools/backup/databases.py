@@ -1,6 +1,7 @@
 """Each service's database into a backup set and back: SQLite through sqlite3's online backup
 API (a consistent copy while the desk writes, WAL or not), PostgreSQL through ``pg_dump
---format=custom`` and ``pg_restore --clean --if-exists``, the server's own tools."""
+--format=custom``, and back through ``pg_restore`` into ``psql`` in one transaction, the
+server's own tools."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import os
 import shutil
 import sqlite3
 import subprocess
+import tempfile
 from contextlib import closing
 from pathlib import Path
 from typing import Literal
@@ -83,23 +85,20 @@ def restore(url: str, source: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         _copy_sqlite(source, path)
         return
-    # One transaction: a restore that fails leaves the database as it was. --no-owner: the set
-    # may be restored by another role than the one that owned the dumped objects.
-    options = ["--clean", "--if-exists", "--single-transaction", "--no-owner", "--exit-on-error"]
-    _run(
-        [
-            postgres_tool("pg_restore"),
-            *options,
-            "--dbname",
-            make_url(url).database or "",
-            str(source),
-        ],
-        url,
-    )
+    # The dump as SQL, whole before anything changes, then run by psql in one transaction behind
+    # the emptying of the schema: a restore that fails leaves the database as it was, and one
+    # that succeeds holds the set's tables only (none of a newer release's, which pg_restore's
+    # own --clean would not know to drop).
+    with tempfile.TemporaryDirectory(prefix="pengaduan-restore-") as scratch:
+        script = Path(scratch) / "restore.sql"
+        _run([postgres_tool("pg_restore"), "--no-owner", f"--file={script}", str(source)], url)
+        emptied = ["-c", "DROP SCHEMA IF EXISTS public CASCADE", "-c", "CREATE SCHEMA public"]
+        psql = [postgres_tool("psql"), "-X", "-q", "-v", "ON_ERROR_STOP=1", "--single-transaction"]
+        _run([*psql, *emptied, "-f", str(script)], url)
     # Settings of the database itself (jit off) are no part of a dump of its objects.
-    engine = create_engine(url, isolation_level="AUTOCOMMIT")
+    engine = create_engine(url)
     try:
-        with engine.connect() as connection:
+        with engine.begin() as connection:
             server_settings.apply_to(connection)
     finally:
         engine.dispose()
@@ -115,10 +114,7 @@ def _copy_sqlite(source: Path, target: Path) -> None:
 
 
 def _run(command: list[str], url: str) -> None:
-    done = subprocess.run(
-        command, env=libpq_environment(url), capture_output=True, text=True, check=False
-    )
+    done = subprocess.run(command, env=libpq_environment(url), capture_output=True, check=False)
     if done.returncode != 0:
-        raise RuntimeError(
-            f"{Path(command[0]).name} failed ({done.returncode}): {done.stderr.strip()}"
-        )
+        error = done.stderr.decode(errors="replace").strip()
+        raise RuntimeError(f"{Path(command[0]).name} failed ({done.returncode}): {error}")
