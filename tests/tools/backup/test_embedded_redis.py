@@ -36,3 +36,22 @@ def test_the_queues_of_a_stopped_embedded_redis_come_back(
 
     with redis_snapshot.serving(server, directory, append_only=True) as client:
         assert client.lrange("kasi", 0, -1) == [QUEUED]
+
+
+def test_without_a_server_the_snapshot_waits_as_dump_rdb_beside_the_old_files(
+    tmp_path: Path,
+) -> None:
+    # compose's restore (--redis-server none): its own Redis writes the AOF (docs/OPERATIONS.md).
+    snapshot, directory = tmp_path / "dump.rdb", tmp_path / "redis-data"
+    snapshot.write_bytes(b"REDIS0009 the snapshot")
+    (directory / "appendonlydir").mkdir(parents=True)
+    (directory / "appendonlydir" / "appendonly.aof.1.base.rdb").write_bytes(b"REDIS0011 newer")
+
+    aside = redis_snapshot.put_back(snapshot, directory, server=None)
+
+    assert (directory / "dump.rdb").read_bytes() == b"REDIS0009 the snapshot"
+    assert not (directory / "appendonlydir").exists()  # else Redis would start on it
+    assert aside is not None
+    assert (
+        aside / "appendonlydir" / "appendonly.aof.1.base.rdb"
+    ).read_bytes() == b"REDIS0011 newer"
