@@ -45,6 +45,8 @@ def answers(url: str) -> bool:
     client = redis.Redis.from_url(url, socket_connect_timeout=2, socket_timeout=5)
     try:
         return bool(client.ping())
+    except (redis.AuthenticationError, redis.ResponseError):
+        return True  # it answered, if not to us: it runs
     except redis.RedisError:
         return False
     finally:
