@@ -21,12 +21,15 @@ RUN python -c "import tomllib; print(*tomllib.load(open('/tmp/pyproject.toml', '
     && pip install --no-cache-dir -r /tmp/requirements.txt \
     && rm /tmp/pyproject.toml /tmp/requirements.txt
 # DejaVu Sans for the monthly report's PDF (services/workflow/reports/pdf_file.py): without it
-# fpdf2 falls back to a core font that prints only Latin-1.
+# fpdf2 falls back to a core font that prints only Latin-1. The PostgreSQL client (pg_dump,
+# pg_restore) for compose's backup service (python -m tools.backup): the distribution's, newer
+# than compose's PostgreSQL 16, and a pg_dump reads every server older than itself.
 RUN apt-get update \
-    && apt-get install -y --no-install-recommends fonts-dejavu-core \
+    && apt-get install -y --no-install-recommends fonts-dejavu-core postgresql-client \
     && rm -rf /var/lib/apt/lists/*
+# /app/backups: the backup service's volume takes its owner from it.
 RUN useradd --system --create-home --uid 10001 pengaduan \
-    && mkdir -p /app/var && chown pengaduan /app/var
+    && mkdir -p /app/var /app/backups && chown pengaduan /app/var /app/backups
 # Then the project itself: the installed package only (no source tree in the working directory
 # to shadow it), its dependencies already in place.
 COPY --from=build /wheels /wheels

@@ -5,7 +5,7 @@ VENV  := .venv
 PY    := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: venv run test chaos bench lint screenshots clean
+.PHONY: venv run test backup restore chaos bench lint screenshots clean
 
 venv: $(STAMP)
 
@@ -42,6 +42,17 @@ TEST_WORKERS ?= 2
 test: venv
 	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadfile $(ARGS)
 
+# Backups of the embedded default (docs/OPERATIONS.md, "Backups"), while make run runs or not:
+# a set of var/'s databases, attachments, Redis and keys under backups/, then the sets beyond
+# the retention (7 daily, 4 weekly, 12 monthly) pruned. make restore FROM=backups/<set> puts one
+# back, make run stopped; ARGS reach the tool (ARGS=--force, ARGS='--to /mnt/usb').
+backup: venv
+	$(PY) -m tools.backup create --prune $(ARGS)
+
+restore: venv
+	@test -n "$(FROM)" || { echo "make restore FROM=backups/<set>: which set to restore" >&2; exit 2; }
+	$(PY) -m tools.backup restore $(FROM) $(ARGS)
+
 # The long chaos suite (docs/RELIABILITY.md, "Chaos suite"): 2,000 complaints, 100 faults by default;
 # `make test` runs its short version (tests/tools/chaos/test_chaos_short.py). Arguments go
 # through ARGS:
@@ -67,7 +78,8 @@ lint: venv
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
 
-# var/ holds the embedded default's data (databases, Redis, mail): never removed here.
+# var/ holds the embedded default's data (databases, Redis, mail), backups/ its backups: never
+# removed here.
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache build *.egg-info
 	find . -path ./var -prune -o -type d -name __pycache__ -prune -exec rm -rf {} +

@@ -89,9 +89,21 @@ def test_the_installed_project_is_imported_from_the_wheel(installed: Path, tmp_p
 
 def test_the_wheel_leaves_the_dev_only_tools_out(installed: Path) -> None:
     """The harness and the bench and chaos runners import the dev extra, which the image does
-    not install; `make run`'s tools.run_embedded is all of tools/ the wheel holds."""
+    not install; of tools/ the wheel holds modules such as `make run`'s tools.run_embedded, and
+    one package: tools.backup, which compose's backup service runs."""
     assert (installed / "tools" / "run_embedded.py").is_file()
-    assert sorted(p.name for p in (installed / "tools").iterdir() if p.is_dir()) == []
+    assert sorted(p.name for p in (installed / "tools").iterdir() if p.is_dir()) == ["backup"]
+
+
+def test_the_installed_backup_tool_runs(installed: Path, tmp_path: Path) -> None:
+    done = run_installed(
+        installed,
+        tmp_path,
+        "import runpy, sys; sys.argv = ['tools.backup', 'restore', '--help']; "
+        "runpy.run_module('tools.backup', run_name='__main__')",
+    )
+    assert done.returncode == 0, done.stderr
+    assert "--redis-dir" in done.stdout
 
 
 def test_the_installed_migrations_bring_every_database_to_head(

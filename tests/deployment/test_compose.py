@@ -39,6 +39,7 @@ def test_compose_has_every_service_of_the_deployment(services: dict[str, Any]) -
         *WORKER_SERVICES,
         "beat",
         "flower",
+        "backup",
     }
 
 

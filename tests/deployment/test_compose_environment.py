@@ -127,7 +127,7 @@ def test_each_service_gets_its_own_postgres_database(
 ) -> None:
     variable = f"PENGADUAN_{service.upper()}_DATABASE_URL"
     workers = [name for name, owner in WORKER_SERVICES.items() if owner == service]
-    for name in [*workers, "migrate"]:
+    for name in [*workers, "migrate", "backup"]:
         url = env(services[name])[variable]
         assert url.startswith("postgresql+psycopg://")
         assert url.endswith(f"@postgres:5432/{service}")
@@ -163,7 +163,8 @@ def test_redis_keeps_its_queues_across_restarts(services: dict[str, Any]) -> Non
 
 
 def test_every_long_running_service_restarts_after_a_crash(services: dict[str, Any]) -> None:
-    policies = {name: s.get("restart") for name, s in services.items() if name != "migrate"}
+    one_shot = {"migrate", "backup"}
+    policies = {name: s.get("restart") for name, s in services.items() if name not in one_shot}
     assert {
         name for name, policy in policies.items() if policy not in ("always", "unless-stopped")
     } == set()

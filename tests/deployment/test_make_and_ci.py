@@ -21,6 +21,13 @@ def test_make_run_starts_the_embedded_runner() -> None:
     assert "-m tools.run_embedded" in make_recipe("run")
 
 
+def test_make_backup_and_restore_run_the_backup_tool() -> None:
+    assert "-m tools.backup create --prune" in make_recipe("backup")
+    restore = make_recipe("restore")
+    assert "-m tools.backup restore $(FROM)" in restore
+    assert 'test -n "$(FROM)"' in restore  # no set named: a usage message, not a traceback
+
+
 def test_make_test_runs_pytest_on_several_workers_a_file_each() -> None:
     recipe = make_recipe("test")
     assert "-m pytest -n $(TEST_WORKERS) --dist loadfile" in recipe

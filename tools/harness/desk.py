@@ -39,6 +39,8 @@ class Desk:
         env: dict[str, str],
         logs: Path,
         smtp: SmtpServer,
+        *,
+        add_staff: bool = True,
     ) -> None:
         self.intake = httpx.Client(base_url=intake.url, timeout=30)
         self.workflow = httpx.Client(base_url=workflow.url, timeout=30)
@@ -47,7 +49,8 @@ class Desk:
         self.logs = logs
         self.smtp = smtp
         self._tokens: dict[str, str] = {}
-        for role in Role:
+        # A desk started again on its databases (a restore, a restart) has its staff already.
+        for role in Role if add_staff else ():
             self.add_staff(f"uji_{role.value}", role)
 
     def close(self) -> None:

@@ -1,0 +1,1 @@
+"""Tests of tools/backup: sets made and checked, restores refused, the retention."""
