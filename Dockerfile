@@ -1,7 +1,7 @@
 # One image for every Pengaduan process; docker-compose.yml picks the command.
 
 # The project's own wheel, built from the source alone (no dependencies: those come below).
-FROM python:3.11-slim AS build
+FROM python:3.11-slim-trixie AS build
 WORKDIR /src
 COPY pyproject.toml README.md ./
 COPY shared shared
@@ -9,7 +9,7 @@ COPY services services
 COPY tools tools
 RUN pip wheel --no-cache-dir --no-deps --wheel-dir /wheels .
 
-FROM python:3.11-slim
+FROM python:3.11-slim-trixie
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
@@ -22,8 +22,9 @@ RUN python -c "import tomllib; print(*tomllib.load(open('/tmp/pyproject.toml', '
     && rm /tmp/pyproject.toml /tmp/requirements.txt
 # DejaVu Sans for the monthly report's PDF (services/workflow/reports/pdf_file.py): without it
 # fpdf2 falls back to a core font that prints only Latin-1. The PostgreSQL client (pg_dump,
-# pg_restore) for compose's backup service (python -m tools.backup): the distribution's, newer
-# than compose's PostgreSQL 16, and a pg_dump reads every server older than itself.
+# pg_restore) for compose's backup service (python -m tools.backup): Debian trixie's, PostgreSQL
+# 17, newer than compose's 16 (a pg_dump reads servers as old as itself, not newer): hence the
+# base image's pinned release.
 RUN apt-get update \
     && apt-get install -y --no-install-recommends fonts-dejavu-core postgresql-client \
     && rm -rf /var/lib/apt/lists/*

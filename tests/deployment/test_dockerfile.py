@@ -1,6 +1,6 @@
-"""The Dockerfile and .dockerignore, read as text (no Docker engine here): python:3.11-slim, a
-non-root user, the dependencies from pyproject.toml alone before any source, a build context
-without local state or secrets."""
+"""The Dockerfile and .dockerignore, read as text (no Docker engine here): python:3.11-slim on
+Debian trixie (its PostgreSQL client reads compose's server), a non-root user, the dependencies
+from pyproject.toml alone before any source, a build context without local state or secrets."""
 
 from __future__ import annotations
 
@@ -44,7 +44,9 @@ def is_dependency_install(keyword: str, arguments: str) -> bool:
 def test_every_stage_of_the_image_is_python_311_slim() -> None:
     bases = [args for stage in dockerfile_stages() for kw, args in stage if kw == "FROM"]
     assert bases
-    assert all(re.fullmatch(r"python:3\.11-slim(\s+AS\s+\w+)?", b, re.I) for b in bases), bases
+    assert all(re.fullmatch(r"python:3\.11-slim-trixie(\s+AS\s+\w+)?", b, re.I) for b in bases), (
+        bases
+    )
 
 
 def test_the_final_stage_runs_as_a_non_root_user() -> None:
