@@ -114,8 +114,14 @@ def make_celery(settings: Settings | None = None) -> Celery:
         broker_connection_timeout=2,
         broker_transport_options={
             "visibility_timeout": settings.broker.visibility_timeout,
+            # A live worker re-scores what it holds three times per timeout: two refreshes can
+            # be missed (a Redis hiccup) before its messages are given away.
+            broker_transport.REFRESH_OPTION: max(1, settings.broker.visibility_timeout // 3),
             "unacked_restore_interval": settings.broker.restore_interval,
             "unacked_restore_throttle": 1,
+            # A worker killed while restoring leaves kombu's restore lock behind until it
+            # expires (kombu: 300 s); restoring takes milliseconds.
+            "unacked_mutex_expire": 10,
             "socket_connect_timeout": 2,
         },
         worker_send_task_events=True,  # Flower's task view

@@ -12,6 +12,7 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -124,8 +125,15 @@ class ServiceProcess:
 
 
 def worker(
-    service: str, env: dict[str, str], log_dir: Path, extra_env: dict[str, str] | None = None
+    service: str,
+    env: dict[str, str],
+    log_dir: Path,
+    extra_env: dict[str, str] | None = None,
+    name: str | None = None,
 ) -> ServiceProcess:
+    """A worker of ``service``; ``name`` (its node name and log's) tells a second worker of the
+    same queues from the first."""
+    name = name or service
     argv = [
         sys.executable,
         "-m",
@@ -142,11 +150,11 @@ def worker(
         "--loglevel",
         "INFO",
         "-n",
-        f"{service}@%h",
+        f"{name}@%h",
         "--without-gossip",
         "--without-mingle",
     ]
-    return ServiceProcess(f"worker-{service}", argv, {**env, **(extra_env or {})}, log_dir)
+    return ServiceProcess(f"worker-{name}", argv, {**env, **(extra_env or {})}, log_dir)
 
 
 def beat(env: dict[str, str], log_dir: Path) -> ServiceProcess:
@@ -195,9 +203,7 @@ class ApiProcess(ServiceProcess):
         return self
 
 
-def start_worker(
-    service: str, env: dict[str, str], log_dir: Path, **kw: dict[str, str]
-) -> ServiceProcess:
+def start_worker(service: str, env: dict[str, str], log_dir: Path, **kw: Any) -> ServiceProcess:
     proc = worker(service, env, log_dir, **kw).start()
     proc.wait_for_output("ready.", timeout=90)
     return proc

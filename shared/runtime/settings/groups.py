@@ -87,9 +87,12 @@ class BrokerSettings(Group):
     )
     visibility_timeout: int = setting(
         "PENGADUAN_BROKER_VISIBILITY_TIMEOUT",
-        300,
-        "Seconds before kombu re-delivers an unacknowledged message (e.g. the task of a "
-        "SIGKILLed worker). Every task here finishes in seconds, so minutes is safe.",
+        30,
+        "Seconds after a worker last vouched for a message it holds before any worker gives it "
+        "back to its queue (the task of a SIGKILLed worker). A live worker vouches for every "
+        "message it holds every third of this (`shared.messaging.broker_transport`), so a slow "
+        "task or a retry's countdown is not delivered twice; with the restore interval, a killed "
+        "worker's task runs again within a minute.",
         ge=2,
     )
     restore_interval: int = setting(
