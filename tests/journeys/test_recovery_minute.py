@@ -101,8 +101,7 @@ def test_a_step_task_held_by_a_killed_worker_runs_again_within_a_minute(system: 
 def test_a_live_worker_keeps_a_message_it_holds_past_the_visibility_timeout(
     system: Desk, broker: redis.Redis
 ) -> None:
-    for name in ("intake", "notifier"):  # every worker restores: all with the 3 s timeout
-        system.restart_worker(name)
+    # Every worker of the desk restores, each with the 3 s timeout (``SHORT``, for all).
     paused, second, tracking_code = _paused_with_a_second_worker(system)
     tag = wait_for(lambda: _held_step_task(broker), 30, "the step task in the unacked hash")
     first_score = broker.zscore("unacked_index", str(tag))
