@@ -68,7 +68,7 @@ def _paused_with_a_second_worker(system: Desk) -> tuple[ServiceProcess, ServiceP
     return paused, second, filed["tracking_code"]
 
 
-def _arrived_twice_or_once(system: Desk, tracking_code: str) -> int:
+def _arrivals_at_step_2(system: Desk, tracking_code: str) -> int:
     item = system.wait_for_work(Role.KASI, tracking_code, 2, timeout=ISSUE_BOUND)
     history = system.case(item["case_id"])["history"]
     return sum(1 for event in history if (event["kind"], event["step"]) == ("arrived", 2))
@@ -94,15 +94,14 @@ def test_a_step_task_held_by_a_killed_worker_runs_again_within_a_minute(system: 
     # visibility refreshed every 10 s, restores every 5 s; worst case about 35 s).
     assert recovered_in < ISSUE_BOUND
     assert f"{STEP_TASK}[" in second.output()  # the second worker ran it
-    assert _arrived_twice_or_once(system, tracking_code) == 1
+    assert _arrivals_at_step_2(system, tracking_code) == 1
 
 
 @pytest.mark.parametrize("service_env", [SHORT], indirect=True)
 def test_a_live_worker_keeps_a_message_it_holds_past_the_visibility_timeout(
     system: Desk, broker: redis.Redis
 ) -> None:
-    for name in ("intake", "notifier"):  # every worker restores: all with the 3 s timeout
-        system.restart_worker(name)
+    # Every worker of the desk restores, each with the 3 s timeout (``SHORT``, for all).
     paused, second, tracking_code = _paused_with_a_second_worker(system)
     tag = wait_for(lambda: _held_step_task(broker), 30, "the step task in the unacked hash")
     first_score = broker.zscore("unacked_index", str(tag))
@@ -119,5 +118,5 @@ def test_a_live_worker_keeps_a_message_it_holds_past_the_visibility_timeout(
     assert f"{STEP_TASK}[" not in second.output()  # never delivered to the second worker
 
     paused.kill()  # and when the holder dies, the second worker gets it after all
-    assert _arrived_twice_or_once(system, tracking_code) == 1
+    assert _arrivals_at_step_2(system, tracking_code) == 1
     assert f"{STEP_TASK}[" in second.output()

@@ -28,7 +28,11 @@ def _stop_all(processes: list[Any]) -> None:
 class System:
     """Every part as a process (or server) of its own, which the injector may stop and start."""
 
-    def __init__(self, workdir: Path, stack: ExitStack) -> None:
+    def __init__(
+        self, workdir: Path, stack: ExitStack, settings: dict[str, str] | None = None
+    ) -> None:
+        """``settings`` replace the suite's (``PENGADUAN_`` names without the prefix, lower
+        case), as tools.recovery_cost does for the broker's timings."""
         self.workdir = workdir
         self.logs = workdir / "logs"
         self.logs.mkdir(parents=True, exist_ok=True)
@@ -48,30 +52,31 @@ class System:
         self.gateway = RestartableGateway()
         self.gateway.start()
         stack.callback(self.gateway.stop)
-        self.env = service_environment(
-            workdir / "var",
-            self.broker_url,
-            self.database_urls,
-            smtp_host="127.0.0.1",
-            smtp_port=str(self.smtp.port),
-            smtp_timeout_seconds="5",
-            sms_gateway_url=self.gateway.url,
-            sms_gateway_token="rahasia-gateway-chaos",
-            sms_timeout_seconds="5",
-            broker_visibility_timeout="6",
-            broker_restore_interval="1",
+        suite = {
+            "smtp_host": "127.0.0.1",
+            "smtp_port": str(self.smtp.port),
+            "smtp_timeout_seconds": "5",
+            "sms_gateway_url": self.gateway.url,
+            "sms_gateway_token": "rahasia-gateway-chaos",
+            "sms_timeout_seconds": "5",
+            "broker_visibility_timeout": "6",
+            "broker_restore_interval": "1",
             # The outbox's second copy of each message, at the suite's time scale (production:
-            # 120 s beside a 300 s visibility timeout).
-            outbox_redrive_seconds="10",
+            # 120 s beside a 30 s visibility timeout).
+            "outbox_redrive_seconds": "10",
             # The delivery sweep (a lost Celery retry), at the same scale: beat sends it every
             # 2 s, and a delivery with no try for 90 s (the least allowed: above the 60 s retry
             # backoff cap) counts as lost.
-            delivery_sweep_seconds="2",
-            delivery_stale_seconds="90",
-            notify_staff_on_arrival="false",
+            "delivery_sweep_seconds": "2",
+            "delivery_stale_seconds": "90",
+            "notify_staff_on_arrival": "false",
             # The stream files from one address: the citizens' rate limits must not refuse it.
-            filing_limit="1000000/minute",
-            tracking_limit="1000000/minute",
+            "filing_limit": "1000000/minute",
+            "tracking_limit": "1000000/minute",
+        }
+        suite.update(settings or {})
+        self.env = service_environment(
+            workdir / "var", self.broker_url, self.database_urls, **suite
         )
         self.lock = threading.Lock()
         self.apis = [
