@@ -14,7 +14,7 @@ import pytest
 from shared.runtime.log_context import end_task_scope
 from tests.support.state import reset_process_state
 from tools.harness.databases import PostgresDatabases, SqliteDatabases, database_pool, fresh_set
-from tools.harness.environment import emptied_redis_db, service_environment
+from tools.harness.environment import FAST_RECOVERY, desk_environment, emptied_redis_db
 from tools.harness.postgres_cluster import PostgresCluster, binaries
 from tools.harness.redis_server import RedisServer
 from tools.harness.smtp import SmtpServer
@@ -183,16 +183,7 @@ def service_env(
     tmp_path: Path, broker_url: str, database_urls: dict[str, str], smtp_server: SmtpServer
 ) -> dict[str, str]:
     """The environment every process of one test runs with (also applied in-process)."""
-    return service_environment(
-        tmp_path / "var",
-        broker_url,
-        database_urls,
-        smtp_host="127.0.0.1",
-        smtp_port=str(smtp_server.port),
-        # Recover a SIGKILLed worker's message in seconds, not the production minutes.
-        broker_visibility_timeout="6",
-        broker_restore_interval="1",
-    )
+    return desk_environment(tmp_path, broker_url, database_urls, smtp_server.port, **FAST_RECOVERY)
 
 
 @pytest.fixture

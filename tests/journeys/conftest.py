@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 
 from tools.harness.desk import Desk
-from tools.harness.environment import service_environment
+from tools.harness.environment import FAST_RECOVERY, desk_environment
 from tools.harness.processes import ApiProcess, ServiceProcess, start_worker
+from tools.harness.redis_server import RedisServer
 from tools.harness.sms_gateway import GatewayServer
 from tools.harness.smtp import SmtpServer
 
@@ -21,6 +22,17 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if "tests/journeys/" in item.nodeid:
             item.add_marker(pytest.mark.journey)
+
+
+@pytest.fixture
+def private_redis(tmp_path: Path) -> Iterator[RedisServer]:
+    """A Redis of the test's own, which it may stop and start (append-only file on: queued
+    messages survive), under the data directory as make run's is; a module that takes it makes
+    its ``broker_url`` from it."""
+    server = RedisServer(tmp_path / "var" / "redis")
+    server.start()
+    yield server
+    server.stop()
 
 
 @pytest.fixture
@@ -47,15 +59,13 @@ def portal_environment(
         if sms_gateway is not None
         else {}
     )
-    return service_environment(
-        tmp_path / "var",
+    return desk_environment(
+        tmp_path,
         broker_url,
         database_urls,
-        smtp_host="127.0.0.1",
-        smtp_port=str(smtp_server.port),
+        smtp_server.port,
         secure_cookies="false",
-        broker_visibility_timeout="6",
-        broker_restore_interval="1",
+        **FAST_RECOVERY,
         **gateway,
     )
 

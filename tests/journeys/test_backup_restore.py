@@ -36,15 +36,6 @@ def smtp_server() -> Iterator[RestartableSmtpServer]:
 
 
 @pytest.fixture
-def private_redis(tmp_path: Path) -> Iterator[RedisServer]:
-    # Under the data directory, as make run's: destroyed with it, restored from the set.
-    server = RedisServer(tmp_path / "var" / "redis")
-    server.start()
-    yield server
-    server.stop()
-
-
-@pytest.fixture
 def broker_url(private_redis: RedisServer) -> str:
     return f"{private_redis.url}/0"
 

@@ -14,7 +14,7 @@ from shared.database.shared_tables import FailedMessage
 from shared.sop import Role
 from tools.harness.databases import PostgresDatabases, fresh_set
 from tools.harness.desk import Desk
-from tools.harness.environment import service_environment
+from tools.harness.environment import FAST_RECOVERY, desk_environment
 from tools.harness.postgres_cluster import PostgresCluster, admit_connections, refuse_connections
 from tools.harness.processes import start_worker, wait_for
 from tools.harness.smtp import SmtpServer
@@ -29,14 +29,12 @@ def database_urls(own_postgres_pool: PostgresDatabases) -> dict[str, str]:
 def service_env(
     tmp_path: Path, broker_url: str, database_urls: dict[str, str], smtp_server: SmtpServer
 ) -> dict[str, str]:
-    return service_environment(
-        tmp_path / "var",
+    return desk_environment(
+        tmp_path,
         broker_url,
         database_urls,
-        smtp_host="127.0.0.1",
-        smtp_port=str(smtp_server.port),
-        broker_visibility_timeout="6",
-        broker_restore_interval="1",
+        smtp_server.port,
+        **FAST_RECOVERY,
         # Short, so that the outage below outlasts it: past it a message goes back on its queue
         # (production: 300 s), and must still arrive once the database is back.
         database_outage_patience_seconds="3",

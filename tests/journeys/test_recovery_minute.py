@@ -18,7 +18,7 @@ import redis
 
 from shared.sop import Role
 from tools.harness.desk import Desk
-from tools.harness.environment import service_environment
+from tools.harness.environment import desk_environment
 from tools.harness.processes import ServiceProcess, start_worker, wait_for
 from tools.harness.smtp import SmtpServer
 
@@ -38,13 +38,8 @@ def service_env(
 ) -> dict[str, str]:
     """The production broker timings (30 s visibility, 5 s restores), unlike the 6 s of the
     other journeys; a test may pass shorter ones (``SHORT``) as the fixture's parameter."""
-    return service_environment(
-        tmp_path / "var",
-        broker_url,
-        database_urls,
-        smtp_host="127.0.0.1",
-        smtp_port=str(smtp_server.port),
-        **getattr(request, "param", {}),
+    return desk_environment(
+        tmp_path, broker_url, database_urls, smtp_server.port, **getattr(request, "param", {})
     )
 
 

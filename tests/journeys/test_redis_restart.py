@@ -3,22 +3,11 @@ the hand-off waits in the outbox, and every worker resumes consuming once Redis 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 
 from shared.sop import Role
 from tools.harness.desk import STEP_INPUTS, Desk
 from tools.harness.redis_server import RedisServer
-
-
-@pytest.fixture
-def private_redis(tmp_path: Path) -> Iterator[RedisServer]:
-    server = RedisServer(tmp_path / "redis")  # append-only file: queued messages survive restarts
-    server.start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture

@@ -35,6 +35,29 @@ def service_environment(
     return env
 
 
+# A SIGKILLed worker's message back in seconds, not the production half-minute.
+FAST_RECOVERY = {"broker_visibility_timeout": "6", "broker_restore_interval": "1"}
+
+
+def desk_environment(
+    tmp_path: Path,
+    broker_url: str,
+    database_urls: dict[str, str],
+    smtp_port: int,
+    **settings: str,
+) -> dict[str, str]:
+    """A test's ``service_environment``: its data under ``tmp_path / "var"``, mail to the test's
+    SMTP server on loopback, and ``settings`` (``FAST_RECOVERY`` for most)."""
+    return service_environment(
+        tmp_path / "var",
+        broker_url,
+        database_urls,
+        smtp_host="127.0.0.1",
+        smtp_port=str(smtp_port),
+        **settings,
+    )
+
+
 @contextmanager
 def emptied_redis_db(url: str) -> Iterator[str]:
     """The test's Redis db, flushed before and after: a shared server keeps nothing of ours."""
