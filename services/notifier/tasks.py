@@ -39,6 +39,7 @@ from services.notifier.delivery.deliver import (
 from services.notifier.delivery.first_try import first_tries
 from services.notifier.delivery.sweep import sweep_stale
 from services.notifier.privacy.erasure import erase_notifications
+from shared.database.availability import skipped_while_away
 from shared.database.engine import utcnow
 from shared.messaging.celery_app import get_celery
 from shared.messaging.consumer import TaskOptions, consumer
@@ -154,6 +155,7 @@ erased = consumer(app, name=NOTIFIER_ERASE_TASK, contract=ComplaintErasedV1, dat
 # No retries: the next sweep, ``delivery_sweep_seconds`` later, is the retry; two sweeps at once
 # send each lost delivery once (``shared.messaging.outbox.requeue`` resets a row conditionally).
 @app.task(name=DELIVERY_SWEEP_TASK)  # type: ignore[untyped-decorator]
+@skipped_while_away("delivery sweep")
 def delivery_sweep() -> str:
     cutoff = utcnow() - timedelta(seconds=get_settings().delivery.stale_seconds)
     with get_db().transaction() as session:

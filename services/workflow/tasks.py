@@ -27,6 +27,7 @@ from services.workflow.sla.close_sweep import sweep_closes
 from services.workflow.sla.reply_sweep import sweep_replies
 from services.workflow.sla.sweep import sweep
 from shared.attachments import StoreUnavailable, open_store
+from shared.database.availability import skipped_while_away
 from shared.messaging.batch_consumer import batch_consumer
 from shared.messaging.celery_app import get_celery
 from shared.messaging.consumer import TaskOptions, consumer
@@ -192,6 +193,7 @@ def surveyed(session: Session, message: SurveyAnsweredV1) -> None:
 # No retries: the next sweep, ``sla_sweep_seconds`` later, is the retry. Firing it twice (beat
 # and an operator, or a redelivery) is safe: every warning and breach is claimed once.
 @app.task(name=SLA_SWEEP_TASK)  # type: ignore[untyped-decorator]
+@skipped_while_away("Mutu Baku sweep")
 def sla_sweep() -> str:
     now = clock.now()
     with get_db().transaction() as session:
@@ -228,6 +230,7 @@ def erasure_requested(session: Session, message: ErasureRequestedV1) -> None:
 # Daily (Celery beat): erase the personal data of the cases closed longer than the retention
 # time ago. No retries: tomorrow's sweep is the retry, and a case erased once is not again.
 @app.task(name=RETENTION_SWEEP_TASK)  # type: ignore[untyped-decorator]
+@skipped_while_away("retention sweep")
 def retention_sweep() -> str:
     now = clock.now()
     retention = get_settings().privacy.retention

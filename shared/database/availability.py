@@ -13,9 +13,10 @@ result codes.
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Callable
-from typing import TypeVar
+from typing import ParamSpec, TypeVar
 
 from sqlalchemy import exc as sa_exc
 from tenacity import (
@@ -32,6 +33,7 @@ from shared.runtime.settings import get_settings
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
+P = ParamSpec("P")
 
 # PostgreSQL SQLSTATEs (and classes, by their first two characters) that say the server cannot
 # take work now: 08 connection exception, 53 insufficient resources (too many connections, disk
@@ -116,3 +118,24 @@ def through_outages(work: Callable[[], T], what: str) -> T:
         raise DatabaseAway(
             f"{what}: database unavailable for {settings.outage_patience_seconds:.0f} s: {last}"
         ) from last
+
+
+def skipped_while_away(what: str) -> Callable[[Callable[P, str]], Callable[P, str]]:
+    """For a periodic sweep whose next run is its retry: a run that finds the database away
+    ends quietly (a warning, its result says why) instead of failing with a traceback each tick
+    of an outage (Flower would list every one as a failed task)."""
+
+    def wrap(sweep: Callable[P, str]) -> Callable[P, str]:
+        @functools.wraps(sweep)
+        def run(*args: P.args, **kwargs: P.kwargs) -> str:
+            try:
+                return sweep(*args, **kwargs)
+            except Exception as error:
+                if not database_unavailable(error):
+                    raise
+                log.warning("%s skipped, the database is unavailable: %s", what, error)
+                return "skipped: database unavailable"
+
+        return run
+
+    return wrap

@@ -12,7 +12,12 @@ from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
-from shared.database.availability import DatabaseAway, database_unavailable, through_outages
+from shared.database.availability import (
+    DatabaseAway,
+    database_unavailable,
+    skipped_while_away,
+    through_outages,
+)
 from tests.support.state import reset_process_state
 from tools.harness.postgres_cluster import PostgresCluster, admit_connections, refuse_connections
 from tools.harness.redis_server import free_port
@@ -157,3 +162,25 @@ def test_an_error_no_wait_can_mend_is_raised_at_once(scratch: tuple[str, Engine]
     with pytest.raises(IntegrityError):
         through_outages(work, "test")
     assert tries == 1
+
+
+def test_a_sweep_that_finds_the_database_away_is_skipped_not_failed() -> None:
+    engine = create_engine(f"postgresql+psycopg://postgres@127.0.0.1:{free_port()}/x")
+
+    @skipped_while_away("test sweep")
+    def sweep() -> str:
+        with engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+        return "swept"
+
+    assert sweep() == "skipped: database unavailable"
+    engine.dispose()
+
+
+def test_a_sweep_that_fails_otherwise_still_fails() -> None:
+    @skipped_while_away("test sweep")
+    def sweep() -> str:
+        raise ValueError("a bug")
+
+    with pytest.raises(ValueError, match="a bug"):
+        sweep()
