@@ -19,7 +19,7 @@ from rich.console import Console
 from shared.messaging.celery_app import ALL_QUEUES, make_celery
 from shared.messaging.queue_keys import queued_messages
 from shared.runtime.settings import Settings
-from tools.chaos.healing import wait_healed
+from tools.chaos.healing import memory, wait_healed
 from tools.chaos.results import BASE_FAULTS, FAULT_WEIGHTS, WORKERS, Config, Results
 from tools.chaos.system import System
 
@@ -115,6 +115,7 @@ class Injector:
                     self.results.unhealed.append(f"fault {number}: {fault} {detail}")
                 else:
                     self.results.heals.setdefault(fault, []).append(healed)
+                self.results.memory_series.append(memory(self.system))
                 took = "NOT healed" if healed is None else f"healed in {healed:.1f} s"
                 self.console.log(f"fault {number}: {fault} {detail}: {took}")
         finally:

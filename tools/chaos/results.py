@@ -81,6 +81,8 @@ class Results:
     unhealed: list[str] = field(default_factory=list)  # faults not healed in time
     memory_before: dict[str, float] = field(default_factory=dict)  # PSS MiB by service
     memory_after: dict[str, float] = field(default_factory=dict)
+    # PSS MiB by service after each fault healed: whether memory levels off through the run.
+    memory_series: list[dict[str, float]] = field(default_factory=list)
     emails: int = 0
     sms: int = 0
     seconds: float = 0.0

@@ -281,14 +281,25 @@ def heal_and_memory(results: Results) -> Group:
         heals.add_column(column, justify="left" if column == "fault" else "right")
     for kind, (count, median, longest) in heal_table(results.heals).items():
         heals.add_row(kind, str(count), f"{median:.1f} s", f"{longest:.1f} s")
-    memory = Table(title="Memory (PSS, each service's processes with their pool)")
-    for column in ("processes", "before the faults", "after the run", "change"):
-        memory.add_column(column, justify="left" if column == "processes" else "right")
+    memory = Table(title="Memory (PSS MiB, each service's processes with their pool)")
+    marks = _quarters(results.memory_series)
+    columns = ["before", *(f"{share}% of faults" for share, _ in marks), "settled", "change"]
+    memory.add_column("processes")
+    for column in columns:
+        memory.add_column(column, justify="right")
     for name in sorted(results.memory_before.keys() | results.memory_after.keys()):
         before = results.memory_before.get(name, 0.0)
         after = results.memory_after.get(name, 0.0)
-        memory.add_row(name, f"{before:.0f} MiB", f"{after:.0f} MiB", f"{after - before:+.0f} MiB")
+        through = [f"{sample.get(name, 0.0):.0f}" for _, sample in marks]
+        memory.add_row(name, f"{before:.0f}", *through, f"{after:.0f}", f"{after - before:+.0f}")
     return Group(heals, memory)
+
+
+def _quarters(series: list[dict[str, float]]) -> list[tuple[int, dict[str, float]]]:
+    """The samples taken a quarter, half, three quarters and all of the way through the faults."""
+    if not series:
+        return []
+    return [(share, series[max(0, len(series) * share // 100 - 1)]) for share in (25, 50, 75, 100)]
 
 
 def _counts(counter: Counter[str]) -> str:
